@@ -1,0 +1,77 @@
+// Typed ids of everything package.json contributes, in one place, so code and manifest cannot
+// drift silently (a test checks package.json against these).
+import * as vscode from 'vscode';
+import { SamplerSettings } from './proc/sampler';
+
+export const enum Commands {
+  InspectProcess = 'procMemory.inspectProcess',
+  WatchProcess = 'procMemory.watchProcess',
+  StopWatching = 'procMemory.stopWatching',
+  InspectFocused = 'procMemory.inspectFocused',
+  PickDebuggee = 'procMemory.pickDebuggee',
+}
+
+export const ALL_COMMANDS: readonly string[] = [
+  Commands.InspectProcess,
+  Commands.WatchProcess,
+  Commands.StopWatching,
+  Commands.InspectFocused,
+  Commands.PickDebuggee,
+];
+
+export const enum Views {
+  DebugView = 'procMemory.debugView',
+}
+
+export const INSPECT_PANEL_TYPE = 'procMemory.inspect';
+
+export const enum ContextKeys {
+  Watching = 'procMemory.watching',
+  HasFocus = 'procMemory.hasFocus',
+}
+
+/** Settings under `procMemory.*`, with the defaults package.json declares. */
+export interface Config {
+  sampleIntervalMs: number;
+  detailIntervalMs: number;
+  historyMinutes: number;
+  'statusBar.enabled': boolean;
+  'statusBar.showWhenIdle': boolean;
+  'statusBar.warnAboveMiB': number;
+  'statusBar.warnAboveCgroupPercent': number;
+}
+
+export const CONFIG_DEFAULTS: Config = {
+  sampleIntervalMs: 1000,
+  detailIntervalMs: 5000,
+  historyMinutes: 60,
+  'statusBar.enabled': true,
+  'statusBar.showWhenIdle': false,
+  'statusBar.warnAboveMiB': 0,
+  'statusBar.warnAboveCgroupPercent': 90,
+};
+
+const MINIMUMS: Partial<Record<keyof Config, number>> = { sampleIntervalMs: 250, detailIntervalMs: 1000, historyMinutes: 1 };
+
+export function readConfig<K extends keyof Config>(key: K): Config[K] {
+  const value = vscode.workspace.getConfiguration('procMemory').get<Config[K]>(key, CONFIG_DEFAULTS[key]);
+  if (typeof CONFIG_DEFAULTS[key] === 'number') {
+    // settings.json is not validated by VS Code: clamp so a typo cannot make us poll every 1 ms.
+    const number = Number(value);
+    const fallback = CONFIG_DEFAULTS[key] as number;
+    return Math.max(MINIMUMS[key] ?? 0, Number.isFinite(number) ? number : fallback) as Config[K];
+  }
+  return (typeof value === typeof CONFIG_DEFAULTS[key] ? value : CONFIG_DEFAULTS[key]);
+}
+
+export function readSamplerSettings(): SamplerSettings {
+  return {
+    intervalMs: readConfig('sampleIntervalMs'),
+    detailIntervalMs: readConfig('detailIntervalMs'),
+    historyMinutes: readConfig('historyMinutes'),
+  };
+}
+
+export function registerCommand(command: Commands, handler: (...args: unknown[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(command, handler);
+}

@@ -1,0 +1,53 @@
+// Shared by the extension host and the webviews: no `vscode`, no DOM.
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/**
+ * Bytes in binary units with about four significant digits, as people read them:
+ * `812 KiB`, `412.3 MiB`, `1.21 GiB`.
+ */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) {
+    return '–';
+  }
+  const sign = bytes < 0 ? '-' : '';
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 ? 0 : value >= 100 ? 1 : value >= 10 ? 1 : 2;
+  return `${sign}${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+/** A signed change, e.g. `+42.0 MiB` or `-1.25 MiB`; zero shows as `±0 B`. */
+export function formatDelta(bytes: number): string {
+  if (bytes === 0) {
+    return '±0 B';
+  }
+  return bytes > 0 ? `+${formatBytes(bytes)}` : formatBytes(bytes);
+}
+
+/** A RES trend, e.g. `+8.2 MiB/min`. */
+export function formatRate(bytesPerMinute: number): string {
+  return `${formatDelta(Math.round(bytesPerMinute))}/min`;
+}
+
+/** ps prints state letters; people read words. */
+export function describeState(state: string): string {
+  const states: Record<string, string> = {
+    R: 'running',
+    S: 'sleeping',
+    D: 'waiting on I/O',
+    Z: 'zombie',
+    T: 'stopped',
+    t: 'stopped by debugger',
+    X: 'dead',
+    I: 'idle',
+    P: 'parked',
+    W: 'paging',
+    K: 'wakekill',
+  };
+  return states[state] ?? state;
+}

@@ -1,0 +1,52 @@
+import * as fs from 'fs';
+import { fail, ok, Outcome, ProcError } from './outcome';
+
+// One buffer reused for every read: /proc files report size 0, so readFileSync would stat, then
+// grow a buffer chunk by chunk. open + read into a warm buffer + close is the cheapest path from
+// Node (see bench/), and sync reads of procfs never block on disk.
+let buffer = Buffer.allocUnsafe(64 * 1024);
+
+/** Reads a whole /proc file as text, mapping errno codes to typed outcomes. */
+export function readProcText(path: string): Outcome<string> {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (error) {
+    return fail(errnoToProcError(error, path));
+  }
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const read = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) {
+        break;
+      }
+      length += read;
+    }
+    return ok(buffer.toString('utf8', 0, length));
+  } catch (error) {
+    return fail(errnoToProcError(error, path));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Maps a Node fs error to what it means for a process. */
+export function errnoToProcError(error: unknown, path: string): ProcError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ESRCH':
+      return { kind: 'gone', detail: path };
+    case 'EACCES':
+    case 'EPERM':
+      return { kind: 'permission-denied', detail: path };
+    default:
+      return { kind: 'io-error', detail: `${code ?? String(error)} reading ${path}` };
+  }
+}

@@ -1,0 +1,217 @@
+import { History } from './history';
+import { Outcome } from './outcome';
+import { identityKey, ProcessIdentity } from './processIdentity';
+import { ProcessSample, sampleProcess, SampleOptions } from './sampleProcess';
+
+/** What a subscriber receives after each reading of its process. */
+export interface SampleEvent {
+  identity: ProcessIdentity;
+  outcome: Outcome<ProcessSample>;
+  /** The last successful sample, kept after the process ends so views can freeze on it. */
+  lastSample: ProcessSample | undefined;
+  history: History;
+  /** True once the process is gone or its PID reused: no more readings will come. */
+  ended: boolean;
+}
+
+export interface SamplerSettings {
+  intervalMs: number;
+  /** How often the costly figures (smaps_rollup, cgroup) are read for subscribers that want them. */
+  detailIntervalMs: number;
+  historyMinutes: number;
+}
+
+export interface WatchOptions {
+  /** Also read smaps_rollup and the cgroup, every `detailIntervalMs`. */
+  detail?: boolean;
+}
+
+export type SampleListener = (event: SampleEvent) => void;
+
+/** Reads one process; a seam so tests can drive a fixture /proc tree. */
+export type ProcessReader = (pid: number, options: SampleOptions) => Outcome<ProcessSample>;
+
+interface Subscription {
+  listener: SampleListener;
+  detail: boolean;
+}
+
+interface Target {
+  identity: ProcessIdentity;
+  history: History;
+  subscriptions: Set<Subscription>;
+  lastSample?: ProcessSample;
+  lastDetailMs: number;
+  ended: boolean;
+  lastEvent?: SampleEvent;
+}
+
+/**
+ * The one owner of all polling. Views subscribe to a process; the sampler reads each watched
+ * process once per interval whatever the number of subscribers, keeps its history, and runs no
+ * timer at all while nobody subscribes or every watched process has ended.
+ */
+export class Sampler {
+  private readonly targets = new Map<string, Target>();
+  private timer: NodeJS.Timeout | undefined;
+  private settings: SamplerSettings;
+
+  constructor(settings: SamplerSettings, private readonly read: ProcessReader = sampleProcess) {
+    this.settings = { ...settings };
+  }
+
+  /** True while a timer is scheduled: the "nothing polls when nothing is visible" check. */
+  get isPolling(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** Identities currently read on each tick. */
+  get watched(): ProcessIdentity[] {
+    return [...this.targets.values()].filter((target) => !target.ended).map((target) => target.identity);
+  }
+
+  updateSettings(settings: SamplerSettings): void {
+    const intervalChanged = settings.intervalMs !== this.settings.intervalMs;
+    const capacityChanged = intervalChanged || settings.historyMinutes !== this.settings.historyMinutes;
+    this.settings = { ...settings };
+    if (capacityChanged) {
+      for (const target of this.targets.values()) {
+        const history = new History(this.capacity());
+        for (const point of target.history.points()) {
+          history.push(point);
+        }
+        target.history = history;
+      }
+    }
+    if (intervalChanged) {
+      this.stop(); // the next reading comes at the new pace, not after the old interval
+    }
+    this.reschedule();
+  }
+
+  /**
+   * Subscribes to a process. The listener gets the last event at once if there is one, and a
+   * fresh reading soon after; then one per interval until disposed.
+   */
+  watch(identity: ProcessIdentity, options: WatchOptions, listener: SampleListener): { dispose(): void } {
+    const key = identityKey(identity);
+    let target = this.targets.get(key);
+    if (!target) {
+      target = { identity, history: new History(this.capacity()), subscriptions: new Set(), lastDetailMs: -Infinity, ended: false };
+      this.targets.set(key, target);
+    }
+    const subscription: Subscription = { listener, detail: options.detail ?? false };
+    target.subscriptions.add(subscription);
+    if (target.lastEvent) {
+      safeCall(listener, target.lastEvent);
+    }
+    if (!target.ended) {
+      if (subscription.detail) {
+        target.lastDetailMs = -Infinity; // a new panel should not wait for its PSS
+      }
+      this.sampleSoon();
+    }
+    return {
+      dispose: () => {
+        const current = this.targets.get(key);
+        if (current?.subscriptions.delete(subscription) && current.subscriptions.size === 0) {
+          this.targets.delete(key);
+        }
+        this.reschedule();
+      },
+    };
+  }
+
+  /** The history kept for a process, while someone watches it. */
+  history(identity: ProcessIdentity): History | undefined {
+    return this.targets.get(identityKey(identity))?.history;
+  }
+
+  dispose(): void {
+    this.targets.clear();
+    this.stop();
+  }
+
+  /** Reads every watched process now. Public for tests; the timer calls it. */
+  tick(): void {
+    const now = Date.now();
+    for (const target of [...this.targets.values()]) {
+      if (!target.ended) {
+        this.sampleTarget(target, now);
+      }
+    }
+  }
+
+  private sampleTarget(target: Target, now: number): void {
+    const wantsDetail = [...target.subscriptions].some((subscription) => subscription.detail);
+    const detail = wantsDetail && now - target.lastDetailMs >= this.settings.detailIntervalMs;
+    const outcome = this.read(target.identity.pid, { expected: target.identity, detail });
+    if (outcome.ok) {
+      if (detail) {
+        target.lastDetailMs = now;
+      } else if (target.lastSample) {
+        // Keep the last costly figures between detail readings instead of flickering to "unknown".
+        outcome.value.rollup ??= target.lastSample.rollup;
+        outcome.value.cgroup ??= target.lastSample.cgroup;
+      }
+      target.lastSample = outcome.value;
+      if (!outcome.value.memoryless) {
+        const { timeMs, resBytes, shrBytes, virtBytes } = outcome.value;
+        target.history.push({ timeMs, resBytes, shrBytes, virtBytes });
+      }
+    } else if (outcome.error.kind === 'gone' || outcome.error.kind === 'pid-reused') {
+      target.ended = true;
+    }
+    const event: SampleEvent = {
+      identity: target.identity,
+      outcome,
+      lastSample: target.lastSample,
+      history: target.history,
+      ended: target.ended,
+    };
+    target.lastEvent = event;
+    for (const subscription of [...target.subscriptions]) {
+      safeCall(subscription.listener, event);
+    }
+  }
+
+  private capacity(): number {
+    return Math.ceil((this.settings.historyMinutes * 60000) / this.settings.intervalMs) + 1;
+  }
+
+  private sampleSoon(): void {
+    this.stop();
+    this.timer = setTimeout(() => this.onTimer(), 0);
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.tick();
+    this.reschedule();
+  }
+
+  private reschedule(): void {
+    const needed = [...this.targets.values()].some((target) => !target.ended);
+    if (!needed) {
+      this.stop();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.onTimer(), this.settings.intervalMs);
+    }
+  }
+
+  private stop(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+function safeCall(listener: SampleListener, event: SampleEvent): void {
+  try {
+    listener(event);
+  } catch (error) {
+    // One broken view must not stop the others from updating.
+    console.error('[proc-memory] sample listener failed', error);
+  }
+}

@@ -1,0 +1,85 @@
+import { malformed, ok, Outcome } from './outcome';
+
+/** The memory lines of /proc/PID/status, converted from kB to bytes. Absent on kernel threads. */
+export interface StatusMemory {
+  vmPeak?: number;
+  vmSize?: number;
+  /** Peak RES ("high water mark"). */
+  vmHWM?: number;
+  vmRSS?: number;
+  rssAnon?: number;
+  rssFile?: number;
+  rssShmem?: number;
+  vmData?: number;
+  vmStk?: number;
+  vmExe?: number;
+  vmLib?: number;
+  vmPTE?: number;
+  vmSwap?: number;
+}
+
+/** /proc/PID/status, the parts this extension shows. */
+export interface Status extends StatusMemory {
+  name: string;
+  /** One letter, as ps prints it: R S D Z T t X I ... */
+  state: string;
+  ppid: number;
+  /** Real user id. */
+  uid: number;
+  threads: number;
+  /** The PID as seen in each nested PID namespace, outermost first. */
+  nspid: number[];
+}
+
+const MEMORY_KEYS: Record<string, keyof StatusMemory> = {
+  VmPeak: 'vmPeak',
+  VmSize: 'vmSize',
+  VmHWM: 'vmHWM',
+  VmRSS: 'vmRSS',
+  RssAnon: 'rssAnon',
+  RssFile: 'rssFile',
+  RssShmem: 'rssShmem',
+  VmData: 'vmData',
+  VmStk: 'vmStk',
+  VmExe: 'vmExe',
+  VmLib: 'vmLib',
+  VmPTE: 'vmPTE',
+  VmSwap: 'vmSwap',
+};
+
+export function parseStatus(text: string): Outcome<Status> {
+  const fields = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) {
+      fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
+    }
+  }
+  // The kernel escapes control characters in Name as backslash sequences; keep it as text.
+  const name = fields.get('Name');
+  const state = fields.get('State')?.charAt(0);
+  const ppid = parseCount(fields.get('PPid'));
+  const uid = parseCount(fields.get('Uid')?.split(/\s+/)[0]);
+  const threads = parseCount(fields.get('Threads'));
+  if (name === undefined || !state || ppid === undefined || uid === undefined || threads === undefined) {
+    return malformed('status lacks Name, State, PPid, Uid or Threads');
+  }
+  const nspid = (fields.get('NSpid') ?? '').split(/\s+/).filter(Boolean).map(Number);
+  const status: Status = { name, state, ppid, uid, threads, nspid: nspid.every(Number.isInteger) ? nspid : [] };
+  for (const [key, property] of Object.entries(MEMORY_KEYS)) {
+    const raw = fields.get(key);
+    if (raw === undefined) {
+      continue;
+    }
+    const match = /^(\d+)\s+kB$/.exec(raw);
+    if (!match) {
+      return malformed(`status ${key} is "${raw.slice(0, 30)}", expected "N kB"`);
+    }
+    status[property] = Number(match[1]) * 1024;
+  }
+  return ok(status);
+}
+
+function parseCount(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
