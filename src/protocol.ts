@@ -1,0 +1,148 @@
+// Messages between the extension host and its webviews. Shared by both sides: no `vscode`, no DOM.
+// Data flows one way (host -> webview); the webview only sends user intents back, and the host
+// validates each of them, because the page renders untrusted process names.
+
+/** A figure that may be unknown, with the reason shown instead of a misleading 0. */
+export type Figure = { bytes: number } | { unavailable: string };
+
+/** Everything a view shows about one process at one moment. Sizes in bytes. */
+export interface ProcessSnapshot {
+  pid: number;
+  startTicks: number;
+  name: string;
+  commandLine: string;
+  user: string;
+  /** ps state letter, and the word for it. */
+  state: string;
+  stateText: string;
+  /** ms since the epoch; NaN when unknown. */
+  startTimeMs: number;
+  sampledAtMs: number;
+  threads: number;
+  /** Set for kernel threads and zombies: they have no memory of their own. */
+  memoryless?: 'kernel-thread' | 'zombie';
+  resBytes: number;
+  virtBytes: number;
+  shrBytes: number;
+  anon: Figure;
+  file: Figure;
+  shmem: Figure;
+  swap: Figure;
+  peakRes: Figure;
+  pss: Figure;
+  uss: Figure;
+  /** The cgroup v2 limit, with what the whole group uses now. */
+  cgroup: { limitBytes: number; currentBytes: number; path: string } | { unavailable: string };
+}
+
+/** History as parallel arrays, oldest first (compact to post, and what the chart library wants). */
+export interface HistorySeries {
+  timesMs: number[];
+  res: number[];
+  shr: number[];
+}
+
+/** Host -> inspect panel. */
+export type ToInspectPanel =
+  /** The full state, sent after `ready` (and after the panel is restored). */
+  | {
+      type: 'init';
+      snapshot: ProcessSnapshot | undefined;
+      history: HistorySeries;
+      trendPerMinute: number | undefined;
+      ended: EndedInfo | undefined;
+      /** A problem that is not the end of the process (e.g. a malformed file). */
+      problem: string | undefined;
+    }
+  /** One new reading. */
+  | { type: 'sample'; snapshot: ProcessSnapshot; timeMs: number; trendPerMinute: number | undefined }
+  /** The process exited or its PID was reused: figures freeze, history stays. */
+  | { type: 'ended'; ended: EndedInfo }
+  /** A reading failed without the process ending (permission, malformed file). */
+  | { type: 'problem'; message: string };
+
+export interface EndedInfo {
+  atMs: number;
+  message: string;
+}
+
+/** Inspect panel -> host. */
+export type FromInspectPanel =
+  /** The page has loaded and wants the full state. */
+  | { type: 'ready' }
+  /** Save the history as a file (the host shows the save dialog). */
+  | { type: 'export'; format: 'csv' | 'json' }
+  /** Copy the current figures as text to the clipboard. */
+  | { type: 'copySnapshot' };
+
+/** One row of the debug view: a debug session and the process behind it. */
+export interface DebugSessionRow {
+  sessionId: string;
+  parentSessionId: string | undefined;
+  name: string;
+  debugType: string;
+  /** How far PID resolution got. */
+  status: 'waiting' | 'found' | 'remote' | 'not-found' | 'ended';
+  /** A sentence for non-`found` states, and how the PID was found for `found`. */
+  message: string;
+  snapshot: ProcessSnapshot | undefined;
+  /** Recent RES values for the sparkline, oldest first. */
+  sparkline: number[];
+  /** RES change since the program last stopped (breakpoint, step, pause). */
+  sinceLastStop: number | undefined;
+  /** RES and PSS summed over the debuggee's child processes. */
+  children: { count: number; resBytes: number; pss: Figure } | undefined;
+}
+
+/** Host -> debug view. */
+export type ToDebugView = { type: 'state'; debugging: boolean; rows: DebugSessionRow[] };
+
+/** Debug view -> host. */
+export type FromDebugView =
+  | { type: 'ready' }
+  /** Open the inspect panel for this process. */
+  | { type: 'inspect'; pid: number; startTicks: number }
+  /** Let the user pick the process of a session whose PID could not be found. */
+  | { type: 'pick'; sessionId: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPid(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 && value < 2 ** 22 + 1;
+}
+
+/** Accepts only well-formed intents; anything else is dropped. */
+export function parseFromInspectPanel(message: unknown): FromInspectPanel | undefined {
+  if (!isRecord(message)) {
+    return undefined;
+  }
+  switch (message.type) {
+    case 'ready':
+    case 'copySnapshot':
+      return { type: message.type };
+    case 'export':
+      return message.format === 'csv' || message.format === 'json' ? { type: 'export', format: message.format } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function parseFromDebugView(message: unknown): FromDebugView | undefined {
+  if (!isRecord(message)) {
+    return undefined;
+  }
+  switch (message.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'inspect':
+      return isPid(message.pid) && typeof message.startTicks === 'number' && Number.isSafeInteger(message.startTicks) && message.startTicks >= 0
+        ? { type: 'inspect', pid: message.pid, startTicks: message.startTicks }
+        : undefined;
+    case 'pick':
+      return typeof message.sessionId === 'string' && message.sessionId.length <= 200 ? { type: 'pick', sessionId: message.sessionId } : undefined;
+    default:
+      return undefined;
+  }
+}
