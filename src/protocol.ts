@@ -47,6 +47,8 @@ export type ToInspectPanel =
   /** The full state, sent after `ready` (and after the panel is restored). */
   | {
       type: 'init';
+      /** Which process this panel is for; the webview keeps it in its state for restoring. */
+      process: { pid: number; startTicks: number; name: string };
       snapshot: ProcessSnapshot | undefined;
       history: HistorySeries;
       trendPerMinute: number | undefined;

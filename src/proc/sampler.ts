@@ -24,6 +24,11 @@ export interface SamplerSettings {
 export interface WatchOptions {
   /** Also read smaps_rollup and the cgroup, every `detailIntervalMs`. */
   detail?: boolean;
+  /**
+   * Continue this history if the process is not watched by anyone else: a view that was hidden
+   * (and so stopped polling) keeps what it had instead of starting over.
+   */
+  history?: History;
 }
 
 export type SampleListener = (event: SampleEvent) => void;
@@ -97,7 +102,8 @@ export class Sampler {
     const key = identityKey(identity);
     let target = this.targets.get(key);
     if (!target) {
-      target = { identity, history: new History(this.capacity()), subscriptions: new Set(), lastDetailMs: -Infinity, ended: false };
+      const history = options.history?.capacity === this.capacity() ? options.history : new History(this.capacity());
+      target = { identity, history, subscriptions: new Set(), lastDetailMs: -Infinity, ended: false };
       this.targets.set(key, target);
     }
     const subscription: Subscription = { listener, detail: options.detail ?? false };

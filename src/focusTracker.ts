@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import { ContextKeys } from './contributions';
+import { Disposable } from './dispose';
+import { ProcessIdentity, readIdentity, sameProcess } from './proc/processIdentity';
+
+/** The process the status bar shows, and why. */
+export interface FocusTarget {
+  identity: ProcessIdentity;
+  /** `debug`: the debuggee of the active debug session; `watch`: chosen by the user. */
+  reason: 'debug' | 'watch';
+  /** The debug session's name, for the tooltip. */
+  sessionName?: string;
+}
+
+const WATCHED_KEY = 'procMemory.watched';
+
+/**
+ * Decides which process is in focus: the debuggee of the active debug session while debugging,
+ * else the process the user chose to watch, else none.
+ */
+export class FocusTracker extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<FocusTarget | undefined>());
+  /** Fires when the process in focus changes (not on every sample). */
+  readonly onDidChange = this.changed.event;
+
+  private watched: ProcessIdentity | undefined;
+  private debuggee: { identity: ProcessIdentity; sessionName: string } | undefined;
+  private last: FocusTarget | undefined;
+
+  constructor(private readonly state: vscode.Memento) {
+    super();
+    // Restore the watched process after a reload, but only if that very process still runs.
+    const saved = state.get<ProcessIdentity>(WATCHED_KEY);
+    if (saved && Number.isSafeInteger(saved.pid) && Number.isSafeInteger(saved.startTicks)) {
+      const now = readIdentity(saved.pid);
+      this.watched = now.ok && sameProcess(now.value, saved) ? saved : undefined;
+    }
+    this.update();
+  }
+
+  get current(): FocusTarget | undefined {
+    return this.last;
+  }
+
+  get watchedProcess(): ProcessIdentity | undefined {
+    return this.watched;
+  }
+
+  watch(identity: ProcessIdentity): void {
+    this.watched = identity;
+    void this.state.update(WATCHED_KEY, identity);
+    this.update();
+  }
+
+  /** Stops watching; with `identity`, only if that is still the watched process. */
+  stopWatching(identity?: ProcessIdentity): void {
+    if (identity && this.watched && !sameProcess(identity, this.watched)) {
+      return;
+    }
+    this.watched = undefined;
+    void this.state.update(WATCHED_KEY, undefined);
+    this.update();
+  }
+
+  /** Drops a process that has ended, whether it was watched or debugged. */
+  forget(identity: ProcessIdentity): void {
+    if (this.debuggee && sameProcess(this.debuggee.identity, identity)) {
+      this.debuggee = undefined;
+    }
+    if (this.watched && sameProcess(this.watched, identity)) {
+      this.stopWatching();
+    } else {
+      this.update();
+    }
+  }
+
+  /** Set by the debug feature when the active session's process is known (undefined: none). */
+  setDebuggee(debuggee: { identity: ProcessIdentity; sessionName: string } | undefined): void {
+    this.debuggee = debuggee;
+    this.update();
+  }
+
+  private update(): void {
+    const next: FocusTarget | undefined = this.debuggee
+      ? { identity: this.debuggee.identity, reason: 'debug', sessionName: this.debuggee.sessionName }
+      : this.watched
+        ? { identity: this.watched, reason: 'watch' }
+        : undefined;
+    void vscode.commands.executeCommand('setContext', ContextKeys.Watching, this.watched !== undefined);
+    void vscode.commands.executeCommand('setContext', ContextKeys.HasFocus, next !== undefined);
+    const same =
+      next === this.last ||
+      (next && this.last && sameProcess(next.identity, this.last.identity) && next.reason === this.last.reason && next.sessionName === this.last.sessionName);
+    if (!same) {
+      this.last = next;
+      this.changed.fire(next);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import * as os from 'os';
+import * as vscode from 'vscode';
+import { Disposable } from './dispose';
+import { formatBytes } from './format';
+import { historyToCsv, historyToJson, snapshotToText } from './historyExport';
+import { History } from './proc/history';
+import { describeProcError } from './proc/outcome';
+import { ProcessIdentity } from './proc/processIdentity';
+import { SampleEvent, Sampler } from './proc/sampler';
+import { toSnapshot } from './processSnapshot';
+import { EndedInfo, HistorySeries, parseFromInspectPanel, ProcessSnapshot, ToInspectPanel } from './protocol';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+/** How far back the growth indicator looks. */
+const TREND_WINDOW_MS = 5 * 60000;
+
+/**
+ * One live panel for one process. It reads through the sampler only while visible; history
+ * survives hiding, and after the process ends its figures freeze and the history stays exportable.
+ */
+export class InspectPanel extends Disposable {
+  private subscription: vscode.Disposable | undefined;
+  private history: History | undefined;
+  private snapshot: ProcessSnapshot | undefined;
+  private ended: EndedInfo | undefined;
+  private problem: string | undefined;
+  private ready = false;
+  private readonly closed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidClose = this.closed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly identity: ProcessIdentity,
+    private readonly sampler: Sampler,
+    extensionUri: vscode.Uri,
+    name: string,
+    /** Set when restoring a panel whose process is gone: show that, never read the PID again. */
+    endedBeforeRestore?: EndedInfo,
+  ) {
+    super();
+    this.ended = endedBeforeRestore;
+    panel.title = `Memory: ${name} (${identity.pid})`;
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(extensionUri, 'media', 'pulse-light.svg'),
+      dark: vscode.Uri.joinPath(extensionUri, 'media', 'pulse-dark.svg'),
+    };
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'inspect', panel.title);
+    this.register(panel.webview.onDidReceiveMessage((message) => this.onMessage(message)));
+    this.register(panel.onDidChangeViewState(() => this.followVisibility()));
+    this.register(
+      panel.onDidDispose(() => {
+        this.closed.fire();
+        this.dispose();
+      }),
+    );
+    this.register({ dispose: () => this.unsubscribe() });
+    this.followVisibility();
+  }
+
+  /** For tests: the last figures this panel received. */
+  get lastSnapshot(): ProcessSnapshot | undefined {
+    return this.snapshot;
+  }
+
+  get isEnded(): boolean {
+    return this.ended !== undefined;
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** Saves the history, as a file the user picks or at `target` (used by tests and other extensions). */
+  async exportHistory(format: 'csv' | 'json', target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const name = (this.snapshot?.name ?? 'process').replace(/[^\w.-]+/g, '_');
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: `Export memory history of ${this.snapshot?.name ?? this.identity.pid}`,
+        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()), `${name}-${this.identity.pid}-memory.${format}`),
+        filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+      }));
+    if (!uri) {
+      return undefined;
+    }
+    const points = this.history?.points() ?? [];
+    const text =
+      format === 'csv'
+        ? historyToCsv(points)
+        : historyToJson({ ...this.identity, name: this.snapshot?.name ?? '', commandLine: this.snapshot?.commandLine ?? '' }, points, Date.now());
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    return uri;
+  }
+
+  private followVisibility(): void {
+    if (this.panel.visible && !this.ended) {
+      this.subscribe();
+    } else {
+      this.unsubscribe();
+    }
+  }
+
+  private subscribe(): void {
+    if (this.subscription) {
+      return;
+    }
+    this.subscription = this.sampler.watch(this.identity, { detail: true, history: this.history }, (event) => this.onSample(event));
+  }
+
+  private unsubscribe(): void {
+    this.subscription?.dispose();
+    this.subscription = undefined;
+  }
+
+  private onSample(event: SampleEvent): void {
+    this.history = event.history;
+    if (event.lastSample) {
+      this.snapshot = toSnapshot(event.lastSample);
+    }
+    if (event.outcome.ok) {
+      this.problem = undefined;
+      const trendPerMinute = event.history.resTrendPerMinute(TREND_WINDOW_MS);
+      this.post({ type: 'sample', snapshot: this.snapshot as ProcessSnapshot, timeMs: event.outcome.value.timeMs, trendPerMinute });
+    } else if (event.ended) {
+      this.ended = { atMs: Date.now(), message: describeProcError(event.outcome.error) };
+      this.post({ type: 'ended', ended: this.ended });
+      this.unsubscribe();
+    } else {
+      this.problem = describeProcError(event.outcome.error);
+      this.post({ type: 'problem', message: this.problem });
+    }
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseFromInspectPanel(raw);
+    if (!message) {
+      return; // not one of ours: the page renders untrusted text, so ignore anything unexpected
+    }
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.post(this.initMessage());
+        break;
+      case 'export':
+        await this.exportHistory(message.format);
+        break;
+      case 'copySnapshot':
+        if (this.snapshot) {
+          await vscode.env.clipboard.writeText(snapshotToText(this.snapshot, formatBytes));
+          void vscode.window.setStatusBarMessage('$(copy) Memory figures copied', 3000);
+        }
+        break;
+    }
+  }
+
+  private initMessage(): ToInspectPanel {
+    return {
+      type: 'init',
+      process: { ...this.identity, name: this.snapshot?.name ?? '' },
+      snapshot: this.snapshot,
+      history: toSeries(this.history),
+      trendPerMinute: this.history?.resTrendPerMinute(TREND_WINDOW_MS),
+      ended: this.ended,
+      problem: this.problem,
+    };
+  }
+
+  private post(message: ToInspectPanel): void {
+    if (this.ready) {
+      void this.panel.webview.postMessage(message);
+    }
+  }
+}
+
+export function toSeries(history: History | undefined): HistorySeries {
+  const series: HistorySeries = { timesMs: [], res: [], shr: [] };
+  for (const point of history?.points() ?? []) {
+    series.timesMs.push(point.timeMs);
+    series.res.push(point.resBytes);
+    series.shr.push(point.shrBytes);
+  }
+  return series;
+}

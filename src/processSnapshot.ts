@@ -1,0 +1,83 @@
+import { describeState } from './format';
+import { describeProcError } from './proc/outcome';
+import { readProcText } from './proc/procFile';
+import { identityKey, ProcessIdentity, startTimeMs } from './proc/processIdentity';
+import { ProcessSample } from './proc/sampleProcess';
+import { SmapsRollup } from './proc/smapsRollup';
+import { systemInfo } from './proc/systemInfo';
+import { userName } from './proc/users';
+import { Figure, ProcessSnapshot } from './protocol';
+
+// The command line never changes after exec in practice, and reading it costs a syscall; read it
+// once per process. Bounded so a long session that inspects many processes does not grow forever.
+const commandLines = new Map<string, string>();
+
+/** Turns an engine sample into what views show, with reasons where a figure is unknown. */
+export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
+  const { clockTicks, bootTimeMs } = systemInfo();
+  const status = sample.status;
+  const notKept = sample.memoryless ? `a ${sample.memoryless.replace('-', ' ')} has no memory of its own` : 'not reported by this kernel';
+  const fromStatus = (value: number | undefined): Figure => (value === undefined ? { unavailable: notKept } : { bytes: value });
+  const rollup = sample.rollup;
+  const rollupFigure = (pick: (value: SmapsRollup) => number): Figure => {
+    if (!rollup) {
+      return { unavailable: sample.memoryless ? notKept : 'not read yet' };
+    }
+    return rollup.ok ? { bytes: pick(rollup.value) } : { unavailable: describeProcError(rollup.error) };
+  };
+  return {
+    pid: sample.identity.pid,
+    startTicks: sample.identity.startTicks,
+    name: sample.name,
+    commandLine: commandLine(sample.identity),
+    user: userName(sample.uid),
+    state: sample.state,
+    stateText: describeState(sample.state),
+    startTimeMs: startTimeMs(sample.identity, bootTimeMs, clockTicks),
+    sampledAtMs: sample.timeMs,
+    threads: sample.threads,
+    memoryless: sample.memoryless,
+    resBytes: sample.resBytes,
+    virtBytes: sample.virtBytes,
+    shrBytes: sample.shrBytes,
+    anon: fromStatus(status.rssAnon),
+    file: fromStatus(status.rssFile),
+    shmem: fromStatus(status.rssShmem),
+    swap: fromStatus(status.vmSwap),
+    peakRes: fromStatus(status.vmHWM),
+    pss: rollupFigure((value) => value.pss),
+    uss: rollupFigure((value) => value.uss),
+    cgroup: cgroupFigure(sample),
+  };
+}
+
+function cgroupFigure(sample: ProcessSample): ProcessSnapshot['cgroup'] {
+  const cgroup = sample.cgroup;
+  if (!cgroup) {
+    return { unavailable: 'not read yet' };
+  }
+  if (!cgroup.ok) {
+    return { unavailable: describeProcError(cgroup.error) };
+  }
+  if (!cgroup.value) {
+    return { unavailable: 'no cgroup v2 memory accounting visible for this process' };
+  }
+  if (cgroup.value.limitBytes === undefined) {
+    return { unavailable: `no limit set on its cgroup (${cgroup.value.path})` };
+  }
+  return { limitBytes: cgroup.value.limitBytes, currentBytes: cgroup.value.currentBytes, path: cgroup.value.path };
+}
+
+function commandLine(identity: ProcessIdentity): string {
+  const key = identityKey(identity);
+  let line = commandLines.get(key);
+  if (line === undefined) {
+    const text = readProcText(`/proc/${identity.pid}/cmdline`);
+    line = text.ok ? text.value.replace(/\0+$/, '').replace(/\0/g, ' ') : '';
+    if (commandLines.size >= 256) {
+      commandLines.delete(commandLines.keys().next().value as string);
+    }
+    commandLines.set(key, line);
+  }
+  return line;
+}

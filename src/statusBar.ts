@@ -1,0 +1,163 @@
+import * as vscode from 'vscode';
+import { Commands, readConfig } from './contributions';
+import { Disposable } from './dispose';
+import { FocusTarget, FocusTracker } from './focusTracker';
+import { formatBytes } from './format';
+import { describeProcError } from './proc/outcome';
+import { ProcessSample } from './proc/sampleProcess';
+import { SampleEvent, Sampler } from './proc/sampler';
+import { buildTooltip } from './statusBarTooltip';
+import { escapeIcons } from './textEscapes';
+
+/** How long "exited" stays on screen before the entry falls back. */
+export const EXIT_LINGER_MS = 5000;
+
+const MiB = 1024 * 1024;
+
+/** The status bar entry: RES of the process in focus, with a tooltip that explains it. */
+export class StatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem('procMemory.status', vscode.StatusBarAlignment.Right, 100));
+  private subscription: vscode.Disposable | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private warning: string | undefined;
+
+  constructor(
+    private readonly sampler: Sampler,
+    private readonly focus: FocusTracker,
+  ) {
+    super();
+    this.item.name = 'Process Memory';
+    this.register(focus.onDidChange(() => this.follow()));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('procMemory.statusBar')) {
+          this.follow();
+        }
+      }),
+    );
+    this.register({ dispose: () => this.unsubscribe() });
+    this.follow();
+  }
+
+  /** What the entry shows now; for tests and for the debug view. */
+  get state(): { visible: boolean; text: string; tooltip: string; warning: string | undefined } {
+    const tooltip = this.item.tooltip;
+    return {
+      visible: this.visible,
+      text: this.item.text,
+      tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
+      warning: this.warning,
+    };
+  }
+
+  private visible = false;
+
+  private follow(): void {
+    this.unsubscribe();
+    const target = this.focus.current;
+    if (!readConfig('statusBar.enabled')) {
+      this.hide();
+    } else if (target) {
+      this.showLoading(target);
+      // Detail (every detailIntervalMs) brings the cgroup limit the warning compares against.
+      this.subscription = this.sampler.watch(target.identity, { detail: true }, (event) => this.onSample(target, event));
+    } else if (readConfig('statusBar.showWhenIdle')) {
+      this.showIdle();
+    } else {
+      this.hide();
+    }
+  }
+
+  private onSample(target: FocusTarget, event: SampleEvent): void {
+    if (event.outcome.ok) {
+      this.showSample(target, event);
+    } else if (event.ended) {
+      this.showEnded(target, event.lastSample, describeProcError(event.outcome.error));
+    } else {
+      // Readable again next time, perhaps: say what went wrong, keep watching.
+      this.item.text = `$(pulse) ${escapeIcons(event.lastSample?.name ?? String(target.identity.pid))} ?`;
+      this.item.tooltip = describeProcError(event.outcome.error);
+      this.show();
+    }
+  }
+
+  private showSample(target: FocusTarget, event: SampleEvent): void {
+    const sample = event.lastSample as ProcessSample;
+    this.warning = this.warningFor(sample);
+    this.item.text = `${this.warning ? '$(warning)' : '$(pulse)'} ${escapeIcons(sample.name)} ${sample.memoryless ? '–' : formatBytes(sample.resBytes)}`;
+    this.item.tooltip = buildTooltip(target, sample, event.history, this.warning);
+    this.item.backgroundColor = this.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.command = { command: Commands.InspectFocused, title: 'Inspect Process' };
+    this.item.accessibilityInformation = {
+      label: `${sample.name}, process ${sample.identity.pid}, resident memory ${formatBytes(sample.resBytes)}${this.warning ? `, warning: ${this.warning}` : ''}`,
+    };
+    this.show();
+  }
+
+  private warningFor(sample: ProcessSample): string | undefined {
+    const limitMiB = readConfig('statusBar.warnAboveMiB');
+    if (limitMiB > 0 && sample.resBytes > limitMiB * MiB) {
+      return `RES is above ${limitMiB} MiB (setting procMemory.statusBar.warnAboveMiB).`;
+    }
+    const percent = readConfig('statusBar.warnAboveCgroupPercent');
+    const cgroup = sample.cgroup?.ok ? sample.cgroup.value : undefined;
+    if (percent > 0 && cgroup?.limitBytes) {
+      // The kernel acts on the whole group's usage, so that is what is compared with its limit.
+      const used = Math.max(cgroup.currentBytes, sample.resBytes);
+      if (used >= (cgroup.limitBytes * percent) / 100) {
+        const share = Math.round((used / cgroup.limitBytes) * 100);
+        return `Its cgroup uses ${share}% of its memory limit (${formatBytes(used)} of ${formatBytes(cgroup.limitBytes)}); at 100% the kernel reclaims memory and may kill processes in it.`;
+      }
+    }
+    return undefined;
+  }
+
+  private showEnded(target: FocusTarget, last: ProcessSample | undefined, reason: string): void {
+    this.unsubscribe();
+    this.warning = undefined;
+    this.item.text = `$(circle-slash) ${escapeIcons(last?.name ?? String(target.identity.pid))} exited`;
+    this.item.tooltip = `${reason} (PID ${target.identity.pid})`;
+    this.item.backgroundColor = undefined;
+    this.show();
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = undefined;
+      this.focus.forget(target.identity);
+    }, EXIT_LINGER_MS);
+  }
+
+  private showLoading(target: FocusTarget): void {
+    this.item.text = `$(loading~spin) ${target.identity.pid}`;
+    this.item.tooltip = 'Reading /proc…';
+    this.show();
+  }
+
+  private showIdle(): void {
+    this.warning = undefined;
+    this.item.text = '$(pulse) Memory';
+    this.item.tooltip = 'Proc Memory: choose a process to watch here';
+    this.item.backgroundColor = undefined;
+    this.item.command = { command: Commands.WatchProcess, title: 'Watch Process' };
+    this.item.accessibilityInformation = { label: 'Process memory: choose a process to watch' };
+    this.show();
+  }
+
+  private show(): void {
+    this.visible = true;
+    this.item.show();
+  }
+
+  private hide(): void {
+    this.visible = false;
+    this.warning = undefined;
+    this.item.hide();
+  }
+
+  private unsubscribe(): void {
+    this.subscription?.dispose();
+    this.subscription = undefined;
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { Commands } from './contributions';
+import { FocusTarget } from './focusTracker';
+import { formatBytes, formatDelta, formatRate } from './format';
+import { MEMORY_DOCS, MemoryFigure } from './memoryDocs';
+import { History } from './proc/history';
+import { ProcessSample } from './proc/sampleProcess';
+import { escapeMarkdown } from './textEscapes';
+
+/** Commands the tooltip links to; the only ones its MarkdownString may run. */
+const LINKED_COMMANDS = [Commands.InspectFocused, Commands.WatchProcess, Commands.StopWatching];
+
+/** The hover of the status bar entry: the figures top shows, each explained, and what to do next. */
+export function buildTooltip(target: FocusTarget, sample: ProcessSample, history: History, warning: string | undefined): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', true);
+  md.isTrusted = { enabledCommands: LINKED_COMMANDS };
+  md.supportHtml = false;
+  const why = target.reason === 'debug' ? ` · debugging "${escapeMarkdown(target.sessionName ?? '')}"` : ' · watched';
+  md.appendMarkdown(`**${escapeMarkdown(sample.name)}** · PID ${sample.identity.pid}${why}\n\n`);
+  if (warning) {
+    md.appendMarkdown(`$(warning) ${escapeMarkdown(warning)}\n\n`);
+  }
+  if (sample.memoryless) {
+    md.appendMarkdown(`This is a ${sample.memoryless.replace('-', ' ')}: the kernel keeps no memory figures for it.\n\n`);
+  } else {
+    md.appendMarkdown('| | | |\n|:--|--:|:--|\n');
+    const row = (figure: MemoryFigure, bytes: number) =>
+      md.appendMarkdown(`| **${MEMORY_DOCS[figure].label}** | ${formatBytes(bytes)} | ${escapeMarkdown(MEMORY_DOCS[figure].summary)} |\n`);
+    row('res', sample.resBytes);
+    row('virt', sample.virtBytes);
+    row('shr', sample.shrBytes);
+    if (sample.status.vmSwap !== undefined) {
+      row('swap', sample.status.vmSwap);
+    }
+    if (sample.status.vmHWM !== undefined) {
+      row('peakRes', sample.status.vmHWM);
+    }
+    md.appendMarkdown('\n');
+    const change = lastMinuteChange(history);
+    if (change) {
+      md.appendMarkdown(`RES over the last minute: ${formatDelta(change.delta)} (${formatRate(change.perMinute)})\n\n`);
+    }
+  }
+  md.appendMarkdown(`[$(pulse) Inspect](command:${Commands.InspectFocused} "Open the live memory panel")`);
+  md.appendMarkdown(` · [$(eye) Watch another process](command:${Commands.WatchProcess} "Choose the process shown here")`);
+  if (target.reason === 'watch') {
+    md.appendMarkdown(` · [$(close) Stop watching](command:${Commands.StopWatching} "Hide this process from the status bar")`);
+  }
+  return md;
+}
+
+/** The change of RES over the last minute (or as much of it as the history holds). */
+function lastMinuteChange(history: History): { delta: number; perMinute: number } | undefined {
+  const latest = history.latest();
+  if (!latest) {
+    return undefined;
+  }
+  const points = history.points(latest.timeMs - 60000);
+  const first = points[0];
+  if (!first || latest.timeMs - first.timeMs < 2000) {
+    return undefined;
+  }
+  const delta = latest.resBytes - first.resBytes;
+  return { delta, perMinute: (delta * 60000) / (latest.timeMs - first.timeMs) };
+}

@@ -1,0 +1,12 @@
+/** Escapes text for a MarkdownString, so a process name cannot add links, HTML or icons. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_{}[\]()#+\-.!|~>$]/g, (char) => `\\${char}`)
+    .replace(/</g, '&lt;')
+    .replace(/\r?\n/g, ' ');
+}
+
+/** Quick pick labels and status bar text render `$(name)` as icons; a process name must show as typed. */
+export function escapeIcons(text: string): string {
+  return text.replace(/\$\(/g, '\\$(');
+}
