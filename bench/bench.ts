@@ -1,0 +1,549 @@
+/**
+ * `npm run bench`: what reading memory from /proc costs, measured against the alternatives in the
+ * same run, so that the verdicts are ratios and do not depend on how fast this machine is.
+ *
+ * 1. One process: sampleProcess(pid) (stat + statm + status) vs a C program doing the same three
+ *    open/read/close sequences (bench/sample.c, compiled here with `cc -O2`) vs spawning
+ *    `ps -o rss=,vsz= -p PID`. Targets: <= 3x the C program, >= 100x cheaper than ps.
+ * 2. The process table: scanProcessTable() vs spawning `ps -eo pid,ppid,rss,vsz,comm` vs the
+ *    ps-list package. Target: faster than ps -eo.
+ * 3. Diagnostics (no targets): where the time of sampleProcess and of the scan goes.
+ *
+ * Prints a table and writes bench-results/bench.json. Exits 0 when a target is missed (it is a
+ * report), 1 only when the bench itself cannot run.
+ */
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { readCgroupMemory } from '../src/proc/cgroup';
+import { readProcText } from '../src/proc/procFile';
+import { scanProcessTable } from '../src/proc/processTable';
+import { sampleProcess } from '../src/proc/sampleProcess';
+import { parseStat } from '../src/proc/stat';
+import { parseStatm } from '../src/proc/statm';
+import { parseStatus } from '../src/proc/status';
+import { systemInfo } from '../src/proc/systemInfo';
+import { Plan, Summary, formatNs, formatRatio, sinkValue, summarize, timeAsync, timeSync } from './measure';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const RESULTS_DIR = path.join(REPO_ROOT, 'bench-results');
+
+/** Rounds alternate the C program and sampleProcess, so that drift hits both alike. */
+const SAMPLE_ROUNDS = 5;
+const SAMPLE_PLAN: Plan = { warmup: 500, batches: 10, perBatch: 1000 };
+const FIRST_WARMUP = 5000; // lets V8 optimise sampleProcess and its parsers before anything is timed
+const SPAWN_PLAN: Plan = { warmup: 3, batches: 40, perBatch: 1 };
+const DETAIL_PLAN: Plan = { warmup: 200, batches: 20, perBatch: 100 };
+const SCAN_ROUNDS = 5;
+const SCAN_PLAN: Plan = { warmup: 20, batches: 8, perBatch: 10 };
+const PS_EO_PLAN: Plan = { warmup: 2, batches: 8, perBatch: 1 };
+const DIAGNOSTIC_PLAN: Plan = { warmup: 500, batches: 15, perBatch: 500 };
+const SCAN_DIAGNOSTIC_PLAN: Plan = { warmup: 10, batches: 15, perBatch: 10 };
+
+type Section = 'sample' | 'scan' | 'diagnostic';
+
+interface Row {
+  section: Section;
+  id: string;
+  operation: string;
+  summary?: Summary;
+  /** Why there is no measurement. */
+  skipped?: string;
+  /** Human reading of the ratio, e.g. "2.10x C". */
+  ratioText?: string;
+  ratio?: number;
+  target?: string;
+  pass?: boolean;
+  note?: string;
+}
+
+const rows: Row[] = [];
+let sleeper: ChildProcess | undefined;
+
+function addRow(row: Row): Row {
+  rows.push(row);
+  return row;
+}
+
+function median(section: Section, id: string): number {
+  const row = rows.find((r) => r.section === section && r.id === id);
+  return row?.summary?.medianNs ?? NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-up
+
+function startSleeper(): number {
+  sleeper = spawn('sleep', ['3600'], { stdio: 'ignore' });
+  const pid = sleeper.pid;
+  if (pid === undefined) {
+    throw new Error('could not start `sleep`');
+  }
+  // Until it has exec'd, /proc/PID is a copy of Node; wait for the real `sleep`.
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const stat = readProcText(`/proc/${pid}/stat`);
+    if (stat.ok && stat.value.includes('(sleep)')) {
+      return pid;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`child ${pid} never became \`sleep\``);
+    }
+    spawnSync('sleep', ['0.01']);
+  }
+}
+
+function stopSleeper(): void {
+  if (sleeper && sleeper.exitCode === null && sleeper.signalCode === null) {
+    sleeper.kill('SIGKILL');
+  }
+  sleeper = undefined;
+}
+
+/** Compiles bench/sample.c into a temporary directory; undefined (with the reason) when it cannot. */
+function compileBaseline(): { binary?: string; dir?: string; reason?: string } {
+  const source = path.join(REPO_ROOT, 'bench', 'sample.c');
+  if (!fs.existsSync(source)) {
+    return { reason: `${source} not found` };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-memory-bench-'));
+  const binary = path.join(dir, 'sample');
+  const result = spawnSync('cc', ['-O2', '-o', binary, source], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { reason: `cc -O2 failed: ${result.error?.message ?? result.stderr.trim()}` };
+  }
+  return { binary, dir };
+}
+
+function runBaseline(binary: string, pid: number, plan: Plan): number[] {
+  const args = [pid, plan.warmup, plan.batches, plan.perBatch].map(String);
+  const result = spawnSync(binary, args, { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new Error(`${binary} failed: ${result.error?.message ?? result.stderr.trim()}`);
+  }
+  const samples = result.stdout.trim().split('\n').map(Number);
+  if (samples.length !== plan.batches || samples.some((s) => !Number.isFinite(s))) {
+    throw new Error(`unexpected output from ${binary}: ${result.stdout.slice(0, 200)}`);
+  }
+  return samples;
+}
+
+function spawnChecked(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed: ${result.error?.message ?? result.stderr.trim()}`);
+  }
+  return result.stdout;
+}
+
+function firstLine(command: string, args: string[]): string {
+  try {
+    return spawnChecked(command, args).split('\n')[0].trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. One process
+
+function benchSampling(pid: number, baseline: string | undefined): void {
+  const sample = () => sampleProcess(pid);
+  const check = sample();
+  if (!check.ok) {
+    throw new Error(`sampleProcess(${pid}) failed: ${JSON.stringify(check.error)}`);
+  }
+  timeSync({ warmup: FIRST_WARMUP, batches: 0, perBatch: 1 }, sample);
+
+  const ours: number[] = [];
+  const c: number[] = [];
+  for (let round = 0; round < SAMPLE_ROUNDS; round++) {
+    if (baseline) {
+      c.push(...runBaseline(baseline, pid, SAMPLE_PLAN));
+    }
+    ours.push(...timeSync(SAMPLE_PLAN, sample));
+  }
+  const oursSummary = summarize(ours, SAMPLE_PLAN.perBatch);
+  const cRow = addRow({
+    section: 'sample',
+    id: 'c',
+    operation: 'C: open/read/close stat+statm+status (cc -O2)',
+    summary: baseline ? summarize(c, SAMPLE_PLAN.perBatch) : undefined,
+    skipped: baseline ? undefined : 'no C compiler',
+    ratioText: 'baseline',
+  });
+  const ratio = oursSummary.medianNs / (cRow.summary?.medianNs ?? NaN);
+  addRow({
+    section: 'sample',
+    id: 'ours',
+    operation: 'sampleProcess(pid): stat+statm+status, parsed',
+    summary: oursSummary,
+    ratio,
+    ratioText: `${formatRatio(ratio)} C`,
+    target: '<= 3x C',
+    pass: Number.isFinite(ratio) ? ratio <= 3 : undefined,
+  });
+
+  const psArgs = ['-o', 'rss=,vsz=', '-p', String(pid)];
+  const ps = summarize(timeSync(SPAWN_PLAN, () => spawnChecked('ps', psArgs)), SPAWN_PLAN.perBatch);
+  const psRatio = ps.medianNs / oursSummary.medianNs;
+  addRow({
+    section: 'sample',
+    id: 'ps-p',
+    operation: `spawnSync ps ${psArgs.slice(0, 3).join(' ')} PID`,
+    summary: ps,
+    ratio: psRatio,
+    ratioText: `${formatRatio(psRatio)} sampleProcess`,
+    target: '>= 100x sampleProcess',
+    pass: psRatio >= 100,
+  });
+
+  for (const [id, target, label] of [
+    ['detail-child', pid, 'sampleProcess(pid, {detail:true}), the `sleep` child'],
+    ['detail-self', process.pid, 'sampleProcess(self, {detail:true}), this Node process'],
+  ] as const) {
+    const detail = () => sampleProcess(target, { detail: true });
+    const probe = detail();
+    const note = probe.ok
+      ? `smaps_rollup ${probe.value.rollup?.ok ? 'ok' : probe.value.rollup?.error.kind}, cgroup ${probe.value.cgroup?.ok ? (probe.value.cgroup.value ? 'ok' : 'none visible') : probe.value.cgroup?.error.kind}`
+      : probe.error.kind;
+    const summary = summarize(timeSync(DETAIL_PLAN, detail), DETAIL_PLAN.perBatch);
+    const detailRatio = summary.medianNs / oursSummary.medianNs;
+    addRow({
+      section: 'sample',
+      id,
+      operation: label,
+      summary,
+      ratio: detailRatio,
+      ratioText: `${formatRatio(detailRatio)} sampleProcess`,
+      target: 'info',
+      note,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. The process table
+
+interface PsListModule {
+  default: (options?: { all?: boolean }) => Promise<unknown[]>;
+}
+
+/**
+ * ps-list 9 is ESM only. tsc (module commonjs) rewrites `import()` into `require()`, which cannot
+ * load it, so the import is built at run time and stays a real dynamic import.
+ */
+const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+async function loadPsList(): Promise<PsListModule['default'] | string> {
+  try {
+    const url = pathToFileURL(require.resolve('ps-list')).href;
+    const module = (await dynamicImport(url)) as PsListModule;
+    return typeof module.default === 'function' ? module.default : 'ps-list has no default export';
+  } catch (error) {
+    return `cannot load ps-list: ${(error as Error).message}`;
+  }
+}
+
+const counts: Record<string, number> = {};
+
+async function benchScan(): Promise<void> {
+  const scan = () => {
+    const table = scanProcessTable();
+    if (!table.ok) {
+      throw new Error(`scanProcessTable failed: ${JSON.stringify(table.error)}`);
+    }
+    return table.value;
+  };
+  counts.scanProcessTable = scan().length;
+  const psArgs = ['-eo', 'pid,ppid,rss,vsz,comm'];
+  const psEo = () => spawnChecked('ps', psArgs);
+  counts.psEo = psEo().trim().split('\n').length - 1; // minus the header; includes ps itself
+
+  const ours: number[] = [];
+  const ps: number[] = [];
+  for (let round = 0; round < SCAN_ROUNDS; round++) {
+    ps.push(...timeSync(PS_EO_PLAN, psEo));
+    ours.push(...timeSync(SCAN_PLAN, scan));
+  }
+  const psSummary = summarize(ps, PS_EO_PLAN.perBatch);
+  const oursSummary = summarize(ours, SCAN_PLAN.perBatch);
+  addRow({
+    section: 'scan',
+    id: 'ps-eo',
+    operation: `spawnSync ps ${psArgs.join(' ')}`,
+    summary: psSummary,
+    ratioText: 'baseline',
+    note: `${counts.psEo} rows`,
+  });
+  const ratio = oursSummary.medianNs / psSummary.medianNs;
+  addRow({
+    section: 'scan',
+    id: 'ours',
+    operation: 'scanProcessTable(): stat+statm+cmdline+uid of each',
+    summary: oursSummary,
+    ratio,
+    ratioText: `${formatRatio(ratio)} ps -eo`,
+    target: '< 1x ps -eo',
+    pass: ratio < 1,
+    note: `${counts.scanProcessTable} rows`,
+  });
+
+  const psList = await loadPsList();
+  if (typeof psList === 'string') {
+    addRow({ section: 'scan', id: 'ps-list', operation: 'ps-list (npm, v9)', skipped: psList, target: 'info' });
+    return;
+  }
+  counts.psList = (await psList()).length;
+  const listSummary = summarize(await timeAsync(SPAWN_PLAN, () => psList()), SPAWN_PLAN.perBatch);
+  const listRatio = listSummary.medianNs / psSummary.medianNs;
+  addRow({
+    section: 'scan',
+    id: 'ps-list',
+    operation: 'await psList() (npm ps-list 9: two ps + readlink each)',
+    summary: listSummary,
+    ratio: listRatio,
+    ratioText: `${formatRatio(listRatio)} ps -eo`,
+    target: 'info',
+    note: `${counts.psList} rows`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Diagnostics: where the time goes
+
+/** open + readSync until 0 + close into a reused buffer, without decoding: the Node syscall floor. */
+const rawBuffer = Buffer.allocUnsafe(64 * 1024);
+function readRaw(file: string, untilEof: boolean): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      const read = fs.readSync(fd, rawBuffer, length, rawBuffer.length - length, null);
+      length += read;
+      // A short read of a small procfs file is in practice the whole file; untilEof=false shows
+      // what the extra read() that confirms EOF costs.
+      if (read === 0 || !untilEof || length === rawBuffer.length) {
+        return length;
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function diagnose(label: string, id: string, plan: Plan, operation: () => unknown, section: Section = 'diagnostic'): Summary {
+  const summary = summarize(timeSync(plan, operation), plan.perBatch);
+  addRow({ section, id, operation: label, summary, target: 'info' });
+  return summary;
+}
+
+function benchDiagnostics(pid: number): void {
+  const files = ['stat', 'statm', 'status'].map((name) => `/proc/${pid}/${name}`);
+  const [statFile, statmFile, statusFile] = files;
+  const pageSize = systemInfo().pageSize;
+  const texts = files.map((file) => fs.readFileSync(file, 'utf8'));
+
+  diagnose('  Node open+readSync(until 0)+closeSync x3, no decode', 'raw-eof', DIAGNOSTIC_PLAN, () =>
+    files.reduce((sum, file) => sum + readRaw(file, true), 0),
+  );
+  diagnose('  Node open+one readSync+closeSync x3, no decode', 'raw-once', DIAGNOSTIC_PLAN, () =>
+    files.reduce((sum, file) => sum + readRaw(file, false), 0),
+  );
+  diagnose('  readProcText x3 (the above + utf8 toString)', 'readProcText', DIAGNOSTIC_PLAN, () =>
+    files.map((file) => readProcText(file)),
+  );
+  diagnose("  fs.readFileSync(path, 'utf8') x3", 'readFileSync', DIAGNOSTIC_PLAN, () =>
+    files.map((file) => fs.readFileSync(file, 'utf8')),
+  );
+  diagnose('  parse only: parseStat+parseStatm+parseStatus', 'parse', DIAGNOSTIC_PLAN, () => [
+    parseStat(texts[0]),
+    parseStatm(texts[1], pageSize),
+    parseStatus(texts[2]),
+  ]);
+  diagnose('  parseStatus alone', 'parse-status', DIAGNOSTIC_PLAN, () => parseStatus(texts[2]));
+  diagnose('  readProcText(statm) alone', 'read-statm', DIAGNOSTIC_PLAN, () => readProcText(statmFile));
+  diagnose('  readProcText(stat) alone', 'read-stat', DIAGNOSTIC_PLAN, () => readProcText(statFile));
+  diagnose('  readProcText(status) alone', 'read-status', DIAGNOSTIC_PLAN, () => readProcText(statusFile));
+  // What detail:true adds.
+  diagnose('  detail part: readProcText(smaps_rollup), `sleep`', 'read-rollup', DETAIL_PLAN, () =>
+    readProcText(`/proc/${pid}/smaps_rollup`),
+  );
+  diagnose('  detail part: readProcText(smaps_rollup), this Node', 'read-rollup-self', DETAIL_PLAN, () =>
+    readProcText(`/proc/${process.pid}/smaps_rollup`),
+  );
+  diagnose('  detail part: readCgroupMemory(pid)', 'cgroup', DETAIL_PLAN, () => readCgroupMemory(pid));
+
+  // The scan: one readdir, then per PID a stat() of the directory and three files.
+  const pids = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  diagnose("  scan part: fs.readdirSync('/proc')", 'scan-readdir', SCAN_DIAGNOSTIC_PLAN, () => fs.readdirSync('/proc'));
+  diagnose('  scan part: statSync(/proc/PID) of each', 'scan-stat', SCAN_DIAGNOSTIC_PLAN, () =>
+    pids.map((p) => {
+      try {
+        return fs.statSync(`/proc/${p}`).uid;
+      } catch {
+        return -1;
+      }
+    }),
+  );
+  for (const name of ['stat', 'statm', 'cmdline']) {
+    diagnose(`  scan part: readProcText(/proc/PID/${name}) of each`, `scan-${name}`, SCAN_DIAGNOSTIC_PLAN, () =>
+      pids.map((p) => readProcText(`/proc/${p}/${name}`)),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function machineFacts(pid: number) {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${process.platform} ${process.arch}`,
+    kernel: `${os.type()} ${os.release()}`,
+    kernelVersion: os.version(),
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    loadAverage: os.loadavg(),
+    totalMemoryBytes: os.totalmem(),
+    pageSize: systemInfo().pageSize,
+    processCount: counts.scanProcessTable,
+    processCounts: counts,
+    ps: firstLine('ps', ['--version']),
+    cc: firstLine('cc', ['--version']),
+    sampledPid: pid,
+    gitCommit: firstLine('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD']),
+  };
+}
+
+function printTable(): void {
+  const header = ['operation', 'median', 'p90', 'ratio', 'target', 'result'];
+  const sections: [Section, string][] = [
+    ['sample', 'Sampling one process (the `sleep` child)'],
+    ['scan', `Full process table (${counts.scanProcessTable} processes)`],
+    ['diagnostic', 'Diagnostics: where the time goes (no targets)'],
+  ];
+  const cells = (row: Row): string[] => [
+    row.operation,
+    row.summary ? formatNs(row.summary.medianNs) : 'skipped',
+    row.summary ? formatNs(row.summary.p90Ns) : '',
+    row.ratioText ?? '',
+    row.target ?? '',
+    row.pass === undefined ? (row.skipped ? `SKIP: ${row.skipped}` : '') : row.pass ? 'PASS' : 'FAIL  <<<',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => cells(row)[i].length)));
+  widths[5] = Math.max(6, header[5].length);
+  const line = (values: string[]) =>
+    values.map((v, i) => (i === 0 || i >= 3 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  console.log(line(header).trimEnd());
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const [section, title] of sections) {
+    console.log(`\n${title}`);
+    for (const row of rows.filter((r) => r.section === section)) {
+      console.log((line(cells(row)) + (row.note ? `  ${row.note}` : '')).trimEnd());
+    }
+  }
+}
+
+function targets() {
+  return rows
+    .filter((row) => row.pass !== undefined || (row.target && row.target !== 'info'))
+    .map((row) => ({ section: row.section, operation: row.operation, ratio: row.ratio, target: row.target, pass: row.pass ?? null }));
+}
+
+async function main(): Promise<void> {
+  if (process.platform !== 'linux' || !fs.existsSync('/proc/self/stat')) {
+    console.error('bench: needs Linux with /proc mounted');
+    process.exitCode = 1;
+    return;
+  }
+  const started = process.hrtime.bigint();
+  const pid = startSleeper();
+  const compiled = compileBaseline();
+  try {
+    console.log(`Proc Memory bench: node ${process.version}, ${os.release()}, ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`);
+    console.log(`sampling the bench's own child \`sleep\` (PID ${pid}); C baseline: ${compiled.binary ? 'cc -O2 bench/sample.c' : compiled.reason}\n`);
+    benchSampling(pid, compiled.binary);
+    await benchScan();
+    benchDiagnostics(pid);
+
+    // Cross-check: the figures we time are the ones ps prints (KiB).
+    const sample = sampleProcess(pid);
+    const [psRss, psVsz] = spawnChecked('ps', ['-o', 'rss=,vsz=', '-p', String(pid)]).trim().split(/\s+/).map(Number);
+    const agree = sample.ok && sample.value.resBytes / 1024 === psRss && sample.value.virtBytes / 1024 === psVsz;
+
+    printTable();
+    const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+    const missed = rows.filter((row) => row.pass === false);
+    const ratioRead = (r: number) => formatRatio(r);
+    console.log('');
+    console.log(
+      `sampleProcess = ${ratioRead(median('sample', 'ours') / median('sample', 'c'))} the C program; ` +
+        `ps -p = ${ratioRead(median('sample', 'ps-p') / median('sample', 'ours'))} sampleProcess; ` +
+        `scan = ${ratioRead(median('scan', 'ours') / median('scan', 'ps-eo'))} ps -eo; ` +
+        `ps-list = ${ratioRead(median('scan', 'ps-list') / median('scan', 'ours'))} scan`,
+    );
+    console.log(`cross-check with ps: RES/VIRT ${agree ? 'agree' : 'DIFFER'} (ps rss=${psRss} vsz=${psVsz} KiB)`);
+    console.log(missed.length === 0 ? 'All targets met.' : `MISSED ${missed.length} target(s): ${missed.map((r) => `${r.operation} (${r.ratioText}, target ${r.target})`).join('; ')}`);
+    console.log(`bench took ${elapsedS.toFixed(1)} s`);
+
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = path.join(RESULTS_DIR, 'bench.json');
+    const json = {
+      generatedAt: new Date().toISOString(),
+      elapsedSeconds: elapsedS,
+      machine: machineFacts(pid),
+      method: {
+        timer: 'process.hrtime.bigint()',
+        statistic: 'median and p90 (nearest rank) of per-batch cost per operation, after warm-up',
+        plans: { SAMPLE_ROUNDS, SAMPLE_PLAN, FIRST_WARMUP, SPAWN_PLAN, DETAIL_PLAN, SCAN_ROUNDS, SCAN_PLAN, PS_EO_PLAN, DIAGNOSTIC_PLAN, SCAN_DIAGNOSTIC_PLAN },
+      },
+      crossCheck: { agree, psRssKiB: psRss, psVszKiB: psVsz },
+      targets: targets(),
+      missed: missed.map((row) => row.operation),
+      results: rows.map((row) => ({
+        section: row.section,
+        id: row.id,
+        operation: row.operation.trim(),
+        medianNs: row.summary?.medianNs ?? null,
+        p90Ns: row.summary?.p90Ns ?? null,
+        minNs: row.summary?.minNs ?? null,
+        operations: row.summary?.operations ?? 0,
+        batches: row.summary?.samples.length ?? 0,
+        ratio: row.ratio ?? null,
+        ratioText: row.ratioText ?? null,
+        target: row.target ?? null,
+        pass: row.pass ?? null,
+        skipped: row.skipped ?? null,
+        note: row.note ?? null,
+      })),
+      sink: sinkValue(),
+    };
+    fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
+    console.log(`wrote ${path.relative(process.cwd(), file) || file}`);
+  } finally {
+    stopSleeper();
+    if (compiled.dir) {
+      fs.rmSync(compiled.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+process.on('exit', stopSleeper);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    stopSleeper();
+    process.exit(130);
+  });
+}
+
+main().catch((error: unknown) => {
+  stopSleeper();
+  console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exitCode = 1;
+});
