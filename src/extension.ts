@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands, readSamplerSettings, registerCommand } from './contributions';
+import { DebugSessions } from './debug/debugSessions';
+import { DebugView } from './debug/debugView';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
 import { InspectPanel } from './inspectPanel';
@@ -18,6 +20,8 @@ export interface ProcMemoryApi {
   focus: FocusTracker;
   statusBar: StatusBar;
   panels: InspectPanels;
+  debugSessions: DebugSessions;
+  debugView: DebugView;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
@@ -45,12 +49,19 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
           void vscode.window.showErrorMessage(`Memory: Inspect Process expects a PID, got ${JSON.stringify(pid)?.slice(0, 40)}.`);
           return undefined;
         }
-        return panels.showPid(number);
+        return watchAndShow(panels.showPid(number));
       }
       const identity = await pickProcess('Memory: Inspect Process');
-      return identity ? panels.show(identity) : undefined;
+      return identity ? watchAndShow(panels.show(identity)) : undefined;
     }),
   );
+  // The process a user inspects is the one they care about: the status bar follows it too.
+  const watchAndShow = (panel: InspectPanel | undefined) => {
+    if (panel) {
+      focus.watch(panel.identity);
+    }
+    return panel;
+  };
   store.add(
     registerCommand(Commands.WatchProcess, async () => {
       const identity = await pickProcess('Memory: Watch Process in Status Bar');
@@ -67,7 +78,26 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       return target ? panels.show(target.identity) : vscode.commands.executeCommand(Commands.InspectProcess);
     }),
   );
-  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels };
+  const debugSessions = store.add(new DebugSessions(focus));
+  const pickDebuggee = async (sessionId?: unknown) => {
+    const id = typeof sessionId === 'string' ? sessionId : vscode.debug.activeDebugSession?.id;
+    const identity = id ? await pickProcess('Memory: Pick the Debugged Process') : undefined;
+    if (id && identity) {
+      debugSessions.assign(id, identity);
+    }
+  };
+  store.add(registerCommand(Commands.PickDebuggee, pickDebuggee));
+  const debugView = store.add(
+    new DebugView(
+      debugSessions,
+      sampler,
+      context.extensionUri,
+      readSamplerSettings,
+      (pid, startTicks) => panels.show({ pid, startTicks }),
+      (sessionId) => void pickDebuggee(sessionId),
+    ),
+  );
+  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, debugSessions, debugView };
 }
 
 export function deactivate(): void {

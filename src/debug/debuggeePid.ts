@@ -1,0 +1,81 @@
+// How each debugger tells us its program's PID. Pure functions over Debug Adapter Protocol
+// messages and launch configurations: no `vscode`, unit-tested with real adapters' messages.
+
+/** A PID and how we learned it, shown in the view so users can judge it. */
+export interface FoundPid {
+  pid: number;
+  how: string;
+}
+
+function asPid(value: unknown): number | undefined {
+  const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+
+/**
+ * Reads a PID from one message an adapter sent:
+ * - the DAP `process` event's `systemProcessId` (debugpy, cppdbg, Delve, netcoredbg, lldb-vscode);
+ * - Java's `processid` event;
+ * - CodeLLDB's "Launched process N" / "Attached to process N" output.
+ */
+export function pidFromAdapterMessage(message: unknown): FoundPid | undefined {
+  const m = message as { type?: unknown; event?: unknown; body?: Record<string, unknown> } | undefined;
+  if (m?.type !== 'event' || typeof m.body !== 'object' || m.body === null) {
+    return undefined;
+  }
+  if (m.event === 'process') {
+    const pid = asPid(m.body.systemProcessId);
+    return pid ? { pid, how: 'the debugger’s process event' } : undefined;
+  }
+  if (m.event === 'processid') {
+    const pid = asPid(m.body.processId);
+    return pid ? { pid, how: 'the debugger’s processid event' } : undefined;
+  }
+  if (m.event === 'output' && typeof m.body.output === 'string') {
+    const match = /\b(?:Launched|Attached to) process (\d+)\b/.exec(m.body.output);
+    const pid = asPid(match?.[1]);
+    return pid ? { pid, how: 'the debugger’s output' } : undefined;
+  }
+  return undefined;
+}
+
+/** js-debug names each process's session after it, e.g. `grow.js [18971]`. */
+export function pidFromSessionName(name: string): FoundPid | undefined {
+  const pid = asPid(/\[(\d+)\]\s*$/.exec(name)?.[1]);
+  return pid ? { pid, how: 'the session name' } : undefined;
+}
+
+/** An attach request names the process itself (`processId`, `pid`). */
+export function pidFromConfiguration(configuration: Record<string, unknown>): FoundPid | undefined {
+  if (configuration.request !== 'attach') {
+    return undefined;
+  }
+  const pid = asPid(configuration.processId) ?? asPid(configuration.pid);
+  return pid ? { pid, how: 'the attach configuration' } : undefined;
+}
+
+const LOCAL_HOSTS = new Set(['', 'localhost', '127.0.0.1', '::1', '0.0.0.0']);
+
+/** An attach to another host debugs a process whose memory this machine cannot see. */
+export function remoteHost(configuration: Record<string, unknown>): string | undefined {
+  const connect = configuration.connect as { host?: unknown } | undefined;
+  for (const value of [configuration.host, configuration.address, connect?.host]) {
+    if (typeof value === 'string' && !LOCAL_HOSTS.has(value.trim().toLowerCase())) {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/** Command names of debuggers and adapters: never the program being debugged. */
+export const DEBUGGER_PROCESS_NAMES: ReadonlySet<string> = new Set([
+  'gdb', 'lldb', 'lldb-vscode', 'lldb-vscode-15', 'lldb-dap', 'lldb-server', 'codelldb', 'dlv', 'netcoredbg', 'vsdbg', 'OpenDebugAD7', 'debugpy', 'gdbserver',
+]);
+
+/** True for a command line that runs a debug adapter rather than the user's program. */
+export function isDebuggerCommand(name: string, commandLine: string): boolean {
+  return (
+    DEBUGGER_PROCESS_NAMES.has(name) ||
+    /debugpy[/.]adapter|debugpy\/launcher|js-debug|vsDebugServer|ms-vscode\.js-debug|lldb-vscode|debugAdapter/i.test(commandLine)
+  );
+}
