@@ -39,14 +39,11 @@ export class DebugSessions extends Disposable {
 
   constructor(private readonly focus: FocusTracker) {
     super();
-    const tracker = this;
     this.register(
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
-        createDebugAdapterTracker(session) {
-          return {
-            onDidSendMessage: (message: unknown) => tracker.onAdapterMessage(session, message),
-          };
-        },
+        createDebugAdapterTracker: (session) => ({
+          onDidSendMessage: (message: unknown) => this.onAdapterMessage(session, message),
+        }),
       }),
     );
     this.register(vscode.debug.onDidStartDebugSession((session) => this.onStart(session)));

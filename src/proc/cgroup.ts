@@ -19,7 +19,8 @@ export function parseCgroupV2Path(text: string): Outcome<string | undefined> {
       return path.startsWith('/') ? ok(path) : malformed(`cgroup path "${path.slice(0, 40)}"`);
     }
   }
-  return ok(undefined); // cgroup v1 only: no single limit to show.
+  // cgroup v1 only (or no hierarchy mounted: an empty file): no single limit to show.
+  return text.split('\n').every((line) => line === '' || /^\d+:[^:]*:\//.test(line)) ? ok(undefined) : malformed('cgroup lines are not "id:controllers:/path"');
 }
 
 export function parseMemoryMax(text: string): Outcome<number | undefined> {
@@ -27,7 +28,7 @@ export function parseMemoryMax(text: string): Outcome<number | undefined> {
   if (value === 'max') {
     return ok(undefined);
   }
-  return /^\d+$/.test(value) ? ok(Number(value)) : malformed(`memory.max "${value.slice(0, 20)}"`);
+  return /^\d{1,20}$/.test(value) ? ok(Number(value)) : malformed(`memory.max "${value.slice(0, 20)}"`);
 }
 
 /** Reads the cgroup v2 memory of a process; undefined when it has none we can see. */
@@ -65,7 +66,7 @@ export function readCgroupMemory(
     return current.error.kind === 'gone' ? ok(undefined) : fail(current.error);
   }
   const currentBytes = current.value.trim();
-  if (!/^\d+$/.test(currentBytes)) {
+  if (!/^\d{1,20}$/.test(currentBytes)) {
     return malformed(`memory.current "${currentBytes.slice(0, 20)}"`);
   }
   return ok({ path: path.value, limitBytes, currentBytes: Number(currentBytes) });

@@ -26,7 +26,7 @@ export function parseSmapsRollup(text: string): Outcome<SmapsRollup> {
   const kb = new Map<string, number>();
   for (const line of text.split('\n')) {
     const match = /^(\w+):\s+(\d+) kB$/.exec(line);
-    if (match) {
+    if (match && Number.isSafeInteger(Number(match[2]) * 1024)) {
       kb.set(match[1], Number(match[2]) * 1024);
     }
   }

@@ -22,7 +22,7 @@ export function parseStatm(text: string, pageSize: number): Outcome<Statm> {
   }
   const pages: number[] = [];
   for (const field of fields.slice(0, 7)) {
-    if (!/^\d+$/.test(field)) {
+    if (!/^\d+$/.test(field) || !Number.isSafeInteger(Number(field) * pageSize)) {
       return malformed(`statm field "${field.slice(0, 20)}" is not a count`);
     }
     pages.push(Number(field));

@@ -65,14 +65,14 @@ export function parseStatus(text: string): Outcome<Status> {
     return malformed('status lacks Name, State, PPid, Uid or Threads');
   }
   const nspid = (fields.get('NSpid') ?? '').split(/\s+/).filter(Boolean).map(Number);
-  const status: Status = { name, state, ppid, uid, threads, nspid: nspid.every(Number.isInteger) ? nspid : [] };
+  const status: Status = { name, state, ppid, uid, threads, nspid: nspid.every(Number.isSafeInteger) ? nspid : [] };
   for (const [key, property] of Object.entries(MEMORY_KEYS)) {
     const raw = fields.get(key);
     if (raw === undefined) {
       continue;
     }
     const match = /^(\d+)\s+kB$/.exec(raw);
-    if (!match) {
+    if (!match || !Number.isSafeInteger(Number(match[1]) * 1024)) {
       return malformed(`status ${key} is "${raw.slice(0, 30)}", expected "N kB"`);
     }
     status[property] = Number(match[1]) * 1024;
@@ -81,5 +81,5 @@ export function parseStatus(text: string): Outcome<Status> {
 }
 
 function parseCount(value: string | undefined): number | undefined {
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+  return value !== undefined && /^\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
 }
