@@ -1,0 +1,120 @@
+import * as assert from 'assert';
+import { History, HistoryPoint } from '../../src/proc/history';
+
+function point(timeMs: number, resBytes: number): HistoryPoint {
+  return { timeMs, resBytes, shrBytes: resBytes / 4, virtBytes: resBytes * 10 };
+}
+
+describe('History', () => {
+  it('is empty at first', () => {
+    const history = new History(5);
+    assert.strictEqual(history.length, 0);
+    assert.strictEqual(history.latest(), undefined);
+    assert.deepStrictEqual(history.points(), []);
+    assert.strictEqual(history.resTrendPerMinute(60000), undefined);
+  });
+
+  it('keeps the newest points when the ring wraps around, oldest first', () => {
+    const history = new History(3);
+    for (let i = 1; i <= 7; i++) {
+      history.push(point(i * 1000, i));
+      assert.strictEqual(history.length, Math.min(i, 3));
+    }
+    assert.deepStrictEqual(history.points().map((p) => p.resBytes), [5, 6, 7]);
+    assert.deepStrictEqual(history.at(0), point(5000, 5));
+    assert.deepStrictEqual(history.at(2), point(7000, 7));
+    assert.deepStrictEqual(history.latest(), point(7000, 7));
+  });
+
+  it('stores all four figures of each point', () => {
+    const history = new History(2);
+    const p = { timeMs: 1.5e12, resBytes: 412 * 1024 * 1024, shrBytes: 12345678, virtBytes: 2 ** 45 };
+    history.push(p);
+    assert.deepStrictEqual(history.latest(), p);
+  });
+
+  it('wraps correctly many times over', () => {
+    const history = new History(4);
+    for (let i = 0; i < 1003; i++) {
+      history.push(point(i, i));
+    }
+    assert.deepStrictEqual(history.points().map((p) => p.resBytes), [999, 1000, 1001, 1002]);
+  });
+
+  it('holds at least two points whatever capacity it is given', () => {
+    const history = new History(0);
+    history.push(point(1, 1));
+    history.push(point(2, 2));
+    history.push(point(3, 3));
+    assert.deepStrictEqual(history.points().map((p) => p.resBytes), [2, 3]);
+  });
+
+  it('points(since) returns the points at or after a time, also across the wrap', () => {
+    const history = new History(4);
+    for (let i = 1; i <= 6; i++) {
+      history.push(point(i * 1000, i)); // keeps 3..6
+    }
+    assert.deepStrictEqual(history.points(4000).map((p) => p.resBytes), [4, 5, 6]);
+    assert.deepStrictEqual(history.points(4001).map((p) => p.resBytes), [5, 6]);
+    assert.deepStrictEqual(history.points(0).map((p) => p.resBytes), [3, 4, 5, 6]);
+    assert.deepStrictEqual(history.points(7000), []);
+  });
+
+  describe('resTrendPerMinute', () => {
+    it('finds a known slope exactly', () => {
+      const history = new History(200);
+      const slope = 3 * 1024 * 1024; // bytes per minute
+      for (let s = 0; s <= 120; s++) {
+        history.push(point(1e12 + s * 1000, 100e6 + (slope * s) / 60));
+      }
+      const trend = history.resTrendPerMinute(60000);
+      assert.ok(trend !== undefined);
+      assert.ok(Math.abs(trend - slope) < 1e-3, `trend ${trend}`);
+    });
+
+    it('is not swung by symmetric noise (least squares)', () => {
+      const history = new History(200);
+      const slope = -600000;
+      for (let s = 0; s <= 60; s++) {
+        const noise = s % 2 === 0 ? 50e6 : -50e6; // huge alternating spikes
+        history.push(point(s * 1000, 500e6 + (slope * s) / 60 + noise));
+      }
+      const trend = history.resTrendPerMinute(120000);
+      assert.ok(trend !== undefined);
+      // An alternating +-50 MB over 61 points biases the fit by at most a few MB/min.
+      assert.ok(Math.abs(trend - slope) < 5e6, `trend ${trend}`);
+    });
+
+    it('only looks at the window', () => {
+      const history = new History(500);
+      // A steep climb long ago, then flat for two minutes.
+      for (let s = 0; s < 60; s++) {
+        history.push(point(s * 1000, s * 1e6));
+      }
+      for (let s = 60; s <= 180; s++) {
+        history.push(point(s * 1000, 60e6));
+      }
+      assert.strictEqual(history.resTrendPerMinute(60000), 0);
+      assert.ok((history.resTrendPerMinute(1e9) ?? 0) > 0);
+    });
+
+    it('is undefined until the window spans 5 s', () => {
+      const history = new History(10);
+      history.push(point(0, 1));
+      assert.strictEqual(history.resTrendPerMinute(60000), undefined);
+      history.push(point(4999, 2));
+      assert.strictEqual(history.resTrendPerMinute(60000), undefined);
+      history.push(point(5000, 3));
+      assert.ok(history.resTrendPerMinute(60000) !== undefined);
+    });
+
+    it('is undefined when the window holds a single instant', () => {
+      const history = new History(10);
+      history.push(point(0, 1));
+      history.push(point(10000, 1));
+      history.push(point(10000, 2));
+      // The window from the latest (10000) back 1 ms holds two points at the same instant.
+      assert.strictEqual(history.resTrendPerMinute(1), undefined);
+    });
+  });
+});
