@@ -1,0 +1,163 @@
+// The debug feature against real debug adapters that nobody here wrote: js-debug (built into VS
+// Code), debugpy (Debian's python3-debugpy) and lldb-vscode-15 (Debian's lldb-15), the last two
+// started by the test-only extension in test/debugAdapters. Each program writes its own PID to a
+// file; the extension must find that PID by itself.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProcMemoryApi } from '../../src/extension';
+import { MiB, procMemoryApi, waitFor } from './helpers';
+
+/** Records `stopped` events per session, through the same public API the extension uses. */
+class StopRecorder implements vscode.Disposable {
+  readonly stops = new Map<string, { threadId: number }[]>();
+  private readonly registration = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+    createDebugAdapterTracker: (session) => ({
+      onDidSendMessage: (message: { type?: string; event?: string; body?: { threadId?: number } }) => {
+        if (message.type === 'event' && message.event === 'stopped') {
+          this.stops.set(session.id, [...(this.stops.get(session.id) ?? []), { threadId: message.body?.threadId ?? 0 }]);
+        }
+      },
+    }),
+  });
+  count(session: vscode.DebugSession): number {
+    return this.stops.get(session.id)?.length ?? 0;
+  }
+  dispose(): void {
+    this.registration.dispose();
+  }
+}
+
+function readPid(file: string): number | undefined {
+  return existsSync(file) && /^\d+$/.test(readFileSync(file, 'utf8').trim()) ? Number(readFileSync(file, 'utf8')) : undefined;
+}
+
+describe('debug view with real debuggers', function () {
+  this.timeout(120000);
+  let api: ProcMemoryApi;
+  let dir: string;
+  let recorder: StopRecorder;
+
+  before(async () => {
+    api = await procMemoryApi();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-debug-'));
+    recorder = new StopRecorder();
+    // Show the view, as a user who opens Run and Debug would.
+    await vscode.commands.executeCommand('procMemory.debugView.focus');
+  });
+
+  after(() => recorder.dispose());
+
+  afterEach(async () => {
+    await vscode.debug.stopDebugging();
+    await waitFor('sessions to end', () => vscode.debug.activeDebugSession === undefined, 20000);
+  });
+
+  const sessionFor = (pid: number) => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found');
+
+  it('js-debug: finds the Node program, and shows the growth between two breakpoints', async () => {
+    const program = path.join(dir, 'grow.js');
+    const pidFile = path.join(dir, 'grow.pid');
+    writeFileSync(
+      program,
+      [
+        "require('fs').writeFileSync(process.argv[2], String(process.pid));",
+        'const held = [];',
+        'debugger; // first stop',
+        'held.push(Buffer.alloc(64 * 1024 * 1024, 1));',
+        'debugger; // second stop: 64 MiB more is resident',
+        'setInterval(() => held.length, 1000);',
+      ].join('\n'),
+    );
+    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name: 'grow', program, args: [pidFile], console: 'internalConsole' }));
+    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 30000);
+    const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
+    assert.match(entry.message, /session name|process event/);
+    const session = entry.session;
+    await waitFor('the first stop', () => recorder.count(session) >= 1, 30000);
+    await waitFor('the status bar to follow the debuggee', () => api.focus.current?.reason === 'debug' && api.focus.current.identity.pid === pid);
+    await session.customRequest('continue', { threadId: recorder.stops.get(session.id)![0].threadId });
+    await waitFor('the second stop', () => recorder.count(session) >= 2, 30000);
+    const row = await waitFor('the change since the last stop', () => {
+      const found = api.debugView.state?.rows.find((candidate) => candidate.snapshot?.pid === pid);
+      return found?.sinceLastStop !== undefined && found.sinceLastStop > 32 * MiB ? found : undefined;
+    });
+    assert.ok(row.sinceLastStop! >= 60 * MiB && row.sinceLastStop! <= 80 * MiB, `grew ${row.sinceLastStop} bytes between the breakpoints`);
+    assert.equal(row.status, 'found');
+    assert.ok(row.snapshot!.resBytes > 64 * MiB);
+  });
+
+  it('js-debug: shows both processes of a program that forks a child', async () => {
+    const child = path.join(dir, 'child.js');
+    const parent = path.join(dir, 'parent.js');
+    writeFileSync(child, "require('fs').writeFileSync(process.argv[2], String(process.pid)); setInterval(() => {}, 1000);");
+    writeFileSync(
+      parent,
+      [
+        "const { fork } = require('child_process');",
+        "require('fs').writeFileSync(process.argv[2], String(process.pid));",
+        'fork(process.argv[3], [process.argv[4]]);',
+        'setInterval(() => {}, 1000);',
+      ].join('\n'),
+    );
+    const parentPidFile = path.join(dir, 'parent.pid');
+    const childPidFile = path.join(dir, 'child.pid');
+    assert.ok(
+      await vscode.debug.startDebugging(undefined, {
+        type: 'node',
+        request: 'launch',
+        name: 'fork',
+        program: parent,
+        args: [parentPidFile, child, childPidFile],
+        console: 'internalConsole',
+      }),
+    );
+    const parentPid = await waitFor('the parent PID', () => readPid(parentPidFile), 30000);
+    const childPid = await waitFor('the child PID', () => readPid(childPidFile), 30000);
+    await waitFor('both processes in the view', () => sessionFor(parentPid) && sessionFor(childPid), 30000);
+    await waitFor('both rows with figures', () => {
+      const rows = api.debugView.state?.rows ?? [];
+      return [parentPid, childPid].every((pid) => rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0));
+    });
+  });
+
+  it('debugpy: finds the Python program from the process event', async () => {
+    const program = path.join(dir, 'sleeper.py');
+    const pidFile = path.join(dir, 'py.pid');
+    writeFileSync(program, 'import os, sys, time\nopen(sys.argv[1], "w").write(str(os.getpid()))\ntime.sleep(120)\n');
+    assert.ok(
+      await vscode.debug.startDebugging(undefined, {
+        type: 'procmem-debugpy',
+        request: 'launch',
+        name: 'python',
+        program,
+        args: [pidFile],
+        python: '/usr/bin/python3',
+        console: 'internalConsole',
+      }),
+    );
+    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+    const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
+    assert.match(entry.message, /process event/);
+    await waitFor('a row with figures', () => api.debugView.state?.rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0));
+  });
+
+  it('lldb-vscode: finds the C program from the process event', async () => {
+    const source = path.join(dir, 'sleeper.c');
+    const binary = path.join(dir, 'sleeper');
+    const pidFile = path.join(dir, 'c.pid');
+    writeFileSync(
+      source,
+      '#include <stdio.h>\n#include <unistd.h>\nint main(int argc, char **argv) { FILE *f = fopen(argv[1], "w"); fprintf(f, "%d", getpid()); fclose(f); sleep(120); return 0; }\n',
+    );
+    execFileSync('cc', ['-g', '-O0', '-o', binary, source]);
+    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'procmem-lldb', request: 'launch', name: 'native', program: binary, args: [pidFile] }));
+    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+    const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
+    assert.match(entry.message, /process event/);
+    await waitFor('a row with figures', () => api.debugView.state?.rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0));
+  });
+});

@@ -1,0 +1,99 @@
+// Shared by the integration tests: the extension's API, real child processes, waiting.
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { ProcMemoryApi } from '../../src/extension';
+
+export const MiB = 1024 * 1024;
+
+export async function procMemoryApi(): Promise<ProcMemoryApi> {
+  const extension = vscode.extensions.getExtension<ProcMemoryApi>('proc-memory.proc-memory');
+  if (!extension) {
+    throw new Error('proc-memory.proc-memory is not loaded');
+  }
+  return extension.activate();
+}
+
+/** Waits until `check` returns a value (not undefined/false), polling every 50 ms. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = check();
+      if (value !== undefined && value !== false) {
+        return value;
+      }
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface Allocator {
+  child: ChildProcess;
+  pid: number;
+  /** Asks the child to allocate and touch `mib` more MiB; resolves when it has. */
+  grow(mib: number): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/**
+ * A real Node process that allocates and touches memory on request (so it is resident), then
+ * idles: its RES is stable between requests, which is what lets us compare with /proc exactly.
+ */
+export async function startAllocator(initialMiB: number, argv0?: string): Promise<Allocator> {
+  const script = `
+    const held = [];
+    const grow = (mib) => { const b = Buffer.alloc(mib * 1024 * 1024, 1); held.push(b); };
+    grow(${initialMiB});
+    process.stdin.on('data', (d) => { for (const line of String(d).split('\\n').filter(Boolean)) { grow(Number(line)); process.stdout.write('grown\\n'); } });
+    process.stdout.write('ready\\n');
+    setInterval(() => {}, 1 << 30);`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, argv0 });
+  const lines: string[] = [];
+  child.stdout?.on('data', (data) => lines.push(...String(data).split('\n').filter(Boolean)));
+  await waitFor('the allocator to start', () => lines.includes('ready'));
+  return {
+    child,
+    pid: child.pid as number,
+    async grow(mib) {
+      const before = lines.filter((line) => line === 'grown').length;
+      child.stdin?.write(`${mib}\n`);
+      await waitFor('the allocator to grow', () => lines.filter((line) => line === 'grown').length > before);
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+/** RES, VIRT, SHR of a process straight from /proc/PID/statm, as top computes them. */
+export function statmBytes(pid: number): { res: number; virt: number; shr: number } {
+  const pageSize = pageSizeOnce();
+  const [size, resident, shared] = readFileSync(`/proc/${pid}/statm`, 'utf8').trim().split(/\s+/).map(Number);
+  return { virt: size * pageSize, res: resident * pageSize, shr: shared * pageSize };
+}
+
+let cachedPageSize: number | undefined;
+/** From getconf, independently of the extension's own auxv reading. */
+function pageSizeOnce(): number {
+  cachedPageSize ??= Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
+  return cachedPageSize;
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('procMemory').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}

@@ -1,0 +1,115 @@
+// Inspect panels in a real extension host: the PID argument, one panel per process, export,
+// restore after reload (through the real serializer), and a reused PID never restored.
+import * as assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProcMemoryApi } from '../../src/extension';
+import type { InspectPanel } from '../../src/inspectPanel';
+import { Allocator, closeAllEditors, procMemoryApi, startAllocator, statmBytes, waitFor } from './helpers';
+
+describe('inspect panel', function () {
+  this.timeout(60000);
+  let api: ProcMemoryApi;
+  let allocator: Allocator;
+
+  before(async () => {
+    api = await procMemoryApi();
+  });
+
+  beforeEach(async () => {
+    allocator = await startAllocator(24);
+  });
+
+  afterEach(async () => {
+    await closeAllEditors();
+    api.focus.stopWatching();
+    await allocator.kill();
+  });
+
+  it('opens for a PID argument and shows the figures /proc reports', async () => {
+    const panel = (await vscode.commands.executeCommand('procMemory.inspectProcess', allocator.pid)) as InspectPanel;
+    assert.ok(panel, 'the command returns the panel');
+    assert.equal(panel.identity.pid, allocator.pid);
+    const snapshot = await waitFor('a snapshot', () => panel.lastSnapshot);
+    const statm = statmBytes(allocator.pid);
+    assert.equal(snapshot.resBytes, statm.res);
+    assert.equal(snapshot.virtBytes, statm.virt);
+    assert.equal(snapshot.shrBytes, statm.shr);
+    await waitFor('PSS from smaps_rollup', () => 'bytes' in panel.lastSnapshot!.pss);
+  });
+
+  it('rejects a PID argument that is not a PID, without opening anything', async () => {
+    const result = await vscode.commands.executeCommand('procMemory.inspectProcess', '<script>');
+    assert.equal(result, undefined);
+    assert.equal(api.panels.open.length, 0);
+  });
+
+  it('reveals the existing panel instead of opening a second one', async () => {
+    const first = await vscode.commands.executeCommand('procMemory.inspectProcess', allocator.pid);
+    const second = await vscode.commands.executeCommand('procMemory.inspectProcess', allocator.pid);
+    assert.equal(first, second);
+    assert.equal(api.panels.open.filter((panel) => panel.identity.pid === allocator.pid).length, 1);
+  });
+
+  it('freezes on exit and still exports its history as CSV and JSON', async () => {
+    const panel = (await vscode.commands.executeCommand('procMemory.inspectProcess', allocator.pid)) as InspectPanel;
+    await waitFor('two readings', () => (api.sampler.history(panel.identity)?.length ?? 0) >= 2, 10000);
+    await allocator.kill();
+    await waitFor('the ended state', () => panel.isEnded);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-export-'));
+    const csvUri = await panel.exportHistory('csv', vscode.Uri.file(path.join(dir, 'history.csv')));
+    const csv = readFileSync(csvUri!.fsPath, 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'time,time_ms,res_bytes,shr_bytes,virt_bytes');
+    assert.ok(csv.length >= 3, 'header and at least two samples');
+    const [, timeMs, res] = csv[1].split(',');
+    assert.ok(Number(timeMs) > 0 && Number(res) > 24 * 1024 * 1024);
+    const jsonUri = await panel.exportHistory('json', vscode.Uri.file(path.join(dir, 'history.json')));
+    const json = JSON.parse(readFileSync(jsonUri!.fsPath, 'utf8'));
+    assert.equal(json.process.pid, allocator.pid);
+    assert.equal(json.samples.length, csv.length - 1);
+  });
+
+  it('is restored after a reload for the same process', async () => {
+    const identity = api.sampleProcess(allocator.pid);
+    assert.ok(identity.ok);
+    const webviewPanel = vscode.window.createWebviewPanel('procMemory.inspect', 'restoring', vscode.ViewColumn.Active);
+    await api.panels.deserializeWebviewPanel(webviewPanel, { process: { ...identity.value.identity, name: 'node' } });
+    const restored = api.panels.open.find((panel) => panel.panel === webviewPanel);
+    assert.ok(restored);
+    assert.equal(restored.isEnded, false);
+    await waitFor('live figures', () => restored.lastSnapshot?.resBytes === statmBytes(allocator.pid).res);
+  });
+
+  it('is never restored onto another process that reused the PID', async () => {
+    const identity = api.sampleProcess(allocator.pid);
+    assert.ok(identity.ok);
+    const webviewPanel = vscode.window.createWebviewPanel('procMemory.inspect', 'restoring', vscode.ViewColumn.Active);
+    // The saved state names the same PID with an earlier start: the process that had it before.
+    await api.panels.deserializeWebviewPanel(webviewPanel, { process: { pid: allocator.pid, startTicks: identity.value.identity.startTicks - 1, name: 'old' } });
+    const restored = api.panels.open.find((panel) => panel.panel === webviewPanel);
+    assert.ok(restored);
+    assert.equal(restored.isEnded, true);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(restored.lastSnapshot, undefined, 'no figures of the new process');
+  });
+
+  it('ignores a saved state it did not write', async () => {
+    const webviewPanel = vscode.window.createWebviewPanel('procMemory.inspect', 'restoring', vscode.ViewColumn.Active);
+    const disposed = new Promise((resolve) => webviewPanel.onDidDispose(resolve));
+    await api.panels.deserializeWebviewPanel(webviewPanel, { process: { pid: '1; rm -rf /', startTicks: 1 } });
+    await disposed;
+  });
+
+  it('stops polling when the panel is hidden and resumes with its history when shown', async () => {
+    const panel = (await vscode.commands.executeCommand('procMemory.inspectProcess', allocator.pid)) as InspectPanel;
+    api.focus.stopWatching(); // the status bar would keep polling this process otherwise
+    await waitFor('readings', () => (api.sampler.history(panel.identity)?.length ?? 0) >= 2, 10000);
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    await waitFor('no polling while hidden', () => !api.sampler.isPolling, 5000);
+    panel.reveal();
+    await waitFor('polling again', () => api.sampler.isPolling, 5000);
+    await waitFor('history kept', () => (api.sampler.history(panel.identity)?.length ?? 0) >= 3, 10000);
+  });
+});
