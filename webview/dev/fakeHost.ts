@@ -1,0 +1,256 @@
+// Dev harness only (not shipped): stands in for VS Code around a built webview bundle.
+// Defines `acquireVsCodeApi`, answers `ready` with realistic messages for the scenario named in the
+// page URL (?view=inspect|debugView&scenario=…&theme=dark|light|hc&live=1), records what the page
+// posts (window.__posted) and every CSP violation (window.__cspViolations) for webview/dev/run.mjs.
+import type { DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, ProcessSnapshot, ToDebugView, ToInspectPanel } from '../../src/protocol';
+
+interface Violation {
+  directive: string;
+  blockedURI: string;
+  sourceFile: string;
+  line: number;
+  column: number;
+  sample: string;
+}
+
+declare global {
+  interface Window {
+    __posted: unknown[];
+    __cspViolations: Violation[];
+    __devReady: boolean;
+    acquireVsCodeApi: () => { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
+    /** For run.mjs: push a message as the host would. */
+    __hostPost: (message: unknown) => void;
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const view = params.get('view') ?? 'inspect';
+const scenario = params.get('scenario') ?? (view === 'inspect' ? 'live' : 'sessions');
+const theme = params.get('theme') ?? 'dark';
+const live = params.get('live') === '1';
+
+window.__posted = [];
+window.__cspViolations = [];
+window.__devReady = false;
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__cspViolations.push({
+    directive: event.violatedDirective,
+    blockedURI: event.blockedURI,
+    sourceFile: event.sourceFile,
+    line: event.lineNumber,
+    column: event.columnNumber,
+    sample: event.sample,
+  });
+});
+
+// What VS Code puts on <body>: the theme kind class, and the sidebar background behind a view.
+const themeClass: Record<string, string[]> = {
+  dark: ['vscode-dark'],
+  light: ['vscode-light'],
+  hc: ['vscode-high-contrast'],
+};
+document.body.classList.add(...(themeClass[theme] ?? themeClass.dark), view === 'debugView' ? 'dev-sidebar' : 'dev-editor');
+document.body.setAttribute('data-vscode-theme-kind', themeClass[theme]?.[0] ?? 'vscode-dark');
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const NOW = Math.floor(Date.now() / 1000) * 1000;
+let state: unknown;
+
+const send = (message: ToInspectPanel | ToDebugView) => setTimeout(() => window.postMessage(message, '*'), 0);
+window.__hostPost = (message) => window.postMessage(message, '*');
+
+/** A deterministic pseudo-random sequence, so screenshots are stable. */
+function random(seed: number): () => number {
+  let value = seed;
+  return () => {
+    value = (value * 1103515245 + 12345) % 2 ** 31;
+    return value / 2 ** 31;
+  };
+}
+
+/** An hour at 1 s of a leaking Node process: growth, GC sawtooth, noise; SHR almost flat. */
+function leakingHistory(points: number, endMs: number): HistorySeries {
+  const rand = random(7);
+  const history: HistorySeries = { timesMs: [], res: [], shr: [] };
+  for (let i = 0; i < points; i++) {
+    const t = i / points;
+    const sawtooth = ((i % 97) / 97) * 24 * MiB;
+    const res = 182 * MiB + t * 236 * MiB + sawtooth + rand() * 3 * MiB;
+    const shr = 38.5 * MiB + (i > points * 0.4 ? 2.25 * MiB : 0) + rand() * 0.2 * MiB;
+    history.timesMs.push(endMs - (points - 1 - i) * 1000);
+    history.res.push(Math.round(res / 4096) * 4096);
+    history.shr.push(Math.round(shr / 4096) * 4096);
+  }
+  return history;
+}
+
+function trendOf(history: HistorySeries, windowMs: number): number | undefined {
+  const end = history.timesMs[history.timesMs.length - 1];
+  const points = history.timesMs.map((t, i) => [t, history.res[i]] as const).filter(([t]) => t >= end - windowMs);
+  if (points.length < 2) {
+    return undefined;
+  }
+  const n = points.length;
+  const t0 = points[0][0];
+  let st = 0, sr = 0, stt = 0, str = 0;
+  for (const [t, r] of points) {
+    const m = (t - t0) / 60000;
+    st += m;
+    sr += r;
+    stt += m * m;
+    str += m * r;
+  }
+  return (n * str - st * sr) / (n * stt - st * st);
+}
+
+function snapshot(overrides: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
+  const res = overrides.resBytes ?? 412.3 * MiB;
+  return {
+    pid: 48213,
+    startTicks: 9_812_345,
+    name: 'node',
+    commandLine:
+      '/usr/bin/node --max-old-space-size=4096 --enable-source-maps /home/alice/projects/orders-api/dist/server.js --port 8080 --config /home/alice/projects/orders-api/config/production.json --log-level debug',
+    user: 'alice',
+    state: 'S',
+    stateText: 'sleeping',
+    startTimeMs: NOW - (2 * 3600 + 14 * 60) * 1000,
+    sampledAtMs: NOW,
+    threads: 11,
+    resBytes: res,
+    virtBytes: 11.72 * GiB,
+    shrBytes: 40.75 * MiB,
+    anon: { bytes: res - 40.75 * MiB },
+    file: { bytes: 39.5 * MiB },
+    shmem: { bytes: 1.25 * MiB },
+    swap: { bytes: 0 },
+    peakRes: { bytes: 431.8 * MiB },
+    pss: { bytes: 389.6 * MiB },
+    uss: { bytes: 371.2 * MiB },
+    cgroup: { limitBytes: 2 * GiB, currentBytes: 1.38 * GiB, path: '/user.slice/user-1000.slice/session-3.scope' },
+    ...overrides,
+  };
+}
+
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
+const HOSTILE_COMMAND = `sh -c "<script>alert(document.cookie)</script>" '"><svg onload=alert(1)>' --style="background:red" javascript:alert(1) ${'A'.repeat(180)}`;
+
+function inspectMessages(): ToInspectPanel[] {
+  const history = leakingHistory(3600, NOW);
+  const last = history.res.length - 1;
+  const current = snapshot({ resBytes: history.res[last], shrBytes: history.shr[last], anon: { bytes: history.res[last] - history.shr[last] } });
+  const trend = trendOf(history, 5 * 60_000);
+  const init = (overrides: Partial<Extract<ToInspectPanel, { type: 'init' }>>): ToInspectPanel => ({ type: 'init', process: { pid: current.pid, startTicks: current.startTicks, name: current.name }, snapshot: current, history, trendPerMinute: trend, ended: undefined, problem: undefined, ...overrides });
+  switch (scenario) {
+    case 'hostile':
+      return [
+        init({
+          snapshot: { ...current, name: HOSTILE_NAME, commandLine: HOSTILE_COMMAND, user: '<b>root</b>', state: 'R', stateText: 'running', cgroup: { limitBytes: 512 * MiB, currentBytes: 489 * MiB, path: '/"><img src=x onerror=alert(2)>' } },
+          problem: 'Could not read /proc/48213/smaps_rollup: <img src=x onerror=alert(3)> (EACCES)',
+        }),
+      ];
+    case 'ended':
+      return [
+        init({
+          snapshot: {
+            ...current,
+            pss: { unavailable: 'no permission to read /proc/48213/smaps_rollup (run as the same user or with CAP_SYS_PTRACE)' },
+            uss: { unavailable: 'no permission to read /proc/48213/smaps_rollup' },
+            swap: { unavailable: 'VmSwap missing from /proc/48213/status' },
+            cgroup: { unavailable: 'cgroup v1: no single memory limit' },
+          },
+        }),
+        { type: 'ended', ended: { atMs: NOW + 2000, message: 'The process exited.' } },
+      ];
+    case 'unavailable':
+      return [
+        init({
+          history: { timesMs: history.timesMs.slice(-40), res: history.res.slice(-40), shr: history.shr.slice(-40) },
+          trendPerMinute: undefined,
+          snapshot: {
+            ...current,
+            anon: { unavailable: 'kernel older than 4.5: no RssAnon in status' },
+            file: { unavailable: 'kernel older than 4.5: no RssFile in status' },
+            shmem: { unavailable: 'kernel older than 4.5: no RssShmem in status' },
+            pss: { unavailable: 'no permission to read /proc/48213/smaps_rollup' },
+            uss: { unavailable: 'no permission to read /proc/48213/smaps_rollup' },
+            peakRes: { unavailable: 'VmHWM missing' },
+            cgroup: { unavailable: 'no memory limit (memory.max is "max")' },
+          },
+        }),
+      ];
+    case 'kernel-thread':
+      return [init({ snapshot: snapshot({ pid: 87, name: 'kworker/u16:3-events_unbound', commandLine: '', user: 'root', state: 'I', stateText: 'idle', memoryless: 'kernel-thread', resBytes: 0, virtBytes: 0, shrBytes: 0 }), history: { timesMs: [], res: [], shr: [] }, trendPerMinute: undefined })];
+    case 'zombie':
+      return [init({ snapshot: snapshot({ pid: 51022, name: 'defunct-worker', commandLine: '', state: 'Z', stateText: 'zombie', memoryless: 'zombie', resBytes: 0, virtBytes: 0, shrBytes: 0, threads: 1 }), trendPerMinute: undefined })];
+    case 'waiting':
+      return [init({ snapshot: undefined, history: { timesMs: [], res: [], shr: [] }, trendPerMinute: undefined })];
+    default:
+      return [init({})];
+  }
+}
+
+function debugMessages(): ToDebugView[] {
+  if (scenario === 'idle') {
+    return [{ type: 'state', debugging: false, rows: [] }];
+  }
+  const spark = leakingHistory(60, NOW).res;
+  const row = (overrides: Partial<DebugSessionRow>): DebugSessionRow => ({
+    sessionId: 's1',
+    parentSessionId: undefined,
+    name: 'Launch Program',
+    debugType: 'pwa-node',
+    status: 'found',
+    message: 'PID from the debug adapter (process event)',
+    snapshot: snapshot({ resBytes: spark[spark.length - 1] }),
+    sparkline: spark,
+    sinceLastStop: 42 * MiB,
+    children: undefined,
+    ...overrides,
+  });
+  const rows: DebugSessionRow[] = [
+    row({ sessionId: 'parent', name: 'Launch orders-api', status: 'found', children: { count: 3, resBytes: 1.21 * GiB, pss: { bytes: 0.97 * GiB } } }),
+    row({ sessionId: 'child', parentSessionId: 'parent', name: 'server.js [48213]', snapshot: snapshot({ pid: 48214, name: 'node', resBytes: 96.4 * MiB, virtBytes: 1.02 * GiB, shrBytes: 31.2 * MiB }), sparkline: spark.map((v) => v / 4), sinceLastStop: -1.25 * MiB }),
+    row({ sessionId: 'child2', parentSessionId: 'parent', name: `${HOSTILE_NAME} worker with a very long session name [48220]`, debugType: '<b>node</b>', snapshot: snapshot({ pid: 48220, name: HOSTILE_NAME, pss: { unavailable: 'no permission' } }), sinceLastStop: 0 }),
+    row({ sessionId: 'py', name: 'Python: Current File', debugType: 'debugpy', status: 'waiting', message: 'Waiting for the process event', snapshot: undefined, sparkline: [], sinceLastStop: undefined }),
+    row({ sessionId: 'remote', name: 'Attach to container', debugType: 'node', status: 'remote', message: 'The debug adapter reported a process on another host (docker://orders).', snapshot: undefined, sparkline: [], sinceLastStop: undefined }),
+    row({ sessionId: 'lldb', name: 'Debug ./bench/sample', debugType: 'lldb', status: 'not-found', message: 'The debugger did not say which process it started.', snapshot: undefined, sparkline: [], sinceLastStop: undefined }),
+    row({ sessionId: 'old', name: 'Run tests', debugType: 'pwa-node', status: 'ended', message: 'The process exited with code 0.', sinceLastStop: undefined }),
+  ];
+  return [{ type: 'state', debugging: true, rows: scenario === 'one' ? rows.slice(0, 1) : rows }];
+}
+
+function startLive(): void {
+  let t = NOW;
+  let res = 420 * MiB;
+  setInterval(() => {
+    t += 1000;
+    res += (Math.random() - 0.3) * 2 * MiB;
+    if (view === 'inspect') {
+      send({ type: 'sample', snapshot: snapshot({ resBytes: res, sampledAtMs: t }), timeMs: t, trendPerMinute: 8.2 * MiB });
+    }
+  }, 1000);
+}
+
+window.acquireVsCodeApi = () => ({
+  postMessage(message: unknown) {
+    window.__posted.push(message);
+    console.log(`[posted] ${JSON.stringify(message)}`);
+    const type = (message as FromInspectPanel | FromDebugView).type;
+    if (type === 'ready') {
+      for (const reply of view === 'inspect' ? inspectMessages() : debugMessages()) {
+        send(reply);
+      }
+      setTimeout(() => (window.__devReady = true), 50);
+      if (live) {
+        startLive();
+      }
+    }
+  },
+  getState: () => state ?? (params.get('state') ? JSON.parse(params.get('state')!) : undefined),
+  setState: (next: unknown) => {
+    state = next;
+  },
+});

@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+// Dev harness for the webviews (not shipped, not a test). Builds the bundles and the fake host,
+// serves them on 127.0.0.1 under the same CSP the extension host sends, and then either
+//   node webview/dev/run.mjs serve     keeps serving; open the printed URLs in a browser
+//   node webview/dev/run.mjs [shots]   drives /usr/bin/chromium (playwright-core): screenshots of
+//                                      every scenario in dark, light and high contrast to
+//                                      test-results/screenshots/dev-*.png, and a report of console
+//                                      messages, CSP violations (with the bundle code that caused
+//                                      them), dialogs and posted messages to dev-report.json.
+// Exits non-zero when a page throws, opens a dialog (hostile name executed) or renders an element
+// from process data.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = join(repo, 'test-results');
+const shotsDir = join(out, 'screenshots');
+const devBuild = join(out, 'dev-build');
+const mode = process.argv[2] ?? 'shots';
+
+// ---- build ------------------------------------------------------------------------------------
+
+function build() {
+  const result = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' });
+  if (result.status !== 0) {
+    throw new Error('node esbuild.mjs failed');
+  }
+  esbuild.buildSync({
+    entryPoints: [join(repo, 'webview', 'dev', 'fakeHost.ts')],
+    outfile: join(devBuild, 'fakeHost.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    logLevel: 'warning',
+  });
+}
+
+// ---- server -----------------------------------------------------------------------------------
+
+/** The page src/webviewHtml.ts generates, with the dev theme styles and the fake host added. */
+function page(origin, bundle) {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = ["default-src 'none'", `style-src ${origin}`, `font-src ${origin}`, `img-src ${origin} data:`, `script-src 'nonce-${nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${origin}/webview/dev/vscode-defaults.css">
+<link rel="stylesheet" href="${origin}/webview/dev/themes.css">
+<link rel="stylesheet" href="${origin}/media/webview.css">
+<link rel="stylesheet" href="${origin}/dist/webview/${bundle}.css">
+<title>${bundle} (dev)</title>
+</head>
+<body>
+<main id="app" aria-live="polite"></main>
+<script nonce="${nonce}" src="${origin}/dev-build/fakeHost.js"></script>
+<script nonce="${nonce}" src="${origin}/dist/webview/${bundle}.js"></script>
+</body>
+</html>`;
+}
+
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const STATIC = { '/dist/webview/': join(repo, 'dist', 'webview'), '/media/': join(repo, 'media'), '/webview/dev/': join(repo, 'webview', 'dev'), '/dev-build/': devBuild };
+
+function serve() {
+  return new Promise((resolveServer) => {
+    const server = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      const origin = `http://127.0.0.1:${server.address().port}`;
+      if (url.pathname === '/inspect.html' || url.pathname === '/debugView.html') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        response.end(page(origin, url.pathname === '/inspect.html' ? 'inspect' : 'debugView'));
+        return;
+      }
+      for (const [prefix, dir] of Object.entries(STATIC)) {
+        if (url.pathname.startsWith(prefix)) {
+          const file = resolve(dir, decodeURIComponent(url.pathname.slice(prefix.length)));
+          if (file.startsWith(dir + sep) && existsSync(file) && statSync(file).isFile()) {
+            response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+            response.end(readFileSync(file));
+            return;
+          }
+        }
+      }
+      response.writeHead(404).end();
+    });
+    server.listen(0, '127.0.0.1', () => resolveServer(server));
+  });
+}
+
+// ---- CSP attribution ----------------------------------------------------------------------------
+
+/** The bundle code at a violation's line and column, and the module esbuild says it came from. */
+function locate(sourceFile, line, column) {
+  const match = /\/dist\/webview\/([\w.]+\.js)/.exec(sourceFile ?? '');
+  if (!match || !line) {
+    return undefined;
+  }
+  const lines = readFileSync(join(repo, 'dist', 'webview', match[1]), 'utf8').split('\n');
+  let module = '?';
+  for (let i = line - 1; i >= 0; i--) {
+    const comment = /^\s*\/\/ (node_modules\/\S+|webview\/\S+|src\/\S+)$/.exec(lines[i]);
+    if (comment) {
+      module = comment[1];
+      break;
+    }
+  }
+  const text = lines[line - 1] ?? '';
+  return { module, code: text.slice(Math.max(0, column - 80), column + 80).trim() };
+}
+
+// ---- screenshots ----------------------------------------------------------------------------------
+
+const SHOTS = [
+  { name: 'inspect-live', view: 'inspect', scenario: 'live', themes: ['dark', 'light', 'hc'], width: 1100, height: 1000 },
+  { name: 'inspect-narrow', view: 'inspect', scenario: 'live', themes: ['dark'], width: 460, height: 1400 },
+  { name: 'inspect-hostile', view: 'inspect', scenario: 'hostile', themes: ['dark'], width: 1100, height: 1000 },
+  { name: 'inspect-ended', view: 'inspect', scenario: 'ended', themes: ['dark', 'light'], width: 1100, height: 1000 },
+  { name: 'inspect-unavailable', view: 'inspect', scenario: 'unavailable', themes: ['dark'], width: 1100, height: 1000 },
+  { name: 'inspect-kernel-thread', view: 'inspect', scenario: 'kernel-thread', themes: ['dark'], width: 900, height: 420 },
+  { name: 'inspect-zombie', view: 'inspect', scenario: 'zombie', themes: ['light'], width: 900, height: 420 },
+  { name: 'inspect-waiting', view: 'inspect', scenario: 'waiting', themes: ['dark'], width: 900, height: 300 },
+  { name: 'inspect-tooltip', view: 'inspect', scenario: 'live', themes: ['dark', 'hc'], width: 1100, height: 700, action: 'hover-res' },
+  { name: 'inspect-focus', view: 'inspect', scenario: 'live', themes: ['light'], width: 1100, height: 1000, action: 'focus-cgroup' },
+  { name: 'inspect-chart-hover', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 800, action: 'hover-chart' },
+  { name: 'inspect-paused', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 800, action: 'pause' },
+  { name: 'debug-sessions', view: 'debugView', scenario: 'sessions', themes: ['dark', 'light', 'hc'], width: 300, height: 1100 },
+  { name: 'debug-idle', view: 'debugView', scenario: 'idle', themes: ['dark'], width: 300, height: 200 },
+  { name: 'debug-tooltip', view: 'debugView', scenario: 'sessions', themes: ['dark'], width: 300, height: 500, action: 'hover-res' },
+  { name: 'debug-wide', view: 'debugView', scenario: 'sessions', themes: ['light'], width: 520, height: 1000 },
+];
+
+async function act(pageHandle, action) {
+  switch (action) {
+    case 'hover-res':
+      await pageHandle.hover('[data-testid=label-res] >> nth=0');
+      break;
+    case 'focus-cgroup':
+      await pageHandle.focus('[data-testid=label-cgroup]');
+      break;
+    case 'hover-chart': {
+      const box = await pageHandle.locator('.chart-plot .u-over').boundingBox();
+      await pageHandle.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+      break;
+    }
+    case 'pause':
+      await pageHandle.click('[data-testid=pause]');
+      break;
+  }
+  await pageHandle.waitForTimeout(250);
+}
+
+async function shots(origin) {
+  const { chromium } = await import('playwright-core');
+  mkdirSync(shotsDir, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const report = [];
+  let failed = false;
+  try {
+    for (const shot of SHOTS) {
+      for (const theme of shot.themes) {
+        const context = await browser.newContext({ viewport: { width: shot.width, height: shot.height }, deviceScaleFactor: 1 });
+        const tab = await context.newPage();
+        const entry = { shot: `dev-${shot.name}-${theme}.png`, console: [], errors: [], dialogs: [] };
+        tab.on('console', (message) => entry.console.push(`${message.type()}: ${message.text()}`));
+        tab.on('pageerror', (error) => entry.errors.push(String(error)));
+        tab.on('dialog', async (dialog) => {
+          entry.dialogs.push(dialog.message());
+          await dialog.dismiss();
+        });
+        await tab.goto(`${origin}/${shot.view}.html?view=${shot.view}&scenario=${shot.scenario}&theme=${theme}`);
+        await tab.waitForFunction(() => window.__devReady === true);
+        await tab.waitForTimeout(200);
+        if (shot.action) {
+          await act(tab, shot.action);
+        }
+        const details = await tab.evaluate(() => ({
+          violations: window.__cspViolations,
+          posted: window.__posted,
+          // Elements that only hostile data could have produced.
+          injected: document.querySelectorAll('#app img, #app script, #app svg[onload], [onerror], [onload]').length,
+          title: document.title,
+        }));
+        entry.violations = details.violations.map((violation) => ({ ...violation, at: locate(violation.sourceFile, violation.line, violation.column) }));
+        entry.posted = details.posted;
+        entry.injected = details.injected;
+        // Full-page capture can resize the page, which moves an open tooltip: keep the viewport for interactions.
+        await tab.screenshot({ path: join(shotsDir, entry.shot), fullPage: !shot.action });
+        if (entry.errors.length || entry.dialogs.length || entry.injected) {
+          failed = true;
+        }
+        report.push(entry);
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  writeFileSync(join(shotsDir, 'dev-report.json'), JSON.stringify(report, null, 2));
+  const unique = new Map();
+  for (const entry of report) {
+    for (const violation of entry.violations) {
+      const key = `${violation.directive} ${violation.at?.module} ${violation.at?.code}`;
+      unique.set(key, { ...(unique.get(key) ?? violation), count: (unique.get(key)?.count ?? 0) + 1 });
+    }
+  }
+  console.log(`${report.length} screenshots in ${shotsDir}`);
+  console.log(`CSP violations (distinct): ${unique.size}`);
+  for (const violation of unique.values()) {
+    console.log(`- ${violation.directive} x${violation.count} pages: ${violation.at?.module ?? violation.sourceFile}:${violation.line}:${violation.column}\n    ${violation.at?.code ?? ''}\n    sample: ${violation.sample}`);
+  }
+  for (const entry of report) {
+    const problems = [...entry.errors.map((e) => `error ${e}`), ...entry.dialogs.map((d) => `dialog ${d}`), ...(entry.injected ? [`${entry.injected} injected elements`] : []), ...entry.console.filter((c) => c.startsWith('error') || c.startsWith('warning'))];
+    if (problems.length) {
+      console.log(`${entry.shot}:\n  ${problems.join('\n  ')}`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+build();
+const server = await serve();
+const origin = `http://127.0.0.1:${server.address().port}`;
+if (mode === 'serve') {
+  console.log(`${origin}/inspect.html?scenario=live&theme=dark&live=1`);
+  console.log(`${origin}/debugView.html?view=debugView&scenario=sessions&theme=light`);
+} else {
+  const code = await shots(origin);
+  server.close();
+  process.exit(code);
+}

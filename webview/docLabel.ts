@@ -1,0 +1,27 @@
+import { MEMORY_DOCS, type MemoryFigure } from '../src/memoryDocs';
+import { h, uniqueId } from './dom';
+import { attachTooltip } from './tooltip';
+
+/**
+ * The name of a figure ("RES") with its explanation from MEMORY_DOCS: shown as a tooltip on hover
+ * and on keyboard focus (the label is focusable), and read by screen readers through
+ * aria-describedby. `short` gives the one-line summary (narrow views), `full` adds the details and
+ * where the number comes from.
+ *
+ * DOM: span.doc-label-wrap > span.doc-label[data-testid=label-KEY][tabindex=0] + div.tooltip[role=tooltip][data-testid=tooltip-KEY]
+ */
+export function docLabel(figure: MemoryFigure, detail: 'short' | 'full', text = MEMORY_DOCS[figure].label): HTMLElement {
+  const doc = MEMORY_DOCS[figure];
+  const summaryId = uniqueId(`doc-${figure}`);
+  const label = h('span', { class: 'doc-label', testid: `label-${figure}`, attrs: { tabindex: 0, 'aria-describedby': summaryId } }, text);
+  const tooltip = h(
+    'div',
+    { class: 'tooltip', testid: `tooltip-${figure}`, attrs: { role: 'tooltip' } },
+    h('div', { class: 'tooltip-title' }, doc.title),
+    h('div', { class: 'tooltip-summary', id: summaryId }, doc.summary),
+    detail === 'full' && h('div', { class: 'tooltip-details' }, doc.details),
+    detail === 'full' && h('div', { class: 'tooltip-source' }, `Source: ${doc.source}`),
+  );
+  attachTooltip(label, tooltip);
+  return h('span', { class: 'doc-label-wrap' }, label, tooltip);
+}

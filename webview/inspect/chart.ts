@@ -1,0 +1,192 @@
+import uPlot from 'uplot';
+import { formatBytes } from '../../src/format';
+import type { HistorySeries } from '../../src/protocol';
+import { h, setSafeAttribute } from '../dom';
+import { isHighContrast, onThemeChange, themeColor, themeFont, withAlpha } from '../theme';
+
+/** Enough for a day at one sample a second; older points are dropped in blocks. */
+const MAX_POINTS = 400_000;
+
+/** Axis steps in binary units: 1, 2, 4 … 512 B, KiB, MiB, GiB, TiB, so ticks read 256 MiB, 1.5 GiB. */
+const BINARY_INCREMENTS = Array.from({ length: 51 }, (_, i) => 2 ** i);
+
+/** formatBytes without trailing zeros, for axis ticks ("512 MiB" rather than "512.0 MiB"). */
+function axisBytes(bytes: number): string {
+  return formatBytes(bytes).replace(/\.0+ /, ' ').replace(/(\.\d*?)0+ /, '$1 ');
+}
+
+function timeOfDay(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/**
+ * RES and SHR over time, drawn by uPlot. Holds the whole history (given by `init`, then one point
+ * per sample); while paused it keeps collecting but does not redraw. Series colours are read from
+ * the theme's chart colours and the chart is rebuilt when the theme changes. The legend above the
+ * plot shows the latest values, and the hovered ones while the pointer is over the plot.
+ *
+ * DOM: div#chart.chart[data-testid=chart][data-points=N][data-paused] > .chart-legend + .chart-plot
+ * (uPlot's legend: table.u-legend > tr.u-series > th (label) + td.u-value).
+ */
+export class MemoryChart {
+  readonly element: HTMLElement;
+  private readonly legend: HTMLElement;
+  private readonly plot: HTMLElement;
+  private times: number[] = [];
+  private res: number[] = [];
+  private shr: number[] = [];
+  private chart: uPlot | undefined;
+  /** What the chart shows: copies, so points that arrive while paused do not leak into a redraw. */
+  private drawn: uPlot.AlignedData = [[], [], []];
+  private paused = false;
+  private dirty = false;
+
+  constructor() {
+    this.legend = h('div', { class: 'chart-legend', testid: 'chart-legend' });
+    this.plot = h('div', { class: 'chart-plot', testid: 'chart-plot', attrs: { role: 'img' } });
+    this.element = h('div', { class: 'chart', id: 'chart', testid: 'chart', attrs: { 'data-points': 0 } }, this.legend, this.plot);
+    new ResizeObserver(() => this.fit()).observe(this.plot);
+    onThemeChange(() => this.rebuild());
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  setHistory(history: HistorySeries): void {
+    const length = Math.min(history.timesMs.length, history.res.length, history.shr.length);
+    const start = Math.max(0, length - MAX_POINTS);
+    this.times = history.timesMs.slice(start, length).map((ms) => ms / 1000);
+    this.res = history.res.slice(start, length);
+    this.shr = history.shr.slice(start, length);
+    // A new history (first load, panel restored) is drawn even while paused: pausing holds back
+    // new samples, it does not leave the chart empty.
+    this.draw();
+  }
+
+  append(timeMs: number, resBytes: number, shrBytes: number): void {
+    this.times.push(timeMs / 1000);
+    this.res.push(resBytes);
+    this.shr.push(shrBytes);
+    if (this.times.length > MAX_POINTS * 1.1) {
+      const drop = this.times.length - MAX_POINTS;
+      this.times.splice(0, drop);
+      this.res.splice(0, drop);
+      this.shr.splice(0, drop);
+    }
+    this.changed();
+  }
+
+  /** Stops redrawing (data still arrives); resuming draws everything that came meanwhile. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    setSafeAttribute(this.element, 'data-paused', paused);
+    if (!paused && this.dirty) {
+      this.draw();
+    }
+  }
+
+  private changed(): void {
+    this.dirty = true;
+    if (!this.paused) {
+      this.draw();
+    }
+  }
+
+  private draw(): void {
+    this.dirty = false;
+    setSafeAttribute(this.element, 'data-points', this.times.length);
+    this.describe();
+    this.drawn = [this.times.slice(), this.res.slice(), this.shr.slice()];
+    if (this.chart) {
+      this.chart.setData(this.drawn);
+    } else {
+      this.create();
+    }
+  }
+
+  private describe(): void {
+    const count = this.times.length;
+    if (count === 0) {
+      setSafeAttribute(this.plot, 'aria-label', 'Chart of RES and SHR over time: no samples yet');
+      return;
+    }
+    const minutes = Math.round((this.times[count - 1] - this.times[0]) / 60);
+    setSafeAttribute(
+      this.plot,
+      'aria-label',
+      `Chart of RES and SHR over the last ${minutes} min: RES from ${formatBytes(this.res[0])} to ${formatBytes(this.res[count - 1])}, SHR from ${formatBytes(this.shr[0])} to ${formatBytes(this.shr[count - 1])}`,
+    );
+  }
+
+  private size(): { width: number; height: number } {
+    return { width: Math.max(120, Math.floor(this.plot.clientWidth)), height: Math.max(100, Math.floor(this.plot.clientHeight)) };
+  }
+
+  private create(): void {
+    if (!this.plot.isConnected || this.plot.clientWidth === 0) {
+      return; // fit() creates it once the element has a size.
+    }
+    this.legend.replaceChildren();
+    const resColor = themeColor('--vscode-charts-blue', '#3794ff');
+    const shrColor = themeColor('--vscode-charts-green', '#89d185');
+    const axisColor = themeColor('--vscode-descriptionForeground', '#8b949e');
+    const gridColor = withAlpha(themeColor('--vscode-foreground', '#cccccc'), isHighContrast() ? 0.35 : 0.1);
+    const font = themeFont(0.85);
+    const latest = (u: uPlot, index: number) => {
+      const values = u.data[index];
+      return values.length ? (values[values.length - 1] ?? undefined) : undefined;
+    };
+    // With the pointer off the plot uPlot asks for the value at `null`: show the latest instead of a dash.
+    const bytesValue = (u: uPlot, value: number | null, index: number) => {
+      const shown = value ?? latest(u, index);
+      return shown === undefined ? '–' : formatBytes(shown);
+    };
+    const axis = { stroke: axisColor, font, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1, size: 4 } };
+    const options: uPlot.Options = {
+      ...this.size(),
+      class: 'memory-chart',
+      pxAlign: 1,
+      cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
+      legend: { live: true, mount: (_u, legend) => this.legend.appendChild(legend) },
+      scales: {
+        x: { time: true },
+        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1024] },
+      },
+      axes: [
+        { ...axis, space: 70 },
+        { ...axis, size: 64, space: 28, incrs: BINARY_INCREMENTS, values: (_u, splits) => splits.map(axisBytes) },
+      ],
+      series: [
+        {
+          label: 'Time',
+          value: (u, seconds) => {
+            const shown = seconds ?? latest(u, 0);
+            return shown === undefined ? '–' : timeOfDay(shown);
+          },
+        },
+        { label: 'RES', stroke: resColor, width: 1.5, fill: withAlpha(resColor, 0.12), points: { show: false }, value: bytesValue },
+        { label: 'SHR', stroke: shrColor, width: 1.5, points: { show: false }, value: bytesValue },
+      ],
+    };
+    this.chart = new uPlot(options, this.drawn, this.plot);
+  }
+
+  private fit(): void {
+    if (!this.chart) {
+      this.create();
+      return;
+    }
+    const size = this.size();
+    if (size.width !== this.chart.width || size.height !== this.chart.height) {
+      this.chart.setSize(size);
+    }
+  }
+
+  /** Theme colours changed: build the chart again with the new ones (data and pause state kept). */
+  private rebuild(): void {
+    this.chart?.destroy();
+    this.chart = undefined;
+    this.create();
+  }
+}
