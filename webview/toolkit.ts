@@ -3,8 +3,22 @@
 // library) means changing this file only: the views ask for a button, a progress ring or a divider
 // here and never write `vscode-*` tags themselves.
 //
-// CSP finding (checked with webview/dev/check.mjs under the exact CSP the host sends):
-// TODO fill in after the measurement.
+// CSP findings (Chromium 156 under the exact CSP of src/webviewHtml.ts, `node webview/dev/run.mjs`,
+// violations caught as securitypolicyviolation events and traced to the bundle code):
+// 1. style-src-elem, every page that loads the toolkit: @microsoft/fast-web-utilities
+//    `canUseFocusVisible()` appends an EMPTY <style> to <head> to test whether `:focus-visible`
+//    parses (with a nonce only if the page has <meta property="csp-nonce">). Blocked, so FAST falls
+//    back to `:focus` and a toolkit button would keep its focus ring after a mouse click. Nothing
+//    else depends on it; media/webview.css removes the ring for non-keyboard focus with
+//    `vscode-button::part(control):focus:not(:focus-visible)`. The console error goes away if the
+//    host adds the hash of the empty string, 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=',
+//    to style-src (it admits only empty <style> elements; checked: FAST then uses :focus-visible).
+// 2. style-src-attr: vscode-badge's template has `style="${…}"`, reported when FAST parses the
+//    template; the binding sets nothing unless fill/color are given. Not in our bundles: the badge
+//    is not registered, views use a CSS `.pill` instead.
+// uPlot sets positions and colours through CSSOM (element.style.x = …), which CSP allows; FAST's
+// component styles are constructable stylesheets (adoptedStyleSheets), also allowed. The data grid
+// sets its columns through CSSOM too (no violation when tried).
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDivider, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
 import { custom, type ElementProps } from './dom';
 

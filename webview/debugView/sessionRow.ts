@@ -36,7 +36,9 @@ export class SessionRow {
   private readonly sinceDelta = h('span', { class: 'delta' });
   private readonly since = h('div', { class: 'since-last-stop', testid: 'since-last-stop' }, this.sinceDelta, ' since the last stop');
   private readonly inspectButton: HTMLElement;
-  private readonly childTotal = h('div', { class: 'children-total', testid: 'children-total' });
+  private readonly childCount = h('span', { class: 'children-count' });
+  private readonly childFigures = h('span', { class: 'children-figures' });
+  private readonly childTotal = h('div', { class: 'children-total', testid: 'children-total' }, this.childCount, this.childFigures);
   private readonly card: HTMLElement;
   private statusKey = '';
 
@@ -111,7 +113,8 @@ export class SessionRow {
     if (children && children.count > 0) {
       const pss = readFigure(children.pss);
       const noun = children.count === 1 ? 'child process' : 'child processes';
-      setText(this.childTotal, `${children.count} ${noun}: RES ${formatBytes(children.resBytes)}, PSS ${pss.text}`);
+      setText(this.childCount, `${children.count} ${noun}`);
+      setText(this.childFigures, `RES ${formatBytes(children.resBytes)} · PSS ${pss.text}`);
       setSafeAttribute(this.childTotal, 'data-count', children.count);
     }
   }

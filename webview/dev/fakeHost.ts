@@ -21,6 +21,10 @@ declare global {
     acquireVsCodeApi: () => { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
     /** For run.mjs: push a message as the host would. */
     __hostPost: (message: unknown) => void;
+    /** For run.mjs: what the page saved with setState. */
+    __savedState: () => unknown;
+    /** For run.mjs: a realistic snapshot to send in samples. */
+    __snapshot: (overrides: Partial<ProcessSnapshot>) => ProcessSnapshot;
   }
 }
 
@@ -196,7 +200,7 @@ function debugMessages(): ToDebugView[] {
   if (scenario === 'idle') {
     return [{ type: 'state', debugging: false, rows: [] }];
   }
-  const spark = leakingHistory(60, NOW).res;
+  const spark = leakingHistory(3600, NOW).res.slice(-120);
   const row = (overrides: Partial<DebugSessionRow>): DebugSessionRow => ({
     sessionId: 's1',
     parentSessionId: undefined,
@@ -212,7 +216,7 @@ function debugMessages(): ToDebugView[] {
   });
   const rows: DebugSessionRow[] = [
     row({ sessionId: 'parent', name: 'Launch orders-api', status: 'found', children: { count: 3, resBytes: 1.21 * GiB, pss: { bytes: 0.97 * GiB } } }),
-    row({ sessionId: 'child', parentSessionId: 'parent', name: 'server.js [48213]', snapshot: snapshot({ pid: 48214, name: 'node', resBytes: 96.4 * MiB, virtBytes: 1.02 * GiB, shrBytes: 31.2 * MiB }), sparkline: spark.map((v) => v / 4), sinceLastStop: -1.25 * MiB }),
+    row({ sessionId: 'child', parentSessionId: 'parent', name: 'server.js [48214]', snapshot: snapshot({ pid: 48214, name: 'node', resBytes: 96.4 * MiB, virtBytes: 1.02 * GiB, shrBytes: 31.2 * MiB }), sparkline: spark.map((v) => v / 4), sinceLastStop: -1.25 * MiB }),
     row({ sessionId: 'child2', parentSessionId: 'parent', name: `${HOSTILE_NAME} worker with a very long session name [48220]`, debugType: '<b>node</b>', snapshot: snapshot({ pid: 48220, name: HOSTILE_NAME, pss: { unavailable: 'no permission' } }), sinceLastStop: 0 }),
     row({ sessionId: 'py', name: 'Python: Current File', debugType: 'debugpy', status: 'waiting', message: 'Waiting for the process event', snapshot: undefined, sparkline: [], sinceLastStop: undefined }),
     row({ sessionId: 'remote', name: 'Attach to container', debugType: 'node', status: 'remote', message: 'The debug adapter reported a process on another host (docker://orders).', snapshot: undefined, sparkline: [], sinceLastStop: undefined }),
@@ -233,6 +237,9 @@ function startLive(): void {
     }
   }, 1000);
 }
+
+window.__savedState = () => state;
+window.__snapshot = (overrides) => snapshot({ sampledAtMs: Date.now(), ...overrides });
 
 window.acquireVsCodeApi = () => ({
   postMessage(message: unknown) {

@@ -205,6 +205,9 @@ async function shots(origin) {
         await context.close();
       }
     }
+    if (!(await checks(browser, origin))) {
+      failed = true;
+    }
   } finally {
     await browser.close();
   }
@@ -228,6 +231,89 @@ async function shots(origin) {
     }
   }
   return failed ? 1 : 0;
+}
+
+// ---- behaviour checks ---------------------------------------------------------------------------
+
+/** Quick checks of what the screenshots cannot show; the real UI tests live under test/. */
+async function checks(browser, origin) {
+  const results = [];
+  const check = (name, ok, detail = '') => results.push({ name, ok: Boolean(ok), detail });
+  const open = async (view, scenario, theme = 'dark') => {
+    const tab = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    await tab.goto(`${origin}/${view}.html?view=${view}&scenario=${scenario}&theme=${theme}`);
+    await tab.waitForFunction(() => window.__devReady === true);
+    return tab;
+  };
+  const posted = (tab) => tab.evaluate(() => window.__posted);
+  const points = (tab) => tab.getAttribute('[data-testid=chart]', 'data-points').then(Number);
+  const sample = (tab, res) => tab.evaluate((bytes) => window.__hostPost({ type: 'sample', snapshot: window.__snapshot({ resBytes: bytes }), timeMs: Date.now(), trendPerMinute: 0 }), res);
+
+  let tab = await open('inspect', 'live');
+  check('inspect posts ready first', (await posted(tab))[0]?.type === 'ready');
+  check('init history drawn (3600 points)', (await points(tab)) === 3600, String(await points(tab)));
+  check('RES tile shows formatBytes text', /MiB$/.test(await tab.textContent('[data-figure=res] [data-testid=figure-value]')));
+  check('state keeps the process for restore', (await tab.evaluate(() => window.__savedState()))?.process?.pid === 48213);
+  for (const [id, message] of [['export-csv', { type: 'export', format: 'csv' }], ['export-json', { type: 'export', format: 'json' }], ['copy-snapshot', { type: 'copySnapshot' }]]) {
+    await tab.click(`[data-testid=${id}]`);
+    check(`${id} posts ${JSON.stringify(message)}`, JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify(message));
+  }
+  await tab.click('[data-testid=pause]');
+  check('pause saved in state', (await tab.evaluate(() => window.__savedState()))?.paused === true);
+  for (let i = 0; i < 3; i++) await sample(tab, 500 * 2 ** 20);
+  await tab.waitForTimeout(50);
+  check('paused: chart not updated', (await points(tab)) === 3600, String(await points(tab)));
+  check('paused: figures still update', (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '500.0 MiB');
+  await tab.click('[data-testid=pause]');
+  check('resume draws the samples that came meanwhile', (await points(tab)) === 3603, String(await points(tab)));
+  const markerBefore = await tab.evaluate(() => getComputedStyle(document.querySelectorAll('.u-legend .u-marker')[1]).backgroundColor);
+  await tab.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-light'));
+  await tab.waitForTimeout(200);
+  const markerAfter = await tab.evaluate(() => getComputedStyle(document.querySelectorAll('.u-legend .u-marker')[1]).backgroundColor);
+  check('theme change re-reads chart colours', markerBefore === 'rgb(55, 148, 255)' && markerAfter === 'rgb(26, 133, 255)', `${markerBefore} -> ${markerAfter}`);
+  check('theme change keeps one chart', (await tab.locator('.uplot').count()) === 1);
+  await tab.focus('[data-testid=label-pss]');
+  check('label focus opens its tooltip', await tab.isVisible('[data-testid=tooltip-pss]'));
+  const description = await tab.evaluate(() => document.getElementById(document.querySelector('[data-testid=label-pss]').getAttribute('aria-describedby'))?.textContent);
+  check('aria-describedby points at the MEMORY_DOCS summary', description?.startsWith('RES with each shared page divided'), description);
+  await tab.keyboard.press('Escape');
+  check('Escape closes the tooltip', !(await tab.isVisible('[data-testid=tooltip-pss]')));
+  await tab.evaluate(() => window.__hostPost({ type: 'ended', ended: { atMs: Date.now(), message: 'The process exited.' } }));
+  await sample(tab, 900 * 2 ** 20);
+  await tab.waitForTimeout(50);
+  check('exit banner shown', await tab.isVisible('#exit-banner'));
+  check('figures frozen after ended', (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '500.0 MiB');
+  await tab.click('[data-testid=export-csv]');
+  check('export still works after ended', (await posted(tab)).at(-1)?.type === 'export');
+  await tab.evaluate(() => window.__hostPost({ type: 'problem', message: 'EACCES' }));
+  check('problem banner shown', (await tab.textContent('#problem-banner')).includes('EACCES'));
+  await tab.close();
+
+  tab = await open('inspect', 'unavailable');
+  check('unavailable figure shows its reason, not 0', (await tab.textContent('[data-figure=pss] [data-testid=figure-value]')).startsWith('unavailable: '));
+  check('unavailable figure has data-state', (await tab.getAttribute('[data-figure=pss]', 'data-state')) === 'unavailable');
+  await tab.close();
+
+  tab = await open('inspect', 'kernel-thread');
+  check('kernel thread: explanation instead of figures', (await tab.isVisible('[data-testid=memoryless]')) && !(await tab.isVisible('[data-figure=res]')));
+  await tab.close();
+
+  tab = await open('debugView', 'sessions');
+  check('child sessions nested under the parent', (await tab.locator('[data-session-id=parent] > .session-children > [data-session-id=child]').count()) === 1);
+  await tab.click('[data-session-id=child] > .session-card [data-testid=peak-res]');
+  check('row click posts inspect', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'inspect', pid: 48214, startTicks: 9812345 }), JSON.stringify((await posted(tab)).at(-1)));
+  await tab.click('[data-session-id=lldb] [data-testid=pick]');
+  check('Pick process posts pick', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'pick', sessionId: 'lldb' }));
+  check('ended row has no Inspect button', !(await tab.isVisible('[data-session-id=old] [data-testid=inspect]')));
+  check('since last stop text', (await tab.textContent('[data-session-id=parent] > .session-card [data-testid=since-last-stop]')) === '+42.0 MiB since the last stop');
+  await tab.evaluate(() => window.__hostPost({ type: 'state', debugging: false, rows: [] }));
+  check('not debugging: explanation', (await tab.textContent('[data-testid=not-debugging]')).startsWith('Start debugging'));
+  await tab.close();
+
+  for (const result of results) {
+    console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${result.name}${result.ok || !result.detail ? '' : ` (${result.detail})`}`);
+  }
+  return results.every((result) => result.ok);
 }
 
 build();

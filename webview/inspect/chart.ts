@@ -148,7 +148,11 @@ export class MemoryChart {
       class: 'memory-chart',
       pxAlign: 1,
       cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
-      legend: { live: true, mount: (_u, legend) => this.legend.appendChild(legend) },
+      legend: {
+        live: true,
+        markers: { width: 0, fill: (_u, index) => [axisColor, resColor, shrColor][index] ?? axisColor },
+        mount: (_u, legend) => this.legend.appendChild(legend),
+      },
       scales: {
         x: { time: true },
         y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1024] },

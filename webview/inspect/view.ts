@@ -228,7 +228,7 @@ export class InspectView {
       const { limitBytes, currentBytes, path } = snapshot.cgroup;
       const headroom = limitBytes - currentBytes;
       cgroup.setBytes(limitBytes);
-      cgroup.setNote(`headroom ${formatBytes(headroom)} (group uses ${formatBytes(currentBytes)})`);
+      cgroup.setNote(`headroom ${formatBytes(headroom)}\ngroup uses ${formatBytes(currentBytes)}`);
       cgroup.element.classList.toggle('low-headroom', headroom < limitBytes * 0.1);
       setSafeAttribute(cgroup.element, 'data-headroom', headroom);
       setSafeAttribute(cgroup.element, 'title', `cgroup ${path}`);
