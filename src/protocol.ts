@@ -83,8 +83,8 @@ export interface DebugSessionRow {
   parentSessionId: string | undefined;
   name: string;
   debugType: string;
-  /** How far PID resolution got. */
-  status: 'waiting' | 'found' | 'remote' | 'not-found' | 'ended';
+  /** How far PID resolution got; `parent`: a launcher whose processes have their own sessions. */
+  status: 'waiting' | 'found' | 'parent' | 'remote' | 'not-found' | 'ended';
   /** A sentence for non-`found` states, and how the PID was found for `found`. */
   message: string;
   snapshot: ProcessSnapshot | undefined;

@@ -12,9 +12,11 @@ import { descendants } from './processTree';
 export interface DebuggedSession {
   session: vscode.DebugSession;
   startedAtMs: number;
-  status: 'waiting' | 'found' | 'remote' | 'not-found' | 'ended';
+  status: 'waiting' | 'found' | 'parent' | 'remote' | 'not-found' | 'ended';
   message: string;
   identity?: ProcessIdentity;
+  /** True when the identity is only a guess from the process tree. */
+  guessed?: boolean;
   /** RES when the program stopped last, and at the stop before that. */
   lastStopRes?: number;
   previousStopRes?: number;
@@ -73,27 +75,37 @@ export class DebugSessions extends Disposable {
     }
   }
 
+  /**
+   * The entry of a session, created on its first sign of life: an adapter message can come before
+   * onDidStartDebugSession (a Node program may stop at `debugger;` at once), so what the name and
+   * configuration say is resolved here.
+   */
   private entryFor(session: vscode.DebugSession): DebuggedSession {
     let entry = this.sessions.get(session.id);
     if (!entry) {
       entry = { session, startedAtMs: Date.now(), status: 'waiting', message: 'Waiting for the process…', stopped: false };
       this.sessions.set(session.id, entry);
+      const configuration = session.configuration as Record<string, unknown>;
+      const host = remoteHost(configuration);
+      const known = pidFromSessionName(session.name) ?? pidFromConfiguration(configuration);
+      if (known) {
+        this.tryPid(entry, known);
+      } else if (host) {
+        entry.status = 'remote';
+        entry.message = `The program runs on ${host}, not on this machine: its memory cannot be read here.`;
+      }
     }
     return entry;
   }
 
   private onStart(session: vscode.DebugSession): void {
     const entry = this.entryFor(session);
-    const configuration = session.configuration as Record<string, unknown>;
-    const host = remoteHost(configuration);
-    const known = pidFromSessionName(session.name) ?? pidFromConfiguration(configuration);
-    if (known) {
-      this.tryPid(entry, known);
-    } else if (host) {
-      entry.status = 'remote';
-      entry.message = `The program runs on ${host}, not on this machine: its memory cannot be read here.`;
-    } else if (this.isWrapper(session)) {
-      entry.message = 'Waiting for the program’s own session…';
+    const parent = session.parentSession && this.sessions.get(session.parentSession.id);
+    if (parent && (!parent.identity || parent.guessed)) {
+      // A launcher (js-debug, compound configurations): its processes have sessions of their own.
+      parent.status = 'parent';
+      parent.identity = undefined;
+      parent.message = 'Its processes are listed below.';
     }
     if (entry.status === 'waiting') {
       this.searchTreeLater(entry, 1);
@@ -153,20 +165,13 @@ export class DebugSessions extends Disposable {
     }
   }
 
-  private found(entry: DebuggedSession, identity: ProcessIdentity, how: string): void {
+  private found(entry: DebuggedSession, identity: ProcessIdentity, how: string, guessed = false): void {
     entry.identity = identity;
+    entry.guessed = guessed;
     entry.status = 'found';
     entry.message = `PID from ${how}`;
     this.updateFocus();
     this.fire();
-  }
-
-  /**
-   * js-debug (and others) start a parent session for a launcher or an npm script and a child
-   * session per Node process: the leaf is the program.
-   */
-  private isWrapper(session: vscode.DebugSession): boolean {
-    return [...this.sessions.values()].some((other) => other.session.parentSession?.id === session.id);
   }
 
   /** Last resort: new processes below the extension host that are not debuggers. */
@@ -175,12 +180,9 @@ export class DebugSessions extends Disposable {
       if (entry.status !== 'waiting') {
         return;
       }
-      if (this.isWrapper(entry.session)) {
-        return; // its child sessions will name the processes
-      }
       const candidate = this.newestNewDescendant(entry.startedAtMs);
       if (candidate) {
-        this.found(entry, candidate, 'the process tree (the newest process started by VS Code since the session began)');
+        this.found(entry, candidate, 'the process tree (the newest process started by VS Code since the session began)', true);
       } else if (attempt >= TREE_SEARCH_ATTEMPTS) {
         entry.status = 'not-found';
         entry.message = 'The debugger did not say which process it debugs. Pick it by hand.';

@@ -9,6 +9,7 @@ import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
 import { toSnapshot } from '../processSnapshot';
 import { DebugSessionRow, Figure, parseFromDebugView, ToDebugView } from '../protocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { isDebuggerCommand } from './debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';
 import { descendants } from './processTree';
 
@@ -132,7 +133,8 @@ export class DebugView extends Disposable implements vscode.WebviewViewProvider 
     if (!table.ok) {
       return;
     }
-    const children = descendants(table.value, event.identity.pid).filter((row) => !row.kernelThread);
+    // js-debug starts a watchdog below each Node program: the debugger's, not the program's.
+    const children = descendants(table.value, event.identity.pid).filter((row) => !row.kernelThread && !isDebuggerCommand(row.name, row.commandLine));
     if (children.length === 0) {
       watched.children = undefined;
       return;

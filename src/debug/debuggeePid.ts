@@ -39,9 +39,12 @@ export function pidFromAdapterMessage(message: unknown): FoundPid | undefined {
   return undefined;
 }
 
-/** js-debug names each process's session after it, e.g. `grow.js [18971]`. */
+/**
+ * js-debug names each process's session after it, e.g. `grow.js [18971]`, and appends its
+ * parent's name to child sessions: `grow.js [18971] « grow`.
+ */
 export function pidFromSessionName(name: string): FoundPid | undefined {
-  const pid = asPid(/\[(\d+)\]\s*$/.exec(name)?.[1]);
+  const pid = asPid(/\[(\d+)\]\s*(?:«.*)?$/.exec(name)?.[1]);
   return pid ? { pid, how: 'the session name' } : undefined;
 }
 
