@@ -1,0 +1,66 @@
+// Real processes for the UI tests: they allocate a known amount, touch it, and idle.
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+export const MiB = 1024 * 1024;
+
+export interface TestProcess {
+  child: ChildProcess;
+  pid: number;
+  grow(mib: number): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts `node` (under the given argv[0], e.g. a hostile name) holding `mib` MiB of touched
+ * memory; `grow` adds more on request.
+ */
+export async function startAllocator(mib: number, argv0 = 'proc-memory-ui-alloc'): Promise<TestProcess> {
+  const script = `
+    const held = [];
+    const grow = (n) => held.push(Buffer.alloc(n * 1024 * 1024, 1));
+    grow(${mib});
+    process.stdin.on('data', (d) => { for (const n of String(d).split('\\n').filter(Boolean)) { grow(Number(n)); process.stdout.write('grown\\n'); } });
+    process.stdout.write('ready\\n');
+    setInterval(() => {}, 1 << 30);`;
+  // exec -a sets argv[0], which is what ps and /proc/PID/cmdline show first.
+  const child = spawn('bash', ['-c', 'exec -a "$0" "$1" -e "$2"', argv0, process.execPath, script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout?.on('data', (data) => (output += String(data)));
+  await until(() => output.includes('ready'), 15000, 'the allocator to start');
+  return {
+    child,
+    pid: child.pid as number,
+    async grow(n) {
+      const before = output.split('grown').length;
+      child.stdin?.write(`${n}\n`);
+      await until(() => output.split('grown').length > before, 15000, 'the allocator to grow');
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const pageSize = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
+
+/** RES, VIRT and SHR from /proc/PID/statm, as top computes them. */
+export function statmBytes(pid: number): { res: number; virt: number; shr: number } {
+  const [size, resident, shared] = readFileSync(`/proc/${pid}/statm`, 'utf8').trim().split(/\s+/).map(Number);
+  return { virt: size * pageSize, res: resident * pageSize, shr: shared * pageSize };
+}
