@@ -24,8 +24,10 @@ export function buildTooltip(target: FocusTarget, sample: ProcessSample, history
     md.appendMarkdown(`This is a ${sample.memoryless.replace('-', ' ')}: the kernel keeps no memory figures for it.\n\n`);
   } else {
     md.appendMarkdown('| | | |\n|:--|--:|:--|\n');
+    // No-break spaces keep "137.6 MiB" and "Peak RES" on one line in the narrow hover.
+    const keep = (text: string) => text.replace(/ /g, '\u00a0');
     const row = (figure: MemoryFigure, bytes: number) =>
-      md.appendMarkdown(`| **${MEMORY_DOCS[figure].label}** | ${formatBytes(bytes)} | ${escapeMarkdown(MEMORY_DOCS[figure].summary)} |\n`);
+      md.appendMarkdown(`| **${keep(MEMORY_DOCS[figure].label)}** | ${keep(formatBytes(bytes))} | ${escapeMarkdown(MEMORY_DOCS[figure].summary)} |\n`);
     row('res', sample.resBytes);
     row('virt', sample.virtBytes);
     row('shr', sample.shrBytes);
