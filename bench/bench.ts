@@ -32,15 +32,15 @@ const RESULTS_DIR = path.join(REPO_ROOT, 'bench-results');
 
 /** Rounds alternate the C program and sampleProcess, so that drift hits both alike. */
 const SAMPLE_ROUNDS = 5;
-const SAMPLE_PLAN: Plan = { warmup: 500, batches: 10, perBatch: 1000 };
+const SAMPLE_PLAN: Plan = { warmup: 500, batches: 10, perBatch: 500, budgetMs: 1000 };
 const FIRST_WARMUP = 5000; // lets V8 optimise sampleProcess and its parsers before anything is timed
-const SPAWN_PLAN: Plan = { warmup: 3, batches: 40, perBatch: 1 };
-const DETAIL_PLAN: Plan = { warmup: 200, batches: 20, perBatch: 100 };
+const SPAWN_PLAN: Plan = { warmup: 3, batches: 40, perBatch: 1, budgetMs: 2000 };
+const DETAIL_PLAN: Plan = { warmup: 100, batches: 20, perBatch: 50, budgetMs: 1500 };
 const SCAN_ROUNDS = 5;
-const SCAN_PLAN: Plan = { warmup: 20, batches: 8, perBatch: 10 };
-const PS_EO_PLAN: Plan = { warmup: 2, batches: 8, perBatch: 1 };
-const DIAGNOSTIC_PLAN: Plan = { warmup: 500, batches: 15, perBatch: 500 };
-const SCAN_DIAGNOSTIC_PLAN: Plan = { warmup: 10, batches: 15, perBatch: 10 };
+const SCAN_PLAN: Plan = { warmup: 20, batches: 8, perBatch: 10, budgetMs: 1000 };
+const PS_EO_PLAN: Plan = { warmup: 2, batches: 8, perBatch: 1, budgetMs: 1000 };
+const DIAGNOSTIC_PLAN: Plan = { warmup: 500, batches: 15, perBatch: 500, budgetMs: 1000 };
+const SCAN_DIAGNOSTIC_PLAN: Plan = { warmup: 10, batches: 15, perBatch: 10, budgetMs: 1000 };
 
 type Section = 'sample' | 'scan' | 'diagnostic';
 
@@ -118,6 +118,7 @@ function compileBaseline(): { binary?: string; dir?: string; reason?: string } {
   return { binary, dir };
 }
 
+/** Runs the C program; it always times plan.batches batches (budgetMs does not apply to it). */
 function runBaseline(binary: string, pid: number, plan: Plan): number[] {
   const args = [pid, plan.warmup, plan.batches, plan.perBatch].map(String);
   const result = spawnSync(binary, args, { encoding: 'utf8' });
@@ -158,13 +159,19 @@ function benchSampling(pid: number, baseline: string | undefined): void {
   }
   timeSync({ warmup: FIRST_WARMUP, batches: 0, perBatch: 1 }, sample);
 
+  // Each round times the C program, sampleProcess and ps -p one after the other, so that a change
+  // of load during the run hits all three alike and the ratios stay comparable.
+  const psArgs = ['-o', 'rss=,vsz=', '-p', String(pid)];
+  const psPlan: Plan = { ...SPAWN_PLAN, batches: Math.ceil(SPAWN_PLAN.batches / SAMPLE_ROUNDS) };
   const ours: number[] = [];
   const c: number[] = [];
+  const psTimes: number[] = [];
   for (let round = 0; round < SAMPLE_ROUNDS; round++) {
     if (baseline) {
       c.push(...runBaseline(baseline, pid, SAMPLE_PLAN));
     }
     ours.push(...timeSync(SAMPLE_PLAN, sample));
+    psTimes.push(...timeSync({ ...psPlan, warmup: round === 0 ? psPlan.warmup : 0 }, () => spawnChecked('ps', psArgs)));
   }
   const oursSummary = summarize(ours, SAMPLE_PLAN.perBatch);
   const cRow = addRow({
@@ -187,8 +194,7 @@ function benchSampling(pid: number, baseline: string | undefined): void {
     pass: Number.isFinite(ratio) ? ratio <= 3 : undefined,
   });
 
-  const psArgs = ['-o', 'rss=,vsz=', '-p', String(pid)];
-  const ps = summarize(timeSync(SPAWN_PLAN, () => spawnChecked('ps', psArgs)), SPAWN_PLAN.perBatch);
+  const ps = summarize(psTimes, psPlan.perBatch);
   const psRatio = ps.medianNs / oursSummary.medianNs;
   addRow({
     section: 'sample',
@@ -263,11 +269,23 @@ async function benchScan(): Promise<void> {
   const psEo = () => spawnChecked('ps', psArgs);
   counts.psEo = psEo().trim().split('\n').length - 1; // minus the header; includes ps itself
 
+  const psList = await loadPsList();
+  if (typeof psList !== 'string') {
+    counts.psList = (await psList()).length;
+  }
+  const listPlan: Plan = { ...SPAWN_PLAN, batches: Math.ceil(SPAWN_PLAN.batches / SCAN_ROUNDS) };
+
+  // Rounds alternate the three, as for one process.
   const ours: number[] = [];
   const ps: number[] = [];
+  const list: number[] = [];
   for (let round = 0; round < SCAN_ROUNDS; round++) {
-    ps.push(...timeSync(PS_EO_PLAN, psEo));
-    ours.push(...timeSync(SCAN_PLAN, scan));
+    const first = round === 0;
+    ps.push(...timeSync({ ...PS_EO_PLAN, warmup: first ? PS_EO_PLAN.warmup : 0 }, psEo));
+    ours.push(...timeSync({ ...SCAN_PLAN, warmup: first ? SCAN_PLAN.warmup : 2 }, scan));
+    if (typeof psList !== 'string') {
+      list.push(...(await timeAsync({ ...listPlan, warmup: first ? listPlan.warmup : 0 }, () => psList())));
+    }
   }
   const psSummary = summarize(ps, PS_EO_PLAN.perBatch);
   const oursSummary = summarize(ours, SCAN_PLAN.perBatch);
@@ -291,14 +309,11 @@ async function benchScan(): Promise<void> {
     pass: ratio < 1,
     note: `${counts.scanProcessTable} rows`,
   });
-
-  const psList = await loadPsList();
   if (typeof psList === 'string') {
     addRow({ section: 'scan', id: 'ps-list', operation: 'ps-list (npm, v9)', skipped: psList, target: 'info' });
     return;
   }
-  counts.psList = (await psList()).length;
-  const listSummary = summarize(await timeAsync(SPAWN_PLAN, () => psList()), SPAWN_PLAN.perBatch);
+  const listSummary = summarize(list, listPlan.perBatch);
   const listRatio = listSummary.medianNs / psSummary.medianNs;
   addRow({
     section: 'scan',
@@ -399,7 +414,7 @@ function benchDiagnostics(pid: number): void {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-function machineFacts(pid: number) {
+function machineFacts(pid: number, loadAtStart: number[]) {
   const cpus = os.cpus();
   return {
     node: process.version,
@@ -409,7 +424,8 @@ function machineFacts(pid: number) {
     kernelVersion: os.version(),
     cpuModel: cpus[0]?.model ?? 'unknown',
     cpuCount: cpus.length,
-    loadAverage: os.loadavg(),
+    loadAverageAtStart: loadAtStart,
+    loadAverageAtEnd: os.loadavg(),
     totalMemoryBytes: os.totalmem(),
     pageSize: systemInfo().pageSize,
     processCount: counts.scanProcessTable,
@@ -426,7 +442,7 @@ function printTable(): void {
   const sections: [Section, string][] = [
     ['sample', 'Sampling one process (the `sleep` child)'],
     ['scan', `Full process table (${counts.scanProcessTable} processes)`],
-    ['diagnostic', 'Diagnostics: where the time goes (no targets)'],
+    ['diagnostic', 'Diagnostics: where the time goes (no targets; timed one after another, so under load they need not add up)'],
   ];
   const cells = (row: Row): string[] => [
     row.operation,
@@ -463,10 +479,12 @@ async function main(): Promise<void> {
     return;
   }
   const started = process.hrtime.bigint();
+  const loadAtStart = os.loadavg();
   const pid = startSleeper();
   const compiled = compileBaseline();
   try {
     console.log(`Proc Memory bench: node ${process.version}, ${os.release()}, ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`);
+    console.log(`load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} (ratios are measured in the same run; absolute times depend on load)`);
     console.log(`sampling the bench's own child \`sleep\` (PID ${pid}); C baseline: ${compiled.binary ? 'cc -O2 bench/sample.c' : compiled.reason}\n`);
     benchSampling(pid, compiled.binary);
     await benchScan();
@@ -480,13 +498,12 @@ async function main(): Promise<void> {
     printTable();
     const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
     const missed = rows.filter((row) => row.pass === false);
-    const ratioRead = (r: number) => formatRatio(r);
     console.log('');
     console.log(
-      `sampleProcess = ${ratioRead(median('sample', 'ours') / median('sample', 'c'))} the C program; ` +
-        `ps -p = ${ratioRead(median('sample', 'ps-p') / median('sample', 'ours'))} sampleProcess; ` +
-        `scan = ${ratioRead(median('scan', 'ours') / median('scan', 'ps-eo'))} ps -eo; ` +
-        `ps-list = ${ratioRead(median('scan', 'ps-list') / median('scan', 'ours'))} scan`,
+      `sampleProcess = ${formatRatio(median('sample', 'ours') / median('sample', 'c'))} the C program; ` +
+        `ps -p = ${formatRatio(median('sample', 'ps-p') / median('sample', 'ours'))} sampleProcess; ` +
+        `scan = ${formatRatio(median('scan', 'ours') / median('scan', 'ps-eo'))} ps -eo; ` +
+        `ps-list = ${formatRatio(median('scan', 'ps-list') / median('scan', 'ours'))} scan`,
     );
     console.log(`cross-check with ps: RES/VIRT ${agree ? 'agree' : 'DIFFER'} (ps rss=${psRss} vsz=${psVsz} KiB)`);
     console.log(missed.length === 0 ? 'All targets met.' : `MISSED ${missed.length} target(s): ${missed.map((r) => `${r.operation} (${r.ratioText}, target ${r.target})`).join('; ')}`);
@@ -497,7 +514,7 @@ async function main(): Promise<void> {
     const json = {
       generatedAt: new Date().toISOString(),
       elapsedSeconds: elapsedS,
-      machine: machineFacts(pid),
+      machine: machineFacts(pid, loadAtStart),
       method: {
         timer: 'process.hrtime.bigint()',
         statistic: 'median and p90 (nearest rank) of per-batch cost per operation, after warm-up',

@@ -11,6 +11,17 @@ export interface Plan {
   batches: number;
   /** Calls per batch; the sample is the batch time divided by this. */
   perBatch: number;
+  /**
+   * Stop adding batches once the timed batches have taken this long (but never before
+   * MIN_BATCHES), so that a loaded machine stretches the bench less. Absent: no limit.
+   */
+  budgetMs?: number;
+}
+
+export const MIN_BATCHES = 5;
+
+function overBudget(plan: Plan, batchesDone: number, start: bigint): boolean {
+  return plan.budgetMs !== undefined && batchesDone >= MIN_BATCHES && Number(process.hrtime.bigint() - start) / 1e6 > plan.budgetMs;
 }
 
 export interface Summary {
@@ -39,7 +50,8 @@ export function timeSync(plan: Plan, operation: () => unknown): number[] {
     consume(operation());
   }
   const samples: number[] = [];
-  for (let b = 0; b < plan.batches; b++) {
+  const begun = process.hrtime.bigint();
+  for (let b = 0; b < plan.batches && !overBudget(plan, b, begun); b++) {
     const start = process.hrtime.bigint();
     for (let i = 0; i < plan.perBatch; i++) {
       consume(operation());
@@ -54,7 +66,8 @@ export async function timeAsync(plan: Plan, operation: () => Promise<unknown>): 
     consume(await operation());
   }
   const samples: number[] = [];
-  for (let b = 0; b < plan.batches; b++) {
+  const begun = process.hrtime.bigint();
+  for (let b = 0; b < plan.batches && !overBudget(plan, b, begun); b++) {
     const start = process.hrtime.bigint();
     for (let i = 0; i < plan.perBatch; i++) {
       consume(await operation());
