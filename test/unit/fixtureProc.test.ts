@@ -1,0 +1,214 @@
+// The engine against a fixture /proc and /sys/fs/cgroup (test/fixtures, described in its README):
+// the states a live system will not produce on demand.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readCgroupMemory } from '../../src/proc/cgroup';
+import { readIdentity } from '../../src/proc/processIdentity';
+import { scanProcessTable } from '../../src/proc/processTable';
+import { sampleProcess } from '../../src/proc/sampleProcess';
+import { systemInfo } from '../../src/proc/systemInfo';
+import { expectError, expectOk, FIXTURES, FIXTURE_CGROUP, FIXTURE_PROC } from './helpers';
+
+const procRoot = FIXTURE_PROC;
+const cgroupRoot = FIXTURE_CGROUP;
+const page = systemInfo().pageSize;
+
+describe('engine on the fixture /proc', () => {
+  describe('sampleProcess', () => {
+    it('reads an ordinary process: RES/VIRT/SHR from statm, the breakdown from status', () => {
+      const sample = expectOk(sampleProcess(1234, { procRoot, cgroupRoot }));
+      assert.deepStrictEqual(sample.identity, { pid: 1234, startTicks: 34025 });
+      assert.strictEqual(sample.name, 'evil) name) (x');
+      assert.strictEqual(sample.state, 'S');
+      assert.strictEqual(sample.ppid, 1);
+      assert.strictEqual(sample.threads, 1);
+      assert.strictEqual(sample.memoryless, undefined);
+      assert.strictEqual(sample.resBytes, 448 * page);
+      assert.strictEqual(sample.virtBytes, 730 * page);
+      assert.strictEqual(sample.shrBytes, 422 * page);
+      assert.strictEqual(sample.status.vmRSS, 1792 * 1024);
+      assert.strictEqual(sample.status.vmSwap, 12 * 1024);
+      assert.strictEqual(sample.rollup, undefined, 'no smaps_rollup without detail');
+      assert.strictEqual(sample.cgroup, undefined, 'no cgroup without detail');
+      assert.ok(Math.abs(sample.timeMs - Date.now()) < 5000);
+    });
+
+    it('with detail, adds smaps_rollup and the cgroup', () => {
+      const sample = expectOk(sampleProcess(1234, { procRoot, cgroupRoot, detail: true }));
+      const rollup = expectOk(sample.rollup!, 'rollup');
+      assert.strictEqual(rollup.pss, 181 * 1024);
+      assert.strictEqual(rollup.uss, 104 * 1024);
+      assert.deepStrictEqual(expectOk(sample.cgroup!, 'cgroup'), { path: '/app.slice/evil.service', limitBytes: 536870912, currentBytes: 123456789 });
+    });
+
+    it('marks a kernel thread memoryless (PF_KTHREAD) and reads no detail for it', () => {
+      const sample = expectOk(sampleProcess(2, { procRoot, cgroupRoot, detail: true }));
+      assert.strictEqual(sample.memoryless, 'kernel-thread');
+      assert.strictEqual(sample.name, 'kthreadd');
+      assert.strictEqual(sample.resBytes, 0);
+      assert.strictEqual(sample.virtBytes, 0);
+      assert.deepStrictEqual(Object.keys(sample.status).filter((key) => /^(vm|rss)/.test(key)), [], 'no Vm/Rss lines');
+      assert.strictEqual(sample.rollup, undefined);
+      assert.strictEqual(sample.cgroup, undefined);
+    });
+
+    it('marks a zombie memoryless and reads no detail for it', () => {
+      const sample = expectOk(sampleProcess(4000, { procRoot, cgroupRoot, detail: true }));
+      assert.strictEqual(sample.memoryless, 'zombie');
+      assert.strictEqual(sample.state, 'Z');
+      assert.strictEqual(sample.resBytes, 0);
+      assert.strictEqual(sample.rollup, undefined);
+    });
+
+    it('says "unsupported" for smaps_rollup on a kernel older than 4.14, and the rest still works', () => {
+      const sample = expectOk(sampleProcess(4100, { procRoot, cgroupRoot, detail: true }));
+      assert.strictEqual(sample.resBytes, 448 * page);
+      expectError(sample.rollup!, 'unsupported', 'rollup');
+      assert.strictEqual(expectOk(sample.cgroup!, 'cgroup'), undefined, 'cgroup v1 only: nothing to show');
+    });
+
+    it('returns malformed for a truncated statm, an HTML status and a truncated stat', () => {
+      expectError(sampleProcess(5001, { procRoot }), 'malformed', 'statm');
+      expectError(sampleProcess(5002, { procRoot }), 'malformed', 'status');
+      expectError(sampleProcess(5003, { procRoot }), 'malformed', 'stat');
+    });
+
+    it('keeps the sample when only the detail is broken', () => {
+      const badRollup = expectOk(sampleProcess(5004, { procRoot, cgroupRoot, detail: true }));
+      expectError(badRollup.rollup!, 'malformed', 'rollup');
+      const badPath = expectOk(sampleProcess(5005, { procRoot, cgroupRoot, detail: true }));
+      expectError(badPath.cgroup!, 'malformed', 'cgroup path');
+      assert.strictEqual(expectOk(badPath.rollup!).pss, 181 * 1024);
+    });
+
+    it('returns gone for a PID that is not in a mounted /proc', () => {
+      expectError(sampleProcess(999999, { procRoot }), 'gone');
+      expectError(readIdentity(999999, procRoot), 'gone');
+    });
+
+    it('returns unsupported when there is no /proc at all', () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-proc-'));
+      try {
+        expectError(sampleProcess(1, { procRoot: empty }), 'unsupported');
+        expectError(sampleProcess(1, { procRoot: path.join(empty, 'missing') }), 'unsupported');
+        expectError(scanProcessTable(path.join(empty, 'missing')), 'unsupported');
+      } finally {
+        fs.rmSync(empty, { recursive: true, force: true });
+      }
+    });
+
+    it('detects a reused PID from the start time', () => {
+      expectError(sampleProcess(1234, { procRoot, expected: { pid: 1234, startTicks: 34024 } }), 'pid-reused');
+      expectOk(sampleProcess(1234, { procRoot, expected: { pid: 1234, startTicks: 34025 } }));
+    });
+  });
+
+  describe('readIdentity', () => {
+    it('reads pid and start ticks, also for a comm with ")"', () => {
+      assert.deepStrictEqual(expectOk(readIdentity(1234, procRoot)), { pid: 1234, startTicks: 34025 });
+      assert.deepStrictEqual(expectOk(readIdentity(2, procRoot)), { pid: 2, startTicks: 25 });
+    });
+
+    it('refuses things that are not PIDs without touching the file system', () => {
+      for (const pid of [0, -1, 1.5, NaN, Infinity, 2 ** 60]) {
+        expectError(readIdentity(pid, procRoot), 'gone', String(pid));
+      }
+    });
+
+    it('returns malformed for a truncated stat', () => {
+      expectError(readIdentity(5003, procRoot), 'malformed');
+    });
+  });
+
+  describe('readCgroupMemory', () => {
+    it('takes the parent number when the child says max', () => {
+      assert.deepStrictEqual(expectOk(readCgroupMemory(1234, procRoot, cgroupRoot)), {
+        path: '/app.slice/evil.service',
+        limitBytes: 536870912,
+        currentBytes: 123456789,
+      });
+    });
+
+    it('takes the smallest limit on the path', () => {
+      assert.deepStrictEqual(expectOk(readCgroupMemory(4200, procRoot, cgroupRoot)), {
+        path: '/small.slice/tight.service',
+        limitBytes: 104857600,
+        currentBytes: 52428800,
+      });
+    });
+
+    it('has no limit when every level says max', () => {
+      assert.deepStrictEqual(expectOk(readCgroupMemory(4300, procRoot, cgroupRoot)), {
+        path: '/free.slice/any.service',
+        limitBytes: undefined,
+        currentBytes: 4096,
+      });
+    });
+
+    it('has nothing to show for cgroup v1 only, or a cgroup not visible here', () => {
+      assert.strictEqual(expectOk(readCgroupMemory(4100, procRoot, cgroupRoot)), undefined);
+      assert.strictEqual(expectOk(readCgroupMemory(1, procRoot, cgroupRoot)), undefined, '/init.scope has no files in the fixture');
+    });
+
+    it('returns malformed for a bad path, memory.max or memory.current', () => {
+      expectError(readCgroupMemory(5005, procRoot, cgroupRoot), 'malformed', 'relative path');
+      expectError(readCgroupMemory(5006, procRoot, cgroupRoot), 'malformed', 'memory.max "lots"');
+      expectError(readCgroupMemory(5007, procRoot, cgroupRoot), 'malformed', 'memory.current HTML');
+    });
+
+    it('returns gone when the process has no cgroup file (exited)', () => {
+      expectError(readCgroupMemory(999999, procRoot, cgroupRoot), 'gone');
+    });
+
+    // In a container with its own cgroup namespace (Docker's default on cgroup v2 hosts),
+    // /proc/self/cgroup says "0::/" and the container's --memory limit is memory.max at the root
+    // of the cgroup mount. readCgroupMemory never reads `${cgroupRoot}/memory.max` because its
+    // walk stops before "/" (on the host the real root has no memory.max, but a namespace root does).
+    it('finds the limit of a container at the root of its cgroup namespace', () => {
+      assert.deepStrictEqual(expectOk(readCgroupMemory(5008, procRoot, path.join(FIXTURES, 'cgroup-ns'))), {
+        path: '/',
+        limitBytes: 536870912,
+        currentBytes: 1048576,
+      });
+    });
+  });
+
+  describe('scanProcessTable', () => {
+    const rows = () => expectOk(scanProcessTable(procRoot));
+
+    it('lists the PID directories it can read and skips broken ones and non-PIDs', () => {
+      const pids = rows().map((row) => row.identity.pid).sort((a, b) => a - b);
+      // 5001 (bad statm) and 5003 (bad stat) are skipped; 5002's broken status is not read by the scan.
+      assert.deepStrictEqual(pids, [1, 2, 1234, 4000, 4100, 4200, 4300, 5002, 5004, 5005, 5006, 5007, 5008]);
+    });
+
+    it('fills each row from stat, statm, cmdline and the directory owner', () => {
+      const evil = rows().find((row) => row.identity.pid === 1234)!;
+      assert.deepStrictEqual(evil, {
+        identity: { pid: 1234, startTicks: 34025 },
+        ppid: 1,
+        uid: fs.statSync(path.join(procRoot, '1234')).uid,
+        name: 'evil) name) (x',
+        commandLine: '/usr/bin/sleep 30',
+        state: 'S',
+        kernelThread: false,
+        resBytes: 448 * page,
+        virtBytes: 730 * page,
+        shrBytes: 422 * page,
+      });
+    });
+
+    it('flags the kernel thread and keeps the zombie with empty command lines', () => {
+      const kthread = rows().find((row) => row.identity.pid === 2)!;
+      assert.strictEqual(kthread.kernelThread, true);
+      assert.strictEqual(kthread.commandLine, '');
+      assert.strictEqual(kthread.resBytes, 0);
+      const zombie = rows().find((row) => row.identity.pid === 4000)!;
+      assert.strictEqual(zombie.state, 'Z');
+      assert.strictEqual(zombie.kernelThread, false);
+      assert.strictEqual(zombie.commandLine, '');
+    });
+  });
+});
