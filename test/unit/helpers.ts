@@ -18,6 +18,20 @@ export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Polls until `condition` holds. Tests wait for what they need rather than sleeping a fixed time,
+ * so a loaded machine (timers firing late) makes them slower, not red.
+ */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await delay(5);
+  }
+}
+
 /** Asserts a successful outcome and returns its value. */
 export function expectOk<T>(outcome: Outcome<T>, what = 'outcome'): T {
   if (!outcome.ok) {
@@ -46,6 +60,8 @@ export interface Child {
   /** Resolves when the child printed this line on stdout. */
   waitForLine(line: string, timeoutMs?: number): Promise<void>;
   send(line: string): void;
+  /** Everything printed on stdout so far. */
+  output(): string;
   /** SIGKILL and wait until Node has reaped it (so /proc/PID is gone). */
   kill(): Promise<void>;
   exited: Promise<void>;
@@ -89,6 +105,7 @@ export function startChild(command: string, args: string[]): Child {
     send(line) {
       proc.stdin?.write(`${line}\n`);
     },
+    output: () => stdout,
     async kill() {
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGKILL');
