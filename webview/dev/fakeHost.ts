@@ -229,9 +229,10 @@ function debugMessages(): ToDebugView[] {
 function startLive(): void {
   let t = NOW;
   let res = 420 * MiB;
+  const rand = random(11);
   setInterval(() => {
     t += 1000;
-    res += (Math.random() - 0.3) * 2 * MiB;
+    res += (rand() - 0.3) * 2 * MiB;
     if (view === 'inspect') {
       send({ type: 'sample', snapshot: snapshot({ resBytes: res, sampledAtMs: t }), timeMs: t, trendPerMinute: 8.2 * MiB });
     }

@@ -9,6 +9,8 @@
 //                                      them), dialogs and posted messages to dev-report.json.
 // Exits non-zero when a page throws, opens a dialog (hostile name executed) or renders an element
 // from process data.
+// Functions passed to page.evaluate / waitForFunction run in the page:
+/* global window, document, getComputedStyle */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
@@ -279,6 +281,7 @@ async function checks(browser, origin) {
   await tab.keyboard.press('Escape');
   check('Escape closes the tooltip', !(await tab.isVisible('[data-testid=tooltip-pss]')));
   await tab.evaluate(() => window.__hostPost({ type: 'ended', ended: { atMs: Date.now(), message: 'The process exited.' } }));
+  await tab.waitForTimeout(50);
   await sample(tab, 900 * 2 ** 20);
   await tab.waitForTimeout(50);
   check('exit banner shown', await tab.isVisible('#exit-banner'));
@@ -286,7 +289,15 @@ async function checks(browser, origin) {
   await tab.click('[data-testid=export-csv]');
   check('export still works after ended', (await posted(tab)).at(-1)?.type === 'export');
   await tab.evaluate(() => window.__hostPost({ type: 'problem', message: 'EACCES' }));
+  await tab.waitForTimeout(50);
   check('problem banner shown', (await tab.textContent('#problem-banner')).includes('EACCES'));
+  await tab.close();
+
+  tab = await open('inspect', 'waiting');
+  check('waiting: no figures yet', await tab.isVisible('[data-testid=no-snapshot]'));
+  for (let i = 0; i < 3; i++) await sample(tab, (100 + i) * 2 ** 20);
+  await tab.waitForTimeout(50);
+  check('first samples after waiting are drawn', (await points(tab)) === 3 && !(await tab.isVisible('[data-testid=no-snapshot]')), String(await points(tab)));
   await tab.close();
 
   tab = await open('inspect', 'unavailable');
@@ -307,6 +318,7 @@ async function checks(browser, origin) {
   check('ended row has no Inspect button', !(await tab.isVisible('[data-session-id=old] [data-testid=inspect]')));
   check('since last stop text', (await tab.textContent('[data-session-id=parent] > .session-card [data-testid=since-last-stop]')) === '+42.0 MiB since the last stop');
   await tab.evaluate(() => window.__hostPost({ type: 'state', debugging: false, rows: [] }));
+  await tab.waitForTimeout(50);
   check('not debugging: explanation', (await tab.textContent('[data-testid=not-debugging]')).startsWith('Start debugging'));
   await tab.close();
 

@@ -142,6 +142,7 @@ export class InspectView {
     this.snapshot = snapshot;
     this.ended = undefined;
     this.exitBanner.hide();
+    this.pauseButton.hidden = false;
     this.historyStartMs = history.timesMs[0];
     this.chart.setHistory(history);
     if (problem) {
@@ -171,6 +172,7 @@ export class InspectView {
     const frozen = this.snapshot && !this.snapshot.memoryless ? ' The figures below are its last reading; the history can still be exported.' : '';
     this.exitBanner.show(`Process ended at ${formatClock(ended.atMs)}.`, `${ended.message}${frozen}`);
     this.header.markEnded();
+    this.pauseButton.hidden = true; // nothing more will arrive to pause
     setSafeAttribute(this.root, 'data-view', this.snapshot?.memoryless ? 'memoryless' : 'ended');
   }
 
