@@ -216,7 +216,7 @@ function debugMessages(): ToDebugView[] {
   });
   const rows: DebugSessionRow[] = [
     row({ sessionId: 'parent', name: 'Launch orders-api', status: 'found', children: { count: 3, resBytes: 1.21 * GiB, pss: { bytes: 0.97 * GiB } } }),
-    row({ sessionId: 'child', parentSessionId: 'parent', name: 'server.js [48214]', snapshot: snapshot({ pid: 48214, name: 'node', resBytes: 96.4 * MiB, virtBytes: 1.02 * GiB, shrBytes: 31.2 * MiB }), sparkline: spark.map((v) => v / 4), sinceLastStop: -1.25 * MiB }),
+    row({ sessionId: 'child', parentSessionId: 'parent', name: 'server.js [48214]', snapshot: snapshot({ pid: 48214, name: 'node', resBytes: 96.4 * MiB, virtBytes: 1.02 * GiB, shrBytes: 31.2 * MiB, peakRes: { bytes: 102.5 * MiB } }), sparkline: spark.map((v) => v / 4), sinceLastStop: -1.25 * MiB }),
     row({ sessionId: 'child2', parentSessionId: 'parent', name: `${HOSTILE_NAME} worker with a very long session name [48220]`, debugType: '<b>node</b>', snapshot: snapshot({ pid: 48220, name: HOSTILE_NAME, pss: { unavailable: 'no permission' } }), sinceLastStop: 0 }),
     row({ sessionId: 'py', name: 'Python: Current File', debugType: 'debugpy', status: 'waiting', message: 'Waiting for the process event', snapshot: undefined, sparkline: [], sinceLastStop: undefined }),
     row({ sessionId: 'remote', name: 'Attach to container', debugType: 'node', status: 'remote', message: 'The debug adapter reported a process on another host (docker://orders).', snapshot: undefined, sparkline: [], sinceLastStop: undefined }),

@@ -138,6 +138,7 @@ const SHOTS = [
   { name: 'debug-idle', view: 'debugView', scenario: 'idle', themes: ['dark'], width: 300, height: 200 },
   { name: 'debug-tooltip', view: 'debugView', scenario: 'sessions', themes: ['dark'], width: 300, height: 500, action: 'hover-res' },
   { name: 'debug-wide', view: 'debugView', scenario: 'sessions', themes: ['light'], width: 520, height: 1000 },
+  { name: 'debug-narrow', view: 'debugView', scenario: 'sessions', themes: ['dark'], width: 210, height: 900 },
 ];
 
 async function act(pageHandle, action) {
