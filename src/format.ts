@@ -17,7 +17,8 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  const digits = unit === 0 ? 0 : value >= 100 ? 1 : value >= 10 ? 1 : 2;
+  // Whole bytes and KiB need no decimals; larger units keep about three significant digits.
+  const digits = unit <= 1 ? 0 : value >= 10 ? 1 : 2;
   return `${sign}${value.toFixed(digits)} ${UNITS[unit]}`;
 }
 
@@ -29,7 +30,7 @@ export function formatDelta(bytes: number): string {
   return bytes > 0 ? `+${formatBytes(bytes)}` : formatBytes(bytes);
 }
 
-/** A RES trend, e.g. `+8.2 MiB/min`. */
+/** A RES trend, e.g. `+8.20 MiB/min`. */
 export function formatRate(bytesPerMinute: number): string {
   return `${formatDelta(Math.round(bytesPerMinute))}/min`;
 }

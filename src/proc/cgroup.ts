@@ -45,22 +45,26 @@ export function readCgroupMemory(
   if (!path.ok || path.value === undefined) {
     return path as Outcome<undefined>;
   }
-  // Walk up: the nearest ancestor with a limit is the one that applies (the root has no files).
+  // Walk up to the root: every ancestor's limit applies, so the smallest one binds. Levels without
+  // a memory.max are skipped, not the end of the walk. "/" counts too: inside a container with its
+  // own cgroup namespace, the container's limit sits at the namespace root.
   let limitBytes: number | undefined;
-  for (let dir = path.value; dir !== '/' && dir !== ''; dir = dir.slice(0, dir.lastIndexOf('/')) || '/') {
-    const max = readProcText(`${cgroupRoot}${dir}/memory.max`);
-    if (!max.ok) {
+  for (let dir = path.value; ; dir = dir.slice(0, dir.lastIndexOf('/')) || '/') {
+    const max = readProcText(`${cgroupRoot}${dir === '/' ? '' : dir}/memory.max`);
+    if (max.ok) {
+      const parsed = parseMemoryMax(max.value);
+      if (!parsed.ok) {
+        return parsed;
+      }
+      if (parsed.value !== undefined && (limitBytes === undefined || parsed.value < limitBytes)) {
+        limitBytes = parsed.value;
+      }
+    }
+    if (dir === '/') {
       break;
     }
-    const parsed = parseMemoryMax(max.value);
-    if (!parsed.ok) {
-      return parsed;
-    }
-    if (parsed.value !== undefined && (limitBytes === undefined || parsed.value < limitBytes)) {
-      limitBytes = parsed.value;
-    }
   }
-  const current = readProcText(`${cgroupRoot}${path.value}/memory.current`);
+  const current = readProcText(`${cgroupRoot}${path.value === '/' ? '' : path.value}/memory.current`);
   if (!current.ok) {
     // Inside a container the host path is not visible: say there is nothing to show.
     return current.error.kind === 'gone' ? ok(undefined) : fail(current.error);

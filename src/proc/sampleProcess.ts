@@ -75,7 +75,8 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   if (!status.ok) {
     return status;
   }
-  const { name, state, ppid, uid, threads, ...memory } = status.value;
+  const { name, state, ppid, uid, threads, nspid, ...memory } = status.value;
+  void nspid; // namespaces are not shown yet; keep them out of the memory figures
   const sample: ProcessSample = {
     identity,
     timeMs: Date.now(),

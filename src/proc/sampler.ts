@@ -151,7 +151,12 @@ export class Sampler {
   private sampleTarget(target: Target, now: number): void {
     const wantsDetail = [...target.subscriptions].some((subscription) => subscription.detail);
     const detail = wantsDetail && now - target.lastDetailMs >= this.settings.detailIntervalMs;
-    const outcome = this.read(target.identity.pid, { expected: target.identity, detail });
+    let outcome = this.read(target.identity.pid, { expected: target.identity, detail });
+    if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
+      // It exited and waits for its parent to reap it: that is the end, and the figures a view
+      // freezes on are the last real ones, not the zombie's zeros.
+      outcome = { ok: false, error: { kind: 'gone', detail: 'exited (a zombie until its parent reaps it)' } };
+    }
     if (outcome.ok) {
       if (detail) {
         target.lastDetailMs = now;
@@ -192,8 +197,11 @@ export class Sampler {
 
   private onTimer(): void {
     this.timer = undefined;
-    this.tick();
-    this.reschedule();
+    try {
+      this.tick();
+    } finally {
+      this.reschedule(); // a reader that throws must not stop every view from updating
+    }
   }
 
   private reschedule(): void {
