@@ -286,6 +286,7 @@ async function checks(browser, origin) {
   await sample(tab, 900 * 2 ** 20);
   await tab.waitForTimeout(50);
   check('exit banner shown', await tab.isVisible('#exit-banner'));
+  check('no Pause after the exit', !(await tab.isVisible('[data-testid=pause]')));
   check('figures frozen after ended', (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '500.0 MiB');
   await tab.click('[data-testid=export-csv]');
   check('export still works after ended', (await posted(tab)).at(-1)?.type === 'export');
@@ -294,11 +295,25 @@ async function checks(browser, origin) {
   check('problem banner shown', (await tab.textContent('#problem-banner')).includes('EACCES'));
   await tab.close();
 
+  tab = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  await tab.goto(`${origin}/inspect.html?view=inspect&scenario=live&theme=dark&state=${encodeURIComponent(JSON.stringify({ paused: true }))}`);
+  await tab.waitForFunction(() => window.__devReady === true);
+  check('restored paused state: button says Resume', (await tab.textContent('[data-testid=pause]')).trim() === 'Resume');
+  check('restored paused state: history still drawn', (await points(tab)) === 3600);
+  const widthBefore = await tab.evaluate(() => document.querySelector('.uplot canvas').clientWidth);
+  await tab.setViewportSize({ width: 700, height: 900 });
+  await tab.waitForTimeout(200);
+  const widthAfter = await tab.evaluate(() => document.querySelector('.uplot canvas').clientWidth);
+  check('chart resizes with the panel', widthAfter < widthBefore && widthAfter > 500, `${widthBefore} -> ${widthAfter}`);
+  await tab.close();
+
   tab = await open('inspect', 'waiting');
   check('waiting: no figures yet', await tab.isVisible('[data-testid=no-snapshot]'));
   for (let i = 0; i < 3; i++) await sample(tab, (100 + i) * 2 ** 20);
   await tab.waitForTimeout(50);
   check('first samples after waiting are drawn', (await points(tab)) === 3 && !(await tab.isVisible('[data-testid=no-snapshot]')), String(await points(tab)));
+  await tab.waitForTimeout(100);
+  check('chart created once the panel has a size', (await tab.locator('.uplot canvas').count()) === 1);
   await tab.close();
 
   tab = await open('inspect', 'unavailable');

@@ -230,7 +230,8 @@ export class InspectView {
       const { limitBytes, currentBytes, path } = snapshot.cgroup;
       const headroom = limitBytes - currentBytes;
       cgroup.setBytes(limitBytes);
-      cgroup.setNote(`headroom ${formatBytes(headroom)}\ngroup uses ${formatBytes(currentBytes)}`);
+      const keep = (text: string) => text.replace(' ', '\u00a0'); // never "634.9 / MiB" across two lines
+      cgroup.setNote(`headroom ${keep(formatBytes(headroom))}\ngroup uses ${keep(formatBytes(currentBytes))}`);
       cgroup.element.classList.toggle('low-headroom', headroom < limitBytes * 0.1);
       setSafeAttribute(cgroup.element, 'data-headroom', headroom);
       setSafeAttribute(cgroup.element, 'title', `cgroup ${path}`);
