@@ -1,25 +1,37 @@
 #!/usr/bin/env node
 // Installs the test host: code-server 4.100.3 (VS Code 1.100.3, web workbench + Node remote
-// extension host) into <repo>/.vscode-test/code-server-4.100.3/, without the internet.
+// extension host) without the internet, into a cache folder OUTSIDE the repository:
+// $PROC_MEMORY_TEST_HOST_DIR, else ${XDG_CACHE_HOME:-~/.cache}/proc-memory-test-host/code-server-4.100.3.
+//
+// Why not <repo>/.vscode-test/: the workbench's theme service, when exactly one extension is under
+// development, applies a theme contributed from inside that extension's folder (the feature for
+// theme authors). With code-server inside the repository, the built-in theme-defaults extension
+// is inside it too, so every test workbench came up in "Light+" whatever workbench.colorTheme said.
 //
 // code-server's own install scripts download ripgrep and refuse to run as root, so every
 // package is installed with --ignore-scripts and only the native modules the server needs are
 // rebuilt (against Node's own headers: npm's nodedir points at them on these machines).
 // Idempotent: a marker file written at the very end makes later runs return at once.
 //
-// Usage: node scripts/install-test-host.mjs        (prints the code-server folder)
+// Usage: node scripts/install-test-host.mjs        (progress on stderr; prints the code-server folder)
 //        import { ensureCodeServer } from './install-test-host.mjs'
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, symlinkSync, copyFileSync, chmodSync, lstatSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const installDir = join(repoRoot, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
+export const installDir = process.env.PROC_MEMORY_TEST_HOST_DIR
+  ? resolve(process.env.PROC_MEMORY_TEST_HOST_DIR)
+  : join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'proc-memory-test-host', `code-server-${CODE_SERVER_VERSION}`);
 /** The folder holding out/node/entry.js. */
 export const codeServerDir = join(installDir, 'node_modules', 'code-server');
 const marker = join(installDir, '.installed');
+// Bump when the steps below change, so existing installs are redone.
+const RECIPE = 2;
+const markerText = `${CODE_SERVER_VERSION} recipe ${RECIPE}`;
 
 const CHROMIUM = '/usr/bin/chromium';
 const RIPGREP = '/usr/bin/rg';
@@ -28,17 +40,22 @@ const APT_HINT =
 
 function run(cmd, args, cwd, extraEnv = {}) {
   const started = Date.now();
-  console.log(`[test-host] (${cwd.replace(repoRoot, '.')}) ${cmd} ${args.join(' ')}`);
+  log(`(${cwd.replace(installDir, '<install>')}) ${cmd} ${args.join(' ')}`);
   const result = spawnSync(cmd, args, {
     cwd,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // Everything on stderr: stdout carries only the final path (test/host/codeServer.ts reads it).
+    stdio: ['ignore', process.stderr, process.stderr],
     env: { ...process.env, ...extraEnv },
   });
   if (result.error) throw result.error;
   if (result.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd} with exit code ${result.status}`);
   }
-  console.log(`[test-host]   done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function log(message) {
+  console.error(`[test-host] ${message}`);
 }
 
 /** Throws with the exact apt-get command when a system program the tests need is missing. */
@@ -51,7 +68,7 @@ export function checkSystemPrograms() {
 
 /** True when the marker of a complete install at this version is present. */
 export function isInstalled() {
-  return existsSync(marker) && readFileSync(marker, 'utf8').trim() === CODE_SERVER_VERSION
+  return existsSync(marker) && readFileSync(marker, 'utf8').trim() === markerText
     && existsSync(join(codeServerDir, 'out', 'node', 'entry.js'));
 }
 
@@ -65,7 +82,7 @@ export async function ensureCodeServer() {
   if (isInstalled()) return codeServerDir;
 
   const started = Date.now();
-  console.log(`[test-host] installing code-server ${CODE_SERVER_VERSION} into ${installDir}`);
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${installDir}`);
   // A half-finished earlier attempt is not trusted: start clean.
   rmSync(installDir, { recursive: true, force: true });
   mkdirSync(installDir, { recursive: true });
@@ -84,6 +101,10 @@ export async function ensureCodeServer() {
   run('npm', ['rebuild', 'node-pty', '@vscode/spdlog', 'native-watchdog'], vscodeDir, { npm_config_yes: 'true' });
   run('npm', ['rebuild', 'argon2'], installDir);
 
+  // The built-in extensions share one dependency: TypeScript, for the JS/TS language features
+  // (without it they log "Could not find bundled tsserver.js"). Pinned to what 1.100 ships.
+  run('npm', ['install', '--no-save', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', 'typescript@5.8.3'], join(vscodeDir, 'extensions'));
+
   // The server loads its modules through node_modules.asar (as the desktop build does).
   const asar = join(vscodeDir, 'node_modules.asar');
   if (!existsSync(asar) && !isSymlink(asar)) symlinkSync('node_modules', asar);
@@ -94,8 +115,8 @@ export async function ensureCodeServer() {
   copyFileSync(RIPGREP, join(rgDir, 'rg'));
   chmodSync(join(rgDir, 'rg'), 0o755);
 
-  writeFileSync(marker, CODE_SERVER_VERSION + '\n');
-  console.log(`[test-host] code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  writeFileSync(marker, markerText + '\n');
+  log(`code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return codeServerDir;
 }
 
@@ -111,7 +132,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     console.log(await ensureCodeServer());
   } catch (error) {
-    console.error(`[test-host] ${error instanceof Error ? error.message : error}`);
+    log(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
 }
