@@ -1,0 +1,295 @@
+/**
+ * A VS Code workbench for UI tests that run in plain Node (mocha): code-server with the extension
+ * loaded for real use (no extensionTestsPath), opened in headless Chromium at 1400x900.
+ *
+ *   const wb = await openWorkbench();
+ *   await wb.runCommand('Memory: Inspect Process');
+ *   const frame = await wb.findWebviewFrame(hasSelector('#chart'));
+ *   await wb.screenshot('inspect-panel');
+ *   await wb.close();
+ *
+ * Webviews are nested iframes: the workbench holds `iframe.webview` (VS Code's host page,
+ * .../webview/browser/pre/index.html), which holds the extension's document in an inner iframe
+ * (`#active-frame`, URL .../pre/fake.html). Playwright lists every one in `page.frames()`;
+ * findWebviewFrame() looks only at those inner documents.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ConsoleMessage, Frame, Locator, Page } from 'playwright-core';
+import { launchBrowser, BrowserSession } from '../host/browser';
+import { repoRoot, startCodeServer, workbenchUrl, CodeServer } from '../host/codeServer';
+
+export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'screenshots');
+
+export interface WorkbenchOptions {
+  /** Extension folder(s) to load; default the repository root. */
+  extensionDevelopmentPath?: string | string[];
+  /** Folder to open; default a fresh temporary folder with a README.txt (removed on close). */
+  folder?: string;
+  /** Extra user settings, e.g. `{ 'workbench.colorTheme': 'Default Dark Modern' }`. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server and so the extension host. */
+  env?: NodeJS.ProcessEnv;
+  /** How long to wait for the workbench to be ready; default 90 s. */
+  readyTimeoutMs?: number;
+}
+
+/** One message of the page's console (webview frames included), kept for later assertions. */
+export interface CollectedConsoleMessage {
+  type: string;
+  text: string;
+  /** URL of the frame or script that logged it, when Chromium tells. */
+  url: string;
+}
+
+/** Predicate for findWebviewFrame: the webview's document has an element matching `selector`. */
+export function hasSelector(selector: string): (frame: Frame) => Promise<boolean> {
+  return async (frame) => (await frame.locator(selector).count()) > 0;
+}
+
+/** Predicate for findWebviewFrame: the webview's document title is `title`. */
+export function hasTitle(title: string | RegExp): (frame: Frame) => Promise<boolean> {
+  return async (frame) => {
+    const actual = await frame.title();
+    return typeof title === 'string' ? actual === title : title.test(actual);
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class Workbench {
+  /** Every console message of the page and its frames since the workbench opened. */
+  readonly consoleMessages: CollectedConsoleMessage[] = [];
+
+  private constructor(
+    readonly server: CodeServer,
+    readonly session: BrowserSession,
+    readonly folder: string,
+    private readonly ownFolder: boolean,
+  ) {
+    session.page.on('console', (message: ConsoleMessage) => {
+      this.consoleMessages.push({ type: message.type(), text: message.text(), url: message.location().url });
+    });
+  }
+
+  get page(): Page {
+    return this.session.page;
+  }
+
+  /** Starts code-server and Chromium, opens the workbench and waits until it is ready. */
+  static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
+    const ownFolder = options.folder === undefined;
+    const folder = options.folder ?? mkdtempSync(path.join(os.tmpdir(), 'proc-memory-ui-'));
+    if (ownFolder) writeFileSync(path.join(folder, 'README.txt'), 'Workspace of a Proc Memory UI test.\n');
+    let server: CodeServer | undefined;
+    let session: BrowserSession | undefined;
+    try {
+      server = await startCodeServer({ folder, settings: options.settings, env: options.env });
+      session = await launchBrowser();
+      const workbench = new Workbench(server, session, folder, ownFolder);
+      await session.page.goto(
+        workbenchUrl(server, { folder, extensionDevelopmentPath: options.extensionDevelopmentPath ?? repoRoot }),
+      );
+      await workbench.waitReady(options.readyTimeoutMs ?? 90_000);
+      return workbench;
+    } catch (error) {
+      await session?.close();
+      await server?.stop();
+      if (ownFolder) rmSync(folder, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Waits for the workbench shell (activity bar, editor area, status bar), the connection to the
+   * server (the remote indicator, the explorer's folder) and the configured color theme.
+   */
+  async waitReady(timeoutMs = 90_000): Promise<void> {
+    const page = this.page;
+    const options = { state: 'visible' as const, timeout: timeoutMs };
+    await page.locator('.monaco-workbench').waitFor(options);
+    await page.locator('.part.statusbar').waitFor(options);
+    await page.locator('.part.activitybar').waitFor(options);
+    await page.locator('.part.editor').waitFor(options);
+    await page.locator('[id="status.host"]').waitFor(options);
+    // The explorer shows the folder once the remote file system answers.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor(options);
+    // The workbench first paints with a built-in fallback theme; the class of the configured theme
+    // (from the theme-defaults extension) arrives once extension contributions are registered.
+    await page.locator('.monaco-workbench[class*="vscode-theme-"]').waitFor(options);
+  }
+
+  /** Opens the command palette (F1) with `text` typed after the `>`; returns the widget. */
+  async openCommandPalette(text = ''): Promise<Locator> {
+    const page = this.page;
+    const widget = page.locator('.quick-input-widget');
+    if (await widget.isVisible()) await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await widget.waitFor({ state: 'visible' });
+    const input = widget.locator('.quick-input-box input');
+    await input.fill(`>${text}`);
+    return widget;
+  }
+
+  /** Labels of the quick input rows now rendered (the list is virtual: only the visible ones). */
+  async quickInputLabels(): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    return rows.evaluateAll((elements) =>
+      elements.map((element) => element.querySelector('.label-name')?.textContent?.trim() ?? element.getAttribute('aria-label') ?? ''),
+    );
+  }
+
+  /**
+   * The command palette's entries for `text` (for "Memory:", every command of that category
+   * visible in the palette). Waits until the list settles; closes the palette afterwards.
+   */
+  async commandPaletteItems(text: string, settleMs = 500): Promise<string[]> {
+    await this.openCommandPalette(text);
+    let labels = await this.waitForStableLabels(settleMs);
+    if (labels.length === 0) labels = await this.waitForStableLabels(settleMs * 4);
+    await this.page.keyboard.press('Escape');
+    return labels;
+  }
+
+  private async waitForStableLabels(settleMs: number): Promise<string[]> {
+    let previous = '';
+    let labels: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      await sleep(settleMs / 2);
+      labels = await this.quickInputLabels();
+      const key = labels.join('\n');
+      if (key === previous) break;
+      previous = key;
+    }
+    return labels;
+  }
+
+  /**
+   * Runs a command through the palette by its title as the palette shows it, category included
+   * (e.g. 'Memory: Inspect Process'). Throws when no entry has exactly that label.
+   */
+  async runCommand(paletteTitle: string, timeoutMs = 15_000): Promise<void> {
+    const widget = await this.openCommandPalette(paletteTitle);
+    const row = widget
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(paletteTitle)}\\s*$`) }) })
+      .first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    } catch {
+      const seen = await this.quickInputLabels();
+      await this.page.keyboard.press('Escape');
+      throw new Error(`no command palette entry "${paletteTitle}"; entries: ${seen.join(' | ') || '(none)'}`);
+    }
+    await row.click();
+  }
+
+  /**
+   * Answers an open quick pick (e.g. a process picker the extension shows): types `text` and
+   * picks the first row whose label matches `label` (default: the first row).
+   */
+  async pickQuickInput(text: string, label?: string | RegExp, timeoutMs = 15_000): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+    await widget.locator('.quick-input-box input').fill(text);
+    let rows = widget.locator('.quick-input-list .monaco-list-row');
+    if (label !== undefined) rows = rows.filter({ has: this.page.locator('.label-name', { hasText: label }) });
+    const row = rows.first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.click();
+  }
+
+  /** Saves a full-page PNG as test-results/screenshots/NAME.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** For an afterEach hook: a screenshot named after the test when it failed. */
+  async screenshotIfFailed(context: Mocha.Context): Promise<void> {
+    const test = context.currentTest;
+    if (test?.state === 'failed') await this.screenshot(`FAILED-${test.fullTitle()}`).catch(() => undefined);
+  }
+
+  /** The inner documents of all webviews now on the page (panels and views). */
+  webviewFrames(): Frame[] {
+    return this.page.frames().filter((frame) => {
+      const parent = frame.parentFrame();
+      return parent !== null && /\/webview\/browser\/pre\/index\.html/.test(parent.url()) && /\/pre\/fake\.html/.test(frame.url());
+    });
+  }
+
+  /**
+   * Waits for a webview whose document satisfies `predicate` (see hasSelector, hasTitle) and
+   * returns its frame; locators on it reach the extension's DOM directly.
+   */
+  async findWebviewFrame(predicate: (frame: Frame) => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of this.webviewFrames()) {
+        try {
+          if (!frame.isDetached() && (await predicate(frame))) return frame;
+        } catch {
+          // the frame navigated or went away while we looked: try the next round
+        }
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`no webview frame matched within ${timeoutMs} ms (webview frames: ${this.webviewFrames().map((f) => f.url()).join(', ') || 'none'})`);
+      }
+      await sleep(250);
+    }
+  }
+
+  /**
+   * Hovers `target` (a selector on the page or a locator, also one inside a webview frame) and
+   * returns the workbench hover that appears (status bar tooltips, editor hovers).
+   */
+  async hover(target: string | Locator, timeoutMs = 10_000): Promise<Locator> {
+    const locator = typeof target === 'string' ? this.page.locator(target).first() : target;
+    // Move away first so a hover already showing for the same target is shown anew.
+    await this.page.mouse.move(0, 0);
+    await locator.hover();
+    const hover = this.page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ visible: true }).first();
+    await hover.waitFor({ state: 'visible', timeout: timeoutMs });
+    return hover;
+  }
+
+  /** A status bar entry by the id VS Code gives it (`publisher.name.entryId`, or `status.*`). */
+  statusBarItem(id: string): Locator {
+    return this.page.locator(`.part.statusbar [id="${id}"]`);
+  }
+
+  /** A status bar entry whose visible text matches `text`. */
+  statusBarItemWithText(text: string | RegExp): Locator {
+    return this.page.locator('.part.statusbar .statusbar-item').filter({ hasText: text });
+  }
+
+  /** Console messages that report Content Security Policy violations (webviews included). */
+  cspViolations(): CollectedConsoleMessage[] {
+    return this.consoleMessages.filter((message) => /Content Security Policy|violates the following/i.test(message.text));
+  }
+
+  /** Closes all editors (webview panels included) through the command palette. */
+  async closeAllEditors(): Promise<void> {
+    await this.runCommand('View: Close All Editors');
+  }
+
+  /** Closes the browser, stops code-server and removes the folder it created. */
+  async close(): Promise<void> {
+    await this.session.close();
+    await this.server.stop();
+    if (this.ownFolder) rmSync(this.folder, { recursive: true, force: true });
+  }
+}
+
+/** Shorthand for Workbench.open. */
+export function openWorkbench(options?: WorkbenchOptions): Promise<Workbench> {
+  return Workbench.open(options);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
