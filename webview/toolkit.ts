@@ -1,6 +1,6 @@
 // The only module that knows about @vscode/webview-ui-toolkit. The toolkit is deprecated and
 // unmaintained upstream; replacing it (with plain elements styled by media/webview.css, or another
-// library) means changing this file only: the views ask for a button, a progress ring or a divider
+// library) means changing this file only: the views ask for a button or a progress ring
 // here and never write `vscode-*` tags themselves.
 //
 // CSP findings (Chromium 156 under the exact CSP of src/webviewHtml.ts, `node webview/dev/run.mjs`,
@@ -19,16 +19,16 @@
 // uPlot sets positions and colours through CSSOM (element.style.x = …), which CSP allows; FAST's
 // component styles are constructable stylesheets (adoptedStyleSheets), also allowed. The data grid
 // sets its columns through CSSOM too (no violation when tried).
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDivider, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
 import { custom, type ElementProps } from './dom';
 
 let registered = false;
 
-/** Defines the custom elements this extension uses (button, divider, progress ring) once. */
+/** Defines the custom elements this extension uses (button, progress ring) once. */
 export function registerToolkit(): void {
   if (!registered) {
     registered = true;
-    provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDivider(), vsCodeProgressRing());
+    provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeProgressRing());
   }
 }
 
@@ -62,10 +62,4 @@ export function setButtonLabel(element: HTMLElement, label: string): void {
 export function progressRing(props: ElementProps = {}): HTMLElement {
   registerToolkit();
   return custom('vscode-progress-ring', { ...props, attrs: { ...props.attrs, 'aria-label': props.attrs?.['aria-label'] ?? 'Loading' } });
-}
-
-/** A horizontal rule in the theme's divider colour. */
-export function divider(props: ElementProps = {}): HTMLElement {
-  registerToolkit();
-  return custom('vscode-divider', { ...props, attrs: { ...props.attrs, role: 'separator' } });
 }
