@@ -8,9 +8,6 @@ import { DebugView } from './view';
 registerToolkit();
 const host = connectToHost<FromDebugView, undefined>(() => undefined);
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
-// The page marks #app aria-live; with figures changing every second a screen reader would read
-// them out constantly. The banners and notices are live regions of their own (role=status/alert).
-root.setAttribute('aria-live', 'off');
 const view = new DebugView(root, (message) => host.post(message));
 onHostMessage<ToDebugView>((message) => view.handle(message));
 host.post({ type: 'ready' });

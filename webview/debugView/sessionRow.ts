@@ -145,6 +145,9 @@ export class SessionRow {
       case 'ended':
         this.status.replaceChildren(text('status-text', 'Ended'), row.message ? text('status-detail', row.message) : '');
         break;
+      case 'parent':
+        this.status.replaceChildren(text('status-detail', row.message || 'Its processes are listed below.'));
+        break;
       case 'found':
         if (memoryless) {
           const reason = memorylessReason(memoryless);
