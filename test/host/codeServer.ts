@@ -159,6 +159,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   );
 
   const args = [
+    // Ends code-server if this process dies without stop(): see parentWatch.ts.
+    '--require', path.join(__dirname, 'parentWatch.js'),
     path.join(csDir, 'out', 'node', 'entry.js'),
     '--auth', 'none',
     '--bind-addr', authority,
@@ -185,6 +187,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   // it. An empty gallery config turns the marketplace off instead of failing lookups.
   if (!options.gallery) env.EXTENSIONS_GALLERY = '{}';
   Object.assign(env, options.env);
+  env.PROC_MEMORY_TEST_PARENT_PID = String(process.pid);
+  env.PROC_MEMORY_TEST_TEMP_ROOT = tempRoot;
 
   const log = createWriteStream(logFile);
   // Its own process group, so stop() also ends the extension host and pty host it forks.
