@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// npm test: every check, in order, going on after a failure:
+//   typecheck, lint, build, unit (mocha, plain Node), integration (mocha inside the extension host
+//   of a real VS Code: code-server + Chromium), ui (mocha in Node driving the workbench in Chromium).
+// Prints each suite's own output, then a summary ending with the line `N passed, M failed`.
+// Exits non-zero when anything failed.
+//
+//   npm test                      all suites
+//   npm test -- unit integration  only these (build runs first whenever a test suite is chosen)
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ensureCodeServer, repoRoot } from './install-test-host.mjs';
+
+const require = createRequire(import.meta.url);
+const mochaBin = require.resolve('mocha/bin/mocha.js');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+const ALL = ['typecheck', 'lint', 'build', 'unit', 'integration', 'ui'];
+const chosen = process.argv.slice(2);
+for (const name of chosen) {
+  if (!ALL.includes(name)) {
+    console.error(`unknown suite "${name}"; choose from: ${ALL.join(', ')}`);
+    process.exit(2);
+  }
+}
+const wanted = new Set(chosen.length ? chosen : ALL);
+if (['unit', 'integration', 'ui'].some((name) => wanted.has(name))) wanted.add('build');
+
+/** @type {{ name: string, passed: number, failed: number, skipped: number, seconds: number, note?: string }[]} */
+const results = [];
+
+/**
+ * Runs a command with its output shown as it comes, and returns the exit code and the output.
+ * @returns {Promise<{ code: number, output: string }>}
+ */
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    console.log(`\n$ ${[command, ...args].join(' ')}`);
+    const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      process.stderr.write(chunk);
+      output += chunk;
+    });
+    child.on('error', (error) => {
+      output += String(error);
+      resolve({ code: 127, output });
+    });
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
+  });
+}
+
+const ESC = String.fromCharCode(27);
+const stripAnsi = (text) => text.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ''))).join('');
+
+/** Counts from mocha's summary lines ("N passing", "N failing", "N pending"). */
+function mochaCounts(output) {
+  const text = stripAnsi(output);
+  const count = (word) => {
+    const matches = [...text.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))];
+    return matches.length ? Number(matches[matches.length - 1][1]) : undefined;
+  };
+  return { passed: count('passing'), failed: count('failing'), skipped: count('pending') };
+}
+
+/** One check that passes or fails as a whole (typecheck, lint, build). */
+async function check(name, commands) {
+  const started = Date.now();
+  let ok = true;
+  for (const [command, args] of commands) {
+    const { code } = await run(command, args);
+    if (code !== 0) {
+      ok = false;
+      break;
+    }
+  }
+  results.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, seconds: (Date.now() - started) / 1000 });
+}
+
+/** A mocha run in plain Node; a crash before the summary counts as one failure. */
+async function mochaSuite(name, args) {
+  const started = Date.now();
+  const { code, output } = await run(process.execPath, [mochaBin, '--reporter', 'spec', ...args]);
+  const counts = mochaCounts(output);
+  const passed = counts.passed ?? 0;
+  let failed = counts.failed ?? 0;
+  let note;
+  if (code !== 0 && failed === 0) {
+    failed = 1;
+    note = `mocha exited with ${code}`;
+  }
+  if (code === 0 && passed === 0) {
+    failed = 1;
+    note = 'no test ran';
+  }
+  results.push({ name, passed, failed, skipped: counts.skipped ?? 0, seconds: (Date.now() - started) / 1000, note });
+}
+
+async function integrationSuite() {
+  const started = Date.now();
+  const { code, output } = await run(process.execPath, [join(repoRoot, 'out', 'test', 'host', 'runIntegration.js')]);
+  const match = /^integration: passed=(\d+|\?) failed=(\d+|\?)(?: pending=(\d+))?/m.exec(stripAnsi(output));
+  const passed = match && match[1] !== '?' ? Number(match[1]) : 0;
+  let failed = match && match[2] !== '?' ? Number(match[2]) : 0;
+  let note;
+  if (code !== 0 && failed === 0) {
+    failed = 1;
+    note = `runner exited with ${code}`;
+  }
+  results.push({ name: 'integration', passed, failed, skipped: match?.[3] ? Number(match[3]) : 0, seconds: (Date.now() - started) / 1000, note });
+}
+
+function hasTests(dir) {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true }).some((file) => String(file).endsWith('.test.js'));
+}
+
+// The test host first: without it the integration and UI suites cannot run at all.
+let hostError;
+if (wanted.has('integration') || wanted.has('ui')) {
+  try {
+    await ensureCodeServer();
+  } catch (error) {
+    hostError = error instanceof Error ? error.message : String(error);
+    console.error(`\n[test] test host unavailable: ${hostError}`);
+  }
+}
+
+if (wanted.has('typecheck')) await check('typecheck', [[npm, ['run', 'typecheck']]]);
+if (wanted.has('lint')) await check('lint', [[npm, ['run', 'lint']]]);
+if (wanted.has('build')) await check('build', [[npm, ['run', 'build']], [npm, ['run', 'compile-tests']]]);
+const built = results.find((r) => r.name === 'build')?.failed === 0;
+// tsc still writes out/ on type errors, so a failed build does not stop the suites that can run.
+const compiled = existsSync(join(repoRoot, 'out', 'test'));
+
+function cannotRun(name, why) {
+  console.error(`\n[test] ${name}: not run: ${why}`);
+  results.push({ name, passed: 0, failed: 1, skipped: 0, seconds: 0, note: `not run: ${why}` });
+}
+
+if (wanted.has('unit')) {
+  if (!compiled) cannotRun('unit', 'nothing compiled');
+  else await mochaSuite('unit', ['--timeout', '20000', 'out/test/unit/**/*.test.js']);
+}
+if (wanted.has('integration')) {
+  if (hostError) cannotRun('integration', hostError.split('\n')[0]);
+  else if (!compiled || !existsSync(join(repoRoot, 'dist', 'extension.js'))) cannotRun('integration', 'extension not built');
+  else await integrationSuite();
+}
+if (wanted.has('ui')) {
+  if (hostError) cannotRun('ui', hostError.split('\n')[0]);
+  else if (!compiled || !existsSync(join(repoRoot, 'dist', 'extension.js'))) cannotRun('ui', 'extension not built');
+  else if (!hasTests(join(repoRoot, 'out', 'test', 'ui'))) cannotRun('ui', 'no out/test/ui/**/*.test.js');
+  else await mochaSuite('ui', ['--jobs', '1', '--timeout', '300000', '--slow', '15000', 'out/test/ui/**/*.test.js']);
+}
+if (wanted.has('build') && !built) console.error('\n[test] the build failed: later suites ran on whatever it produced');
+
+const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+console.log('\n== Summary');
+for (const r of results) {
+  const status = r.failed ? 'FAIL' : 'ok  ';
+  const skipped = r.skipped ? `, ${r.skipped} skipped` : '';
+  console.log(`${status} ${r.name.padEnd(12)} ${r.passed} passed, ${r.failed} failed${skipped}  (${r.seconds.toFixed(1)} s)${r.note ? `  ${r.note}` : ''}`);
+}
+if (total.skipped) console.log(`(${total.skipped} skipped)`);
+console.log(`${total.passed} passed, ${total.failed} failed`);
+process.exit(total.failed ? 1 : 0);
