@@ -16,8 +16,11 @@ export interface TestProcess {
  * Starts `node` (under the given argv[0], e.g. a hostile name) holding `mib` MiB of touched
  * memory; `grow` adds more on request.
  */
-export async function startAllocator(mib: number, argv0 = 'proc-memory-ui-alloc'): Promise<TestProcess> {
+export async function startAllocator(mib: number, argv0 = 'proc-memory-ui-alloc', comm?: string): Promise<TestProcess> {
+  // A process may rename itself (its comm, at most 15 bytes) by writing /proc/self/comm.
+  const rename = comm ? `require('fs').writeFileSync('/proc/self/comm', ${JSON.stringify(comm)});` : '';
   const script = `
+    ${rename}
     const held = [];
     const grow = (n) => held.push(Buffer.alloc(n * 1024 * 1024, 1));
     grow(${mib});

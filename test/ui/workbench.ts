@@ -277,10 +277,13 @@ export class Workbench {
     await this.runCommand('View: Close All Editors');
   }
 
-  /** Closes the browser, stops code-server and removes the folder it created. */
-  async close(): Promise<void> {
+  /**
+   * Closes the browser, stops code-server and removes the folder it created; keeps the server's
+   * logs (extension host included) in test-results/ui-logs/NAME when a name is given.
+   */
+  async close(logName?: string): Promise<void> {
     await this.session.close();
-    await this.server.stop();
+    await this.server.stop(logName ? { saveLogsTo: path.join(repoRoot, 'test-results', 'ui-logs', logName.replace(/[^\w.-]+/g, '_')) } : undefined);
     if (this.ownFolder) rmSync(this.folder, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,127 @@
+// "Memory: Inspect Process" in the real workbench, against a real process whose name and command
+// line are HTML and script: pick it from the palette, read the panel's figures and compare them
+// with /proc, read an explanation, watch it grow, export CSV through the real save dialog, kill it
+// and see the exit banner. Screenshots in dark and light themes.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { MEMORY_DOCS } from '../../src/memoryDocs';
+import { MiB, startAllocator, statmBytes, TestProcess } from './processes';
+import { hasSelector, openWorkbench, Workbench } from './workbench';
+
+const HOSTILE_ARGV0 = '<img src=x onerror=alert(1)>';
+const HOSTILE_COMM = '<b>pm</b>$(bug)'; // 15 bytes: the most a comm holds
+
+for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light Modern').split(',')) {
+  const short = theme.includes('Light') ? 'light' : 'dark';
+
+  describe(`inspect panel (${short} theme)`, function () {
+    this.timeout(240_000);
+    let workbench: Workbench;
+    let allocator: TestProcess;
+    let frame: Frame;
+    const dialogs: string[] = [];
+
+    before(async () => {
+      allocator = await startAllocator(64, HOSTILE_ARGV0, HOSTILE_COMM);
+      workbench = await openWorkbench({ settings: { 'workbench.colorTheme': theme, 'procMemory.sampleIntervalMs': 500 } });
+      workbench.page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+    });
+
+    afterEach(async function () {
+      await workbench?.screenshotIfFailed(this);
+    });
+
+    after(async () => {
+      await workbench?.close(`inspect-${short}`);
+      await allocator?.kill();
+    });
+
+    it('lists the hostile process as text in the picker and opens its panel', async () => {
+      await workbench.runCommand('Memory: Inspect Process');
+      const widget = workbench.page.locator('.quick-input-widget');
+      await widget.locator('.quick-input-box input').fill(String(allocator.pid));
+      const row = widget.locator('.quick-input-list .monaco-list-row').first();
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match(await row.innerText(), /<img src=x onerror=alert\(1\)>/, 'the command line shows literally');
+      assert.match(await row.innerText(), /<b>pm<\/b>\$\(bug\)/, 'the name shows literally, $( not turned into an icon');
+      await workbench.screenshot(`inspect-picker-${short}`);
+      await row.click();
+      frame = await workbench.findWebviewFrame(hasSelector('[data-figure=res][data-state=value]'));
+    });
+
+    it('shows RES, VIRT and SHR equal to /proc', async () => {
+      // The allocator idles, so what the panel shows is what /proc says now (after one more tick).
+      const statm = statmBytes(allocator.pid);
+      const bytes = async (figure: string) => Number(await frame.locator(`[data-figure=${figure}]`).first().getAttribute('data-bytes'));
+      await frame.waitForFunction(`document.querySelector('[data-figure=res]')?.getAttribute('data-bytes') === '${statm.res}'`, undefined, { timeout: 10_000 });
+      assert.equal(await bytes('res'), statm.res);
+      assert.equal(await bytes('virt'), statm.virt);
+      assert.equal(await bytes('shr'), statm.shr);
+      assert.ok(statm.res > 64 * MiB);
+      assert.equal(await frame.locator('[data-testid=process-name]').innerText(), HOSTILE_COMM);
+      assert.match(await frame.locator('[data-testid=process-command]').innerText(), /<img src=x onerror=alert\(1\)>/);
+      assert.equal(await frame.locator('img').count(), 0, 'no element was injected');
+    });
+
+    it('explains a figure on hover', async () => {
+      await frame.locator('[data-testid=label-res]').hover();
+      const tooltip = frame.locator('[data-testid=tooltip-res]');
+      await tooltip.waitFor({ state: 'visible' });
+      assert.match(await tooltip.innerText(), new RegExp(MEMORY_DOCS.res.summary.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      await workbench.screenshot(`inspect-tooltip-${short}`);
+      await workbench.page.mouse.move(0, 0);
+    });
+
+    it('moves the chart and the trend when the process grows', async () => {
+      const points = Number(await frame.locator('#chart').getAttribute('data-points'));
+      const resBefore = Number(await frame.locator('[data-figure=res]').first().getAttribute('data-bytes'));
+      for (let i = 0; i < 4; i++) {
+        await allocator.grow(32);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      }
+      await frame.waitForFunction(`Number(document.querySelector('[data-figure=res]')?.getAttribute('data-bytes')) > ${resBefore + 100 * MiB}`, undefined, { timeout: 10_000 });
+      assert.ok(Number(await frame.locator('#chart').getAttribute('data-points')) > points, 'the chart got new points');
+      await frame.locator('[data-testid=trend][data-trend=growing], [data-testid=trend][data-trend=fast]').waitFor({ timeout: 15_000 });
+      assert.match(await frame.locator('[data-testid=trend-text]').innerText(), /\+[\d.]+ [KMG]iB\/min/);
+      await workbench.screenshot(`inspect-panel-${short}`);
+    });
+
+    it('exports the history as CSV through the save dialog', async function () {
+      if (short === 'light') this.skip(); // once is enough; the light run covers the look
+      await frame.locator('[data-testid=export-csv]').click();
+      // code-server's save dialog is VS Code's own simple dialog: a quick input holding the path,
+      // proposed in the workspace folder and named after the process. Accept it as a user would.
+      const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await workbench.page.waitForFunction(`document.activeElement?.value?.endsWith('-${allocator.pid}-memory.csv')`);
+      const proposed = await input.inputValue();
+      const target = path.join(workbench.folder, path.basename(proposed));
+      assert.match(path.basename(target), /^[\w.-]+$/, 'the proposed file name is sanitised');
+      await workbench.page.keyboard.press('Enter');
+      const deadline = Date.now() + 15_000;
+      while (!existsSync(target) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const lines = readFileSync(target, 'utf8').trim().split('\n');
+      assert.equal(lines[0], 'time,time_ms,res_bytes,shr_bytes,virt_bytes');
+      const res = lines.slice(1).map((line) => Number(line.split(',')[2]));
+      assert.ok(res.length >= 5, `${res.length} samples exported`);
+      assert.ok(Math.max(...res) - Math.min(...res) > 100 * MiB, 'the growth is in the export');
+      rmSync(target, { force: true });
+    });
+
+    it('shows an exit banner and keeps the figures when the process is killed', async () => {
+      await allocator.kill();
+      await frame.locator('#exit-banner').waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match(await frame.locator('#exit-banner').innerText(), /exited/i);
+      assert.ok(Number(await frame.locator('[data-figure=res]').first().getAttribute('data-bytes')) > 64 * MiB, 'figures frozen, not zeroed');
+      await workbench.screenshot(`inspect-exited-${short}`);
+      assert.deepEqual(dialogs, [], 'no script ran');
+    });
+  });
+}
