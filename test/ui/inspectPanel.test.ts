@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { MEMORY_DOCS } from '../../src/memoryDocs';
 import { MiB, startAllocator, statmBytes, TestProcess } from './processes';
-import { hasSelector, openWorkbench, Workbench } from './workbench';
+import { hasSelector, openWorkbench, waitForAttribute, Workbench } from './workbench';
 
 const HOSTILE_ARGV0 = '<img src=x onerror=alert(1)>';
 const HOSTILE_COMM = '<b>pm</b>$(bug)'; // 15 bytes: the most a comm holds
@@ -58,7 +58,7 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       // The allocator idles, so what the panel shows is what /proc says now (after one more tick).
       const statm = statmBytes(allocator.pid);
       const bytes = async (figure: string) => Number(await frame.locator(`[data-figure=${figure}]`).first().getAttribute('data-bytes'));
-      await frame.waitForFunction(`document.querySelector('[data-figure=res]')?.getAttribute('data-bytes') === '${statm.res}'`, undefined, { timeout: 10_000 });
+      await waitForAttribute(frame.locator('[data-figure=res]'), 'data-bytes', (value) => value === String(statm.res), 10_000);
       assert.equal(await bytes('res'), statm.res);
       assert.equal(await bytes('virt'), statm.virt);
       assert.equal(await bytes('shr'), statm.shr);
@@ -84,7 +84,7 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
         await allocator.grow(32);
         await new Promise((resolve) => setTimeout(resolve, 1500));
       }
-      await frame.waitForFunction(`Number(document.querySelector('[data-figure=res]')?.getAttribute('data-bytes')) > ${resBefore + 100 * MiB}`, undefined, { timeout: 10_000 });
+      await waitForAttribute(frame.locator('[data-figure=res]'), 'data-bytes', (value) => Number(value) > resBefore + 100 * MiB, 10_000);
       assert.ok(Number(await frame.locator('#chart').getAttribute('data-points')) > points, 'the chart got new points');
       await frame.locator('[data-testid=trend][data-trend=growing], [data-testid=trend][data-trend=fast]').waitFor({ timeout: 15_000 });
       assert.match(await frame.locator('[data-testid=trend-text]').innerText(), /\+[\d.]+ [KMG]iB\/min/);
@@ -98,8 +98,10 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       // proposed in the workspace folder and named after the process. Accept it as a user would.
       const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: 15_000 });
-      await workbench.page.waitForFunction(`document.activeElement?.value?.endsWith('-${allocator.pid}-memory.csv')`);
-      const proposed = await input.inputValue();
+      let proposed = '';
+      for (const deadline = Date.now() + 10_000; !proposed.endsWith(`-${allocator.pid}-memory.csv`) && Date.now() < deadline; ) {
+        proposed = await input.inputValue();
+      }
       const target = path.join(workbench.folder, path.basename(proposed));
       assert.match(path.basename(target), /^[\w.-]+$/, 'the proposed file name is sanitised');
       await workbench.page.keyboard.press('Enter');

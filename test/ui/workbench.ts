@@ -296,3 +296,18 @@ export function openWorkbench(options?: WorkbenchOptions): Promise<Workbench> {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Waits until an attribute of the first element `locator` matches, polling from Node: webviews
+ * forbid eval under their CSP, so string predicates cannot run inside them.
+ */
+export async function waitForAttribute(locator: Locator, name: string, accept: (value: string | null) => boolean, timeoutMs = 15_000): Promise<string | null> {
+  const deadline = Date.now() + timeoutMs;
+  let value: string | null = null;
+  for (;;) {
+    value = await locator.first().getAttribute(name, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => null);
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${name} of ${locator} (last: ${value})`);
+    await sleep(100);
+  }
+}

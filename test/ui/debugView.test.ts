@@ -1,0 +1,86 @@
+// The Process Memory view in Run and Debug, in the real workbench with js-debug: start a Node
+// program that allocates between two breakpoints with F5, and read the view while it is stopped.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { MiB, statmBytes } from './processes';
+import { hasSelector, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
+
+describe('Process Memory view while debugging', function () {
+  this.timeout(240_000);
+  let workbench: Workbench;
+  let folder: string;
+  let frame: Frame;
+  let pid: number;
+
+  before(async () => {
+    folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-debug-ui-'));
+    writeFileSync(
+      path.join(folder, 'grow.js'),
+      [
+        "require('fs').writeFileSync(require('path').join(__dirname, 'grow.pid'), String(process.pid));",
+        'const held = [];',
+        'debugger; // first stop',
+        'held.push(Buffer.alloc(96 * 1024 * 1024, 1));',
+        'debugger; // second stop: 96 MiB more is resident',
+        'setInterval(() => held.length, 1000);',
+      ].join('\n'),
+    );
+    mkdirSync(path.join(folder, '.vscode'));
+    writeFileSync(
+      path.join(folder, '.vscode', 'launch.json'),
+      JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Grow', program: '${workspaceFolder}/grow.js', console: 'internalConsole' }] }),
+    );
+    workbench = await openWorkbench({ folder, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'procMemory.sampleIntervalMs': 500 } });
+  });
+
+  afterEach(async function () {
+    await workbench?.screenshotIfFailed(this);
+  });
+
+  after(async () => {
+    await workbench?.page.keyboard.press('Shift+F5').catch(() => undefined);
+    await workbench?.close('debug-view');
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('explains itself before debugging starts', async () => {
+    await workbench.runCommand('View: Show Run and Debug');
+    await workbench.runCommand('Run and Debug: Focus on Process Memory View');
+    frame = await workbench.findWebviewFrame(hasSelector('#app[data-view]'));
+    await frame.locator('[data-testid=not-debugging]').waitFor({ state: 'visible', timeout: 15_000 });
+  });
+
+  it('finds the program and shows the growth since the last breakpoint', async () => {
+    await workbench.runCommand('Debug: Start Debugging');
+    const pidFile = path.join(folder, 'grow.pid');
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(pidFile) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    pid = Number(readFileSync(pidFile, 'utf8'));
+    const row = frame.locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    // Stopped at the first breakpoint: continue to the second, where 96 MiB more is resident.
+    await workbench.page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await workbench.page.keyboard.press('F5');
+    const since = row.locator('[data-testid=since-last-stop]').first();
+    await waitForAttribute(since, 'data-delta', (value) => Number(value) > 90 * MiB, 30_000);
+    const delta = Number(await since.getAttribute('data-delta'));
+    assert.ok(delta >= 96 * MiB && delta < 110 * MiB, `grew ${delta} bytes between the breakpoints`);
+    assert.match(await since.innerText(), /\+9\d\.\d MiB/);
+    // Stopped, the program holds still: the next reading equals /proc.
+    await waitForAttribute(row.locator('[data-figure=res]'), 'data-bytes', (value) => Number(value) === statmBytes(pid).res, 10_000);
+    // Give the view room, as a user would: collapse the other Run and Debug sections.
+    for (const title of ['Variables', 'Watch', 'Breakpoints']) {
+      const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: new RegExp(`^\\s*${title}`, 'i') });
+      if (await header.count()) await header.first().click();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await workbench.screenshot('debug-view');
+    await workbench.page.locator('.part.sidebar').screenshot({ path: path.join(SCREENSHOT_DIR, 'debug-view-sidebar.png') });
+  });
+});
