@@ -15,6 +15,15 @@ function axisBytes(bytes: number): string {
   return formatBytes(bytes).replace(/\.0+ /, ' ').replace(/(\.\d*?)0+ /, '$1 ');
 }
 
+/** Time axis steps in seconds: 1 s up to a day. */
+const TIME_INCREMENTS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/** A tick label: hours and minutes, with seconds only when ticks are less than a minute apart. */
+function clockTick(seconds: number, step: number): string {
+  const options: Intl.DateTimeFormatOptions = step < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+  return new Date(seconds * 1000).toLocaleTimeString([], options);
+}
+
 function timeOfDay(seconds: number): string {
   return new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
@@ -158,7 +167,8 @@ export class MemoryChart {
         y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1024] },
       },
       axes: [
-        { ...axis, space: 70 },
+        // Whole seconds at least (samples are ≥ 250 ms apart): no ":09.000" ticks on a short history.
+        { ...axis, space: 70, incrs: TIME_INCREMENTS, values: (_u, splits, _axis, _space, step) => splits.map((seconds) => clockTick(seconds, step)) },
         { ...axis, size: 64, space: 28, incrs: BINARY_INCREMENTS, values: (_u, splits) => splits.map(axisBytes) },
       ],
       series: [
