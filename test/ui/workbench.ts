@@ -120,16 +120,35 @@ export class Workbench {
     await page.locator('.monaco-workbench[class*="vscode-theme-"]').waitFor(options);
   }
 
-  /** Opens the command palette (F1) with `text` typed after the `>`; returns the widget. */
-  async openCommandPalette(text = ''): Promise<Locator> {
+  /**
+   * Opens the command palette (F1) with `text` typed after the `>`; returns the widget. Works with
+   * the focus anywhere, a webview included (their documents are iframes that keep keys to
+   * themselves), and with another quick input open.
+   */
+  async openCommandPalette(text = '', timeoutMs = 15_000): Promise<Locator> {
     const page = this.page;
     const widget = page.locator('.quick-input-widget');
-    if (await widget.isVisible()) await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    await widget.waitFor({ state: 'visible' });
     const input = widget.locator('.quick-input-box input');
-    await input.fill(`>${text}`);
-    return widget;
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      if (await widget.isVisible()) {
+        await page.keyboard.press('Escape');
+        await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+      }
+      // Keys typed while a webview's iframe has the focus stay in it: bring the focus back.
+      // (A string, because this project's Node tsconfig has no DOM types.)
+      await page.evaluate(`(() => { const a = document.activeElement; if (a && a.tagName === 'IFRAME') a.blur(); })()`);
+      await page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1_000, deadline - Date.now())) });
+        await input.fill(`>${text}`, { timeout: 5_000 });
+        return widget;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new Error(`the command palette did not open after ${attempt} attempts: ${error instanceof Error ? error.message : error}`);
+        }
+      }
+    }
   }
 
   /** Labels of the quick input rows now rendered (the list is virtual: only the visible ones). */
