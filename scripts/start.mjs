@@ -9,6 +9,7 @@
 //
 // Rebuild with `npm run build` (or keep `npm run watch` running) and run "Developer: Reload
 // Window" in the browser to load a new build.
+import './ensure-dependencies.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';

@@ -7,6 +7,7 @@
 //
 //   npm test                      all suites
 //   npm test -- unit integration  only these (build runs first whenever a test suite is chosen)
+import './ensure-dependencies.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';

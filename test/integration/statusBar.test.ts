@@ -93,7 +93,7 @@ describe('status bar', function () {
     await allocator.kill();
     try {
       writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
-    } catch (error) {
+    } catch {
       this.skip(); // not root: a fresh-PID check below still covers the identity rule
     }
     const impostor = spawn('sleep', ['30']);
