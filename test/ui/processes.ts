@@ -1,6 +1,8 @@
 // Real processes for the UI tests: they allocate a known amount, touch it, and idle.
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 export const MiB = 1024 * 1024;
@@ -13,10 +15,10 @@ export interface TestProcess {
 }
 
 /**
- * Starts `node` (under the given argv[0], e.g. a hostile name) holding `mib` MiB of touched
- * memory; `grow` adds more on request.
+ * Starts `node cache-server.js` (under the given argv[0], e.g. a hostile name) holding `mib` MiB
+ * of touched memory; `grow` adds more on request.
  */
-export async function startAllocator(mib: number, argv0 = 'proc-memory-ui-alloc', comm?: string): Promise<TestProcess> {
+export async function startAllocator(mib: number, argv0 = 'node', comm?: string): Promise<TestProcess> {
   // A process may rename itself (its comm, at most 15 bytes) by writing /proc/self/comm.
   const rename = comm ? `require('fs').writeFileSync('/proc/self/comm', ${JSON.stringify(comm)});` : '';
   const script = `
@@ -27,8 +29,10 @@ export async function startAllocator(mib: number, argv0 = 'proc-memory-ui-alloc'
     process.stdin.on('data', (d) => { for (const n of String(d).split('\\n').filter(Boolean)) { grow(Number(n)); process.stdout.write('grown\\n'); } });
     process.stdout.write('ready\\n');
     setInterval(() => {}, 1 << 30);`;
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'proc-memory-ui-')), 'cache-server.js');
+  writeFileSync(file, script);
   // exec -a sets argv[0], which is what ps and /proc/PID/cmdline show first.
-  const child = spawn('bash', ['-c', 'exec -a "$0" "$1" -e "$2"', argv0, process.execPath, script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('bash', ['-c', 'exec -a "$0" "$1" "$2"', argv0, process.execPath, file], { stdio: ['pipe', 'pipe', 'inherit'] });
   let output = '';
   child.stdout?.on('data', (data) => (output += String(data)));
   await until(() => output.includes('ready'), 15000, 'the allocator to start');
