@@ -52,9 +52,10 @@ export class TrendIndicator {
       setText(this.text, 'RES trend: not enough samples yet');
       return;
     }
-    const minutes = Math.max(1, Math.min(TREND_WINDOW_MINUTES, Math.round(historyMinutes)));
+    const minutes = Math.min(TREND_WINDOW_MINUTES, historyMinutes);
     const rate = formatRate(bytesPerMinute);
-    const window = `over the last ${minutes} min`;
+    // Say how much history the slope really rests on: "over the last 12 s" for a young process.
+    const window = minutes < 1 ? `over the last ${Math.max(1, Math.round(minutes * 60))} s` : `over the last ${Math.round(minutes)} min`;
     const texts: Record<Exclude<TrendLevel, 'unknown'>, string> = {
       steady: `RES steady (${rate}) ${window}`,
       growing: `RES ${rate} ${window}`,
