@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -41,32 +42,31 @@ function build() {
     target: 'es2022',
     logLevel: 'warning',
   });
+  esbuild.buildSync({
+    entryPoints: [join(repo, 'src', 'webviewPage.ts')],
+    outfile: join(devBuild, 'webviewPage.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  webviewPage = createRequire(import.meta.url)(join(devBuild, 'webviewPage.cjs')).webviewPage;
 }
+
+/** Loaded from src/webviewPage.ts by build(). */
+let webviewPage;
 
 // ---- server -----------------------------------------------------------------------------------
 
-/** The page src/webviewHtml.ts generates, with the dev theme styles and the fake host added. */
+/** The page src/webviewPage.ts makes for the extension host, with the dev theme styles and the fake host added. */
 function page(origin, bundle) {
-  const nonce = randomBytes(16).toString('base64');
-  const csp = ["default-src 'none'", `style-src ${origin}`, `font-src ${origin}`, `img-src ${origin} data:`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/webview/dev/vscode-defaults.css">
-<link rel="stylesheet" href="${origin}/webview/dev/themes.css">
-<link rel="stylesheet" href="${origin}/media/webview.css">
-<link rel="stylesheet" href="${origin}/dist/webview/${bundle}.css">
-<title>${bundle} (dev)</title>
-</head>
-<body>
-<main id="app" aria-live="polite"></main>
-<script nonce="${nonce}" src="${origin}/dev-build/fakeHost.js"></script>
-<script nonce="${nonce}" src="${origin}/dist/webview/${bundle}.js"></script>
-</body>
-</html>`;
+  return webviewPage({
+    cspSource: origin,
+    nonce: randomBytes(16).toString('base64'),
+    title: `${bundle} (dev)`,
+    styles: [`${origin}/webview/dev/vscode-defaults.css`, `${origin}/webview/dev/themes.css`, `${origin}/media/webview.css`, `${origin}/dist/webview/${bundle}.css`],
+    scripts: [`${origin}/dev-build/fakeHost.js`, `${origin}/dist/webview/${bundle}.js`],
+  });
 }
 
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html', '.svg': 'image/svg+xml', '.png': 'image/png' };
