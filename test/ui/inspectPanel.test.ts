@@ -102,6 +102,16 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       await workbench.screenshot(`inspect-panel-${short}`);
     });
 
+    it('comes back after a window reload, for the same process', async function () {
+      if (hostile) this.skip(); // once is enough
+      await workbench.runCommand('Developer: Reload Window');
+      await workbench.page.waitForLoadState('load');
+      await workbench.waitReady();
+      frame = await workbench.findWebviewFrame(hasSelector('[data-figure=res][data-state=value]'), 60_000);
+      await frame.locator('[data-testid=process-pid]', { hasText: new RegExp(`\\b${allocator.pid}\\b`) }).waitFor({ timeout: 15_000 });
+      await waitForAttribute(frame.locator('[data-figure=res]'), 'data-bytes', (value) => value === String(statmBytes(allocator.pid).res), 15_000);
+    });
+
     it('exports the history as CSV through the save dialog', async function () {
       if (!hostile) this.skip(); // once is enough, and the hostile name shows the file name is made safe
       await frame.locator('[data-testid=export-csv]').click();
