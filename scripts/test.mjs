@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm test: every check, in order, going on after a failure:
-//   typecheck, lint, build, unit (mocha, plain Node), integration (mocha inside the extension host
+//   typecheck, lint, build, unit (mocha, plain Node), webview (the webviews in Chromium with a
+//   fake host, webview/dev/run.mjs), integration (mocha inside the extension host
 //   of a real VS Code: code-server + Chromium), ui (mocha in Node driving the workbench in Chromium).
 // Prints each suite's own output, then a summary ending with the line `N passed, M failed`.
 // Exits non-zero when anything failed.
@@ -18,7 +19,7 @@ const require = createRequire(import.meta.url);
 const mochaBin = require.resolve('mocha/bin/mocha.js');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-const ALL = ['typecheck', 'lint', 'build', 'unit', 'integration', 'ui'];
+const ALL = ['typecheck', 'lint', 'build', 'unit', 'webview', 'integration', 'ui'];
 const chosen = process.argv.slice(2);
 for (const name of chosen) {
   if (!ALL.includes(name)) {
@@ -27,7 +28,7 @@ for (const name of chosen) {
   }
 }
 const wanted = new Set(chosen.length ? chosen : ALL);
-if (['unit', 'integration', 'ui'].some((name) => wanted.has(name))) wanted.add('build');
+if (['unit', 'webview', 'integration', 'ui'].some((name) => wanted.has(name))) wanted.add('build');
 
 /** @type {{ name: string, passed: number, failed: number, skipped: number, seconds: number, note?: string }[]} */
 const results = [];
@@ -117,6 +118,25 @@ async function integrationSuite() {
   results.push({ name: 'integration', passed, failed, skipped: match?.[3] ? Number(match[3]) : 0, seconds: (Date.now() - started) / 1000, note });
 }
 
+/**
+ * The webviews in Chromium under their real CSP, fed by a fake host (webview/dev/run.mjs): the
+ * states a live system will not produce on demand (a malformed /proc file, a kernel thread, a
+ * figure the kernel refuses) are checked here; the real host is covered by the integration and
+ * UI suites. Each check prints `ok   NAME` or `FAIL NAME`.
+ */
+async function webviewSuite() {
+  const started = Date.now();
+  const { code, output } = await run(process.execPath, [join(repoRoot, 'webview', 'dev', 'run.mjs')]);
+  const passed = (stripAnsi(output).match(/^ok {3}/gm) ?? []).length;
+  let failed = (stripAnsi(output).match(/^FAIL /gm) ?? []).length;
+  let note;
+  if (code !== 0 && failed === 0) {
+    failed = 1;
+    note = `harness exited with ${code}`;
+  }
+  results.push({ name: 'webview', passed, failed, skipped: 0, seconds: (Date.now() - started) / 1000, note });
+}
+
 function hasTests(dir) {
   if (!existsSync(dir)) return false;
   return readdirSync(dir, { recursive: true }).some((file) => String(file).endsWith('.test.js'));
@@ -149,6 +169,7 @@ if (wanted.has('unit')) {
   if (!compiled) cannotRun('unit', 'nothing compiled');
   else await mochaSuite('unit', ['--timeout', '20000', 'out/test/unit/**/*.test.js']);
 }
+if (wanted.has('webview')) await webviewSuite();
 if (wanted.has('integration')) {
   if (hostError) cannotRun('integration', hostError.split('\n')[0]);
   else if (!compiled || !existsSync(join(repoRoot, 'dist', 'extension.js'))) cannotRun('integration', 'extension not built');
