@@ -1,11 +1,13 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatBytes } from './format';
 import { ProcessIdentity } from './proc/processIdentity';
 import { ProcessRow, scanProcessTable } from './proc/processTable';
+import { descendants } from './proc/processTree';
 import { userName } from './proc/users';
 import { escapeIcons } from './textEscapes';
 
-interface ProcessItem extends vscode.QuickPickItem {
+export interface ProcessItem extends vscode.QuickPickItem {
   identity: ProcessIdentity;
 }
 
@@ -46,11 +48,13 @@ export async function pickProcess(title: string): Promise<ProcessIdentity | unde
 
 async function listProcesses(): Promise<ProcessItem[]> {
   const scan = scanProcessTable();
-  if (!scan.ok) {
-    return listWithPsList();
-  }
-  const vscodePids = vscodeProcesses(scan.value);
-  return scan.value
+  return scan.ok ? toItems(scan.value) : listWithPsList();
+}
+
+/** The picker's rows for a process table: kernel threads left out, largest RES first. */
+export function toItems(rows: ProcessRow[]): ProcessItem[] {
+  const vscodePids = vscodeProcesses(rows);
+  return rows
     .filter((row) => !row.kernelThread)
     .sort((a, b) => b.resBytes - a.resBytes)
     .map((row) => toItem(row, vscodePids.get(row.identity.pid)));
@@ -68,27 +72,22 @@ function toItem(row: ProcessRow, vscodeRole: string | undefined): ProcessItem {
 
 /**
  * Marks VS Code's own processes so users can tell them from theirs: this extension host, the
- * processes above it (the server or the desktop app) and everything those started.
+ * processes above it that run from VS Code's installation (the desktop app or the server; not the
+ * shell or session manager that started it), and everything those started.
  */
 function vscodeProcesses(rows: ProcessRow[]): Map<number, string> {
   const byPid = new Map(rows.map((row) => [row.identity.pid, row]));
+  // appRoot is <install>/resources/app (desktop) or <code-server>/lib/vscode (server).
+  const installRoot = path.dirname(path.dirname(vscode.env.appRoot));
   const roles = new Map<number, string>([[process.pid, 'VS Code extension host']]);
   let root = process.pid;
-  for (let parent = byPid.get(process.pid)?.ppid; parent && parent > 1; parent = byPid.get(parent)?.ppid) {
+  for (let parent = byPid.get(process.pid)?.ppid; parent && byPid.get(parent)?.commandLine.includes(installRoot); parent = byPid.get(parent)?.ppid) {
     roles.set(parent, 'VS Code');
     root = parent;
   }
-  const children = new Map<number, number[]>();
-  for (const row of rows) {
-    children.set(row.ppid, [...(children.get(row.ppid) ?? []), row.identity.pid]);
-  }
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.pop() as number) ?? []) {
-      if (!roles.has(child)) {
-        roles.set(child, 'started by VS Code');
-        queue.push(child);
-      }
+  for (const row of descendants(rows, root)) {
+    if (!roles.has(row.identity.pid)) {
+      roles.set(row.identity.pid, 'started by VS Code');
     }
   }
   return roles;

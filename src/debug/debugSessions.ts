@@ -6,7 +6,7 @@ import { scanProcessTable } from '../proc/processTable';
 import { sampleProcess } from '../proc/sampleProcess';
 import { systemInfo } from '../proc/systemInfo';
 import { FoundPid, isDebuggerCommand, pidFromAdapterMessage, pidFromConfiguration, pidFromSessionName, remoteHost } from './debuggeePid';
-import { descendants } from './processTree';
+import { descendants } from '../proc/processTree';
 
 /** What we know about one debug session and the process behind it. */
 export interface DebuggedSession {

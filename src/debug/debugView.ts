@@ -11,7 +11,7 @@ import { DebugSessionRow, Figure, parseFromDebugView, ToDebugView } from '../pro
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { isDebuggerCommand } from './debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';
-import { descendants } from './processTree';
+import { descendants } from '../proc/processTree';
 
 const SPARKLINE_POINTS = 60;
 

@@ -140,6 +140,11 @@ describe('debug view with real debuggers', function () {
       const rows = api.debugView.state?.rows ?? [];
       return [parentPid, childPid].every((pid) => rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0));
     });
+    // The parent's row sums its children (the forked program, not js-debug's watchdog).
+    const parentRow = await waitFor('the children total', () => api.debugView.state?.rows.find((row) => row.snapshot?.pid === parentPid && row.children));
+    assert.equal(parentRow.children!.count, 1);
+    assert.ok(parentRow.children!.resBytes > 0);
+    assert.ok('bytes' in parentRow.children!.pss && parentRow.children!.pss.bytes > 0, 'PSS of the children');
   });
 
   it('debugpy: finds the Python program from the process event', async () => {

@@ -1,4 +1,4 @@
-import { ProcessRow } from '../proc/processTable';
+import { ProcessRow } from './processTable';
 
 /** Every process below `pid` in the tree (children, grandchildren, ...). */
 export function descendants(rows: readonly ProcessRow[], pid: number): ProcessRow[] {
