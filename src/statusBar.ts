@@ -3,6 +3,7 @@ import { Commands, readConfig } from './contributions';
 import { Disposable } from './dispose';
 import { FocusTarget, FocusTracker } from './focusTracker';
 import { formatBytes } from './format';
+import { memoryWarning } from './memoryWarning';
 import { describeProcError } from './proc/outcome';
 import { ProcessSample } from './proc/sampleProcess';
 import { SampleEvent, Sampler } from './proc/sampler';
@@ -11,8 +12,6 @@ import { escapeIcons } from './textEscapes';
 
 /** How long "exited" stays on screen before the entry falls back. */
 export const EXIT_LINGER_MS = 5000;
-
-const MiB = 1024 * 1024;
 
 /** The status bar entry: RES of the process in focus, with a tooltip that explains it. */
 export class StatusBar extends Disposable {
@@ -83,7 +82,10 @@ export class StatusBar extends Disposable {
 
   private showSample(target: FocusTarget, event: SampleEvent): void {
     const sample = event.lastSample as ProcessSample;
-    this.warning = this.warningFor(sample);
+    this.warning = memoryWarning(sample, {
+      aboveMiB: readConfig('statusBar.warnAboveMiB'),
+      aboveCgroupPercent: readConfig('statusBar.warnAboveCgroupPercent'),
+    });
     this.item.text = `${this.warning ? '$(warning)' : '$(pulse)'} ${escapeIcons(sample.name)} ${sample.memoryless ? '–' : formatBytes(sample.resBytes)}`;
     this.item.tooltip = buildTooltip(target, sample, event.history, this.warning);
     this.item.backgroundColor = this.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
@@ -92,24 +94,6 @@ export class StatusBar extends Disposable {
       label: `${sample.name}, process ${sample.identity.pid}, resident memory ${formatBytes(sample.resBytes)}${this.warning ? `, warning: ${this.warning}` : ''}`,
     };
     this.show();
-  }
-
-  private warningFor(sample: ProcessSample): string | undefined {
-    const limitMiB = readConfig('statusBar.warnAboveMiB');
-    if (limitMiB > 0 && sample.resBytes > limitMiB * MiB) {
-      return `RES is above ${limitMiB} MiB (setting procMemory.statusBar.warnAboveMiB).`;
-    }
-    const percent = readConfig('statusBar.warnAboveCgroupPercent');
-    const cgroup = sample.cgroup?.ok ? sample.cgroup.value : undefined;
-    if (percent > 0 && cgroup?.limitBytes) {
-      // The kernel acts on the whole group's usage, so that is what is compared with its limit.
-      const used = Math.max(cgroup.currentBytes, sample.resBytes);
-      if (used >= (cgroup.limitBytes * percent) / 100) {
-        const share = Math.round((used / cgroup.limitBytes) * 100);
-        return `Its cgroup uses ${share}% of its memory limit (${formatBytes(used)} of ${formatBytes(cgroup.limitBytes)}); at 100% the kernel reclaims memory and may kill processes in it.`;
-      }
-    }
-    return undefined;
   }
 
   private showEnded(target: FocusTarget, last: ProcessSample | undefined, reason: string): void {
