@@ -19,6 +19,7 @@ export class StatusBar extends Disposable {
   private subscription: vscode.Disposable | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
   private warning: string | undefined;
+  private visible = false;
 
   constructor(
     private readonly sampler: Sampler,
@@ -38,7 +39,7 @@ export class StatusBar extends Disposable {
     this.follow();
   }
 
-  /** What the entry shows now; for tests and for the debug view. */
+  /** What the entry shows now; for tests. */
   get state(): { visible: boolean; text: string; tooltip: string; warning: string | undefined } {
     const tooltip = this.item.tooltip;
     return {
@@ -48,8 +49,6 @@ export class StatusBar extends Disposable {
       warning: this.warning,
     };
   }
-
-  private visible = false;
 
   private follow(): void {
     this.unsubscribe();
