@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { FocusTracker } from '../focusTracker';
-import { ProcessIdentity, readIdentity } from '../proc/processIdentity';
+import { ProcessIdentity, readIdentity, startTimeMs } from '../proc/processIdentity';
 import { scanProcessTable } from '../proc/processTable';
 import { sampleProcess } from '../proc/sampleProcess';
 import { systemInfo } from '../proc/systemInfo';
@@ -201,7 +201,7 @@ export class DebugSessions extends Disposable {
     const { bootTimeMs, clockTicks } = systemInfo();
     const taken = new Set([...this.sessions.values()].map((entry) => entry.identity?.pid));
     const candidates = descendants(table.value, process.pid)
-      .filter((row) => bootTimeMs + (row.identity.startTicks * 1000) / clockTicks >= sinceMs - 1000)
+      .filter((row) => startTimeMs(row.identity, bootTimeMs, clockTicks) >= sinceMs - 1000)
       .filter((row) => !row.kernelThread && row.state !== 'Z' && !taken.has(row.identity.pid))
       .filter((row) => !isDebuggerCommand(row.name, row.commandLine))
       .sort((a, b) => b.identity.startTicks - a.identity.startTicks);

@@ -183,4 +183,19 @@ describe('debug view with real debuggers', function () {
     assert.match(entry.message, /process event/);
     await waitFor('a row with figures', () => api.debugView.state?.rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0));
   });
+
+  it('a debugger that does not name its process: found in the process tree', async () => {
+    const source = path.join(dir, 'quiet.c');
+    const binary = path.join(dir, 'quiet');
+    const pidFile = path.join(dir, 'quiet.pid');
+    writeFileSync(
+      source,
+      '#include <stdio.h>\n#include <unistd.h>\nint main(int argc, char **argv) { FILE *f = fopen(argv[1], "w"); fprintf(f, "%d", getpid()); fclose(f); sleep(120); return 0; }\n',
+    );
+    execFileSync('cc', ['-g', '-O0', '-o', binary, source]);
+    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'procmem-lldb-quiet', request: 'launch', name: 'quiet native', program: binary, args: [pidFile] }));
+    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+    const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
+    assert.match(entry.message, /process tree/);
+  });
 });
