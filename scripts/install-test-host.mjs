@@ -33,10 +33,11 @@ const marker = join(installDir, '.installed');
 const RECIPE = 2;
 const markerText = `${CODE_SERVER_VERSION} recipe ${RECIPE}`;
 
-const CHROMIUM = '/usr/bin/chromium';
+// CHROMIUM_PATH: where the browser is not Debian's (Ubuntu's chromium is a snap: /snap/bin/chromium).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RIPGREP = '/usr/bin/rg';
 const APT_HINT =
-  'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium ripgrep python3-debugpy lldb-15';
+  'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium ripgrep python3-debugpy lldb-15 g++ make python3';
 
 function run(cmd, args, cwd, extraEnv = {}) {
   const started = Date.now();
