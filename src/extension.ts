@@ -1,15 +1,14 @@
 import * as vscode from 'vscode';
-import { Commands, readSamplerSettings, registerCommand } from './contributions';
+import { registerCommands } from './commands';
+import { Commands, readSamplerSettings } from './contributions';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugView } from './debug/debugView';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
-import { InspectPanel } from './inspectPanel';
 import { InspectPanels } from './inspectPanels';
 import { Sampler } from './proc/sampler';
 import { sampleProcess } from './proc/sampleProcess';
 import { scanProcessTable } from './proc/processTable';
-import { pickProcess } from './processPicker';
 import { StatusBar } from './statusBar';
 
 /** What the extension exports: used by its integration tests and open to other extensions. */
@@ -40,53 +39,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const statusBar = store.add(new StatusBar(sampler, focus));
   const panels = store.add(new InspectPanels(sampler, context.extensionUri));
 
-  store.add(
-    registerCommand(Commands.InspectProcess, async (pid?: unknown): Promise<InspectPanel | undefined> => {
-      // A PID argument (keybindings, other extensions) skips the picker.
-      if (pid !== undefined) {
-        const number = typeof pid === 'string' ? Number(pid) : pid;
-        if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0) {
-          void vscode.window.showErrorMessage(`Memory: Inspect Process expects a PID, got ${JSON.stringify(pid)?.slice(0, 40)}.`);
-          return undefined;
-        }
-        return watchAndShow(panels.showPid(number));
-      }
-      const identity = await pickProcess('Memory: Inspect Process');
-      return identity ? watchAndShow(panels.show(identity)) : undefined;
-    }),
-  );
-  // The process a user inspects is the one they care about: the status bar follows it too.
-  const watchAndShow = (panel: InspectPanel | undefined) => {
-    if (panel) {
-      focus.watch(panel.identity);
-    }
-    return panel;
-  };
-  store.add(
-    registerCommand(Commands.WatchProcess, async () => {
-      const identity = await pickProcess('Memory: Watch Process in Status Bar');
-      if (identity) {
-        focus.watch(identity);
-      }
-      return identity;
-    }),
-  );
-  store.add(registerCommand(Commands.StopWatching, () => focus.stopWatching()));
-  store.add(
-    registerCommand(Commands.InspectFocused, () => {
-      const target = focus.current;
-      return target ? panels.show(target.identity) : vscode.commands.executeCommand(Commands.InspectProcess);
-    }),
-  );
   const debugSessions = store.add(new DebugSessions(focus));
-  const pickDebuggee = async (sessionId?: unknown) => {
-    const id = typeof sessionId === 'string' ? sessionId : vscode.debug.activeDebugSession?.id;
-    const identity = id ? await pickProcess('Memory: Pick the Debugged Process') : undefined;
-    if (id && identity) {
-      debugSessions.assign(id, identity);
-    }
-  };
-  store.add(registerCommand(Commands.PickDebuggee, pickDebuggee));
+  store.add(registerCommands(focus, panels, debugSessions));
   const debugView = store.add(
     new DebugView(
       debugSessions,
@@ -94,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       context.extensionUri,
       readSamplerSettings,
       (pid, startTicks) => panels.show({ pid, startTicks }),
-      (sessionId) => void pickDebuggee(sessionId),
+      (sessionId) => void vscode.commands.executeCommand(Commands.PickDebuggee, sessionId),
     ),
   );
   return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, debugSessions, debugView };

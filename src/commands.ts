@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import { Commands, registerCommand } from './contributions';
+import { DebugSessions } from './debug/debugSessions';
+import { DisposableStore } from './dispose';
+import { FocusTracker } from './focusTracker';
+import { InspectPanel } from './inspectPanel';
+import { InspectPanels } from './inspectPanels';
+import { pickProcess } from './processPicker';
+
+/** The palette commands: each asks for what it needs and hands over to a feature. */
+export function registerCommands(focus: FocusTracker, panels: InspectPanels, debugSessions: DebugSessions): vscode.Disposable {
+  const store = new DisposableStore();
+
+  // The process a user inspects is the one they care about: the status bar follows it too.
+  const watchAndShow = (panel: InspectPanel | undefined) => {
+    if (panel) {
+      focus.watch(panel.identity);
+    }
+    return panel;
+  };
+
+  store.add(
+    registerCommand(Commands.InspectProcess, async (pid?: unknown): Promise<InspectPanel | undefined> => {
+      // A PID argument (keybindings, other extensions) skips the picker.
+      if (pid !== undefined) {
+        const number = typeof pid === 'string' ? Number(pid) : pid;
+        if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0) {
+          void vscode.window.showErrorMessage(`Memory: Inspect Process expects a PID, got ${JSON.stringify(pid)?.slice(0, 40)}.`);
+          return undefined;
+        }
+        return watchAndShow(panels.showPid(number));
+      }
+      const identity = await pickProcess('Memory: Inspect Process');
+      return identity ? watchAndShow(panels.show(identity)) : undefined;
+    }),
+  );
+
+  store.add(
+    registerCommand(Commands.WatchProcess, async () => {
+      const identity = await pickProcess('Memory: Watch Process in Status Bar');
+      if (identity) {
+        focus.watch(identity);
+      }
+      return identity;
+    }),
+  );
+
+  store.add(registerCommand(Commands.StopWatching, () => focus.stopWatching()));
+
+  store.add(
+    registerCommand(Commands.InspectFocused, () => {
+      const target = focus.current;
+      return target ? panels.show(target.identity) : vscode.commands.executeCommand(Commands.InspectProcess);
+    }),
+  );
+
+  // From the debug view's "Pick process" button (with its session) or the palette (active session).
+  store.add(
+    registerCommand(Commands.PickDebuggee, async (sessionId?: unknown) => {
+      const id = typeof sessionId === 'string' ? sessionId : vscode.debug.activeDebugSession?.id;
+      const identity = id ? await pickProcess('Memory: Pick the Debugged Process') : undefined;
+      if (id && identity) {
+        debugSessions.assign(id, identity);
+      }
+    }),
+  );
+
+  return store;
+}
