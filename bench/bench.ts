@@ -21,6 +21,7 @@ import { readCgroupMemory } from '../src/proc/cgroup';
 import { readProcText } from '../src/proc/procFile';
 import { scanProcessTable } from '../src/proc/processTable';
 import { sampleProcess } from '../src/proc/sampleProcess';
+import { parseSmaps } from '../src/proc/smaps';
 import { parseStat } from '../src/proc/stat';
 import { parseStatm } from '../src/proc/statm';
 import { parseStatus } from '../src/proc/status';
@@ -207,14 +208,17 @@ function benchSampling(pid: number, baseline: string | undefined): void {
     pass: psRatio >= 100,
   });
 
-  for (const [id, target, label] of [
-    ['detail-child', pid, 'sampleProcess(pid, {detail:true}), the `sleep` child'],
-    ['detail-self', process.pid, 'sampleProcess(self, {detail:true}), this Node process'],
+  for (const [id, target, label, mappings] of [
+    ['detail-child', pid, 'sampleProcess(pid, {detail:true}), the `sleep` child', false],
+    ['detail-self', process.pid, 'sampleProcess(self, {detail:true}), this Node process', false],
+    ['mappings-child', pid, 'sampleProcess(pid, {detail:true, mappings:true}), the `sleep` child', true],
+    ['mappings-self', process.pid, 'sampleProcess(self, {detail:true, mappings:true}), this Node process', true],
   ] as const) {
-    const detail = () => sampleProcess(target, { detail: true });
+    const detail = () => sampleProcess(target, { detail: true, mappings });
     const probe = detail();
+    const smaps = probe.ok && probe.value.mappings ? `, smaps ${probe.value.mappings.ok ? `${probe.value.mappings.value.count} mappings` : probe.value.mappings.error.kind}` : '';
     const note = probe.ok
-      ? `smaps_rollup ${probe.value.rollup?.ok ? 'ok' : probe.value.rollup?.error.kind}, cgroup ${probe.value.cgroup?.ok ? (probe.value.cgroup.value ? 'ok' : 'none visible') : probe.value.cgroup?.error.kind}`
+      ? `smaps_rollup ${probe.value.rollup?.ok ? 'ok' : probe.value.rollup?.error.kind}, cgroup ${probe.value.cgroup?.ok ? (probe.value.cgroup.value ? 'ok' : 'none visible') : probe.value.cgroup?.error.kind}${smaps}`
       : probe.error.kind;
     const summary = summarize(timeSync(DETAIL_PLAN, detail), DETAIL_PLAN.perBatch);
     const detailRatio = summary.medianNs / oursSummary.medianNs;
@@ -391,6 +395,17 @@ function benchDiagnostics(pid: number): void {
     readProcText(`/proc/${process.pid}/smaps_rollup`),
   );
   diagnose('  detail part: readCgroupMemory(pid)', 'cgroup', DETAIL_PLAN, () => readCgroupMemory(pid));
+  // What mappings:true adds: the kernel printing smaps, then parseSmaps.
+  const smapsText = fs.readFileSync(`/proc/${process.pid}/smaps`, 'utf8');
+  const exe = fs.readlinkSync('/proc/self/exe');
+  const selfMappings = smapsText.split('\n').filter((line) => /^[0-9a-f]+-/.test(line)).length;
+  diagnose(`  mappings part: readProcText(smaps), this Node (${selfMappings} mappings)`, 'read-smaps-self', DETAIL_PLAN, () => readProcText(`/proc/${process.pid}/smaps`));
+  diagnose(`  mappings part: parseSmaps, this Node (${selfMappings} mappings)`, 'parse-smaps-self', DETAIL_PLAN, () => parseSmaps(smapsText, exe));
+  // A Node server with native modules has 500-1000 mappings; this one has fewer, so the same
+  // blocks are repeated up to 1000 mappings (the parser does not care that addresses repeat).
+  const blocks = smapsText.split(/(?=^[0-9a-f]+-)/m);
+  const thousand = Array.from({ length: 1000 }, (_, i) => blocks[i % blocks.length]).join('');
+  diagnose('  mappings part: parseSmaps, 1000 mappings (this Node\'s, repeated)', 'parse-smaps-1000', DETAIL_PLAN, () => parseSmaps(thousand, exe));
 
   // The scan: one readdir, then per PID a stat() of the directory and three files.
   const pids = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));

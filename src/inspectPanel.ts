@@ -105,7 +105,7 @@ export class InspectPanel extends Disposable {
     if (this.subscription) {
       return;
     }
-    this.subscription = this.sampler.watch(this.identity, { detail: true, history: this.history }, (event) => this.onSample(event));
+    this.subscription = this.sampler.watch(this.identity, { detail: true, mappings: true, history: this.history }, (event) => this.onSample(event));
   }
 
   private unsubscribe(): void {

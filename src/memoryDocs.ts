@@ -2,6 +2,7 @@
 // the debug view and the README (generated, checked by a test) all read from here.
 // Written from the user's notes on Linux memory (VIRT, RES, SHR and how memory flows between them).
 // Shared by the extension host and the webviews: no `vscode`, no DOM.
+import type { MappingKind } from './protocol';
 
 /** Every figure the extension shows. */
 export type MemoryFigure =
@@ -120,6 +121,72 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
   },
 };
 
+/**
+ * The kinds of mapping in the inspect panel's "Where RES lives": /proc/PID/smaps summed by what
+ * each mapping holds (src/proc/smaps.ts decides the kind from its path).
+ */
+export const MAPPING_DOCS: Record<MappingKind, MemoryDoc> = {
+  heap: {
+    label: 'Heap',
+    title: 'The [heap] mapping',
+    summary: 'The classic heap that malloc grows with brk: mostly small allocations of C and C++ code.',
+    details:
+      'Only the area the kernel names [heap]. Allocators take big blocks with mmap instead, and runtimes such as V8, the JVM and Go keep their heaps in mapped regions, which count as anonymous. A [heap] that only grows points at C-level allocations that are never freed.',
+    source: '/proc/PID/smaps: the mapping named [heap]',
+  },
+  stack: {
+    label: 'Stack',
+    title: 'Main thread stack',
+    summary: 'The stack of the main thread: call frames and local variables.',
+    details: 'It grows with deep recursion and large local arrays and is rarely given back. The stacks of other threads are plain anonymous mappings and count there.',
+    source: '/proc/PID/smaps: the mapping named [stack]',
+  },
+  program: {
+    label: 'Program',
+    title: 'The program’s own file',
+    summary: 'The executable itself: its code and constant data, mapped from disk.',
+    details:
+      'Clean pages are shared with every process running the same file and can be read back from disk, so they cost little; big runtimes (Node, Electron, Chrome) show a large part here that is mostly code. Only recognised when /proc/PID/exe can be read; otherwise it counts as files.',
+    source: '/proc/PID/smaps: mappings of the file /proc/PID/exe points to',
+  },
+  libraries: {
+    label: 'Libraries',
+    title: 'Shared libraries',
+    summary: 'Code and data of the shared libraries (.so files) the process has loaded.',
+    details: 'Library code is shared with every process that loads the same file, so its PSS is small; the private part is each library’s own writable data.',
+    source: '/proc/PID/smaps: file mappings whose name ends in .so or has .so. in it (libc.so.6)',
+  },
+  files: {
+    label: 'Files',
+    title: 'Other mapped files',
+    summary: 'Other files mapped into memory: data files, fonts, locale tables, caches, databases.',
+    details: 'The pages come from the file, so the kernel can drop the clean ones under pressure and read them again later. A large part here usually means a program that maps its data (a database, a search index).',
+    source: '/proc/PID/smaps: mappings of any other file',
+  },
+  shmem: {
+    label: 'Shared memory',
+    title: 'Shared memory segments',
+    summary: 'POSIX (/dev/shm), System V, memfd and shared anonymous memory.',
+    details: 'Used to pass data between processes without copying (browsers, Wayland, databases). It stays allocated while any process maps it, and a /dev/shm file until it is deleted.',
+    source: '/proc/PID/smaps: /dev/shm/…, /SYSV…, /memfd:… and /dev/zero (deleted) mappings',
+  },
+  anonymous: {
+    label: 'Anonymous',
+    title: 'Anonymous mappings',
+    summary: 'Memory backed by no file: mmapped allocations, thread stacks and the heaps of runtimes (V8, JVM, Go).',
+    details:
+      'Most of a modern program’s own data lives here, big buffers included. It only goes back to the system when the program unmaps it or it is swapped out; a leak usually shows as this part growing.',
+    source: '/proc/PID/smaps: mappings without a name, and [anon:NAME]',
+  },
+  kernel: {
+    label: 'Kernel',
+    title: 'Mappings the kernel provides',
+    summary: 'Pages the kernel maps into every process ([vdso], [vvar], [vsyscall]) to make some system calls fast, and memory that drivers map in.',
+    details: 'A few KiB shared by all processes, nothing the program controls; a large value means a driver mapping (anon_inode:…, e.g. io_uring rings).',
+    source: '/proc/PID/smaps: [vdso], [vvar], [vsyscall] and anon_inode: mappings',
+  },
+};
+
 /** The three figures top prints, in top's order. */
 export const TOP_FIGURES: readonly MemoryFigure[] = ['virt', 'res', 'shr'];
 
@@ -134,6 +201,10 @@ export const MEMORY_ADVICE: readonly string[] = [
 export function memoryDocsMarkdown(): string {
   const lines: string[] = [];
   for (const doc of Object.values(MEMORY_DOCS)) {
+    lines.push(`- **${doc.label}** (${doc.title.toLowerCase()}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`);
+  }
+  lines.push('', '**Where RES lives** (the inspect panel sums /proc/PID/smaps by kind of mapping)', '');
+  for (const doc of Object.values(MAPPING_DOCS)) {
     lines.push(`- **${doc.label}** (${doc.title.toLowerCase()}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`);
   }
   lines.push('', '**Making memory use better**', '');

@@ -6,7 +6,8 @@ import { ProcessSample } from './proc/sampleProcess';
 import { SmapsRollup } from './proc/smapsRollup';
 import { systemInfo } from './proc/systemInfo';
 import { userName } from './proc/users';
-import { Figure, ProcessSnapshot } from './protocol';
+import { Figure, MappingsFigure, ProcessSnapshot } from './protocol';
+import { MAPPING_CATEGORIES } from './proc/smaps';
 
 // The command line never changes after exec in practice, and reading it costs a syscall; read it
 // once per process. Bounded so a long session that inspects many processes does not grow forever.
@@ -48,6 +49,24 @@ export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
     pss: rollupFigure((value) => value.pss),
     uss: rollupFigure((value) => value.uss),
     cgroup: cgroupFigure(sample),
+    mappings: mappingsFigure(sample, notKept),
+  };
+}
+
+function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure {
+  const mappings = sample.mappings;
+  if (!mappings) {
+    return { unavailable: sample.memoryless ? notKept : 'not read yet' };
+  }
+  if (!mappings.ok) {
+    return { unavailable: describeProcError(mappings.error) };
+  }
+  const { categories, top } = mappings.value;
+  return {
+    kinds: MAPPING_CATEGORIES.filter((kind) => categories[kind].count > 0)
+      .map((kind) => ({ kind, ...categories[kind] }))
+      .sort((a, b) => b.rssBytes - a.rssBytes || b.count - a.count),
+    top: top.map(({ name, category, perms, rssBytes, pssBytes, privateBytes }) => ({ name, kind: category, perms, rssBytes, pssBytes, privateBytes })),
   };
 }
 

@@ -5,6 +5,34 @@
 /** A figure that may be unknown, with the reason shown instead of a misleading 0. */
 export type Figure = { bytes: number } | { unavailable: string };
 
+/** What a mapping holds, by its path in /proc/PID/smaps (same keys as MAPPING_DOCS in memoryDocs.ts). */
+export type MappingKind = 'heap' | 'stack' | 'program' | 'libraries' | 'files' | 'shmem' | 'anonymous' | 'kernel';
+
+/** The mappings of one kind, summed. */
+export interface MappingKindRow {
+  kind: MappingKind;
+  /** Number of mappings. */
+  count: number;
+  rssBytes: number;
+  pssBytes: number;
+  /** Private_Clean + Private_Dirty. */
+  privateBytes: number;
+  swapBytes: number;
+}
+
+/** One of the largest mappings. `name` is a path from the process's own files: untrusted text. */
+export interface MappingRow {
+  name: string;
+  kind: MappingKind;
+  perms: string;
+  rssBytes: number;
+  pssBytes: number;
+  privateBytes: number;
+}
+
+/** Where RES lives: kinds with at least one mapping, largest RSS first, and the largest mappings. */
+export type MappingsFigure = { kinds: MappingKindRow[]; top: MappingRow[] } | { unavailable: string };
+
 /** Everything a view shows about one process at one moment. Sizes in bytes. */
 export interface ProcessSnapshot {
   pid: number;
@@ -33,6 +61,8 @@ export interface ProcessSnapshot {
   uss: Figure;
   /** The cgroup v2 limit, with what the whole group uses now. */
   cgroup: { limitBytes: number; currentBytes: number; path: string } | { unavailable: string };
+  /** RES by kind of mapping (/proc/PID/smaps); only the inspect panel asks for it. */
+  mappings: MappingsFigure;
 }
 
 /** History as parallel arrays, oldest first (compact to post, and what the chart library wants). */

@@ -1,4 +1,5 @@
-import { MEMORY_DOCS, type MemoryFigure } from '../src/memoryDocs';
+import { MAPPING_DOCS, MEMORY_DOCS, type MemoryDoc, type MemoryFigure } from '../src/memoryDocs';
+import type { MappingKind } from '../src/protocol';
 import { h, uniqueId } from './dom';
 import { attachTooltip } from './tooltip';
 
@@ -11,12 +12,20 @@ import { attachTooltip } from './tooltip';
  * DOM: span.doc-label-wrap > span.doc-label[data-testid=label-KEY][tabindex=0] + div.tooltip[role=tooltip][data-testid=tooltip-KEY]
  */
 export function docLabel(figure: MemoryFigure, detail: 'short' | 'full', text = MEMORY_DOCS[figure].label): HTMLElement {
-  const doc = MEMORY_DOCS[figure];
-  const summaryId = uniqueId(`doc-${figure}`);
-  const label = h('span', { class: 'doc-label', testid: `label-${figure}`, attrs: { tabindex: 0, 'aria-describedby': summaryId } }, text);
+  return explainedLabel(figure, MEMORY_DOCS[figure], detail, text);
+}
+
+/** The name of a kind of mapping ("Heap") with its explanation from MAPPING_DOCS; KEY is `mapping-KIND`. */
+export function mappingDocLabel(kind: MappingKind, detail: 'short' | 'full'): HTMLElement {
+  return explainedLabel(`mapping-${kind}`, MAPPING_DOCS[kind], detail, MAPPING_DOCS[kind].label);
+}
+
+function explainedLabel(key: string, doc: MemoryDoc, detail: 'short' | 'full', text: string): HTMLElement {
+  const summaryId = uniqueId(`doc-${key}`);
+  const label = h('span', { class: 'doc-label', testid: `label-${key}`, attrs: { tabindex: 0, 'aria-describedby': summaryId } }, text);
   const tooltip = h(
     'div',
-    { class: 'tooltip', testid: `tooltip-${figure}`, attrs: { role: 'tooltip' } },
+    { class: 'tooltip', testid: `tooltip-${key}`, attrs: { role: 'tooltip' } },
     h('div', { class: 'tooltip-title' }, doc.title),
     h('div', { class: 'tooltip-summary', id: summaryId }, doc.summary),
     detail === 'full' && h('div', { class: 'tooltip-details' }, doc.details),

@@ -1,6 +1,7 @@
 // A tooltip that works for mouse, keyboard and screen readers: it opens when its trigger is hovered
 // or focused, stays open while the pointer is over it (so its text can be selected), and closes on
-// Escape, blur or scroll. Screen readers get the same text through aria-describedby, set by the caller.
+// Escape, blur or scroll (a focused trigger keeps it open and moves it along). Screen readers get
+// the same text through aria-describedby, set by the caller.
 // It is positioned with CSSOM (element.style), which the page's CSP allows, unlike style attributes.
 
 const MARGIN = 8;
@@ -68,7 +69,9 @@ function listenOnDocument(): void {
       hide();
     }
   });
-  window.addEventListener('scroll', hide, { capture: true, passive: true });
+  // Scrolling moves the trigger away from a hovered tooltip: close it. But focusing a label below
+  // the fold scrolls it into view, and that must not close the tooltip the focus just opened.
+  window.addEventListener('scroll', () => (open && document.activeElement === open.trigger ? position(open.trigger, open.tooltip) : hide()), { capture: true, passive: true });
   window.addEventListener('resize', () => open && position(open.trigger, open.tooltip));
 }
 

@@ -25,6 +25,11 @@ export interface WatchOptions {
   /** Also read smaps_rollup and the cgroup, every `detailIntervalMs`. */
   detail?: boolean;
   /**
+   * Also sum /proc/PID/smaps by kind of mapping, every `detailIntervalMs`. Costlier than `detail`
+   * (the kernel prints every mapping in full), so only the inspect panel asks for it.
+   */
+  mappings?: boolean;
+  /**
    * Continue this history if the process is not watched by anyone else: a view that was hidden
    * (and so stopped polling) keeps what it had instead of starting over.
    */
@@ -39,6 +44,7 @@ export type ProcessReader = (pid: number, options: SampleOptions) => Outcome<Pro
 interface Subscription {
   listener: SampleListener;
   detail: boolean;
+  mappings: boolean;
 }
 
 interface Target {
@@ -106,13 +112,13 @@ export class Sampler {
       target = { identity, history, subscriptions: new Set(), lastDetailMs: -Infinity, ended: false };
       this.targets.set(key, target);
     }
-    const subscription: Subscription = { listener, detail: options.detail ?? false };
+    const subscription: Subscription = { listener, detail: options.detail ?? false, mappings: options.mappings ?? false };
     target.subscriptions.add(subscription);
     if (target.lastEvent) {
       safeCall(listener, target.lastEvent);
     }
     if (!target.ended) {
-      if (subscription.detail) {
+      if (subscription.detail || subscription.mappings) {
         target.lastDetailMs = -Infinity; // a new panel should not wait for its PSS
       }
       this.sampleSoon();
@@ -149,9 +155,11 @@ export class Sampler {
   }
 
   private sampleTarget(target: Target, now: number): void {
-    const wantsDetail = [...target.subscriptions].some((subscription) => subscription.detail);
+    const subscriptions = [...target.subscriptions];
+    const wantsMappings = subscriptions.some((subscription) => subscription.mappings);
+    const wantsDetail = wantsMappings || subscriptions.some((subscription) => subscription.detail);
     const detail = wantsDetail && now - target.lastDetailMs >= this.settings.detailIntervalMs;
-    let outcome = this.read(target.identity.pid, { expected: target.identity, detail });
+    let outcome = this.read(target.identity.pid, { expected: target.identity, detail, mappings: detail && wantsMappings });
     if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
       // It exited and waits for its parent to reap it: that is the end, and the figures a view
       // freezes on are the last real ones, not the zombie's zeros.
@@ -164,6 +172,7 @@ export class Sampler {
         // Keep the last costly figures between detail readings instead of flickering to "unknown".
         outcome.value.rollup ??= target.lastSample.rollup;
         outcome.value.cgroup ??= target.lastSample.cgroup;
+        outcome.value.mappings ??= target.lastSample.mappings;
       }
       target.lastSample = outcome.value;
       if (!outcome.value.memoryless) {

@@ -1,7 +1,7 @@
 // "Memory: Inspect Process" in the real workbench, against a real process whose name and command
 // line are HTML and script: pick it from the palette, read the panel's figures and compare them
-// with /proc, read an explanation, watch it grow, export CSV through the real save dialog, kill it
-// and see the exit banner. Screenshots in dark and light themes.
+// with /proc, see where its RES lives (kinds of mapping adding up to RES), read an explanation,
+// watch it grow, export CSV through the real save dialog, kill it and see the exit banner. Screenshots in dark and light themes.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -77,6 +77,43 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       } else {
         assert.equal(await frame.locator('[data-testid=process-name]').innerText(), 'node');
       }
+    });
+
+    it('shows where RES lives: 64 MiB in anonymous memory, kinds adding up to RES', async () => {
+      // smaps is read on detail ticks (every 5 s by default), statm on every tick (500 ms here).
+      const mappings = frame.locator('[data-testid=mappings]');
+      await mappings.locator('[data-testid=mapping-category-anonymous]').waitFor({ timeout: 30_000 });
+      const rss = async (kind: string) => Number((await mappings.locator(`[data-testid=mapping-category-${kind}]`).getAttribute('data-rss')) ?? 0);
+      assert.ok((await rss('anonymous')) + (await rss('heap')) >= 64 * MiB, `anonymous ${await rss('anonymous')} + heap ${await rss('heap')}`);
+      // The kinds come from one read of smaps, RES from statm at the latest tick (up to 5 s later).
+      // Both are the kernel's count of the same resident pages (they were equal to the page in the
+      // unit test): an idle allocator changes neither, and Node's idle timers touch at most a few
+      // pages, so 16 pages (64 KiB of a ~110 MiB process) is the only slack allowed (measured: 0).
+      const pageSize = statmBytes(allocator.pid).res / Number(readFileSync(`/proc/${allocator.pid}/statm`, 'utf8').split(' ')[1]);
+      // Attributes are read from Node one by one: the webview's CSP forbids the eval that frame.evaluate needs.
+      const read = async () => {
+        const rows = await mappings.locator('[data-testid^=mapping-category-]').all();
+        const kinds = await Promise.all(rows.map(async (row) => Number(await row.getAttribute('data-rss'))));
+        return {
+          sum: kinds.reduce((a, b) => a + b, 0),
+          res: Number(await frame.locator('[data-figure=res]').first().getAttribute('data-bytes')),
+          shown: Number(await mappings.getAttribute('data-rss')),
+        };
+      };
+      let seen = await read();
+      for (const deadline = Date.now() + 12_000; seen.sum !== seen.res && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        seen = await read();
+      }
+      assert.equal(seen.shown, seen.sum, 'the section total is the sum of its rows');
+      assert.ok(Math.abs(seen.sum - seen.res) <= 16 * pageSize, `kinds add up to ${seen.sum}, RES shows ${seen.res}`);
+      assert.equal(await mappings.locator('[data-testid=mapping-top]').count(), 8);
+      const largest = mappings.locator('[data-testid=mapping-top]').first();
+      assert.ok(Number(await largest.getAttribute('data-rss')) >= 64 * MiB, 'the 64 MiB buffer is the largest mapping');
+      await mappings.locator('[data-testid=label-mapping-anonymous]').hover();
+      await frame.locator('[data-testid=tooltip-mapping-anonymous]').waitFor({ state: 'visible' });
+      await workbench.screenshot(`inspect-mappings-${short}`);
+      await workbench.page.mouse.move(0, 0);
     });
 
     it('explains a figure on hover', async () => {

@@ -41,10 +41,18 @@ describe('engine on the fixture /proc', () => {
       assert.strictEqual(rollup.pss, 181 * 1024);
       assert.strictEqual(rollup.uss, 104 * 1024);
       assert.deepStrictEqual(expectOk(sample.cgroup!, 'cgroup'), { path: '/app.slice/evil.service', limitBytes: 536870912, currentBytes: 123456789 });
+      assert.strictEqual(sample.mappings, undefined, 'smaps only when asked for');
+    });
+
+    it('with mappings, adds RES by kind of mapping from smaps', () => {
+      const sample = expectOk(sampleProcess(1234, { procRoot, cgroupRoot, detail: true, mappings: true }));
+      const mappings = expectOk(sample.mappings!, 'mappings');
+      assert.strictEqual(mappings.count, 23);
+      assert.strictEqual(mappings.categories.program.count, 3, 'exe links to /usr/lib/systemd/evil-daemon');
     });
 
     it('marks a kernel thread memoryless (PF_KTHREAD) and reads no detail for it', () => {
-      const sample = expectOk(sampleProcess(2, { procRoot, cgroupRoot, detail: true }));
+      const sample = expectOk(sampleProcess(2, { procRoot, cgroupRoot, detail: true, mappings: true }));
       assert.strictEqual(sample.memoryless, 'kernel-thread');
       assert.strictEqual(sample.name, 'kthreadd');
       assert.strictEqual(sample.resBytes, 0);
@@ -52,6 +60,7 @@ describe('engine on the fixture /proc', () => {
       assert.deepStrictEqual(Object.keys(sample.status).filter((key) => /^(vm|rss)/.test(key)), [], 'no Vm/Rss lines');
       assert.strictEqual(sample.rollup, undefined);
       assert.strictEqual(sample.cgroup, undefined);
+      assert.strictEqual(sample.mappings, undefined);
     });
 
     it('marks a zombie memoryless and reads no detail for it', () => {

@@ -1,12 +1,20 @@
 import * as assert from 'assert';
-import { MEMORY_ADVICE, MEMORY_DOCS, memoryDocsMarkdown, TOP_FIGURES } from '../../src/memoryDocs';
+import { MAPPING_DOCS, MEMORY_ADVICE, MEMORY_DOCS, memoryDocsMarkdown, TOP_FIGURES } from '../../src/memoryDocs';
+import { MAPPING_CATEGORIES } from '../../src/proc/smaps';
 
 describe('memoryDocs', () => {
   it('documents every figure completely', () => {
-    for (const [figure, doc] of Object.entries(MEMORY_DOCS)) {
+    for (const [figure, doc] of [...Object.entries(MEMORY_DOCS), ...Object.entries(MAPPING_DOCS)]) {
       for (const field of ['label', 'title', 'summary', 'details', 'source'] as const) {
         assert.ok(doc[field].trim().length > 0, `${figure}.${field} is empty`);
       }
+    }
+  });
+
+  it('documents every kind of mapping the engine sorts smaps into, and no other', () => {
+    assert.deepStrictEqual(Object.keys(MAPPING_DOCS).sort(), [...MAPPING_CATEGORIES].sort());
+    for (const doc of Object.values(MAPPING_DOCS)) {
+      assert.ok(doc.source.startsWith('/proc/PID/smaps'), doc.label);
     }
   });
 
@@ -19,7 +27,7 @@ describe('memoryDocs', () => {
 
   it('renders every figure and every piece of advice in the Markdown', () => {
     const markdown = memoryDocsMarkdown();
-    for (const doc of Object.values(MEMORY_DOCS)) {
+    for (const doc of [...Object.values(MEMORY_DOCS), ...Object.values(MAPPING_DOCS)]) {
       assert.ok(markdown.includes(`**${doc.label}**`), doc.label);
       assert.ok(markdown.includes(doc.source), doc.source);
     }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { parseCgroupV2Path, parseMemoryMax } from '../../src/proc/cgroup';
 import { Outcome } from '../../src/proc/outcome';
 import { readProcText } from '../../src/proc/procFile';
+import { MAPPING_CATEGORIES, MappingSummary, parseSmaps } from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
 import { isKernelThread, parseStat } from '../../src/proc/stat';
 import { parseStatm } from '../../src/proc/statm';
@@ -67,6 +68,25 @@ const PARSERS: ParserUnderTest[] = [
     parse: parseSmapsRollup,
     sample: fixture('1/smaps_rollup'),
     check: (value) => assertSafeCounts(value as object, 'smaps_rollup'),
+  },
+  {
+    name: 'smaps',
+    parse: (text) => parseSmaps(text, '/usr/lib/systemd/evil-daemon'),
+    sample: fixture('1234/smaps'),
+    check: (value) => {
+      const summary = value as MappingSummary;
+      let count = 0;
+      for (const category of MAPPING_CATEGORIES) {
+        assertSafeCounts(summary.categories[category], `smaps.${category}`);
+        count += summary.categories[category].count;
+      }
+      assert.strictEqual(count, summary.count);
+      assert.ok(summary.top.length <= 8 && summary.top.length <= count);
+      for (const entry of summary.top) {
+        assertSafeCounts(entry, 'smaps.top');
+        assert.ok(MAPPING_CATEGORIES.includes(entry.category) && /^[r-][w-][x-][ps]$/.test(entry.perms), JSON.stringify(entry));
+      }
+    },
   },
   {
     name: 'cgroup',

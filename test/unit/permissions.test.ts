@@ -87,6 +87,7 @@ describe('errors and permissions', function () {
       rawRollup: unknown;
       chmodded: unknown;
       childRollup: unknown;
+      mappings: unknown;
       tableRows: number;
     }
 
@@ -117,7 +118,7 @@ describe('errors and permissions', function () {
         const { sampleProcess } = require(dir + '/sampleProcess.js');
         const { readProcText } = require(dir + '/procFile.js');
         const { scanProcessTable } = require(dir + '/processTable.js');
-        const sample = sampleProcess(1, { detail: true });
+        const sample = sampleProcess(1, { detail: true, mappings: true });
         const child = sampleProcess(Number(process.argv[2]), { detail: true });
         const table = scanProcessTable();
         console.log(JSON.stringify({
@@ -128,6 +129,7 @@ describe('errors and permissions', function () {
           rawRollup: readProcText('/proc/1/smaps_rollup'),
           chmodded: readProcText(process.argv[3]),
           childRollup: child.ok ? child.value.rollup : child.error,
+          mappings: sample.ok ? sample.value.mappings : sample.error,
           tableRows: table.ok ? table.value.length : -1,
         }));
       `;
@@ -160,6 +162,10 @@ describe('errors and permissions', function () {
       assert.deepStrictEqual(report.rollup, { ok: false, error: { kind: 'permission-denied', detail: '/proc/1/smaps_rollup' } });
       assert.deepStrictEqual(report.rawRollup, { ok: false, error: { kind: 'permission-denied', detail: '/proc/1/smaps_rollup' } });
       assert.strictEqual((report.childRollup as { error: { kind: string } }).error.kind, 'permission-denied');
+    });
+
+    it('gets permission-denied for smaps of root processes (and no crash reading /proc/1/exe)', () => {
+      assert.deepStrictEqual(report.mappings, { ok: false, error: { kind: 'permission-denied', detail: '/proc/1/smaps' } });
     });
 
     it('gets permission-denied for a file mode 0600 owned by root (EACCES from open)', () => {

@@ -41,11 +41,29 @@ describe('toSnapshot', () => {
     assert.deepEqual(limited.cgroup, { path: '/app', limitBytes: 1 << 30, currentBytes: 1 << 20 });
   });
 
+  it('gives RES by kind of mapping, largest kind first, empty kinds left out, and says why when it cannot', () => {
+    const sample = sampleProcess(process.pid, { detail: true, mappings: true });
+    assert.ok(sample.ok);
+    const snapshot = toSnapshot(sample.value);
+    assert.ok('kinds' in snapshot.mappings, JSON.stringify(snapshot.mappings));
+    const { kinds, top } = snapshot.mappings;
+    assert.ok(kinds.every((row) => row.count > 0));
+    assert.ok(kinds.every((row, i) => i === 0 || kinds[i - 1].rssBytes >= row.rssBytes), 'largest RSS first');
+    assert.deepEqual(new Set(kinds.map((row) => row.kind)).size, kinds.length);
+    assert.ok(kinds.some((row) => row.kind === 'program') && kinds.some((row) => row.kind === 'libraries'));
+    assert.ok(top.length === 8 && top.every((row) => typeof row.name === 'string' && row.name.length > 0));
+
+    assert.deepEqual(toSnapshot(liveSample()).mappings, { unavailable: 'not read yet' });
+    const refused = toSnapshot({ ...liveSample(), mappings: fail({ kind: 'permission-denied', detail: '/proc/1/smaps' }) } as ProcessSample);
+    assert.ok('unavailable' in refused.mappings && /Permission denied/.test(refused.mappings.unavailable));
+  });
+
   it('explains the missing figures of a kernel thread', () => {
     const sample = { ...liveSample(), memoryless: 'kernel-thread', status: {}, rollup: undefined } as ProcessSample;
     const snapshot = toSnapshot(sample);
     assert.equal(snapshot.memoryless, 'kernel-thread');
     assert.ok('unavailable' in snapshot.anon && /kernel thread has no memory/.test(snapshot.anon.unavailable));
     assert.ok('unavailable' in snapshot.pss && /kernel thread/.test(snapshot.pss.unavailable));
+    assert.ok('unavailable' in snapshot.mappings && /kernel thread/.test(snapshot.mappings.unavailable));
   });
 });

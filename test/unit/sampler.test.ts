@@ -12,6 +12,7 @@ import { History } from '../../src/proc/history';
 import { fail, ok, Outcome, ProcError } from '../../src/proc/outcome';
 import { ProcessIdentity, readIdentity } from '../../src/proc/processIdentity';
 import { ProcessSample, SampleOptions } from '../../src/proc/sampleProcess';
+import { MAPPING_CATEGORIES, MappingSummary } from '../../src/proc/smaps';
 import { ProcessReader, SampleEvent, Sampler, SamplerSettings } from '../../src/proc/sampler';
 import { delay, expectOk, killAllChildren, startNode, waitFor } from './helpers';
 
@@ -20,6 +21,7 @@ const MiB = 1024 * 1024;
 interface Read {
   pid: number;
   detail: boolean;
+  mappings: boolean;
   /** The Date.now() the sampler took at the start of the tick that made this read. */
   timeMs: number;
 }
@@ -45,7 +47,7 @@ class FakeProc {
   private counter = 0;
 
   readonly reader: ProcessReader = (pid: number, options: SampleOptions): Outcome<ProcessSample> => {
-    this.reads.push({ pid, detail: options.detail ?? false, timeMs: lastNow });
+    this.reads.push({ pid, detail: options.detail ?? false, mappings: options.mappings ?? false, timeMs: lastNow });
     const error = this.errors.get(pid);
     if (error) {
       return fail(error);
@@ -67,12 +69,22 @@ class FakeProc {
       status: {},
       rollup: options.detail ? ok({ rss: 1, pss: this.counter, sharedClean: 0, sharedDirty: 0, privateClean: 0, privateDirty: 0, uss: 0, anonymous: 0, swap: 0, locked: 0 }) : undefined,
       cgroup: options.detail ? ok(undefined) : undefined,
+      mappings: options.mappings ? ok(fakeMappings(this.counter)) : undefined,
     });
   };
 
   readsOf(pid: number): Read[] {
     return this.reads.filter((read) => read.pid === pid);
   }
+}
+
+function fakeMappings(rss: number): MappingSummary {
+  const categories = {} as MappingSummary['categories'];
+  for (const category of MAPPING_CATEGORIES) {
+    categories[category] = { count: 0, rssBytes: 0, pssBytes: 0, privateBytes: 0, swapBytes: 0 };
+  }
+  categories.anonymous = { count: 1, rssBytes: rss, pssBytes: rss, privateBytes: rss, swapBytes: 0 };
+  return { categories, top: [], count: 1 };
 }
 
 const A: ProcessIdentity = { pid: 101, startTicks: 5 };
@@ -184,6 +196,32 @@ describe('Sampler', function () {
     await waitFor(() => fake.reads.length >= afterDispose + 3, 'the plain subscriber is still served');
     assert.ok(fake.reads.slice(afterDispose).every((read) => !read.detail), 'no detail once its subscriber left');
     plain.dispose();
+  });
+
+  it('reads the mappings (smaps) only for a subscriber that asks, on detail reads, and keeps them between', async () => {
+    // The status bar and the debug view: plain and detail subscribers never cost an smaps read.
+    const plain = sampler.watch(A, {}, () => undefined);
+    const detailOnly = sampler.watch(A, { detail: true }, () => undefined);
+    await waitFor(() => fake.reads.filter((read) => read.detail).length >= 2, 'two detail reads');
+    assert.ok(fake.reads.every((read) => !read.mappings), 'no smaps read without a subscriber asking for it');
+
+    const events: SampleEvent[] = [];
+    const readsBefore = fake.reads.length;
+    const panel = sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => fake.reads.slice(readsBefore).filter((read) => read.mappings).length >= 3, 'three mapping reads');
+    const reads = fake.reads.slice(readsBefore);
+    assert.strictEqual(reads[0].mappings, true, 'a new panel gets its mappings at once');
+    assert.ok(reads.every((read) => read.mappings === read.detail), 'mappings are read exactly on the detail reads');
+    assert.ok(reads.some((read) => !read.detail), 'and not on the plain ones');
+    // Between detail reads the last mappings are carried over, like the rollup.
+    assert.ok(events.slice(1).every((event) => expectOk(event.outcome).mappings?.ok), 'every reading since the first has its mappings');
+
+    panel.dispose();
+    const afterDispose = fake.reads.length;
+    await waitFor(() => fake.reads.slice(afterDispose).filter((read) => read.detail).length >= 2, 'two more detail reads');
+    assert.ok(fake.reads.slice(afterDispose).every((read) => !read.mappings), 'no smaps once the panel left');
+    plain.dispose();
+    detailOnly.dispose();
   });
 
   it('stops reading a process that ended (gone or pid-reused), and keeps its last sample', async () => {
@@ -327,7 +365,7 @@ describe('Sampler', function () {
         const events: SampleEvent[] = [];
         let resolveEnded: () => void = () => undefined;
         const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
-        real.watch(identity, { detail: true }, (event) => {
+        real.watch(identity, { detail: true, mappings: true }, (event) => {
           events.push(event);
           if (event.ended) {
             resolveEnded();
@@ -339,6 +377,8 @@ describe('Sampler', function () {
         assert.strictEqual(sample.name, 'node');
         assert.ok(sample.resBytes > 10 * MiB, `RES ${sample.resBytes}`);
         assert.ok(expectOk(sample.rollup!, 'rollup').pss > 0);
+        const mappings = expectOk(sample.mappings!, 'mappings');
+        assert.ok(mappings.categories.program.rssBytes > 0 && mappings.categories.anonymous.rssBytes > 0, JSON.stringify(mappings.categories));
         assert.strictEqual(real.history(identity)?.length, events.length);
 
         await child.kill();

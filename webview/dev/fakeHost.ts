@@ -2,7 +2,7 @@
 // Defines `acquireVsCodeApi`, answers `ready` with realistic messages for the scenario named in the
 // page URL (?view=inspect|debugView&scenario=…&theme=dark|light|hc&live=1), records what the page
 // posts (window.__posted) and every CSP violation (window.__cspViolations) for webview/dev/run.mjs.
-import type { DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, ProcessSnapshot, ToDebugView, ToInspectPanel } from '../../src/protocol';
+import type { DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, MappingKindRow, MappingRow, MappingsFigure, ProcessSnapshot, ToDebugView, ToInspectPanel } from '../../src/protocol';
 
 interface Violation {
   directive: string;
@@ -109,6 +109,40 @@ function trendOf(history: HistorySeries, windowMs: number): number | undefined {
   return (n * str - st * sr) / (n * stt - st * st);
 }
 
+const HOSTILE_LIBRARY = '/tmp/<img src=x onerror=alert(1)>.so';
+
+/**
+ * Where RES lives for a Node server of `res` bytes, shaped like a real one (/proc/PID/smaps of
+ * node 20 with sharp loaded): anonymous takes what the other kinds leave, so the kinds add up to RES.
+ */
+function mappings(res: number, hostile = false): MappingsFigure {
+  const kinds: MappingKindRow[] = [
+    { kind: 'program', count: 8, rssBytes: 44.6 * MiB, pssBytes: 11.2 * MiB, privateBytes: 0.9 * MiB, swapBytes: 0 },
+    { kind: 'libraries', count: 142, rssBytes: 19.1 * MiB, pssBytes: 6.4 * MiB, privateBytes: 1.1 * MiB, swapBytes: 0 },
+    { kind: 'heap', count: 1, rssBytes: 9.75 * MiB, pssBytes: 9.75 * MiB, privateBytes: 9.75 * MiB, swapBytes: 0 },
+    { kind: 'files', count: 17, rssBytes: 2.3 * MiB, pssBytes: 1.2 * MiB, privateBytes: 0.1 * MiB, swapBytes: 0 },
+    { kind: 'shmem', count: 2, rssBytes: 1.25 * MiB, pssBytes: 0.625 * MiB, privateBytes: 0, swapBytes: 0 },
+    { kind: 'stack', count: 1, rssBytes: 0.3 * MiB, pssBytes: 0.3 * MiB, privateBytes: 0.3 * MiB, swapBytes: 0.05 * MiB },
+    { kind: 'kernel', count: 3, rssBytes: 8192, pssBytes: 0, privateBytes: 0, swapBytes: 0 },
+  ].map((row) => ({ ...row, rssBytes: Math.round(row.rssBytes / 4096) * 4096, pssBytes: Math.round(row.pssBytes / 4096) * 4096, privateBytes: Math.round(row.privateBytes / 4096) * 4096 })) as MappingKindRow[];
+  const anonymous = Math.round((res - kinds.reduce((sum, row) => sum + row.rssBytes, 0)) / 4096) * 4096;
+  kinds.push({ kind: 'anonymous', count: 612, rssBytes: anonymous, pssBytes: anonymous, privateBytes: anonymous, swapBytes: 0 });
+  kinds.sort((a, b) => b.rssBytes - a.rssBytes);
+  const top: MappingRow[] = [
+    { name: '[anonymous]', kind: 'anonymous', perms: 'rw-p', rssBytes: 128 * MiB, pssBytes: 128 * MiB, privateBytes: 128 * MiB },
+    { name: '[anonymous]', kind: 'anonymous', perms: 'rw-p', rssBytes: 64.2 * MiB, pssBytes: 64.2 * MiB, privateBytes: 64.2 * MiB },
+    { name: '/usr/bin/node', kind: 'program', perms: 'r-xp', rssBytes: 38.1 * MiB, pssBytes: 9.5 * MiB, privateBytes: 0 },
+    { name: '[anonymous]', kind: 'anonymous', perms: 'rw-p', rssBytes: 31.9 * MiB, pssBytes: 31.9 * MiB, privateBytes: 31.9 * MiB },
+    hostile
+      ? { name: HOSTILE_LIBRARY, kind: 'libraries', perms: 'r-xp', rssBytes: 10.4 * MiB, pssBytes: 10.4 * MiB, privateBytes: 0.2 * MiB }
+      : { name: '/home/alice/projects/orders-api/node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.16.1', kind: 'libraries', perms: 'r-xp', rssBytes: 10.4 * MiB, pssBytes: 3.1 * MiB, privateBytes: 0.2 * MiB },
+    { name: '[heap]', kind: 'heap', perms: 'rw-p', rssBytes: 9.75 * MiB, pssBytes: 9.75 * MiB, privateBytes: 9.75 * MiB },
+    { name: '/usr/bin/node', kind: 'program', perms: 'r--p', rssBytes: 5.9 * MiB, pssBytes: 1.5 * MiB, privateBytes: 0 },
+    { name: '/usr/lib/x86_64-linux-gnu/libicudata.so.74.2', kind: 'libraries', perms: 'r--p', rssBytes: 2.8 * MiB, pssBytes: 0.7 * MiB, privateBytes: 0 },
+  ];
+  return { kinds, top: top.map((row) => ({ ...row, rssBytes: Math.round(row.rssBytes / 4096) * 4096, pssBytes: Math.round(row.pssBytes / 4096) * 4096, privateBytes: Math.round(row.privateBytes / 4096) * 4096 })) };
+}
+
 function snapshot(overrides: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
   const res = overrides.resBytes ?? 412.3 * MiB;
   return {
@@ -134,6 +168,7 @@ function snapshot(overrides: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
     pss: { bytes: 389.6 * MiB },
     uss: { bytes: 371.2 * MiB },
     cgroup: { limitBytes: 2 * GiB, currentBytes: 1.38 * GiB, path: '/user.slice/user-1000.slice/session-3.scope' },
+    mappings: mappings(res),
     ...overrides,
   };
 }
@@ -151,7 +186,7 @@ function inspectMessages(): ToInspectPanel[] {
     case 'hostile':
       return [
         init({
-          snapshot: { ...current, name: HOSTILE_NAME, commandLine: HOSTILE_COMMAND, user: '<b>root</b>', state: 'R', stateText: 'running', cgroup: { limitBytes: 512 * MiB, currentBytes: 489 * MiB, path: '/"><img src=x onerror=alert(2)>' } },
+          snapshot: { ...current, name: HOSTILE_NAME, commandLine: HOSTILE_COMMAND, user: '<b>root</b>', state: 'R', stateText: 'running', cgroup: { limitBytes: 512 * MiB, currentBytes: 489 * MiB, path: '/"><img src=x onerror=alert(2)>' }, mappings: mappings(current.resBytes, true) },
           problem: 'Could not read /proc/48213/smaps_rollup: <img src=x onerror=alert(3)> (EACCES)',
         }),
       ];
@@ -164,6 +199,7 @@ function inspectMessages(): ToInspectPanel[] {
             uss: { unavailable: 'no permission to read /proc/48213/smaps_rollup' },
             swap: { unavailable: 'VmSwap missing from /proc/48213/status' },
             cgroup: { unavailable: 'cgroup v1: no single memory limit' },
+            mappings: { unavailable: 'Permission denied: the kernel only shows this to the process owner or root.' },
           },
         }),
         { type: 'ended', ended: { atMs: NOW + 2000, message: 'The process exited.' } },
@@ -182,6 +218,7 @@ function inspectMessages(): ToInspectPanel[] {
             uss: { unavailable: 'no permission to read /proc/48213/smaps_rollup' },
             peakRes: { unavailable: 'VmHWM missing' },
             cgroup: { unavailable: 'no memory limit (memory.max is "max")' },
+            mappings: { unavailable: 'Permission denied: the kernel only shows this to the process owner or root.' },
           },
         }),
       ];

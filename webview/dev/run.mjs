@@ -133,6 +133,7 @@ const SHOTS = [
   { name: 'inspect-tooltip', view: 'inspect', scenario: 'live', themes: ['dark', 'hc'], width: 1100, height: 700, action: 'hover-res' },
   { name: 'inspect-focus', view: 'inspect', scenario: 'live', themes: ['light'], width: 1100, height: 1000, action: 'focus-cgroup' },
   { name: 'inspect-chart-hover', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 800, action: 'hover-chart' },
+  { name: 'inspect-mapping-tooltip', view: 'inspect', scenario: 'live', themes: ['dark', 'light', 'hc'], width: 1100, height: 700, action: 'hover-mapping' },
   { name: 'inspect-paused', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 800, action: 'pause' },
   { name: 'debug-sessions', view: 'debugView', scenario: 'sessions', themes: ['dark', 'light', 'hc'], width: 300, height: 1100 },
   { name: 'debug-idle', view: 'debugView', scenario: 'idle', themes: ['dark'], width: 300, height: 200 },
@@ -156,6 +157,10 @@ async function act(pageHandle, action) {
     }
     case 'pause':
       await pageHandle.click('[data-testid=pause]');
+      break;
+    case 'hover-mapping':
+      await pageHandle.locator('[data-testid=mappings]').scrollIntoViewIfNeeded();
+      await pageHandle.hover('[data-testid=label-mapping-libraries]');
       break;
   }
   await pageHandle.waitForTimeout(250);
@@ -319,6 +324,33 @@ async function checks(browser, origin) {
   tab = await open('inspect', 'unavailable');
   check('unavailable figure shows its reason, not 0', (await tab.textContent('[data-figure=pss] [data-testid=figure-value]')).startsWith('unavailable: '));
   check('unavailable figure has data-state', (await tab.getAttribute('[data-figure=pss]', 'data-state')) === 'unavailable');
+  check('mappings unavailable: the reason instead of a table', (await tab.getAttribute('[data-testid=mappings]', 'data-state')) === 'unavailable' && (await tab.textContent('[data-testid=mappings-unavailable]')).includes('Permission denied') && !(await tab.isVisible('[data-testid=mapping-top]')));
+  await tab.close();
+
+  // Where RES lives.
+  tab = await open('inspect', 'live');
+  const kinds = await tab.$$eval('[data-testid^=mapping-category-]', (rows) => rows.map((row) => ({ kind: row.getAttribute('data-kind'), rss: Number(row.getAttribute('data-rss')), visible: row.getBoundingClientRect().height > 0 })));
+  const resBytes = Number(await tab.getAttribute('[data-figure=res]', 'data-bytes'));
+  check('mappings: eight kinds, each shown', kinds.length === 8 && kinds.every((row) => row.visible), JSON.stringify(kinds));
+  check('mappings: largest RSS first', kinds.every((row, i) => i === 0 || kinds[i - 1].rss >= row.rss), kinds.map((row) => row.kind).join(','));
+  check('mappings: kinds add up to RES', kinds.reduce((sum, row) => sum + row.rss, 0) === resBytes && Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === resBytes, `${kinds.reduce((sum, row) => sum + row.rss, 0)} vs ${resBytes}`);
+  check('mappings: eight largest mappings', (await tab.locator('[data-testid=mapping-top]').count()) === 8);
+  const longPath = tab.locator('[data-testid=mapping-top] .mapping-path').nth(4);
+  const fullPath = await longPath.getAttribute('title');
+  const pathFits = await longPath.evaluate((element) => element.scrollWidth <= element.parentElement.parentElement.clientWidth + 1);
+  check('mappings: a long path is shortened in the middle, whole in its title', fullPath?.endsWith('libvips-cpp.so.8.16.1') && (await longPath.locator('.path-base').textContent()) === 'libvips-cpp.so.8.16.1' && pathFits, `${fullPath} fits ${pathFits}`);
+  await tab.focus('[data-testid=label-mapping-heap]');
+  check('mapping kind label explains itself (MAPPING_DOCS)', (await tab.isVisible('[data-testid=tooltip-mapping-heap]')) && (await tab.textContent('[data-testid=tooltip-mapping-heap]')).includes('The classic heap that malloc grows'));
+  await sample(tab, 430 * 2 ** 20);
+  await tab.waitForTimeout(50);
+  check('a new sample keeps the focus and the open tooltip of a kind label', (await tab.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'label-mapping-heap' && (await tab.isVisible('[data-testid=tooltip-mapping-heap]')));
+  check('a new sample updates the kinds in place', Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === Math.round(430 * 2 ** 20 / 4096) * 4096);
+  await tab.close();
+
+  tab = await open('inspect', 'hostile');
+  const hostileRow = await tab.locator('[data-testid=mapping-top]', { hasText: '<img' }).first().textContent();
+  check('hostile mapping path shows as text', hostileRow?.includes('/tmp/<img src=x onerror=alert(1)>.so'), hostileRow);
+  check('hostile mapping path made no element', (await tab.locator('[data-testid=mappings] img').count()) === 0);
   await tab.close();
 
   tab = await open('inspect', 'kernel-thread');

@@ -10,6 +10,7 @@ import { formatClock } from '../time';
 import { button, progressRing, setButtonLabel } from '../toolkit';
 import { MemoryChart } from './chart';
 import { ProcessHeader } from './header';
+import { MappingsSection } from './mappings';
 import { ResSplitBar } from './resSplit';
 import { TrendIndicator } from './trend';
 
@@ -41,7 +42,8 @@ const HEADLINE: readonly MemoryFigure[] = ['res', 'virt', 'shr'];
  *
  * #app[data-view=waiting|live|ended|memoryless] holds, in order: the process header (with the
  * export/copy toolbar), #exit-banner, #problem-banner, the waiting and memoryless notices, and
- * .content with the headline figures, the trend, the chart and the breakdown grid.
+ * .content with the headline figures, the trend, the chart, the breakdown grid and where RES lives
+ * (RES by kind of mapping).
  */
 export class InspectView {
   private readonly header: ProcessHeader;
@@ -56,6 +58,7 @@ export class InspectView {
   private readonly trend = new TrendIndicator();
   private readonly readingTime = h('span', { class: 'reading-time', testid: 'reading-time' });
   private readonly split = new ResSplitBar();
+  private readonly mappings = new MappingsSection();
   private readonly chart = new MemoryChart();
   private readonly pauseButton: HTMLElement;
   private snapshot: ProcessSnapshot | undefined;
@@ -106,7 +109,7 @@ export class InspectView {
       ),
     );
 
-    this.content = h('div', { class: 'content', attrs: { hidden: true } }, headline, history, breakdown);
+    this.content = h('div', { class: 'content', attrs: { hidden: true } }, headline, history, breakdown, this.mappings.element);
     root.replaceChildren(this.header.element, this.exitBanner.element, this.problemBanner.element, this.waiting, this.memoryless, this.content);
     this.applyPaused();
     this.render();
@@ -221,6 +224,7 @@ export class InspectView {
     tile('swap').setFigure(snapshot.swap);
     tile('peakRes').setFigure(snapshot.peakRes);
     tile('threads').setText(String(snapshot.threads));
+    this.mappings.update(snapshot.mappings);
     const cgroup = tile('cgroup');
     if ('unavailable' in snapshot.cgroup) {
       cgroup.setFigure(snapshot.cgroup);

@@ -1,0 +1,347 @@
+import * as fs from 'fs';
+import { malformed, ok, Outcome } from './outcome';
+import { readProcText } from './procFile';
+
+/** What a mapping holds, judged from its path in /proc/PID/smaps. */
+export type MappingCategory = 'heap' | 'stack' | 'program' | 'libraries' | 'files' | 'shmem' | 'anonymous' | 'kernel';
+
+export const MAPPING_CATEGORIES: readonly MappingCategory[] = ['heap', 'stack', 'program', 'libraries', 'files', 'shmem', 'anonymous', 'kernel'];
+
+/** Sums over the mappings of one category, in bytes. */
+export interface MappingTotals {
+  count: number;
+  rssBytes: number;
+  pssBytes: number;
+  /** Private_Clean + Private_Dirty: what exiting would free. */
+  privateBytes: number;
+  swapBytes: number;
+}
+
+/** One mapping, for the "largest mappings" list. */
+export interface MappingEntry {
+  /** The path the kernel prints, or `[anonymous]` when it prints none. */
+  name: string;
+  category: MappingCategory;
+  /** e.g. `rw-p`. */
+  perms: string;
+  /** Start address, hex, as printed. */
+  start: string;
+  rssBytes: number;
+  pssBytes: number;
+  privateBytes: number;
+}
+
+/** /proc/PID/smaps summed by kind of mapping. */
+export interface MappingSummary {
+  categories: Record<MappingCategory, MappingTotals>;
+  /** The largest mappings by Rss, largest first (at most TOP_MAPPINGS). */
+  top: MappingEntry[];
+  /** Number of mappings. */
+  count: number;
+}
+
+export const TOP_MAPPINGS = 8;
+
+/** The kernel's own special mappings (also `[vvar_vclock]` since 6.13, `[uprobes]` for uprobes). */
+const KERNEL_NAMES = new Set(['[vdso]', '[vvar]', '[vvar_vclock]', '[vsyscall]', '[uprobes]', '[sigpage]', '[vectors]']);
+const DELETED = ' (deleted)';
+
+/**
+ * Which category a mapping path falls in. `exe` is the process's executable (the target of
+ * /proc/PID/exe), or undefined when it could not be read: then nothing counts as `program`.
+ */
+export function classifyMapping(path: string, exe: string | undefined): MappingCategory {
+  if (path.length === 0) {
+    return 'anonymous';
+  }
+  const first = path.charCodeAt(0);
+  if (first === 0x5b /* [ */) {
+    if (path === '[heap]') {
+      return 'heap';
+    }
+    // `[stack]`; kernels before 4.5 also printed `[stack:TID]` for thread stacks.
+    if (path === '[stack]' || path.startsWith('[stack:')) {
+      return 'stack';
+    }
+    if (KERNEL_NAMES.has(path)) {
+      return 'kernel';
+    }
+    // `[anon_shmem:name]` (prctl PR_SET_VMA_ANON_NAME on shared anonymous memory, Linux 6.2+).
+    return path.startsWith('[anon_shmem:') ? 'shmem' : 'anonymous'; // `[anon:name]` and anything new
+  }
+  if (path === exe) {
+    return 'program';
+  }
+  // Shared memory is a file on the kernel's internal tmpfs: SysV segments (`/SYSV0000abcd (deleted)`),
+  // memfd_create (`/memfd:name (deleted)`), MAP_SHARED|MAP_ANONYMOUS (`/dev/zero (deleted)`), and
+  // POSIX shm_open under /dev/shm.
+  if (path.startsWith('/dev/shm/') || path.startsWith('/SYSV') || path.startsWith('/memfd:') || path.startsWith('memfd:') || path === '/dev/zero (deleted)') {
+    return 'shmem';
+  }
+  if (first !== 0x2f /* / */) {
+    return 'kernel'; // anon_inode:[io_uring], anon_inode:dmabuf...: memory a driver maps in
+  }
+  return isSharedLibrary(path) ? 'libraries' : 'files';
+}
+
+/** `/\.so(\.|$)/` on the path without a trailing " (deleted)", without a regex. */
+function isSharedLibrary(path: string): boolean {
+  const end = path.endsWith(DELETED) ? path.length - DELETED.length : path.length;
+  for (let at = path.indexOf('.so'); at >= 0 && at + 3 <= end; at = path.indexOf('.so', at + 1)) {
+    if (at + 3 === end || path.charCodeAt(at + 3) === 0x2e /* . */) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The five lines read per mapping, as bits: a mapping without all of them is malformed.
+const RSS = 1;
+const PSS = 2;
+const PRIVATE_CLEAN = 4;
+const PRIVATE_DIRTY = 8;
+const SWAP = 16;
+const ALL = RSS | PSS | PRIVATE_CLEAN | PRIVATE_DIRTY | SWAP;
+/** Larger than any real mapping in kB, and small enough that kB × 1024 and the sums stay exact. */
+const MAX_KB_DIGITS = 12;
+
+function emptyTotals(): MappingTotals {
+  return { count: 0, rssBytes: 0, pssBytes: 0, privateBytes: 0, swapBytes: 0 };
+}
+
+/**
+ * Parses /proc/PID/smaps: a header line per mapping (`start-end perms offset dev inode   path`)
+ * then `Key:   N kB` lines. Reads only Rss, Pss, Private_Clean, Private_Dirty and Swap, telling
+ * lines apart by their first characters (a Node process has ~1000 mappings and ~25 000 lines).
+ */
+export function parseSmaps(text: string, exe?: string): Outcome<MappingSummary> {
+  const categories = {} as Record<MappingCategory, MappingTotals>;
+  for (const category of MAPPING_CATEGORIES) {
+    categories[category] = emptyTotals();
+  }
+  const top: MappingEntry[] = [];
+  let count = 0;
+  let current: MappingEntry | undefined;
+  let seen = ALL;
+  let swap = 0;
+  let privateClean = 0;
+  const finish = (): string | undefined => {
+    if (!current) {
+      return undefined;
+    }
+    if (seen !== ALL) {
+      return `mapping at ${current.start} lacks ${missingNames(seen)}`;
+    }
+    current.privateBytes = privateClean + current.privateBytes;
+    const totals = categories[current.category];
+    totals.count++;
+    totals.rssBytes += current.rssBytes;
+    totals.pssBytes += current.pssBytes;
+    totals.privateBytes += current.privateBytes;
+    totals.swapBytes += swap;
+    keepTop(top, current);
+    return undefined;
+  };
+
+  const length = text.length;
+  let line = 0;
+  while (line < length) {
+    let end = text.indexOf('\n', line);
+    if (end < 0) {
+      end = length;
+    }
+    const c = text.charCodeAt(line);
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) {
+      // A header: it starts with the start address in lower-case hex; the keys start upper case.
+      const problem = finish();
+      if (problem) {
+        return malformed(problem);
+      }
+      const header = parseHeader(text, line, end, exe);
+      if (typeof header === 'string') {
+        return malformed(header);
+      }
+      current = header;
+      seen = 0;
+      swap = 0;
+      privateClean = 0;
+      count++;
+    } else if (c === 0x52 /* R */ && text.charCodeAt(line + 1) === 0x73 && text.charCodeAt(line + 2) === 0x73 && text.charCodeAt(line + 3) === 0x3a) {
+      const value = kbValue(text, line + 4, end);
+      if (value < 0 || !current) return malformed(`bad Rss line "${excerpt(text, line, end)}"`);
+      current.rssBytes = value;
+      seen |= RSS;
+    } else if (c === 0x50 /* P */) {
+      if (text.charCodeAt(line + 1) === 0x73 && text.charCodeAt(line + 2) === 0x73 && text.charCodeAt(line + 3) === 0x3a) {
+        const value = kbValue(text, line + 4, end);
+        if (value < 0 || !current) return malformed(`bad Pss line "${excerpt(text, line, end)}"`);
+        current.pssBytes = value;
+        seen |= PSS;
+      } else if (text.startsWith('Private_Clean:', line)) {
+        const value = kbValue(text, line + 14, end);
+        if (value < 0 || !current) return malformed(`bad Private_Clean line "${excerpt(text, line, end)}"`);
+        privateClean = value;
+        seen |= PRIVATE_CLEAN;
+      } else if (text.startsWith('Private_Dirty:', line)) {
+        const value = kbValue(text, line + 14, end);
+        if (value < 0 || !current) return malformed(`bad Private_Dirty line "${excerpt(text, line, end)}"`);
+        current.privateBytes = value;
+        seen |= PRIVATE_DIRTY;
+      }
+    } else if (c === 0x53 /* S */ && text.startsWith('Swap:', line)) {
+      const value = kbValue(text, line + 5, end);
+      if (value < 0 || !current) return malformed(`bad Swap line "${excerpt(text, line, end)}"`);
+      swap = value;
+      seen |= SWAP;
+    } else if (!current && end > line) {
+      return malformed(`smaps starts with "${excerpt(text, line, end)}", not a mapping`);
+    }
+    line = end + 1;
+  }
+  const problem = finish();
+  if (problem) {
+    return malformed(problem);
+  }
+  if (count > 0 && text.charCodeAt(length - 1) !== 0x0a) {
+    return malformed('smaps ends in the middle of a line (truncated)');
+  }
+  if (count === 0) {
+    return malformed('smaps lists no mapping');
+  }
+  for (const category of MAPPING_CATEGORIES) {
+    const totals = categories[category];
+    if (!Number.isSafeInteger(totals.rssBytes + totals.pssBytes + totals.privateBytes + totals.swapBytes)) {
+      return malformed(`${category} sums beyond exact numbers`);
+    }
+  }
+  return ok({ categories, top, count });
+}
+
+/** `start-end perms offset dev inode` then, after padding, the path (which may hold spaces). */
+function parseHeader(text: string, from: number, end: number, exe: string | undefined): MappingEntry | string {
+  const dash = text.indexOf('-', from);
+  const s1 = text.indexOf(' ', from);
+  if (dash < 0 || s1 < 0 || s1 > end || dash > s1 || !isHex(text, from, dash) || !isHex(text, dash + 1, s1)) {
+    return `bad mapping header "${excerpt(text, from, end)}"`;
+  }
+  const s2 = s1 + 5;
+  if (text.charCodeAt(s2) !== 0x20 || !isPerms(text, s1 + 1)) {
+    return `bad permissions in "${excerpt(text, from, end)}"`;
+  }
+  // offset, dev, inode: three more single-space separated fields.
+  let at = s2;
+  for (let field = 0; field < 3; field++) {
+    const next = text.indexOf(' ', at + 1);
+    const stop = next < 0 || next > end ? end : next;
+    if (stop === at + 1) {
+      return `bad mapping header "${excerpt(text, from, end)}"`;
+    }
+    at = stop;
+  }
+  // The kernel pads to a column before the path, and prints no padding when there is no path.
+  let pathStart = at;
+  while (pathStart < end && text.charCodeAt(pathStart) === 0x20) {
+    pathStart++;
+  }
+  const path = text.slice(pathStart, end);
+  const category = classifyMapping(path, exe);
+  return {
+    name: path.length > 0 ? path : `[${category}]`,
+    category,
+    perms: text.slice(s1 + 1, s2),
+    start: text.slice(from, dash),
+    rssBytes: 0,
+    pssBytes: 0,
+    privateBytes: 0,
+  };
+}
+
+function isHex(text: string, from: number, to: number): boolean {
+  if (to <= from || to - from > 16) {
+    return false;
+  }
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** `[r-][w-][x-][ps]` */
+function isPerms(text: string, at: number): boolean {
+  const r = text.charCodeAt(at);
+  const w = text.charCodeAt(at + 1);
+  const x = text.charCodeAt(at + 2);
+  const p = text.charCodeAt(at + 3);
+  return (r === 0x72 || r === 0x2d) && (w === 0x77 || w === 0x2d) && (x === 0x78 || x === 0x2d) && (p === 0x70 || p === 0x73);
+}
+
+/** `   1234 kB` from `from` to `end` in bytes, or -1 when it is anything else. */
+function kbValue(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === 0x20) {
+    i++;
+  }
+  const digitsStart = i;
+  let kb = 0;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) {
+      break;
+    }
+    kb = kb * 10 + (c - 0x30);
+    i++;
+  }
+  const digits = i - digitsStart;
+  if (digits === 0 || digits > MAX_KB_DIGITS || end - i !== 3 || !text.startsWith(' kB', i)) {
+    return -1;
+  }
+  return kb * 1024;
+}
+
+function keepTop(top: MappingEntry[], entry: MappingEntry): void {
+  if (top.length === TOP_MAPPINGS && entry.rssBytes <= top[TOP_MAPPINGS - 1].rssBytes) {
+    return;
+  }
+  let at = top.length;
+  while (at > 0 && top[at - 1].rssBytes < entry.rssBytes) {
+    at--;
+  }
+  top.splice(at, 0, entry);
+  if (top.length > TOP_MAPPINGS) {
+    top.pop();
+  }
+}
+
+function missingNames(seen: number): string {
+  const names: [number, string][] = [[RSS, 'Rss'], [PSS, 'Pss'], [PRIVATE_CLEAN, 'Private_Clean'], [PRIVATE_DIRTY, 'Private_Dirty'], [SWAP, 'Swap']];
+  return names.filter(([bit]) => (seen & bit) === 0).map(([, name]) => name).join(', ');
+}
+
+function excerpt(text: string, from: number, end: number): string {
+  return text.slice(from, Math.min(end, from + 60));
+}
+
+/**
+ * Reads /proc/PID/smaps and the executable's path, and sums RES by kind of mapping. Another user's
+ * process answers permission-denied (smaps needs ptrace-read access, like smaps_rollup).
+ */
+export function readSmaps(pid: number, procRoot = '/proc'): Outcome<MappingSummary> {
+  const dir = `${procRoot}/${pid}`;
+  const text = readProcText(`${dir}/smaps`);
+  if (!text.ok) {
+    return text;
+  }
+  return parseSmaps(text.value, readExe(dir));
+}
+
+/** The target of /proc/PID/exe; undefined when refused (EACCES) or gone, and then no mapping is `program`. */
+function readExe(dir: string): string | undefined {
+  try {
+    return fs.readlinkSync(`${dir}/exe`);
+  } catch {
+    return undefined;
+  }
+}
