@@ -37,6 +37,19 @@ class StopRecorder implements vscode.Disposable {
   }
 }
 
+/** A C program that writes its PID to the file named by its argument, then sleeps. */
+function compileSleeper(name: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-c-'));
+  const source = path.join(dir, `${name}.c`);
+  writeFileSync(
+    source,
+    '#include <stdio.h>\n#include <unistd.h>\nint main(int argc, char **argv) { FILE *f = fopen(argv[1], "w"); fprintf(f, "%d", getpid()); fclose(f); sleep(120); return 0; }\n',
+  );
+  const binary = path.join(dir, name);
+  execFileSync('cc', ['-g', '-O0', '-o', binary, source]);
+  return binary;
+}
+
 function readPid(file: string): number | undefined {
   return existsSync(file) && /^\d+$/.test(readFileSync(file, 'utf8').trim()) ? Number(readFileSync(file, 'utf8')) : undefined;
 }
@@ -169,14 +182,8 @@ describe('debug view with real debuggers', function () {
   });
 
   it('lldb-vscode: finds the C program from the process event', async () => {
-    const source = path.join(dir, 'sleeper.c');
-    const binary = path.join(dir, 'sleeper');
+    const binary = compileSleeper('sleeper');
     const pidFile = path.join(dir, 'c.pid');
-    writeFileSync(
-      source,
-      '#include <stdio.h>\n#include <unistd.h>\nint main(int argc, char **argv) { FILE *f = fopen(argv[1], "w"); fprintf(f, "%d", getpid()); fclose(f); sleep(120); return 0; }\n',
-    );
-    execFileSync('cc', ['-g', '-O0', '-o', binary, source]);
     assert.ok(await vscode.debug.startDebugging(undefined, { type: 'procmem-lldb', request: 'launch', name: 'native', program: binary, args: [pidFile] }));
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
     const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
@@ -185,14 +192,8 @@ describe('debug view with real debuggers', function () {
   });
 
   it('a debugger that does not name its process: found in the process tree', async () => {
-    const source = path.join(dir, 'quiet.c');
-    const binary = path.join(dir, 'quiet');
+    const binary = compileSleeper('quiet');
     const pidFile = path.join(dir, 'quiet.pid');
-    writeFileSync(
-      source,
-      '#include <stdio.h>\n#include <unistd.h>\nint main(int argc, char **argv) { FILE *f = fopen(argv[1], "w"); fprintf(f, "%d", getpid()); fclose(f); sleep(120); return 0; }\n',
-    );
-    execFileSync('cc', ['-g', '-O0', '-o', binary, source]);
     assert.ok(await vscode.debug.startDebugging(undefined, { type: 'procmem-lldb-quiet', request: 'launch', name: 'quiet native', program: binary, args: [pidFile] }));
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
     const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
