@@ -67,6 +67,7 @@ function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure 
       .map((kind) => ({ kind, ...categories[kind] }))
       .sort((a, b) => b.rssBytes - a.rssBytes || b.count - a.count),
     top: top.map(({ name, category, perms, rssBytes, pssBytes, privateBytes }) => ({ name, kind: category, perms, rssBytes, pssBytes, privateBytes })),
+    readAtMs: sample.mappingsTimeMs ?? sample.timeMs,
   };
 }
 

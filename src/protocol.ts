@@ -31,7 +31,8 @@ export interface MappingRow {
 }
 
 /** Where RES lives: kinds with at least one mapping, largest RSS first, and the largest mappings. */
-export type MappingsFigure = { kinds: MappingKindRow[]; top: MappingRow[] } | { unavailable: string };
+/** `readAtMs`: smaps is read less often than the rest, so its total can lag RES; say when. */
+export type MappingsFigure = { kinds: MappingKindRow[]; top: MappingRow[]; readAtMs: number } | { unavailable: string };
 
 /** Everything a view shows about one process at one moment. Sizes in bytes. */
 export interface ProcessSnapshot {

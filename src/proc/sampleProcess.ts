@@ -35,6 +35,8 @@ export interface ProcessSample {
   cgroup?: Outcome<CgroupMemory | undefined>;
   /** RES by kind of mapping from /proc/PID/smaps, when asked for: the costliest read of all. */
   mappings?: Outcome<MappingSummary>;
+  /** When `mappings` was read (ms since the epoch): it is older than the rest between detail reads. */
+  mappingsTimeMs?: number;
 }
 
 export interface SampleOptions {
@@ -106,6 +108,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   }
   if (options.mappings && !sample.memoryless) {
     sample.mappings = readSmaps(pid, procRoot);
+    sample.mappingsTimeMs = sample.timeMs;
   }
   return ok(sample);
 }

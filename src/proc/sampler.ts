@@ -173,6 +173,7 @@ export class Sampler {
         outcome.value.rollup ??= target.lastSample.rollup;
         outcome.value.cgroup ??= target.lastSample.cgroup;
         outcome.value.mappings ??= target.lastSample.mappings;
+        outcome.value.mappingsTimeMs ??= target.lastSample.mappingsTimeMs;
       }
       target.lastSample = outcome.value;
       if (!outcome.value.memoryless) {

@@ -112,7 +112,7 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       assert.ok(Number(await largest.getAttribute('data-rss')) >= 64 * MiB, 'the 64 MiB buffer is the largest mapping');
       await mappings.locator('[data-testid=label-mapping-anonymous]').hover();
       await frame.locator('[data-testid=tooltip-mapping-anonymous]').waitFor({ state: 'visible' });
-      await workbench.screenshot(`inspect-mappings-${short}`);
+      await workbench.screenshot(`inspect-mappings-tooltip-${short}`);
       await workbench.page.mouse.move(0, 0);
     });
 
@@ -137,6 +137,9 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       await frame.locator('[data-testid=trend][data-trend=growing], [data-testid=trend][data-trend=fast]').waitFor({ timeout: 15_000 });
       assert.match(await frame.locator('[data-testid=trend-text]').innerText(), /\+[\d.]+ [KMG]iB\/min/);
       await workbench.screenshot(`inspect-panel-${short}`);
+      await frame.locator('[data-testid=mappings]').scrollIntoViewIfNeeded();
+      await workbench.screenshot(`inspect-mappings-${short}`);
+      await frame.locator('#app').evaluate((app) => app.scrollIntoView());
     });
 
     // Once is enough for a reload: in the ordinary run.

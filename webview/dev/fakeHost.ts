@@ -140,7 +140,11 @@ function mappings(res: number, hostile = false): MappingsFigure {
     { name: '/usr/bin/node', kind: 'program', perms: 'r--p', rssBytes: 5.9 * MiB, pssBytes: 1.5 * MiB, privateBytes: 0 },
     { name: '/usr/lib/x86_64-linux-gnu/libicudata.so.74.2', kind: 'libraries', perms: 'r--p', rssBytes: 2.8 * MiB, pssBytes: 0.7 * MiB, privateBytes: 0 },
   ];
-  return { kinds, top: top.map((row) => ({ ...row, rssBytes: Math.round(row.rssBytes / 4096) * 4096, pssBytes: Math.round(row.pssBytes / 4096) * 4096, privateBytes: Math.round(row.privateBytes / 4096) * 4096 })) };
+  return {
+    kinds,
+    top: top.map((row) => ({ ...row, rssBytes: Math.round(row.rssBytes / 4096) * 4096, pssBytes: Math.round(row.pssBytes / 4096) * 4096, privateBytes: Math.round(row.privateBytes / 4096) * 4096 })),
+    readAtMs: Date.now() - 3000,
+  };
 }
 
 function snapshot(overrides: Partial<ProcessSnapshot> = {}): ProcessSnapshot {

@@ -2,6 +2,7 @@ import { formatBytes } from '../../src/format';
 import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure } from '../../src/protocol';
 import { mappingDocLabel } from '../docLabel';
 import { h, setSafeAttribute, setText, svg } from '../dom';
+import { formatClock } from '../time';
 
 /** Which part of the RES split above each kind belongs to, for its colour. */
 const GROUP: Record<MappingKind, 'anon' | 'file' | 'shmem' | 'kernel'> = {
@@ -108,7 +109,7 @@ export class MappingsSection {
     const count = figure.kinds.reduce((sum, row) => sum + row.count, 0);
     setSafeAttribute(this.element, 'data-state', 'value');
     setSafeAttribute(this.element, 'data-rss', total);
-    setText(this.summary, `${formatBytes(total)} in ${count} mappings`);
+    setText(this.summary, `${formatBytes(total)} in ${count} mappings, read at ${formatClock(figure.readAtMs)}`);
     this.updateKinds(figure.kinds, total);
     this.updateTop(figure.top);
   }
