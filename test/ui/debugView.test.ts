@@ -68,10 +68,12 @@ describe('Process Memory view while debugging', function () {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await workbench.page.keyboard.press('F5');
     const since = row.locator('[data-testid=since-last-stop]').first();
-    await waitForAttribute(since, 'data-delta', (value) => Number(value) > 90 * MiB, 30_000);
+    // 96 MiB are allocated between the stops; V8 may give back a few MiB meanwhile (a GC of its
+    // young generation), so RES grows by 96 MiB less that: seen 90-96 MiB. Allow 10% below.
+    await waitForAttribute(since, 'data-delta', (value) => Number(value) > 86 * MiB, 30_000);
     const delta = Number(await since.getAttribute('data-delta'));
-    assert.ok(delta >= 96 * MiB && delta < 110 * MiB, `grew ${delta} bytes between the breakpoints`);
-    assert.match(await since.innerText(), /\+9\d\.\d MiB/);
+    assert.ok(delta > 86 * MiB && delta < 110 * MiB, `grew ${delta} bytes between the breakpoints`);
+    assert.match(await since.innerText(), /\+(8[6-9]|9\d|10\d)\.\d MiB/);
     // Stopped, the program holds still: the next reading equals /proc.
     await waitForAttribute(row.locator('[data-figure=res]'), 'data-bytes', (value) => Number(value) === statmBytes(pid).res, 10_000);
     // Give the view room, as a user would: collapse the other Run and Debug sections.
