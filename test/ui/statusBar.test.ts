@@ -31,8 +31,13 @@ describe('status bar readout', function () {
     await workbench.pickQuickInput(String(allocator.pid), /pm-statusbar-test|node/);
     const item = workbench.statusBarItem(STATUS_ITEM);
     await item.filter({ hasText: 'MiB' }).waitFor({ state: 'visible', timeout: 15_000 });
-    const text = (await item.innerText()).trim();
-    const expected = formatBytes(statmBytes(allocator.pid).res);
+    // The process idles, so a reading soon equals what /proc says now.
+    let text = '';
+    let expected = '';
+    for (const deadline = Date.now() + 10_000; !(text.endsWith(expected) && expected) && Date.now() < deadline; ) {
+      text = (await item.innerText()).trim();
+      expected = formatBytes(statmBytes(allocator.pid).res);
+    }
     assert.ok(text.endsWith(expected), `status bar shows "${text}", /proc says ${expected}`);
 
     const hover = await workbench.hover(item);
