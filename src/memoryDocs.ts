@@ -117,7 +117,7 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
     title: 'cgroup memory limit',
     summary: 'The most memory the process’s cgroup (container, systemd unit) may use before the kernel reclaims or kills.',
     details: 'The limit applies to every process in the group together, page cache included; the headroom is the limit minus what the whole group uses now.',
-    source: '/sys/fs/cgroup/PATH/memory.max and memory.current (cgroup v2)',
+    source: 'the smallest memory.max on the way up /sys/fs/cgroup/PATH, and memory.current (cgroup v2); memory.limit_in_bytes and memory.usage_in_bytes under /sys/fs/cgroup/memory (v1, on older and hybrid hosts)',
   },
 };
 

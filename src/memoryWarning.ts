@@ -16,8 +16,9 @@ export function memoryWarning(sample: ProcessSample, thresholds: WarningThreshol
   }
   const cgroup = sample.cgroup?.ok ? sample.cgroup.value : undefined;
   if (thresholds.aboveCgroupPercent > 0 && cgroup?.limitBytes) {
-    // The kernel acts on the whole group's usage, so that is what is compared with its limit.
-    const used = Math.max(cgroup.currentBytes, sample.resBytes);
+    // The kernel acts on what is charged to the whole group (not on this process's RES, part of
+    // which may be charged elsewhere), so that is what is compared with its limit.
+    const used = cgroup.currentBytes;
     if (used >= (cgroup.limitBytes * thresholds.aboveCgroupPercent) / 100) {
       const share = Math.round((used / cgroup.limitBytes) * 100);
       return `Its cgroup uses ${share}% of its memory limit (${formatBytes(used)} of ${formatBytes(cgroup.limitBytes)}); at 100% the kernel reclaims memory and may kill processes in it.`;

@@ -80,7 +80,7 @@ function cgroupFigure(sample: ProcessSample): ProcessSnapshot['cgroup'] {
     return { unavailable: describeProcError(cgroup.error) };
   }
   if (!cgroup.value) {
-    return { unavailable: 'no cgroup v2 memory accounting visible for this process' };
+    return { unavailable: 'no cgroup memory accounting visible for this process' };
   }
   if (cgroup.value.limitBytes === undefined) {
     return { unavailable: `no limit set on its cgroup (${cgroup.value.path})` };

@@ -1,6 +1,6 @@
 // Shared by the integration tests: the extension's API, real child processes, waiting.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 
@@ -96,4 +96,34 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
 
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+const V1_MEMORY = '/sys/fs/cgroup/memory';
+
+/**
+ * A real cgroup v1 memory group with a limit, below this process's own (root only, on hosts with a
+ * v1 memory hierarchy; undefined elsewhere). `add` moves a process in; `remove` deletes the group.
+ */
+export function makeMemoryCgroup(limitBytes: number): { add(pid: number): void; remove(): Promise<void> } | undefined {
+  const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
+  if (process.getuid?.() !== 0 || own === undefined || !existsSync(`${V1_MEMORY}${own === '/' ? '' : own}/memory.usage_in_bytes`)) {
+    return undefined;
+  }
+  const dir = `${V1_MEMORY}${own === '/' ? '' : own}/proc-memory-test-${process.pid}-${Date.now()}`;
+  mkdirSync(dir);
+  writeFileSync(`${dir}/memory.limit_in_bytes`, String(limitBytes));
+  return {
+    add: (pid) => writeFileSync(`${dir}/cgroup.procs`, String(pid)),
+    async remove() {
+      // The group can only go once its last process has.
+      await waitFor('the test cgroup to be removed', () => {
+        try {
+          rmdirSync(dir);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { ProcMemoryApi } from '../../src/extension';
 import { formatBytes } from '../../src/format';
-import { Allocator, MiB, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
+import { Allocator, makeMemoryCgroup, MiB, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
 
 describe('status bar', function () {
   this.timeout(60000);
@@ -24,6 +24,7 @@ describe('status bar', function () {
     await setSetting('statusBar.showWhenIdle', undefined);
     await setSetting('statusBar.enabled', undefined);
     await setSetting('sampleIntervalMs', undefined);
+    await setSetting('statusBar.warnAboveCgroupPercent', undefined);
   });
 
   it('is hidden with nothing in focus, and nothing polls', async () => {
@@ -65,6 +66,30 @@ describe('status bar', function () {
     assert.match(api.statusBar.state.tooltip, /above 20 MiB/);
     await setSetting('statusBar.warnAboveMiB', 100000);
     await waitFor('the warning to clear', () => api.statusBar.state.warning === undefined);
+  });
+
+  it("warns when the process's cgroup nears its memory limit", async function () {
+    const cgroup = makeMemoryCgroup(128 * MiB);
+    if (!cgroup) {
+      this.skip(); // needs root and a cgroup v1 memory hierarchy; the rule itself is unit-tested
+    }
+    try {
+      allocator = await startAllocator(1);
+      cgroup.add(allocator.pid);
+      await allocator.grow(48); // charged to the new group: 48 of 128 MiB, 37 %
+      await setSetting('statusBar.warnAboveCgroupPercent', 30);
+      const sample = api.sampleProcess(allocator.pid);
+      assert.ok(sample.ok);
+      api.focus.watch(sample.value.identity);
+      const warning = await waitFor('the cgroup warning', () => api.statusBar.state.warning);
+      assert.match(warning, /Its cgroup uses (3\d|4\d)% of its memory limit \([\d.]+ MiB of 128\.0 MiB\)/);
+      assert.match(api.statusBar.state.tooltip, /memory limit/);
+      await setSetting('statusBar.warnAboveCgroupPercent', 90);
+      await waitFor('the warning to clear', () => api.statusBar.state.warning === undefined);
+    } finally {
+      await allocator?.kill();
+      await cgroup.remove();
+    }
   });
 
   it('says the process exited, then falls back', async () => {

@@ -40,7 +40,7 @@ describe('engine on the fixture /proc', () => {
       const rollup = expectOk(sample.rollup!, 'rollup');
       assert.strictEqual(rollup.pss, 181 * 1024);
       assert.strictEqual(rollup.uss, 104 * 1024);
-      assert.deepStrictEqual(expectOk(sample.cgroup!, 'cgroup'), { path: '/app.slice/evil.service', limitBytes: 536870912, currentBytes: 123456789 });
+      assert.deepStrictEqual(expectOk(sample.cgroup!, 'cgroup'), { version: 2, path: '/app.slice/evil.service', limitBytes: 536870912, currentBytes: 123456789 });
       assert.strictEqual(sample.mappings, undefined, 'smaps only when asked for');
     });
 
@@ -134,6 +134,7 @@ describe('engine on the fixture /proc', () => {
   describe('readCgroupMemory', () => {
     it('takes the parent number when the child says max', () => {
       assert.deepStrictEqual(expectOk(readCgroupMemory(1234, procRoot, cgroupRoot)), {
+        version: 2,
         path: '/app.slice/evil.service',
         limitBytes: 536870912,
         currentBytes: 123456789,
@@ -142,6 +143,7 @@ describe('engine on the fixture /proc', () => {
 
     it('takes the smallest limit on the path', () => {
       assert.deepStrictEqual(expectOk(readCgroupMemory(4200, procRoot, cgroupRoot)), {
+        version: 2,
         path: '/small.slice/tight.service',
         limitBytes: 104857600,
         currentBytes: 52428800,
@@ -150,6 +152,7 @@ describe('engine on the fixture /proc', () => {
 
     it('has no limit when every level says max', () => {
       assert.deepStrictEqual(expectOk(readCgroupMemory(4300, procRoot, cgroupRoot)), {
+        version: 2,
         path: '/free.slice/any.service',
         limitBytes: undefined,
         currentBytes: 4096,
@@ -159,6 +162,16 @@ describe('engine on the fixture /proc', () => {
     it('has nothing to show for cgroup v1 only, or a cgroup not visible here', () => {
       assert.strictEqual(expectOk(readCgroupMemory(4100, procRoot, cgroupRoot)), undefined);
       assert.strictEqual(expectOk(readCgroupMemory(1, procRoot, cgroupRoot)), undefined, '/init.scope has no files in the fixture');
+    });
+
+    it('reads the cgroup v1 memory controller where v2 has none (hybrid hosts)', () => {
+      // 4:cpu,memory:/app/web; the parent /app is limited to 1 GiB, /app/web says "no limit".
+      assert.deepStrictEqual(expectOk(readCgroupMemory(4400, procRoot, cgroupRoot)), {
+        version: 1,
+        path: '/app/web',
+        limitBytes: 1073741824,
+        currentBytes: 52428800,
+      });
     });
 
     it('returns malformed for a bad path, memory.max or memory.current', () => {
@@ -177,6 +190,7 @@ describe('engine on the fixture /proc', () => {
     // walk stops before "/" (on the host the real root has no memory.max, but a namespace root does).
     it('finds the limit of a container at the root of its cgroup namespace', () => {
       assert.deepStrictEqual(expectOk(readCgroupMemory(5008, procRoot, path.join(FIXTURES, 'cgroup-ns'))), {
+        version: 2,
         path: '/',
         limitBytes: 536870912,
         currentBytes: 1048576,

@@ -12,7 +12,7 @@ function sample(resMiB: number, cgroup?: { limitMiB?: number; currentMiB: number
   return {
     ...live.value,
     resBytes: resMiB * MiB,
-    cgroup: cgroup ? ok({ path: '/app.slice', limitBytes: cgroup.limitMiB === undefined ? undefined : cgroup.limitMiB * MiB, currentBytes: cgroup.currentMiB * MiB }) : undefined,
+    cgroup: cgroup ? ok({ version: 2, path: '/app.slice', limitBytes: cgroup.limitMiB === undefined ? undefined : cgroup.limitMiB * MiB, currentBytes: cgroup.currentMiB * MiB }) : undefined,
   };
 }
 

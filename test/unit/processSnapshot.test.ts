@@ -34,10 +34,10 @@ describe('toSnapshot', () => {
 
   it('says why the cgroup limit is not shown', () => {
     const none = toSnapshot({ ...liveSample(), cgroup: ok(undefined) } as ProcessSample);
-    assert.ok('unavailable' in none.cgroup && /no cgroup v2/.test(none.cgroup.unavailable));
-    const unlimited = toSnapshot({ ...liveSample(), cgroup: ok({ path: '/user.slice', limitBytes: undefined, currentBytes: 1 }) } as ProcessSample);
+    assert.ok('unavailable' in none.cgroup && /no cgroup memory accounting/.test(none.cgroup.unavailable));
+    const unlimited = toSnapshot({ ...liveSample(), cgroup: ok({ version: 2, path: '/user.slice', limitBytes: undefined, currentBytes: 1 }) } as ProcessSample);
     assert.ok('unavailable' in unlimited.cgroup && /no limit/.test(unlimited.cgroup.unavailable));
-    const limited = toSnapshot({ ...liveSample(), cgroup: ok({ path: '/app', limitBytes: 1 << 30, currentBytes: 1 << 20 }) } as ProcessSample);
+    const limited = toSnapshot({ ...liveSample(), cgroup: ok({ version: 1, path: '/app', limitBytes: 1 << 30, currentBytes: 1 << 20 }) } as ProcessSample);
     assert.deepEqual(limited.cgroup, { path: '/app', limitBytes: 1 << 30, currentBytes: 1 << 20 });
   });
 
