@@ -4,7 +4,7 @@
 // file; the extension must find that PID by itself.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -38,8 +38,7 @@ class StopRecorder implements vscode.Disposable {
 }
 
 /** A C program that writes its PID to the file named by its argument, then sleeps. */
-function compileSleeper(name: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-c-'));
+function compileSleeper(dir: string, name: string): string {
   const source = path.join(dir, `${name}.c`);
   writeFileSync(
     source,
@@ -68,7 +67,10 @@ describe('debug view with real debuggers', function () {
     await vscode.commands.executeCommand('procMemory.debugView.focus');
   });
 
-  after(() => recorder.dispose());
+  after(() => {
+    recorder.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const sessionFor = (pid: number) => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found');
   /** What the extension knows, for the failure message. */
@@ -182,7 +184,7 @@ describe('debug view with real debuggers', function () {
   });
 
   it('lldb-vscode: finds the C program from the process event', async () => {
-    const binary = compileSleeper('sleeper');
+    const binary = compileSleeper(dir, 'sleeper');
     const pidFile = path.join(dir, 'c.pid');
     assert.ok(await vscode.debug.startDebugging(undefined, { type: 'procmem-lldb', request: 'launch', name: 'native', program: binary, args: [pidFile] }));
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
@@ -192,7 +194,7 @@ describe('debug view with real debuggers', function () {
   });
 
   it('a debugger that does not name its process: found in the process tree', async () => {
-    const binary = compileSleeper('quiet');
+    const binary = compileSleeper(dir, 'quiet');
     const pidFile = path.join(dir, 'quiet.pid');
     assert.ok(await vscode.debug.startDebugging(undefined, { type: 'procmem-lldb-quiet', request: 'launch', name: 'quiet native', program: binary, args: [pidFile] }));
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);

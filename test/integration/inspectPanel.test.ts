@@ -1,7 +1,7 @@
 // Inspect panels in a real extension host: the PID argument, one panel per process, export,
 // restore after reload (through the real serializer), and a reused PID never restored.
 import * as assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -70,6 +70,7 @@ describe('inspect panel', function () {
     const json = JSON.parse(readFileSync(jsonUri!.fsPath, 'utf8'));
     assert.equal(json.process.pid, allocator.pid);
     assert.equal(json.samples.length, csv.length - 1);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('is restored after a reload for the same process', async () => {

@@ -1,6 +1,6 @@
 // Real processes for the UI tests: they allocate a known amount, touch it, and idle.
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -29,10 +29,12 @@ export async function startAllocator(mib: number, argv0 = 'node', comm?: string)
     process.stdin.on('data', (d) => { for (const n of String(d).split('\\n').filter(Boolean)) { grow(Number(n)); process.stdout.write('grown\\n'); } });
     process.stdout.write('ready\\n');
     setInterval(() => {}, 1 << 30);`;
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'proc-memory-ui-')), 'cache-server.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-ui-'));
+  const file = path.join(dir, 'cache-server.js');
   writeFileSync(file, script);
   // exec -a sets argv[0], which is what ps and /proc/PID/cmdline show first.
   const child = spawn('bash', ['-c', 'exec -a "$0" "$1" "$2"', argv0, process.execPath, file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   let output = '';
   child.stdout?.on('data', (data) => (output += String(data)));
   await until(() => output.includes('ready'), 15000, 'the allocator to start');
