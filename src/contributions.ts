@@ -11,14 +11,6 @@ export const enum Commands {
   PickDebuggee = 'procMemory.pickDebuggee',
 }
 
-export const ALL_COMMANDS: readonly string[] = [
-  Commands.InspectProcess,
-  Commands.WatchProcess,
-  Commands.StopWatching,
-  Commands.InspectFocused,
-  Commands.PickDebuggee,
-];
-
 export const enum Views {
   DebugView = 'procMemory.debugView',
 }

@@ -173,7 +173,7 @@ export class InspectPanel extends Disposable {
   }
 }
 
-export function toSeries(history: History | undefined): HistorySeries {
+function toSeries(history: History | undefined): HistorySeries {
   const series: HistorySeries = { timesMs: [], res: [], shr: [] };
   for (const point of history?.points() ?? []) {
     series.timesMs.push(point.timeMs);

@@ -11,7 +11,7 @@ import { buildTooltip } from './statusBarTooltip';
 import { escapeIcons } from './textEscapes';
 
 /** How long "exited" stays on screen before the entry falls back. */
-export const EXIT_LINGER_MS = 5000;
+const EXIT_LINGER_MS = 5000;
 
 /** The status bar entry: RES of the process in focus, with a tooltip that explains it. */
 export class StatusBar extends Disposable {

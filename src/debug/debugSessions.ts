@@ -24,7 +24,7 @@ export interface DebuggedSession {
 }
 
 /** How long to wait for a debugger to name its process before searching the process tree. */
-export const TREE_SEARCH_DELAY_MS = 3000;
+const TREE_SEARCH_DELAY_MS = 3000;
 /** After that, how long to keep searching before saying it could not be found. */
 const TREE_SEARCH_ATTEMPTS = 5;
 

@@ -18,8 +18,6 @@ export type ProcError =
   /** Any other I/O error, with its code. */
   | { kind: 'io-error'; detail: string };
 
-export type ProcErrorKind = ProcError['kind'];
-
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ProcError };
 
 export function ok<T>(value: T): Outcome<T> {

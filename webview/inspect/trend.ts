@@ -14,7 +14,7 @@ export type TrendLevel = 'unknown' | 'steady' | 'growing' | 'fast' | 'shrinking'
  * and at least 1 MiB/min so tiny processes do not alarm), `steady` when the slope is noise
  * (under 16 KiB/min or 0.05 %/min of RES).
  */
-export function trendLevel(bytesPerMinute: number | undefined, resBytes: number): TrendLevel {
+function trendLevel(bytesPerMinute: number | undefined, resBytes: number): TrendLevel {
   if (bytesPerMinute === undefined || !Number.isFinite(bytesPerMinute)) {
     return 'unknown';
   }
