@@ -8,11 +8,8 @@ import { describeProcError } from './proc/outcome';
 import { ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './processSnapshot';
-import { EndedInfo, HistorySeries, parseFromInspectPanel, ProcessSnapshot, ToInspectPanel } from './protocol';
+import { EndedInfo, HistorySeries, parseFromInspectPanel, ProcessSnapshot, ToInspectPanel, TREND_WINDOW_MS } from './protocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
-
-/** How far back the growth indicator looks. */
-const TREND_WINDOW_MS = 5 * 60000;
 
 /**
  * One live panel for one process. It reads through the sampler only while visible; history

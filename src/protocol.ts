@@ -2,6 +2,9 @@
 // Data flows one way (host -> webview); the webview only sends user intents back, and the host
 // validates each of them, because the page renders untrusted process names.
 
+/** The window the host fits the RES trend over; the panel says how much of it the slope rests on. */
+export const TREND_WINDOW_MS = 5 * 60000;
+
 /** A figure that may be unknown, with the reason shown instead of a misleading 0. */
 export type Figure = { bytes: number } | { unavailable: string };
 

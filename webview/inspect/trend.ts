@@ -1,11 +1,9 @@
 import { formatRate } from '../../src/format';
+import { TREND_WINDOW_MS } from '../../src/protocol';
 import { h, setSafeAttribute, setText } from '../dom';
 
-/**
- * The window the host fits the RES trend over (TREND_WINDOW_MS in src/inspectPanel.ts).
- * The protocol does not carry it; if it ever does, use that instead.
- */
-export const TREND_WINDOW_MINUTES = 5;
+/** The window the host fits the RES trend over, in minutes. */
+const TREND_WINDOW_MINUTES = TREND_WINDOW_MS / 60000;
 
 export type TrendLevel = 'unknown' | 'steady' | 'growing' | 'fast' | 'shrinking';
 
