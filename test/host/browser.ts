@@ -48,7 +48,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     args: [...CHROMIUM_ARGS],
   });
   try {
-    const context = await browser.newContext({ viewport: options.viewport ?? VIEWPORT });
+    // Clipboard permissions, so a test can read what the extension copied (e.g. Copy snapshot).
+    const context = await browser.newContext({ viewport: options.viewport ?? VIEWPORT, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
     let closed = false;
     return {

@@ -156,6 +156,15 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       await waitForAttribute(frame.locator('[data-figure=res]'), 'data-bytes', (value) => value === String(statmBytes(allocator.pid).res), 15_000);
     });
 
+    inOrdinaryRun('copies the current figures as text', async () => {
+      await frame.locator('[data-testid=copy-snapshot]').click();
+      await workbench.statusBarItemWithText(/Memory figures copied/).waitFor({ timeout: 10_000 });
+      const copied = await workbench.page.evaluate('navigator.clipboard.readText()');
+      assert.match(String(copied), new RegExp(`^node \\(PID ${allocator.pid}\\)`));
+      assert.match(String(copied), /^RES +[\d.]+ MiB \(anon/m);
+      assert.match(String(copied), /^PSS +[\d.]+ MiB$/m);
+    });
+
     inHostileRun('exports the history as CSV through the save dialog', async () => {
       await frame.locator('[data-testid=export-csv]').click();
       // code-server's save dialog is VS Code's own simple dialog: a quick input holding the path,
