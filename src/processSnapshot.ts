@@ -1,6 +1,6 @@
 import { describeState } from './format';
 import { describeProcError } from './proc/outcome';
-import { readProcText } from './proc/procFile';
+import { readCommandLine } from './proc/commandLine';
 import { identityKey, ProcessIdentity, startTimeMs } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
 import { SmapsRollup } from './proc/smapsRollup';
@@ -92,8 +92,7 @@ function commandLine(identity: ProcessIdentity): string {
   const key = identityKey(identity);
   let line = commandLines.get(key);
   if (line === undefined) {
-    const text = readProcText(`/proc/${identity.pid}/cmdline`);
-    line = text.ok ? text.value.replace(/\0+$/, '').replace(/\0/g, ' ') : '';
+    line = readCommandLine(`/proc/${identity.pid}`);
     if (commandLines.size >= 256) {
       commandLines.delete(commandLines.keys().next().value as string);
     }

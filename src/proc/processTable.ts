@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { fail, ok, Outcome } from './outcome';
 import { readProcText } from './procFile';
+import { readCommandLine } from './commandLine';
 import { ProcessIdentity } from './processIdentity';
 import { isKernelThread, parseStat } from './stat';
 import { parseStatm } from './statm';
@@ -63,13 +64,12 @@ function readRow(dir: string, pid: number, pageSize: number): ProcessRow | undef
   if (!stat?.ok || !statm?.ok) {
     return undefined;
   }
-  const cmdline = readProcText(`${dir}/cmdline`);
   return {
     identity: { pid, startTicks: stat.value.startTicks },
     ppid: stat.value.ppid,
     uid,
     name: stat.value.comm,
-    commandLine: cmdline.ok ? cmdline.value.replace(/\0+$/, '').replace(/\0/g, ' ') : '',
+    commandLine: readCommandLine(dir),
     state: stat.value.state,
     kernelThread: isKernelThread(stat.value),
     resBytes: statm.value.resBytes,
