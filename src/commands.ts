@@ -6,9 +6,10 @@ import { FocusTracker } from './focusTracker';
 import { InspectPanel } from './inspectPanel';
 import { InspectPanels } from './inspectPanels';
 import { pickProcess } from './processPicker';
+import { TimelineMarkers } from './timelineMarkers';
 
 /** The palette commands: each asks for what it needs and hands over to a feature. */
-export function registerCommands(focus: FocusTracker, panels: InspectPanels, debugSessions: DebugSessions): vscode.Disposable {
+export function registerCommands(focus: FocusTracker, panels: InspectPanels, debugSessions: DebugSessions, markers: TimelineMarkers): vscode.Disposable {
   const store = new DisposableStore();
 
   // The process a user inspects is the one they care about: the status bar follows it too.
@@ -62,6 +63,25 @@ export function registerCommands(focus: FocusTracker, panels: InspectPanels, deb
       if (id && identity) {
         debugSessions.assign(id, identity);
       }
+    }),
+  );
+
+  // A mark on every timeline of the process in focus; the label is optional (a string argument skips the prompt).
+  store.add(
+    registerCommand(Commands.AddMarker, async (label?: unknown) => {
+      const target = focus.current;
+      if (!target) {
+        void vscode.window.showInformationMessage('Memory: no process in focus to mark. Debug a program, or watch or inspect a process first.');
+        return undefined;
+      }
+      const text =
+        typeof label === 'string' ? label : await vscode.window.showInputBox({ title: 'Memory: Add Marker', prompt: `A label for the marker on the timeline of PID ${target.identity.pid} (optional)`, placeHolder: 'e.g. after loading the file' });
+      if (text === undefined) {
+        return undefined; // cancelled
+      }
+      const marker = { timeMs: Date.now(), kind: 'user' as const, label: text.trim().slice(0, 120) || 'Marker', detail: `Added by you at ${new Date().toLocaleTimeString()}` };
+      markers.add(target.identity, marker);
+      return marker;
     }),
   );
 

@@ -9,6 +9,7 @@ export const enum Commands {
   StopWatching = 'procMemory.stopWatching',
   InspectFocused = 'procMemory.inspectFocused',
   PickDebuggee = 'procMemory.pickDebuggee',
+  AddMarker = 'procMemory.addMarker',
 }
 
 export const enum Views {
@@ -31,6 +32,7 @@ export interface Config {
   'statusBar.showWhenIdle': boolean;
   'statusBar.warnAboveMiB': number;
   'statusBar.warnAboveCgroupPercent': number;
+  'inlineTips.enabled': boolean;
 }
 
 export const CONFIG_DEFAULTS: Config = {
@@ -41,6 +43,7 @@ export const CONFIG_DEFAULTS: Config = {
   'statusBar.showWhenIdle': false,
   'statusBar.warnAboveMiB': 0,
   'statusBar.warnAboveCgroupPercent': 90,
+  'inlineTips.enabled': true,
 };
 
 const MINIMUMS: Partial<Record<keyof Config, number>> = { sampleIntervalMs: 250, detailIntervalMs: 1000, historyMinutes: 1 };

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Commands, readSamplerSettings } from './contributions';
 import { DebugSessions } from './debug/debugSessions';
+import { DebugStops } from './debug/debugStops';
 import { DebugView } from './debug/debugView';
+import { StopTips } from './debug/stopTips';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
 import { InspectPanels } from './inspectPanels';
@@ -10,6 +12,7 @@ import { Sampler } from './proc/sampler';
 import { sampleProcess } from './proc/sampleProcess';
 import { scanProcessTable } from './proc/processTable';
 import { StatusBar } from './statusBar';
+import { TimelineMarkers } from './timelineMarkers';
 
 /** What the extension exports: used by its integration tests and open to other extensions. */
 export interface ProcMemoryApi {
@@ -20,6 +23,9 @@ export interface ProcMemoryApi {
   statusBar: StatusBar;
   panels: InspectPanels;
   debugSessions: DebugSessions;
+  debugStops: DebugStops;
+  stopTips: StopTips;
+  markers: TimelineMarkers;
   debugView: DebugView;
 }
 
@@ -37,13 +43,18 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   );
   const focus = store.add(new FocusTracker(context.workspaceState));
   const statusBar = store.add(new StatusBar(sampler, focus));
-  const panels = store.add(new InspectPanels(sampler, context.extensionUri));
+  const markers = store.add(new TimelineMarkers());
+  const panels = store.add(new InspectPanels(sampler, markers, context.extensionUri));
 
   const debugSessions = store.add(new DebugSessions(focus));
-  store.add(registerCommands(focus, panels, debugSessions));
+  const debugStops = store.add(new DebugStops(debugSessions, markers));
+  const stopTips = store.add(new StopTips(debugStops));
+  store.add(registerCommands(focus, panels, debugSessions, markers));
   const debugView = store.add(
     new DebugView(
       debugSessions,
+      debugStops,
+      markers,
       sampler,
       context.extensionUri,
       readSamplerSettings,
@@ -51,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       (sessionId) => void vscode.commands.executeCommand(Commands.PickDebuggee, sessionId),
     ),
   );
-  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, debugSessions, debugView };
+  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, debugSessions, debugStops, stopTips, markers, debugView };
 }
 
 export function deactivate(): void {

@@ -52,3 +52,26 @@ export function describeState(state: string): string {
   };
   return states[state] ?? state;
 }
+
+/** The time between two debug stops: `320 ms`, `1.2 s`, `14 s`, `2 min 5 s`, `1 h 3 min`. */
+export function formatInterval(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) {
+    return '–';
+  }
+  if (ms < 1000) {
+    return `${Math.round(ms)} ms`;
+  }
+  if (ms < 10000) {
+    return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
+  }
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) {
+    return `${seconds} s`;
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
+  }
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}

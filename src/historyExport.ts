@@ -1,5 +1,5 @@
 import { HistoryPoint } from './proc/history';
-import { ProcessSnapshot } from './protocol';
+import { ProcessSnapshot, TimelineMarker } from './protocol';
 
 /** What an export says about the process, besides its samples. */
 export interface ExportedProcess {
@@ -18,8 +18,9 @@ export function historyToCsv(points: HistoryPoint[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function historyToJson(process: ExportedProcess, points: HistoryPoint[], exportedAtMs: number): string {
-  return `${JSON.stringify({ process, exportedAt: new Date(exportedAtMs).toISOString(), unit: 'bytes', samples: points }, null, 2)}\n`;
+/** The samples, and the stops and markers of the process (oldest first) with their figures. */
+export function historyToJson(process: ExportedProcess, points: HistoryPoint[], markers: TimelineMarker[], exportedAtMs: number): string {
+  return `${JSON.stringify({ process, exportedAt: new Date(exportedAtMs).toISOString(), unit: 'bytes', samples: points, markers }, null, 2)}\n`;
 }
 
 /** The current figures as plain text, in the order and names top uses. */

@@ -5,10 +5,11 @@ import { formatBytes } from './format';
 import { historyToCsv, historyToJson, snapshotToText } from './historyExport';
 import { History } from './proc/history';
 import { describeProcError } from './proc/outcome';
-import { ProcessIdentity } from './proc/processIdentity';
+import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './processSnapshot';
 import { EndedInfo, HistorySeries, parseFromInspectPanel, ProcessSnapshot, ToInspectPanel, TREND_WINDOW_MS } from './protocol';
+import { TimelineMarkers } from './timelineMarkers';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /**
@@ -29,6 +30,7 @@ export class InspectPanel extends Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly identity: ProcessIdentity,
     private readonly sampler: Sampler,
+    private readonly markers: TimelineMarkers,
     extensionUri: vscode.Uri,
     name: string,
     /** Set when restoring a panel whose process is gone: show that, never read the PID again. */
@@ -52,6 +54,13 @@ export class InspectPanel extends Disposable {
       }),
     );
     this.register({ dispose: () => this.unsubscribe() });
+    this.register(
+      markers.onDidChange((key) => {
+        if (key === identityKey(identity)) {
+          this.post({ type: 'markers', markers: markers.of(identity) });
+        }
+      }),
+    );
     this.followVisibility();
   }
 
@@ -85,7 +94,7 @@ export class InspectPanel extends Disposable {
     const text =
       format === 'csv'
         ? historyToCsv(points)
-        : historyToJson({ ...this.identity, name: this.snapshot?.name ?? '', commandLine: this.snapshot?.commandLine ?? '' }, points, Date.now());
+        : historyToJson({ ...this.identity, name: this.snapshot?.name ?? '', commandLine: this.snapshot?.commandLine ?? '' }, points, this.markers.of(this.identity), Date.now());
     await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
     return uri;
   }
@@ -160,6 +169,7 @@ export class InspectPanel extends Disposable {
       trendPerMinute: this.history?.resTrendPerMinute(TREND_WINDOW_MS),
       ended: this.ended,
       problem: this.problem,
+      markers: this.markers.of(this.identity),
     };
   }
 

@@ -89,13 +89,16 @@ export type ToInspectPanel =
       ended: EndedInfo | undefined;
       /** A problem that is not the end of the process (e.g. a malformed file). */
       problem: string | undefined;
+      markers: TimelineMarker[];
     }
   /** One new reading. */
   | { type: 'sample'; snapshot: ProcessSnapshot; timeMs: number; trendPerMinute: number | undefined }
   /** The process exited or its PID was reused: figures freeze, history stays. */
   | { type: 'ended'; ended: EndedInfo }
   /** A reading failed without the process ending (permission, malformed file). */
-  | { type: 'problem'; message: string };
+  | { type: 'problem'; message: string }
+  /** The stops and user markers of this process, oldest first (all of them, each time they change). */
+  | { type: 'markers'; markers: TimelineMarker[] };
 
 export interface EndedInfo {
   atMs: number;
@@ -110,6 +113,65 @@ export type FromInspectPanel =
   | { type: 'export'; format: 'csv' | 'json' }
   /** Copy the current figures as text to the clipboard. */
   | { type: 'copySnapshot' };
+
+/** Where a program stopped: the frame VS Code reveals. `file` is a name from the debugger: untrusted text. */
+export interface StopLocation {
+  /** The file name (or the debugger's name for a source without a file). */
+  file: string;
+  /** 1-based, as editors show it. */
+  line: number;
+  functionName: string;
+}
+
+/** One stop of a debug session, as the stops list shows it. */
+export interface StopRow {
+  /** 1, 2, 3... in the order the session stopped. */
+  id: number;
+  atMs: number;
+  /** Why it stopped, in the adapter's words: `breakpoint`, `step`, `exception`, `pause`... */
+  reason: string;
+  location: StopLocation | undefined;
+  /** RES at the stop; undefined until read (it is read just after the stop, off the adapter's path). */
+  resBytes: number | undefined;
+  /** Change since the previous stop of the same process, and the wall time between the two stops. */
+  sincePrevious: { resBytes: number; ms: number } | undefined;
+  /** Whether /proc/PID/smaps was read at this stop, so it can be compared with another one. */
+  hasMappings: boolean;
+}
+
+/** How one kind or group of mappings changed between two stops (bytes, after − before). */
+export interface MappingChangeRow {
+  name: string;
+  kind: MappingKind;
+  perms: string;
+  rssBytes: number;
+  rssAfterBytes: number;
+  appeared: boolean;
+  vanished: boolean;
+}
+
+/** What changed between two stops, by kind of mapping and by mapping, from /proc/PID/smaps read at each. */
+export type StopComparison =
+  | {
+      baselineId: number;
+      stopId: number;
+      kinds: { kind: MappingKind; rssBytes: number; pssBytes: number; privateBytes: number; rssAfterBytes: number }[];
+      grew: MappingChangeRow[];
+      shrank: MappingChangeRow[];
+      /** Interpreter adapters pause only their own thread: say that other threads may have run. */
+      partialPause: boolean;
+    }
+  | { unavailable: string; canReadNow: boolean };
+
+/** A mark on a timeline: a debug stop, or one the user added. Label and detail: untrusted text. */
+export interface TimelineMarker {
+  timeMs: number;
+  kind: 'stop' | 'user';
+  label: string;
+  detail: string;
+  /** For a stop: its figures, so an export can be read by a program too. */
+  stop?: { id: number; reason: string; location: StopLocation | undefined; resBytes: number; sincePrevious: { resBytes: number; ms: number } | undefined };
+}
 
 /** One row of the debug view: a debug session and the process behind it. */
 export interface DebugSessionRow {
@@ -128,7 +190,18 @@ export interface DebugSessionRow {
   sinceLastStop: number | undefined;
   /** RES and PSS summed over the debuggee's child processes. */
   children: { count: number; resBytes: number; pss: Figure } | undefined;
+  /** Times of the sparkline's points (ms since the epoch), to place its markers. */
+  sparklineTimesMs: number[];
+  /** Stops and user markers of this process, oldest first. */
+  markers: TimelineMarker[];
+  /** The session's stops, newest first (at most MAX_STOPS). */
+  stops: StopRow[];
+  /** What changed between the chosen baseline stop and the latest stop; undefined before two stops. */
+  comparison: StopComparison | undefined;
 }
+
+/** How many stops a session keeps. */
+export const MAX_STOPS = 200;
 
 /** Host -> debug view. */
 export type ToDebugView = { type: 'state'; debugging: boolean; rows: DebugSessionRow[] };
@@ -139,7 +212,13 @@ export type FromDebugView =
   /** Open the inspect panel for this process. */
   | { type: 'inspect'; pid: number; startTicks: number }
   /** Let the user pick the process of a session whose PID could not be found. */
-  | { type: 'pick'; sessionId: string };
+  | { type: 'pick'; sessionId: string }
+  /** Show the location of a stop in an editor. */
+  | { type: 'revealStop'; sessionId: string; stopId: number }
+  /** Compare the latest stop with this earlier one. */
+  | { type: 'setBaseline'; sessionId: string; stopId: number }
+  /** Read smaps now, at the current stop, where it was too costly to read at every stop. */
+  | { type: 'readMappings'; sessionId: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -147,6 +226,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isPid(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 && value < 2 ** 22 + 1;
+}
+
+function isSessionId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 200;
+}
+
+function isStopId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 /** Accepts only well-formed intents; anything else is dropped. */
@@ -177,7 +264,11 @@ export function parseFromDebugView(message: unknown): FromDebugView | undefined 
         ? { type: 'inspect', pid: message.pid, startTicks: message.startTicks }
         : undefined;
     case 'pick':
-      return typeof message.sessionId === 'string' && message.sessionId.length <= 200 ? { type: 'pick', sessionId: message.sessionId } : undefined;
+    case 'readMappings':
+      return isSessionId(message.sessionId) ? { type: message.type, sessionId: message.sessionId } : undefined;
+    case 'revealStop':
+    case 'setBaseline':
+      return isSessionId(message.sessionId) && isStopId(message.stopId) ? { type: message.type, sessionId: message.sessionId, stopId: message.stopId } : undefined;
     default:
       return undefined;
   }

@@ -3,7 +3,6 @@ import { Disposable } from '../dispose';
 import { FocusTracker } from '../focusTracker';
 import { ProcessIdentity, readIdentity, startTimeMs } from '../proc/processIdentity';
 import { scanProcessTable } from '../proc/processTable';
-import { sampleProcess } from '../proc/sampleProcess';
 import { systemInfo } from '../proc/systemInfo';
 import { FoundPid, isDebuggerCommand, pidFromAdapterMessage, pidFromConfiguration, pidFromSessionName, remoteHost } from './debuggeePid';
 import { descendants } from '../proc/processTree';
@@ -17,10 +16,6 @@ export interface DebuggedSession {
   identity?: ProcessIdentity;
   /** True when the identity is only a guess from the process tree. */
   guessed?: boolean;
-  /** RES when the program stopped last, and at the stop before that. */
-  lastStopRes?: number;
-  previousStopRes?: number;
-  stopped: boolean;
 }
 
 /** How long to wait for a debugger to name its process before searching the process tree. */
@@ -67,6 +62,12 @@ export class DebugSessions extends Disposable {
     return [...this.sessions.values()].some((entry) => entry.status !== 'ended');
   }
 
+  /** The process of a session, once found. */
+  identityOf(sessionId: string): ProcessIdentity | undefined {
+    const entry = this.sessions.get(sessionId);
+    return entry?.status === 'found' ? entry.identity : undefined;
+  }
+
   /** Sets the process of a session by hand (the "pick process" action). */
   assign(sessionId: string, identity: ProcessIdentity, how = 'chosen by you'): void {
     const entry = this.sessions.get(sessionId);
@@ -83,7 +84,7 @@ export class DebugSessions extends Disposable {
   private entryFor(session: vscode.DebugSession): DebuggedSession {
     let entry = this.sessions.get(session.id);
     if (!entry) {
-      entry = { session, startedAtMs: Date.now(), status: 'waiting', message: 'Waiting for the process…', stopped: false };
+      entry = { session, startedAtMs: Date.now(), status: 'waiting', message: 'Waiting for the process…' };
       this.sessions.set(session.id, entry);
       const configuration = session.configuration as Record<string, unknown>;
       const host = remoteHost(configuration);
@@ -132,25 +133,6 @@ export class DebugSessions extends Disposable {
     const found = entry.status === 'found' ? undefined : pidFromAdapterMessage(message);
     if (found) {
       this.tryPid(entry, found);
-      return;
-    }
-    const m = message as { type?: string; event?: string } | undefined;
-    if (m?.type !== 'event' || !entry.identity) {
-      return;
-    }
-    if (m.event === 'stopped') {
-      // Read RES at the moment it stopped: the "since the last stop" baseline. An event-driven
-      // read, not polling: a program that is not stopping costs nothing here.
-      const sample = sampleProcess(entry.identity.pid, { expected: entry.identity });
-      if (sample.ok) {
-        entry.previousStopRes = entry.lastStopRes;
-        entry.lastStopRes = sample.value.resBytes;
-      }
-      entry.stopped = true;
-      this.fire();
-    } else if (m.event === 'continued') {
-      entry.stopped = false;
-      this.fire();
     }
   }
 

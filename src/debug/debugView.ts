@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { Views } from '../contributions';
 import { Disposable } from '../dispose';
 import { History } from '../proc/history';
+import { readCommandLine } from '../proc/commandLine';
+import { childProcesses } from '../proc/processChildren';
 import { identityKey } from '../proc/processIdentity';
-import { scanProcessTable } from '../proc/processTable';
 import { sampleProcess } from '../proc/sampleProcess';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
 import { toSnapshot } from '../processSnapshot';
@@ -11,7 +12,8 @@ import { DebugSessionRow, Figure, parseFromDebugView, ToDebugView } from '../pro
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { isDebuggerCommand } from './debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';
-import { descendants } from '../proc/processTree';
+import { DebugStops } from './debugStops';
+import { TimelineMarkers } from '../timelineMarkers';
 
 const SPARKLINE_POINTS = 60;
 
@@ -35,6 +37,8 @@ export class DebugView extends Disposable implements vscode.WebviewViewProvider 
 
   constructor(
     private readonly sessions: DebugSessions,
+    private readonly stops: DebugStops,
+    private readonly markers: TimelineMarkers,
     private readonly sampler: Sampler,
     private readonly extensionUri: vscode.Uri,
     private readonly settings: () => SamplerSettings,
@@ -44,6 +48,8 @@ export class DebugView extends Disposable implements vscode.WebviewViewProvider 
     super();
     this.register(vscode.window.registerWebviewViewProvider(Views.DebugView, this));
     this.register(sessions.onDidChange(() => this.refresh()));
+    this.register(stops.onDidChange(() => this.post()));
+    this.register(markers.onDidChange(() => this.post()));
     this.register({ dispose: () => this.unwatchAll() });
   }
 
@@ -77,6 +83,15 @@ export class DebugView extends Disposable implements vscode.WebviewViewProvider 
           break;
         case 'pick':
           this.pickFor(message.sessionId);
+          break;
+        case 'revealStop':
+          void this.stops.reveal(message.sessionId, message.stopId);
+          break;
+        case 'setBaseline':
+          this.stops.setBaseline(message.sessionId, message.stopId);
+          break;
+        case 'readMappings':
+          void this.stops.readMappingsNow(message.sessionId);
           break;
       }
     });
@@ -129,27 +144,32 @@ export class DebugView extends Disposable implements vscode.WebviewViewProvider 
       return;
     }
     watched.childrenReadAtMs = now;
-    const table = scanProcessTable();
-    if (!table.ok) {
-      return;
-    }
+    // From the debuggee's own subtree: the cost grows with its children, not with every process.
+    const below = childProcesses(event.identity.pid);
     // js-debug starts a watchdog below each Node program: the debugger's, not the program's.
-    const children = descendants(table.value, event.identity.pid).filter((row) => !row.kernelThread && !isDebuggerCommand(row.name, row.commandLine));
+    const children = (below.ok ? below.value : []).filter((child) => !isDebuggerCommand(child.name, readCommandLine(`/proc/${child.identity.pid}`)));
     if (children.length === 0) {
       watched.children = undefined;
       return;
     }
     let pss: Figure = { bytes: 0 };
+    let resBytes = 0;
+    let count = 0;
     for (const child of children) {
       const sample = sampleProcess(child.identity.pid, { expected: child.identity, detail: true });
-      const rollup = sample.ok ? sample.value.rollup : undefined;
+      if (!sample.ok) {
+        continue; // exited since it was listed
+      }
+      count++;
+      resBytes += sample.value.resBytes;
+      const rollup = sample.value.rollup;
       if ('bytes' in pss && rollup?.ok) {
         pss = { bytes: pss.bytes + rollup.value.pss };
       } else if (rollup && !rollup.ok) {
         pss = { unavailable: 'PSS of a child process could not be read' };
       }
     }
-    watched.children = { count: children.length, resBytes: children.reduce((sum, row) => sum + row.resBytes, 0), pss };
+    watched.children = count > 0 ? { count, resBytes, pss } : undefined;
   }
 
   private post(): void {
@@ -165,9 +185,7 @@ export class DebugView extends Disposable implements vscode.WebviewViewProvider 
     const event = watched?.event;
     const sample = event?.lastSample;
     const ended = event?.ended || entry.status === 'ended';
-    const points = event?.history.points() ?? [];
-    const baseline = entry.stopped ? entry.previousStopRes : entry.lastStopRes;
-    const currentRes = entry.stopped ? entry.lastStopRes : sample?.resBytes;
+    const points = (event?.history.points() ?? []).slice(-SPARKLINE_POINTS);
     return {
       sessionId: entry.session.id,
       parentSessionId: entry.session.parentSession?.id,
@@ -176,9 +194,14 @@ export class DebugView extends Disposable implements vscode.WebviewViewProvider 
       status: ended ? 'ended' : entry.status,
       message: event?.ended ? 'The process has exited.' : entry.message,
       snapshot: sample ? toSnapshot(sample) : undefined,
-      sparkline: points.slice(-SPARKLINE_POINTS).map((point) => point.resBytes),
-      sinceLastStop: baseline !== undefined && currentRes !== undefined ? currentRes - baseline : undefined,
+      sparkline: points.map((point) => point.resBytes),
+      sparklineTimesMs: points.map((point) => point.timeMs),
+      sinceLastStop: this.stops.sinceLastStop(entry.session.id, sample?.resBytes),
       children: watched?.children,
+      // Only the marks inside the sparkline's time span: the panel's chart shows them all.
+      markers: entry.identity && points.length > 0 ? this.markers.of(entry.identity).filter((marker) => marker.timeMs >= points[0].timeMs) : [],
+      stops: this.stops.rows(entry.session.id),
+      comparison: this.stops.comparison(entry.session.id),
     };
   }
 
