@@ -12,24 +12,40 @@ const HEIGHT = 24;
  *
  * DOM: svg.sparkline[data-testid=sparkline][data-points=N][role=img][aria-label]
  */
+/** A mark on the sparkline: its time and what hovering it says. */
+export interface SparkMark {
+  timeMs: number;
+  kind: 'stop' | 'user';
+  title: string;
+}
+
 export class Sparkline {
   readonly element: SVGSVGElement;
   private readonly line: SVGPolylineElement;
   private readonly area: SVGPolygonElement;
+  private readonly marks: SVGGElement;
+  private marksKey = '';
 
   constructor(label: string) {
     this.area = svg('polygon', { class: 'sparkline-area' });
     this.line = svg('polyline', { class: 'sparkline-line', attrs: { 'vector-effect': 'non-scaling-stroke' } });
+    this.marks = svg('g', { class: 'sparkline-marks' });
     this.element = svg(
       'svg',
       { class: 'sparkline', testid: 'sparkline', attrs: { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: 'none', role: 'img', 'data-label': label } },
       this.area,
       this.line,
+      this.marks,
     );
     this.update([]);
   }
 
-  update(values: readonly number[]): void {
+  /**
+   * `times` (ms, one per value) place the `marks`: a vertical line each, with its title on hover.
+   * Marks outside the span of the values are not drawn.
+   */
+  update(values: readonly number[], times: readonly number[] = [], marks: readonly SparkMark[] = []): void {
+    this.drawMarks(times, marks);
     const finite = values.filter(Number.isFinite);
     setSafeAttribute(this.element, 'data-points', finite.length);
     const label = this.element.getAttribute('data-label') ?? '';
@@ -54,5 +70,27 @@ export class Sparkline {
     this.line.setAttribute('points', points.join(' '));
     this.area.setAttribute('points', `0,${HEIGHT} ${points.join(' ')} ${WIDTH},${HEIGHT}`);
     setSafeAttribute(this.element, 'aria-label', `${label}: from ${formatBytes(finite[0])} to ${formatBytes(finite[finite.length - 1])}, highest ${formatBytes(max)}`);
+  }
+
+  private drawMarks(times: readonly number[], marks: readonly SparkMark[]): void {
+    const first = times[0];
+    const last = times[times.length - 1];
+    const shown = times.length >= 2 && last > first ? marks.filter((mark) => mark.timeMs >= first && mark.timeMs <= last) : [];
+    setSafeAttribute(this.element, 'data-marks', shown.length);
+    const key = JSON.stringify([first, last, shown]);
+    if (key === this.marksKey) {
+      return;
+    }
+    this.marksKey = key;
+    this.marks.replaceChildren(
+      ...shown.map((mark) => {
+        const x = (((mark.timeMs - first) / (last - first)) * WIDTH).toFixed(2);
+        return svg(
+          'line',
+          { class: `sparkline-mark mark-${mark.kind}`, testid: 'sparkline-mark', attrs: { x1: x, x2: x, y1: 0, y2: HEIGHT, 'vector-effect': 'non-scaling-stroke' } },
+          svg('title', {}, mark.title),
+        );
+      }),
+    );
   }
 }

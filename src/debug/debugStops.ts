@@ -16,11 +16,16 @@ import { readStopMappings, readStopReading, StopMappings, StopReading } from './
  */
 const RUN_REQUESTS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue', 'goto', 'restartFrame']);
 
-/** Above this cost one smaps read is taken on demand only ("Read mappings now"), not at every stop. */
-export const MAPPINGS_AT_EVERY_STOP_MAX_MS = 50;
+/**
+ * Above this many mappings smaps is read on demand only ("Read mappings now"), not at every stop.
+ * Its cost grows with the mappings (the kernel prints ~25 lines each): measured here ~4 ms for a
+ * Node process (~1 000 mappings) and ~170 ms for 40 000 (see the bench). The count, not the time of
+ * one read, decides: one read slowed by a busy machine must not turn the comparison off.
+ */
+export const MAPPINGS_AT_EVERY_STOP_MAX_COUNT = 20000;
 /** Only the newest stops keep their mappings (a Node process has ~300 groups): older ones drop them. */
 const STOPS_WITH_MAPPINGS = 50;
-/** How long to wait for VS Code to focus a frame before choosing it by VS Code's rule. */
+/** How long to wait for more frames (or VS Code's focus) when the frames seen do not settle the rule. */
 const FOCUS_WAIT_MS = 300;
 /** How long to wait for VS Code's own stackTrace request before asking the adapter ourselves. */
 const OWN_REQUEST_AFTER_MS = 1500;
@@ -84,8 +89,8 @@ export class DebugStops extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   /** Fires with the session id whose stops changed (a stop, its reading, its place, a resume). */
   readonly onDidChange = this.changed.event;
-  /** The measured cost of one smaps read, per process. */
-  private readonly mappingsCost = new Map<string, number>();
+  /** How many mappings the last smaps read of each process had: what one more read will cost. */
+  private readonly mappingsCount = new Map<string, number>();
 
   constructor(
     private readonly debugSessions: DebugSessions,
@@ -299,18 +304,18 @@ export class DebugStops extends Disposable {
     stop.previous = state.stops.findLast((other) => other !== stop && other.id < stop.id && other.reading && sameProcess(other, stop));
     this.updateMarker(stop);
     this.changed.fire(state.session.id);
-    const cost = this.mappingsCost.get(identityKey(identity)) ?? 0;
-    if (cost <= MAPPINGS_AT_EVERY_STOP_MAX_MS) {
+    const count = this.mappingsCount.get(identityKey(identity)) ?? 0;
+    if (count <= MAPPINGS_AT_EVERY_STOP_MAX_COUNT) {
       void this.readMappings(stop, identity);
     } else {
-      stop.mappings = { ok: false, reason: `smaps of this process took ${Math.round(cost)} ms to read, so it is read on demand only` };
+      stop.mappings = { ok: false, reason: `this process has ${count} mappings, so /proc/PID/smaps is read on demand only` };
     }
   }
 
   private async readMappings(stop: Stop, identity: ProcessIdentity): Promise<void> {
     const mappings = await readStopMappings(identity);
     if (mappings.ok) {
-      this.mappingsCost.set(identityKey(identity), mappings.costMs);
+      this.mappingsCount.set(identityKey(identity), mappings.count);
     }
     stop.mappings = mappings;
     const state = this.sessions.get(stop.sessionId);
@@ -340,9 +345,11 @@ export class DebugStops extends Disposable {
     if (frames.length === 0 || (request.levels > 0 && frames.length < request.levels) || (typeof total === 'number' && request.startFrame + frames.length >= total)) {
       state.framesComplete = true;
     }
-    // VS Code focuses its frame just after it gets this response (onFocusedFrame); if it does not
-    // tell us in time, apply its rule ourselves, once the frames seen are enough to apply it.
-    this.later(state, () => this.placeByRule(state, stop, false), FOCUS_WAIT_MS);
+    // VS Code's rule, as soon as the frames seen settle it; if they do not yet (the top frames are
+    // de-emphasised and more are coming), VS Code's own focus (onFocusedFrame) or a later response
+    // settles it, and after a short wait the frames seen so far do.
+    this.placeByRule(state, stop, false);
+    this.later(state, () => this.placeByRule(state, stop, true), FOCUS_WAIT_MS);
   }
 
   private onFocusedFrame(item: vscode.DebugThread | vscode.DebugStackFrame | undefined): void {

@@ -7,6 +7,8 @@ import { FigureTile } from '../figureTile';
 import { memorylessReason } from '../memoryless';
 import { Sparkline } from '../sparkline';
 import { button, progressRing } from '../toolkit';
+import { StopComparisonView } from './stopComparison';
+import { StopsList } from './stopsList';
 
 const FIGURES: readonly MemoryFigure[] = ['res', 'virt', 'shr'];
 
@@ -18,7 +20,8 @@ const FIGURES: readonly MemoryFigure[] = ['res', 'virt', 'shr'];
  *        > .session-card > .session-head (.session-name, .session-meta > .session-type + .session-pid, Inspect button)
  *                        + .session-status[data-testid=session-status] (waiting/remote/not-found/ended text, Pick button)
  *                        + .session-body (tiles [data-figure=res|virt|shr], sparkline, [data-testid=peak-res],
- *                                         [data-testid=since-last-stop][data-delta], [data-testid=children-total][data-count])
+ *                                         [data-testid=since-last-stop][data-delta], [data-testid=children-total][data-count],
+ *                                         the stops list (stopsList.ts), what changed between stops (stopComparison.ts))
  *        > ul.session-children
  */
 export class SessionRow {
@@ -40,6 +43,8 @@ export class SessionRow {
   private readonly childFigures = h('span', { class: 'children-figures' });
   private readonly childTotal = h('div', { class: 'children-total', testid: 'children-total' }, this.childCount, this.childFigures);
   private readonly card: HTMLElement;
+  private readonly stops: StopsList;
+  private readonly comparison: StopComparisonView;
   private statusKey = '';
 
   constructor(row: DebugSessionRow, private readonly post: (message: FromDebugView) => void) {
@@ -47,6 +52,11 @@ export class SessionRow {
     for (const figure of FIGURES) {
       this.tiles.set(figure, new FigureTile({ figure, docs: 'short', size: 'inline' }));
     }
+    this.stops = new StopsList((stopId) => this.post({ type: 'revealStop', sessionId: this.row.sessionId, stopId }));
+    this.comparison = new StopComparisonView({
+      setBaseline: (stopId) => this.post({ type: 'setBaseline', sessionId: this.row.sessionId, stopId }),
+      readNow: () => this.post({ type: 'readMappings', sessionId: this.row.sessionId }),
+    });
     this.inspectButton = button('Inspect', () => this.inspect(), { testid: 'inspect', appearance: 'secondary', title: 'Open the memory panel for this process' });
     this.body = h(
       'div',
@@ -55,6 +65,8 @@ export class SessionRow {
       h('div', { class: 'session-spark' }, this.sparkline.element, this.peak),
       this.since,
       this.childTotal,
+      this.stops.element,
+      this.comparison.element,
     );
     this.card = h(
       'div',
@@ -66,7 +78,7 @@ export class SessionRow {
     // Clicking the row opens the panel too; clicks on its own controls (buttons, labels) do their own thing.
     this.card.addEventListener('click', (event) => {
       const target = event.target as Element | null;
-      if (target?.closest('vscode-button, button, .doc-label-wrap, .tooltip')) {
+      if (target?.closest('vscode-button, button, .doc-label-wrap, .tooltip, .stops, .comparison')) {
         return;
       }
       this.inspect();
@@ -100,7 +112,13 @@ export class SessionRow {
     this.tiles.get('res')!.setBytes(snapshot.resBytes);
     this.tiles.get('virt')!.setBytes(snapshot.virtBytes);
     this.tiles.get('shr')!.setBytes(snapshot.shrBytes);
-    this.sparkline.update(row.sparkline);
+    this.sparkline.update(
+      row.sparkline,
+      row.sparklineTimesMs,
+      row.markers.map((marker) => ({ timeMs: marker.timeMs, kind: marker.kind, title: `${marker.label}: ${marker.detail}` })),
+    );
+    this.stops.update(row.stops);
+    this.comparison.update(row.comparison, row.stops);
     setText(this.peak, `Peak RES ${readFigure(snapshot.peakRes).text}`);
     this.since.hidden = row.sinceLastStop === undefined;
     if (row.sinceLastStop !== undefined) {

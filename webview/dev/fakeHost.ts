@@ -2,7 +2,7 @@
 // Defines `acquireVsCodeApi`, answers `ready` with realistic messages for the scenario named in the
 // page URL (?view=inspect|debugView&scenario=…&theme=dark|light|hc&live=1), records what the page
 // posts (window.__posted) and every CSP violation (window.__cspViolations) for webview/dev/run.mjs.
-import type { DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, MappingKindRow, MappingRow, MappingsFigure, ProcessSnapshot, ToDebugView, ToInspectPanel } from '../../src/protocol';
+import type { DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, MappingKindRow, MappingRow, MappingsFigure, ProcessSnapshot, StopComparison, StopRow, TimelineMarker, ToDebugView, ToInspectPanel } from '../../src/protocol';
 
 interface Violation {
   directive: string;
@@ -185,7 +185,7 @@ function inspectMessages(): ToInspectPanel[] {
   const last = history.res.length - 1;
   const current = snapshot({ resBytes: history.res[last], shrBytes: history.shr[last], anon: { bytes: history.res[last] - history.shr[last] } });
   const trend = trendOf(history, 5 * 60_000);
-  const init = (overrides: Partial<Extract<ToInspectPanel, { type: 'init' }>>): ToInspectPanel => ({ type: 'init', process: { pid: current.pid, startTicks: current.startTicks, name: current.name }, snapshot: current, history, trendPerMinute: trend, ended: undefined, problem: undefined, ...overrides });
+  const init = (overrides: Partial<Extract<ToInspectPanel, { type: 'init' }>>): ToInspectPanel => ({ type: 'init', process: { pid: current.pid, startTicks: current.startTicks, name: current.name }, snapshot: current, history, trendPerMinute: trend, ended: undefined, problem: undefined, markers: markersOver(history.timesMs), ...overrides });
   switch (scenario) {
     case 'hostile':
       return [
@@ -237,6 +237,44 @@ function inspectMessages(): ToInspectPanel[] {
   }
 }
 
+/** Three stops and a user marker spread over a history, as a debug session leaves them. */
+function markersOver(timesMs: readonly number[]): TimelineMarker[] {
+  if (timesMs.length < 10) {
+    return [];
+  }
+  const at = (share: number) => timesMs[Math.floor((timesMs.length - 1) * share)];
+  return [
+    { timeMs: at(0.55), kind: 'stop', label: 'server.js:41', detail: 'handleOrder · breakpoint · RES 402.1 MiB at the first stop' },
+    { timeMs: at(0.7), kind: 'user', label: 'after warm-up <b>x</b>', detail: 'Added by you at 14:02:10' },
+    { timeMs: at(0.8), kind: 'stop', label: 'server.js:57', detail: 'handleOrder · step · RES +64.0 MiB in 1.2 s since the previous stop' },
+    { timeMs: at(0.95), kind: 'stop', label: '<img src=x onerror=alert(4)>.js:3', detail: '<script>alert(5)</script> · exception · RES -1.25 MiB in 12 s since the previous stop' },
+  ];
+}
+
+const STOPS: StopRow[] = [
+  { id: 4, atMs: NOW - 2_000, reason: 'step', location: { file: 'server.js', line: 58, functionName: 'handleOrder' }, resBytes: 160.4 * MiB, sincePrevious: { resBytes: 64 * MiB, ms: 1_240 }, hasMappings: true },
+  { id: 3, atMs: NOW - 3_240, reason: 'breakpoint', location: { file: 'server.js', line: 57, functionName: 'handleOrder' }, resBytes: 96.4 * MiB, sincePrevious: { resBytes: -1.25 * MiB, ms: 12_400 }, hasMappings: true },
+  { id: 2, atMs: NOW - 15_640, reason: 'exception', location: { file: '<img src=x onerror=alert(6)>.js', line: 3, functionName: '<b>anonymous</b>' }, resBytes: 97.65 * MiB, sincePrevious: { resBytes: 512 * 1024, ms: 800 }, hasMappings: true },
+  { id: 1, atMs: NOW - 16_440, reason: 'breakpoint', location: undefined, resBytes: 97.15 * MiB, sincePrevious: undefined, hasMappings: false },
+];
+
+const COMPARISON: StopComparison = {
+  baselineId: 3,
+  stopId: 4,
+  kinds: [
+    { kind: 'anonymous', rssBytes: 64 * MiB, pssBytes: 64 * MiB, privateBytes: 64 * MiB, rssAfterBytes: 118.2 * MiB },
+    { kind: 'heap', rssBytes: 132 * 1024, pssBytes: 132 * 1024, privateBytes: 132 * 1024, rssAfterBytes: 4.1 * MiB },
+    { kind: 'libraries', rssBytes: -8 * 1024, pssBytes: -3 * 1024, privateBytes: 0, rssAfterBytes: 21.7 * MiB },
+  ],
+  grew: [
+    { name: '[anonymous]', kind: 'anonymous', perms: '', rssBytes: 64 * MiB, rssAfterBytes: 118.2 * MiB, appeared: false, vanished: false },
+    { name: '/home/dev/orders-api/node_modules/sharp/build/Release/<img src=x onerror=alert(7)>.node', kind: 'libraries', perms: 'r-xp', rssBytes: 412 * 1024, rssAfterBytes: 412 * 1024, appeared: true, vanished: false },
+    { name: '[heap]', kind: 'heap', perms: '', rssBytes: 132 * 1024, rssAfterBytes: 4.1 * MiB, appeared: false, vanished: false },
+  ],
+  shrank: [],
+  partialPause: true,
+};
+
 function debugMessages(): ToDebugView[] {
   if (scenario === 'idle') {
     return [{ type: 'state', debugging: false, rows: [] }];
@@ -253,11 +291,15 @@ function debugMessages(): ToDebugView[] {
     sparkline: spark,
     sinceLastStop: 42 * MiB,
     children: undefined,
+    sparklineTimesMs: spark.map((_, i) => NOW - (spark.length - 1 - i) * 1000),
+    markers: [],
+    stops: [],
+    comparison: undefined,
     ...overrides,
   });
   const rows: DebugSessionRow[] = [
     row({ sessionId: 'parent', name: 'Launch orders-api', status: 'found', children: { count: 3, resBytes: 1.21 * GiB, pss: { bytes: 0.97 * GiB } } }),
-    row({ sessionId: 'child', parentSessionId: 'parent', name: 'server.js [48214]', snapshot: snapshot({ pid: 48214, name: 'node', resBytes: 96.4 * MiB, virtBytes: 1.02 * GiB, shrBytes: 31.2 * MiB, peakRes: { bytes: 102.5 * MiB } }), sparkline: spark.map((v) => v / 4), sinceLastStop: -1.25 * MiB }),
+    row({ sessionId: 'child', parentSessionId: 'parent', name: 'server.js [48214]', snapshot: snapshot({ pid: 48214, name: 'node', resBytes: 96.4 * MiB, virtBytes: 1.02 * GiB, shrBytes: 31.2 * MiB, peakRes: { bytes: 102.5 * MiB } }), sparkline: spark.map((v) => v / 4), sinceLastStop: 64 * MiB, stops: STOPS, comparison: COMPARISON, markers: markersOver(spark.map((_, i) => NOW - (spark.length - 1 - i) * 1000)) }),
     row({ sessionId: 'child2', parentSessionId: 'parent', name: `${HOSTILE_NAME} worker with a very long session name [48220]`, debugType: '<b>node</b>', snapshot: snapshot({ pid: 48220, name: HOSTILE_NAME, pss: { unavailable: 'no permission' } }), sinceLastStop: 0 }),
     row({ sessionId: 'py', name: 'Python: Current File', debugType: 'debugpy', status: 'waiting', message: 'Waiting for the process event', snapshot: undefined, sparkline: [], sinceLastStop: undefined }),
     row({ sessionId: 'remote', name: 'Attach to container', debugType: 'node', status: 'remote', message: 'The debug adapter reported a process on another host (docker://orders).', snapshot: undefined, sparkline: [], sinceLastStop: undefined }),

@@ -140,6 +140,7 @@ const SHOTS = [
   { name: 'debug-tooltip', view: 'debugView', scenario: 'sessions', themes: ['dark'], width: 300, height: 500, action: 'hover-res' },
   { name: 'debug-wide', view: 'debugView', scenario: 'sessions', themes: ['light'], width: 520, height: 1000 },
   { name: 'debug-narrow', view: 'debugView', scenario: 'sessions', themes: ['dark'], width: 210, height: 900 },
+  { name: 'debug-stops', view: 'debugView', scenario: 'sessions', themes: ['dark', 'light'], width: 320, height: 1400 },
 ];
 
 async function act(pageHandle, action) {
@@ -347,6 +348,24 @@ async function checks(browser, origin) {
   check('a new sample updates the kinds in place', Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === Math.round(430 * 2 ** 20 / 4096) * 4096);
   await tab.close();
 
+  tab = await open('inspect', 'live');
+  check('chart: markers of stops and user', Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 4 && (await tab.textContent('[data-testid=chart-marker-info]')).startsWith('3 debug stops and 1 marker'));
+  const box = await tab.locator('.uplot .u-over').boundingBox();
+  // The second stop sits at 80 % of the history: point at it and read what it says.
+  const x = await tab.evaluate(() => {
+    const over = document.querySelector('.uplot .u-over');
+    return over.getBoundingClientRect().left;
+  });
+  let described = '';
+  for (let dx = Math.floor(box.width * 0.78); dx <= Math.ceil(box.width * 0.82) && !described.startsWith('Stop'); dx += 2) {
+    await tab.mouse.move(x + dx, box.y + box.height / 2);
+    described = (await tab.textContent('[data-testid=chart-marker-info]')) ?? '';
+  }
+  check('chart: pointing at a stop marker describes it', described.includes('server.js:57') && described.includes('+64.0 MiB'), described);
+  await tab.evaluate(() => window.__hostPost({ type: 'markers', markers: [] }));
+  check('chart: markers replaced by the host', Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 0);
+  await tab.close();
+
   tab = await open('inspect', 'hostile');
   const hostileRow = await tab.locator('[data-testid=mapping-top]', { hasText: '<img' }).first().textContent();
   check('hostile mapping path shows as text', hostileRow?.includes('/tmp/<img src=x onerror=alert(1)>.so'), hostileRow);
@@ -365,6 +384,33 @@ async function checks(browser, origin) {
   check('Pick process posts pick', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'pick', sessionId: 'lldb' }));
   check('ended row has no Inspect button', !(await tab.isVisible('[data-session-id=old] [data-testid=inspect]')));
   check('since last stop text', (await tab.textContent('[data-session-id=parent] > .session-card [data-testid=since-last-stop]')) === '+42.0 MiB since the last stop');
+  // Stops, what changed between two of them, and the sparkline's markers.
+  const child = '[data-session-id=child] > .session-card';
+  const stopIds = await tab.$$eval(`${child} [data-testid=stop]`, (items) => items.map((item) => Number(item.getAttribute('data-stop-id'))));
+  check('stops: newest first', JSON.stringify(stopIds) === '[4,3,2,1]', JSON.stringify(stopIds));
+  check('stops: location and change', (await tab.textContent(`${child} [data-stop-id="4"]`)).includes('server.js:58') && (await tab.textContent(`${child} [data-stop-id="4"] [data-testid=stop-delta]`)) === '+64.0 MiB in 1.2 s', await tab.textContent(`${child} [data-stop-id="4"]`));
+  check('stops: a hostile file name is text', (await tab.textContent(`${child} [data-stop-id="2"] [data-testid=stop-location]`)) === '<img src=x onerror=alert(6)>.js:3' && (await tab.locator(`${child} .stops img, ${child} .stops b`).count()) === 0);
+  await tab.click(`${child} [data-stop-id="3"]`);
+  check('clicking a stop posts revealStop (and not inspect)', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'revealStop', sessionId: 'child', stopId: 3 }), JSON.stringify((await posted(tab)).at(-1)));
+  await tab.focus(`${child} [data-stop-id="4"]`);
+  await tab.keyboard.press('Enter');
+  check('Enter on a stop posts revealStop', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'revealStop', sessionId: 'child', stopId: 4 }));
+  check('a stop without a location is not a button', (await tab.getAttribute(`${child} [data-stop-id="1"]`, 'role')) === null);
+  check('comparison: anonymous grew by 64 MiB, first', (await tab.getAttribute(`${child} [data-testid^=change-kind-]`, 'data-testid')) === 'change-kind-anonymous' && Number(await tab.getAttribute(`${child} [data-testid=change-kind-anonymous]`, 'data-rss')) === 64 * 2 ** 20);
+  check('comparison: grew-most rows, hostile path as text', (await tab.locator(`${child} [data-testid=change-grew]`).count()) === 3 && (await tab.locator(`${child} .comparison img`).count()) === 0);
+  check('comparison: says other threads may run', (await tab.textContent(`${child} [data-testid=comparison-note]`)).includes('other threads'));
+  const baselineOptions = await tab.$$eval(`${child} [data-testid=baseline] option`, (options) => options.map((option) => option.value));
+  check('comparison: earlier stops with mappings as baselines', JSON.stringify(baselineOptions) === '["3","2"]', JSON.stringify(baselineOptions));
+  await tab.selectOption(`${child} [data-testid=baseline]`, '2');
+  check('picking a baseline posts setBaseline', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'setBaseline', sessionId: 'child', stopId: 2 }));
+  check('sparkline: one mark per marker in its span', Number(await tab.getAttribute(`${child} [data-testid=sparkline]`, 'data-marks')) === 4 && (await tab.locator(`${child} [data-testid=sparkline-mark] title`).first().textContent()) === 'server.js:41: handleOrder · breakpoint · RES 402.1 MiB at the first stop');
+  await tab.evaluate(() =>
+    window.__hostPost({ type: 'state', debugging: true, rows: [{ sessionId: 'big', parentSessionId: undefined, name: 'big', debugType: 'lldb', status: 'found', message: '', snapshot: window.__snapshot({}), sparkline: [], sparklineTimesMs: [], sinceLastStop: undefined, children: undefined, markers: [], stops: [{ id: 2, atMs: Date.now(), reason: 'step', location: undefined, resBytes: 1, sincePrevious: undefined, hasMappings: false }, { id: 1, atMs: Date.now(), reason: 'step', location: undefined, resBytes: 1, sincePrevious: undefined, hasMappings: true }], comparison: { unavailable: 'No mappings at stop 2: smaps of this process took 170 ms to read, so it is read on demand only.', canReadNow: true } }] }),
+  );
+  await tab.waitForTimeout(50);
+  check('comparison unavailable: the reason and Read now', (await tab.textContent('[data-testid=comparison-unavailable]')).includes('170 ms') && (await tab.isVisible('[data-testid=read-mappings]')));
+  await tab.click('[data-testid=read-mappings]');
+  check('Read now posts readMappings', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'readMappings', sessionId: 'big' }));
   await tab.evaluate(() => window.__hostPost({ type: 'state', debugging: false, rows: [] }));
   await tab.waitForTimeout(50);
   check('not debugging: explanation', (await tab.textContent('[data-testid=not-debugging]')).startsWith('Start debugging'));

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { formatBytes } from '../../src/format';
-import type { HistorySeries } from '../../src/protocol';
+import type { HistorySeries, TimelineMarker } from '../../src/protocol';
 import { h, setSafeAttribute } from '../dom';
 import { isHighContrast, onThemeChange, themeColor, themeFont, withAlpha } from '../theme';
 
@@ -49,11 +49,16 @@ export class MemoryChart {
   private drawn: uPlot.AlignedData = [[], [], []];
   private paused = false;
   private dirty = false;
+  private markers: TimelineMarker[] = [];
+  /** What the marker under the pointer says (or how many markers there are): text only, names are untrusted. */
+  private readonly markerInfo = h('div', { class: 'chart-marker-info', testid: 'chart-marker-info', attrs: { 'aria-live': 'polite' } });
+  private markerColors = { stop: '#cca700', user: '#c586c0' };
 
   constructor() {
     this.legend = h('div', { class: 'chart-legend', testid: 'chart-legend' });
     this.plot = h('div', { class: 'chart-plot', testid: 'chart-plot', attrs: { role: 'img' } });
-    this.element = h('div', { class: 'chart', id: 'chart', testid: 'chart', attrs: { 'data-points': 0 } }, this.legend, this.plot);
+    this.element = h('div', { class: 'chart', id: 'chart', testid: 'chart', attrs: { 'data-points': 0, 'data-markers': 0 } }, this.legend, this.plot, this.markerInfo);
+    this.describeMarkers();
     new ResizeObserver(() => this.fit()).observe(this.plot);
     onThemeChange(() => this.rebuild());
   }
@@ -84,6 +89,14 @@ export class MemoryChart {
       this.shr.splice(0, drop);
     }
     this.changed();
+  }
+
+  /** The stops and user markers of the process: a dashed line each, described when the pointer is near it. */
+  setMarkers(markers: readonly TimelineMarker[]): void {
+    this.markers = markers.slice();
+    setSafeAttribute(this.element, 'data-markers', this.markers.length);
+    this.describeMarkers();
+    this.chart?.redraw(false, false);
   }
 
   /** Stops redrawing (data still arrives); resuming draws everything that came meanwhile. */
@@ -142,6 +155,7 @@ export class MemoryChart {
     const axisColor = themeColor('--vscode-descriptionForeground', '#8b949e');
     const gridColor = withAlpha(themeColor('--vscode-foreground', '#cccccc'), isHighContrast() ? 0.35 : 0.1);
     const font = themeFont(0.85);
+    this.markerColors = { stop: themeColor('--vscode-charts-yellow', '#cca700'), user: themeColor('--vscode-charts-purple', '#c586c0') };
     const latest = (u: uPlot, index: number) => {
       const values = u.data[index];
       return values.length ? (values[values.length - 1] ?? undefined) : undefined;
@@ -161,6 +175,10 @@ export class MemoryChart {
         live: true,
         markers: { width: 0, fill: (_u, index) => [axisColor, resColor, shrColor][index] ?? axisColor },
         mount: (_u, legend) => this.legend.appendChild(legend),
+      },
+      hooks: {
+        draw: [(u) => this.drawMarkers(u)],
+        setCursor: [(u) => this.hoverMarker(u)],
       },
       scales: {
         x: { time: true },
@@ -184,6 +202,65 @@ export class MemoryChart {
       ],
     };
     this.chart = new uPlot(options, this.drawn, this.plot);
+  }
+
+  /** Dashed vertical lines over the plot, with a small flag at the top; drawn on uPlot's canvas (no DOM, no inline style). */
+  private drawMarkers(u: uPlot): void {
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    const ratio = window.devicePixelRatio || 1;
+    ctx.save();
+    ctx.lineWidth = Math.max(1, ratio);
+    ctx.setLineDash([4 * ratio, 3 * ratio]);
+    for (const marker of this.markers) {
+      const x = Math.round(u.valToPos(marker.timeMs / 1000, 'x', true));
+      if (!(x >= left && x <= left + width)) {
+        continue;
+      }
+      const color = this.markerColors[marker.kind];
+      ctx.strokeStyle = color;
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      ctx.moveTo(x - 4 * ratio, top);
+      ctx.lineTo(x + 4 * ratio, top);
+      ctx.lineTo(x, top + 6 * ratio);
+      ctx.fill();
+    }
+    ctx.restore();
+  }
+
+  /** The marker nearest the pointer, within a few pixels, is described under the chart. */
+  private hoverMarker(u: uPlot): void {
+    const left = u.cursor.left;
+    let nearest: TimelineMarker | undefined;
+    let best = 6;
+    if (left !== undefined && left >= 0) {
+      for (const marker of this.markers) {
+        const distance = Math.abs(u.valToPos(marker.timeMs / 1000, 'x') - left);
+        if (distance <= best) {
+          best = distance;
+          nearest = marker;
+        }
+      }
+    }
+    setSafeAttribute(this.markerInfo, 'data-hovered', nearest ? nearest.kind : undefined);
+    if (nearest) {
+      this.markerInfo.textContent = `${nearest.kind === 'stop' ? 'Stop' : 'Marker'} at ${timeOfDay(nearest.timeMs / 1000)}: ${nearest.label} · ${nearest.detail}`;
+    } else {
+      this.describeMarkers();
+    }
+  }
+
+  private describeMarkers(): void {
+    const stops = this.markers.filter((marker) => marker.kind === 'stop').length;
+    const user = this.markers.length - stops;
+    const parts = [stops && `${stops} debug ${stops === 1 ? 'stop' : 'stops'}`, user && `${user} ${user === 1 ? 'marker' : 'markers'}`].filter(Boolean);
+    this.markerInfo.textContent = parts.length ? `${parts.join(' and ')} on the timeline: point at one for its details.` : '';
+    this.markerInfo.hidden = parts.length === 0;
   }
 
   private fit(): void {

@@ -2,6 +2,7 @@ import { formatBytes } from '../../src/format';
 import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure } from '../../src/protocol';
 import { mappingDocLabel } from '../docLabel';
 import { h, setSafeAttribute, setText, svg } from '../dom';
+import { pathText } from '../pathText';
 import { formatClock } from '../time';
 
 /** Which part of the RES split above each kind belongs to, for its colour. */
@@ -152,16 +153,4 @@ export class MappingsSection {
       ),
     );
   }
-}
-
-/**
- * A path that shortens in the middle: the directory gives way (ellipsis at its end) before the
- * file name does, so "/home/…/node_modules/…/libvips-cpp.so.8" keeps what tells mappings apart.
- * The whole path is in the title.
- */
-function pathText(name: string): HTMLElement {
-  const slash = name.lastIndexOf('/');
-  const dir = slash > 0 ? name.slice(0, slash + 1) : '';
-  const base = slash > 0 ? name.slice(slash + 1) : name;
-  return h('span', { class: 'mapping-path', attrs: { title: name } }, dir && h('span', { class: 'path-dir' }, dir), h('span', { class: 'path-base' }, base));
 }

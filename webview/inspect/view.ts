@@ -122,6 +122,10 @@ export class InspectView {
         this.saveState(this.state);
         this.header.identify(message.process);
         this.init(message.snapshot, message.history, message.trendPerMinute, message.ended, message.problem);
+        this.chart.setMarkers(message.markers ?? []);
+        break;
+      case 'markers':
+        this.chart.setMarkers(message.markers);
         break;
       case 'sample':
         this.sample(message.snapshot, message.timeMs, message.trendPerMinute);

@@ -1,0 +1,243 @@
+// Memory at the line where the program stopped, against real debug adapters: js-debug (built into
+// VS Code), debugpy and lldb-vscode-15 (Debian's, started by test/debugAdapters). Each program
+// stops twice around a known allocation; the test reads /proc/PID/statm itself at each stop.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Stop } from '../../src/debug/debugStops';
+import type { ProcMemoryApi } from '../../src/extension';
+import { closeAllEditors, MiB, procMemoryApi, setSetting, statmBytes, waitFor } from './helpers';
+
+interface Case {
+  name: string;
+  /** Writes the program; returns the launch configuration and the 1-based lines of the two stops. */
+  prepare(dir: string, pidFile: string): { program: string; configuration: vscode.DebugConfiguration; lines: [number, number]; breakpoints: boolean };
+  /** The kind of mapping the allocation between the stops lands in. */
+  kind: 'anonymous' | 'heap';
+  /** Smallest growth expected between the stops. */
+  minGrowth: number;
+  /**
+   * How far our reading at a stop may be from the test's own read just after it. lldb stops every
+   * thread: nothing can move. js-debug and debugpy pause only the thread they debug; the runtime's
+   * own threads may touch a few pages meanwhile.
+   */
+  toleranceBytes: number;
+  /** Open the program's editor only after the first stop: the tip must appear in it then. */
+  openEditorAfterStop: boolean;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'js-debug',
+    prepare(dir, pidFile) {
+      const program = path.join(dir, 'grow.js');
+      writeFileSync(
+        program,
+        [
+          "require('fs').writeFileSync(process.argv[2], String(process.pid));",
+          'const held = [];',
+          'debugger; // first stop',
+          'held.push(Buffer.alloc(64 * 1024 * 1024, 1));',
+          'debugger; // second stop',
+          'setInterval(() => held.length, 1000);',
+        ].join('\n'),
+      );
+      return { program, configuration: { type: 'node', request: 'launch', name: 'grow', program, args: [pidFile], console: 'internalConsole' }, lines: [3, 5], breakpoints: false };
+    },
+    kind: 'anonymous',
+    minGrowth: 60 * MiB,
+    toleranceBytes: 512 * 1024,
+    openEditorAfterStop: false,
+  },
+  {
+    name: 'debugpy',
+    prepare(dir, pidFile) {
+      const program = path.join(dir, 'grow.py');
+      writeFileSync(
+        program,
+        ['import os, sys, time', 'open(sys.argv[1], "w").write(str(os.getpid()))', 'held = []', 'first = 1', 'held.append(b"\\x01" * (64 * 1024 * 1024))', 'second = 2', 'time.sleep(120)', ''].join('\n'),
+      );
+      return {
+        program,
+        configuration: { type: 'procmem-debugpy', request: 'launch', name: 'grow.py', program, args: [pidFile], python: '/usr/bin/python3', console: 'internalConsole' },
+        lines: [4, 6],
+        breakpoints: true,
+      };
+    },
+    kind: 'anonymous',
+    minGrowth: 60 * MiB,
+    toleranceBytes: 512 * 1024,
+    openEditorAfterStop: true,
+  },
+  {
+    name: 'lldb-vscode',
+    prepare(dir, pidFile) {
+      const source = path.join(dir, 'grow.c');
+      writeFileSync(
+        source,
+        [
+          '#include <stdio.h>',
+          '#include <stdlib.h>',
+          '#include <string.h>',
+          '#include <unistd.h>',
+          'int main(int argc, char **argv) {',
+          '  FILE *f = fopen(argv[1], "w"); fprintf(f, "%d", getpid()); fclose(f);',
+          '  char **blocks = malloc(200000 * sizeof(char *));',
+          '  int first = 1; /* first stop */',
+          '  for (int i = 0; i < 200000; i++) { blocks[i] = malloc(256); memset(blocks[i], 1, 256); } /* small mallocs: the brk heap */',
+          '  int second = 2; /* second stop */',
+          '  sleep(120);',
+          '  return first + second + blocks[0][0];',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const binary = path.join(dir, 'grow');
+      execFileSync('cc', ['-g', '-O0', '-o', binary, source]);
+      return { program: source, configuration: { type: 'procmem-lldb', request: 'launch', name: 'grow (C)', program: binary, args: [pidFile] }, lines: [8, 10], breakpoints: true };
+    },
+    kind: 'heap',
+    minGrowth: 45 * MiB,
+    toleranceBytes: 0,
+    openEditorAfterStop: false,
+  },
+];
+
+function readPid(file: string): number | undefined {
+  const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+describe('memory at the stopped line, with real debuggers', function () {
+  this.timeout(180000);
+  let api: ProcMemoryApi;
+  let dir: string;
+  const running = new Set<vscode.DebugSession>();
+  const listeners: vscode.Disposable[] = [];
+
+  before(async () => {
+    api = await procMemoryApi();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-stops-'));
+    listeners.push(vscode.debug.onDidStartDebugSession((session) => running.add(session)));
+    listeners.push(vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)));
+    await vscode.commands.executeCommand('procMemory.debugView.focus');
+  });
+
+  after(async () => {
+    await setSetting('inlineTips.enabled', undefined);
+    listeners.forEach((listener) => listener.dispose());
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    for (const session of running) {
+      await vscode.debug.stopDebugging(session);
+    }
+    await waitFor('sessions to end', () => running.size === 0, 20000);
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await closeAllEditors();
+  });
+
+  for (const testCase of CASES) {
+    it(`${testCase.name}: both stops with file and line, RES change equal to /proc, the allocation under ${testCase.kind}, a tip at the line`, async () => {
+      const pidFile = path.join(dir, `${testCase.name}.pid`);
+      const { program, configuration, lines, breakpoints } = testCase.prepare(dir, pidFile);
+      const programUri = vscode.Uri.file(program);
+      if (breakpoints) {
+        vscode.debug.addBreakpoints(lines.map((line) => new vscode.SourceBreakpoint(new vscode.Location(programUri, new vscode.Position(line - 1, 0)))));
+      }
+      // Another file beside it: the tip must never show there.
+      const other = path.join(dir, `${testCase.name}-other.txt`);
+      writeFileSync(other, Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n'));
+      const otherEditor = await vscode.window.showTextDocument(vscode.Uri.file(other), { viewColumn: vscode.ViewColumn.One, preview: false });
+      if (!testCase.openEditorAfterStop) {
+        await vscode.window.showTextDocument(programUri, { viewColumn: vscode.ViewColumn.Two, preview: false, preserveFocus: true });
+      }
+
+      assert.ok(await vscode.debug.startDebugging(undefined, configuration));
+      const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+      const sessionId = await waitFor('the session of the program', () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id, 30000);
+      const stopsOf = () => api.debugStops.stopsOf(sessionId);
+      const settled = (stop: Stop | undefined) => (stop?.reading && stop.place && stop.mappings ? stop : undefined);
+
+      // First stop.
+      const first = await waitFor('the first stop, read and placed', () => settled(stopsOf()[0]), 60000);
+      const procAtFirst = statmBytes(pid).res;
+      assert.equal(first.place!.label.file, path.basename(program));
+      assert.equal(first.place!.label.line, lines[0]);
+      assert.ok(Math.abs(first.reading!.resBytes - procAtFirst) <= testCase.toleranceBytes, `RES at the first stop ${first.reading!.resBytes}, /proc says ${procAtFirst}`);
+      if (testCase.openEditorAfterStop) {
+        await vscode.window.showTextDocument(programUri, { viewColumn: vscode.ViewColumn.Two, preview: false, preserveFocus: true });
+      }
+      const firstTip = await waitFor('the tip at the first stop', () => api.stopTips.shown.find((tip) => tip.uri === programUri.toString()), 15000);
+      assert.equal(firstTip.line, lines[0] - 1);
+      assert.match(firstTip.text, /^RES \d+(\.\d+)? [KMG]iB · /, 'the first stop shows RES itself');
+      assert.ok(!api.stopTips.shown.some((tip) => tip.uri === otherEditor.document.uri.toString()), 'no tip in an editor of another file');
+
+      // Second stop, after the allocation.
+      await vscode.commands.executeCommand('workbench.action.debug.continue');
+      const second = await waitFor('the second stop, read and placed', () => settled(stopsOf()[1]), 60000);
+      const procAtSecond = statmBytes(pid).res;
+      assert.equal(second.place!.label.line, lines[1]);
+      assert.equal(second.previous, first, 'the previous stop of the same process');
+      const ours = second.reading!.resBytes - first.reading!.resBytes;
+      const theirs = procAtSecond - procAtFirst;
+      assert.ok(Math.abs(ours - theirs) <= 2 * testCase.toleranceBytes, `change between the stops: ours ${ours}, /proc ${theirs}`);
+      assert.ok(ours >= testCase.minGrowth, `grew ${ours} bytes between the stops`);
+      const secondTip = await waitFor('the tip at the second stop', () => api.stopTips.shown.find((tip) => tip.uri === programUri.toString() && tip.line === lines[1] - 1), 15000);
+      assert.match(secondTip.text, /^RES \+\d+(\.\d+)? MiB · [\d.]+ (ms|s|min) since last stop · /);
+      assert.ok(!api.stopTips.shown.some((tip) => tip.uri === otherEditor.document.uri.toString()), 'no tip in an editor of another file');
+
+      // What changed between the two stops, from smaps read at each.
+      const comparison = await waitFor(`the comparison (now ${JSON.stringify(api.debugStops.comparison(sessionId))})`, () => {
+        const value = api.debugStops.comparison(sessionId);
+        return value && 'kinds' in value ? value : undefined;
+      });
+      assert.equal(comparison.baselineId, first.id);
+      assert.equal(comparison.stopId, second.id);
+      assert.equal(comparison.kinds[0].kind, testCase.kind, `the largest change is ${comparison.kinds[0].kind}: ${JSON.stringify(comparison.kinds)}`);
+      assert.ok(comparison.kinds[0].rssBytes >= testCase.minGrowth * 0.9, JSON.stringify(comparison.kinds[0]));
+      assert.equal(comparison.partialPause, testCase.name !== 'lldb-vscode');
+
+      // The view lists both, newest first; the timeline has a marker for each.
+      const row = await waitFor('the stops in the view', () => api.debugView.state?.rows.find((candidate) => candidate.sessionId === sessionId && candidate.stops.length >= 2));
+      assert.deepEqual(
+        row.stops.map((stop) => [stop.id, stop.location?.line]),
+        [
+          [second.id, lines[1]],
+          [first.id, lines[0]],
+        ],
+      );
+      assert.equal(row.stops[0].sincePrevious?.resBytes, ours);
+      const markers = api.markers.of(first.identity!).filter((marker) => marker.kind === 'stop');
+      assert.deepEqual(
+        markers.map((marker) => marker.label),
+        [`${path.basename(program)}:${lines[0]}`, `${path.basename(program)}:${lines[1]}`],
+      );
+
+      // Running again: the tip goes at once (adapters send no `continued` after a continue request).
+      await vscode.commands.executeCommand('workbench.action.debug.continue');
+      await waitFor('the tip to go', () => !api.stopTips.shown.some((tip) => tip.uri === programUri.toString()), 5000);
+      assert.equal(api.debugStops.currentStop(sessionId), undefined);
+      console.log(`[stops] ${testCase.name}: stopped -> tip shown ${first.tipShownAfterMs?.toFixed(1)} ms (1st), ${second.tipShownAfterMs?.toFixed(1)} ms (2nd); smaps ${second.mappings?.ok ? second.mappings.costMs.toFixed(1) : '-'} ms; RES change ours ${ours} vs /proc ${theirs}`);
+    });
+  }
+
+  it('procMemory.inlineTips.enabled false: no tip, the stops are still listed', async () => {
+    await setSetting('inlineTips.enabled', false);
+    const pidFile = path.join(dir, 'off.pid');
+    const { program, configuration } = CASES[0].prepare(dir, pidFile);
+    await vscode.window.showTextDocument(vscode.Uri.file(program), { preview: false });
+    assert.ok(await vscode.debug.startDebugging(undefined, configuration));
+    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+    const sessionId = await waitFor('the session', () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id, 30000);
+    await waitFor('the first stop, read and placed', () => api.debugStops.stopsOf(sessionId)[0]?.place && api.debugStops.stopsOf(sessionId)[0]?.reading, 60000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepEqual(api.stopTips.shown, []);
+    await setSetting('inlineTips.enabled', true);
+    await waitFor('the tip once turned on', () => api.stopTips.shown.length === 1);
+  });
+});
