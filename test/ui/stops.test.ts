@@ -1,0 +1,174 @@
+// Memory at the stopped line in the real workbench, dark and light: F5 in a workspace with a Node
+// program that stops twice around a 96 MiB allocation. The tip at the stopped line, its hover, the
+// stops list in Run and Debug and the chart's markers, each looked at in a screenshot.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { MiB } from './processes';
+import { hasSelector, hasTitle, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
+
+for (const theme of [
+  { name: 'dark', id: 'Default Dark Modern' },
+  { name: 'light', id: 'Default Light Modern' },
+]) {
+  describe(`memory at the stopped line (${theme.name})`, function () {
+    this.timeout(240_000);
+    let workbench: Workbench;
+    let folder: string;
+    let view: Frame;
+    let pid: number;
+
+    before(async () => {
+      folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-stops-ui-'));
+      writeFileSync(
+        path.join(folder, 'grow.js'),
+        [
+          "require('fs').writeFileSync(require('path').join(__dirname, 'grow.pid'), String(process.pid));",
+          'const held = [];',
+          'debugger; // first stop',
+          'held.push(Buffer.alloc(96 * 1024 * 1024, 1));',
+          'debugger; // second stop',
+          'setInterval(() => held.length, 1000);',
+        ].join('\n'),
+      );
+      writeFileSync(path.join(folder, 'notes.md'), '# Notes\n\nAnother file: the tip never shows here.\n');
+      mkdirSync(path.join(folder, '.vscode'));
+      writeFileSync(
+        path.join(folder, '.vscode', 'launch.json'),
+        JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Grow', program: '${workspaceFolder}/grow.js', console: 'internalConsole' }] }),
+      );
+      workbench = await openWorkbench({ folder, settings: { 'workbench.colorTheme': theme.id, 'procMemory.sampleIntervalMs': 500 } });
+    });
+
+    afterEach(async function () {
+      await workbench?.screenshotIfFailed(this);
+    });
+
+    after(async () => {
+      await workbench?.page.keyboard.press('Shift+F5').catch(() => undefined);
+      await workbench?.close(`stops-${theme.name}`);
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    /**
+     * The tips in the editor showing `file`: VS Code draws a decoration's `after` text as a CSS
+     * ::after of a span at the end of the line, so it is read from the computed style.
+     */
+    const tipsIn = async (file: string): Promise<{ line: string; tip: string; x: number; y: number }[]> =>
+      workbench.page.evaluate(`(() => {
+        const group = [...document.querySelectorAll('.editor-group-container')].find((g) => g.querySelector('.tab.active[aria-label^="${file}"]'));
+        if (!group) return [];
+        const tips = [];
+        for (const line of group.querySelectorAll('.view-line')) {
+          for (const span of line.querySelectorAll('span')) {
+            const content = getComputedStyle(span, '::after').content;
+            if (content && content !== 'none' && content.includes('RES')) {
+              const box = span.getBoundingClientRect();
+              tips.push({ line: line.textContent.replace(/\u00a0/g, ' '), tip: JSON.parse(content), x: box.right - 20, y: box.top + box.height / 2 });
+            }
+          }
+        }
+        return tips;
+      })()`);
+    const waitForTips = async (file: string, accept: (tips: { line: string; tip: string; x: number; y: number }[]) => boolean, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const tips = await tipsIn(file);
+        if (accept(tips)) return tips;
+        if (Date.now() > deadline) throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+    const openFile = async (file: string) => {
+      await workbench.page.keyboard.press('Control+P');
+      const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(file);
+      await workbench.page.locator('.quick-input-widget .monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible' });
+      await workbench.page.keyboard.press('Enter');
+      await workbench.page.locator(`.tab.active[aria-label^="${file}"]`).first().waitFor({ state: 'visible' });
+    };
+
+    it('shows RES at the first stop, at the stopped line, and nowhere else', async () => {
+      await openFile('notes.md');
+      await workbench.runCommand('View: Split Editor Right');
+      await openFile('grow.js');
+      await workbench.runCommand('View: Show Run and Debug');
+      await workbench.runCommand('Run and Debug: Focus on Process Memory View');
+      view = await workbench.findWebviewFrame(hasSelector('#app[data-view]'));
+      await workbench.runCommand('Debug: Start Debugging');
+      const pidFile = path.join(folder, 'grow.pid');
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      pid = Number(readFileSync(pidFile, 'utf8'));
+      const [tip] = await waitForTips('grow.js', (tips) => tips.length === 1);
+      assert.match(tip.line, /^debugger; \/\/ first stop/);
+      assert.match(tip.tip, /^RES \d+(\.\d+)? MiB · /);
+      assert.deepEqual(await tipsIn('notes.md'), [], 'no tip in the other file');
+      // One editor group again, so the program's lines have the width of the window.
+      await workbench.runCommand('View: Join All Editor Groups');
+      await workbench.runCommand('View: Toggle Panel Visibility');
+      await workbench.page.locator('.editor-group-container .tab.active[aria-label^="grow.js"]').first().waitFor({ state: 'visible' });
+      await waitForTips('grow.js', (tips) => tips.length === 1);
+    });
+
+    it('shows the change since the previous stop after continuing, with the details on hover', async () => {
+      await workbench.page.keyboard.press('F5');
+      const tips = await waitForTips('grow.js', (found) => found.length === 1 && found[0].tip.includes('since last stop'));
+      assert.match(tips[0].line, /^debugger; \/\/ second stop/, 'the first stop\'s tip has gone, the second is at its line');
+      assert.match(tips[0].tip, /^RES \+(8[6-9]|9\d|10\d)\.\d MiB · [\d.]+ (ms|s) since last stop · /);
+      await workbench.screenshot(`stop-tip-${theme.name}`);
+      // The hover sits on a zero-width range at the end of the line, where the text is drawn.
+      await workbench.page.mouse.move(0, 0);
+      await workbench.page.mouse.move(tips[0].x, tips[0].y);
+      const hover = workbench.page.locator('.monaco-hover:not(.hidden)').filter({ visible: true, hasText: 'Memory at this stop' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const hoverText = await hover.innerText();
+      for (const expected of ['RES', 'PSS', 'Anon', 'File', 'Shmem', 'Children', 'previous stop', 'can allocate memory too']) {
+        assert.ok(hoverText.includes(expected), `hover has ${expected}: ${hoverText}`);
+      }
+      await workbench.screenshot(`stop-tip-hover-${theme.name}`);
+      await workbench.page.mouse.move(0, 0);
+    });
+
+    it('lists both stops in Run and Debug, with what changed between them', async () => {
+      const row = view.locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`).first();
+      const stops = row.locator('[data-testid=stop]');
+      await waitForAttribute(row.locator('[data-testid=stops]').first(), 'data-count', (value) => Number(value) === 2, 15_000);
+      assert.match(await stops.nth(0).innerText(), /#2\s+grow\.js:5/);
+      assert.match(await stops.nth(1).innerText(), /#1\s+grow\.js:3/);
+      const delta = Number(await stops.nth(0).getAttribute('data-delta'));
+      assert.ok(delta > 86 * MiB && delta < 110 * MiB, `stop 2 grew ${delta}`);
+      const anonymous = row.locator('[data-testid=change-kind-anonymous]').first();
+      await anonymous.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.ok(Number(await anonymous.getAttribute('data-rss')) > 86 * MiB);
+      for (const title of ['Variables', 'Watch', 'Breakpoints', 'Call Stack']) {
+        const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: new RegExp(`^\\s*${title}`, 'i') });
+        if (await header.count()) await header.first().click();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await workbench.page.locator('.part.sidebar').screenshot({ path: path.join(SCREENSHOT_DIR, `stops-list-${theme.name}.png`) });
+      // Clicking the first stop takes the editor to its line.
+      await stops.nth(1).click();
+      await workbench.page.locator('.editor-group-container .tab.active[aria-label^="grow.js"]').first().waitFor({ state: 'visible' });
+    });
+
+    it('marks both stops on the inspect panel\'s chart', async () => {
+      const row = view.locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`).first();
+      await row.locator('[data-testid=inspect]').first().click();
+      const panel = await workbench.findWebviewFrame(hasTitle(new RegExp(`\\(${pid}\\)`)));
+      const chart = panel.locator('[data-testid=chart]');
+      await waitForAttribute(chart, 'data-markers', (value) => Number(value) === 2, 15_000);
+      assert.match(await panel.locator('[data-testid=chart-marker-info]').innerText(), /^2 debug stops on the timeline/);
+      await panel.locator('#chart').scrollIntoViewIfNeeded();
+      await workbench.screenshot(`stop-markers-${theme.name}`);
+    });
+
+    it('the tip goes as soon as the program runs again', async () => {
+      await workbench.page.keyboard.press('F5');
+      await waitForTips('grow.js', (tips) => tips.length === 0, 10_000);
+    });
+  });
+}
