@@ -261,7 +261,7 @@ export class DebugStops extends Disposable {
       identity: undefined,
       atMs: Date.now(),
       stoppedAtPerfMs: performance.now(),
-      reason: typeof body.reason === 'string' ? body.reason : 'stopped',
+      reason: stopReason(body),
       threadId,
     };
     state.current = stop;
@@ -494,6 +494,18 @@ export class DebugStops extends Disposable {
     state.timers.forEach((timer) => clearTimeout(timer));
     state.timers.clear();
   }
+}
+
+/**
+ * Why it stopped, in words: the adapter's own sentence when it gives a short one (js-debug: "Paused
+ * on debugger statement"), else the DAP reason (`breakpoint`, `step`, `exception`...).
+ */
+function stopReason(body: Record<string, unknown>): string {
+  const description = typeof body.description === 'string' ? body.description.trim() : '';
+  if (description.length > 0 && description.length <= 40) {
+    return description.charAt(0).toLowerCase() + description.slice(1);
+  }
+  return typeof body.reason === 'string' && body.reason.length > 0 ? body.reason : 'stopped';
 }
 
 function sameProcess(a: Stop, b: Stop): boolean {

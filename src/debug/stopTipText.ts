@@ -12,8 +12,7 @@ export interface TipStop {
 }
 
 /** The caution shown with every per-stop figure. */
-export const EVALUATION_CAUTION =
-  'Expressions the debugger evaluates while the program is stopped (watches, hovers, the debug console) run in the program and can allocate memory too.';
+export const EVALUATION_CAUTION = 'Watches, hovers and the debug console run in the program while it is stopped: they can allocate memory too.';
 
 /** `RES +80.0 MiB · 1.2 s since last stop · step`, or `RES 412.3 MiB · breakpoint` at the first stop. */
 export function tipText(stop: TipStop): string {

@@ -10,12 +10,21 @@ const ADAPTERS = {
   'procmem-lldb': () => new vscode.DebugAdapterExecutable(LLDB, []),
   // The same real lldb-vscode, with its `process` event withheld: a debugger that never says
   // which process it runs, so Proc Memory has to find it in the process tree.
-  'procmem-lldb-quiet': () => new vscode.DebugAdapterInlineImplementation(new WithoutProcessEvent(LLDB)),
+  'procmem-lldb-quiet': () => new vscode.DebugAdapterInlineImplementation(new Relay(LLDB, (message) => (message.type === 'event' && message.event === 'process' ? undefined : message))),
+  // The same real lldb-vscode, its `stopped` events without `threadId` (the DAP allows that):
+  // which thread stopped has to be learnt from what VS Code asks next.
+  'procmem-lldb-nothread': () =>
+    new vscode.DebugAdapterInlineImplementation(
+      new Relay(LLDB, (message) => {
+        if (message.type === 'event' && message.event === 'stopped' && message.body) delete message.body.threadId;
+        return message;
+      }),
+    ),
 };
 
-/** Relays DAP between VS Code and a real adapter process, dropping the `process` event. */
-class WithoutProcessEvent {
-  constructor(command) {
+/** Relays DAP between VS Code and a real adapter process; `filter` may change or drop (undefined) what the adapter sends. */
+class Relay {
+  constructor(command, filter) {
     this.emitter = new vscode.EventEmitter();
     this.onDidSendMessage = this.emitter.event;
     this.child = spawn(command, [], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -30,8 +39,9 @@ class WithoutProcessEvent {
         }
         const message = JSON.parse(buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'));
         buffer = buffer.subarray(headerEnd + 4 + length);
-        if (!(message.type === 'event' && message.event === 'process')) {
-          this.emitter.fire(message);
+        const passed = filter(message);
+        if (passed) {
+          this.emitter.fire(passed);
         }
       }
     });
