@@ -237,6 +237,32 @@ describe('memory at the stopped line, with real debuggers', function () {
     });
   }
 
+  it('two sessions stopped at once: each tip in its own file, each session its own stops', async () => {
+    const programs = ['left', 'right'].map((name, index) => {
+      const program = path.join(dir, `${name}.js`);
+      writeFileSync(program, [`require('fs').writeFileSync(process.argv[2], String(process.pid));`, ...Array.from({ length: index * 3 }, () => '// padding'), 'debugger;', 'setInterval(() => {}, 1000);'].join('\n'));
+      return { program, pidFile: path.join(dir, `${name}.pid`), line: 2 + index * 3 };
+    });
+    await vscode.window.showTextDocument(vscode.Uri.file(programs[0].program), { viewColumn: vscode.ViewColumn.One, preview: false });
+    await vscode.window.showTextDocument(vscode.Uri.file(programs[1].program), { viewColumn: vscode.ViewColumn.Two, preview: false });
+    for (const { program, pidFile } of programs) {
+      assert.ok(await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name: path.basename(program), program, args: [pidFile], console: 'internalConsole' }));
+    }
+    for (const { program, pidFile } of programs) {
+      const pid = await waitFor(`${program} to write its PID`, () => readPid(pidFile), 60000);
+      const sessionId = await waitFor('its session', () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id, 30000);
+      const stop = await waitFor('its stop, read and placed', () => api.debugStops.stopsOf(sessionId)[0]?.place && api.debugStops.stopsOf(sessionId)[0], 60000);
+      assert.equal(stop.place!.label.file, path.basename(program));
+      assert.equal(stop.identity!.pid, pid);
+      assert.equal(api.debugStops.stopsOf(sessionId).length, 1);
+    }
+    const tips = await waitFor('both tips', () => (api.stopTips.shown.length === 2 ? api.stopTips.shown : undefined), 15000);
+    assert.deepEqual(
+      tips.map((tip) => [path.basename(vscode.Uri.parse(tip.uri).fsPath), tip.line]).sort(),
+      programs.map(({ program, line }) => [path.basename(program), line - 1]).sort(),
+    );
+  });
+
   it('procMemory.inlineTips.enabled false: no tip, the stops are still listed', async () => {
     await setSetting('inlineTips.enabled', false);
     const pidFile = path.join(dir, 'off.pid');
