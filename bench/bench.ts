@@ -7,7 +7,8 @@
  *    `ps -o rss=,vsz= -p PID`. Targets: <= 3x the C program, >= 100x cheaper than ps.
  * 2. The process table: scanProcessTable() vs spawning `ps -eo pid,ppid,rss,vsz,comm` vs the
  *    ps-list package. Target: faster than ps -eo.
- * 3. Diagnostics (no targets): where the time of sampleProcess and of the scan goes.
+ * 3. A debug stop (no targets): see bench/stops.ts.
+ * 4. Diagnostics (no targets): where the time of sampleProcess and of the scan goes.
  *
  * Prints a table and writes bench-results/bench.json. Exits 0 when a target is missed (it is a
  * report), 1 only when the bench itself cannot run.
@@ -27,6 +28,7 @@ import { parseStatm } from '../src/proc/statm';
 import { parseStatus } from '../src/proc/status';
 import { systemInfo } from '../src/proc/systemInfo';
 import { Plan, Summary, formatNs, formatRatio, sinkValue, summarize, timeAsync, timeSync } from './measure';
+import { benchStops } from './stops';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS_DIR = path.join(REPO_ROOT, 'bench-results');
@@ -43,7 +45,7 @@ const PS_EO_PLAN: Plan = { warmup: 2, batches: 8, perBatch: 1, budgetMs: 1000 };
 const DIAGNOSTIC_PLAN: Plan = { warmup: 500, batches: 15, perBatch: 500, budgetMs: 1000 };
 const SCAN_DIAGNOSTIC_PLAN: Plan = { warmup: 10, batches: 15, perBatch: 10, budgetMs: 1000 };
 
-type Section = 'sample' | 'scan' | 'diagnostic';
+type Section = 'sample' | 'scan' | 'stops' | 'diagnostic';
 
 interface Row {
   section: Section;
@@ -457,6 +459,7 @@ function printTable(): void {
   const sections: [Section, string][] = [
     ['sample', 'Sampling one process (the `sleep` child)'],
     ['scan', `Full process table (${counts.scanProcessTable} processes)`],
+    ['stops', 'A debug stop: the host work before the tip shows, and the smaps read for the comparison (info)'],
     ['diagnostic', 'Diagnostics: where the time goes (no targets; timed one after another, so under load they need not add up)'],
   ];
   const cells = (row: Row): string[] => [
@@ -503,6 +506,10 @@ async function main(): Promise<void> {
     console.log(`sampling the bench's own child \`sleep\` (PID ${pid}); C baseline: ${compiled.binary ? 'cc -O2 bench/sample.c' : compiled.reason}\n`);
     benchSampling(pid, compiled.binary);
     await benchScan();
+    for (const cost of await benchStops(pid)) {
+      const ratio = cost.summary ? cost.summary.medianNs / median('sample', 'ours') : undefined;
+      addRow({ section: 'stops', id: cost.id, operation: cost.operation, summary: cost.summary, skipped: cost.skipped, note: cost.note, ratio, ratioText: ratio ? `${formatRatio(ratio)} sampleProcess` : undefined, target: 'info' });
+    }
     benchDiagnostics(pid);
 
     // Cross-check: the figures we time are the ones ps prints (KiB).
