@@ -229,6 +229,20 @@ describe('memory at the stopped line, with real debuggers', function () {
         [`${path.basename(program)}:${lines[0]}`, `${path.basename(program)}:${lines[1]}`],
       );
 
+      // Stops are in the JSON export of the process's panel, with their figures.
+      const panel = api.panels.show(first.identity!);
+      assert.ok(panel, 'the inspect panel opens');
+      const exported = vscode.Uri.file(path.join(dir, `${testCase.name}-export.json`));
+      await panel.exportHistory('json', exported);
+      const json = JSON.parse(readFileSync(exported.fsPath, 'utf8')) as { markers: { kind: string; stop?: { id: number; resBytes: number; location?: { line: number } } }[] };
+      assert.deepEqual(
+        json.markers.filter((marker) => marker.kind === 'stop').map((marker) => [marker.stop?.id, marker.stop?.location?.line, marker.stop?.resBytes]),
+        [
+          [first.id, lines[0], first.reading!.resBytes],
+          [second.id, lines[1], second.reading!.resBytes],
+        ],
+      );
+
       // Running again: the tip goes at once (adapters send no `continued` after a continue request).
       await vscode.commands.executeCommand('workbench.action.debug.continue');
       await waitFor('the tip to go', () => !api.stopTips.shown.some((tip) => tip.uri === programUri.toString()), 5000);
@@ -261,6 +275,19 @@ describe('memory at the stopped line, with real debuggers', function () {
       tips.map((tip) => [path.basename(vscode.Uri.parse(tip.uri).fsPath), tip.line]).sort(),
       programs.map(({ program, line }) => [path.basename(program), line - 1]).sort(),
     );
+  });
+
+  it('Memory: Add Marker puts a labelled marker on the timeline of the process in focus', async () => {
+    const pidFile = path.join(dir, 'marked.pid');
+    const { configuration } = CASES[0].prepare(dir, pidFile);
+    assert.ok(await vscode.debug.startDebugging(undefined, configuration));
+    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+    await waitFor('the debuggee in focus', () => api.focus.current?.identity.pid === pid, 30000);
+    const marker = (await vscode.commands.executeCommand('procMemory.addMarker', 'after <b>load</b>')) as { label: string; kind: string } | undefined;
+    assert.equal(marker?.label, 'after <b>load</b>');
+    const identity = api.focus.current!.identity;
+    const user = api.markers.of(identity).filter((candidate) => candidate.kind === 'user');
+    assert.deepEqual(user.map((candidate) => candidate.label), ['after <b>load</b>']);
   });
 
   it('procMemory.inlineTips.enabled false: no tip, the stops are still listed', async () => {
