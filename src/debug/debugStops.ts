@@ -54,8 +54,11 @@ export interface Stop {
   reading?: StopReading;
   /** Why there is no reading (the process could not be read). */
   readingError?: string;
-  /** The previous stop of the same process that has a reading. */
-  previous?: Stop;
+  /**
+   * The previous stop of the same process that has a reading: a copy of what the comparison needs,
+   * not the stop itself, so that stops dropped from the list are not kept alive through a chain.
+   */
+  previous?: { id: number; atMs: number; reading: StopReading };
   mappings?: StopMappings;
   marker?: TimelineMarker;
   /** ms from the `stopped` event until the tip was first drawn in an editor. */
@@ -137,7 +140,7 @@ export class DebugStops extends Disposable {
         reason: stop.reason,
         location: stop.place?.label,
         resBytes: stop.reading?.resBytes,
-        sincePrevious: stop.reading && stop.previous?.reading ? { resBytes: stop.reading.resBytes - stop.previous.reading.resBytes, ms: stop.atMs - stop.previous.atMs } : undefined,
+        sincePrevious: sincePrevious(stop),
         hasMappings: stop.mappings?.ok === true,
       }));
   }
@@ -150,7 +153,7 @@ export class DebugStops extends Disposable {
       return undefined;
     }
     if (state.current === last) {
-      return last.previous?.reading ? last.reading.resBytes - last.previous.reading.resBytes : undefined;
+      return sincePrevious(last)?.resBytes;
     }
     return currentRes !== undefined ? currentRes - last.reading.resBytes : undefined;
   }
@@ -301,7 +304,8 @@ export class DebugStops extends Disposable {
     }
     stop.reading = reading.value;
     // "Since the last stop" starts over when the session's process is a new one (a restart).
-    stop.previous = state.stops.findLast((other) => other !== stop && other.id < stop.id && other.reading && sameProcess(other, stop));
+    const previous = state.stops.findLast((other) => other.id < stop.id && other.reading && sameProcess(other, stop));
+    stop.previous = previous?.reading && { id: previous.id, atMs: previous.atMs, reading: previous.reading };
     this.updateMarker(stop);
     this.changed.fire(state.session.id);
     const count = this.mappingsCount.get(identityKey(identity)) ?? 0;
@@ -422,8 +426,9 @@ export class DebugStops extends Disposable {
       return;
     }
     const where = stop.place ? `${stop.place.label.file}:${stop.place.label.line}` : `stop ${stop.id}`;
-    const change = stop.previous?.reading
-      ? `RES ${formatDelta(stop.reading.resBytes - stop.previous.reading.resBytes)} in ${formatInterval(stop.atMs - stop.previous.atMs)} since the previous stop`
+    const since = sincePrevious(stop);
+    const change = since
+      ? `RES ${formatDelta(since.resBytes)} in ${formatInterval(since.ms)} since the previous stop`
       : `RES ${formatBytes(stop.reading.resBytes)} at the first stop`;
     const marker: TimelineMarker = {
       timeMs: stop.atMs,
@@ -435,7 +440,7 @@ export class DebugStops extends Disposable {
         reason: stop.reason,
         location: stop.place?.label,
         resBytes: stop.reading.resBytes,
-        sincePrevious: stop.previous?.reading ? { resBytes: stop.reading.resBytes - stop.previous.reading.resBytes, ms: stop.atMs - stop.previous.atMs } : undefined,
+        sincePrevious: since,
       },
     };
     if (stop.marker) {
@@ -494,6 +499,11 @@ export class DebugStops extends Disposable {
     state.timers.forEach((timer) => clearTimeout(timer));
     state.timers.clear();
   }
+}
+
+/** RES change and wall time since the previous stop of the same process. */
+function sincePrevious(stop: Stop): { resBytes: number; ms: number } | undefined {
+  return stop.reading && stop.previous ? { resBytes: stop.reading.resBytes - stop.previous.reading.resBytes, ms: stop.atMs - stop.previous.atMs } : undefined;
 }
 
 /**

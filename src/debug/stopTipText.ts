@@ -8,7 +8,7 @@ export interface TipStop {
   reason: string;
   atMs: number;
   reading: StopReading;
-  previous: { atMs: number; reading: StopReading } | undefined;
+  previous?: { atMs: number; reading: StopReading };
 }
 
 /** The caution shown with every per-stop figure. */

@@ -43,7 +43,7 @@ export class StopTips extends Disposable {
     if (!readConfig('inlineTips.enabled')) {
       return [];
     }
-    return this.stops.currentStops.flatMap((stop) => (stop.place && stop.reading ? [{ stop, text: tipText({ ...stop, reading: stop.reading, previous: previousOf(stop) }) }] : []));
+    return this.stops.currentStops.flatMap((stop) => (stop.place && stop.reading ? [{ stop, text: tipText({ ...stop, reading: stop.reading }) }] : []));
   }
 
   private render(): void {
@@ -58,7 +58,7 @@ export class StopTips extends Disposable {
         }
         // A zero-width range at the end of the line: the hover shows reliably there.
         const end = editor.document.lineAt(place.line).range.end;
-        const hover = new vscode.MarkdownString(tipHover({ ...stop, reading: stop.reading!, previous: previousOf(stop) }, (ms) => new Date(ms).toLocaleTimeString()));
+        const hover = new vscode.MarkdownString(tipHover({ ...stop, reading: stop.reading! }, (ms) => new Date(ms).toLocaleTimeString()));
         options.push({ range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: text } } });
         stop.tipShownAfterMs ??= performance.now() - stop.stoppedAtPerfMs;
       }
@@ -71,11 +71,6 @@ export class StopTips extends Disposable {
     }
     this.decorated = now;
   }
-}
-
-function previousOf(stop: Stop): { atMs: number; reading: NonNullable<Stop['reading']> } | undefined {
-  const previous = stop.previous;
-  return previous?.reading ? { atMs: previous.atMs, reading: previous.reading } : undefined;
 }
 
 /** Whether an editor shows a stop's source: the same file, or the same source served by the same debug session. */

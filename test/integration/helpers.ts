@@ -127,3 +127,23 @@ export function makeMemoryCgroup(limitBytes: number): { add(pid: number): void; 
     },
   };
 }
+
+/**
+ * A Node program (DIR/grow.js) that writes its PID to the file named by its first argument, stops
+ * at `debugger;` on line 3, allocates and touches 64 MiB, and stops again on line 5.
+ */
+export function writeGrowScript(dir: string): string {
+  const program = `${dir}/grow.js`;
+  writeFileSync(
+    program,
+    [
+      "require('fs').writeFileSync(process.argv[2], String(process.pid));",
+      'const held = [];',
+      'debugger; // first stop',
+      'held.push(Buffer.alloc(64 * 1024 * 1024, 1));',
+      'debugger; // second stop: 64 MiB more is resident',
+      'setInterval(() => held.length, 1000);',
+    ].join('\n'),
+  );
+  return program;
+}

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Stop } from '../../src/debug/debugStops';
 import type { ProcMemoryApi } from '../../src/extension';
-import { closeAllEditors, MiB, procMemoryApi, setSetting, statmBytes, waitFor } from './helpers';
+import { closeAllEditors, MiB, procMemoryApi, setSetting, statmBytes, waitFor, writeGrowScript } from './helpers';
 
 interface Case {
   name: string;
@@ -33,18 +33,7 @@ const CASES: Case[] = [
   {
     name: 'js-debug',
     prepare(dir, pidFile) {
-      const program = path.join(dir, 'grow.js');
-      writeFileSync(
-        program,
-        [
-          "require('fs').writeFileSync(process.argv[2], String(process.pid));",
-          'const held = [];',
-          'debugger; // first stop',
-          'held.push(Buffer.alloc(64 * 1024 * 1024, 1));',
-          'debugger; // second stop',
-          'setInterval(() => held.length, 1000);',
-        ].join('\n'),
-      );
+      const program = writeGrowScript(dir);
       return { program, configuration: { type: 'node', request: 'launch', name: 'grow', program, args: [pidFile], console: 'internalConsole' }, lines: [3, 5], breakpoints: false };
     },
     kind: 'anonymous',
@@ -193,7 +182,7 @@ describe('memory at the stopped line, with real debuggers', function () {
       const second = await waitFor('the second stop, read and placed', () => settled(stopsOf()[1]), 60000);
       const procAtSecond = statmBytes(pid).res;
       assert.equal(second.place!.label.line, lines[1]);
-      assert.equal(second.previous, first, 'the previous stop of the same process');
+      assert.equal(second.previous?.id, first.id, 'the previous stop of the same process');
       const ours = second.reading!.resBytes - first.reading!.resBytes;
       const theirs = procAtSecond - procAtFirst;
       assert.ok(Math.abs(ours - theirs) <= 2 * testCase.toleranceBytes, `change between the stops: ours ${ours}, /proc ${theirs}`);

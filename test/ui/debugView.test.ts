@@ -1,11 +1,11 @@
 // The Process Memory view in Run and Debug, in the real workbench with js-debug: start a Node
 // program that allocates between two breakpoints with F5, and read the view while it is stopped.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { MiB, statmBytes } from './processes';
+import { MiB, statmBytes, writeGrowWorkspace } from './processes';
 import { hasSelector, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
 
 describe('Process Memory view while debugging', function () {
@@ -17,22 +17,7 @@ describe('Process Memory view while debugging', function () {
 
   before(async () => {
     folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-debug-ui-'));
-    writeFileSync(
-      path.join(folder, 'grow.js'),
-      [
-        "require('fs').writeFileSync(require('path').join(__dirname, 'grow.pid'), String(process.pid));",
-        'const held = [];',
-        'debugger; // first stop',
-        'held.push(Buffer.alloc(96 * 1024 * 1024, 1));',
-        'debugger; // second stop: 96 MiB more is resident',
-        'setInterval(() => held.length, 1000);',
-      ].join('\n'),
-    );
-    mkdirSync(path.join(folder, '.vscode'));
-    writeFileSync(
-      path.join(folder, '.vscode', 'launch.json'),
-      JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Grow', program: '${workspaceFolder}/grow.js', console: 'internalConsole' }] }),
-    );
+    writeGrowWorkspace(folder);
     workbench = await openWorkbench({ folder, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'procMemory.sampleIntervalMs': 500 } });
   });
 

@@ -1,6 +1,6 @@
 // Real processes for the UI tests: they allocate a known amount, touch it, and idle.
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -72,4 +72,27 @@ const pageSize = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8'
 export function statmBytes(pid: number): { res: number; virt: number; shr: number } {
   const [size, resident, shared] = readFileSync(`/proc/${pid}/statm`, 'utf8').trim().split(/\s+/).map(Number);
   return { virt: size * pageSize, res: resident * pageSize, shr: shared * pageSize };
+}
+
+/**
+ * A workspace whose launch configuration "Grow" runs grow.js under js-debug: it writes its PID to
+ * grow.pid, stops at `debugger;` on line 3, allocates and touches 96 MiB, and stops again on line 5.
+ */
+export function writeGrowWorkspace(folder: string): void {
+  writeFileSync(
+    path.join(folder, 'grow.js'),
+    [
+      "require('fs').writeFileSync(require('path').join(__dirname, 'grow.pid'), String(process.pid));",
+      'const held = [];',
+      'debugger; // first stop',
+      'held.push(Buffer.alloc(96 * 1024 * 1024, 1));',
+      'debugger; // second stop',
+      'setInterval(() => held.length, 1000);',
+    ].join('\n'),
+  );
+  mkdirSync(path.join(folder, '.vscode'));
+  writeFileSync(
+    path.join(folder, '.vscode', 'launch.json'),
+    JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Grow', program: '${workspaceFolder}/grow.js', console: 'internalConsole' }] }),
+  );
 }

@@ -2,11 +2,11 @@
 // program that stops twice around a 96 MiB allocation. The tip at the stopped line, its hover, the
 // stops list in Run and Debug and the chart's markers, each looked at in a screenshot.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { MiB } from './processes';
+import { MiB, writeGrowWorkspace } from './processes';
 import { hasSelector, hasTitle, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
 
 for (const theme of [
@@ -22,23 +22,8 @@ for (const theme of [
 
     before(async () => {
       folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-stops-ui-'));
-      writeFileSync(
-        path.join(folder, 'grow.js'),
-        [
-          "require('fs').writeFileSync(require('path').join(__dirname, 'grow.pid'), String(process.pid));",
-          'const held = [];',
-          'debugger; // first stop',
-          'held.push(Buffer.alloc(96 * 1024 * 1024, 1));',
-          'debugger; // second stop',
-          'setInterval(() => held.length, 1000);',
-        ].join('\n'),
-      );
+      writeGrowWorkspace(folder);
       writeFileSync(path.join(folder, 'notes.md'), '# Notes\n\nAnother file: the tip never shows here.\n');
-      mkdirSync(path.join(folder, '.vscode'));
-      writeFileSync(
-        path.join(folder, '.vscode', 'launch.json'),
-        JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Grow', program: '${workspaceFolder}/grow.js', console: 'internalConsole' }] }),
-      );
       workbench = await openWorkbench({ folder, settings: { 'workbench.colorTheme': theme.id, 'procMemory.sampleIntervalMs': 500 } });
     });
 
