@@ -33,6 +33,8 @@ export interface Config {
   'statusBar.warnAboveMiB': number;
   'statusBar.warnAboveCgroupPercent': number;
   'inlineTips.enabled': boolean;
+  'recordings.includeCommandLine': boolean;
+  recordDebugSessions: boolean;
 }
 
 export const CONFIG_DEFAULTS: Config = {
@@ -44,6 +46,8 @@ export const CONFIG_DEFAULTS: Config = {
   'statusBar.warnAboveMiB': 0,
   'statusBar.warnAboveCgroupPercent': 90,
   'inlineTips.enabled': true,
+  'recordings.includeCommandLine': true,
+  recordDebugSessions: true,
 };
 
 const MINIMUMS: Partial<Record<keyof Config, number>> = { sampleIntervalMs: 250, detailIntervalMs: 1000, historyMinutes: 1 };

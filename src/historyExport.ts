@@ -1,13 +1,5 @@
 import { HistoryPoint } from './proc/history';
-import { ProcessSnapshot, TimelineMarker } from './protocol';
-
-/** What an export says about the process, besides its samples. */
-export interface ExportedProcess {
-  pid: number;
-  startTicks: number;
-  name: string;
-  commandLine: string;
-}
+import { ProcessSnapshot } from './protocol';
 
 /** One row per sample: ISO time, then bytes, so spreadsheets and scripts read it as is. */
 export function historyToCsv(points: HistoryPoint[]): string {
@@ -16,11 +8,6 @@ export function historyToCsv(points: HistoryPoint[]): string {
     lines.push(`${new Date(point.timeMs).toISOString()},${point.timeMs},${point.resBytes},${point.shrBytes},${point.virtBytes}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** The samples, and the stops and markers of the process (oldest first) with their figures. */
-export function historyToJson(process: ExportedProcess, points: HistoryPoint[], markers: TimelineMarker[], exportedAtMs: number): string {
-  return `${JSON.stringify({ process, exportedAt: new Date(exportedAtMs).toISOString(), unit: 'bytes', samples: points, markers }, null, 2)}\n`;
 }
 
 /** The current figures as plain text, in the order and names top uses. */

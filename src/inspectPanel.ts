@@ -2,7 +2,9 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { formatBytes } from './format';
-import { historyToCsv, historyToJson, snapshotToText } from './historyExport';
+import { readConfig } from './contributions';
+import { historyToCsv, snapshotToText } from './historyExport';
+import { makeRecording, RECORDING_SUFFIX, recordingToJson } from './recordingFile';
 import { History } from './proc/history';
 import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
@@ -84,17 +86,27 @@ export class InspectPanel extends Disposable {
       target ??
       (await vscode.window.showSaveDialog({
         title: `Export memory history of ${this.snapshot?.name ?? this.identity.pid}`,
-        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()), `${name}-${this.identity.pid}-memory.${format}`),
-        filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()), `${name}-${this.identity.pid}${format === 'csv' ? '-memory.csv' : RECORDING_SUFFIX}`),
+        filters: format === 'csv' ? { CSV: ['csv'] } : { 'Proc Memory recording': ['procmem.json'], JSON: ['json'] },
       }));
     if (!uri) {
       return undefined;
     }
     const points = this.history?.points() ?? [];
+    const process = { ...this.identity, name: this.snapshot?.name ?? '', commandLine: this.snapshot?.commandLine ?? '' };
+    const cgroup = this.snapshot?.cgroup;
     const text =
       format === 'csv'
         ? historyToCsv(points)
-        : historyToJson({ ...this.identity, name: this.snapshot?.name ?? '', commandLine: this.snapshot?.commandLine ?? '' }, points, this.markers.of(this.identity), Date.now());
+        : recordingToJson(
+            makeRecording(process, points, this.markers.of(this.identity), {
+              kernel: os.release(),
+              totalRamBytes: os.totalmem(),
+              cgroupLimitBytes: cgroup && 'limitBytes' in cgroup ? cgroup.limitBytes : undefined,
+              sampleIntervalMs: readConfig('sampleIntervalMs'),
+            }),
+            readConfig('recordings.includeCommandLine'),
+          );
     await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
     return uri;
   }

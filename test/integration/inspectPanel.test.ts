@@ -66,10 +66,18 @@ describe('inspect panel', function () {
     assert.ok(csv.length >= 3, 'header and at least two samples');
     const [, timeMs, res] = csv[1].split(',');
     assert.ok(Number(timeMs) > 0 && Number(res) > 24 * 1024 * 1024);
-    const jsonUri = await panel.exportHistory('json', vscode.Uri.file(path.join(dir, 'history.json')));
+    const jsonUri = await panel.exportHistory('json', vscode.Uri.file(path.join(dir, 'history.procmem.json')));
     const json = JSON.parse(readFileSync(jsonUri!.fsPath, 'utf8'));
+    assert.equal(json.schema, 'proc-memory/recording');
+    assert.equal(json.version, 1);
     assert.equal(json.process.pid, allocator.pid);
-    assert.equal(json.samples.length, csv.length - 1);
+    // The same samples as the CSV, as columns.
+    const rows = csv.slice(1).map((line) => line.split(',').map(Number));
+    assert.deepEqual(json.samples.timeMs, rows.map((row) => row[1]));
+    assert.deepEqual(json.samples.res, rows.map((row) => row[2]));
+    assert.deepEqual(json.samples.shr, rows.map((row) => row[3]));
+    assert.deepEqual(json.samples.virt, rows.map((row) => row[4]));
+    assert.equal(json.context.totalRamBytes, Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024);
     rmSync(dir, { recursive: true, force: true });
   });
 

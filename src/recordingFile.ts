@@ -1,0 +1,197 @@
+// The recording file, `*.procmem.json`: one process's memory over a run, with its stops and
+// markers, to open later or compare with another run. No `vscode`: unit-tested as text.
+import { TimelineMarker } from './protocol';
+
+export const RECORDING_SCHEMA = 'proc-memory/recording';
+export const RECORDING_VERSION = 1;
+/** Larger files are refused before parsing: a day at 1 Hz is ~4 MB, so this leaves room for weeks. */
+export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
+/** What the file name ends with; the custom editor opens these. */
+export const RECORDING_SUFFIX = '.procmem.json';
+
+/** The samples as columns (one array per figure, same length), compact for a day at 1 Hz. */
+export interface RecordingSamples {
+  timeMs: number[];
+  res: number[];
+  virt: number[];
+  shr: number[];
+}
+
+/** One recording. Sizes in bytes, times in ms since the epoch. */
+export interface Recording {
+  schema: typeof RECORDING_SCHEMA;
+  version: typeof RECORDING_VERSION;
+  process: { pid: number; startTicks: number; name: string; commandLine?: string };
+  /** What the run happened on: to judge whether two recordings compare. */
+  context: { kernel: string; totalRamBytes: number; cgroupLimitBytes?: number; sampleIntervalMs: number; debugSession?: string };
+  samples: RecordingSamples;
+  /** Debug stops (with their figures) and user markers, oldest first. */
+  markers: TimelineMarker[];
+}
+
+/** A recording from a history (the points as a view keeps them) and the markers of the process. */
+export function makeRecording(
+  process: Recording['process'],
+  points: readonly { timeMs: number; resBytes: number; virtBytes: number; shrBytes: number }[],
+  markers: readonly TimelineMarker[],
+  context: Recording['context'],
+): Recording {
+  const samples: RecordingSamples = { timeMs: [], res: [], virt: [], shr: [] };
+  for (const point of points) {
+    samples.timeMs.push(point.timeMs);
+    samples.res.push(point.resBytes);
+    samples.virt.push(point.virtBytes);
+    samples.shr.push(point.shrBytes);
+  }
+  return { schema: RECORDING_SCHEMA, version: RECORDING_VERSION, process, context, samples, markers: [...markers] };
+}
+
+/** A recording's summary, for lists ("Open Recent Recording") and the editor's header. */
+export interface RecordingSummary {
+  name: string;
+  startMs: number;
+  durationMs: number;
+  peakResBytes: number;
+  samples: number;
+  stops: number;
+}
+
+export function summarize(recording: Recording): RecordingSummary {
+  const times = recording.samples.timeMs;
+  let peak = 0;
+  for (const value of recording.samples.res) {
+    peak = Math.max(peak, value);
+  }
+  return {
+    name: recording.process.name,
+    startMs: times[0] ?? NaN,
+    durationMs: times.length ? times[times.length - 1] - times[0] : 0,
+    peakResBytes: peak,
+    samples: times.length,
+    stops: recording.markers.filter((marker) => marker.kind === 'stop').length,
+  };
+}
+
+/** The file's text. `withCommandLine: false` leaves argv out (it can hold secrets). */
+export function recordingToJson(recording: Recording, withCommandLine: boolean): string {
+  const { commandLine, ...process } = recording.process;
+  const written: Recording = { ...recording, process: withCommandLine && commandLine !== undefined ? { ...process, commandLine } : process };
+  return `${JSON.stringify(written)}\n`;
+}
+
+export type ParsedRecording = { ok: true; recording: Recording; fromOlderExport: boolean } | { ok: false; reason: string };
+
+/**
+ * Reads a recording, or an export written by Proc Memory 0.1 (`{ process, samples: [{ timeMs,
+ * resBytes, ... }] }`). Everything in it is untrusted: every field is checked, and names and
+ * paths stay text for the views to show as text.
+ */
+export function parseRecording(text: string): ParsedRecording {
+  if (text.length > MAX_RECORDING_BYTES) {
+    return { ok: false, reason: `The file is larger than ${MAX_RECORDING_BYTES / 1048576} MiB, the most a recording may be.` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const truncated = text.trim().length > 0 && !/[}\]]\s*$/.test(text);
+    return { ok: false, reason: truncated ? 'The file ends in the middle: it is truncated.' : `It is not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (!isRecord(data)) {
+    return { ok: false, reason: 'It is JSON, but not a Proc Memory recording (not an object).' };
+  }
+  if (data.schema === RECORDING_SCHEMA) {
+    if (data.version !== RECORDING_VERSION) {
+      return { ok: false, reason: `It is a recording of version ${JSON.stringify(data.version)}; this version of Proc Memory reads version ${RECORDING_VERSION}.` };
+    }
+    return checked(data, false);
+  }
+  if (Array.isArray(data.samples) && isRecord(data.process) && data.unit === 'bytes') {
+    return checked(fromOlderExport(data), true);
+  }
+  return { ok: false, reason: 'It is JSON, but not a Proc Memory recording (no "schema" field).' };
+}
+
+function fromOlderExport(data: Record<string, unknown>): Record<string, unknown> {
+  const samples = (data.samples as unknown[]).filter(isRecord);
+  const column = (key: string) => samples.map((sample) => sample[key]);
+  return {
+    process: data.process,
+    context: { kernel: 'unknown', totalRamBytes: 0, sampleIntervalMs: 0 },
+    samples: { timeMs: column('timeMs'), res: column('resBytes'), virt: column('virtBytes'), shr: column('shrBytes') },
+    markers: Array.isArray(data.markers) ? data.markers : [],
+  };
+}
+
+function checked(data: Record<string, unknown>, fromOlderExport: boolean): ParsedRecording {
+  const process = data.process;
+  if (!isRecord(process) || !isCount(process.pid) || !isCount(process.startTicks) || typeof process.name !== 'string') {
+    return { ok: false, reason: 'The "process" of the recording is missing or malformed.' };
+  }
+  const samples = data.samples;
+  if (!isRecord(samples)) {
+    return { ok: false, reason: 'The recording has no "samples".' };
+  }
+  const columns = ['timeMs', 'res', 'virt', 'shr'] as const;
+  for (const key of columns) {
+    const values = samples[key];
+    if (!Array.isArray(values) || !values.every((value) => typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+      return { ok: false, reason: `The samples' "${key}" column is missing or holds something other than numbers.` };
+    }
+  }
+  const length = (samples.timeMs as number[]).length;
+  if (columns.some((key) => (samples[key] as number[]).length !== length)) {
+    return { ok: false, reason: 'The sample columns have different lengths.' };
+  }
+  const times = samples.timeMs as number[];
+  for (let i = 1; i < times.length; i++) {
+    if (times[i] < times[i - 1]) {
+      return { ok: false, reason: `The sample times go backwards at sample ${i + 1}.` };
+    }
+  }
+  const context = isRecord(data.context) ? data.context : {};
+  const markers = Array.isArray(data.markers) ? data.markers.filter(isMarker).slice(0, 100_000) : [];
+  return {
+    ok: true,
+    fromOlderExport,
+    recording: {
+      schema: RECORDING_SCHEMA,
+      version: RECORDING_VERSION,
+      process: {
+        pid: process.pid as number,
+        startTicks: process.startTicks as number,
+        name: (process.name as string).slice(0, 256),
+        commandLine: typeof process.commandLine === 'string' ? process.commandLine.slice(0, 64 * 1024) : undefined,
+      },
+      context: {
+        kernel: typeof context.kernel === 'string' ? context.kernel.slice(0, 256) : 'unknown',
+        totalRamBytes: isCount(context.totalRamBytes) ? context.totalRamBytes : 0,
+        cgroupLimitBytes: isCount(context.cgroupLimitBytes) ? context.cgroupLimitBytes : undefined,
+        sampleIntervalMs: isCount(context.sampleIntervalMs) ? context.sampleIntervalMs : 0,
+        debugSession: typeof context.debugSession === 'string' ? context.debugSession.slice(0, 256) : undefined,
+      },
+      samples: { timeMs: times, res: samples.res as number[], virt: samples.virt as number[], shr: samples.shr as number[] },
+      markers: markers.sort((a, b) => a.timeMs - b.timeMs),
+    },
+  };
+}
+
+function isMarker(value: unknown): value is TimelineMarker {
+  return (
+    isRecord(value) &&
+    typeof value.timeMs === 'number' &&
+    Number.isFinite(value.timeMs) &&
+    (value.kind === 'stop' || value.kind === 'user') &&
+    typeof value.label === 'string' &&
+    typeof value.detail === 'string' &&
+    (value.stop === undefined || isRecord(value.stop))
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
