@@ -7,9 +7,12 @@ import { InspectPanel } from './inspectPanel';
 import { InspectPanels } from './inspectPanels';
 import { pickProcess } from './processPicker';
 import { TimelineMarkers } from './timelineMarkers';
+import { SessionRecorder } from './debug/sessionRecorder';
+import { RECORDING_VIEW_TYPE, readRecordingView } from './recordingEditor';
+import { formatBytes } from './format';
 
 /** The palette commands: each asks for what it needs and hands over to a feature. */
-export function registerCommands(focus: FocusTracker, panels: InspectPanels, debugSessions: DebugSessions, markers: TimelineMarkers): vscode.Disposable {
+export function registerCommands(focus: FocusTracker, panels: InspectPanels, debugSessions: DebugSessions, markers: TimelineMarkers, recorder: SessionRecorder): vscode.Disposable {
   const store = new DisposableStore();
 
   // The process a user inspects is the one they care about: the status bar follows it too.
@@ -82,6 +85,46 @@ export function registerCommands(focus: FocusTracker, panels: InspectPanels, deb
       const marker = { timeMs: Date.now(), kind: 'user' as const, label: text.trim().slice(0, 120) || 'Marker', detail: `Added by you at ${new Date().toLocaleTimeString()}` };
       markers.add(target.identity, marker);
       return marker;
+    }),
+  );
+
+  const openRecording = (uri: vscode.Uri) => vscode.commands.executeCommand('vscode.openWith', uri, RECORDING_VIEW_TYPE);
+
+  store.add(
+    registerCommand(Commands.OpenRecording, async (uri?: unknown) => {
+      const target =
+        uri instanceof vscode.Uri
+          ? uri
+          : (await vscode.window.showOpenDialog({ title: 'Memory: Open Recording', canSelectMany: false, filters: { 'Proc Memory recording': ['procmem.json'], JSON: ['json'] } }))?.[0];
+      return target ? openRecording(target) : undefined;
+    }),
+  );
+
+  // The debug sessions recorded by themselves: program, when, how long, peak RES.
+  store.add(
+    registerCommand(Commands.OpenRecentRecording, async () => {
+      const files = await recorder.list();
+      if (files.length === 0) {
+        void vscode.window.showInformationMessage('Memory: no recordings yet. Each debug session is recorded while it runs and kept when it ends.');
+        return undefined;
+      }
+      const items = await Promise.all(
+        files.map(async (uri) => {
+          const view = await readRecordingView(uri);
+          if (view.type === 'invalid') {
+            return { label: view.fileName, description: 'cannot be read', detail: view.reason, uri };
+          }
+          const { summary, process } = view;
+          return {
+            label: process.name,
+            description: `${new Date(summary.startMs).toLocaleString()} · ${Math.round(summary.durationMs / 1000)} s`,
+            detail: `Peak RES ${formatBytes(summary.peakResBytes)} · ${summary.stops} stops · PID ${process.pid}`,
+            uri,
+          };
+        }),
+      );
+      const picked = await vscode.window.showQuickPick(items, { title: 'Memory: Open Recent Recording', matchOnDescription: true, matchOnDetail: true });
+      return picked ? openRecording(picked.uri) : undefined;
     }),
   );
 

@@ -10,6 +10,8 @@ export const enum Commands {
   InspectFocused = 'procMemory.inspectFocused',
   PickDebuggee = 'procMemory.pickDebuggee',
   AddMarker = 'procMemory.addMarker',
+  OpenRecording = 'procMemory.openRecording',
+  OpenRecentRecording = 'procMemory.openRecentRecording',
 }
 
 export const enum Views {

@@ -4,7 +4,9 @@ import { Commands, readSamplerSettings } from './contributions';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
 import { DebugView } from './debug/debugView';
+import { SessionRecorder } from './debug/sessionRecorder';
 import { StopTips } from './debug/stopTips';
+import { RecordingEditor } from './recordingEditor';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
 import { InspectPanels } from './inspectPanels';
@@ -26,6 +28,8 @@ export interface ProcMemoryApi {
   debugStops: DebugStops;
   stopTips: StopTips;
   markers: TimelineMarkers;
+  recorder: SessionRecorder;
+  recordings: RecordingEditor;
   debugView: DebugView;
 }
 
@@ -49,7 +53,9 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const debugSessions = store.add(new DebugSessions(focus));
   const debugStops = store.add(new DebugStops(debugSessions, markers));
   const stopTips = store.add(new StopTips(debugStops));
-  store.add(registerCommands(focus, panels, debugSessions, markers));
+  const recorder = store.add(new SessionRecorder(debugSessions, sampler, markers, vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'recordings')));
+  const recordings = store.add(new RecordingEditor(context.extensionUri));
+  store.add(registerCommands(focus, panels, debugSessions, markers, recorder));
   const debugView = store.add(
     new DebugView(
       debugSessions,
@@ -62,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       (sessionId) => void vscode.commands.executeCommand(Commands.PickDebuggee, sessionId),
     ),
   );
-  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, debugSessions, debugStops, stopTips, markers, debugView };
+  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, debugSessions, debugStops, stopTips, markers, recorder, recordings, debugView };
 }
 
 export function deactivate(): void {

@@ -273,3 +273,26 @@ export function parseFromDebugView(message: unknown): FromDebugView | undefined 
       return undefined;
   }
 }
+
+/** Host -> recording editor: a recording opened from a `*.procmem.json` file, or why it cannot be shown. */
+export type ToRecordingView =
+  | {
+      type: 'recording';
+      /** The file's name (untrusted text). */
+      fileName: string;
+      process: { pid: number; name: string; commandLine: string | undefined };
+      context: { kernel: string; totalRamBytes: number; cgroupLimitBytes: number | undefined; sampleIntervalMs: number; debugSession: string | undefined };
+      summary: { startMs: number; durationMs: number; peakResBytes: number; peakAtMs: number; samples: number; stops: number };
+      history: HistorySeries;
+      markers: TimelineMarker[];
+      /** Set when the file was written by an older version (an export without a schema). */
+      note: string | undefined;
+    }
+  | { type: 'invalid'; fileName: string; reason: string };
+
+/** Recording editor -> host. */
+export type FromRecordingView = { type: 'ready' };
+
+export function parseFromRecordingView(message: unknown): FromRecordingView | undefined {
+  return isRecord(message) && message.type === 'ready' ? { type: 'ready' } : undefined;
+}

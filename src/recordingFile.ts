@@ -94,7 +94,7 @@ export function parseRecording(text: string): ParsedRecording {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    const truncated = text.trim().length > 0 && !/[}\]]\s*$/.test(text);
+    const truncated = /^\s*[{[]/.test(text) && !/[}\]]\s*$/.test(text);
     return { ok: false, reason: truncated ? 'The file ends in the middle: it is truncated.' : `It is not JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
   if (!isRecord(data)) {
@@ -194,4 +194,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Drops every other sample of the older half, in place: the recent past keeps full detail. */
+export function thinOlderHalf<T>(points: T[]): void {
+  const half = Math.floor(points.length / 2);
+  const kept = points.slice(0, half).filter((_, index) => index % 2 === 0);
+  points.splice(0, half, ...kept);
 }

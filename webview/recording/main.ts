@@ -1,0 +1,13 @@
+// The recording editor's page: a `*.procmem.json` file opened read-only.
+import 'uplot/dist/uPlot.min.css';
+import '../inspect/inspect.css';
+import './recording.css';
+import type { FromRecordingView, ToRecordingView } from '../../src/protocol';
+import { connectToHost, onHostMessage } from '../vscodeApi';
+import { RecordingView } from './view';
+
+const host = connectToHost<FromRecordingView, undefined>(() => undefined);
+const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
+const view = new RecordingView(root);
+onHostMessage<ToRecordingView>((message) => view.handle(message));
+host.post({ type: 'ready' });
