@@ -294,3 +294,78 @@ describe('memory at the stopped line, with real debuggers', function () {
     await waitFor('the tip once turned on', () => api.stopTips.shown.length === 1);
   });
 });
+
+describe('recordings of debug sessions', function () {
+  this.timeout(180000);
+  let api: ProcMemoryApi;
+  let dir: string;
+
+  before(async () => {
+    api = await procMemoryApi();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-recordings-'));
+  });
+
+  after(async () => {
+    await closeAllEditors();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a debug session is recorded by itself and kept when it ends, with its stops; the editor opens it', async () => {
+    const pidFile = path.join(dir, 'grow.pid');
+    const program = writeGrowScript(dir);
+    const saved = new Promise<vscode.Uri>((resolve) => {
+      const listener = api.recorder.onDidSave((uri) => {
+        listener.dispose();
+        resolve(uri);
+      });
+    });
+    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name: 'recorded grow', program, args: [pidFile], console: 'internalConsole' }));
+    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+    const sessionId = await waitFor('its session', () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id, 30000);
+    await waitFor('the first stop', () => api.debugStops.stopsOf(sessionId)[0]?.reading, 60000);
+    const resAtFirst = statmBytes(pid).res;
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a sample or two at the first stop
+    await vscode.commands.executeCommand('workbench.action.debug.continue');
+    await waitFor('the second stop', () => api.debugStops.stopsOf(sessionId)[1]?.place && api.debugStops.stopsOf(sessionId)[1]?.reading, 60000);
+    const resAtSecond = statmBytes(pid).res;
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a sample or two at the second stop
+    await vscode.debug.stopDebugging();
+    const file = await saved;
+    const recording = JSON.parse(readFileSync(file.fsPath, 'utf8'));
+    assert.equal(recording.schema, 'proc-memory/recording');
+    assert.equal(recording.process.pid, pid);
+    assert.match(recording.context.debugSession, new RegExp(`grow\\.js \\[${pid}\\]`), 'js-debug names the session after the program and its PID');
+    assert.ok(recording.samples.res.includes(resAtFirst) || recording.samples.res.some((res: number) => Math.abs(res - resAtFirst) < MiB), 'RES at the first stop is in the samples');
+    assert.ok(Math.max(...recording.samples.res) >= resAtSecond - MiB, `peak ${Math.max(...recording.samples.res)} vs RES at the second stop ${resAtSecond}`);
+    assert.deepEqual(
+      recording.markers.filter((marker: { kind: string }) => marker.kind === 'stop').map((marker: { label: string }) => marker.label),
+      ['grow.js:3', 'grow.js:5'],
+    );
+    assert.ok((await api.recorder.list()).some((uri) => uri.toString() === file.toString()), 'listed among the recent recordings');
+
+    await vscode.commands.executeCommand('procMemory.openRecording', file);
+    const shown = await waitFor('the editor to show it', () => api.recordings.shown.get(file.toString()));
+    assert.equal(shown.type, 'recording');
+    if (shown.type === 'recording') {
+      assert.equal(shown.summary.stops, 2);
+      assert.equal(shown.summary.peakResBytes, Math.max(...recording.samples.res));
+      assert.equal(shown.history.res.length, recording.samples.res.length);
+    }
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'procMemory.recording', 'opened in the recording editor');
+  });
+
+  it('a bad file gets a clear message in the editor, and a fixed file reloads', async () => {
+    const file = vscode.Uri.file(path.join(dir, 'broken.procmem.json'));
+    writeFileSync(file.fsPath, '{"schema": "proc-memory/recording", "version": 1, "process": {"pid": 1');
+    await vscode.commands.executeCommand('vscode.openWith', file, 'procMemory.recording');
+    const shown = await waitFor('the message', () => api.recordings.shown.get(file.toString()));
+    assert.equal(shown.type, 'invalid');
+    assert.match(shown.type === 'invalid' ? shown.reason : '', /truncated/);
+    writeFileSync(
+      file.fsPath,
+      JSON.stringify({ schema: 'proc-memory/recording', version: 1, process: { pid: 1, startTicks: 1, name: 'fixed' }, context: {}, samples: { timeMs: [1, 2], res: [1, 2], virt: [1, 2], shr: [1, 1] }, markers: [] }),
+    );
+    await waitFor('the reload', () => api.recordings.shown.get(file.toString())?.type === 'recording', 15000);
+  });
+});
