@@ -1,5 +1,5 @@
 import { CgroupMemory, readCgroupMemory } from './cgroup';
-import { fail, ok, Outcome, ProcError } from './outcome';
+import { fail, malformed, ok, Outcome, ProcError } from './outcome';
 import { readProcText } from './procFile';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
@@ -37,6 +37,20 @@ export interface ProcessSample {
   mappings?: Outcome<MappingSummary>;
   /** When `mappings` was read (ms since the epoch): it is older than the rest between detail reads. */
   mappingsTimeMs?: number;
+  /** Page faults since the process started (/proc/PID/stat minflt, majflt). */
+  faults: { minor: number; major: number };
+  /** Faults per second since the previous reading; the sampler sets it once it has two readings. */
+  faultRates?: { minorPerSecond: number; majorPerSecond: number; overMs: number };
+  /** /proc/PID/oom_score and oom_score_adj, read with detail. */
+  oomScore?: Outcome<OomScore>;
+}
+
+/** How the OOM killer ranks the process: it kills the highest score first. */
+export interface OomScore {
+  /** /proc/PID/oom_score: 0–2000 since Linux 5.9 (0–1000 before). */
+  score: number;
+  /** /proc/PID/oom_score_adj: −1000 (never kill) to 1000, added to the score. */
+  adj: number;
 }
 
 export interface SampleOptions {
@@ -100,17 +114,36 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     virtBytes: statm.value.virtBytes,
     shrBytes: statm.value.shrBytes,
     status: memory,
+    faults: { minor: stat.value.minorFaults, major: stat.value.majorFaults },
   };
   if (options.detail && !sample.memoryless) {
     const rollupText = readProcText(`${dir}/smaps_rollup`);
     sample.rollup = rollupText.ok ? parseSmapsRollup(rollupText.value) : rollupError(rollupText.error, dir);
     sample.cgroup = readCgroupMemory(pid, procRoot, options.cgroupRoot);
+    sample.oomScore = readOomScore(dir);
   }
   if (options.mappings && !sample.memoryless) {
     sample.mappings = readSmaps(pid, procRoot);
     sample.mappingsTimeMs = sample.timeMs;
   }
   return ok(sample);
+}
+
+/** Reads oom_score and oom_score_adj (both readable by anyone). */
+export function readOomScore(dir: string): Outcome<OomScore> {
+  const values: number[] = [];
+  for (const file of ['oom_score', 'oom_score_adj']) {
+    const text = readProcText(`${dir}/${file}`);
+    if (!text.ok) {
+      return text;
+    }
+    const value = text.value.trim();
+    if (!/^-?\d{1,5}$/.test(value)) {
+      return malformed(`${file} "${value.slice(0, 20)}"`);
+    }
+    values.push(Number(value));
+  }
+  return ok({ score: values[0], adj: values[1] });
 }
 
 function memorylessReason(kernelThread: boolean, state: string, virtBytes: number): MemorylessReason | undefined {

@@ -67,6 +67,7 @@ class FakeProc {
       virtBytes: 1000 * MiB,
       shrBytes: 10 * MiB,
       status: {},
+      faults: { minor: this.counter * 3, major: 0 },
       rollup: options.detail ? ok({ rss: 1, pss: this.counter, sharedClean: 0, sharedDirty: 0, privateClean: 0, privateDirty: 0, uss: 0, anonymous: 0, swap: 0, locked: 0 }) : undefined,
       cgroup: options.detail ? ok(undefined) : undefined,
       mappings: options.mappings ? ok(fakeMappings(this.counter)) : undefined,
