@@ -31,6 +31,7 @@ export interface Config {
   'statusBar.showWhenIdle': boolean;
   'statusBar.warnAboveMiB': number;
   'statusBar.warnAboveCgroupPercent': number;
+  'alerts.oomKill': boolean;
 }
 
 export const CONFIG_DEFAULTS: Config = {
@@ -41,6 +42,7 @@ export const CONFIG_DEFAULTS: Config = {
   'statusBar.showWhenIdle': false,
   'statusBar.warnAboveMiB': 0,
   'statusBar.warnAboveCgroupPercent': 90,
+  'alerts.oomKill': true,
 };
 
 const MINIMUMS: Partial<Record<keyof Config, number>> = { sampleIntervalMs: 250, detailIntervalMs: 1000, historyMinutes: 1 };

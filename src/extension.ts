@@ -6,6 +6,7 @@ import { DebugView } from './debug/debugView';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
 import { InspectPanels } from './inspectPanels';
+import { OomAlerts } from './oomAlerts';
 import { Sampler } from './proc/sampler';
 import { sampleProcess } from './proc/sampleProcess';
 import { scanProcessTable } from './proc/processTable';
@@ -19,6 +20,8 @@ export interface ProcMemoryApi {
   focus: FocusTracker;
   statusBar: StatusBar;
   panels: InspectPanels;
+  /** The OOM-kill notifications shown. */
+  oomAlerts: OomAlerts;
   debugSessions: DebugSessions;
   debugView: DebugView;
 }
@@ -36,8 +39,9 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     }),
   );
   const focus = store.add(new FocusTracker(context.workspaceState));
-  const statusBar = store.add(new StatusBar(sampler, focus));
-  const panels = store.add(new InspectPanels(sampler, context.extensionUri));
+  const oomAlerts = new OomAlerts();
+  const statusBar = store.add(new StatusBar(sampler, focus, oomAlerts));
+  const panels = store.add(new InspectPanels(sampler, context.extensionUri, oomAlerts));
 
   const debugSessions = store.add(new DebugSessions(focus));
   store.add(registerCommands(focus, panels, debugSessions));
@@ -51,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       (sessionId) => void vscode.commands.executeCommand(Commands.PickDebuggee, sessionId),
     ),
   );
-  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, debugSessions, debugView };
+  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, oomAlerts, debugSessions, debugView };
 }
 
 export function deactivate(): void {

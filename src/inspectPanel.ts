@@ -2,6 +2,7 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { formatBytes } from './format';
+import { oomKillEvidence, OomAlerts } from './oomAlerts';
 import { historyToCsv, historyToJson, snapshotToText } from './historyExport';
 import { History } from './proc/history';
 import { describeProcError } from './proc/outcome';
@@ -33,6 +34,7 @@ export class InspectPanel extends Disposable {
     name: string,
     /** Set when restoring a panel whose process is gone: show that, never read the PID again. */
     endedBeforeRestore?: EndedInfo,
+    private readonly alerts: OomAlerts = new OomAlerts(),
   ) {
     super();
     this.ended = endedBeforeRestore;
@@ -121,6 +123,10 @@ export class InspectPanel extends Disposable {
       this.post({ type: 'sample', snapshot: this.snapshot as ProcessSnapshot, timeMs: event.outcome.value.timeMs, trendPerMinute });
     } else if (event.ended) {
       this.ended = { atMs: Date.now(), message: describeProcError(event.outcome.error) };
+      if (event.exitCause?.kind === 'oom-kill') {
+        this.ended.oomKill = oomKillEvidence(event.exitCause, event.lastSample);
+        this.alerts.notify(this.identity, event.lastSample?.name ?? String(this.identity.pid), this.ended.oomKill);
+      }
       this.post({ type: 'ended', ended: this.ended });
       this.unsubscribe();
     } else {

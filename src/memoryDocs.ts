@@ -291,6 +291,9 @@ export const MAPPING_DOCS: Record<MappingKind, MemoryDoc> = {
   },
 };
 
+/** The figures of the inspect panel's "Will it run out of memory?" section, in the README's order. */
+export const OUT_OF_MEMORY_FIGURES: readonly MemoryFigure[] = ['cgroupUsage', 'workingSet', 'eventsHigh', 'eventsMax', 'eventsOom', 'oomKill', 'failcnt', 'oomScore', 'oomScoreAdj', 'minorFaults', 'majorFaults'];
+
 /** The three figures top prints, in top's order. */
 export const TOP_FIGURES: readonly MemoryFigure[] = ['virt', 'res', 'shr'];
 
@@ -304,12 +307,15 @@ export const MEMORY_ADVICE: readonly string[] = [
 /** The docs as Markdown, for the README (generated and checked by a test). */
 export function memoryDocsMarkdown(): string {
   const lines: string[] = [];
-  for (const doc of Object.values(MEMORY_DOCS)) {
-    lines.push(`- **${doc.label}** (${doc.title.toLowerCase()}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`);
-  }
+  // Only the first letter goes lower case: "OOM score adjustment" must not become "oom score adjustment".
+  const item = (doc: MemoryDoc) => `- **${doc.label}** (${doc.title.charAt(0).toLowerCase()}${doc.title.slice(1)}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`;
+  const entries = Object.entries(MEMORY_DOCS) as [MemoryFigure, MemoryDoc][];
+  lines.push(...entries.filter(([figure]) => !OUT_OF_MEMORY_FIGURES.includes(figure)).map(([, doc]) => item(doc)));
+  lines.push('', '**Will it run out of memory?** (the inspect panel’s section on the cgroup, the OOM killer and page faults)', '');
+  lines.push(...OUT_OF_MEMORY_FIGURES.map((figure) => item(MEMORY_DOCS[figure])));
   lines.push('', '**Where RES lives** (the inspect panel sums /proc/PID/smaps by kind of mapping)', '');
   for (const doc of Object.values(MAPPING_DOCS)) {
-    lines.push(`- **${doc.label}** (${doc.title.toLowerCase()}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`);
+    lines.push(item(doc));
   }
   lines.push('', '**Making memory use better**', '');
   for (const advice of MEMORY_ADVICE) {

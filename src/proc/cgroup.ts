@@ -156,9 +156,18 @@ export function readCgroupMemory(
   return v1Path === undefined ? ok(undefined) : readGroup(1, v1Path, cgroupRoot);
 }
 
-function readUsage(version: 1 | 2, dir: string): Outcome<number> {
+/**
+ * Reads a file of a group whose usage was readable: a missing file here is a kernel (or a
+ * container) without it, not a process that exited, so it says which file is missing.
+ */
+function readGroupFile(path: string): Outcome<string> {
+  const text = readProcText(path);
+  return !text.ok && text.error.kind === 'gone' ? fail({ kind: 'unsupported', detail: `no ${path}` }) : text;
+}
+
+function readUsage(version: 1 | 2, dir: string, own = false): Outcome<number> {
   const file = FILES[version].usage;
-  const text = readProcText(`${dir}/${file}`);
+  const text = own ? readProcText(`${dir}/${file}`) : readGroupFile(`${dir}/${file}`);
   if (!text.ok) {
     return text;
   }
@@ -168,7 +177,7 @@ function readUsage(version: 1 | 2, dir: string): Outcome<number> {
 
 /** memory.stat of a group, for its inactive file pages and (v1) its hierarchical limit. */
 function readStat(dir: string): Outcome<Map<string, number>> {
-  const text = readProcText(`${dir}/memory.stat`);
+  const text = readGroupFile(`${dir}/memory.stat`);
   return text.ok ? parseFlatKeyed(text.value, 'memory.stat') : text;
 }
 
@@ -186,7 +195,7 @@ function workingSetOf(version: 1 | 2, usageBytes: number, stat: Outcome<Map<stri
 function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Outcome<CgroupMemory | undefined> {
   const files = FILES[version];
   const dirOf = (dir: string) => cgroupDir(version, dir, cgroupRoot);
-  const current = readUsage(version, dirOf(path));
+  const current = readUsage(version, dirOf(path), true);
   if (!current.ok) {
     // No such file: this hierarchy has no memory controller here, or (in a container) the host's
     // path is not visible. Nothing to show rather than an error.
@@ -250,7 +259,7 @@ function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Outcome<Cg
 export function readOomCounters(version: 1 | 2, path: string, cgroupRoot = '/sys/fs/cgroup'): Outcome<OomCounters> {
   const dir = cgroupDir(version, path, cgroupRoot);
   if (version === 2) {
-    const events = readProcText(`${dir}/memory.events`);
+    const events = readGroupFile(`${dir}/memory.events`);
     if (!events.ok) {
       return events;
     }
@@ -269,7 +278,7 @@ export function readOomCounters(version: 1 | 2, path: string, cgroupRoot = '/sys
     }
     return ok(counters);
   }
-  const control = readProcText(`${dir}/memory.oom_control`);
+  const control = readGroupFile(`${dir}/memory.oom_control`);
   if (!control.ok) {
     return control;
   }

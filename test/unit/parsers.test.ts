@@ -207,6 +207,8 @@ describe('parsers', () => {
         startTicks: 34025,
         vsizeBytes: 2990080,
         rssPages: 448,
+        minorFaults: 126, // field 10
+        majorFaults: 0, // field 12
       });
       assert.strictEqual(isKernelThread(stat), false);
     });
