@@ -66,6 +66,11 @@ export class InspectPanel extends Disposable {
     return this.ended !== undefined;
   }
 
+  /** For tests: how the process ended, as the exit banner says it. */
+  get endedInfo(): EndedInfo | undefined {
+    return this.ended;
+  }
+
   reveal(): void {
     this.panel.reveal();
   }

@@ -28,10 +28,12 @@ function ownV1Group(): string | undefined {
   return own === '/' ? '' : own;
 }
 
+let groupCount = 0;
+
 /** A real v1 memory group below ours with a limit; removed by `remove` once its processes are gone. */
 function makeGroup(limitBytes: number): { path: string; dir: string; add(pid: number): void; read(file: string): string; stat(key: string): number; remove(): Promise<void> } {
   const own = ownV1Group() as string;
-  const groupPath = `${own}/proc-memory-oom-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const groupPath = `${own}/proc-memory-oom-${process.pid}-${(groupCount += 1)}`;
   const dir = `${V1_ROOT}${groupPath}`;
   fs.mkdirSync(dir);
   fs.writeFileSync(`${dir}/memory.limit_in_bytes`, String(limitBytes));
