@@ -161,6 +161,13 @@ describe('out of memory: real processes and cgroups', function () {
     await python.run('pass');
     fs.writeFileSync(`${childDir}/cgroup.procs`, String(python.pid));
     await python.run('held.append(b"x" * (16 << 20))');
+    // Page cache in the inner group: the parent counts it only in total_inactive_file (its own
+    // inactive_file is 0), so reading the wrong key would give the parent a wrong working set.
+    const file = path.join(os.tmpdir(), `proc-memory-cache-${process.pid}-inner.bin`);
+    execFileSync('dd', ['if=/dev/urandom', `of=${file}`, 'bs=1M', 'count=16', 'oflag=direct', 'status=none']);
+    cleanups.unshift(async () => fs.rmSync(file, { force: true }));
+    await python.run(`f = open(${JSON.stringify(file)}, "rb"); [0 for _ in iter(lambda: f.read(1 << 20), b"")]; f.close()`);
+    assert.ok(parent.stat('total_inactive_file') >= 15 * MiB && parent.stat('inactive_file') < MiB, 'the cache is charged below the parent');
     const memory = expectOk(readCgroupMemory(python.pid));
     assert.ok(memory);
     assert.equal(memory.path, `${parent.path}/inner`);
