@@ -27,7 +27,9 @@ export type MemoryFigure =
   | 'oomScore'
   | 'oomScoreAdj'
   | 'minorFaults'
-  | 'majorFaults';
+  | 'majorFaults'
+  | 'pressureSome'
+  | 'pressureFull';
 
 export interface MemoryDoc {
   /** The name top or the kernel uses. */
@@ -214,6 +216,22 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
       'A high rate while RES grows is the program allocating; a high rate with a flat RES is memory being allocated and freed over and over.',
     source: '/proc/PID/stat field 10 (minflt), its change between two readings; ps -o min_flt',
   },
+  pressureSome: {
+    label: 'some',
+    title: 'Memory pressure, some tasks',
+    summary: 'The share of time in which at least one task waited for memory (reclaim, swap-in, refaults of page cache).',
+    details:
+      'Pressure stall information (PSI), averaged over the last 10 and 60 seconds. A few percent means memory is tight and some work is slowed; a value that stays high is the early sign of an out-of-memory situation, before any kill. ' +
+      'The system figure covers the whole machine; the group figure only the tasks of the process’s cgroup in the unified (v2) hierarchy, which on hybrid hosts is not the v1 group that holds the limit.',
+    source: '/proc/pressure/memory, and memory.pressure of the process’s group in the cgroup2 hierarchy (found through /proc/self/mountinfo and the 0:: line of /proc/PID/cgroup): avg10 and avg60 of the some line',
+  },
+  pressureFull: {
+    label: 'full',
+    title: 'Memory pressure, all tasks',
+    summary: 'The share of time in which all non-idle tasks waited for memory at once: time in which nothing useful ran.',
+    details: 'Any sustained value here is serious: the machine or the group is thrashing. It is the signal systemd-oomd acts on to kill before the kernel has to.',
+    source: '/proc/pressure/memory, and memory.pressure of the process’s group in the cgroup2 hierarchy: avg10 and avg60 of the full line',
+  },
   majorFaults: {
     label: 'Major faults',
     title: 'Major page faults per second',
@@ -292,7 +310,7 @@ export const MAPPING_DOCS: Record<MappingKind, MemoryDoc> = {
 };
 
 /** The figures of the inspect panel's "Will it run out of memory?" section, in the README's order. */
-export const OUT_OF_MEMORY_FIGURES: readonly MemoryFigure[] = ['cgroupUsage', 'workingSet', 'eventsHigh', 'eventsMax', 'eventsOom', 'oomKill', 'failcnt', 'oomScore', 'oomScoreAdj', 'minorFaults', 'majorFaults'];
+export const OUT_OF_MEMORY_FIGURES: readonly MemoryFigure[] = ['cgroupUsage', 'workingSet', 'eventsHigh', 'eventsMax', 'eventsOom', 'oomKill', 'failcnt', 'oomScore', 'oomScoreAdj', 'pressureSome', 'pressureFull', 'minorFaults', 'majorFaults'];
 
 /** The three figures top prints, in top's order. */
 export const TOP_FIGURES: readonly MemoryFigure[] = ['virt', 'res', 'shr'];
@@ -311,7 +329,7 @@ export function memoryDocsMarkdown(): string {
   const item = (doc: MemoryDoc) => `- **${doc.label}** (${doc.title.charAt(0).toLowerCase()}${doc.title.slice(1)}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`;
   const entries = Object.entries(MEMORY_DOCS) as [MemoryFigure, MemoryDoc][];
   lines.push(...entries.filter(([figure]) => !OUT_OF_MEMORY_FIGURES.includes(figure)).map(([, doc]) => item(doc)));
-  lines.push('', '**Will it run out of memory?** (the inspect panel’s section on the cgroup, the OOM killer and page faults)', '');
+  lines.push('', '**Will it run out of memory?** (the inspect panel’s section on the cgroup, the OOM killer, memory pressure and page faults)', '');
   lines.push(...OUT_OF_MEMORY_FIGURES.map((figure) => item(MEMORY_DOCS[figure])));
   lines.push('', '**Where RES lives** (the inspect panel sums /proc/PID/smaps by kind of mapping)', '');
   for (const doc of Object.values(MAPPING_DOCS)) {

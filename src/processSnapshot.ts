@@ -7,7 +7,8 @@ import { ProcessSample } from './proc/sampleProcess';
 import { SmapsRollup } from './proc/smapsRollup';
 import { systemInfo } from './proc/systemInfo';
 import { userName } from './proc/users';
-import { CgroupFigure, Figure, MappingsFigure, OomCounterKey, ProcessSnapshot } from './protocol';
+import { CgroupFigure, Figure, MappingsFigure, OomCounterKey, PressureFigure, ProcessSnapshot } from './protocol';
+import { PressureReading } from './proc/pressure';
 import { MAPPING_CATEGORIES } from './proc/smaps';
 
 // The command line never changes after exec in practice, and reading it costs a syscall; read it
@@ -51,6 +52,7 @@ export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
     uss: rollupFigure((value) => value.uss),
     cgroup: cgroupFigure(sample),
     oomScore: oomScoreFigure(sample),
+    pressure: { system: pressureFigure(sample, (pressure) => pressure.system), group: pressureFigure(sample, (pressure) => pressure.group) },
     faults: faultsFigure(sample),
     mappings: mappingsFigure(sample, notKept),
   };
@@ -140,6 +142,18 @@ function oomScoreFigure(sample: ProcessSample): ProcessSnapshot['oomScore'] {
     return { unavailable: sample.memoryless ? 'no memory of its own' : 'not read yet' };
   }
   return score.ok ? { score: score.value.score, adj: score.value.adj } : { unavailable: describeProcError(score.error) };
+}
+
+function pressureFigure(sample: ProcessSample, pick: (pressure: NonNullable<ProcessSample['pressure']>) => Outcome<PressureReading>): PressureFigure {
+  if (!sample.pressure) {
+    return { unavailable: sample.memoryless ? 'no memory of its own' : 'not read yet' };
+  }
+  const reading = pick(sample.pressure);
+  if (!reading.ok) {
+    return { unavailable: describeProcError(reading.error) };
+  }
+  const { some, full } = reading.value.pressure;
+  return { file: reading.value.file, group: reading.value.path, someAvg10: some.avg10, someAvg60: some.avg60, fullAvg10: full.avg10, fullAvg60: full.avg60 };
 }
 
 function faultsFigure(sample: ProcessSample): ProcessSnapshot['faults'] {

@@ -70,6 +70,20 @@ export type CgroupFigure =
     }
   | { unavailable: string };
 
+/** Memory pressure: the share of time (percent) some or all tasks waited for memory, over 10 and 60 s. */
+export type PressureFigure =
+  | {
+      /** The file it was read from. */
+      file: string;
+      /** The group in the unified (v2) hierarchy; absent for the system. */
+      group?: string;
+      someAvg10: number;
+      someAvg60: number;
+      fullAvg10: number;
+      fullAvg60: number;
+    }
+  | { unavailable: string };
+
 /** Everything a view shows about one process at one moment. Sizes in bytes. */
 export interface ProcessSnapshot {
   pid: number;
@@ -100,6 +114,8 @@ export interface ProcessSnapshot {
   cgroup: CgroupFigure;
   /** How the OOM killer ranks it (/proc/PID/oom_score, oom_score_adj). */
   oomScore: { score: number; adj: number } | { unavailable: string };
+  /** Memory pressure (PSI) of the whole system and of the process's group in the v2 hierarchy. */
+  pressure: { system: PressureFigure; group: PressureFigure };
   /** Page faults per second since the previous reading, and in total (/proc/PID/stat). */
   faults: { minorPerSecond: number; majorPerSecond: number; overMs: number; minorTotal: number; majorTotal: number } | { unavailable: string };
   /** RES by kind of mapping (/proc/PID/smaps); only the inspect panel asks for it. */

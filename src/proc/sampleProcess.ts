@@ -1,5 +1,6 @@
 import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';
+import { PressureReading, readGroupPressure, readSystemPressure } from './pressure';
 import { readProcText } from './procFile';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
@@ -43,6 +44,8 @@ export interface ProcessSample {
   faultRates?: { minorPerSecond: number; majorPerSecond: number; overMs: number };
   /** /proc/PID/oom_score and oom_score_adj, read with detail. */
   oomScore?: Outcome<OomScore>;
+  /** Memory pressure (PSI) of the system and of the process's v2 group, read with detail. */
+  pressure?: { system: Outcome<PressureReading>; group: Outcome<PressureReading> };
 }
 
 /** How the OOM killer ranks the process: it kills the highest score first. */
@@ -121,6 +124,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     sample.rollup = rollupText.ok ? parseSmapsRollup(rollupText.value) : rollupError(rollupText.error, dir);
     sample.cgroup = readCgroupMemory(pid, procRoot, options.cgroupRoot);
     sample.oomScore = readOomScore(dir);
+    sample.pressure = { system: readSystemPressure(procRoot), group: readGroupPressure(pid, procRoot) };
   }
   if (options.mappings && !sample.memoryless) {
     sample.mappings = readSmaps(pid, procRoot);

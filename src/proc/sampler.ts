@@ -189,6 +189,8 @@ export class Sampler {
         // Keep the last costly figures between detail readings instead of flickering to "unknown".
         outcome.value.rollup ??= target.lastSample.rollup;
         outcome.value.cgroup ??= target.lastSample.cgroup;
+        outcome.value.oomScore ??= target.lastSample.oomScore;
+        outcome.value.pressure ??= target.lastSample.pressure;
         outcome.value.mappings ??= target.lastSample.mappings;
         outcome.value.mappingsTimeMs ??= target.lastSample.mappingsTimeMs;
       }

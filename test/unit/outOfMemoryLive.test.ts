@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCgroupMemory } from '../../src/proc/cgroup';
+import { parseCgroup2Mount, readGroupPressure, readSystemPressure } from '../../src/proc/pressure';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { SampleEvent, Sampler } from '../../src/proc/sampler';
 import { expectOk, waitFor } from './helpers';
@@ -272,5 +273,82 @@ describe('out of memory: real processes and cgroups', function () {
     assert.equal(Math.round((rates.minorPerSecond * rates.overMs) / 1000), second.ps.minor - first.ps.minor, 'minor faults over the interval');
     assert.equal(Math.round((rates.majorPerSecond * rates.overMs) / 1000), second.ps.major - first.ps.major, 'major faults over the interval');
     assert.ok(second.ps.minor - first.ps.minor >= 2048, `touching 8 MiB faults at least 2048 pages: ${second.ps.minor - first.ps.minor}`);
+  });
+});
+
+describe('memory pressure (PSI): real files', function () {
+  this.timeout(30000);
+
+  /** Reads the product's figure between two readings of the file, until both agree (PSI averages move every 2 s). */
+  function bracketed<T>(file: string, read: () => T): { text: string; value: T } {
+    for (let attempt = 0; ; attempt++) {
+      const before = fs.readFileSync(file, 'utf8');
+      const value = read();
+      const after = fs.readFileSync(file, 'utf8');
+      if (before === after || attempt > 20) {
+        assert.equal(after, before, `${file} kept changing`);
+        return { text: after, value };
+      }
+    }
+  }
+
+  /** some/full lines of a PSI file, as the kernel prints them. */
+  function psiOf(text: string): { some: number[]; full: number[] } {
+    const line = (name: string) => {
+      const match = new RegExp(`^${name} avg10=([\\d.]+) avg60=([\\d.]+) avg300=([\\d.]+) total=(\\d+)$`, 'm').exec(text);
+      assert.ok(match, `${name} line in ${text}`);
+      return match.slice(1).map(Number);
+    };
+    return { some: line('some'), full: line('full') };
+  }
+
+  it('the system figure equals /proc/pressure/memory', function () {
+    if (!fs.existsSync('/proc/pressure/memory')) {
+      console.log('      skipped: this kernel has no PSI');
+      this.skip();
+    }
+    const { text, value } = bracketed('/proc/pressure/memory', () => readSystemPressure());
+    const reading = expectOk(value);
+    const kernel = psiOf(text);
+    const { some, full } = reading.pressure;
+    assert.deepEqual([some.avg10, some.avg60, some.avg300, some.totalUs], kernel.some);
+    assert.deepEqual([full.avg10, full.avg60, full.avg300, full.totalUs], kernel.full);
+    assert.equal(reading.file, '/proc/pressure/memory');
+  });
+
+  it("the group figure is memory.pressure of the process's group in the v2 hierarchy, found through mountinfo", async function () {
+    const mount = parseCgroup2Mount(fs.readFileSync('/proc/self/mountinfo', 'utf8'));
+    if (process.getuid?.() !== 0 || !mount || mount.root !== '/' || !fs.existsSync(`${mount.mountPoint}/memory.pressure`)) {
+      console.log('      skipped: needs root, a cgroup2 mount and PSI');
+      this.skip();
+    }
+    // A group of our own in the unified hierarchy (on this hybrid host it has no memory controller,
+    // but PSI is tracked for every group).
+    const own = /^0::(\/.*)$/m.exec(fs.readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '/';
+    const groupPath = `${own === '/' ? '' : own}/proc-memory-psi-${process.pid}`;
+    const dir = `${mount.mountPoint}${groupPath}`;
+    fs.mkdirSync(dir);
+    const child = spawn('sleep', ['30']);
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      fs.writeFileSync(`${dir}/cgroup.procs`, String(child.pid));
+      const { text, value } = bracketed(`${dir}/memory.pressure`, () => readGroupPressure(child.pid as number));
+      const reading = expectOk(value);
+      assert.equal(reading.path, groupPath);
+      assert.equal(reading.file, `${dir}/memory.pressure`);
+      const kernel = psiOf(text);
+      assert.deepEqual([reading.pressure.some.avg10, reading.pressure.some.avg60, reading.pressure.some.avg300, reading.pressure.some.totalUs], kernel.some);
+      assert.deepEqual([reading.pressure.full.avg10, reading.pressure.full.avg60, reading.pressure.full.avg300, reading.pressure.full.totalUs], kernel.full);
+    } finally {
+      child.kill('SIGKILL');
+      await waitFor(() => {
+        try {
+          fs.rmdirSync(dir);
+          return true;
+        } catch {
+          return false;
+        }
+      }, `removing ${dir}`);
+    }
   });
 });

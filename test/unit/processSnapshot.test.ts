@@ -85,6 +85,17 @@ describe('toSnapshot', () => {
     assert.deepEqual(toSnapshot(liveSample()).faults, { unavailable: 'needs two readings' });
   });
 
+  it('gives the memory pressure of the system and of the group, each with its file, and says why when it cannot', () => {
+    const pressure = { some: { avg10: 2.5, avg60: 1, avg300: 0.2, totalUs: 10 }, full: { avg10: 0.5, avg60: 0.25, avg300: 0, totalUs: 3 } };
+    const snapshot = toSnapshot({
+      ...liveSample(),
+      pressure: { system: ok({ file: '/proc/pressure/memory', pressure }), group: fail({ kind: 'unsupported' as const, detail: 'no cgroup2 hierarchy is mounted' }) },
+    });
+    assert.deepEqual(snapshot.pressure.system, { file: '/proc/pressure/memory', group: undefined, someAvg10: 2.5, someAvg60: 1, fullAvg10: 0.5, fullAvg60: 0.25 });
+    assert.deepEqual(snapshot.pressure.group, { unavailable: 'Not available on this system: no cgroup2 hierarchy is mounted' });
+    assert.deepEqual(toSnapshot({ ...liveSample(), pressure: undefined }).pressure.system, { unavailable: 'not read yet' });
+  });
+
   it('gives RES by kind of mapping, largest kind first, empty kinds left out, and says why when it cannot', () => {
     const sample = sampleProcess(process.pid, { detail: true, mappings: true });
     assert.ok(sample.ok);

@@ -204,6 +204,10 @@ function snapshot(overrides: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
     uss: { bytes: 371.2 * MiB },
     cgroup: cgroupOf('/user.slice/user-1000.slice/session-3.scope', 1.38 * GiB, 0.62 * GiB, 2 * GiB),
     oomScore: { score: 712, adj: 100 },
+    pressure: {
+      system: { file: '/proc/pressure/memory', someAvg10: 0.42, someAvg60: 0.18, fullAvg10: 0, fullAvg60: 0 },
+      group: { file: '/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/memory.pressure', group: '/user.slice/user-1000.slice/session-3.scope', someAvg10: 3.81, someAvg60: 1.07, fullAvg10: 0.52, fullAvg60: 0.11 },
+    },
     faults: { minorPerSecond: 1843.6, majorPerSecond: 0.4, overMs: 1000, minorTotal: 2_814_233, majorTotal: 1_204 },
     mappings: mappings(res),
     ...overrides,
@@ -290,6 +294,10 @@ function inspectMessages(): ToInspectPanel[] {
               oom: { unavailable: 'Permission denied: the kernel only shows this to the process owner or root.' },
             },
             oomScore: { unavailable: 'Unexpected content in /proc: oom_score "<html>"' },
+            pressure: {
+              system: { unavailable: 'Not available on this system: no /proc/pressure/memory: this kernel has no pressure stall information (Linux 4.20+ with CONFIG_PSI)' },
+              group: { unavailable: 'Not available on this system: the process is in no cgroup v2 group (no "0::" line in its cgroup file)' },
+            },
             faults: { unavailable: 'needs two readings' },
             mappings: { unavailable: 'Permission denied: the kernel only shows this to the process owner or root.' },
           },

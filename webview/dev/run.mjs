@@ -374,10 +374,17 @@ async function checks(browser, origin) {
   await tab.keyboard.press('Escape');
   check('oom counters: v2 shows high, max, oom, oom_kill; not failcnt', (await tab.isVisible('[data-figure=eventsHigh]')) && (await tab.isVisible('[data-figure=oomKill]')) && !(await tab.isVisible('[data-figure=failcnt]')));
   check('oom score and adj shown as numbers', (await tab.textContent('[data-figure=oomScore] [data-testid=figure-value]')) === '712' && (await tab.textContent('[data-figure=oomScoreAdj] [data-testid=figure-value]')) === '+100');
+  const pressure = await tab.$$eval('[data-testid=pressure] td', (cells) => cells.map((cell) => cell.getAttribute('data-value')));
+  check('pressure: some and full, 10 s and 60 s, of the system and the group', JSON.stringify(pressure) === JSON.stringify(['0.42', '0.18', '3.81', '1.07', '0', '0', '0.52', '0.11']), JSON.stringify(pressure));
+  check('pressure: says which group', (await tab.textContent('[data-testid=pressure-note]')).includes('/user.slice/user-1000.slice/session-3.scope in the cgroup v2 hierarchy'));
+  await tab.focus('[data-testid=label-pressureFull]');
+  check('pressure full label explains itself', (await tab.isVisible('[data-testid=tooltip-pressureFull]')) && (await tab.textContent('[data-testid=tooltip-pressureFull]')).includes('all non-idle tasks'));
+  await tab.keyboard.press('Escape');
   check('fault rates shown per second', (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) === '1,844/s' && (await tab.textContent('[data-figure=majorFaults] [data-testid=figure-value]')) === '0.40/s');
   await tab.close();
   tab = await open('inspect', 'unavailable');
   check('oom: unreadable working set, counters, score say why', (await tab.textContent('[data-figure=workingSet] [data-testid=figure-value]')).startsWith('unavailable: ') && (await tab.textContent('[data-testid=oom-unavailable]')).includes('Permission denied') && (await tab.textContent('[data-figure=oomScore] [data-testid=figure-value]')).startsWith('unavailable: ') && (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) === 'unavailable: needs two readings');
+  check('pressure unavailable: dashes and the reason, never 0', (await tab.$$eval('[data-testid=pressure] td', (cells) => cells.every((cell) => cell.textContent === '–' && !cell.hasAttribute('data-value')))) && (await tab.textContent('[data-testid=pressure-note]')).includes('no pressure stall information'));
   check('oom: no limit anywhere says so', (await tab.textContent('[data-testid=no-limit]')).includes('No limit') && (await tab.textContent('[data-figure=cgroup] [data-testid=figure-value]')).startsWith('unavailable: no limit'));
   await tab.close();
   tab = await open('inspect', 'ended');

@@ -1,6 +1,7 @@
 import { formatBytes } from '../../src/format';
 import type { MemoryFigure } from '../../src/memoryDocs';
-import type { CgroupFigure, CgroupLevelRow, OomCounterKey, ProcessSnapshot } from '../../src/protocol';
+import type { CgroupFigure, CgroupLevelRow, OomCounterKey, PressureFigure, ProcessSnapshot } from '../../src/protocol';
+import { docLabel } from '../docLabel';
 import { h, setSafeAttribute, setText } from '../dom';
 import { readFigure } from '../figure';
 import { FigureTile } from '../figureTile';
@@ -65,11 +66,71 @@ export class OutOfMemorySection {
         group('How the OOM killer ranks it', grid(this.tile('oomScore'), this.tile('oomScoreAdj'))),
         group('Page faults', grid(this.tile('minorFaults'), this.tile('majorFaults'))),
       ),
+      h('div', { class: 'figure-groups oom-process' }, group('Memory pressure: share of time tasks waited for memory', this.pressureTable, this.pressureNote)),
     );
+  }
+
+  private readonly pressureCells = {
+    system: { some: [h('td', { class: 'num' }), h('td', { class: 'num' })], full: [h('td', { class: 'num' }), h('td', { class: 'num' })] },
+    group: { some: [h('td', { class: 'num' }), h('td', { class: 'num' })], full: [h('td', { class: 'num' }), h('td', { class: 'num' })] },
+  };
+  private readonly pressureHeads = { system: h('th', { class: 'num', attrs: { scope: 'col', colspan: 2 } }, 'System'), group: h('th', { class: 'num', attrs: { scope: 'col', colspan: 2 } }, 'Its group') };
+  private readonly pressureNote = h('p', { class: 'oom-unavailable pressure-note', testid: 'pressure-note' });
+  private readonly pressureTable = h(
+    'table',
+    { class: 'mapping-table pressure-table', testid: 'pressure', attrs: { 'aria-label': 'Memory pressure (PSI) of the system and of the group' } },
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { attrs: { scope: 'col' } }), this.pressureHeads.system, this.pressureHeads.group),
+      h('tr', {}, h('th', { attrs: { scope: 'col' } }), ...['10 s', '60 s', '10 s', '60 s'].map((name) => h('th', { class: 'num', attrs: { scope: 'col' } }, name))),
+    ),
+    h(
+      'tbody',
+      {},
+      ...(['some', 'full'] as const).map((line) =>
+        h(
+          'tr',
+          { testid: `pressure-${line}` },
+          h('th', { class: 'pressure-label', attrs: { scope: 'row' } }, docLabel(line === 'some' ? 'pressureSome' : 'pressureFull', 'full')),
+          ...this.pressureCells.system[line],
+          ...this.pressureCells.group[line],
+        ),
+      ),
+    ),
+  );
+
+  private updatePressure(pressure: ProcessSnapshot['pressure'], cgroup: CgroupFigure): void {
+    const notes: string[] = [];
+    for (const scope of ['system', 'group'] as const) {
+      const figure: PressureFigure = pressure[scope];
+      const cells = this.pressureCells[scope];
+      const values = 'unavailable' in figure ? undefined : { some: [figure.someAvg10, figure.someAvg60], full: [figure.fullAvg10, figure.fullAvg60] };
+      for (const line of ['some', 'full'] as const) {
+        cells[line].forEach((cell, i) => {
+          setText(cell, values ? `${values[line][i].toFixed(2)} %` : '–');
+          setSafeAttribute(cell, 'data-value', values?.[line][i]);
+        });
+      }
+      if ('unavailable' in figure) {
+        notes.push(`${scope === 'system' ? 'System' : 'Its group'}: unavailable: ${figure.unavailable}`);
+        setSafeAttribute(this.pressureHeads[scope], 'title', figure.unavailable);
+      } else {
+        setSafeAttribute(this.pressureHeads[scope], 'title', figure.file);
+        if (scope === 'group' && figure.group !== undefined) {
+          const limitGroup = 'unavailable' in cgroup ? undefined : cgroup;
+          const differs = limitGroup && (limitGroup.version === 1 || limitGroup.path !== figure.group);
+          notes.push(`Its group: ${figure.group} in the cgroup v2 hierarchy${differs ? `, not the ${limitGroup.version === 1 ? 'v1 ' : ''}group ${limitGroup.path} that holds the memory limit` : ''}.`);
+          setSafeAttribute(this.pressureTable, 'data-group', figure.group);
+        }
+      }
+    }
+    setText(this.pressureNote, notes.join('\n'));
   }
 
   update(snapshot: ProcessSnapshot): void {
     this.updateCgroup(snapshot.cgroup);
+    this.updatePressure(snapshot.pressure, snapshot.cgroup);
     const score = snapshot.oomScore;
     if ('unavailable' in score) {
       this.get('oomScore').setText(`unavailable: ${score.unavailable}`, 'unavailable');
