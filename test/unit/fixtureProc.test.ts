@@ -206,6 +206,25 @@ describe('engine on the fixture /proc', () => {
       assert.deepStrictEqual(expectOk(memory.oom), { version: 1, path: '/app/web', oomKillLocal: 4, failcnt: 123 });
     });
 
+    it('v1: a limit on an ancestor we cannot see (a container) comes from hierarchical_memory_limit', () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-memory-v1-'));
+      try {
+        fs.mkdirSync(path.join(root, 'proc', '77'), { recursive: true });
+        fs.writeFileSync(path.join(root, 'proc', '77', 'cgroup'), '5:memory:/\n');
+        const group = path.join(root, 'cgroup', 'memory');
+        fs.mkdirSync(group, { recursive: true });
+        fs.writeFileSync(path.join(group, 'memory.usage_in_bytes'), '200000000\n');
+        fs.writeFileSync(path.join(group, 'memory.limit_in_bytes'), '9223372036854771712\n');
+        fs.writeFileSync(path.join(group, 'memory.stat'), 'total_inactive_file 50000000\nhierarchical_memory_limit 268435456\n');
+        const memory = expectOk(readCgroupMemory(77, path.join(root, 'proc'), path.join(root, 'cgroup')))!;
+        assert.strictEqual(memory.limitBytes, 268435456);
+        assert.deepStrictEqual(memory.levels, [{ path: '/', limitBytes: 268435456, limitFile: 'hierarchical_memory_limit', usageBytes: 200000000, workingSet: ok(150000000) }]);
+        assert.strictEqual(tightestLevel(memory)!.headroomBytes, 268435456 - 150000000);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+
     it('returns malformed for a bad path, memory.max or memory.current', () => {
       expectError(readCgroupMemory(5005, procRoot, cgroupRoot), 'malformed', 'relative path');
       expectError(readCgroupMemory(5006, procRoot, cgroupRoot), 'malformed', 'memory.max "lots"');
