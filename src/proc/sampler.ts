@@ -203,7 +203,9 @@ export class Sampler {
           overMs: outcome.value.timeMs - previous.timeMs,
         };
       }
-      if (oomBefore) {
+      if (group || !wantsDetail) {
+        // Undefined when unreadable, or when nobody asks for detail any more: then no claim at the
+        // end, rather than one resting on an old reading (another process's kill since then).
         target.oomBaseline = oomBefore;
       } else if (!target.oomBaseline && outcome.value.cgroup?.ok && outcome.value.cgroup.value?.oom.ok) {
         // The first reading of the group: its counters came right after the process was seen.
