@@ -69,6 +69,21 @@ describe('OOM kills', function () {
     assert.ok(alerts[0].includes('most likely killed by the kernel') && alerts[0].includes(evidence), alerts[0]);
   });
 
+  it('shows no notification with procMemory.alerts.oomKill off, but still says it in the status bar and the panel', async function () {
+    await setSetting('alerts.oomKill', false);
+    try {
+      const { panel } = await watchedInGroup(this);
+      const pid = allocator!.pid;
+      allocator!.child.stdin!.write('256\n');
+      await waitFor('the status bar to say OOM-killed', () => api.statusBar.state.text.includes('OOM-killed?'));
+      await waitFor('the panel to end', () => panel.isEnded);
+      assert.match(panel.endedInfo?.oomKill ?? '', /oom_kill of cgroup .* rose by 1/);
+      assert.equal(api.oomAlerts.shown.filter((message) => message.includes(`PID ${pid})`)).length, 0);
+    } finally {
+      await setSetting('alerts.oomKill', undefined);
+    }
+  });
+
   it('never calls a plain SIGKILL an OOM kill', async function () {
     const { panel, oomKills } = await watchedInGroup(this);
     const pid = allocator!.pid;
