@@ -5,7 +5,7 @@ import { readProcText } from './procFile';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
 import { SmapsRollup, parseSmapsRollup } from './smapsRollup';
-import { isKernelThread, parseStat } from './stat';
+import { isExiting, isKernelThread, parseStat } from './stat';
 import { parseStatm } from './statm';
 import { parseStatus, StatusMemory } from './status';
 import { systemInfo } from './systemInfo';
@@ -112,7 +112,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     ppid,
     uid,
     threads,
-    memoryless: memorylessReason(isKernelThread(stat.value), state, statm.value.virtBytes),
+    memoryless: memorylessReason(isKernelThread(stat.value), isExiting(stat.value), state, statm.value.virtBytes),
     resBytes: statm.value.resBytes,
     virtBytes: statm.value.virtBytes,
     shrBytes: statm.value.shrBytes,
@@ -150,11 +150,14 @@ export function readOomScore(dir: string): Outcome<OomScore> {
   return ok({ score: values[0], adj: values[1] });
 }
 
-function memorylessReason(kernelThread: boolean, state: string, virtBytes: number): MemorylessReason | undefined {
+function memorylessReason(kernelThread: boolean, exiting: boolean, state: string, virtBytes: number): MemorylessReason | undefined {
   if (kernelThread) {
     return 'kernel-thread';
   }
-  if (state === 'Z' || (state === 'X' && virtBytes === 0)) {
+  // Between the start of do_exit and the zombie state, a dying process reads with RES falling to
+  // 0 and no Vm lines, in any state letter (seen as "R" under load): it has ended, not shrunk to 0.
+  // Only an exiting process has no address space at all (VIRT 0) without being a kernel thread.
+  if (state === 'Z' || exiting || virtBytes === 0) {
     return 'zombie';
   }
   return undefined;

@@ -20,9 +20,15 @@ export interface Stat {
 }
 
 const PF_KTHREAD = 0x00200000;
+const PF_EXITING = 0x00000004;
 
 export function isKernelThread(stat: Stat): boolean {
   return (stat.flags & PF_KTHREAD) !== 0;
+}
+
+/** The process is in do_exit: its memory is being torn down, so its figures are no longer its own. */
+export function isExiting(stat: Stat): boolean {
+  return (stat.flags & PF_EXITING) !== 0;
 }
 
 /**

@@ -146,6 +146,31 @@ describe('engine on the fixture /proc', () => {
     });
   });
 
+  describe('a process in do_exit', () => {
+    // Between the start of do_exit and the zombie state, /proc shows a process whose memory is gone
+    // (statm zeros, no Vm lines) under any state letter: seen in a UI run as "R" with RES 0 B.
+    it('is memoryless (ended), never a RES of 0', () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-memory-exiting-'));
+      try {
+        const dir = path.join(root, '4001');
+        fs.mkdirSync(dir);
+        const zombie = (file: string) => fs.readFileSync(path.join(procRoot, '4000', file), 'utf8');
+        // flags 4227084 = 0x40800C: PF_EXITING (0x4) set; state R, as the exiting task still runs.
+        fs.writeFileSync(path.join(dir, 'stat'), zombie('stat').replace('4000 (sleep) Z', '4001 (sleep) R'));
+        fs.writeFileSync(path.join(dir, 'statm'), zombie('statm'));
+        fs.writeFileSync(path.join(dir, 'status'), zombie('status').replace(/^State:.*$/m, 'State:\tR (running)').replace(/^Pid:.*$/m, 'Pid:\t4001'));
+        const sample = expectOk(sampleProcess(4001, { procRoot: root }));
+        assert.strictEqual(sample.state, 'R');
+        assert.strictEqual(sample.memoryless, 'zombie');
+        // Still mapped, but PF_EXITING: its RES is being torn down, so it is not shown as the process's.
+        fs.writeFileSync(path.join(dir, 'statm'), '730 448 422 5 0 120 0\n');
+        assert.strictEqual(expectOk(sampleProcess(4001, { procRoot: root })).memoryless, 'zombie');
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('readCgroupMemory', () => {
     it('takes the parent number when the child says max; every level with its own working set', () => {
       assert.deepStrictEqual(expectOk(readCgroupMemory(1234, procRoot, cgroupRoot)), EVIL_SERVICE);
