@@ -37,6 +37,7 @@ export interface Config {
   'inlineTips.enabled': boolean;
   'recordings.includeCommandLine': boolean;
   recordDebugSessions: boolean;
+  'alerts.oomKill': boolean;
 }
 
 export const CONFIG_DEFAULTS: Config = {
@@ -50,6 +51,7 @@ export const CONFIG_DEFAULTS: Config = {
   'inlineTips.enabled': true,
   'recordings.includeCommandLine': true,
   recordDebugSessions: true,
+  'alerts.oomKill': true,
 };
 
 const MINIMUMS: Partial<Record<keyof Config, number>> = { sampleIntervalMs: 250, detailIntervalMs: 1000, historyMinutes: 1 };

@@ -10,6 +10,7 @@ import { RecordingEditor } from './recordingEditor';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
 import { InspectPanels } from './inspectPanels';
+import { OomAlerts } from './oomAlerts';
 import { Sampler } from './proc/sampler';
 import { sampleProcess } from './proc/sampleProcess';
 import { scanProcessTable } from './proc/processTable';
@@ -24,6 +25,8 @@ export interface ProcMemoryApi {
   focus: FocusTracker;
   statusBar: StatusBar;
   panels: InspectPanels;
+  /** The OOM-kill notifications shown. */
+  oomAlerts: OomAlerts;
   debugSessions: DebugSessions;
   debugStops: DebugStops;
   stopTips: StopTips;
@@ -46,9 +49,10 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     }),
   );
   const focus = store.add(new FocusTracker(context.workspaceState));
-  const statusBar = store.add(new StatusBar(sampler, focus));
+  const oomAlerts = new OomAlerts();
+  const statusBar = store.add(new StatusBar(sampler, focus, oomAlerts));
   const markers = store.add(new TimelineMarkers());
-  const panels = store.add(new InspectPanels(sampler, markers, context.extensionUri));
+  const panels = store.add(new InspectPanels(sampler, markers, context.extensionUri, oomAlerts));
 
   const debugSessions = store.add(new DebugSessions(focus));
   const debugStops = store.add(new DebugStops(debugSessions, markers));
@@ -68,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       (sessionId) => void vscode.commands.executeCommand(Commands.PickDebuggee, sessionId),
     ),
   );
-  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, debugSessions, debugStops, stopTips, markers, recorder, recordings, debugView };
+  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, oomAlerts, debugSessions, debugStops, stopTips, markers, recorder, recordings, debugView };
 }
 
 export function deactivate(): void {

@@ -4,6 +4,7 @@ import { Disposable } from './dispose';
 import { formatBytes } from './format';
 import { readConfig } from './contributions';
 import { historyToCsv, snapshotToText } from './historyExport';
+import { oomKillEvidence, OomAlerts } from './oomAlerts';
 import { makeRecording, RECORDING_SUFFIX, recordingToJson } from './recordingFile';
 import { History } from './proc/history';
 import { describeProcError } from './proc/outcome';
@@ -37,6 +38,7 @@ export class InspectPanel extends Disposable {
     name: string,
     /** Set when restoring a panel whose process is gone: show that, never read the PID again. */
     endedBeforeRestore?: EndedInfo,
+    private readonly alerts: OomAlerts = new OomAlerts(),
   ) {
     super();
     this.ended = endedBeforeRestore;
@@ -75,6 +77,11 @@ export class InspectPanel extends Disposable {
     return this.ended !== undefined;
   }
 
+  /** For tests: how the process ended, as the exit banner says it. */
+  get endedInfo(): EndedInfo | undefined {
+    return this.ended;
+  }
+
   reveal(): void {
     this.panel.reveal();
   }
@@ -94,7 +101,7 @@ export class InspectPanel extends Disposable {
     }
     const points = this.history?.points() ?? [];
     const process = { ...this.identity, name: this.snapshot?.name ?? '', commandLine: this.snapshot?.commandLine ?? '' };
-    const cgroup = this.snapshot?.cgroup;
+    const tightest = this.snapshot && 'tightest' in this.snapshot.cgroup ? this.snapshot.cgroup.tightest : undefined;
     const text =
       format === 'csv'
         ? historyToCsv(points)
@@ -102,7 +109,7 @@ export class InspectPanel extends Disposable {
             makeRecording(process, points, this.markers.of(this.identity), {
               kernel: os.release(),
               totalRamBytes: os.totalmem(),
-              cgroupLimitBytes: cgroup && 'limitBytes' in cgroup ? cgroup.limitBytes : undefined,
+              cgroupLimitBytes: tightest && 'limitBytes' in tightest ? tightest.limitBytes : undefined,
               sampleIntervalMs: readConfig('sampleIntervalMs'),
             }),
             readConfig('recordings.includeCommandLine'),
@@ -142,6 +149,10 @@ export class InspectPanel extends Disposable {
       this.post({ type: 'sample', snapshot: this.snapshot as ProcessSnapshot, timeMs: event.outcome.value.timeMs, trendPerMinute });
     } else if (event.ended) {
       this.ended = { atMs: Date.now(), message: describeProcError(event.outcome.error) };
+      if (event.exitCause?.kind === 'oom-kill') {
+        this.ended.oomKill = oomKillEvidence(event.exitCause, event.lastSample);
+        this.alerts.notify(this.identity, event.lastSample?.name ?? String(this.identity.pid), this.ended.oomKill);
+      }
       this.post({ type: 'ended', ended: this.ended });
       this.unsubscribe();
     } else {

@@ -5,6 +5,7 @@ import { InspectPanel } from './inspectPanel';
 import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity, readIdentity, sameProcess } from './proc/processIdentity';
 import { sampleProcess } from './proc/sampleProcess';
+import { OomAlerts } from './oomAlerts';
 import { Sampler } from './proc/sampler';
 import { TimelineMarkers } from './timelineMarkers';
 
@@ -19,6 +20,7 @@ export class InspectPanels extends Disposable implements vscode.WebviewPanelSeri
     private readonly sampler: Sampler,
     private readonly markers: TimelineMarkers,
     private readonly extensionUri: vscode.Uri,
+    private readonly alerts: OomAlerts = new OomAlerts(),
   ) {
     super();
     this.register(vscode.window.registerWebviewPanelSerializer(INSPECT_PANEL_TYPE, this));
@@ -43,7 +45,7 @@ export class InspectPanels extends Disposable implements vscode.WebviewPanelSeri
       return undefined;
     }
     const panel = vscode.window.createWebviewPanel(INSPECT_PANEL_TYPE, '', vscode.ViewColumn.Active, { retainContextWhenHidden: false });
-    return this.adopt(new InspectPanel(panel, identity, this.sampler, this.markers, this.extensionUri, sample.value.name));
+    return this.adopt(new InspectPanel(panel, identity, this.sampler, this.markers, this.extensionUri, sample.value.name, undefined, this.alerts));
   }
 
   /** Opens the panel of whatever process holds this PID now. */
@@ -72,7 +74,7 @@ export class InspectPanels extends Disposable implements vscode.WebviewPanelSeri
             ? `PID ${saved.pid} now belongs to another process; this panel was for ${saved.name || 'a process'} that has exited.`
             : `${describeProcError(now.error)} It ended while the window was closed.`,
         };
-    this.adopt(new InspectPanel(panel, saved, this.sampler, this.markers, this.extensionUri, saved.name || String(saved.pid), ended));
+    this.adopt(new InspectPanel(panel, saved, this.sampler, this.markers, this.extensionUri, saved.name || String(saved.pid), ended, this.alerts));
   }
 
   private adopt(panel: InspectPanel): InspectPanel {

@@ -16,7 +16,20 @@ export type MemoryFigure =
   | 'uss'
   | 'swap'
   | 'peakRes'
-  | 'cgroup';
+  | 'cgroup'
+  | 'cgroupUsage'
+  | 'workingSet'
+  | 'eventsHigh'
+  | 'eventsMax'
+  | 'eventsOom'
+  | 'oomKill'
+  | 'failcnt'
+  | 'oomScore'
+  | 'oomScoreAdj'
+  | 'minorFaults'
+  | 'majorFaults'
+  | 'pressureSome'
+  | 'pressureFull';
 
 export interface MemoryDoc {
   /** The name top or the kernel uses. */
@@ -116,8 +129,117 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
     label: 'Limit',
     title: 'cgroup memory limit',
     summary: 'The most memory the process’s cgroup (container, systemd unit) may use before the kernel reclaims or kills.',
-    details: 'The limit applies to every process in the group together, page cache included; the headroom is the limit minus what the whole group uses now.',
-    source: 'the smallest memory.max on the way up /sys/fs/cgroup/PATH, and memory.current (cgroup v2); memory.limit_in_bytes and memory.usage_in_bytes under /sys/fs/cgroup/memory (v1, on older and hybrid hosts)',
+    details:
+      'The limit applies to every process in the group together, page cache included, and a limit on any parent group applies too. ' +
+      'The headroom is the limit minus the working set (not the usage) of the level that sets it: the kernel reclaims inactive page cache before it kills anything. ' +
+      'Shown for the level with the least headroom; memory.high throttles the group (it is slowed down and reclaimed hard) rather than killing.',
+    source:
+      'memory.max and memory.high on every level up /sys/fs/cgroup/PATH (cgroup v2); memory.limit_in_bytes on every level and hierarchical_memory_limit in memory.stat under /sys/fs/cgroup/memory (v1, on older and hybrid hosts)',
+  },
+  cgroupUsage: {
+    label: 'Usage',
+    title: 'cgroup memory usage',
+    summary: 'Everything charged to the process’s cgroup: the memory of all its processes, plus the page cache of the files they read and wrote.',
+    details:
+      'The page cache makes it look fuller than it is: reading a big file can fill it to the limit without any danger, because the kernel drops clean cache first. ' +
+      'This is what `docker stats` has long shown; compare the working set with the limit instead.',
+    source: 'memory.current (cgroup v2); memory.usage_in_bytes (v1)',
+  },
+  workingSet: {
+    label: 'Working set',
+    title: 'cgroup working set',
+    summary: 'The usage of the cgroup minus its inactive page cache: the memory it cannot easily give back.',
+    details:
+      'It differs from the usage by file pages that were not used recently, which the kernel reclaims before it OOM-kills anything. ' +
+      'This is what the kubelet and cAdvisor compare with the limit to evict containers; when it reaches the limit, the OOM killer comes next.',
+    source: 'usage − inactive_file of memory.stat (cgroup v2); usage_in_bytes − total_inactive_file of memory.stat (v1); clamped at 0',
+  },
+  eventsHigh: {
+    label: 'high',
+    title: 'Times over memory.high',
+    summary: 'How often the group went over its memory.high and was throttled and reclaimed.',
+    details: 'Counts this group and the groups below it. Rising while memory.high is set means the group runs slowed down at its soft limit; it is not a kill.',
+    source: 'memory.events high (cgroup v2)',
+  },
+  eventsMax: {
+    label: 'max',
+    title: 'Times at memory.max',
+    summary: 'How often the group’s usage hit memory.max and the kernel had to reclaim to make room.',
+    details: 'Rises in normal use when the page cache fills the group up to its limit, so on its own it is no danger; it matters together with oom and oom_kill.',
+    source: 'memory.events max (cgroup v2)',
+  },
+  eventsOom: {
+    label: 'oom',
+    title: 'Out-of-memory situations',
+    summary: 'How often reclaim failed at the limit and the group was out of memory.',
+    details: 'Each time, the OOM killer is called (unless disabled) and usually kills a process, which oom_kill counts.',
+    source: 'memory.events oom (cgroup v2)',
+  },
+  oomKill: {
+    label: 'oom_kill',
+    title: 'Processes OOM-killed',
+    summary: 'How many processes of the group the kernel’s OOM killer has killed.',
+    details:
+      'When a process ends while this count rises, the OOM killer most likely killed it; another process of the group may have been the victim instead. ' +
+      'A SIGKILL from systemd-oomd, earlyoom or a person does not raise it, and exit code 137 alone proves nothing.',
+    source: 'memory.events.local oom_kill, this group only (cgroup v2, Linux 5.2+; else memory.events oom_kill); memory.oom_control oom_kill (v1, which counts the victim’s group only)',
+  },
+  failcnt: {
+    label: 'failcnt',
+    title: 'Times at the limit',
+    summary: 'How often the group’s usage hit memory.limit_in_bytes and the kernel had to reclaim.',
+    details: 'Rises in normal use when the page cache fills the group up to its limit, so on its own it is no danger; it matters together with oom_kill.',
+    source: 'memory.failcnt (cgroup v1)',
+  },
+  oomScore: {
+    label: 'OOM score',
+    title: 'Out-of-memory killer score',
+    summary: 'How the kernel ranks the process for the OOM killer: it kills the highest score first.',
+    details:
+      'Mostly the share of memory (RES, swap and page tables) the process holds, in thousandths, plus its oom_score_adj; since Linux 5.9 the kernel shows two thirds of 1000 plus that sum, so it ranges from 0 to 2000 and an idle process with adj 0 reads about 667. ' +
+      'In a cgroup OOM the kernel ranks the processes of the group against the group’s limit instead.',
+    source: '/proc/PID/oom_score',
+  },
+  oomScoreAdj: {
+    label: 'OOM adj',
+    title: 'OOM score adjustment',
+    summary: 'The bias added to the OOM score: −1000 never kills the process, 1000 makes it the first victim.',
+    details: 'Set by the process itself, its parent or its service manager (systemd OOMScoreAdjust=, Kubernetes QoS classes, Chrome for its tabs). Inherited across fork.',
+    source: '/proc/PID/oom_score_adj',
+  },
+  minorFaults: {
+    label: 'Minor faults',
+    title: 'Minor page faults per second',
+    summary: 'Pages the process touched that the kernel could give it without reading the disk.',
+    details:
+      'The first touch of newly allocated memory, a page already in the page cache, copy-on-write after fork. ' +
+      'A high rate while RES grows is the program allocating; a high rate with a flat RES is memory being allocated and freed over and over.',
+    source: '/proc/PID/stat field 10 (minflt), its change between two readings; ps -o min_flt',
+  },
+  pressureSome: {
+    label: 'some',
+    title: 'Memory pressure, some tasks',
+    summary: 'The share of time in which at least one task waited for memory (reclaim, swap-in, refaults of page cache).',
+    details:
+      'Pressure stall information (PSI), averaged over the last 10 and 60 seconds. A few percent means memory is tight and some work is slowed; a value that stays high is the early sign of an out-of-memory situation, before any kill. ' +
+      'The system figure covers the whole machine; the group figure only the tasks of the process’s cgroup in the unified (v2) hierarchy, which on hybrid hosts is not the v1 group that holds the limit.',
+    source: '/proc/pressure/memory, and memory.pressure of the process’s group in the cgroup2 hierarchy (found through /proc/self/mountinfo and the 0:: line of /proc/PID/cgroup): avg10 and avg60 of the some line',
+  },
+  pressureFull: {
+    label: 'full',
+    title: 'Memory pressure, all tasks',
+    summary: 'The share of time in which all non-idle tasks waited for memory at once: time in which nothing useful ran.',
+    details: 'Any sustained value here is serious: the machine or the group is thrashing. It is the signal systemd-oomd acts on to kill before the kernel has to.',
+    source: '/proc/pressure/memory, and memory.pressure of the process’s group in the cgroup2 hierarchy: avg10 and avg60 of the full line',
+  },
+  majorFaults: {
+    label: 'Major faults',
+    title: 'Major page faults per second',
+    summary: 'Pages that had to be read from disk or swap before the process could go on.',
+    details:
+      'The first read of any file page is one, so a program starting or opening files has some. ' +
+      'They only mean thrashing when they persist together with memory pressure or swap-in: then the process waits for the disk instead of running.',
+    source: '/proc/PID/stat field 12 (majflt), its change between two readings; ps -o maj_flt',
   },
 };
 
@@ -187,6 +309,9 @@ export const MAPPING_DOCS: Record<MappingKind, MemoryDoc> = {
   },
 };
 
+/** The figures of the inspect panel's "Will it run out of memory?" section, in the README's order. */
+export const OUT_OF_MEMORY_FIGURES: readonly MemoryFigure[] = ['cgroupUsage', 'workingSet', 'eventsHigh', 'eventsMax', 'eventsOom', 'oomKill', 'failcnt', 'oomScore', 'oomScoreAdj', 'pressureSome', 'pressureFull', 'minorFaults', 'majorFaults'];
+
 /** The three figures top prints, in top's order. */
 export const TOP_FIGURES: readonly MemoryFigure[] = ['virt', 'res', 'shr'];
 
@@ -200,12 +325,15 @@ export const MEMORY_ADVICE: readonly string[] = [
 /** The docs as Markdown, for the README (generated and checked by a test). */
 export function memoryDocsMarkdown(): string {
   const lines: string[] = [];
-  for (const doc of Object.values(MEMORY_DOCS)) {
-    lines.push(`- **${doc.label}** (${doc.title.toLowerCase()}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`);
-  }
+  // Only the first letter goes lower case: "OOM score adjustment" must not become "oom score adjustment".
+  const item = (doc: MemoryDoc) => `- **${doc.label}** (${doc.title.charAt(0).toLowerCase()}${doc.title.slice(1)}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`;
+  const entries = Object.entries(MEMORY_DOCS) as [MemoryFigure, MemoryDoc][];
+  lines.push(...entries.filter(([figure]) => !OUT_OF_MEMORY_FIGURES.includes(figure)).map(([, doc]) => item(doc)));
+  lines.push('', '**Will it run out of memory?** (the inspect panel’s section on the cgroup, the OOM killer, memory pressure and page faults)', '');
+  lines.push(...OUT_OF_MEMORY_FIGURES.map((figure) => item(MEMORY_DOCS[figure])));
   lines.push('', '**Where RES lives** (the inspect panel sums /proc/PID/smaps by kind of mapping)', '');
   for (const doc of Object.values(MAPPING_DOCS)) {
-    lines.push(`- **${doc.label}** (${doc.title.toLowerCase()}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`);
+    lines.push(item(doc));
   }
   lines.push('', '**Making memory use better**', '');
   for (const advice of MEMORY_ADVICE) {

@@ -1,4 +1,5 @@
 import { formatBytes } from './format';
+import { tightestLevel } from './proc/cgroup';
 import { ProcessSample } from './proc/sampleProcess';
 
 const MiB = 1024 * 1024;
@@ -15,13 +16,18 @@ export function memoryWarning(sample: ProcessSample, thresholds: WarningThreshol
     return `RES is above ${thresholds.aboveMiB} MiB (setting procMemory.statusBar.warnAboveMiB).`;
   }
   const cgroup = sample.cgroup?.ok ? sample.cgroup.value : undefined;
-  if (thresholds.aboveCgroupPercent > 0 && cgroup?.limitBytes) {
+  const tightest = cgroup ? tightestLevel(cgroup) : undefined;
+  if (thresholds.aboveCgroupPercent > 0 && tightest) {
     // The kernel acts on what is charged to the whole group (not on this process's RES, part of
-    // which may be charged elsewhere), so that is what is compared with its limit.
-    const used = cgroup.currentBytes;
-    if (used >= (cgroup.limitBytes * thresholds.aboveCgroupPercent) / 100) {
-      const share = Math.round((used / cgroup.limitBytes) * 100);
-      return `Its cgroup uses ${share}% of its memory limit (${formatBytes(used)} of ${formatBytes(cgroup.limitBytes)}); at 100% the kernel reclaims memory and may kill processes in it.`;
+    // which may be charged elsewhere), and reclaims inactive page cache before it kills anything:
+    // so the group's working set, not its usage, is compared with its limit, at the level with the
+    // least headroom.
+    const { level } = tightest;
+    const used = level.limitBytes - tightest.headroomBytes;
+    if (used >= (level.limitBytes * thresholds.aboveCgroupPercent) / 100) {
+      const share = Math.round((used / level.limitBytes) * 100);
+      const where = level.path === cgroup?.path ? 'Its cgroup' : `Its parent cgroup ${level.path}`;
+      return `${where} has a working set of ${share}% of its memory limit (${formatBytes(used)} of ${formatBytes(level.limitBytes)}, ${level.limitFile}); at 100% the kernel reclaims memory and may kill processes in it.`;
     }
   }
   return undefined;

@@ -1,12 +1,14 @@
 import { describeState } from './format';
-import { describeProcError } from './proc/outcome';
+import { OomCounters, tightestLevel } from './proc/cgroup';
+import { describeProcError, Outcome } from './proc/outcome';
 import { readCommandLine } from './proc/commandLine';
 import { identityKey, ProcessIdentity, startTimeMs } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
 import { SmapsRollup } from './proc/smapsRollup';
 import { systemInfo } from './proc/systemInfo';
 import { userName } from './proc/users';
-import { Figure, MappingsFigure, ProcessSnapshot } from './protocol';
+import { CgroupFigure, Figure, MappingsFigure, OomCounterKey, PressureFigure, ProcessSnapshot } from './protocol';
+import { PressureReading } from './proc/pressure';
 import { MAPPING_CATEGORIES } from './proc/smaps';
 
 // The command line never changes after exec in practice, and reading it costs a syscall; read it
@@ -49,6 +51,9 @@ export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
     pss: rollupFigure((value) => value.pss),
     uss: rollupFigure((value) => value.uss),
     cgroup: cgroupFigure(sample),
+    oomScore: oomScoreFigure(sample),
+    pressure: { system: pressureFigure(sample, (pressure) => pressure.system), group: pressureFigure(sample, (pressure) => pressure.group) },
+    faults: faultsFigure(sample),
     mappings: mappingsFigure(sample, notKept),
   };
 }
@@ -71,10 +76,10 @@ function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure 
   };
 }
 
-function cgroupFigure(sample: ProcessSample): ProcessSnapshot['cgroup'] {
+function cgroupFigure(sample: ProcessSample): CgroupFigure {
   const cgroup = sample.cgroup;
   if (!cgroup) {
-    return { unavailable: 'not read yet' };
+    return { unavailable: sample.memoryless ? 'no memory of its own' : 'not read yet' };
   }
   if (!cgroup.ok) {
     return { unavailable: describeProcError(cgroup.error) };
@@ -82,10 +87,81 @@ function cgroupFigure(sample: ProcessSample): ProcessSnapshot['cgroup'] {
   if (!cgroup.value) {
     return { unavailable: 'no cgroup memory accounting visible for this process' };
   }
-  if (cgroup.value.limitBytes === undefined) {
-    return { unavailable: `no limit set on its cgroup (${cgroup.value.path})` };
+  const memory = cgroup.value;
+  const figure = (outcome: Outcome<number>): Figure => (outcome.ok ? { bytes: outcome.value } : { unavailable: describeProcError(outcome.error) });
+  const tightest = tightestLevel(memory);
+  const levels = memory.levels.map((level) => ({
+    path: level.path,
+    limitBytes: level.limitBytes,
+    limitFile: level.limitFile,
+    usage: level.usageBytes === undefined ? { unavailable: level.workingSet.ok ? 'unknown' : describeProcError(level.workingSet.error) } : { bytes: level.usageBytes },
+    workingSet: figure(level.workingSet),
+    headroom: level.workingSet.ok ? { bytes: level.limitBytes - level.workingSet.value } : { unavailable: describeProcError(level.workingSet.error) },
+  }));
+  return {
+    version: memory.version,
+    path: memory.path,
+    usageBytes: memory.currentBytes,
+    workingSet: figure(memory.workingSet),
+    levels,
+    tightest: tightest
+      ? {
+          path: tightest.level.path,
+          limitBytes: tightest.level.limitBytes,
+          limitFile: tightest.level.limitFile,
+          workingSetBytes: tightest.level.limitBytes - tightest.headroomBytes,
+          headroomBytes: tightest.headroomBytes,
+        }
+      : { unavailable: memory.levels.length === 0 ? `no limit on its cgroup ${memory.path} or above` : 'the working set of the limited levels could not be read' },
+    oom: memory.oom.ok ? { path: memory.oom.value.path, counters: oomCounterRows(memory.oom.value) } : { unavailable: describeProcError(memory.oom.error) },
+  };
+}
+
+/** The counters a kernel keeps, in the order they escalate; v2 reads the group's own kill count where it can. */
+function oomCounterRows(counters: OomCounters): { key: OomCounterKey; value: number; file: string }[] {
+  const rows: { key: OomCounterKey; value: number | undefined; file: string }[] =
+    counters.version === 2
+      ? [
+          { key: 'eventsHigh', value: counters.high, file: 'memory.events high' },
+          { key: 'eventsMax', value: counters.max, file: 'memory.events max' },
+          { key: 'eventsOom', value: counters.oom, file: 'memory.events oom' },
+          counters.oomKillLocal !== undefined
+            ? { key: 'oomKill', value: counters.oomKillLocal, file: 'memory.events.local oom_kill' }
+            : { key: 'oomKill', value: counters.oomKill, file: 'memory.events oom_kill' },
+        ]
+      : [
+          { key: 'failcnt', value: counters.failcnt, file: 'memory.failcnt' },
+          { key: 'oomKill', value: counters.oomKillLocal, file: 'memory.oom_control oom_kill' },
+        ];
+  return rows.filter((row): row is { key: OomCounterKey; value: number; file: string } => row.value !== undefined);
+}
+
+function oomScoreFigure(sample: ProcessSample): ProcessSnapshot['oomScore'] {
+  const score = sample.oomScore;
+  if (!score) {
+    return { unavailable: sample.memoryless ? 'no memory of its own' : 'not read yet' };
   }
-  return { limitBytes: cgroup.value.limitBytes, currentBytes: cgroup.value.currentBytes, path: cgroup.value.path };
+  return score.ok ? { score: score.value.score, adj: score.value.adj } : { unavailable: describeProcError(score.error) };
+}
+
+function pressureFigure(sample: ProcessSample, pick: (pressure: NonNullable<ProcessSample['pressure']>) => Outcome<PressureReading>): PressureFigure {
+  if (!sample.pressure) {
+    return { unavailable: sample.memoryless ? 'no memory of its own' : 'not read yet' };
+  }
+  const reading = pick(sample.pressure);
+  if (!reading.ok) {
+    return { unavailable: describeProcError(reading.error) };
+  }
+  const { some, full } = reading.value.pressure;
+  return { file: reading.value.file, group: reading.value.path, someAvg10: some.avg10, someAvg60: some.avg60, fullAvg10: full.avg10, fullAvg60: full.avg60 };
+}
+
+function faultsFigure(sample: ProcessSample): ProcessSnapshot['faults'] {
+  const rates = sample.faultRates;
+  if (!rates) {
+    return { unavailable: 'needs two readings' };
+  }
+  return { ...rates, minorTotal: sample.faults.minor, majorTotal: sample.faults.major };
 }
 
 function commandLine(identity: ProcessIdentity): string {

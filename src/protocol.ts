@@ -37,6 +37,53 @@ export interface MappingRow {
 /** `readAtMs`: smaps is read less often than the rest, so its total can lag RES; say when. */
 export type MappingsFigure = { kinds: MappingKindRow[]; top: MappingRow[]; readAtMs: number } | { unavailable: string };
 
+/** One level from the process's cgroup up to the root that has a memory limit. */
+export interface CgroupLevelRow {
+  path: string;
+  limitBytes: number;
+  /** memory.max, memory.high, memory.limit_in_bytes or hierarchical_memory_limit. */
+  limitFile: string;
+  usage: Figure;
+  workingSet: Figure;
+  /** limit − this level's working set. */
+  headroom: Figure;
+}
+
+/** The OOM counters the kernel keeps for a group (same keys as MEMORY_DOCS). */
+export type OomCounterKey = 'eventsHigh' | 'eventsMax' | 'eventsOom' | 'oomKill' | 'failcnt';
+
+/** The process's cgroup as views show it. */
+export type CgroupFigure =
+  | {
+      version: 1 | 2;
+      path: string;
+      /** Everything charged to the group, page cache included. */
+      usageBytes: number;
+      /** usage − inactive file, clamped at 0. */
+      workingSet: Figure;
+      /** Levels with a limit, the group's own first. */
+      levels: CgroupLevelRow[];
+      /** The level with the least headroom; unavailable without a limit, or when no level's working set is known. */
+      tightest: { path: string; limitBytes: number; limitFile: string; workingSetBytes: number; headroomBytes: number } | { unavailable: string };
+      /** The group's OOM counters, each with the file it comes from. */
+      oom: { path: string; counters: { key: OomCounterKey; value: number; file: string }[] } | { unavailable: string };
+    }
+  | { unavailable: string };
+
+/** Memory pressure: the share of time (percent) some or all tasks waited for memory, over 10 and 60 s. */
+export type PressureFigure =
+  | {
+      /** The file it was read from. */
+      file: string;
+      /** The group in the unified (v2) hierarchy; absent for the system. */
+      group?: string;
+      someAvg10: number;
+      someAvg60: number;
+      fullAvg10: number;
+      fullAvg60: number;
+    }
+  | { unavailable: string };
+
 /** Everything a view shows about one process at one moment. Sizes in bytes. */
 export interface ProcessSnapshot {
   pid: number;
@@ -63,8 +110,14 @@ export interface ProcessSnapshot {
   peakRes: Figure;
   pss: Figure;
   uss: Figure;
-  /** The cgroup v2 limit, with what the whole group uses now. */
-  cgroup: { limitBytes: number; currentBytes: number; path: string } | { unavailable: string };
+  /** The process's cgroup: usage and working set, the limits on the way up, and its OOM counters. */
+  cgroup: CgroupFigure;
+  /** How the OOM killer ranks it (/proc/PID/oom_score, oom_score_adj). */
+  oomScore: { score: number; adj: number } | { unavailable: string };
+  /** Memory pressure (PSI) of the whole system and of the process's group in the v2 hierarchy. */
+  pressure: { system: PressureFigure; group: PressureFigure };
+  /** Page faults per second since the previous reading, and in total (/proc/PID/stat). */
+  faults: { minorPerSecond: number; majorPerSecond: number; overMs: number; minorTotal: number; majorTotal: number } | { unavailable: string };
   /** RES by kind of mapping (/proc/PID/smaps); only the inspect panel asks for it. */
   mappings: MappingsFigure;
 }
@@ -103,6 +156,8 @@ export type ToInspectPanel =
 export interface EndedInfo {
   atMs: number;
   message: string;
+  /** Set when its cgroup's OOM kill counter rose as it ended: the evidence, in one sentence. */
+  oomKill?: string;
 }
 
 /** Inspect panel -> host. */

@@ -4,6 +4,7 @@ import { Disposable } from './dispose';
 import { FocusTarget, FocusTracker } from './focusTracker';
 import { formatBytes } from './format';
 import { memoryWarning } from './memoryWarning';
+import { oomKillEvidence, OomAlerts } from './oomAlerts';
 import { describeProcError } from './proc/outcome';
 import { ProcessSample } from './proc/sampleProcess';
 import { SampleEvent, Sampler } from './proc/sampler';
@@ -24,6 +25,7 @@ export class StatusBar extends Disposable {
   constructor(
     private readonly sampler: Sampler,
     private readonly focus: FocusTracker,
+    private readonly alerts: OomAlerts = new OomAlerts(),
   ) {
     super();
     this.item.name = 'Process Memory';
@@ -70,7 +72,7 @@ export class StatusBar extends Disposable {
     if (event.outcome.ok) {
       this.showSample(target, event);
     } else if (event.ended) {
-      this.showEnded(target, event.lastSample, describeProcError(event.outcome.error));
+      this.showEnded(target, event, describeProcError(event.outcome.error));
     } else {
       // Readable again next time, perhaps: say what went wrong, keep watching.
       this.item.text = `$(pulse) ${escapeIcons(event.lastSample?.name ?? String(target.identity.pid))} ?`;
@@ -95,12 +97,24 @@ export class StatusBar extends Disposable {
     this.show();
   }
 
-  private showEnded(target: FocusTarget, last: ProcessSample | undefined, reason: string): void {
+  private showEnded(target: FocusTarget, event: SampleEvent, reason: string): void {
     this.unsubscribe();
+    const last = event.lastSample;
+    const name = last?.name ?? String(target.identity.pid);
     this.warning = undefined;
-    this.item.text = `$(circle-slash) ${escapeIcons(last?.name ?? String(target.identity.pid))} exited`;
-    this.item.tooltip = `${reason} (PID ${target.identity.pid})`;
-    this.item.backgroundColor = undefined;
+    if (event.exitCause?.kind === 'oom-kill') {
+      // Only with a counter that rose: a plain SIGKILL (exit 137) is no proof of an OOM kill.
+      const evidence = oomKillEvidence(event.exitCause, last);
+      this.item.text = `$(error) ${escapeIcons(name)} OOM-killed?`;
+      this.item.tooltip = `Most likely killed by the kernel's OOM killer (PID ${target.identity.pid}). ${evidence}`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+      this.item.accessibilityInformation = { label: `${name}, process ${target.identity.pid}, most likely killed by the OOM killer` };
+      this.alerts.notify(target.identity, name, evidence);
+    } else {
+      this.item.text = `$(circle-slash) ${escapeIcons(name)} exited`;
+      this.item.tooltip = `${reason} (PID ${target.identity.pid})`;
+      this.item.backgroundColor = undefined;
+    }
     this.show();
     this.lingerTimer = setTimeout(() => {
       this.lingerTimer = undefined;

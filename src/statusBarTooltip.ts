@@ -3,6 +3,7 @@ import { Commands } from './contributions';
 import { FocusTarget } from './focusTracker';
 import { formatBytes, formatDelta, formatRate } from './format';
 import { MEMORY_DOCS, MemoryFigure } from './memoryDocs';
+import { tightestLevel } from './proc/cgroup';
 import { History } from './proc/history';
 import { ProcessSample } from './proc/sampleProcess';
 import { escapeMarkdown } from './textEscapes';
@@ -36,6 +37,15 @@ export function buildTooltip(target: FocusTarget, sample: ProcessSample, history
     }
     if (sample.status.vmHWM !== undefined) {
       row('peakRes', sample.status.vmHWM);
+    }
+    const group = sample.cgroup?.ok ? sample.cgroup.value : undefined;
+    if (group) {
+      // The cgroup as the kernel judges it: the working set (not the usage, which counts page
+      // cache the kernel drops first) against the limit with the least headroom.
+      const tightest = tightestLevel(group);
+      const workingSet = group.workingSet.ok ? formatBytes(group.workingSet.value) : 'unavailable';
+      const limit = tightest ? ` of ${formatBytes(tightest.level.limitBytes)} (headroom ${formatBytes(tightest.headroomBytes)}${tightest.level.path === group.path ? '' : ` at ${tightest.level.path}`})` : ', no limit';
+      md.appendMarkdown(`| **${keep(MEMORY_DOCS.workingSet.label)}** | ${keep(workingSet)}${escapeMarkdown(limit)} | ${escapeMarkdown(MEMORY_DOCS.workingSet.summary)} |\n`);
     }
     md.appendMarkdown('\n');
     const change = lastMinuteChange(history);

@@ -1,6 +1,35 @@
 import { readProcText } from './procFile';
 import { fail, malformed, ok, Outcome } from './outcome';
 
+/** One level on the way up from the group to the root that has a memory limit. */
+export interface CgroupLimitLevel {
+  /** The cgroup path of this level ("/" for the root of what we can see). */
+  path: string;
+  limitBytes: number;
+  /** Where the limit comes from: memory.max or memory.high (v2), memory.limit_in_bytes or hierarchical_memory_limit (v1). */
+  limitFile: string;
+  /** Everything charged to this level, its descendants included; undefined when unreadable (see workingSet). */
+  usageBytes: number | undefined;
+  /** usage − inactive file of this level, clamped at 0; unavailable when its memory.stat cannot be read. */
+  workingSet: Outcome<number>;
+}
+
+/** The counters the kernel keeps about a group running out of memory. */
+export interface OomCounters {
+  version: 1 | 2;
+  /** The group they belong to. */
+  path: string;
+  /** v2 memory.events (this group and its descendants): times usage went over memory.high, hit memory.max, OOM situations, processes killed. */
+  high?: number;
+  max?: number;
+  oom?: number;
+  oomKill?: number;
+  /** v2 memory.events.local oom_kill (this group only, Linux 5.2+); v1 memory.oom_control oom_kill (v1 counts only the victim's group). */
+  oomKillLocal?: number;
+  /** v1 memory.failcnt: times usage hit the limit (normal with a full page cache). */
+  failcnt?: number;
+}
+
 /** The memory accounting of the cgroup a process belongs to. */
 export interface CgroupMemory {
   /** cgroup v2 (unified), or the v1 memory controller (older and hybrid hosts). */
@@ -11,6 +40,29 @@ export interface CgroupMemory {
   limitBytes: number | undefined;
   /** Everything charged to the cgroup (all its processes and page cache): memory.current or memory.usage_in_bytes. */
   currentBytes: number;
+  /**
+   * What the group cannot easily give back: usage − inactive file (v2 memory.stat inactive_file,
+   * v1 total_inactive_file), clamped at 0, as cAdvisor and the kubelet compute it.
+   */
+  workingSet: Outcome<number>;
+  /** Every level with a limit, from the group up (v2: memory.max and memory.high; v1: memory.limit_in_bytes, and hierarchical_memory_limit). */
+  levels: CgroupLimitLevel[];
+  /** The OOM counters of the group; unavailable when the kernel has none or they cannot be read. */
+  oom: Outcome<OomCounters>;
+}
+
+/** The level with the least headroom (its limit minus its own working set), or undefined without limits. */
+export function tightestLevel(memory: CgroupMemory): { level: CgroupLimitLevel; headroomBytes: number } | undefined {
+  let best: { level: CgroupLimitLevel; headroomBytes: number } | undefined;
+  for (const level of memory.levels) {
+    if (level.workingSet.ok) {
+      const headroomBytes = level.limitBytes - level.workingSet.value;
+      if (!best || headroomBytes < best.headroomBytes) {
+        best = { level, headroomBytes };
+      }
+    }
+  }
+  return best;
 }
 
 /** Finds the cgroup v2 path (`0::/path`) in /proc/PID/cgroup. */
@@ -50,11 +102,32 @@ export function parseMemoryMax(text: string): Outcome<number | undefined> {
   return ok(Number(value) >= V1_UNLIMITED ? undefined : Number(value));
 }
 
-/** The files of each version: limit on every level, usage of the group itself. */
+/** The files of each version: limit on every level, usage of the group itself, inactive file in memory.stat. */
 const FILES = {
-  2: { base: '', limit: 'memory.max', usage: 'memory.current' },
-  1: { base: '/memory', limit: 'memory.limit_in_bytes', usage: 'memory.usage_in_bytes' },
+  2: { base: '', limits: ['memory.max', 'memory.high'], usage: 'memory.current', inactiveFile: 'inactive_file' },
+  1: { base: '/memory', limits: ['memory.limit_in_bytes'], usage: 'memory.usage_in_bytes', inactiveFile: 'total_inactive_file' },
 } as const;
+
+/** The directory of a group in a hierarchy. */
+export function cgroupDir(version: 1 | 2, path: string, cgroupRoot = '/sys/fs/cgroup'): string {
+  return `${cgroupRoot}${FILES[version].base}${path === '/' ? '' : path}`;
+}
+
+/** Parses `key value` lines (memory.stat, memory.events, memory.oom_control) into numbers. */
+export function parseFlatKeyed(text: string, file: string): Outcome<Map<string, number>> {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '') {
+      continue;
+    }
+    // Lines of another shape are skipped, not fatal: kernels add keys, and we read only a few.
+    const match = /^([a-z_0-9]+) (\d{1,20})$/.exec(line);
+    if (match) {
+      values.set(match[1], Number(match[2]));
+    }
+  }
+  return values.size > 0 ? ok(values) : malformed(`${file} has no "key number" line`);
+}
 
 /**
  * Reads the cgroup memory of a process: v2 where the unified hierarchy has the memory controller,
@@ -83,37 +156,143 @@ export function readCgroupMemory(
   return v1Path === undefined ? ok(undefined) : readGroup(1, v1Path, cgroupRoot);
 }
 
+/**
+ * Reads a file of a group whose usage was readable: a missing file here is a kernel (or a
+ * container) without it, not a process that exited, so it says which file is missing.
+ */
+function readGroupFile(path: string): Outcome<string> {
+  const text = readProcText(path);
+  return !text.ok && text.error.kind === 'gone' ? fail({ kind: 'unsupported', detail: `no ${path}` }) : text;
+}
+
+function readUsage(version: 1 | 2, dir: string, own = false): Outcome<number> {
+  const file = FILES[version].usage;
+  const text = own ? readProcText(`${dir}/${file}`) : readGroupFile(`${dir}/${file}`);
+  if (!text.ok) {
+    return text;
+  }
+  const value = text.value.trim();
+  return /^\d{1,20}$/.test(value) ? ok(Number(value)) : malformed(`${file} "${value.slice(0, 20)}"`);
+}
+
+/** memory.stat of a group, for its inactive file pages and (v1) its hierarchical limit. */
+function readStat(dir: string): Outcome<Map<string, number>> {
+  const text = readGroupFile(`${dir}/memory.stat`);
+  return text.ok ? parseFlatKeyed(text.value, 'memory.stat') : text;
+}
+
+function workingSetOf(version: 1 | 2, usageBytes: number, stat: Outcome<Map<string, number>>): Outcome<number> {
+  if (!stat.ok) {
+    return stat;
+  }
+  const inactive = stat.value.get(FILES[version].inactiveFile);
+  if (inactive === undefined) {
+    return malformed(`memory.stat has no ${FILES[version].inactiveFile}`);
+  }
+  return ok(Math.max(0, usageBytes - inactive));
+}
+
 function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Outcome<CgroupMemory | undefined> {
   const files = FILES[version];
-  const dirOf = (dir: string) => `${cgroupRoot}${files.base}${dir === '/' ? '' : dir}`;
-  const current = readProcText(`${dirOf(path)}/${files.usage}`);
+  const dirOf = (dir: string) => cgroupDir(version, dir, cgroupRoot);
+  const current = readUsage(version, dirOf(path), true);
   if (!current.ok) {
     // No such file: this hierarchy has no memory controller here, or (in a container) the host's
     // path is not visible. Nothing to show rather than an error.
     return current.error.kind === 'gone' ? ok(undefined) : fail(current.error);
   }
-  const currentBytes = current.value.trim();
-  if (!/^\d{1,20}$/.test(currentBytes)) {
-    return malformed(`${files.usage} "${currentBytes.slice(0, 20)}"`);
-  }
-  // Walk up to the root: every ancestor's limit applies, so the smallest one binds. Levels without
-  // a limit file are skipped, not the end of the walk. "/" counts too: inside a container with its
-  // own cgroup namespace, the container's limit sits at the namespace root.
+  const ownStat = readStat(dirOf(path));
+  // Walk up to the root: every ancestor's limit applies, and each level's headroom is its limit
+  // minus its own working set (an ancestor also holds its other children). Levels without a limit
+  // file are skipped, not the end of the walk. "/" counts too: inside a container with its own
+  // cgroup namespace, the container's limit sits at the namespace root.
+  const levels: CgroupLimitLevel[] = [];
   let limitBytes: number | undefined;
   for (let dir = path; ; dir = dir.slice(0, dir.lastIndexOf('/')) || '/') {
-    const limit = readProcText(`${dirOf(dir)}/${files.limit}`);
-    if (limit.ok) {
-      const parsed = parseMemoryMax(limit.value);
-      if (!parsed.ok) {
-        return parsed;
+    let levelLimit: { bytes: number; file: string } | undefined;
+    for (const file of files.limits) {
+      const limit = readProcText(`${dirOf(dir)}/${file}`);
+      if (limit.ok) {
+        const parsed = parseMemoryMax(limit.value);
+        if (!parsed.ok) {
+          return malformed(`${file} "${limit.value.trim().slice(0, 20)}"`);
+        }
+        if (parsed.value === undefined) {
+          continue;
+        }
+        if (file !== 'memory.high' && (limitBytes === undefined || parsed.value < limitBytes)) {
+          limitBytes = parsed.value; // memory.high throttles, it never kills: not "the limit"
+        }
+        if (levelLimit === undefined || parsed.value < levelLimit.bytes) {
+          levelLimit = { bytes: parsed.value, file };
+        }
       }
-      if (parsed.value !== undefined && (limitBytes === undefined || parsed.value < limitBytes)) {
-        limitBytes = parsed.value;
-      }
+    }
+    if (levelLimit) {
+      const usage = dir === path ? current : readUsage(version, dirOf(dir));
+      // A limit whose level cannot be measured still binds: keep it, with the reason.
+      const workingSet = usage.ok ? workingSetOf(version, usage.value, dir === path ? ownStat : readStat(dirOf(dir))) : usage;
+      levels.push({ path: dir, limitBytes: levelLimit.bytes, limitFile: levelLimit.file, usageBytes: usage.ok ? usage.value : undefined, workingSet });
     }
     if (dir === '/') {
       break;
     }
   }
-  return ok({ version, path, limitBytes, currentBytes: Number(currentBytes) });
+  // v1: the kernel's own minimum over the hierarchy, which also covers ancestors we cannot see.
+  const hierarchical = version === 1 && ownStat.ok ? ownStat.value.get('hierarchical_memory_limit') : undefined;
+  if (hierarchical !== undefined && hierarchical < V1_UNLIMITED && (limitBytes === undefined || hierarchical < limitBytes)) {
+    limitBytes = hierarchical;
+    levels.push({ path, limitBytes: hierarchical, limitFile: 'hierarchical_memory_limit', usageBytes: current.value, workingSet: workingSetOf(version, current.value, ownStat) });
+  }
+  return ok({
+    version,
+    path,
+    limitBytes,
+    currentBytes: current.value,
+    workingSet: workingSetOf(version, current.value, ownStat),
+    levels,
+    oom: readOomCounters(version, path, cgroupRoot),
+  });
+}
+
+/** The OOM counters of a group: v2 memory.events and memory.events.local, v1 memory.oom_control and memory.failcnt. */
+export function readOomCounters(version: 1 | 2, path: string, cgroupRoot = '/sys/fs/cgroup'): Outcome<OomCounters> {
+  const dir = cgroupDir(version, path, cgroupRoot);
+  if (version === 2) {
+    const events = readGroupFile(`${dir}/memory.events`);
+    if (!events.ok) {
+      return events;
+    }
+    const parsed = parseFlatKeyed(events.value, 'memory.events');
+    if (!parsed.ok) {
+      return parsed;
+    }
+    const counters: OomCounters = { version, path, high: parsed.value.get('high'), max: parsed.value.get('max'), oom: parsed.value.get('oom'), oomKill: parsed.value.get('oom_kill') };
+    const local = readProcText(`${dir}/memory.events.local`); // Linux 5.2+
+    if (local.ok) {
+      const parsedLocal = parseFlatKeyed(local.value, 'memory.events.local');
+      if (!parsedLocal.ok) {
+        return parsedLocal;
+      }
+      counters.oomKillLocal = parsedLocal.value.get('oom_kill');
+    }
+    return ok(counters);
+  }
+  const control = readGroupFile(`${dir}/memory.oom_control`);
+  if (!control.ok) {
+    return control;
+  }
+  const parsed = parseFlatKeyed(control.value, 'memory.oom_control');
+  if (!parsed.ok) {
+    return parsed;
+  }
+  const counters: OomCounters = { version, path, oomKillLocal: parsed.value.get('oom_kill') };
+  const failcnt = readProcText(`${dir}/memory.failcnt`);
+  if (failcnt.ok && /^\d{1,20}$/.test(failcnt.value.trim())) {
+    counters.failcnt = Number(failcnt.value.trim());
+  }
+  if (counters.oomKillLocal === undefined) {
+    return fail({ kind: 'unsupported', detail: 'memory.oom_control has no oom_kill counter (Linux 4.13+)' });
+  }
+  return ok(counters);
 }

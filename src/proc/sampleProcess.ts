@@ -1,10 +1,11 @@
 import { CgroupMemory, readCgroupMemory } from './cgroup';
-import { fail, ok, Outcome, ProcError } from './outcome';
+import { fail, malformed, ok, Outcome, ProcError } from './outcome';
+import { PressureReading, readGroupPressure, readSystemPressure } from './pressure';
 import { readProcText } from './procFile';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
 import { SmapsRollup, parseSmapsRollup } from './smapsRollup';
-import { isKernelThread, parseStat } from './stat';
+import { isExiting, isKernelThread, parseStat } from './stat';
 import { parseStatm } from './statm';
 import { parseStatus, StatusMemory } from './status';
 import { systemInfo } from './systemInfo';
@@ -37,6 +38,22 @@ export interface ProcessSample {
   mappings?: Outcome<MappingSummary>;
   /** When `mappings` was read (ms since the epoch): it is older than the rest between detail reads. */
   mappingsTimeMs?: number;
+  /** Page faults since the process started (/proc/PID/stat minflt, majflt). */
+  faults: { minor: number; major: number };
+  /** Faults per second since the previous reading; the sampler sets it once it has two readings. */
+  faultRates?: { minorPerSecond: number; majorPerSecond: number; overMs: number };
+  /** /proc/PID/oom_score and oom_score_adj, read with detail. */
+  oomScore?: Outcome<OomScore>;
+  /** Memory pressure (PSI) of the system and of the process's v2 group, read with detail. */
+  pressure?: { system: Outcome<PressureReading>; group: Outcome<PressureReading> };
+}
+
+/** How the OOM killer ranks the process: it kills the highest score first. */
+export interface OomScore {
+  /** /proc/PID/oom_score: 0–2000 since Linux 5.9 (0–1000 before). */
+  score: number;
+  /** /proc/PID/oom_score_adj: −1000 (never kill) to 1000, added to the score. */
+  adj: number;
 }
 
 export interface SampleOptions {
@@ -95,16 +112,19 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     ppid,
     uid,
     threads,
-    memoryless: memorylessReason(isKernelThread(stat.value), state, statm.value.virtBytes),
+    memoryless: memorylessReason(isKernelThread(stat.value), isExiting(stat.value), state, statm.value.virtBytes),
     resBytes: statm.value.resBytes,
     virtBytes: statm.value.virtBytes,
     shrBytes: statm.value.shrBytes,
     status: memory,
+    faults: { minor: stat.value.minorFaults, major: stat.value.majorFaults },
   };
   if (options.detail && !sample.memoryless) {
     const rollupText = readProcText(`${dir}/smaps_rollup`);
     sample.rollup = rollupText.ok ? parseSmapsRollup(rollupText.value) : rollupError(rollupText.error, dir);
     sample.cgroup = readCgroupMemory(pid, procRoot, options.cgroupRoot);
+    sample.oomScore = readOomScore(dir);
+    sample.pressure = { system: readSystemPressure(procRoot), group: readGroupPressure(pid, procRoot) };
   }
   if (options.mappings && !sample.memoryless) {
     sample.mappings = readSmaps(pid, procRoot);
@@ -113,11 +133,31 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   return ok(sample);
 }
 
-function memorylessReason(kernelThread: boolean, state: string, virtBytes: number): MemorylessReason | undefined {
+/** Reads oom_score and oom_score_adj (both readable by anyone). */
+export function readOomScore(dir: string): Outcome<OomScore> {
+  const values: number[] = [];
+  for (const file of ['oom_score', 'oom_score_adj']) {
+    const text = readProcText(`${dir}/${file}`);
+    if (!text.ok) {
+      return text;
+    }
+    const value = text.value.trim();
+    if (!/^-?\d{1,5}$/.test(value)) {
+      return malformed(`${file} "${value.slice(0, 20)}"`);
+    }
+    values.push(Number(value));
+  }
+  return ok({ score: values[0], adj: values[1] });
+}
+
+function memorylessReason(kernelThread: boolean, exiting: boolean, state: string, virtBytes: number): MemorylessReason | undefined {
   if (kernelThread) {
     return 'kernel-thread';
   }
-  if (state === 'Z' || (state === 'X' && virtBytes === 0)) {
+  // Between the start of do_exit and the zombie state, a dying process reads with RES falling to
+  // 0 and no Vm lines, in any state letter (seen as "R" under load): it has ended, not shrunk to 0.
+  // Only an exiting process has no address space at all (VIRT 0) without being a kernel thread.
+  if (state === 'Z' || exiting || virtBytes === 0) {
     return 'zombie';
   }
   return undefined;

@@ -1,4 +1,6 @@
 import { History } from './history';
+import { ExitCause, judgeExit, OomBaseline, OomCounterReader, readOomBaseline } from './oomKill';
+import { readOomCounters } from './cgroup';
 import { Outcome } from './outcome';
 import { identityKey, ProcessIdentity } from './processIdentity';
 import { ProcessSample, sampleProcess, SampleOptions } from './sampleProcess';
@@ -12,6 +14,11 @@ export interface SampleEvent {
   history: History;
   /** True once the process is gone or its PID reused: no more readings will come. */
   ended: boolean;
+  /**
+   * Set with `ended` when the process is gone and its cgroup was known: whether its group's OOM
+   * kill counter rose since the last reading that found it alive.
+   */
+  exitCause?: ExitCause;
 }
 
 export interface SamplerSettings {
@@ -55,6 +62,8 @@ interface Target {
   lastDetailMs: number;
   ended: boolean;
   lastEvent?: SampleEvent;
+  /** OOM counters of its group, read just before the last reading that found it alive. */
+  oomBaseline?: OomBaseline;
 }
 
 /**
@@ -67,7 +76,11 @@ export class Sampler {
   private timer: NodeJS.Timeout | undefined;
   private settings: SamplerSettings;
 
-  constructor(settings: SamplerSettings, private readonly read: ProcessReader = sampleProcess) {
+  constructor(
+    settings: SamplerSettings,
+    private readonly read: ProcessReader = sampleProcess,
+    private readonly readOom: OomCounterReader = readOomCounters,
+  ) {
     this.settings = { ...settings };
   }
 
@@ -159,6 +172,10 @@ export class Sampler {
     const wantsMappings = subscriptions.some((subscription) => subscription.mappings);
     const wantsDetail = wantsMappings || subscriptions.some((subscription) => subscription.detail);
     const detail = wantsDetail && now - target.lastDetailMs >= this.settings.detailIntervalMs;
+    // The OOM counters are read BEFORE the process: if it is then still there, no kill it suffered
+    // can be in them, so a later rise is news. Two small files, for detail subscribers only.
+    const group = wantsDetail && target.lastSample?.cgroup?.ok ? target.lastSample.cgroup.value : undefined;
+    const oomBefore = group ? readOomBaseline(group.version, group.path, this.readOom) : undefined;
     let outcome = this.read(target.identity.pid, { expected: target.identity, detail, mappings: detail && wantsMappings });
     if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
       // It exited and waits for its parent to reap it: that is the end, and the figures a view
@@ -172,8 +189,28 @@ export class Sampler {
         // Keep the last costly figures between detail readings instead of flickering to "unknown".
         outcome.value.rollup ??= target.lastSample.rollup;
         outcome.value.cgroup ??= target.lastSample.cgroup;
+        outcome.value.oomScore ??= target.lastSample.oomScore;
+        outcome.value.pressure ??= target.lastSample.pressure;
         outcome.value.mappings ??= target.lastSample.mappings;
         outcome.value.mappingsTimeMs ??= target.lastSample.mappingsTimeMs;
+      }
+      const previous = target.lastSample;
+      if (previous && !outcome.value.memoryless && outcome.value.timeMs > previous.timeMs) {
+        const seconds = (outcome.value.timeMs - previous.timeMs) / 1000;
+        outcome.value.faultRates = {
+          minorPerSecond: (outcome.value.faults.minor - previous.faults.minor) / seconds,
+          majorPerSecond: (outcome.value.faults.major - previous.faults.major) / seconds,
+          overMs: outcome.value.timeMs - previous.timeMs,
+        };
+      }
+      if (group || !wantsDetail) {
+        // Undefined when unreadable, or when nobody asks for detail any more: then no claim at the
+        // end, rather than one resting on an old reading (another process's kill since then).
+        target.oomBaseline = oomBefore;
+      } else if (!target.oomBaseline && outcome.value.cgroup?.ok && outcome.value.cgroup.value?.oom.ok) {
+        // The first reading of the group: its counters came right after the process was seen.
+        const counters = outcome.value.cgroup.value.oom.value;
+        target.oomBaseline = readOomBaseline(counters.version, counters.path, (version, path) => (path === counters.path ? { ok: true, value: counters } : this.readOom(version, path)));
       }
       target.lastSample = outcome.value;
       if (!outcome.value.memoryless) {
@@ -183,12 +220,14 @@ export class Sampler {
     } else if (outcome.error.kind === 'gone' || outcome.error.kind === 'pid-reused') {
       target.ended = true;
     }
+    const exitCause = target.ended && target.lastSample?.cgroup?.ok && target.lastSample.cgroup.value ? judgeExit(target.oomBaseline, this.readOom) : undefined;
     const event: SampleEvent = {
       identity: target.identity,
       outcome,
       lastSample: target.lastSample,
       history: target.history,
       ended: target.ended,
+      exitCause,
     };
     target.lastEvent = event;
     for (const subscription of [...target.subscriptions]) {

@@ -13,12 +13,22 @@ export interface Stat {
   startTicks: number;
   vsizeBytes: number;
   rssPages: number;
+  /** Page faults served without disk I/O (field 10, minflt), since the process started. */
+  minorFaults: number;
+  /** Page faults that had to read from disk or swap (field 12, majflt), since the process started. */
+  majorFaults: number;
 }
 
 const PF_KTHREAD = 0x00200000;
+const PF_EXITING = 0x00000004;
 
 export function isKernelThread(stat: Stat): boolean {
   return (stat.flags & PF_KTHREAD) !== 0;
+}
+
+/** The process is in do_exit: its memory is being torn down, so its figures are no longer its own. */
+export function isExiting(stat: Stat): boolean {
+  return (stat.flags & PF_EXITING) !== 0;
 }
 
 /**
@@ -37,7 +47,7 @@ export function parseStat(text: string): Outcome<Stat> {
   if (!/^\d+$/.test(pid) || !Number.isSafeInteger(Number(pid)) || rest.length < 22) {
     return malformed(`stat has ${rest.length + 2} fields, expected at least 24`);
   }
-  const numbers = [rest[1], rest[6], rest[19], rest[20], rest[21]];
+  const numbers = [rest[1], rest[6], rest[7], rest[9], rest[19], rest[20], rest[21]];
   if (!/^[A-Za-z]$/.test(rest[0]) || numbers.some((field) => !/^-?\d+$/.test(field) || !Number.isSafeInteger(Number(field)))) {
     return malformed('stat fields are not numbers where the kernel puts numbers');
   }
@@ -50,5 +60,7 @@ export function parseStat(text: string): Outcome<Stat> {
     startTicks: Number(rest[19]),
     vsizeBytes: Number(rest[20]),
     rssPages: Number(rest[21]),
+    minorFaults: Number(rest[7]),
+    majorFaults: Number(rest[9]),
   });
 }

@@ -104,15 +104,17 @@ const V1_MEMORY = '/sys/fs/cgroup/memory';
  * A real cgroup v1 memory group with a limit, below this process's own (root only, on hosts with a
  * v1 memory hierarchy; undefined elsewhere). `add` moves a process in; `remove` deletes the group.
  */
-export function makeMemoryCgroup(limitBytes: number): { add(pid: number): void; remove(): Promise<void> } | undefined {
+export function makeMemoryCgroup(limitBytes: number): { path: string; add(pid: number): void; remove(): Promise<void> } | undefined {
   const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
   if (process.getuid?.() !== 0 || own === undefined || !existsSync(`${V1_MEMORY}${own === '/' ? '' : own}/memory.usage_in_bytes`)) {
     return undefined;
   }
-  const dir = `${V1_MEMORY}${own === '/' ? '' : own}/proc-memory-test-${process.pid}-${Date.now()}`;
+  const path = `${own === '/' ? '' : own}/proc-memory-test-${process.pid}-${Date.now()}`;
+  const dir = `${V1_MEMORY}${path}`;
   mkdirSync(dir);
   writeFileSync(`${dir}/memory.limit_in_bytes`, String(limitBytes));
   return {
+    path,
     add: (pid) => writeFileSync(`${dir}/cgroup.procs`, String(pid)),
     async remove() {
       // The group can only go once its last process has.

@@ -82,7 +82,7 @@ describe('status bar', function () {
       assert.ok(sample.ok);
       api.focus.watch(sample.value.identity);
       const warning = await waitFor('the cgroup warning', () => api.statusBar.state.warning);
-      assert.match(warning, /Its cgroup uses (3\d|4\d)% of its memory limit \([\d.]+ MiB of 128\.0 MiB\)/);
+      assert.match(warning, /Its cgroup has a working set of (3\d|4\d)% of its memory limit \([\d.]+ MiB of 128\.0 MiB, memory\.limit_in_bytes\)/);
       assert.match(api.statusBar.state.tooltip, /memory limit/);
       await setSetting('statusBar.warnAboveCgroupPercent', 90);
       await waitFor('the warning to clear', () => api.statusBar.state.warning === undefined);

@@ -4,7 +4,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readCgroupMemory } from '../../src/proc/cgroup';
+import { readCgroupMemory, tightestLevel } from '../../src/proc/cgroup';
+import { ok } from '../../src/proc/outcome';
 import { readIdentity } from '../../src/proc/processIdentity';
 import { scanProcessTable } from '../../src/proc/processTable';
 import { sampleProcess } from '../../src/proc/sampleProcess';
@@ -12,6 +13,20 @@ import { systemInfo } from '../../src/proc/systemInfo';
 import { expectError, expectOk, FIXTURES, FIXTURE_CGROUP, FIXTURE_PROC } from './helpers';
 
 const procRoot = FIXTURE_PROC;
+const EVIL_V2_EVENTS = { high: 3, max: 17, oom: 1, oomKill: 1 };
+/** cgroup of PID 1234: memory.high on the group, memory.max on its parent, each level with its working set. */
+const EVIL_SERVICE = {
+  version: 2,
+  path: '/app.slice/evil.service',
+  limitBytes: 536870912,
+  currentBytes: 123456789,
+  workingSet: ok(123456789 - 23456789),
+  levels: [
+    { path: '/app.slice/evil.service', limitBytes: 300000000, limitFile: 'memory.high', usageBytes: 123456789, workingSet: ok(100000000) },
+    { path: '/app.slice', limitBytes: 536870912, limitFile: 'memory.max', usageBytes: 200000000, workingSet: ok(150000000) },
+  ],
+  oom: ok({ version: 2, path: '/app.slice/evil.service', ...EVIL_V2_EVENTS, oomKillLocal: 1 }),
+};
 const cgroupRoot = FIXTURE_CGROUP;
 const page = systemInfo().pageSize;
 
@@ -40,7 +55,7 @@ describe('engine on the fixture /proc', () => {
       const rollup = expectOk(sample.rollup!, 'rollup');
       assert.strictEqual(rollup.pss, 181 * 1024);
       assert.strictEqual(rollup.uss, 104 * 1024);
-      assert.deepStrictEqual(expectOk(sample.cgroup!, 'cgroup'), { version: 2, path: '/app.slice/evil.service', limitBytes: 536870912, currentBytes: 123456789 });
+      assert.deepStrictEqual(expectOk(sample.cgroup!, 'cgroup'), EVIL_SERVICE);
       assert.strictEqual(sample.mappings, undefined, 'smaps only when asked for');
     });
 
@@ -131,32 +146,72 @@ describe('engine on the fixture /proc', () => {
     });
   });
 
+  describe('a process in do_exit', () => {
+    // Between the start of do_exit and the zombie state, /proc shows a process whose memory is gone
+    // (statm zeros, no Vm lines) under any state letter: seen in a UI run as "R" with RES 0 B.
+    it('is memoryless (ended), never a RES of 0', () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-memory-exiting-'));
+      try {
+        const dir = path.join(root, '4001');
+        fs.mkdirSync(dir);
+        const zombie = (file: string) => fs.readFileSync(path.join(procRoot, '4000', file), 'utf8');
+        // flags 4227084 = 0x40800C: PF_EXITING (0x4) set; state R, as the exiting task still runs.
+        fs.writeFileSync(path.join(dir, 'stat'), zombie('stat').replace('4000 (sleep) Z', '4001 (sleep) R'));
+        fs.writeFileSync(path.join(dir, 'statm'), zombie('statm'));
+        fs.writeFileSync(path.join(dir, 'status'), zombie('status').replace(/^State:.*$/m, 'State:\tR (running)').replace(/^Pid:.*$/m, 'Pid:\t4001'));
+        const sample = expectOk(sampleProcess(4001, { procRoot: root }));
+        assert.strictEqual(sample.state, 'R');
+        assert.strictEqual(sample.memoryless, 'zombie');
+        // Still mapped, but PF_EXITING: its RES is being torn down, so it is not shown as the process's.
+        fs.writeFileSync(path.join(dir, 'statm'), '730 448 422 5 0 120 0\n');
+        assert.strictEqual(expectOk(sampleProcess(4001, { procRoot: root })).memoryless, 'zombie');
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('readCgroupMemory', () => {
-    it('takes the parent number when the child says max', () => {
-      assert.deepStrictEqual(expectOk(readCgroupMemory(1234, procRoot, cgroupRoot)), {
-        version: 2,
-        path: '/app.slice/evil.service',
-        limitBytes: 536870912,
-        currentBytes: 123456789,
-      });
+    it('takes the parent number when the child says max; every level with its own working set', () => {
+      assert.deepStrictEqual(expectOk(readCgroupMemory(1234, procRoot, cgroupRoot)), EVIL_SERVICE);
     });
 
-    it('takes the smallest limit on the path', () => {
-      assert.deepStrictEqual(expectOk(readCgroupMemory(4200, procRoot, cgroupRoot)), {
+    it('finds the level with the least headroom: memory.high of the group, against its working set', () => {
+      const memory = expectOk(readCgroupMemory(1234, procRoot, cgroupRoot))!;
+      const tightest = tightestLevel(memory)!;
+      assert.strictEqual(tightest.level.path, '/app.slice/evil.service');
+      assert.strictEqual(tightest.level.limitFile, 'memory.high');
+      assert.strictEqual(tightest.headroomBytes, 300000000 - (123456789 - 23456789));
+    });
+
+    it('takes the smallest limit on the path; a garbage memory.stat makes that level\'s working set unavailable, not 0', () => {
+      const memory = expectOk(readCgroupMemory(4200, procRoot, cgroupRoot))!;
+      assert.deepStrictEqual({ version: memory.version, path: memory.path, limitBytes: memory.limitBytes, currentBytes: memory.currentBytes }, {
         version: 2,
         path: '/small.slice/tight.service',
         limitBytes: 104857600,
         currentBytes: 52428800,
       });
+      expectError(memory.workingSet, 'malformed', 'memory.stat <html>');
+      assert.deepStrictEqual(
+        memory.levels.map((level) => [level.path, level.limitBytes, level.usageBytes, level.workingSet.ok ? level.workingSet.value : level.workingSet.error.kind]),
+        [
+          ['/small.slice/tight.service', 104857600, 52428800, 'malformed'],
+          ['/small.slice', 1073741824, 60000000, 50000000],
+        ],
+      );
+      // The only level whose headroom is known; the snapshot shows the other as unavailable.
+      assert.strictEqual(tightestLevel(memory)!.level.path, '/small.slice');
+      expectError(memory.oom, 'unsupported', 'no memory.events');
     });
 
     it('has no limit when every level says max', () => {
-      assert.deepStrictEqual(expectOk(readCgroupMemory(4300, procRoot, cgroupRoot)), {
-        version: 2,
-        path: '/free.slice/any.service',
-        limitBytes: undefined,
-        currentBytes: 4096,
-      });
+      const memory = expectOk(readCgroupMemory(4300, procRoot, cgroupRoot))!;
+      assert.strictEqual(memory.limitBytes, undefined);
+      assert.strictEqual(memory.currentBytes, 4096);
+      assert.strictEqual(expectOk(memory.workingSet), 4096);
+      assert.deepStrictEqual(memory.levels, []);
+      assert.strictEqual(tightestLevel(memory), undefined);
     });
 
     it('has nothing to show for cgroup v1 only, or a cgroup not visible here', () => {
@@ -166,12 +221,33 @@ describe('engine on the fixture /proc', () => {
 
     it('reads the cgroup v1 memory controller where v2 has none (hybrid hosts)', () => {
       // 4:cpu,memory:/app/web; the parent /app is limited to 1 GiB, /app/web says "no limit".
-      assert.deepStrictEqual(expectOk(readCgroupMemory(4400, procRoot, cgroupRoot)), {
-        version: 1,
-        path: '/app/web',
-        limitBytes: 1073741824,
-        currentBytes: 52428800,
-      });
+      const memory = expectOk(readCgroupMemory(4400, procRoot, cgroupRoot))!;
+      assert.deepStrictEqual(
+        { version: memory.version, path: memory.path, limitBytes: memory.limitBytes, currentBytes: memory.currentBytes, workingSet: memory.workingSet },
+        { version: 1, path: '/app/web', limitBytes: 1073741824, currentBytes: 52428800, workingSet: ok(52428800 - 2428800) },
+      );
+      // hierarchical_memory_limit equals the visible parent's limit: no extra level.
+      assert.deepStrictEqual(memory.levels, [{ path: '/app', limitBytes: 1073741824, limitFile: 'memory.limit_in_bytes', usageBytes: 60000000, workingSet: ok(50000000) }]);
+      assert.deepStrictEqual(expectOk(memory.oom), { version: 1, path: '/app/web', oomKillLocal: 4, failcnt: 123 });
+    });
+
+    it('v1: a limit on an ancestor we cannot see (a container) comes from hierarchical_memory_limit', () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-memory-v1-'));
+      try {
+        fs.mkdirSync(path.join(root, 'proc', '77'), { recursive: true });
+        fs.writeFileSync(path.join(root, 'proc', '77', 'cgroup'), '5:memory:/\n');
+        const group = path.join(root, 'cgroup', 'memory');
+        fs.mkdirSync(group, { recursive: true });
+        fs.writeFileSync(path.join(group, 'memory.usage_in_bytes'), '200000000\n');
+        fs.writeFileSync(path.join(group, 'memory.limit_in_bytes'), '9223372036854771712\n');
+        fs.writeFileSync(path.join(group, 'memory.stat'), 'total_inactive_file 50000000\nhierarchical_memory_limit 268435456\n');
+        const memory = expectOk(readCgroupMemory(77, path.join(root, 'proc'), path.join(root, 'cgroup')))!;
+        assert.strictEqual(memory.limitBytes, 268435456);
+        assert.deepStrictEqual(memory.levels, [{ path: '/', limitBytes: 268435456, limitFile: 'hierarchical_memory_limit', usageBytes: 200000000, workingSet: ok(150000000) }]);
+        assert.strictEqual(tightestLevel(memory)!.headroomBytes, 268435456 - 150000000);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
     });
 
     it('returns malformed for a bad path, memory.max or memory.current', () => {
@@ -189,12 +265,15 @@ describe('engine on the fixture /proc', () => {
     // of the cgroup mount. readCgroupMemory never reads `${cgroupRoot}/memory.max` because its
     // walk stops before "/" (on the host the real root has no memory.max, but a namespace root does).
     it('finds the limit of a container at the root of its cgroup namespace', () => {
-      assert.deepStrictEqual(expectOk(readCgroupMemory(5008, procRoot, path.join(FIXTURES, 'cgroup-ns'))), {
+      const memory = expectOk(readCgroupMemory(5008, procRoot, path.join(FIXTURES, 'cgroup-ns')))!;
+      assert.deepStrictEqual({ version: memory.version, path: memory.path, limitBytes: memory.limitBytes, currentBytes: memory.currentBytes }, {
         version: 2,
         path: '/',
         limitBytes: 536870912,
         currentBytes: 1048576,
       });
+      assert.deepStrictEqual(memory.levels, [{ path: '/', limitBytes: 536870912, limitFile: 'memory.max', usageBytes: 1048576, workingSet: ok(1048576 - 48576) }]);
+      expectError(memory.oom, 'unsupported', 'no memory.events in the fixture');
     });
   });
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseCgroupV2Path, parseMemoryMax } from '../../src/proc/cgroup';
+import { parseCgroupV2Path, parseFlatKeyed, parseMemoryMax } from '../../src/proc/cgroup';
 import { Outcome } from '../../src/proc/outcome';
 import { readProcText } from '../../src/proc/procFile';
 import { MAPPING_CATEGORIES, MappingSummary, parseSmaps } from '../../src/proc/smaps';
@@ -93,6 +93,16 @@ const PARSERS: ParserUnderTest[] = [
     parse: parseCgroupV2Path,
     sample: fixture('1/cgroup'),
     check: (value) => assert.ok(value === undefined || (typeof value === 'string' && value.startsWith('/')), `path ${String(value)}`),
+  },
+  {
+    name: 'memory.stat',
+    parse: (text) => parseFlatKeyed(text, 'memory.stat'),
+    sample: 'anon 90000000\nfile 33456789\ninactive_file 23456789\n',
+    check: (value) => {
+      for (const [key, number] of value as Map<string, number>) {
+        assert.ok(/^[a-z_0-9]+$/.test(key) && Number.isFinite(number) && number >= 0, `${key} ${number}`);
+      }
+    },
   },
   {
     name: 'memory.max',
@@ -207,6 +217,8 @@ describe('parsers', () => {
         startTicks: 34025,
         vsizeBytes: 2990080,
         rssPages: 448,
+        minorFaults: 126, // field 10
+        majorFaults: 0, // field 12
       });
       assert.strictEqual(isKernelThread(stat), false);
     });

@@ -2,7 +2,7 @@
 // Defines `acquireVsCodeApi`, answers `ready` with realistic messages for the scenario named in the
 // page URL (?view=inspect|debugView&scenario=…&theme=dark|light|hc&live=1), records what the page
 // posts (window.__posted) and every CSP violation (window.__cspViolations) for webview/dev/run.mjs.
-import type { DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, MappingKindRow, MappingRow, MappingsFigure, ProcessSnapshot, StopComparison, StopRow, TimelineMarker, ToDebugView, ToInspectPanel } from '../../src/protocol';
+import type { CgroupFigure, DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, MappingKindRow, MappingRow, MappingsFigure, ProcessSnapshot, StopComparison, StopRow, TimelineMarker, ToDebugView, ToInspectPanel } from '../../src/protocol';
 
 interface Violation {
   directive: string;
@@ -147,6 +147,37 @@ function mappings(res: number, hostile = false): MappingsFigure {
   };
 }
 
+/** A v2 group whose parent slice is the tighter limit once page cache is left out. */
+function cgroupOf(path: string, usage: number, inactiveFile: number, limit: number): CgroupFigure {
+  const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+  const workingSet = usage - inactiveFile;
+  const parentWorkingSet = workingSet + 0.9 * GiB;
+  const parentLimit = 3 * GiB;
+  const tight = parentLimit - parentWorkingSet < limit - workingSet;
+  return {
+    version: 2,
+    path,
+    usageBytes: usage,
+    workingSet: { bytes: workingSet },
+    levels: [
+      { path, limitBytes: limit, limitFile: 'memory.max', usage: { bytes: usage }, workingSet: { bytes: workingSet }, headroom: { bytes: limit - workingSet } },
+      { path: parent, limitBytes: parentLimit, limitFile: 'memory.high', usage: { bytes: usage + 1.1 * GiB }, workingSet: { bytes: parentWorkingSet }, headroom: { bytes: parentLimit - parentWorkingSet } },
+    ],
+    tightest: tight
+      ? { path: parent, limitBytes: parentLimit, limitFile: 'memory.high', workingSetBytes: parentWorkingSet, headroomBytes: parentLimit - parentWorkingSet }
+      : { path, limitBytes: limit, limitFile: 'memory.max', workingSetBytes: workingSet, headroomBytes: limit - workingSet },
+    oom: {
+      path,
+      counters: [
+        { key: 'eventsHigh', value: 0, file: 'memory.events high' },
+        { key: 'eventsMax', value: 1_862, file: 'memory.events max' },
+        { key: 'eventsOom', value: 2, file: 'memory.events oom' },
+        { key: 'oomKill', value: 1, file: 'memory.events.local oom_kill' },
+      ],
+    },
+  };
+}
+
 function snapshot(overrides: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
   const res = overrides.resBytes ?? 412.3 * MiB;
   return {
@@ -171,7 +202,13 @@ function snapshot(overrides: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
     peakRes: { bytes: 431.8 * MiB },
     pss: { bytes: 389.6 * MiB },
     uss: { bytes: 371.2 * MiB },
-    cgroup: { limitBytes: 2 * GiB, currentBytes: 1.38 * GiB, path: '/user.slice/user-1000.slice/session-3.scope' },
+    cgroup: cgroupOf('/user.slice/user-1000.slice/session-3.scope', 1.38 * GiB, 0.62 * GiB, 2 * GiB),
+    oomScore: { score: 712, adj: 100 },
+    pressure: {
+      system: { file: '/proc/pressure/memory', someAvg10: 0.42, someAvg60: 0.18, fullAvg10: 0, fullAvg60: 0 },
+      group: { file: '/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/memory.pressure', group: '/user.slice/user-1000.slice/session-3.scope', someAvg10: 3.81, someAvg60: 1.07, fullAvg10: 0.52, fullAvg60: 0.11 },
+    },
+    faults: { minorPerSecond: 1843.6, majorPerSecond: 0.4, overMs: 1000, minorTotal: 2_814_233, majorTotal: 1_204 },
     mappings: mappings(res),
     ...overrides,
   };
@@ -190,7 +227,7 @@ function inspectMessages(): ToInspectPanel[] {
     case 'hostile':
       return [
         init({
-          snapshot: { ...current, name: HOSTILE_NAME, commandLine: HOSTILE_COMMAND, user: '<b>root</b>', state: 'R', stateText: 'running', cgroup: { limitBytes: 512 * MiB, currentBytes: 489 * MiB, path: '/"><img src=x onerror=alert(2)>' }, mappings: mappings(current.resBytes, true) },
+          snapshot: { ...current, name: HOSTILE_NAME, commandLine: HOSTILE_COMMAND, user: '<b>root</b>', state: 'R', stateText: 'running', cgroup: cgroupOf('/app.slice/"><img src=x onerror=alert(2)>', 489 * MiB, 12 * MiB, 512 * MiB), mappings: mappings(current.resBytes, true) },
           problem: 'Could not read /proc/48213/smaps_rollup: <img src=x onerror=alert(3)> (EACCES)',
         }),
       ];
@@ -203,10 +240,36 @@ function inspectMessages(): ToInspectPanel[] {
             uss: { unavailable: 'no permission to read /proc/48213/smaps_rollup' },
             swap: { unavailable: 'VmSwap missing from /proc/48213/status' },
             cgroup: { unavailable: 'cgroup v1: no single memory limit' },
+            oomScore: { unavailable: 'The process has exited.' },
             mappings: { unavailable: 'Permission denied: the kernel only shows this to the process owner or root.' },
           },
         }),
         { type: 'ended', ended: { atMs: NOW + 2000, message: 'The process exited.' } },
+      ];
+    case 'oom-killed':
+      return [
+        init({
+          snapshot: {
+            ...current,
+            cgroup: {
+              version: 1,
+              path: '/docker/3f2a9c',
+              usageBytes: 255.8 * MiB,
+              workingSet: { bytes: 254.1 * MiB },
+              levels: [{ path: '/docker/3f2a9c', limitBytes: 256 * MiB, limitFile: 'memory.limit_in_bytes', usage: { bytes: 255.8 * MiB }, workingSet: { bytes: 254.1 * MiB }, headroom: { bytes: 1.9 * MiB } }],
+              tightest: { path: '/docker/3f2a9c', limitBytes: 256 * MiB, limitFile: 'memory.limit_in_bytes', workingSetBytes: 254.1 * MiB, headroomBytes: 1.9 * MiB },
+              oom: { path: '/docker/3f2a9c', counters: [{ key: 'failcnt', value: 48_211, file: 'memory.failcnt' }, { key: 'oomKill', value: 0, file: 'memory.oom_control oom_kill' }] },
+            },
+          },
+        }),
+        {
+          type: 'ended',
+          ended: {
+            atMs: NOW + 2000,
+            message: 'The process has exited.',
+            oomKill: 'memory.oom_control oom_kill of cgroup /docker/3f2a9c rose by 1 (0 → 1) as it ended. Another process in the group may have been the victim instead. Last reading: RES 251.2 MiB, working set 254.1 MiB of the 256.0 MiB limit.',
+          },
+        },
       ];
     case 'unavailable':
       return [
@@ -221,7 +284,21 @@ function inspectMessages(): ToInspectPanel[] {
             pss: { unavailable: 'no permission to read /proc/48213/smaps_rollup' },
             uss: { unavailable: 'no permission to read /proc/48213/smaps_rollup' },
             peakRes: { unavailable: 'VmHWM missing' },
-            cgroup: { unavailable: 'no memory limit (memory.max is "max")' },
+            cgroup: {
+              version: 2,
+              path: '/user.slice/user-1000.slice/session-3.scope',
+              usageBytes: 1.38 * GiB,
+              workingSet: { unavailable: 'Unexpected content in /proc: memory.stat has no inactive_file' },
+              levels: [],
+              tightest: { unavailable: 'no limit on its cgroup /user.slice/user-1000.slice/session-3.scope or above' },
+              oom: { unavailable: 'Permission denied: the kernel only shows this to the process owner or root.' },
+            },
+            oomScore: { unavailable: 'Unexpected content in /proc: oom_score "<html>"' },
+            pressure: {
+              system: { unavailable: 'Not available on this system: no /proc/pressure/memory: this kernel has no pressure stall information (Linux 4.20+ with CONFIG_PSI)' },
+              group: { unavailable: 'Not available on this system: the process is in no cgroup v2 group (no "0::" line in its cgroup file)' },
+            },
+            faults: { unavailable: 'needs two readings' },
             mappings: { unavailable: 'Permission denied: the kernel only shows this to the process owner or root.' },
           },
         }),

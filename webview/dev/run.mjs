@@ -134,6 +134,11 @@ const SHOTS = [
   { name: 'inspect-focus', view: 'inspect', scenario: 'live', themes: ['light'], width: 1100, height: 1000, action: 'focus-cgroup' },
   { name: 'inspect-chart-hover', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 800, action: 'hover-chart' },
   { name: 'inspect-mapping-tooltip', view: 'inspect', scenario: 'live', themes: ['dark', 'light', 'hc'], width: 1100, height: 700, action: 'hover-mapping' },
+  { name: 'inspect-oom-section', view: 'inspect', scenario: 'live', themes: ['dark', 'light', 'hc'], width: 1100, height: 700, action: 'oom-section' },
+  { name: 'inspect-oom-unavailable', view: 'inspect', scenario: 'unavailable', themes: ['dark'], width: 1100, height: 700, action: 'oom-section' },
+  { name: 'inspect-working-set-tooltip', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 700, action: 'hover-working-set' },
+  { name: 'inspect-oom-killed', view: 'inspect', scenario: 'oom-killed', themes: ['dark', 'light'], width: 1100, height: 1000 },
+  { name: 'inspect-oom-narrow', view: 'inspect', scenario: 'live', themes: ['dark'], width: 460, height: 900, action: 'oom-section' },
   { name: 'inspect-paused', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 800, action: 'pause' },
   { name: 'debug-sessions', view: 'debugView', scenario: 'sessions', themes: ['dark', 'light', 'hc'], width: 300, height: 1100 },
   { name: 'debug-idle', view: 'debugView', scenario: 'idle', themes: ['dark'], width: 300, height: 200 },
@@ -158,6 +163,13 @@ async function act(pageHandle, action) {
     }
     case 'pause':
       await pageHandle.click('[data-testid=pause]');
+      break;
+    case 'oom-section':
+      await pageHandle.locator('[data-testid=out-of-memory]').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+      break;
+    case 'hover-working-set':
+      await pageHandle.locator('[data-testid=out-of-memory]').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+      await pageHandle.hover('[data-testid=label-workingSet]');
       break;
     case 'hover-mapping':
       await pageHandle.locator('[data-testid=mappings]').scrollIntoViewIfNeeded();
@@ -366,7 +378,45 @@ async function checks(browser, origin) {
   check('chart: markers replaced by the host', Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 0);
   await tab.close();
 
+  // Will it run out of memory?
+  tab = await open('inspect', 'live');
+  const figureOf = (key) => tab.getAttribute(`[data-testid=out-of-memory] [data-figure=${key}]`, 'data-bytes').then(Number);
+  const usageBytes = await figureOf('cgroupUsage');
+  const workingSetBytes = await figureOf('workingSet');
+  check('oom: usage and working set side by side, working set the smaller', usageBytes > workingSetBytes && workingSetBytes > 0 && (await tab.textContent('[data-figure=workingSet] [data-testid=figure-note]')).includes('inactive page cache'), `${usageBytes} ${workingSetBytes}`);
+  const levels = await tab.$$eval('[data-testid=limit-level]', (rows) => rows.map((row) => ({ path: row.getAttribute('data-path'), limit: Number(row.getAttribute('data-limit')), ws: Number(row.getAttribute('data-working-set')), headroom: Number(row.getAttribute('data-headroom')), tightest: row.hasAttribute('data-tightest') })));
+  check('oom: every level with its headroom = limit − its working set', levels.length === 2 && levels.every((level) => level.headroom === level.limit - level.ws), JSON.stringify(levels));
+  const tightestLevel = levels.find((level) => level.tightest);
+  check('oom: the tightest level is marked and is the Limit tile', tightestLevel && tightestLevel.headroom === Math.min(...levels.map((level) => level.headroom)) && Number(await tab.getAttribute('[data-figure=cgroup]', 'data-headroom')) === tightestLevel.headroom, JSON.stringify(tightestLevel));
+  await tab.focus('[data-testid=label-workingSet]');
+  check('working set label explains why it differs from usage', (await tab.isVisible('[data-testid=tooltip-workingSet]')) && (await tab.textContent('[data-testid=tooltip-workingSet]')).includes('inactive page cache'));
+  await tab.keyboard.press('Escape');
+  check('oom counters: v2 shows high, max, oom, oom_kill; not failcnt', (await tab.isVisible('[data-figure=eventsHigh]')) && (await tab.isVisible('[data-figure=oomKill]')) && !(await tab.isVisible('[data-figure=failcnt]')));
+  check('oom score and adj shown as numbers', (await tab.textContent('[data-figure=oomScore] [data-testid=figure-value]')) === '712' && (await tab.textContent('[data-figure=oomScoreAdj] [data-testid=figure-value]')) === '+100');
+  const pressure = await tab.$$eval('[data-testid=pressure] td', (cells) => cells.map((cell) => cell.getAttribute('data-value')));
+  check('pressure: some and full, 10 s and 60 s, of the system and the group', JSON.stringify(pressure) === JSON.stringify(['0.42', '0.18', '3.81', '1.07', '0', '0', '0.52', '0.11']), JSON.stringify(pressure));
+  check('pressure: says which group', (await tab.textContent('[data-testid=pressure-note]')).includes('/user.slice/user-1000.slice/session-3.scope in the cgroup v2 hierarchy'));
+  await tab.focus('[data-testid=label-pressureFull]');
+  check('pressure full label explains itself', (await tab.isVisible('[data-testid=tooltip-pressureFull]')) && (await tab.textContent('[data-testid=tooltip-pressureFull]')).includes('all non-idle tasks'));
+  await tab.keyboard.press('Escape');
+  check('fault rates shown per second', (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) === '1,844/s' && (await tab.textContent('[data-figure=majorFaults] [data-testid=figure-value]')) === '0.40/s');
+  await tab.close();
+  tab = await open('inspect', 'unavailable');
+  check('oom: unreadable working set, counters, score say why', (await tab.textContent('[data-figure=workingSet] [data-testid=figure-value]')).startsWith('unavailable: ') && (await tab.textContent('[data-testid=oom-unavailable]')).includes('Permission denied') && (await tab.textContent('[data-figure=oomScore] [data-testid=figure-value]')).startsWith('unavailable: ') && (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) === 'unavailable: needs two readings');
+  check('pressure unavailable: dashes and the reason, never 0', (await tab.$$eval('[data-testid=pressure] td', (cells) => cells.every((cell) => cell.textContent === '–' && !cell.hasAttribute('data-value')))) && (await tab.textContent('[data-testid=pressure-note]')).includes('no pressure stall information'));
+  check('oom: no limit anywhere says so', (await tab.textContent('[data-testid=no-limit]')).includes('No limit') && (await tab.textContent('[data-figure=cgroup] [data-testid=figure-value]')).startsWith('unavailable: no limit'));
+  await tab.close();
+  tab = await open('inspect', 'ended');
+  check('cgroup unavailable: the reason instead of the figures', (await tab.getAttribute('[data-testid=out-of-memory]', 'data-cgroup')) === 'unavailable' && (await tab.textContent('[data-testid=cgroup-unavailable]')).includes('cgroup v1: no single memory limit'));
+  check('a plain exit is not called an OOM kill', (await tab.isVisible('#exit-banner')) && !(await tab.isVisible('#oom-banner')));
+  await tab.close();
+  tab = await open('inspect', 'oom-killed');
+  check('OOM-killed: its banner with the evidence, not the plain exit banner', (await tab.isVisible('#oom-banner')) && !(await tab.isVisible('#exit-banner')) && (await tab.textContent('#oom-banner')).includes('Most likely killed by the OOM killer') && (await tab.textContent('#oom-banner')).includes('oom_kill of cgroup /docker/3f2a9c rose by 1'));
+  check('v1 counters: failcnt and oom_kill only', (await tab.isVisible('[data-figure=failcnt]')) && !(await tab.isVisible('[data-figure=eventsMax]')));
+  await tab.close();
+
   tab = await open('inspect', 'hostile');
+  check('hostile cgroup path shows as text', (await tab.textContent('[data-testid=cgroup-path]')).includes('"><img src=x onerror=alert(2)>') && (await tab.locator('[data-testid=out-of-memory] img').count()) === 0);
   const hostileRow = await tab.locator('[data-testid=mapping-top]', { hasText: '<img' }).first().textContent();
   check('hostile mapping path shows as text', hostileRow?.includes('/tmp/<img src=x onerror=alert(1)>.so'), hostileRow);
   check('hostile mapping path made no element', (await tab.locator('[data-testid=mappings] img').count()) === 0);

@@ -11,6 +11,7 @@ import { button, progressRing, setButtonLabel } from '../toolkit';
 import { MemoryChart } from './chart';
 import { ProcessHeader } from './header';
 import { MappingsSection } from './mappings';
+import { OutOfMemorySection } from './outOfMemory';
 import { ResSplitBar } from './resSplit';
 import { TrendIndicator } from './trend';
 
@@ -48,6 +49,8 @@ const HEADLINE: readonly MemoryFigure[] = ['res', 'virt', 'shr'];
 export class InspectView {
   private readonly header: ProcessHeader;
   private readonly exitBanner = new Banner('info', 'exit-banner');
+  /** The exit banner when its cgroup's OOM kill counter rose as it ended. */
+  private readonly oomBanner = new Banner('error', 'oom-banner');
   private readonly problemBanner = new Banner('warning', 'problem-banner');
   private readonly waiting: HTMLElement;
   private readonly memoryless: HTMLElement;
@@ -59,6 +62,7 @@ export class InspectView {
   private readonly readingTime = h('span', { class: 'reading-time', testid: 'reading-time' });
   private readonly split = new ResSplitBar();
   private readonly mappings = new MappingsSection();
+  private readonly outOfMemory = new OutOfMemorySection();
   private readonly chart = new MemoryChart();
   private readonly pauseButton: HTMLElement;
   private snapshot: ProcessSnapshot | undefined;
@@ -109,8 +113,8 @@ export class InspectView {
       ),
     );
 
-    this.content = h('div', { class: 'content', attrs: { hidden: true } }, headline, history, breakdown, this.mappings.element);
-    root.replaceChildren(this.header.element, this.exitBanner.element, this.problemBanner.element, this.waiting, this.memoryless, this.content);
+    this.content = h('div', { class: 'content', attrs: { hidden: true } }, headline, history, breakdown, this.outOfMemory.element, this.mappings.element);
+    root.replaceChildren(this.header.element, this.exitBanner.element, this.oomBanner.element, this.problemBanner.element, this.waiting, this.memoryless, this.content);
     this.applyPaused();
     this.render();
   }
@@ -149,6 +153,7 @@ export class InspectView {
     this.snapshot = snapshot;
     this.ended = undefined;
     this.exitBanner.hide();
+    this.oomBanner.hide();
     this.pauseButton.hidden = false;
     this.historyStartMs = history.timesMs[0];
     this.chart.setHistory(history);
@@ -177,7 +182,13 @@ export class InspectView {
   private end(ended: EndedInfo): void {
     this.ended = ended;
     const frozen = this.snapshot && !this.snapshot.memoryless ? ' The figures below are its last reading; the history can still be exported.' : '';
-    this.exitBanner.show(`Process ended at ${formatClock(ended.atMs)}.`, `${ended.message}${frozen}`);
+    if (ended.oomKill) {
+      this.exitBanner.hide();
+      this.oomBanner.show(`Most likely killed by the OOM killer at ${formatClock(ended.atMs)}.`, `${ended.oomKill}${frozen}`);
+    } else {
+      this.oomBanner.hide();
+      this.exitBanner.show(`Process ended at ${formatClock(ended.atMs)}.`, `${ended.message}${frozen}`);
+    }
     this.header.markEnded();
     this.pauseButton.hidden = true; // nothing more will arrive to pause
     setSafeAttribute(this.root, 'data-view', this.snapshot?.memoryless ? 'memoryless' : 'ended');
@@ -229,20 +240,23 @@ export class InspectView {
     tile('peakRes').setFigure(snapshot.peakRes);
     tile('threads').setText(String(snapshot.threads));
     this.mappings.update(snapshot.mappings);
+    this.outOfMemory.update(snapshot);
+    // The limit that binds first (the least headroom over every level), against the working set.
     const cgroup = tile('cgroup');
-    if ('unavailable' in snapshot.cgroup) {
-      cgroup.setFigure(snapshot.cgroup);
+    const tightest = 'unavailable' in snapshot.cgroup ? snapshot.cgroup : snapshot.cgroup.tightest;
+    if ('unavailable' in tightest) {
+      cgroup.setFigure(tightest);
       cgroup.setNote(undefined);
       cgroup.element.classList.remove('low-headroom');
+      setSafeAttribute(cgroup.element, 'data-headroom', undefined);
     } else {
-      const { limitBytes, currentBytes, path } = snapshot.cgroup;
-      const headroom = limitBytes - currentBytes;
+      const { limitBytes, workingSetBytes, headroomBytes, path, limitFile } = tightest;
       cgroup.setBytes(limitBytes);
       const keep = (text: string) => text.replace(' ', '\u00a0'); // never "634.9 / MiB" across two lines
-      cgroup.setNote(`headroom ${keep(formatBytes(headroom))}\ngroup uses ${keep(formatBytes(currentBytes))}`);
-      cgroup.element.classList.toggle('low-headroom', headroom < limitBytes * 0.1);
-      setSafeAttribute(cgroup.element, 'data-headroom', headroom);
-      setSafeAttribute(cgroup.element, 'title', `cgroup ${path}`);
+      cgroup.setNote(`headroom ${keep(formatBytes(headroomBytes))}\nworking set ${keep(formatBytes(workingSetBytes))}`);
+      cgroup.element.classList.toggle('low-headroom', headroomBytes < limitBytes * 0.1);
+      setSafeAttribute(cgroup.element, 'data-headroom', headroomBytes);
+      setSafeAttribute(cgroup.element, 'title', `${limitFile} of cgroup ${path}`);
     }
   }
 
