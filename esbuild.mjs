@@ -16,7 +16,7 @@ const builds = [
     external: ['vscode'],
   },
   {
-    entryPoints: { inspect: 'webview/inspect/main.ts', debugView: 'webview/debugView/main.ts', recording: 'webview/recording/main.ts' },
+    entryPoints: { inspect: 'webview/inspect/main.ts', debugView: 'webview/debugView/main.ts', recording: 'webview/recording/main.ts', compare: 'webview/compare/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -8,11 +8,18 @@ import { InspectPanels } from './inspectPanels';
 import { pickProcess } from './processPicker';
 import { TimelineMarkers } from './timelineMarkers';
 import { SessionRecorder } from './debug/sessionRecorder';
-import { RECORDING_VIEW_TYPE, readRecordingView } from './recordingEditor';
+import { RECORDING_VIEW_TYPE, readRecordingView, RecordingEditor } from './recordingEditor';
 import { formatBytes } from './format';
 
 /** The palette commands: each asks for what it needs and hands over to a feature. */
-export function registerCommands(focus: FocusTracker, panels: InspectPanels, debugSessions: DebugSessions, markers: TimelineMarkers, recorder: SessionRecorder): vscode.Disposable {
+export function registerCommands(
+  focus: FocusTracker,
+  panels: InspectPanels,
+  debugSessions: DebugSessions,
+  markers: TimelineMarkers,
+  recorder: SessionRecorder,
+  recordings: RecordingEditor,
+): vscode.Disposable {
   const store = new DisposableStore();
 
   // The process a user inspects is the one they care about: the status bar follows it too.
@@ -101,15 +108,9 @@ export function registerCommands(focus: FocusTracker, panels: InspectPanels, deb
   );
 
   // The debug sessions recorded by themselves: program, when, how long, peak RES.
-  store.add(
-    registerCommand(Commands.OpenRecentRecording, async () => {
-      const files = await recorder.list();
-      if (files.length === 0) {
-        void vscode.window.showInformationMessage('Memory: no recordings yet. Each debug session is recorded while it runs and kept when it ends.');
-        return undefined;
-      }
-      const items = await Promise.all(
-        files.map(async (uri) => {
+  const recentItems = async () =>
+    Promise.all(
+      (await recorder.list()).map(async (uri) => {
           const view = await readRecordingView(uri);
           if (view.type === 'invalid') {
             return { label: view.fileName, description: 'cannot be read', detail: view.reason, uri };
@@ -121,10 +122,35 @@ export function registerCommands(focus: FocusTracker, panels: InspectPanels, deb
             detail: `Peak RES ${formatBytes(summary.peakResBytes)} · ${summary.stops} stops · PID ${process.pid}`,
             uri,
           };
-        }),
-      );
+      }),
+    );
+
+  store.add(
+    registerCommand(Commands.OpenRecentRecording, async () => {
+      const items = await recentItems();
+      if (items.length === 0) {
+        void vscode.window.showInformationMessage('Memory: no recordings yet. Each debug session is recorded while it runs and kept when it ends.');
+        return undefined;
+      }
       const picked = await vscode.window.showQuickPick(items, { title: 'Memory: Open Recent Recording', matchOnDescription: true, matchOnDetail: true });
       return picked ? openRecording(picked.uri) : undefined;
+    }),
+  );
+
+  // Two recordings: given (tests, the recording editor's "Compare with..."), or picked among the recent ones or from disk.
+  const pickRecording = async (title: string): Promise<vscode.Uri | undefined> => {
+    const browse = { label: '$(folder-opened) Browse…', description: 'a *.procmem.json file', uri: undefined as vscode.Uri | undefined };
+    const picked = await vscode.window.showQuickPick([...(await recentItems()), browse], { title, matchOnDescription: true, matchOnDetail: true });
+    if (picked && !picked.uri) {
+      return (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: { 'Proc Memory recording': ['procmem.json'], JSON: ['json'] } }))?.[0];
+    }
+    return picked?.uri;
+  };
+  store.add(
+    registerCommand(Commands.CompareRecordings, async (first?: unknown, second?: unknown) => {
+      const a = first instanceof vscode.Uri ? first : await pickRecording('Memory: Compare Recordings (run A)');
+      const b = a && (second instanceof vscode.Uri ? second : await pickRecording('Memory: Compare Recordings (run B)'));
+      return a && b ? recordings.compare(a, b) : undefined;
     }),
   );
 

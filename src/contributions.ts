@@ -12,6 +12,7 @@ export const enum Commands {
   AddMarker = 'procMemory.addMarker',
   OpenRecording = 'procMemory.openRecording',
   OpenRecentRecording = 'procMemory.openRecentRecording',
+  CompareRecordings = 'procMemory.compareRecordings',
 }
 
 export const enum Views {

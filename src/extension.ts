@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const stopTips = store.add(new StopTips(debugStops));
   const recorder = store.add(new SessionRecorder(debugSessions, sampler, markers, vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'recordings')));
   const recordings = store.add(new RecordingEditor(context.extensionUri));
-  store.add(registerCommands(focus, panels, debugSessions, markers, recorder));
+  store.add(registerCommands(focus, panels, debugSessions, markers, recorder, recordings));
   const debugView = store.add(
     new DebugView(
       debugSessions,

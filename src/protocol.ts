@@ -346,8 +346,49 @@ export type ToRecordingView =
   | { type: 'invalid'; fileName: string; reason: string };
 
 /** Recording editor -> host. */
-export type FromRecordingView = { type: 'ready' };
+export type FromRecordingView =
+  | { type: 'ready' }
+  /** Compare this recording with another one the user picks. */
+  | { type: 'compareWith' };
 
 export function parseFromRecordingView(message: unknown): FromRecordingView | undefined {
-  return isRecord(message) && message.type === 'ready' ? { type: 'ready' } : undefined;
+  return isRecord(message) && (message.type === 'ready' || message.type === 'compareWith') ? { type: message.type } : undefined;
+}
+
+/** One run in a comparison. Names: untrusted text. */
+export interface ComparedRun {
+  fileName: string;
+  name: string;
+  pid: number;
+  startMs: number;
+  durationMs: number;
+  peakBytes: number;
+  /** Seconds from the run's aligned origin, and RES at each. */
+  timesS: number[];
+  res: number[];
+}
+
+/** Host -> comparison panel. */
+export type ToCompareView =
+  | {
+      type: 'compare';
+      a: ComparedRun;
+      b: ComparedRun;
+      alignment: 'start' | 'first-stop';
+      /** Both runs have stops, so they can be aligned at their first. */
+      canAlignAtStops: boolean;
+      /** Stops matched by function and file, in order; `change` says what differs, in words. */
+      stops: { place: string; a: { label: string; atS: number; resBytes: number | undefined } | undefined; b: { label: string; atS: number; resBytes: number | undefined } | undefined; change: string }[];
+      verdict: string;
+    }
+  | { type: 'invalid'; reason: string };
+
+/** Comparison panel -> host. */
+export type FromCompareView = { type: 'ready' } | { type: 'align'; alignment: 'start' | 'first-stop' };
+
+export function parseFromCompareView(message: unknown): FromCompareView | undefined {
+  if (!isRecord(message)) return undefined;
+  if (message.type === 'ready') return { type: 'ready' };
+  if (message.type === 'align' && (message.alignment === 'start' || message.alignment === 'first-stop')) return { type: 'align', alignment: message.alignment };
+  return undefined;
 }

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
+import { Commands } from './contributions';
 import { Disposable } from './dispose';
-import { parseRecording, MAX_RECORDING_BYTES, Recording } from './recordingFile';
+import { RecordingComparison } from './recordingComparison';
+import { fileName, readRecordingFile } from './readRecording';
+import { Recording } from './recordingFile';
 import { parseFromRecordingView, ToRecordingView } from './protocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -18,6 +21,11 @@ export class RecordingEditor extends Disposable implements vscode.CustomReadonly
   constructor(private readonly extensionUri: vscode.Uri) {
     super();
     this.register(vscode.window.registerCustomEditorProvider(RECORDING_VIEW_TYPE, this, { supportsMultipleEditorsPerDocument: true }));
+  }
+
+  /** Opens a panel comparing two recordings. */
+  compare(a: vscode.Uri, b: vscode.Uri): Promise<RecordingComparison> {
+    return RecordingComparison.open(this.extensionUri, a, b);
   }
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -38,9 +46,12 @@ export class RecordingEditor extends Disposable implements vscode.CustomReadonly
     };
     const subscriptions: vscode.Disposable[] = [
       panel.webview.onDidReceiveMessage((raw) => {
-        if (parseFromRecordingView(raw)?.type === 'ready') {
+        const message = parseFromRecordingView(raw);
+        if (message?.type === 'ready') {
           ready = true;
           void show();
+        } else if (message?.type === 'compareWith') {
+          void vscode.commands.executeCommand(Commands.CompareRecordings, uri);
         }
       }),
     ];
@@ -57,27 +68,14 @@ export class RecordingEditor extends Disposable implements vscode.CustomReadonly
   }
 }
 
-function fileName(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
-}
 
-/** Reads and checks a recording file: its size before anything else, then its content. */
+/** What the recording editor shows for a file. */
 export async function readRecordingView(uri: vscode.Uri): Promise<ToRecordingView> {
-  const name = fileName(uri);
-  try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.size > MAX_RECORDING_BYTES) {
-      return { type: 'invalid', fileName: name, reason: `The file is ${(stat.size / 1048576).toFixed(1)} MiB; a recording may be at most ${MAX_RECORDING_BYTES / 1048576} MiB, so it was not read.` };
-    }
-    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-    const parsed = parseRecording(text);
-    if (!parsed.ok) {
-      return { type: 'invalid', fileName: name, reason: parsed.reason };
-    }
-    return toView(name, parsed.recording, parsed.fromOlderExport ? 'Written by an older version of Proc Memory (an export without a schema): it has no context of the run.' : undefined);
-  } catch (error) {
-    return { type: 'invalid', fileName: name, reason: `The file could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  const parsed = await readRecordingFile(uri);
+  if (!parsed.ok) {
+    return { type: 'invalid', fileName: fileName(uri), reason: parsed.reason };
   }
+  return toView(fileName(uri), parsed.recording, parsed.fromOlderExport ? 'Written by an older version of Proc Memory (an export without a schema): it has no context of the run.' : undefined);
 }
 
 function toView(fileName: string, recording: Recording, note: string | undefined): ToRecordingView {

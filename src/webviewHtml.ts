@@ -11,7 +11,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 /** The page of a webview panel or view: the shared styles, then the bundle's own. */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'inspect' | 'debugView' | 'recording', title: string): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'inspect' | 'debugView' | 'recording' | 'compare', title: string): string {
   const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   return webviewPage({
     cspSource: webview.cspSource,

@@ -1,0 +1,133 @@
+// Comparing two recordings: curves aligned in time, stops matched across the runs, and the
+// difference in words. No `vscode`: unit-tested on synthetic runs.
+import { formatBytes, formatDelta, formatInterval, formatRate } from './format';
+import { TimelineMarker } from './protocol';
+import { Recording } from './recordingFile';
+
+export type Alignment = 'start' | 'first-stop';
+
+/** Where each run's time zero is (ms since the epoch), and whether the choice could be honoured. */
+export function alignmentOrigins(a: Recording, b: Recording, alignment: Alignment): { a: number; b: number; alignment: Alignment } {
+  const firstStop = (recording: Recording) => recording.markers.find((marker) => marker.kind === 'stop')?.timeMs;
+  const start = (recording: Recording) => recording.samples.timeMs[0] ?? 0;
+  if (alignment === 'first-stop') {
+    const stopA = firstStop(a);
+    const stopB = firstStop(b);
+    if (stopA !== undefined && stopB !== undefined) {
+      return { a: stopA, b: stopB, alignment };
+    }
+  }
+  return { a: start(a), b: start(b), alignment: 'start' };
+}
+
+/** A stop of one run as the comparison lists it. */
+export interface ComparedStop {
+  label: string;
+  /** Seconds from the run's aligned origin. */
+  atS: number;
+  resBytes: number | undefined;
+  sincePreviousBytes: number | undefined;
+}
+
+/** One line of the stops table: the same place in both runs, or a place only one run stopped at. */
+export interface StopPair {
+  /** `function (file)`: line numbers move when code changes, so they are not part of the key. */
+  place: string;
+  a: ComparedStop | undefined;
+  b: ComparedStop | undefined;
+}
+
+/**
+ * Pairs the stops of two runs by function and file, in order: the first stop in `handle (server.js)`
+ * of run A with the first there in run B, the second with the second, and so on.
+ */
+export function matchStops(a: readonly TimelineMarker[], b: readonly TimelineMarker[], originA: number, originB: number): StopPair[] {
+  const keyed = (markers: readonly TimelineMarker[], origin: number) => {
+    const seen = new Map<string, number>();
+    return markers
+      .filter((marker) => marker.kind === 'stop')
+      .map((marker) => {
+        const location = marker.stop?.location;
+        const place = location ? `${location.functionName} (${location.file})` : marker.label;
+        const occurrence = seen.get(place) ?? 0;
+        seen.set(place, occurrence + 1);
+        const stop: ComparedStop = { label: marker.label, atS: (marker.timeMs - origin) / 1000, resBytes: marker.stop?.resBytes, sincePreviousBytes: marker.stop?.sincePrevious?.resBytes };
+        return { key: `${place}\u0000${occurrence}`, place, stop };
+      });
+  };
+  const fromB = new Map(keyed(b, originB).map((entry) => [entry.key, entry]));
+  const pairs: StopPair[] = [];
+  for (const entry of keyed(a, originA)) {
+    const match = fromB.get(entry.key);
+    fromB.delete(entry.key);
+    pairs.push({ place: entry.place, a: entry.stop, b: match?.stop });
+  }
+  for (const entry of fromB.values()) {
+    pairs.push({ place: entry.place, a: undefined, b: entry.stop });
+  }
+  return pairs;
+}
+
+/** How a run's RES behaves: its peak, and whether it keeps growing at the end. */
+export interface RunShape {
+  peakBytes: number;
+  /** Least-squares slope over the last third of the run, bytes per minute. */
+  endSlopePerMinute: number;
+  /** Seconds from the origin after which RES stays within 5 % of its final level; undefined while it keeps growing. */
+  levelsOffAtS: number | undefined;
+}
+
+/** Growth below this over the last third of a run is not growth (allocator noise, GC). */
+const FLAT_BYTES_PER_MINUTE = 1024 * 1024;
+
+export function runShape(recording: Recording, origin: number): RunShape {
+  const { timeMs, res } = recording.samples;
+  let peak = 0;
+  for (const value of res) peak = Math.max(peak, value);
+  const from = Math.floor((timeMs.length * 2) / 3);
+  const slope = slopePerMinute(timeMs.slice(from), res.slice(from));
+  if (slope > FLAT_BYTES_PER_MINUTE || res.length < 3) {
+    return { peakBytes: peak, endSlopePerMinute: slope, levelsOffAtS: undefined };
+  }
+  const final = res.slice(from).reduce((sum, value) => sum + value, 0) / Math.max(1, res.length - from);
+  let settled = res.length - 1;
+  while (settled > 0 && Math.abs(res[settled - 1] - final) <= final * 0.05) settled--;
+  return { peakBytes: peak, endSlopePerMinute: slope, levelsOffAtS: Math.max(0, (timeMs[settled] - origin) / 1000) };
+}
+
+function slopePerMinute(times: readonly number[], values: readonly number[]): number {
+  const n = Math.min(times.length, values.length);
+  if (n < 2) return 0;
+  let mt = 0;
+  let mv = 0;
+  for (let i = 0; i < n; i++) {
+    mt += times[i] / n;
+    mv += values[i] / n;
+  }
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (times[i] - mt) * (values[i] - mv);
+    den += (times[i] - mt) ** 2;
+  }
+  return den > 0 ? (num / den) * 60000 : 0;
+}
+
+/** The difference in one sentence, e.g. "Run B peaks 120.0 MiB lower (280.0 MiB) and levels off after 30 s; run A keeps growing at +12.0 MiB/min." */
+export function verdict(a: RunShape, b: RunShape): string {
+  const diff = b.peakBytes - a.peakBytes;
+  const peak =
+    Math.abs(diff) < Math.max(a.peakBytes, b.peakBytes) * 0.01
+      ? `Both runs peak at about ${formatBytes(Math.max(a.peakBytes, b.peakBytes))}`
+      : `Run B peaks ${formatBytes(Math.abs(diff))} ${diff < 0 ? 'lower' : 'higher'} than run A (${formatBytes(b.peakBytes)} against ${formatBytes(a.peakBytes)})`;
+  const growth = (name: string, shape: RunShape) =>
+    shape.levelsOffAtS === undefined ? `run ${name} keeps growing at ${formatRate(shape.endSlopePerMinute)} at its end` : `run ${name} levels off after ${formatInterval(shape.levelsOffAtS * 1000)}`;
+  return `${peak}; ${growth('A', a)}, ${growth('B', b)}.`;
+}
+
+/** The change of a stop between the runs, in words for a table cell. */
+export function stopChange(pair: StopPair): string {
+  if (!pair.a || !pair.b) return pair.a ? 'only in run A' : 'only in run B';
+  if (pair.a.resBytes === undefined || pair.b.resBytes === undefined) return '–';
+  return `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
+}

@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import { parseFromCompareView, ToCompareView } from './protocol';
+import { Alignment, alignmentOrigins, matchStops, runShape, stopChange, verdict } from './recordingCompare';
+import { Recording } from './recordingFile';
+import { fileName, readRecordingFile } from './readRecording';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export const COMPARE_VIEW_TYPE = 'procMemory.compare';
+
+/**
+ * A panel comparing two recordings: both RES curves over each other, aligned at their start or
+ * at their first stop, the stops of both side by side, and the difference in words.
+ */
+export class RecordingComparison {
+  /** The last state shown, for tests. */
+  state: ToCompareView | undefined;
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly runs: { a: { uri: vscode.Uri; recording: Recording }; b: { uri: vscode.Uri; recording: Recording } } | { reason: string },
+  ) {}
+
+  static async open(extensionUri: vscode.Uri, a: vscode.Uri, b: vscode.Uri): Promise<RecordingComparison> {
+    const [first, second] = await Promise.all([readRecordingFile(a), readRecordingFile(b)]);
+    const runs =
+      first.ok && second.ok
+        ? { a: { uri: a, recording: first.recording }, b: { uri: b, recording: second.recording } }
+        : { reason: !first.ok ? `${fileName(a)}: ${first.reason}` : `${fileName(b)}: ${(second as { reason: string }).reason}` };
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Memory: ${fileName(a)} ↔ ${fileName(b)}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', panel.title);
+    const comparison = new RecordingComparison(panel, runs);
+    const subscription = panel.webview.onDidReceiveMessage((raw) => {
+      const message = parseFromCompareView(raw);
+      if (message) {
+        comparison.show(message.type === 'align' ? message.alignment : 'first-stop');
+      }
+    });
+    panel.onDidDispose(() => subscription.dispose());
+    return comparison;
+  }
+
+  private show(alignment: Alignment): void {
+    if ('reason' in this.runs) {
+      this.state = { type: 'invalid', reason: this.runs.reason };
+    } else {
+      const { a, b } = this.runs;
+      const origins = alignmentOrigins(a.recording, b.recording, alignment);
+      const run = (side: { uri: vscode.Uri; recording: Recording }, origin: number) => {
+        const { timeMs, res } = side.recording.samples;
+        return {
+          fileName: fileName(side.uri),
+          name: side.recording.process.name,
+          pid: side.recording.process.pid,
+          startMs: timeMs[0] ?? NaN,
+          durationMs: timeMs.length ? timeMs[timeMs.length - 1] - timeMs[0] : 0,
+          peakBytes: res.reduce((max, value) => Math.max(max, value), 0),
+          timesS: timeMs.map((time) => (time - origin) / 1000),
+          res,
+        };
+      };
+      const hasStops = (recording: Recording) => recording.markers.some((marker) => marker.kind === 'stop');
+      this.state = {
+        type: 'compare',
+        a: run(a, origins.a),
+        b: run(b, origins.b),
+        alignment: origins.alignment,
+        canAlignAtStops: hasStops(a.recording) && hasStops(b.recording),
+        stops: matchStops(a.recording.markers, b.recording.markers, origins.a, origins.b).map((pair) => ({ ...pair, change: stopChange(pair) })),
+        verdict: verdict(runShape(a.recording, origins.a), runShape(b.recording, origins.b)),
+      };
+    }
+    void this.panel.webview.postMessage(this.state);
+  }
+}
