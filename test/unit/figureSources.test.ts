@@ -11,7 +11,7 @@ import { sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/processSnapshot';
 import { Figure, ProcessSnapshot } from '../../src/protocol';
 import { expectOk, FIXTURE_CGROUP, FIXTURE_PROC, killAllChildren, startChild, waitFor } from './helpers';
-import { kbField, kbLines, mapsPaths, ownKind, OwnKind, pageSizeFromGetconf, pmapXX, smapsMappings, statmPages, sumByKind } from './ownProc';
+import { kbField, kbLines, mapsPaths, statusCount, ownKind, OwnKind, pageSizeFromGetconf, pmapXX, smapsMappings, statmPages, sumByKind } from './ownProc';
 
 function bytesOf(figure: Figure, what: string): number {
   assert.ok('bytes' in figure, `${what}: ${JSON.stringify(figure)}`);
@@ -67,6 +67,11 @@ describe('every figure against an independent source', function () {
 
     it('Anon, File, Shmem, Swap and Peak RES are the status lines of their names', () => {
       assertStatusFigures(snapshot(), status);
+    });
+
+    it('Threads is the Threads line of status', () => {
+      assert.equal(snapshot().threads, statusCount(path.join(dir, 'status'), 'Threads'));
+      assert.notEqual(statusCount(path.join(dir, 'status'), 'Threads'), 1, 'fixture: more than one thread');
     });
 
     it('PSS is smaps_rollup Pss and USS is Private_Clean + Private_Dirty', () => {
@@ -176,6 +181,7 @@ describe('every figure against an independent source', function () {
           assert.equal(s.resBytes, kbField(status, 'VmRSS'), 'RES is VmRSS');
           assert.equal(s.shrBytes, kbField(status, 'RssFile') + kbField(status, 'RssShmem'), 'SHR is RssFile + RssShmem (top)');
           assertStatusFigures(s, status);
+          assert.equal(s.threads, statusCount(`/proc/${child.pid}/status`, 'Threads'), 'Threads');
           assert.equal(bytesOf(s.pss, 'pss'), kbField(rollup, 'Pss'), 'PSS is smaps_rollup Pss');
           // pmap sums each mapping's Pss rounded down to a kB; the rollup rounds once.
           // pmap maps libc and friends itself while it runs, so the Pss (and which pages are

@@ -16,6 +16,15 @@ export function kbLines(file: string): Map<string, number> {
   return values;
 }
 
+/** A count line of /proc/PID/status (e.g. `Threads:\t7`). */
+export function statusCount(file: string, key: string): number {
+  const match = new RegExp(`^${key}:\\s+(\\d+)$`, 'm').exec(fs.readFileSync(file, 'latin1'));
+  if (!match) {
+    throw new Error(`no ${key} line in ${file}`);
+  }
+  return Number(match[1]);
+}
+
 /** One value of kbLines, in bytes; fails loudly when the line is missing. */
 export function kbField(values: Map<string, number>, key: string): number {
   const kb = values.get(key);
