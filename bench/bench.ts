@@ -407,7 +407,17 @@ function benchDiagnostics(pid: number): void {
   // blocks are repeated up to 1000 mappings (the parser does not care that addresses repeat).
   const blocks = smapsText.split(/(?=^[0-9a-f]+-)/m);
   const thousand = Array.from({ length: 1000 }, (_, i) => blocks[i % blocks.length]).join('');
-  diagnose('  mappings part: parseSmaps, 1000 mappings (this Node\'s, repeated)', 'parse-smaps-1000', DETAIL_PLAN, () => parseSmaps(thousand, exe));
+  const parseThousand = summarize(timeSync(DETAIL_PLAN, () => parseSmaps(thousand, exe)), DETAIL_PLAN.perBatch);
+  // The budget that used to be a unit test (timings do not belong there: a loaded machine made it
+  // red): measured ~1.1 us per mapping, so 1000 mappings under 3 ms.
+  addRow({
+    section: 'diagnostic',
+    id: 'parse-smaps-1000',
+    operation: "  mappings part: parseSmaps, 1000 mappings (this Node's, repeated)",
+    summary: parseThousand,
+    target: '< 3 ms',
+    pass: parseThousand.medianNs < 3e6,
+  });
 
   // The scan: one readdir, then per PID a stat() of the directory and three files.
   const pids = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));

@@ -3,14 +3,16 @@
 //   typecheck, lint, build, unit (mocha, plain Node), webview (the webviews in Chromium with a
 //   fake host, webview/dev/run.mjs), integration (mocha inside the extension host
 //   of a real VS Code: code-server + Chromium), ui (mocha in Node driving the workbench in Chromium).
-// Prints each suite's own output, then a summary ending with the line `N passed, M failed`.
-// Exits non-zero when anything failed.
+// Prints each suite's own output, then a summary ending with the line
+// `N passed, M failed, K skipped: NAMES`, each skipped test listed above it with its reason.
+// Exits non-zero when anything failed, or, with CI=true, when a test skipped for a reason that is
+// not on ALLOWED_SKIPS or that the reason's probe does not confirm on this machine.
 //
 //   npm test                      all suites
 //   npm test -- unit integration  only these (build runs first whenever a test suite is chosen)
 import './ensure-dependencies.mjs';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ensureCodeServer, repoRoot } from './install-test-host.mjs';
@@ -32,6 +34,71 @@ if (['unit', 'webview', 'integration', 'ui'].some((name) => wanted.has(name))) w
 
 /** @type {{ name: string, passed: number, failed: number, skipped: number, seconds: number, note?: string }[]} */
 const results = [];
+/** Every skipped test, from the `SKIP-REASON <reason> <title> :: <detail>` lines of test/skip.ts. */
+/** @type {{ suite: string, reason: string, title: string, detail: string }[]} */
+const skips = [];
+
+/** Whether a command is on PATH. */
+function onPath(command) {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, command)));
+}
+
+/**
+ * The reasons a CI run accepts for a skip, each with a probe that confirms it on this machine: a
+ * test that says "no root" while running as root is a broken test, not a skip.
+ */
+const ALLOWED_SKIPS = {
+  'no-root': { why: 'not running as root', probe: () => process.getuid?.() !== 0 },
+  'no-cgroup-v1-memory': {
+    why: 'no cgroup v1 memory controller (a cgroup v2-only host)',
+    probe: () => !/^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:/m.test(readFileSync('/proc/self/cgroup', 'utf8')) || !existsSync('/sys/fs/cgroup/memory/memory.usage_in_bytes'),
+  },
+  'no-setpriv': { why: 'no setpriv (util-linux) on PATH', probe: () => !onPath('setpriv') },
+  'no-kernel-threads-visible': {
+    why: 'no kernel thread visible in /proc (a PID namespace)',
+    probe: () =>
+      !readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .some((pid) => {
+          try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            return (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]) & 0x00200000) !== 0;
+          } catch {
+            return false;
+          }
+        }),
+  },
+  'ns-last-pid-not-writable': {
+    why: '/proc/sys/kernel/ns_last_pid is not writable',
+    probe: () => {
+      try {
+        accessSync('/proc/sys/kernel/ns_last_pid', constants.W_OK);
+        return false;
+      } catch {
+        return true;
+      }
+    },
+  },
+};
+
+/**
+ * Reads the skip lines of a suite's output, and the pending tests mocha's spec reporter lists
+ * (`  - title`) that printed none (a bare this.skip() or it.skip): those are named as unexplained.
+ */
+function collectSkips(suite, output) {
+  const text = stripAnsi(output);
+  const named = [];
+  for (const match of text.matchAll(/^\s*SKIP-REASON (\S+) (.*?) :: (.*)$/gm)) {
+    named.push({ suite, reason: match[1], title: match[2], detail: match[3] });
+  }
+  skips.push(...named);
+  for (const match of text.matchAll(/^\s+- (.+)$/gm)) {
+    const title = match[1].trim();
+    if (!named.some((skip) => skip.title.endsWith(title))) {
+      skips.push({ suite, reason: 'unexplained', title, detail: 'skipped without skipBecause() from test/skip.ts' });
+    }
+  }
+}
 
 /**
  * Runs a command with its output shown as it comes, and returns the exit code and the output.
@@ -89,6 +156,7 @@ async function check(name, commands) {
 async function mochaSuite(name, args) {
   const started = Date.now();
   const { code, output } = await run(process.execPath, [mochaBin, '--reporter', 'spec', ...args]);
+  collectSkips(name, output);
   const counts = mochaCounts(output);
   const passed = counts.passed ?? 0;
   let failed = counts.failed ?? 0;
@@ -107,6 +175,7 @@ async function mochaSuite(name, args) {
 async function integrationSuite() {
   const started = Date.now();
   const { code, output } = await run(process.execPath, [join(repoRoot, 'out', 'test', 'host', 'runIntegration.js')]);
+  collectSkips('integration', output);
   const match = /^integration: passed=(\d+|\?) failed=(\d+|\?)(?: pending=(\d+))?/m.exec(stripAnsi(output));
   const passed = match && match[1] !== '?' ? Number(match[1]) : 0;
   let failed = match && match[2] !== '?' ? Number(match[2]) : 0;
@@ -183,6 +252,33 @@ if (wanted.has('ui')) {
 }
 if (wanted.has('build') && !built) console.error('\n[test] the build failed: later suites ran on whatever it produced');
 
+// Every skip named; a skip without its reason line (a bare this.skip(), it.skip) is named by count.
+for (const r of results) {
+  const named = skips.filter((skip) => skip.suite === r.name).length;
+  if (r.skipped > named) {
+    skips.push({ suite: r.name, reason: 'unexplained', title: `${r.skipped - named} test(s) skipped without skipBecause()`, detail: 'use skipBecause() from test/skip.ts' });
+  }
+}
+if (process.env.CI === 'true') {
+  for (const skip of skips) {
+    const allowed = ALLOWED_SKIPS[skip.reason];
+    let confirmed = false;
+    try {
+      confirmed = Boolean(allowed?.probe());
+    } catch {
+      confirmed = false;
+    }
+    if (!confirmed) {
+      skip.failsCi = allowed ? `the probe for "${skip.reason}" says this machine is not in that state` : `"${skip.reason}" is not an allowed reason on CI`;
+      const result = results.find((r) => r.name === skip.suite);
+      if (result) {
+        result.failed++;
+        result.note = result.note?.includes('not allowed on CI') ? result.note : [result.note, 'a skip not allowed on CI'].filter(Boolean).join('; ');
+      }
+    }
+  }
+}
+
 const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
 console.log('\n== Summary');
 for (const r of results) {
@@ -190,6 +286,12 @@ for (const r of results) {
   const skipped = r.skipped ? `, ${r.skipped} skipped` : '';
   console.log(`${status} ${r.name.padEnd(12)} ${r.passed} passed, ${r.failed} failed${skipped}  (${r.seconds.toFixed(1)} s)${r.note ? `  ${r.note}` : ''}`);
 }
-if (total.skipped) console.log(`(${total.skipped} skipped)`);
-console.log(`${total.passed} passed, ${total.failed} failed`);
+if (skips.length) {
+  console.log('\n== Skipped');
+  for (const skip of skips) {
+    console.log(`${skip.failsCi ? 'FAIL' : 'skip'} ${skip.suite}: ${skip.title}: [${skip.reason}] ${skip.detail}${skip.failsCi ? ` (CI: ${skip.failsCi})` : ''}`);
+  }
+}
+const skippedCount = Math.max(total.skipped, skips.length);
+console.log(`${total.passed} passed, ${total.failed} failed, ${skippedCount} skipped${skips.length ? `: ${skips.map((skip) => skip.title).join('; ')}` : ''}`);
 process.exit(total.failed ? 1 : 0);

@@ -86,7 +86,11 @@ export class InspectPanel extends Disposable {
     this.panel.reveal();
   }
 
-  /** Saves the history, as a file the user picks or at `target` (used by tests and other extensions). */
+  /**
+   * Saves the history, as a file the user picks or at `target` (used by tests and other
+   * extensions). Returns undefined when cancelled, or when the file cannot be written: then it
+   * says so in an error message naming the file, and the panel and its history stay as they were.
+   */
   async exportHistory(format: 'csv' | 'json', target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const name = (this.snapshot?.name ?? 'process').replace(/[^\w.-]+/g, '_');
     const uri =
@@ -114,7 +118,14 @@ export class InspectPanel extends Disposable {
             }),
             readConfig('recordings.includeCommandLine'),
           );
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    try {
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    } catch (error) {
+      // Before, the rejection went nowhere (the message handler does not await): the user saw nothing.
+      const reason = error instanceof Error ? error.message : String(error);
+      void vscode.window.showErrorMessage(`Could not export the memory history to ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}: ${reason}`);
+      return undefined;
+    }
     return uri;
   }
 

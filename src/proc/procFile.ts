@@ -6,8 +6,11 @@ import { fail, ok, Outcome, ProcError } from './outcome';
 // Node (see bench/), and sync reads of procfs never block on disk.
 let buffer = Buffer.allocUnsafe(64 * 1024);
 
-/** Reads a whole /proc file as text, mapping errno codes to typed outcomes. */
-export function readProcText(path: string): Outcome<string> {
+/**
+ * Reads a whole /proc file as text (or its first `maxBytes`), mapping errno codes to typed
+ * outcomes.
+ */
+export function readProcText(path: string, maxBytes = Infinity): Outcome<string> {
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
@@ -22,11 +25,14 @@ export function readProcText(path: string): Outcome<string> {
         buffer.copy(bigger, 0, 0, length);
         buffer = bigger;
       }
-      const read = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      const read = fs.readSync(fd, buffer, length, Math.min(buffer.length, maxBytes) - length, null);
       if (read === 0) {
         break;
       }
       length += read;
+      if (length >= maxBytes) {
+        break;
+      }
     }
     return ok(buffer.toString('utf8', 0, length));
   } catch (error) {

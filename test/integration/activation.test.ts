@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { skipBecause } from '../skip';
 
 /** The part of the extension's API (the value `activate` returns) this test relies on. */
 interface ProcessSample {
@@ -46,7 +47,7 @@ describe('activation', function () {
   });
 
   it("reads the extension host's own RES, VIRT and SHR from /proc", async function () {
-    if (!api) this.skip();
+    if (!api) skipBecause(this, 'no-extension-api', 'the extension returned no API from activate()');
     const before = ownResidentBytes();
     const result = await api.sampleProcess(process.pid);
     const after = ownResidentBytes();

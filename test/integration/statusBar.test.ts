@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import type { ProcMemoryApi } from '../../src/extension';
 import { formatBytes } from '../../src/format';
 import { Allocator, makeMemoryCgroup, MiB, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
+import { skipBecause } from '../skip';
 
 describe('status bar', function () {
   this.timeout(60000);
@@ -71,7 +72,8 @@ describe('status bar', function () {
   it("warns when the process's cgroup nears its memory limit", async function () {
     const cgroup = makeMemoryCgroup(128 * MiB);
     if (!cgroup) {
-      this.skip(); // needs root and a cgroup v1 memory hierarchy; the rule itself is unit-tested
+      // the rule itself is unit-tested
+      skipBecause(this, process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory', 'making a test cgroup needs root and a cgroup v1 memory hierarchy');
     }
     try {
       allocator = await startAllocator(1);
@@ -121,7 +123,8 @@ describe('status bar', function () {
       try {
         writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
       } catch {
-        this.skip(); // not root: the unit tests' fresh-PID checks still cover the identity rule
+        // the unit tests' fresh-PID checks still cover the identity rule
+        skipBecause(this, 'ns-last-pid-not-writable', '/proc/sys/kernel/ns_last_pid cannot be written');
       }
       impostor = spawn('sleep', ['30']);
     }

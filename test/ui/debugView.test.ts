@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { MiB, statmBytes, writeGrowWorkspace } from './processes';
-import { hasSelector, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
+import { hasSelector, itLoggedNoProblems, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
 
 describe('Process Memory view while debugging', function () {
   this.timeout(240_000);
@@ -70,4 +70,6 @@ describe('Process Memory view while debugging', function () {
     await workbench.screenshot('debug-view');
     await workbench.page.locator('.part.sidebar').screenshot({ path: path.join(SCREENSHOT_DIR, 'debug-view-sidebar.png') });
   });
+
+  itLoggedNoProblems(() => workbench);
 });

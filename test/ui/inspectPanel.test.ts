@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { MEMORY_DOCS } from '../../src/memoryDocs';
 import { MiB, startAllocator, statmBytes, TestProcess } from './processes';
-import { hasSelector, openWorkbench, waitForAttribute, Workbench } from './workbench';
+import { hasSelector, openWorkbench, waitForAttribute, Workbench, itLoggedNoProblems } from './workbench';
 
 const HOSTILE_ARGV0 = '<img src=x onerror=alert(1)>';
 const HOSTILE_COMM = '<b>pm</b>$(bug)'; // 15 bytes: the most a comm holds
@@ -198,5 +198,7 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       await workbench.screenshot(`inspect-exited-${short}`);
       assert.deepEqual(dialogs, [], 'no script ran');
     });
+
+    itLoggedNoProblems(() => workbench);
   });
 }

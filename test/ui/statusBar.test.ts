@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { formatBytes } from '../../src/format';
 import { startAllocator, statmBytes, TestProcess } from './processes';
-import { openWorkbench, Workbench } from './workbench';
+import { openWorkbench, Workbench, itLoggedNoProblems } from './workbench';
 
 const STATUS_ITEM = 'proc-memory.proc-memory.procMemory.status';
 
@@ -59,4 +59,6 @@ describe('status bar readout', function () {
     await workbench.page.locator('.tab', { hasText: `(${allocator.pid})` }).waitFor({ state: 'visible', timeout: 15_000 });
     await workbench.closeAllEditors();
   });
+
+  itLoggedNoProblems(() => workbench);
 });

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { MiB, writeGrowWorkspace } from './processes';
-import { hasSelector, hasTitle, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
+import { hasSelector, hasTitle, itLoggedNoProblems, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
 
 for (const theme of [
   { name: 'dark', id: 'Default Dark Modern' },
@@ -155,5 +155,7 @@ for (const theme of [
       await workbench.page.keyboard.press('F5');
       await waitForTips('grow.js', (tips) => tips.length === 0, 10_000);
     });
+
+    itLoggedNoProblems(() => workbench);
   });
 }

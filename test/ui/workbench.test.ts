@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { openWorkbench, Workbench } from './workbench';
+import { openWorkbench, Workbench, itLoggedNoProblems } from './workbench';
 
 describe('workbench', function () {
   this.timeout(180_000);
@@ -44,4 +44,6 @@ describe('workbench', function () {
     await workbench.page.locator('.part.sidebar .composite.title', { hasText: /Run and Debug/i }).waitFor({ state: 'visible' });
     await workbench.screenshot('workbench-run-and-debug');
   });
+
+  itLoggedNoProblems(() => workbench);
 });

@@ -58,9 +58,43 @@ export function hasTitle(title: string | RegExp): (frame: Frame) => Promise<bool
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * What VS Code (code-server) itself logs in the test host, and why it is not ours. Everything
+ * else that is a console error, an uncaught page error or a CSP violation fails the UI suite
+ * (see Workbench.problems): our webviews must log none.
+ */
+export const VSCODE_OWN_MESSAGES: readonly { pattern: RegExp; url?: RegExp; reason: string }[] = [
+  {
+    pattern: /^Failed to load resource: the server responded with a status of 404/,
+    url: /\/static\/node_modules\/vsda\/rust\/web\/vsda(_bg\.wasm|\.js)$/,
+    reason:
+      "code-server does not ship vsda, Microsoft's closed-source module that signs the connection handshake; the workbench tries to load it, gets a 404 and goes on without it",
+  },
+  {
+    pattern: /\[lifecycle\] Long running operations during shutdown are unsupported in the web \(id: join\.(disconnectRemote|chatSessionStore|chatEditingSession)\)/,
+    url: /\/static\/out\/vs\/code\/browser\/workbench\/workbench\.js$/,
+    reason: "VS Code's web workbench logs this when the window reloads (a UI test reloads it): its own services (remote connection, chat) ask to delay the shutdown, which a browser cannot",
+  },
+  {
+    pattern: /Unable to write file 'vscode-log:\/[^']*\/window\.log' \(Error: IndexedDB database 'vscode-web-db' is closed\.\)/,
+    url: /\/static\/out\/vs\/code\/browser\/workbench\/workbench\.js$/,
+    reason: "VS Code's web workbench writes its own window log to IndexedDB; during a window reload (a UI test reloads) the database is already closed for the unloading page",
+  },
+];
+
+/** A console error, page error or CSP violation, with where it came from. */
+export interface PageProblem {
+  kind: 'console-error' | 'page-error' | 'csp';
+  text: string;
+  url: string;
+}
+
 export class Workbench {
   /** Every console message of the page and its frames since the workbench opened. */
   readonly consoleMessages: CollectedConsoleMessage[] = [];
+  /** Uncaught exceptions of the page and its frames (webviews included). */
+  readonly pageErrors: { text: string; url: string }[] = [];
+  private problemsChecked = 0;
 
   private constructor(
     readonly server: CodeServer,
@@ -70,6 +104,9 @@ export class Workbench {
   ) {
     session.page.on('console', (message: ConsoleMessage) => {
       this.consoleMessages.push({ type: message.type(), text: message.text(), url: message.location().url });
+    });
+    session.page.on('pageerror', (error: Error) => {
+      this.pageErrors.push({ text: `${error.name}: ${error.message}\n${error.stack ?? ''}`, url: '' });
     });
   }
 
@@ -291,6 +328,30 @@ export class Workbench {
     return this.consoleMessages.filter((message) => /Content Security Policy|violates the following/i.test(message.text));
   }
 
+  /**
+   * Console errors, uncaught page errors and CSP violations of the page and all its frames, minus
+   * VS Code's own (VSCODE_OWN_MESSAGES, each with its reason).
+   */
+  problems(): PageProblem[] {
+    const all: PageProblem[] = [
+      ...this.consoleMessages
+        .filter((message) => message.type === 'error' || /Content Security Policy|violates the following/i.test(message.text))
+        .map((message): PageProblem => ({ kind: /Content Security Policy|violates the following/i.test(message.text) ? 'csp' : 'console-error', text: message.text, url: message.url })),
+      ...this.pageErrors.map((error): PageProblem => ({ kind: 'page-error', text: error.text, url: error.url })),
+    ];
+    return all.filter((problem) => !VSCODE_OWN_MESSAGES.some((own) => own.pattern.test(problem.text) && (!own.url || own.url.test(problem.url))));
+  }
+
+  /** Fails with every problem (see problems()) logged since the last call. */
+  assertNoProblems(): void {
+    const problems = this.problems();
+    const fresh = problems.slice(this.problemsChecked);
+    this.problemsChecked = problems.length;
+    if (fresh.length) {
+      throw new Error(`${fresh.length} console error(s), page error(s) or CSP violation(s):\n${fresh.map((problem) => `  ${problem.kind} ${problem.url}\n    ${problem.text.split('\n').slice(0, 4).join('\n    ')}`).join('\n')}`);
+    }
+  }
+
   /** Closes all editors (webview panels included) through the command palette. */
   async closeAllEditors(): Promise<void> {
     await this.runCommand('View: Close All Editors');
@@ -305,6 +366,18 @@ export class Workbench {
     await this.server.stop(logName ? { saveLogsTo: path.join(repoRoot, 'test-results', 'ui-logs', logName.replace(/[^\w.-]+/g, '_')) } : undefined);
     if (this.ownFolder) rmSync(this.folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * The last test of a describe block: the page and its webviews logged no console error, uncaught
+ * error or CSP violation during the block (VS Code's own messages aside, see VSCODE_OWN_MESSAGES).
+ */
+export function itLoggedNoProblems(workbench: () => Workbench | undefined): void {
+  it('logged no console error, page error or CSP violation (webviews included)', () => {
+    const current = workbench();
+    if (!current) throw new Error('no workbench: it did not open');
+    current.assertNoProblems();
+  });
 }
 
 /** Shorthand for Workbench.open. */

@@ -5,6 +5,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { readCgroupMemory } from '../../src/proc/cgroup';
 import { expectOk } from './helpers';
+import { skipBecause } from '../skip';
 
 const V1_ROOT = '/sys/fs/cgroup/memory';
 
@@ -15,9 +16,11 @@ describe('cgroup memory of a real process', function () {
 
   before(function () {
     const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(fs.readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
-    if (process.getuid?.() !== 0 || own === undefined || !fs.existsSync(`${V1_ROOT}${own === '/' ? '' : own}/memory.usage_in_bytes`)) {
-      console.log('      skipped: needs root and a cgroup v1 memory hierarchy at /sys/fs/cgroup/memory');
-      this.skip();
+    if (process.getuid?.() !== 0) {
+      skipBecause(this, 'no-root', 'making a cgroup needs root');
+    }
+    if (own === undefined || !fs.existsSync(`${V1_ROOT}${own === '/' ? '' : own}/memory.usage_in_bytes`)) {
+      skipBecause(this, 'no-cgroup-v1-memory', `no cgroup v1 memory hierarchy at ${V1_ROOT}`);
     }
     group = `${own === '/' ? '' : own}/proc-memory-test-${process.pid}`;
     fs.mkdirSync(`${V1_ROOT}${group}`);

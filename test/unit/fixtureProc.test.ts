@@ -283,7 +283,7 @@ describe('engine on the fixture /proc', () => {
     it('lists the PID directories it can read and skips broken ones and non-PIDs', () => {
       const pids = rows().map((row) => row.identity.pid).sort((a, b) => a - b);
       // 5001 (bad statm) and 5003 (bad stat) are skipped; 5002's broken status is not read by the scan.
-      assert.deepStrictEqual(pids, [1, 2, 1234, 4000, 4100, 4200, 4300, 5002, 5004, 5005, 5006, 5007, 5008]);
+      assert.deepStrictEqual(pids, [1, 2, 1234, 4000, 4100, 4200, 4300, 5002, 5004, 5005, 5006, 5007, 5008, 6000]);
     });
 
     it('fills each row from stat, statm, cmdline and the directory owner', () => {

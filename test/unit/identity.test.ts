@@ -7,6 +7,7 @@ import { sampleProcess } from '../../src/proc/sampleProcess';
 import { Sampler, SampleEvent } from '../../src/proc/sampler';
 import { systemInfo } from '../../src/proc/systemInfo';
 import { Child, delay, expectError, expectOk, killAllChildren, startSleep } from './helpers';
+import { skipBecause } from '../skip';
 
 const NS_LAST_PID = '/proc/sys/kernel/ns_last_pid';
 
@@ -96,8 +97,7 @@ describe('live: process identity', function () {
     try {
       fs.accessSync(NS_LAST_PID, fs.constants.W_OK);
     } catch (error) {
-      console.log(`      skipped: ${NS_LAST_PID} is not writable (${(error as NodeJS.ErrnoException).code})`);
-      this.skip();
+      skipBecause(this, 'ns-last-pid-not-writable', `${NS_LAST_PID} is not writable (${(error as NodeJS.ErrnoException).code})`);
     }
     const first = startSleep();
     const old = expectOk(readIdentity(first.pid));
@@ -111,8 +111,7 @@ describe('live: process identity', function () {
         fs.writeFileSync(NS_LAST_PID, String(old.pid - 1));
       } catch (error) {
         // e.g. EPERM without the capability, or a read-only /proc/sys in a container.
-        console.log(`      skipped: writing ${NS_LAST_PID} failed (${(error as NodeJS.ErrnoException).code})`);
-        this.skip();
+        skipBecause(this, 'ns-last-pid-not-writable', `writing ${NS_LAST_PID} failed (${(error as NodeJS.ErrnoException).code})`);
       }
       const candidate = startSleep();
       if (candidate.pid === old.pid) {
@@ -122,8 +121,7 @@ describe('live: process identity', function () {
       }
     }
     if (!second) {
-      console.log(`      skipped: other processes took PID ${old.pid} ten times in a row`);
-      this.skip();
+      skipBecause(this, 'environment-race', `other processes took PID ${old.pid} ten times in a row`);
     }
 
     const now = expectOk(readIdentity(old.pid));

@@ -7,6 +7,7 @@ import { execFileSync } from 'child_process';
 import { describeProcError, ProcError } from '../../src/proc/outcome';
 import { errnoToProcError, readProcText } from '../../src/proc/procFile';
 import { COMPILED_PROC, ERROR_KINDS, expectError, expectOk, killAllChildren, startSleep } from './helpers';
+import { skipBecause } from '../skip';
 
 function errnoError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: test`), { code });
@@ -95,9 +96,11 @@ describe('errors and permissions', function () {
 
     before(function () {
       const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => fs.existsSync(candidate));
-      if (process.getuid?.() !== 0 || !setpriv) {
-        console.log(`      skipped: needs root and setpriv (uid ${process.getuid?.()}, setpriv ${setpriv ?? 'missing'})`);
-        this.skip();
+      if (process.getuid?.() !== 0) {
+        skipBecause(this, 'no-root', `running processes as nobody needs root (uid ${process.getuid?.()})`);
+      }
+      if (!setpriv) {
+        skipBecause(this, 'no-setpriv', 'no /usr/bin/setpriv or /bin/setpriv');
       }
       const child = startSleep();
       // A file only root may read: as nobody, open() gets a real EACCES.
@@ -139,8 +142,7 @@ describe('errors and permissions', function () {
         try {
           asNobody(['-e', '0']);
         } catch (error) {
-          console.log(`      skipped: setpriv could not run node as nobody (${String(error).split('\n')[0]})`);
-          this.skip();
+          skipBecause(this, 'setpriv-failed', `setpriv could not run node as nobody (${String(error).split('\n')[0]})`);
         }
         // From here on a failure is the engine's, not the environment's: no skip.
         report = JSON.parse(asNobody(['-e', script, engine, String(child.pid), secret])) as NobodyReport;

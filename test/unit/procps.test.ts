@@ -18,6 +18,7 @@ import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
 import { parseStat } from '../../src/proc/stat';
 import { systemInfo } from '../../src/proc/systemInfo';
 import { Child, delay, expectError, expectOk, killAllChildren, psMemoryKiB, run, startChild, startNode, topMemory } from './helpers';
+import { skipBecause } from '../skip';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -276,7 +277,7 @@ describe('live: engine vs procps', function () {
     it('a real kernel thread is memoryless (skipped where no kernel thread is visible)', function () {
       const kthread = expectOk(scanProcessTable()).find((row) => row.kernelThread);
       if (!kthread) {
-        this.skip(); // in a PID namespace (container) kernel threads are not visible
+        skipBecause(this, 'no-kernel-threads-visible', 'no kernel thread in /proc: a PID namespace (container)');
       }
       const sample = expectOk(sampleProcess(kthread.identity.pid, { detail: true }));
       assert.strictEqual(sample.memoryless, 'kernel-thread');

@@ -64,22 +64,14 @@ describe('smaps: RES by kind of mapping', function () {
       expectError(readSmaps(child.pid), 'gone');
     });
 
-    it('parses the smaps of this process fast', function () {
+    it('parses the smaps of this process: one entry per line of /proc/self/maps', function () {
+      // Behaviour only: the time it takes is measured in bench/ (parse-smaps-1000), not here.
       const text = expectOk(readProcText('/proc/self/smaps'));
       const exe = fs.readlinkSync('/proc/self/exe');
-      const count = expectOk(parseSmaps(text, exe)).count;
-      for (let i = 0; i < 50; i++) {
-        parseSmaps(text, exe);
-      }
-      const rounds = 200;
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < rounds; i++) {
-        parseSmaps(text, exe);
-      }
-      const perMappingNs = Number(process.hrtime.bigint() - start) / rounds / count;
-      // Measured ~1.1 us per mapping (1.6 ms for 1473 mappings); 3 us leaves room for a slow CI machine
-      // and still keeps 1000 mappings under 3 ms.
-      assert.ok(perMappingNs < 3000, `${perMappingNs.toFixed(0)} ns per mapping over ${count} mappings`);
+      const summary = expectOk(parseSmaps(text, exe));
+      const maps = expectOk(readProcText('/proc/self/maps')).trimEnd().split('\n').length;
+      assert.ok(Math.abs(summary.count - maps) <= 2, `${summary.count} mappings in smaps, ${maps} lines in maps (read apart: a few may change)`);
+      assert.ok(summary.categories.program.count > 0, 'node itself is the program');
     });
   });
 

@@ -7,8 +7,10 @@
 //                                      test-results/screenshots/dev-*.png, and a report of console
 //                                      messages, CSP violations (with the bundle code that caused
 //                                      them), dialogs and posted messages to dev-report.json.
-// Exits non-zero when a page throws, opens a dialog (hostile name executed) or renders an element
-// from process data.
+// Exits non-zero when a page throws, logs a console error, violates its CSP, opens a dialog
+// (hostile name executed) or renders an element from process data: each page is one check,
+// `ok   page NAME: ...` or `FAIL page NAME: ...`. Nothing is allowlisted: the fake host is ours,
+// and no VS Code runs here.
 // Functions passed to page.evaluate / waitForFunction run in the page:
 /* global window, document, getComputedStyle */
 import { spawnSync } from 'node:child_process';
@@ -77,6 +79,12 @@ function serve() {
     const server = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const origin = `http://127.0.0.1:${server.address().port}`;
+      if (url.pathname === '/favicon.ico') {
+        // Chromium asks every new origin for one; a webview has none. Answered, so a 404 of the
+        // harness's own server does not read as a console error of our page.
+        response.writeHead(204).end();
+        return;
+      }
       if (url.pathname === '/inspect.html' || url.pathname === '/debugView.html') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         response.end(page(origin, url.pathname === '/inspect.html' ? 'inspect' : 'debugView'));
@@ -117,6 +125,50 @@ function locate(sourceFile, line, column) {
   }
   const text = lines[line - 1] ?? '';
   return { module, code: text.slice(Math.max(0, column - 80), column + 80).trim() };
+}
+
+// ---- page problems --------------------------------------------------------------------------------
+
+/** Every page opened, with its console errors, uncaught errors and CSP violations. */
+const watchedPages = [];
+
+/** Collects what would make a page fail: console errors, uncaught errors, CSP violations (from the console and from securitypolicyviolation events). */
+function watchPage(tab, name) {
+  const watched = { name, problems: [] };
+  watchedPages.push(watched);
+  tab.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) {
+      watched.problems.push(`console ${message.type()}: ${message.text()}${message.location().url ? ` (${message.location().url})` : ''}`);
+    }
+  });
+  tab.on('pageerror', (error) => watched.problems.push(`uncaught ${String(error)}`));
+  // Violations the page saw but Chromium did not log (report-only, or the console not yet attached).
+  const close = tab.close.bind(tab);
+  tab.close = async (...args) => {
+    await readViolations(tab, watched);
+    return close(...args);
+  };
+  return watched;
+}
+
+async function readViolations(tab, watched) {
+  const violations = await tab.evaluate(() => window.__cspViolations ?? []).catch(() => []);
+  for (const violation of violations) {
+    const at = locate(violation.sourceFile, violation.line, violation.column);
+    const text = `csp ${violation.directive} at ${at?.module ?? violation.sourceFile}:${violation.line}:${violation.column} ${at?.code ?? ''}`;
+    if (!watched.problems.includes(text)) watched.problems.push(text);
+  }
+}
+
+/** One check per page: `ok   page NAME` or `FAIL page NAME (problems)`. */
+function reportPages() {
+  let ok = true;
+  for (const watched of watchedPages) {
+    const clean = watched.problems.length === 0;
+    ok &&= clean;
+    console.log(`${clean ? 'ok  ' : 'FAIL'} page ${watched.name}: no console error, page error or CSP violation${clean ? '' : `\n    ${watched.problems.join('\n    ')}`}`);
+  }
+  return ok;
 }
 
 // ---- screenshots ----------------------------------------------------------------------------------
@@ -195,6 +247,7 @@ async function shots(origin) {
         const context = await browser.newContext({ viewport: { width: shot.width, height: shot.height }, deviceScaleFactor: 1 });
         const tab = await context.newPage();
         const entry = { shot: `dev-${shot.name}-${theme}.png`, console: [], errors: [], dialogs: [] };
+        const watched = watchPage(tab, `shot ${shot.name}-${theme}`);
         tab.on('console', (message) => entry.console.push(`${message.type()}: ${message.text()}`));
         tab.on('pageerror', (error) => entry.errors.push(String(error)));
         tab.on('dialog', async (dialog) => {
@@ -215,6 +268,7 @@ async function shots(origin) {
           title: document.title,
         }));
         entry.violations = details.violations.map((violation) => ({ ...violation, at: locate(violation.sourceFile, violation.line, violation.column) }));
+        await readViolations(tab, watched);
         entry.posted = details.posted;
         entry.injected = details.injected;
         // Full-page capture can resize the page, which moves an open tooltip: keep the viewport for interactions.
@@ -227,6 +281,9 @@ async function shots(origin) {
       }
     }
     if (!(await checks(browser, origin))) {
+      failed = true;
+    }
+    if (!reportPages()) {
       failed = true;
     }
   } finally {
@@ -260,8 +317,13 @@ async function shots(origin) {
 async function checks(browser, origin) {
   const results = [];
   const check = (name, ok, detail = '') => results.push({ name, ok: Boolean(ok), detail });
-  const open = async (view, scenario, theme = 'dark') => {
+  const newTab = async (name) => {
     const tab = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    watchPage(tab, `check ${name}`);
+    return tab;
+  };
+  const open = async (view, scenario, theme = 'dark') => {
+    const tab = await newTab(`${view} ${scenario} ${theme}`);
     await tab.goto(`${origin}/${view}.html?view=${view}&scenario=${scenario}&theme=${theme}`);
     await tab.waitForFunction(() => window.__devReady === true);
     return tab;
@@ -313,7 +375,7 @@ async function checks(browser, origin) {
   check('problem banner shown', (await tab.textContent('#problem-banner')).includes('EACCES'));
   await tab.close();
 
-  tab = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  tab = await newTab('inspect restored paused state');
   await tab.goto(`${origin}/inspect.html?view=inspect&scenario=live&theme=dark&state=${encodeURIComponent(JSON.stringify({ paused: true }))}`);
   await tab.waitForFunction(() => window.__devReady === true);
   check('restored paused state: button says Resume', (await tab.textContent('[data-testid=pause]')).trim() === 'Resume');
