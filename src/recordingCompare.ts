@@ -71,7 +71,11 @@ export function matchStops(a: readonly TimelineMarker[], b: readonly TimelineMar
 /** How a run's RES behaves: its peak, and whether it keeps growing at the end. */
 export interface RunShape {
   peakBytes: number;
-  /** Least-squares slope over the last third of the run, bytes per minute. */
+  /**
+   * Growth at the end of the run, bytes per minute: the lowest RES of its last third against the
+   * lowest of the third before, so a garbage collector's sawtooth (which returns to its base) is
+   * not growth, and a leak under a sawtooth still is.
+   */
   endSlopePerMinute: number;
   /** Seconds from the origin after which RES stays within 5 % of its final level; undefined while it keeps growing. */
   levelsOffAtS: number | undefined;
@@ -84,33 +88,22 @@ export function runShape(recording: Recording, origin: number): RunShape {
   const { timeMs, res } = recording.samples;
   let peak = 0;
   for (const value of res) peak = Math.max(peak, value);
-  const from = Math.floor((timeMs.length * 2) / 3);
-  const slope = slopePerMinute(timeMs.slice(from), res.slice(from));
-  if (slope > FLAT_BYTES_PER_MINUTE || res.length < 3) {
+  const third = Math.floor(res.length / 3);
+  if (third < 1) {
+    return { peakBytes: peak, endSlopePerMinute: 0, levelsOffAtS: undefined };
+  }
+  const lowest = (from: number, to: number) => res.slice(from, to).reduce((min, value) => Math.min(min, value), Infinity);
+  const last = lowest(res.length - third, res.length);
+  const before = lowest(res.length - 2 * third, res.length - third);
+  const span = timeMs[res.length - 1] - timeMs[res.length - third - 1];
+  const slope = span > 0 ? ((last - before) / span) * 60000 : 0;
+  if (slope > FLAT_BYTES_PER_MINUTE) {
     return { peakBytes: peak, endSlopePerMinute: slope, levelsOffAtS: undefined };
   }
-  const final = res.slice(from).reduce((sum, value) => sum + value, 0) / Math.max(1, res.length - from);
+  // Where it levelled off: the first sample from which RES never again falls below the final trough's 95 %.
   let settled = res.length - 1;
-  while (settled > 0 && Math.abs(res[settled - 1] - final) <= final * 0.05) settled--;
+  while (settled > 0 && res[settled - 1] >= last * 0.95) settled--;
   return { peakBytes: peak, endSlopePerMinute: slope, levelsOffAtS: Math.max(0, (timeMs[settled] - origin) / 1000) };
-}
-
-function slopePerMinute(times: readonly number[], values: readonly number[]): number {
-  const n = Math.min(times.length, values.length);
-  if (n < 2) return 0;
-  let mt = 0;
-  let mv = 0;
-  for (let i = 0; i < n; i++) {
-    mt += times[i] / n;
-    mv += values[i] / n;
-  }
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    num += (times[i] - mt) * (values[i] - mv);
-    den += (times[i] - mt) ** 2;
-  }
-  return den > 0 ? (num / den) * 60000 : 0;
 }
 
 /** The difference in one sentence, e.g. "Run B peaks 120.0 MiB lower (280.0 MiB) and levels off after 30 s; run A keeps growing at +12.0 MiB/min." */
