@@ -2,7 +2,7 @@
 // Defines `acquireVsCodeApi`, answers `ready` with realistic messages for the scenario named in the
 // page URL (?view=inspect|debugView&scenario=…&theme=dark|light|hc&live=1), records what the page
 // posts (window.__posted) and every CSP violation (window.__cspViolations) for webview/dev/run.mjs.
-import type { CgroupFigure, DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, MappingKindRow, MappingRow, MappingsFigure, ProcessSnapshot, StopComparison, StopRow, TimelineMarker, ToDebugView, ToInspectPanel } from '../../src/protocol';
+import type { CgroupFigure, DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, MappingKindRow, MappingRow, MappingsFigure, ProcessSnapshot, StopComparison, StopRow, TimelineMarker, ToCompareView, ToDebugView, ToInspectPanel, ToRecordingView } from '../../src/protocol';
 
 interface Violation {
   directive: string;
@@ -62,7 +62,7 @@ const GiB = 1024 * MiB;
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 let state: unknown;
 
-const send = (message: ToInspectPanel | ToDebugView) => setTimeout(() => window.postMessage(message, '*'), 0);
+const send = (message: ToInspectPanel | ToDebugView | ToRecordingView | ToCompareView) => setTimeout(() => window.postMessage(message, '*'), 0);
 window.__hostPost = (message) => window.postMessage(message, '*');
 
 /** A deterministic pseudo-random sequence, so screenshots are stable. */
@@ -386,6 +386,56 @@ function debugMessages(): ToDebugView[] {
   return [{ type: 'state', debugging: true, rows: scenario === 'one' ? rows.slice(0, 1) : rows }];
 }
 
+function recordingMessages(): ToRecordingView[] {
+  if (scenario === 'invalid') {
+    return [{ type: 'invalid', fileName: 'broken.procmem.json', reason: 'The file ends in the middle: it is truncated.' }];
+  }
+  const history = leakingHistory(600, NOW);
+  const peak = Math.max(...history.res);
+  return [
+    {
+      type: 'recording',
+      fileName: 'orders-api-48213.procmem.json',
+      process: { pid: 48213, name: HOSTILE_NAME, commandLine: HOSTILE_COMMAND },
+      context: { kernel: '6.1.0-28-amd64', totalRamBytes: 24 * GiB, cgroupLimitBytes: 2 * GiB, sampleIntervalMs: 1000, debugSession: 'server.js [48213] « Launch orders-api' },
+      summary: { startMs: history.timesMs[0], durationMs: history.timesMs[history.timesMs.length - 1] - history.timesMs[0], peakResBytes: peak, peakAtMs: history.timesMs[history.res.indexOf(peak)], samples: history.res.length, stops: 3 },
+      history,
+      markers: markersOver(history.timesMs),
+      note: undefined,
+    },
+  ];
+}
+
+function compareMessages(): ToCompareView[] {
+  const before = leakingHistory(300, NOW);
+  const after = { ...before, res: before.res.map((value, i) => Math.min(value, before.res[0] + i * 40 * 1024)) };
+  const run = (name: string, series: HistorySeries) => ({
+    fileName: `${name}.procmem.json`,
+    name: 'node',
+    pid: name === 'before' ? 48213 : 51022,
+    startMs: series.timesMs[0],
+    durationMs: series.timesMs[series.timesMs.length - 1] - series.timesMs[0],
+    peakBytes: Math.max(...series.res),
+    timesS: series.timesMs.map((time) => (time - series.timesMs[0]) / 1000),
+    res: series.res,
+  });
+  return [
+    {
+      type: 'compare',
+      a: run('before', before),
+      b: run('after', after),
+      alignment: 'first-stop',
+      canAlignAtStops: true,
+      stops: [
+        { place: 'handleOrder (server.js)', a: { label: 'server.js:41', atS: 0, resBytes: 402 * MiB }, b: { label: 'server.js:44', atS: 0, resBytes: 380 * MiB }, change: '-22.0 MiB RES in run B' },
+        { place: 'handleOrder (server.js)', a: { label: 'server.js:57', atS: 1.2, resBytes: 466 * MiB }, b: { label: 'server.js:60', atS: 1.1, resBytes: 381 * MiB }, change: '-85.0 MiB RES in run B' },
+        { place: '<b>cleanup</b> (server.js)', a: undefined, b: { label: 'server.js:90', atS: 3, resBytes: 381 * MiB }, change: 'only in run B' },
+      ],
+      verdict: 'Run B peaks 120.0 MiB lower than run A (300.1 MiB against 420.1 MiB); run A keeps growing at +8.20 MiB/min at its end, run B levels off after 30 s.',
+    },
+  ];
+}
+
 function startLive(): void {
   let t = NOW;
   let res = 420 * MiB;
@@ -408,7 +458,8 @@ window.acquireVsCodeApi = () => ({
     console.log(`[posted] ${JSON.stringify(message)}`);
     const type = (message as FromInspectPanel | FromDebugView).type;
     if (type === 'ready') {
-      for (const reply of view === 'inspect' ? inspectMessages() : debugMessages()) {
+      const replies: Record<string, () => Parameters<typeof send>[0][]> = { inspect: inspectMessages, debugView: debugMessages, recording: recordingMessages, compare: compareMessages };
+      for (const reply of (replies[view] ?? inspectMessages)()) {
         send(reply);
       }
       setTimeout(() => (window.__devReady = true), 50);

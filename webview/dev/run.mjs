@@ -85,9 +85,10 @@ function serve() {
         response.writeHead(204).end();
         return;
       }
-      if (url.pathname === '/inspect.html' || url.pathname === '/debugView.html') {
+      const bundle = /^\/(inspect|debugView|recording|compare)\.html$/.exec(url.pathname)?.[1];
+      if (bundle) {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        response.end(page(origin, url.pathname === '/inspect.html' ? 'inspect' : 'debugView'));
+        response.end(page(origin, bundle));
         return;
       }
       for (const [prefix, dir] of Object.entries(STATIC)) {
@@ -198,6 +199,9 @@ const SHOTS = [
   { name: 'debug-wide', view: 'debugView', scenario: 'sessions', themes: ['light'], width: 520, height: 1000 },
   { name: 'debug-narrow', view: 'debugView', scenario: 'sessions', themes: ['dark'], width: 210, height: 900 },
   { name: 'debug-stops', view: 'debugView', scenario: 'sessions', themes: ['dark', 'light'], width: 320, height: 1400 },
+  { name: 'recording', view: 'recording', scenario: 'recording', themes: ['dark', 'light'], width: 1100, height: 900 },
+  { name: 'recording-invalid', view: 'recording', scenario: 'invalid', themes: ['dark'], width: 900, height: 300 },
+  { name: 'compare', view: 'compare', scenario: 'compare', themes: ['dark', 'light'], width: 1100, height: 1000 },
 ];
 
 async function act(pageHandle, action) {
@@ -526,6 +530,22 @@ async function checks(browser, origin) {
   await tab.evaluate(() => window.__hostPost({ type: 'state', debugging: false, rows: [] }));
   await tab.waitForTimeout(50);
   check('not debugging: explanation', (await tab.textContent('[data-testid=not-debugging]')).startsWith('Start debugging'));
+  await tab.close();
+
+  tab = await open('recording', 'recording');
+  check('recording: the name as text, the facts, the chart with its markers', (await tab.textContent('[data-testid=recording-name]')) === '<img src=x onerror=alert(1)> (PID 48213)' && (await tab.textContent('[data-testid=recording-facts]')).includes('peak RES') && Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 4 && (await tab.locator('.recording-head img').count()) === 0);
+  check('recording: stops and markers listed in order', (await tab.locator('[data-testid=recording-stop]').count()) === 4);
+  await tab.click('[data-testid=compare-with]');
+  check('Compare with… posts compareWith', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'compareWith' }));
+  await tab.close();
+  tab = await open('recording', 'invalid');
+  check('recording: a bad file says why, no chart', (await tab.textContent('[data-testid=recording-invalid-text]')).includes('truncated') && !(await tab.isVisible('[data-testid=chart]')));
+  await tab.close();
+  tab = await open('compare', 'compare');
+  check('compare: both runs, the verdict, two curves', (await tab.textContent('[data-testid=verdict]')).startsWith('Run B peaks') && Number(await tab.getAttribute('[data-testid=overlay-chart]', 'data-points-a')) > 0 && Number(await tab.getAttribute('[data-testid=overlay-chart]', 'data-points-b')) > 0);
+  check('compare: stops side by side', (await tab.locator('[data-testid=stop-pair]').count()) === 3);
+  await tab.selectOption('[data-testid=alignment]', 'start');
+  check('compare: changing the alignment posts align', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'align', alignment: 'start' }));
   await tab.close();
 
   for (const result of results) {

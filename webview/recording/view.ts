@@ -1,6 +1,8 @@
 import { formatBytes } from '../../src/format';
 import type { TimelineMarker, ToRecordingView } from '../../src/protocol';
+import type { FromRecordingView } from '../../src/protocol';
 import { Banner } from '../banner';
+import { button } from '../toolkit';
 import { h, setSafeAttribute, setText } from '../dom';
 import { MemoryChart } from '../inspect/chart';
 import { formatClock, formatDuration } from '../time';
@@ -25,14 +27,18 @@ export class RecordingView {
   private readonly stops = h('ol', { class: 'recording-stop-list' });
   private readonly content: HTMLElement;
 
-  constructor(private readonly root: HTMLElement) {
+  constructor(
+    private readonly root: HTMLElement,
+    post: (message: FromRecordingView) => void,
+  ) {
     this.content = h(
       'div',
       { class: 'recording-content', attrs: { hidden: true } },
       h('section', { class: 'history', attrs: { 'aria-labelledby': 'recording-history-title' } }, h('div', { class: 'section-head' }, h('h2', { id: 'recording-history-title' }, 'RES and SHR over the run')), this.chart.element),
       h('section', { class: 'recording-stops', testid: 'recording-stops', attrs: { 'aria-labelledby': 'recording-stops-title' } }, h('div', { class: 'section-head' }, h('h2', { id: 'recording-stops-title' }, 'Stops and markers')), this.stops),
     );
-    root.replaceChildren(h('header', { class: 'recording-head' }, this.title, this.facts, this.context, this.commandLine), this.invalid.element, this.note.element, this.content);
+    const toolbar = h('div', { class: 'toolbar' }, button('Compare with…', () => post({ type: 'compareWith' }), { testid: 'compare-with', title: 'Compare this recording with another run' }));
+    root.replaceChildren(h('header', { class: 'recording-head' }, h('div', { class: 'recording-title-row' }, this.title, toolbar), this.facts, this.context, this.commandLine), this.invalid.element, this.note.element, this.content);
   }
 
   handle(message: ToRecordingView): void {
