@@ -92,7 +92,10 @@ function collectSkips(suite, output) {
     named.push({ suite, reason: match[1], title: match[2], detail: match[3] });
   }
   skips.push(...named);
-  for (const match of text.matchAll(/^\s+- (.+)$/gm)) {
+  // Mocha lists pending tests before its summary; after it come the failures, whose diffs also
+  // have lines starting with "- ", so only the part before the summary is read.
+  const summary = [...text.matchAll(/^\s*\d+ passing\b/gm)].at(-1)?.index ?? text.length;
+  for (const match of text.slice(0, summary).matchAll(/^\s+- (.+)$/gm)) {
     const title = match[1].trim();
     if (!named.some((skip) => skip.title.endsWith(title))) {
       skips.push({ suite, reason: 'unexplained', title, detail: 'skipped without skipBecause() from test/skip.ts' });

@@ -53,10 +53,13 @@ export function describeState(state: string): string {
   return states[state] ?? state;
 }
 
-/** The time between two debug stops: `320 ms`, `1.2 s`, `14 s`, `2 min 5 s`, `1 h 3 min`. */
+/** The time between two debug stops: `0 s`, `320 ms`, `1.2 s`, `14 s`, `2 min 5 s`, `1 h 3 min`. */
 export function formatInterval(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) {
     return '–';
+  }
+  if (ms === 0) {
+    return '0 s';
   }
   if (ms < 1000) {
     return `${Math.round(ms)} ms`;

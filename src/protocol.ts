@@ -225,7 +225,15 @@ export interface TimelineMarker {
   label: string;
   detail: string;
   /** For a stop: its figures, so an export can be read by a program too. */
-  stop?: { id: number; reason: string; location: StopLocation | undefined; resBytes: number; sincePrevious: { resBytes: number; ms: number } | undefined };
+  stop?: {
+    id: number;
+    reason: string;
+    location: StopLocation | undefined;
+    resBytes: number;
+    sincePrevious: { resBytes: number; ms: number } | undefined;
+    /** RSS by kind of mapping at the stop, where /proc/PID/smaps was read there (the kinds with any). */
+    mappingKinds?: Partial<Record<MappingKind, number>>;
+  };
 }
 
 /** One row of the debug view: a debug session and the process behind it. */

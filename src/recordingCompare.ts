@@ -77,7 +77,7 @@ export interface RunShape {
    * not growth, and a leak under a sawtooth still is.
    */
   endSlopePerMinute: number;
-  /** Seconds from the origin after which RES stays within 5 % of its final level; undefined while it keeps growing. */
+  /** Seconds from the origin after which RES stays within 1 % of its final trough; undefined while it keeps growing. */
   levelsOffAtS: number | undefined;
 }
 
@@ -100,9 +100,9 @@ export function runShape(recording: Recording, origin: number): RunShape {
   if (slope > FLAT_BYTES_PER_MINUTE) {
     return { peakBytes: peak, endSlopePerMinute: slope, levelsOffAtS: undefined };
   }
-  // Where it levelled off: the first sample from which RES never again falls below the final trough's 95 %.
+  // Where it levelled off: the first sample from which RES stays within 1 % of the final trough.
   let settled = res.length - 1;
-  while (settled > 0 && res[settled - 1] >= last * 0.95) settled--;
+  while (settled > 0 && res[settled - 1] >= last * 0.99) settled--;
   return { peakBytes: peak, endSlopePerMinute: slope, levelsOffAtS: Math.max(0, (timeMs[settled] - origin) / 1000) };
 }
 

@@ -3,8 +3,8 @@ import { Disposable } from '../dispose';
 import { formatBytes, formatDelta, formatInterval } from '../format';
 import { describeProcError } from '../proc/outcome';
 import { identityKey, ProcessIdentity } from '../proc/processIdentity';
-import { diffMappings } from '../proc/smapsDiff';
-import { MAX_STOPS, StopComparison, StopLocation, StopRow, TimelineMarker } from '../protocol';
+import { diffMappings, MappingsAtStop } from '../proc/smapsDiff';
+import { MappingKind, MAX_STOPS, StopComparison, StopLocation, StopRow, TimelineMarker } from '../protocol';
 import { TimelineMarkers } from '../timelineMarkers';
 import { DebugSessions } from './debugSessions';
 import { DapFrame, framesOf, revealedFrame, sourceLabel } from './revealedFrame';
@@ -322,6 +322,7 @@ export class DebugStops extends Disposable {
       this.mappingsCount.set(identityKey(identity), mappings.count);
     }
     stop.mappings = mappings;
+    this.updateMarker(stop); // the marker (and so recordings and exports) carries the kind totals
     const state = this.sessions.get(stop.sessionId);
     if (state) {
       // Keep the groups of the newest stops only: a long stepping session must not grow without bound.
@@ -441,6 +442,7 @@ export class DebugStops extends Disposable {
         location: stop.place?.label,
         resBytes: stop.reading.resBytes,
         sincePrevious: since,
+        mappingKinds: stop.mappings?.ok ? kindTotals(stop.mappings) : undefined,
       },
     };
     if (stop.marker) {
@@ -499,6 +501,11 @@ export class DebugStops extends Disposable {
     state.timers.forEach((timer) => clearTimeout(timer));
     state.timers.clear();
   }
+}
+
+/** RSS per kind of mapping, leaving out the kinds the process has none of. */
+function kindTotals(mappings: MappingsAtStop): Partial<Record<MappingKind, number>> {
+  return Object.fromEntries(Object.entries(mappings.categories).filter(([, totals]) => totals.count > 0).map(([kind, totals]) => [kind, totals.rssBytes]));
 }
 
 /** RES change and wall time since the previous stop of the same process. */

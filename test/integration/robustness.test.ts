@@ -246,6 +246,7 @@ describe('robustness', function () {
     restorers.push(stub(vscode.commands, 'registerCommand', ((id: string) => track(`command ${id}`, noop)) as typeof vscode.commands.registerCommand));
     restorers.push(stub(vscode.window, 'registerWebviewPanelSerializer', ((id: string) => track(`serializer ${id}`, noop)) as typeof vscode.window.registerWebviewPanelSerializer));
     restorers.push(stub(vscode.window, 'registerWebviewViewProvider', ((id: string) => track(`view ${id}`, noop)) as typeof vscode.window.registerWebviewViewProvider));
+    restorers.push(stub(vscode.window, 'registerCustomEditorProvider', ((id: string) => track(`custom editor ${id}`, noop)) as typeof vscode.window.registerCustomEditorProvider));
     // Event listeners are real, and counted.
     for (const [name, namespace] of [['window', vscode.window], ['workspace', vscode.workspace], ['debug', vscode.debug]] as const) {
       for (const key of Object.keys(namespace) as (keyof typeof namespace)[]) {
@@ -277,6 +278,7 @@ describe('robustness', function () {
     const context = {
       subscriptions,
       extensionUri: vscode.Uri.file(path.resolve(__dirname, '..', '..', '..')),
+      globalStorageUri: vscode.Uri.file(path.join(os.tmpdir(), 'proc-memory-second-instance')),
       workspaceState: {
         get: (key: string, fallback?: unknown) => (memento.has(key) ? memento.get(key) : fallback),
         update: async (key: string, value: unknown) => void memento.set(key, value),

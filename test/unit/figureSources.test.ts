@@ -80,12 +80,31 @@ describe('every figure against an independent source', function () {
       assert.equal(bytesOf(s.uss, 'uss'), kbField(rollup, 'Private_Clean') + kbField(rollup, 'Private_Dirty'));
     });
 
-    it('the cgroup limit and usage are memory.max and memory.current of its group', () => {
-      const s = snapshot();
-      assert.deepEqual(s.cgroup, {
+    it('the cgroup usage, working set, limit, headroom and OOM counters are the files of its group', () => {
+      const group = (file: string) => fs.readFileSync(path.join(FIXTURE_CGROUP, 'distinct.slice/app.service', file), 'utf8');
+      const keyed = (file: string) => new Map(group(file).trim().split('\n').map((line) => line.split(' ')).map(([key, value]) => [key, Number(value)]));
+      const limit = Number(group('memory.max'));
+      const usage = Number(group('memory.current'));
+      const workingSet = usage - keyed('memory.stat').get('inactive_file')!;
+      const events = keyed('memory.events');
+      const local = keyed('memory.events.local');
+      assert.notEqual(events.get('oom_kill'), local.get('oom_kill'), 'fixture: the group\'s own kills differ from its subtree\'s');
+      assert.deepEqual(snapshot().cgroup, {
+        version: 2,
         path: '/distinct.slice/app.service',
-        limitBytes: Number(fs.readFileSync(path.join(FIXTURE_CGROUP, 'distinct.slice/app.service/memory.max'), 'utf8')),
-        currentBytes: Number(fs.readFileSync(path.join(FIXTURE_CGROUP, 'distinct.slice/app.service/memory.current'), 'utf8')),
+        usageBytes: usage,
+        workingSet: { bytes: workingSet },
+        levels: [{ path: '/distinct.slice/app.service', limitBytes: limit, limitFile: 'memory.max', usage: { bytes: usage }, workingSet: { bytes: workingSet }, headroom: { bytes: limit - workingSet } }],
+        tightest: { path: '/distinct.slice/app.service', limitBytes: limit, limitFile: 'memory.max', workingSetBytes: workingSet, headroomBytes: limit - workingSet },
+        oom: {
+          path: '/distinct.slice/app.service',
+          counters: [
+            { key: 'eventsHigh', value: events.get('high'), file: 'memory.events high' },
+            { key: 'eventsMax', value: events.get('max'), file: 'memory.events max' },
+            { key: 'eventsOom', value: events.get('oom'), file: 'memory.events oom' },
+            { key: 'oomKill', value: local.get('oom_kill'), file: 'memory.events.local oom_kill' },
+          ],
+        },
       });
     });
 

@@ -80,7 +80,7 @@ describe('the tip at the stopped line', () => {
     assert.ok(!hover.includes('](command:'), hover);
   });
   it('formatInterval', () => {
-    assert.deepStrictEqual([0, 999, 1000, 1250, 9999, 14_000, 125_000, 3_780_000].map(formatInterval), ['0 ms', '999 ms', '1.0 s', '1.2 s', '9.9 s', '14 s', '2 min 5 s', '1 h 3 min']);
+    assert.deepStrictEqual([0, 999, 1000, 1250, 9999, 14_000, 125_000, 3_780_000].map(formatInterval), ['0 s', '999 ms', '1.0 s', '1.2 s', '9.9 s', '14 s', '2 min 5 s', '1 h 3 min']);
   });
 });
 

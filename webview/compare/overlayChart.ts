@@ -1,6 +1,5 @@
 import uPlot from 'uplot';
-import { formatBytes } from '../../src/format';
-import { formatInterval } from '../../src/format';
+import { formatBytes, formatInterval } from '../../src/format';
 import { h, setSafeAttribute } from '../dom';
 import { onThemeChange, themeColor, themeFont, withAlpha, isHighContrast } from '../theme';
 
@@ -69,7 +68,7 @@ export class OverlayChart {
         legend: { live: true, markers: { width: 0, fill: (_u, index) => [axisColor, colorA, colorB][index] ?? axisColor }, mount: (_u, legend) => this.legend.appendChild(legend) },
         scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1024] } },
         axes: [
-          { ...axis, space: 70, values: (_u, splits) => splits.map((seconds) => (seconds < 0 ? `-${formatInterval(-seconds * 1000)}` : formatInterval(seconds * 1000))) },
+          { ...axis, space: 70, values: (_u, splits) => splits.map((seconds) => `${seconds < 0 ? '-' : ''}${formatInterval(Math.abs(seconds) * 1000)}`) },
           { ...axis, size: 64, space: 28, incrs: BINARY_INCREMENTS, values: (_u, splits) => splits.map((value) => formatBytes(value)) },
         ],
         series: [
