@@ -223,7 +223,7 @@ describe('memory at the stopped line, with real debuggers', function () {
       assert.ok(panel, 'the inspect panel opens');
       const exported = vscode.Uri.file(path.join(dir, `${testCase.name}-export.json`));
       await panel.exportHistory('json', exported);
-      const json = JSON.parse(readFileSync(exported.fsPath, 'utf8')) as { markers: { kind: string; stop?: { id: number; resBytes: number; location?: { line: number } } }[] };
+      const json = JSON.parse(readFileSync(exported.fsPath, 'utf8')) as { markers: { kind: string; stop?: { id: number; resBytes: number; location?: { line: number }; mappingKinds?: Record<string, number> } }[] };
       assert.deepEqual(
         json.markers.filter((marker) => marker.kind === 'stop').map((marker) => [marker.stop?.id, marker.stop?.location?.line, marker.stop?.resBytes]),
         [
@@ -231,6 +231,10 @@ describe('memory at the stopped line, with real debuggers', function () {
           [second.id, lines[1], second.reading!.resBytes],
         ],
       );
+
+      // With the RSS of each kind of mapping at each stop, as read from smaps there.
+      const kinds = json.markers.filter((marker) => marker.kind === 'stop').map((marker) => marker.stop?.mappingKinds ?? {});
+      assert.ok((kinds[1][testCase.kind] ?? 0) - (kinds[0][testCase.kind] ?? 0) >= testCase.minGrowth * 0.9, JSON.stringify(kinds));
 
       // Running again: the tip goes at once (adapters send no `continued` after a continue request).
       await vscode.commands.executeCommand('workbench.action.debug.continue');

@@ -1,11 +1,11 @@
 // The Process Memory view in Run and Debug, in the real workbench with js-debug: start a Node
 // program that allocates between two breakpoints with F5, and read the view while it is stopped.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { MiB, statmBytes, writeGrowWorkspace } from './processes';
+import { MiB, readPidFile, statmBytes, writeGrowWorkspace } from './processes';
 import { hasSelector, itLoggedNoProblems, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
 
 describe('Process Memory view while debugging', function () {
@@ -42,10 +42,7 @@ describe('Process Memory view while debugging', function () {
     await workbench.runCommand('Debug: Start Debugging');
     const pidFile = path.join(folder, 'grow.pid');
     const deadline = Date.now() + 60_000;
-    while (!existsSync(pidFile) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    pid = Number(readFileSync(pidFile, 'utf8'));
+    pid = await readPidFile(pidFile, deadline);
     const row = frame.locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`).first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
     // Stopped at the first breakpoint: continue to the second, where 96 MiB more is resident.

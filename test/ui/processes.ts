@@ -1,6 +1,6 @@
 // Real processes for the UI tests: they allocate a known amount, touch it, and idle.
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -95,4 +95,17 @@ export function writeGrowWorkspace(folder: string): void {
     path.join(folder, '.vscode', 'launch.json'),
     JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Grow', program: '${workspaceFolder}/grow.js', console: 'internalConsole' }] }),
   );
+}
+
+/**
+ * The PID a test program writes to `file`, once it is there in full: the file exists, empty,
+ * between the program's open and its write, so existence alone is not enough.
+ */
+export async function readPidFile(file: string, deadline: number): Promise<number> {
+  for (;;) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+    if (/^\d+$/.test(text)) return Number(text);
+    if (Date.now() > deadline) throw new Error(`no PID in ${file} (it holds ${JSON.stringify(text)})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

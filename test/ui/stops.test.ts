@@ -2,11 +2,11 @@
 // program that stops twice around a 96 MiB allocation. The tip at the stopped line, its hover, the
 // stops list in Run and Debug and the chart's markers, each looked at in a screenshot.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { MiB, writeGrowWorkspace } from './processes';
+import { MiB, readPidFile, writeGrowWorkspace } from './processes';
 import { hasSelector, hasTitle, itLoggedNoProblems, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
 
 for (const theme of [
@@ -86,8 +86,7 @@ for (const theme of [
       await workbench.runCommand('Debug: Start Debugging');
       const pidFile = path.join(folder, 'grow.pid');
       const deadline = Date.now() + 60_000;
-      while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-      pid = Number(readFileSync(pidFile, 'utf8'));
+      pid = await readPidFile(pidFile, deadline);
       const [tip] = await waitForTips('grow.js', (tips) => tips.length === 1);
       assert.match(tip.line, /^debugger; \/\/ first stop/);
       assert.match(tip.tip, /^RES \d+(\.\d+)? MiB · /);

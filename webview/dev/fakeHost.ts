@@ -16,6 +16,8 @@ interface Violation {
 declare global {
   interface Window {
     __posted: unknown[];
+    /** performance.now() when the fake host last posted a message: for timing how long the page takes to show it. */
+    __sentAtMs: number;
     __cspViolations: Violation[];
     __devReady: boolean;
     acquireVsCodeApi: () => { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
@@ -62,7 +64,11 @@ const GiB = 1024 * MiB;
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 let state: unknown;
 
-const send = (message: ToInspectPanel | ToDebugView | ToRecordingView | ToCompareView) => setTimeout(() => window.postMessage(message, '*'), 0);
+const send = (message: ToInspectPanel | ToDebugView | ToRecordingView | ToCompareView) =>
+  setTimeout(() => {
+    window.__sentAtMs = performance.now();
+    window.postMessage(message, '*');
+  }, 0);
 window.__hostPost = (message) => window.postMessage(message, '*');
 
 /** A deterministic pseudo-random sequence, so screenshots are stable. */
@@ -390,8 +396,9 @@ function recordingMessages(): ToRecordingView[] {
   if (scenario === 'invalid') {
     return [{ type: 'invalid', fileName: 'broken.procmem.json', reason: 'The file ends in the middle: it is truncated.' }];
   }
-  const history = leakingHistory(600, NOW);
-  const peak = Math.max(...history.res);
+  // `day`: 24 hours at 1 Hz, the size the recording editor must draw without decimating.
+  const history = leakingHistory(scenario === 'day' ? 86_400 : 600, NOW);
+  const peak = history.res.reduce((max, value) => Math.max(max, value), 0);
   return [
     {
       type: 'recording',

@@ -12,7 +12,7 @@
 // `ok   page NAME: ...` or `FAIL page NAME: ...`. Nothing is allowlisted: the fake host is ours,
 // and no VS Code runs here.
 // Functions passed to page.evaluate / waitForFunction run in the page:
-/* global window, document, getComputedStyle */
+/* global window, document, getComputedStyle, requestAnimationFrame, performance */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
@@ -541,6 +541,15 @@ async function checks(browser, origin) {
   tab = await open('recording', 'invalid');
   check('recording: a bad file says why, no chart', (await tab.textContent('[data-testid=recording-invalid-text]')).includes('truncated') && !(await tab.isVisible('[data-testid=chart]')));
   await tab.close();
+  // A day at 1 Hz: how long from the message to the drawn chart (no target; uPlot draws it whole).
+  tab = await open('recording', 'day');
+  await tab.waitForFunction(() => document.querySelector('[data-testid=chart]')?.getAttribute('data-points') === '86400' && document.querySelector('.uplot canvas'));
+  const drawnMs = await tab.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - window.__sentAtMs)))));
+  console.log(`info recording of 24 h at 1 Hz (86 400 samples): drawn ${Math.round(drawnMs)} ms after the host's message`);
+  await tab.mouse.move(600, 450);
+  check('recording of a day: drawn whole, the legend follows the pointer', Number(await tab.getAttribute('[data-testid=chart]', 'data-points')) === 86400 && (await tab.textContent('.u-legend')).includes('MiB'));
+  await tab.close();
+
   tab = await open('compare', 'compare');
   check('compare: both runs, the verdict, two curves', (await tab.textContent('[data-testid=verdict]')).startsWith('Run B peaks') && Number(await tab.getAttribute('[data-testid=overlay-chart]', 'data-points-a')) > 0 && Number(await tab.getAttribute('[data-testid=overlay-chart]', 'data-points-b')) > 0);
   check('compare: stops side by side', (await tab.locator('[data-testid=stop-pair]').count()) === 3);
