@@ -157,6 +157,9 @@ export class InspectPanel extends Disposable {
           void vscode.window.setStatusBarMessage('$(copy) Memory figures copied', 3000);
         }
         break;
+      case 'readMappings':
+        this.sampler.readMappingsNow(this.identity);
+        break;
     }
   }
 

@@ -55,14 +55,18 @@ export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
 
 function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure {
   const mappings = sample.mappings;
+  const read = sample.mappingsPace;
+  // How often it is read and why, for the panel's freshness line (absent until the Sampler read it).
+  const pace = read && { pace: { everyMs: read.everyMs, byCost: read.byCost, costMs: read.costMs, reading: read.reading } };
   if (!mappings) {
-    return { unavailable: sample.memoryless ? notKept : 'not read yet' };
+    return { unavailable: sample.memoryless ? notKept : read?.reading ? 'reading /proc/PID/smaps…' : 'not read yet', ...pace };
   }
   if (!mappings.ok) {
-    return { unavailable: describeProcError(mappings.error) };
+    return { unavailable: describeProcError(mappings.error), ...pace };
   }
   const { categories, top } = mappings.value;
   return {
+    ...pace,
     kinds: MAPPING_CATEGORIES.filter((kind) => categories[kind].count > 0)
       .map((kind) => ({ kind, ...categories[kind] }))
       .sort((a, b) => b.rssBytes - a.rssBytes || b.count - a.count),

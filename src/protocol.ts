@@ -33,9 +33,23 @@ export interface MappingRow {
   privateBytes: number;
 }
 
+/**
+ * How often smaps is read for a process, and why: at the setting's pace, or slower because one
+ * read costs so much (its cost stays under 0.5 % of wall time). `reading`: a read is under way.
+ */
+export interface MappingsPace {
+  everyMs: number;
+  byCost: boolean;
+  /** What the last read took, ms. */
+  costMs: number | undefined;
+  reading: boolean;
+}
+
 /** Where RES lives: kinds with at least one mapping, largest RSS first, and the largest mappings. */
 /** `readAtMs`: smaps is read less often than the rest, so its total can lag RES; say when. */
-export type MappingsFigure = { kinds: MappingKindRow[]; top: MappingRow[]; readAtMs: number } | { unavailable: string };
+export type MappingsFigure =
+  | { kinds: MappingKindRow[]; top: MappingRow[]; readAtMs: number; pace?: MappingsPace }
+  | { unavailable: string; pace?: MappingsPace };
 
 /** Everything a view shows about one process at one moment. Sizes in bytes. */
 export interface ProcessSnapshot {
@@ -112,7 +126,9 @@ export type FromInspectPanel =
   /** Save the history as a file (the host shows the save dialog). */
   | { type: 'export'; format: 'csv' | 'json' }
   /** Copy the current figures as text to the clipboard. */
-  | { type: 'copySnapshot' };
+  | { type: 'copySnapshot' }
+  /** Read /proc/PID/smaps now ("Where RES lives"), where its cost makes it come rarely. */
+  | { type: 'readMappings' };
 
 /** Where a program stopped: the frame VS Code reveals. `file` is a name from the debugger: untrusted text. */
 export interface StopLocation {
@@ -244,6 +260,7 @@ export function parseFromInspectPanel(message: unknown): FromInspectPanel | unde
   switch (message.type) {
     case 'ready':
     case 'copySnapshot':
+    case 'readMappings':
       return { type: message.type };
     case 'export':
       return message.format === 'csv' || message.format === 'json' ? { type: 'export', format: message.format } : undefined;

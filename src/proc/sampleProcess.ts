@@ -1,11 +1,13 @@
+import * as fs from 'fs';
 import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { fail, ok, Outcome, ProcError } from './outcome';
-import { readProcText } from './procFile';
+import { errnoToProcError, readProcText } from './procFile';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
 import { SmapsRollup, parseSmapsRollup } from './smapsRollup';
 import { isKernelThread, parseStat } from './stat';
 import { parseStatm } from './statm';
+import { ReadPace } from './readPace';
 import { parseStatus, StatusMemory } from './status';
 import { systemInfo } from './systemInfo';
 
@@ -37,6 +39,8 @@ export interface ProcessSample {
   mappings?: Outcome<MappingSummary>;
   /** When `mappings` was read (ms since the epoch): it is older than the rest between detail reads. */
   mappingsTimeMs?: number;
+  /** How the Sampler paces the smaps read of this process (set by the Sampler, not here). */
+  mappingsPace?: ReadPace;
 }
 
 export interface SampleOptions {
@@ -102,8 +106,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     status: memory,
   };
   if (options.detail && !sample.memoryless) {
-    const rollupText = readProcText(`${dir}/smaps_rollup`);
-    sample.rollup = rollupText.ok ? parseSmapsRollup(rollupText.value) : rollupError(rollupText.error, dir);
+    sample.rollup = readSmapsRollup(pid, procRoot);
     sample.cgroup = readCgroupMemory(pid, procRoot, options.cgroupRoot);
   }
   if (options.mappings && !sample.memoryless) {
@@ -121,6 +124,25 @@ function memorylessReason(kernelThread: boolean, state: string, virtBytes: numbe
     return 'zombie';
   }
   return undefined;
+}
+
+/** /proc/PID/smaps_rollup, parsed (PSS, USS, swap): the kernel walks every mapping to print it. */
+export function readSmapsRollup(pid: number, procRoot = '/proc'): Outcome<SmapsRollup> {
+  const dir = `${procRoot}/${pid}`;
+  const text = readProcText(`${dir}/smaps_rollup`);
+  return text.ok ? parseSmapsRollup(text.value) : rollupError(text.error, dir);
+}
+
+/** readSmapsRollup with the read in the thread pool: for a process whose rollup proved costly. */
+export async function readSmapsRollupAsync(pid: number, procRoot = '/proc'): Promise<Outcome<SmapsRollup>> {
+  const dir = `${procRoot}/${pid}`;
+  let text: string;
+  try {
+    text = await fs.promises.readFile(`${dir}/smaps_rollup`, 'utf8');
+  } catch (error) {
+    return rollupError(errnoToProcError(error, `${dir}/smaps_rollup`), dir);
+  }
+  return parseSmapsRollup(text);
 }
 
 /** smaps_rollup came with Linux 4.14: ENOENT while the process is still there means an older kernel. */

@@ -1,7 +1,6 @@
 // /proc/PID/smaps summed by kind of mapping: against the kernel's own sums (smaps_rollup, pmap -X)
 // on a real process holding 64 MiB, and on a fixture with every category.
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import { readProcText } from '../../src/proc/procFile';
 import { classifyMapping, MAPPING_CATEGORIES, MappingSummary, parseSmaps, readSmaps, TOP_MAPPINGS } from '../../src/proc/smaps';
@@ -62,24 +61,6 @@ describe('smaps: RES by kind of mapping', function () {
       assert.strictEqual(mappings.count, maps, 'one entry per line of /proc/PID/maps');
       await child.kill();
       expectError(readSmaps(child.pid), 'gone');
-    });
-
-    it('parses the smaps of this process fast', function () {
-      const text = expectOk(readProcText('/proc/self/smaps'));
-      const exe = fs.readlinkSync('/proc/self/exe');
-      const count = expectOk(parseSmaps(text, exe)).count;
-      for (let i = 0; i < 50; i++) {
-        parseSmaps(text, exe);
-      }
-      const rounds = 200;
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < rounds; i++) {
-        parseSmaps(text, exe);
-      }
-      const perMappingNs = Number(process.hrtime.bigint() - start) / rounds / count;
-      // Measured ~1.1 us per mapping (1.6 ms for 1473 mappings); 3 us leaves room for a slow CI machine
-      // and still keeps 1000 mappings under 3 ms.
-      assert.ok(perMappingNs < 3000, `${perMappingNs.toFixed(0)} ns per mapping over ${count} mappings`);
     });
   });
 

@@ -58,7 +58,7 @@ export class InspectView {
   private readonly trend = new TrendIndicator();
   private readonly readingTime = h('span', { class: 'reading-time', testid: 'reading-time' });
   private readonly split = new ResSplitBar();
-  private readonly mappings = new MappingsSection();
+  private readonly mappings = new MappingsSection(() => this.post({ type: 'readMappings' }));
   private readonly chart = new MemoryChart();
   private readonly pauseButton: HTMLElement;
   private snapshot: ProcessSnapshot | undefined;
@@ -228,7 +228,7 @@ export class InspectView {
     tile('swap').setFigure(snapshot.swap);
     tile('peakRes').setFigure(snapshot.peakRes);
     tile('threads').setText(String(snapshot.threads));
-    this.mappings.update(snapshot.mappings);
+    this.mappings.update(snapshot.mappings, snapshot.sampledAtMs);
     const cgroup = tile('cgroup');
     if ('unavailable' in snapshot.cgroup) {
       cgroup.setFigure(snapshot.cgroup);
