@@ -233,7 +233,8 @@ function inspectMessages(): ToInspectPanel[] {
       if (!('kinds' in figure)) {
         return [init({})];
       }
-      const kinds = figure.kinds.map((row) => (row.kind === 'anonymous' ? { ...row, count: 40000 - 176 } : row));
+      const others = figure.kinds.reduce((sum, row) => sum + (row.kind === 'anonymous' ? 0 : row.count), 0);
+      const kinds = figure.kinds.map((row) => (row.kind === 'anonymous' ? { ...row, count: 40000 - others } : row));
       return [init({ snapshot: { ...current, mappings: { ...figure, kinds, readAtMs: NOW - 40_000, pace: { everyMs: 60_000, byCost: true, costMs: 296, reading: false } } } })];
     }
     case 'kernel-thread':
