@@ -4,11 +4,12 @@
  *
  * The floor, measured first in this same host: the raw sampleProcess(pid) cost plus an empty
  * postMessage to a visible webview. Then, for the status bar, 1, 10 and 50 visible inspect panels
- * (each on its own process, each in its own editor group) and the debug view, the Sampler's tick is
- * driven by hand and timed with performance.now(): everything a tick does runs inside it (reading,
- * snapshot, trend, formatting, postMessage). Host work per visible sample = tick time / visible
- * samples; the target is <= 2x the floor. A CPU profile (node:inspector) of the 10-panel ticks
- * says where the time goes. Results also go to bench-results/host-bench.json.
+ * (each on its own process, each in its own editor group) and the debug view, at the issue's
+ * settings (sampleIntervalMs 250, an hour of history, full: a user who left it open), every tick
+ * of the Sampler's own timer is timed with performance.now(): everything a tick does runs inside
+ * it (reading, snapshot, trend, formatting, postMessage). Host work per visible sample = tick time /
+ * visible samples; the target is <= 2x the floor. A CPU profile (node:inspector) of the 10-panel
+ * ticks says where the time goes. Results also go to bench-results/host-bench.json.
  *
  * Not a test: it always "passes"; read its table. Ends with the INTEGRATION-RESULT line the runner expects.
  */
@@ -22,10 +23,10 @@ import type { ProcMemoryApi } from '../../src/extension';
 import type { ProcessIdentity } from '../../src/proc/processIdentity';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const TICKS = 120;
-const WARMUP_TICKS = 20;
-/** Between timed ticks: lets the IPC of the previous one drain, as the real 250 ms+ interval does. */
-const GAP_MS = 15;
+const TICKS = 80;
+const WARMUP_TICKS = 8;
+const INTERVAL_MS = 250;
+const HISTORY_MINUTES = 60;
 
 interface Result {
   name: string;
@@ -110,25 +111,42 @@ async function floor(extension: ProcMemoryApi, pid: number): Promise<{ sampleMs:
     const started = performance.now();
     for (let i = 0; i < 20; i++) void panel.webview.postMessage({});
     posts.push((performance.now() - started) / 20);
-    await delay(GAP_MS);
+    await delay(15);
   }
   panel.dispose();
   return { sampleMs, postMs: median(posts) };
 }
 
-async function timeTicks(extension: ProcMemoryApi): Promise<number[]> {
-  for (let i = 0; i < WARMUP_TICKS; i++) {
-    extension.sampler.tick();
-    await delay(GAP_MS);
-  }
+/** Times the next `count` ticks of the Sampler's own timer (its tick() is wrapped, then restored). */
+async function timeTicks(extension: ProcMemoryApi, count = TICKS): Promise<number[]> {
+  const sampler = extension.sampler;
   const times: number[] = [];
-  for (let i = 0; i < TICKS; i++) {
+  let seen = 0;
+  const original = sampler.tick;
+  sampler.tick = function (this: typeof sampler) {
     const started = performance.now();
-    extension.sampler.tick();
-    times.push(performance.now() - started);
-    await delay(GAP_MS);
+    original.call(this);
+    if (seen++ >= WARMUP_TICKS) times.push(performance.now() - started);
+  };
+  try {
+    await waitFor(`${count} ticks`, () => times.length >= count, 10 * count * INTERVAL_MS);
+  } finally {
+    sampler.tick = original;
   }
   return times;
+}
+
+/** Fills the history of each process with an hour of points, as after an hour of watching. */
+function fillHistories(extension: ProcMemoryApi, identities: ProcessIdentity[]): void {
+  for (const identity of identities) {
+    const history = extension.sampler.history(identity);
+    const latest = history?.latest();
+    if (!history || !latest) continue;
+    const now = Date.now();
+    for (let i = history.capacity; i > 0; i--) {
+      history.push({ ...latest, timeMs: now - i * INTERVAL_MS, resBytes: latest.resBytes + (i % 7) * 4096 });
+    }
+  }
 }
 
 /** A CPU profile of `ticks` ticks: self time by function, largest first. */
@@ -140,10 +158,7 @@ async function profileTicks(extension: ProcMemoryApi, ticks: number): Promise<st
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 50 });
   await post('Profiler.start');
-  for (let i = 0; i < ticks; i++) {
-    extension.sampler.tick();
-    await delay(GAP_MS);
-  }
+  await timeTicks(extension, ticks);
   const { profile } = await post<{ profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } }>('Profiler.stop');
   session.disconnect();
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -169,7 +184,8 @@ async function profileTicks(extension: ProcMemoryApi, ticks: number): Promise<st
     .map(([key, us]) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000 / ticks).toFixed(3)} ms/tick  ${key}`);
 }
 
-async function measure(name: string, extension: ProcMemoryApi, visibleSamples: number, floorMs: number, results: Result[]): Promise<void> {
+async function measure(name: string, extension: ProcMemoryApi, identities: ProcessIdentity[], visibleSamples: number, floorMs: number, results: Result[]): Promise<void> {
+  fillHistories(extension, identities);
   const times = await timeTicks(extension);
   const tickMedianMs = median(times);
   const perSampleMs = tickMedianMs / visibleSamples;
@@ -178,13 +194,28 @@ async function measure(name: string, extension: ProcMemoryApi, visibleSamples: n
   log(`${name.padEnd(28)} tick ${tickMedianMs.toFixed(3)} ms (p90 ${result.tickP90Ms.toFixed(3)}), ${visibleSamples} visible -> ${perSampleMs.toFixed(3)} ms per sample = ${result.ratio.toFixed(2)}x floor ${result.ratio <= 2 ? 'PASS' : 'FAIL'}`);
 }
 
-/** Opens one inspect panel per process, each in an editor group of its own so that all are visible. */
+/**
+ * Opens one inspect panel per process, each in an editor group of its own so that all are visible:
+ * a grid of up to 10 groups a row (the runner's window is 2560 x 1440, so 50 groups stay above
+ * VS Code's smallest editor size).
+ */
 async function openPanels(extension: ProcMemoryApi, identities: ProcessIdentity[]): Promise<void> {
+  const perRow = Math.min(10, identities.length);
+  const rows = Math.ceil(identities.length / perRow);
+  const groups = Array.from({ length: rows }, (_, row) => ({ groups: Array.from({ length: Math.min(perRow, identities.length - row * perRow) }, () => ({})) }));
+  await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 1, groups });
   for (const [i, identity] of identities.entries()) {
-    if (i > 0) await vscode.commands.executeCommand('workbench.action.newGroupRight');
-    extension.panels.show(identity);
+    // Opened in the active group, then moved to its own: column N is the N-th group of the grid.
+    extension.panels.show(identity)?.panel.reveal((i + 1) as vscode.ViewColumn, true);
+    await delay(100);
   }
-  await waitFor('every panel visible with figures', () => extension.panels.open.length === identities.length && extension.panels.open.every((panel) => panel.panel.visible && panel.lastSnapshot !== undefined), 120000);
+  try {
+    await waitFor('every panel visible with figures', () => extension.panels.open.length === identities.length && extension.panels.open.every((panel) => panel.panel.visible && panel.lastSnapshot !== undefined), 120000);
+  } catch (error) {
+    const open = extension.panels.open;
+    log(`${open.length} panels open, ${open.filter((panel) => panel.panel.visible).length} visible, ${open.filter((panel) => panel.lastSnapshot).length} with figures`);
+    throw error;
+  }
   await delay(500);
 }
 
@@ -202,8 +233,9 @@ export async function run(): Promise<void> {
   try {
     const extension = await api();
     const config = vscode.workspace.getConfiguration('procMemory');
-    // The timer must not tick while ticks are timed by hand; the detail pace stays the default.
-    await config.update('sampleIntervalMs', 60000, vscode.ConfigurationTarget.Global);
+    // The issue's measurement: 250 ms, an hour of history; the detail pace stays the default.
+    await config.update('sampleIntervalMs', INTERVAL_MS, vscode.ConfigurationTarget.Global);
+    await config.update('historyMinutes', HISTORY_MINUTES, vscode.ConfigurationTarget.Global);
     await config.update('statusBar.enabled', true, vscode.ConfigurationTarget.Global);
     await closeAll(extension);
     const identities = await sleepers(50, extension);
@@ -214,13 +246,13 @@ export async function run(): Promise<void> {
 
     extension.focus.watch(identities[0]);
     await waitFor('the status bar', () => extension.statusBar.state.text.includes('sleep'));
-    await measure('status bar', extension, 1, floorMs, results);
+    await measure('status bar', extension, identities.slice(0, 1), 1, floorMs, results);
     extension.focus.stopWatching();
     await waitFor('nothing polled', () => !extension.sampler.isPolling, 20000);
 
     for (const count of [1, 10, 50]) {
       await openPanels(extension, identities.slice(0, count));
-      await measure(`${count} inspect panel${count > 1 ? 's' : ''}`, extension, count, floorMs, results);
+      await measure(`${count} inspect panel${count > 1 ? 's' : ''}`, extension, identities.slice(0, count), count, floorMs, results);
       if (count === 10) profiles['10 inspect panels'] = await profileTicks(extension, TICKS);
       await closeAll(extension);
     }
@@ -234,7 +266,8 @@ export async function run(): Promise<void> {
       if (await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name: 'idle', program, console: 'internalConsole' })) {
         await waitFor('the debug view row', () => extension.debugView.state?.rows.some((row) => row.snapshot && row.snapshot.resBytes > 0), 60000);
         await delay(500);
-        await measure('debug view (1 session)', extension, 1, floorMs, results);
+        const row = extension.debugView.state?.rows.find((candidate) => candidate.snapshot);
+        await measure('debug view (1 session)', extension, row?.snapshot ? [{ pid: row.snapshot.pid, startTicks: row.snapshot.startTicks }] : [], 1, floorMs, results);
         profiles['debug view'] = await profileTicks(extension, 60);
         await vscode.debug.stopDebugging();
       } else {
@@ -258,6 +291,7 @@ export async function run(): Promise<void> {
   } finally {
     for (const child of children) child.kill('SIGKILL');
     await vscode.workspace.getConfiguration('procMemory').update('sampleIntervalMs', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('procMemory').update('historyMinutes', undefined, vscode.ConfigurationTarget.Global);
   }
   console.log(`INTEGRATION-RESULT passed=${1 - failed} failed=${failed} pending=0`);
   if (failed) throw new Error('host bench failed');
