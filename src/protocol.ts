@@ -83,6 +83,13 @@ export interface ProcessSnapshot {
   mappings: MappingsFigure;
 }
 
+/**
+ * The snapshot of a `sample` message. `mappings` and `commandLine` are left out when they are the
+ * same as in the previous message: they change on smaps reads (seconds to minutes apart) and never,
+ * and they are most of a snapshot's bytes, which the host serialises for every panel on every tick.
+ */
+export type SampleSnapshot = Omit<ProcessSnapshot, 'mappings' | 'commandLine'> & Partial<Pick<ProcessSnapshot, 'mappings' | 'commandLine'>>;
+
 /** History as parallel arrays, oldest first (compact to post, and what the chart library wants). */
 export interface HistorySeries {
   timesMs: number[];
@@ -105,8 +112,8 @@ export type ToInspectPanel =
       problem: string | undefined;
       markers: TimelineMarker[];
     }
-  /** One new reading. */
-  | { type: 'sample'; snapshot: ProcessSnapshot; timeMs: number; trendPerMinute: number | undefined }
+  /** One new reading (fields left out of the snapshot are unchanged: see SampleSnapshot). */
+  | { type: 'sample'; snapshot: SampleSnapshot; timeMs: number; trendPerMinute: number | undefined }
   /** The process exited or its PID was reused: figures freeze, history stays. */
   | { type: 'ended'; ended: EndedInfo }
   /** A reading failed without the process ending (permission, malformed file). */

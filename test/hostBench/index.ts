@@ -34,7 +34,10 @@ interface Result {
   tickMedianMs: number;
   tickP90Ms: number;
   perSampleMs: number;
+  /** Against the floor timed in a hot loop. */
   ratio: number;
+  /** Against the floor timed once per 250 ms, as a tick runs (cold caches, like the tick). */
+  pacedRatio: number;
 }
 
 const children: ChildProcess[] = [];
@@ -100,7 +103,13 @@ function timePerCall(rounds: number, perBatch: number, operation: () => unknown)
   return median(samples);
 }
 
-async function floor(extension: ProcMemoryApi, pid: number): Promise<{ sampleMs: number; postMs: number }> {
+/**
+ * The floor: sampleProcess + an empty postMessage to a visible webview, timed in a hot loop
+ * (`sampleMs + postMs`), and the same pair timed once per 250 ms (`pacedMs`), as a tick runs it:
+ * after 250 ms of idle the first reads are slower (cold caches), and a tick with one process pays
+ * that as well, so that is the fair floor for one visible sample.
+ */
+async function floor(extension: ProcMemoryApi, pid: number): Promise<{ sampleMs: number; postMs: number; pacedMs: number }> {
   const sampleMs = timePerCall(30, 200, () => extension.sampleProcess(pid));
   // An empty postMessage to a visible webview: the cheapest thing a view can do per sample.
   const panel = vscode.window.createWebviewPanel('procMemoryBench.empty', 'empty', vscode.ViewColumn.Active, { enableScripts: true });
@@ -113,8 +122,16 @@ async function floor(extension: ProcMemoryApi, pid: number): Promise<{ sampleMs:
     posts.push((performance.now() - started) / 20);
     await delay(15);
   }
+  const paced: number[] = [];
+  for (let i = 0; i < TICKS; i++) {
+    await delay(INTERVAL_MS);
+    const started = performance.now();
+    extension.sampleProcess(pid);
+    void panel.webview.postMessage({});
+    paced.push(performance.now() - started);
+  }
   panel.dispose();
-  return { sampleMs, postMs: median(posts) };
+  return { sampleMs, postMs: median(posts), pacedMs: median(paced) };
 }
 
 /** Times the next `count` ticks of the Sampler's own timer (its tick() is wrapped, then restored). */
@@ -184,14 +201,15 @@ async function profileTicks(extension: ProcMemoryApi, ticks: number): Promise<st
     .map(([key, us]) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000 / ticks).toFixed(3)} ms/tick  ${key}`);
 }
 
-async function measure(name: string, extension: ProcMemoryApi, identities: ProcessIdentity[], visibleSamples: number, floorMs: number, results: Result[]): Promise<void> {
+async function measure(name: string, extension: ProcMemoryApi, identities: ProcessIdentity[], visibleSamples: number, base: { hotMs: number; pacedMs: number }, results: Result[]): Promise<void> {
   fillHistories(extension, identities);
   const times = await timeTicks(extension);
   const tickMedianMs = median(times);
   const perSampleMs = tickMedianMs / visibleSamples;
-  const result = { name, visibleSamples, tickMedianMs, tickP90Ms: p90(times), perSampleMs, ratio: perSampleMs / floorMs };
+  const result = { name, visibleSamples, tickMedianMs, tickP90Ms: p90(times), perSampleMs, ratio: perSampleMs / base.hotMs, pacedRatio: perSampleMs / base.pacedMs };
   results.push(result);
-  log(`${name.padEnd(28)} tick ${tickMedianMs.toFixed(3)} ms (p90 ${result.tickP90Ms.toFixed(3)}), ${visibleSamples} visible -> ${perSampleMs.toFixed(3)} ms per sample = ${result.ratio.toFixed(2)}x floor ${result.ratio <= 2 ? 'PASS' : 'FAIL'}`);
+  const verdict = (ratio: number) => `${ratio.toFixed(2)}x ${ratio <= 2 ? 'PASS' : 'FAIL'}`;
+  log(`${name.padEnd(24)} tick ${tickMedianMs.toFixed(3)} ms (p90 ${result.tickP90Ms.toFixed(3)}), ${visibleSamples} visible -> ${perSampleMs.toFixed(3)} ms per sample = ${verdict(result.ratio)} hot floor, ${verdict(result.pacedRatio)} paced floor`);
 }
 
 /**
@@ -241,8 +259,8 @@ export async function run(): Promise<void> {
     const identities = await sleepers(50, extension);
 
     const base = await floor(extension, identities[0].pid);
-    const floorMs = base.sampleMs + base.postMs;
-    log(`floor: sampleProcess ${base.sampleMs.toFixed(3)} ms + empty postMessage ${base.postMs.toFixed(3)} ms = ${floorMs.toFixed(3)} ms`);
+    const floorMs = { hotMs: base.sampleMs + base.postMs, pacedMs: base.pacedMs };
+    log(`floor: sampleProcess ${base.sampleMs.toFixed(3)} ms + empty postMessage ${base.postMs.toFixed(3)} ms = ${floorMs.hotMs.toFixed(3)} ms in a hot loop; ${floorMs.pacedMs.toFixed(3)} ms once per ${INTERVAL_MS} ms (paced)`);
 
     extension.focus.watch(identities[0]);
     await waitFor('the status bar', () => extension.statusBar.state.text.includes('sleep'));
@@ -282,9 +300,9 @@ export async function run(): Promise<void> {
       lines.forEach((line) => log(`  ${line}`));
     }
     mkdirSync(path.join(REPO_ROOT, 'bench-results'), { recursive: true });
-    writeFileSync(path.join(REPO_ROOT, 'bench-results', 'host-bench.json'), JSON.stringify({ generatedAt: new Date().toISOString(), loadAverage: os.loadavg(), floor: { ...base, totalMs: floorMs }, results, profiles }, null, 2) + '\n');
-    const missed = results.filter((result) => result.ratio > 2);
-    log(missed.length === 0 ? 'All host targets met (<= 2x floor).' : `MISSED: ${missed.map((result) => `${result.name} ${result.ratio.toFixed(2)}x`).join(', ')}`);
+    writeFileSync(path.join(REPO_ROOT, 'bench-results', 'host-bench.json'), JSON.stringify({ generatedAt: new Date().toISOString(), loadAverage: os.loadavg(), floor: { ...base, hotMs: floorMs.hotMs }, results, profiles }, null, 2) + '\n');
+    const missed = results.filter((result) => result.ratio > 2 || result.pacedRatio > 2);
+    log(missed.length === 0 ? 'All host targets met (<= 2x floor).' : `Over 2x: ${missed.map((result) => `${result.name} ${result.ratio.toFixed(2)}x hot / ${result.pacedRatio.toFixed(2)}x paced`).join(', ')}`);
   } catch (error) {
     failed = 1;
     log(`failed: ${error instanceof Error ? error.stack : String(error)}`);

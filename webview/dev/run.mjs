@@ -374,6 +374,14 @@ async function checks(browser, origin) {
   await tab.waitForTimeout(50);
   check('a new sample keeps the focus and the open tooltip of a kind label', (await tab.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'label-mapping-heap' && (await tab.isVisible('[data-testid=tooltip-mapping-heap]')));
   check('a new sample updates the kinds in place', Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === Math.round(430 * 2 ** 20 / 4096) * 4096);
+  await tab.evaluate(() => {
+    const { mappings, commandLine, ...rest } = window.__snapshot({ resBytes: 440 * 2 ** 20 });
+    void mappings;
+    void commandLine;
+    window.__hostPost({ type: 'sample', snapshot: rest, timeMs: Date.now(), trendPerMinute: 0 });
+  });
+  await tab.waitForTimeout(50);
+  check('a sample without mappings and command line keeps the ones the page has', (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '440.0 MiB' && Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === Math.round(430 * 2 ** 20 / 4096) * 4096 && (await tab.textContent('.command-line'))?.includes('--max-old-space-size'));
   await tab.close();
 
   tab = await open('inspect', 'live');

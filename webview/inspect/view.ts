@@ -1,6 +1,6 @@
 import { formatBytes } from '../../src/format';
 import type { MemoryFigure } from '../../src/memoryDocs';
-import type { EndedInfo, FromInspectPanel, HistorySeries, ProcessSnapshot, ToInspectPanel } from '../../src/protocol';
+import type { EndedInfo, FromInspectPanel, HistorySeries, ProcessSnapshot, SampleSnapshot, ToInspectPanel } from '../../src/protocol';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
 import { figureBytes } from '../figure';
@@ -163,10 +163,12 @@ export class InspectView {
     }
   }
 
-  private sample(snapshot: ProcessSnapshot, timeMs: number, trend: number | undefined): void {
+  private sample(delta: SampleSnapshot, timeMs: number, trend: number | undefined): void {
     if (this.ended) {
       return; // Figures freeze at the exit; a late sample must not bring them back.
     }
+    // The host leaves out what did not change since its previous message (the mappings, the command line).
+    const snapshot = { ...this.snapshot, ...delta } as ProcessSnapshot;
     this.snapshot = snapshot;
     this.historyStartMs ??= timeMs;
     this.problemBanner.hide();
