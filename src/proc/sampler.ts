@@ -1,6 +1,6 @@
 import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { History } from './history';
-import { ok, Outcome } from './outcome';
+import { fail, ok, Outcome } from './outcome';
 import { identityKey, ProcessIdentity } from './processIdentity';
 import { paceMs, ReadPace } from './readPace';
 import { ProcessSample, readSmapsRollup, readSmapsRollupAsync, sampleProcess, SampleOptions } from './sampleProcess';
@@ -305,7 +305,10 @@ export class Sampler {
       } else {
         // Unknown or costly: the kernel's walk in the thread pool; the figures follow in their own event.
         rollup.reading = true;
-        void this.details.rollupAsync(identity.pid).then((read) => this.landedLater(target, rollup, now, read));
+        void this.details.rollupAsync(identity.pid).then(
+          (read) => this.landedLater(target, rollup, now, read),
+          (error: unknown) => this.landedLater(target, rollup, now, failedRead(error)),
+        );
       }
     }
     if (wantsMappings && !detail.smaps.reading && now >= detail.smaps.nextAtMs) {
@@ -316,7 +319,10 @@ export class Sampler {
   private readSmaps(target: Target, now: number): void {
     const smaps = target.detail.smaps;
     smaps.reading = true;
-    void this.details.smaps(target.identity.pid).then((read) => this.landedLater(target, smaps, now, read));
+    void this.details.smaps(target.identity.pid).then(
+      (read) => this.landedLater(target, smaps, now, read),
+      (error: unknown) => this.landedLater(target, smaps, now, failedRead(error)),
+    );
   }
 
   private landed<T>(read: CostlyRead<T>, startedMs: number, result: Timed<T>): void {
@@ -398,6 +404,11 @@ export class Sampler {
       this.timer = undefined;
     }
   }
+}
+
+/** A reader that threw (it should not): an error to show, and the read is retried at the setting's pace. */
+function failedRead<T>(error: unknown): Timed<Outcome<T>> {
+  return { value: fail({ kind: 'io-error', detail: error instanceof Error ? error.message : String(error) }), costMs: 0 };
 }
 
 function newDetail(): Detail {

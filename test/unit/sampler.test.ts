@@ -329,6 +329,19 @@ describe('Sampler', function () {
     assert.strictEqual(sampler.readMappingsNow(B), false, 'nobody watches B');
   });
 
+  it('a costly reader that throws shows an error, and its read is tried again', async () => {
+    let throwing = true;
+    const smaps = details.smaps.bind(details);
+    details.smaps = (pid) => (throwing ? Promise.reject(new Error('worker broke')) : smaps(pid));
+    const events: SampleEvent[] = [];
+    sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok === false), 'the error');
+    const failed = expectOk(events.find((event) => expectOk(event.outcome).mappings?.ok === false)!.outcome).mappings;
+    assert.ok(failed && !failed.ok && failed.error.kind === 'io-error' && failed.error.detail === 'worker broke', JSON.stringify(failed));
+    throwing = false;
+    await waitFor(() => expectOk(events[events.length - 1].outcome).mappings?.ok === true, 'a good read after it');
+  });
+
   it('keeps the costly figures and their pace when a panel is hidden and shown again', async () => {
     details.smapsCostMs = 170;
     let last: SampleEvent | undefined;
