@@ -88,7 +88,9 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
 interface CostlyRead<T> {
   value?: T;
   readAtMs?: number;
+  /** What the last read took; the pace follows the median of the last three (one slow read on a busy machine does not slow it for long). */
   costMs?: number;
+  costs: number[];
   everyMs: number;
   byCost: boolean;
   /** No read before this (ms since the epoch); 0: at the next tick. */
@@ -329,6 +331,7 @@ export class Sampler {
     read.value = result.value;
     read.readAtMs = startedMs;
     read.costMs = result.costMs;
+    read.costs = [...read.costs.slice(-2), result.costMs];
     read.reading = false;
     this.repace(read);
   }
@@ -354,7 +357,8 @@ export class Sampler {
     if (read.costMs === undefined || read.readAtMs === undefined) {
       return;
     }
-    const pace = paceMs(read.costMs, this.settings.detailIntervalMs);
+    const sorted = [...read.costs].sort((a, b) => a - b);
+    const pace = paceMs(sorted[(sorted.length - 1) >> 1], this.settings.detailIntervalMs);
     read.everyMs = pace.everyMs;
     read.byCost = pace.byCost;
     read.nextAtMs = read.readAtMs + pace.everyMs;
@@ -412,7 +416,7 @@ function failedRead<T>(error: unknown): Timed<Outcome<T>> {
 }
 
 function newDetail(): Detail {
-  const read = () => ({ everyMs: 0, byCost: false, nextAtMs: 0, reading: false });
+  const read = () => ({ costs: [], everyMs: 0, byCost: false, nextAtMs: 0, reading: false });
   return { rollup: read(), smaps: read(), cgroupNextAtMs: 0 };
 }
 

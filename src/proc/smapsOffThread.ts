@@ -15,8 +15,10 @@ export interface Timed<T> {
 /**
  * A worker with nothing to do for this long exits, and its buffers (30 MB for 40 000 mappings) with
  * it; the next read starts a new one (~30 ms, well inside the read budget of a process that big).
+ * Longer than the pace of a cheap read (at most 45 s below 225 ms a read), so that those always
+ * find the worker warm.
  */
-const IDLE_MS = 15_000;
+const IDLE_MS = 60_000;
 
 /**
  * Reads and parses /proc/PID/smaps in a worker thread, one read at a time, so that a process with
