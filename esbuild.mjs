@@ -1,5 +1,6 @@
-// Two bundles: the extension host (Node, CommonJS, `vscode` provided by the host) and the webview
-// (browser IIFE). Type checking is separate (`npm run typecheck`), so builds stay fast.
+// Three bundles: the extension host (Node, CommonJS, `vscode` provided by the host), its smaps
+// worker thread, and the webview (browser IIFE). Type checking is separate (`npm run typecheck`), so
+// builds stay fast.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -14,6 +15,15 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  },
+  {
+    // Reads /proc/PID/smaps off the extension host's thread (src/proc/smapsOffThread.ts starts it
+    // from __dirname, which is dist/ in the bundle).
+    entryPoints: ['src/proc/smapsWorker.ts'],
+    outfile: 'dist/smapsWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     entryPoints: { inspect: 'webview/inspect/main.ts', debugView: 'webview/debugView/main.ts', recording: 'webview/recording/main.ts', compare: 'webview/compare/main.ts' },

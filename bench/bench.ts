@@ -7,8 +7,14 @@
  *    `ps -o rss=,vsz= -p PID`. Targets: <= 3x the C program, >= 100x cheaper than ps.
  * 2. The process table: scanProcessTable() vs spawning `ps -eo pid,ppid,rss,vsz,comm` vs the
  *    ps-list package. Target: faster than ps -eo.
- * 3. A debug stop (no targets): see bench/stops.ts.
- * 4. Diagnostics (no targets): where the time of sampleProcess and of the scan goes.
+ * 3. A big process: a C program with 40 000 mappings (bench/mappings.c). smaps vs smaps_rollup,
+ *    the parse, the worker-thread read the Sampler uses, and what it costs the host's own thread
+ *    (its CPU time from /proc/self/task/TID/schedstat). Targets: <= 0.1x the CPU of a read in
+ *    this thread; the pace the Sampler picks keeps the read <= 0.5 % of wall time.
+ * 4. Children totals at 2 000 processes: childProcesses() of a process with a few children while
+ *    2 000 others run, vs scanning the whole table. Target: < 0.1x the scan.
+ * 5. A debug stop (no targets): see bench/stops.ts.
+ * 6. Diagnostics (no targets): where the time of sampleProcess and of the scan goes.
  *
  * Prints a table and writes bench-results/bench.json. Exits 0 when a target is missed (it is a
  * report), 1 only when the bench itself cannot run.
@@ -20,14 +26,17 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { readCgroupMemory } from '../src/proc/cgroup';
 import { readProcText } from '../src/proc/procFile';
+import { childProcesses } from '../src/proc/processChildren';
 import { scanProcessTable } from '../src/proc/processTable';
-import { sampleProcess } from '../src/proc/sampleProcess';
+import { paceMs, READ_SHARE } from '../src/proc/readPace';
+import { readSmapsRollupAsync, sampleProcess } from '../src/proc/sampleProcess';
 import { parseSmaps } from '../src/proc/smaps';
+import { OffThreadSmaps } from '../src/proc/smapsOffThread';
 import { parseStat } from '../src/proc/stat';
 import { parseStatm } from '../src/proc/statm';
 import { parseStatus } from '../src/proc/status';
 import { systemInfo } from '../src/proc/systemInfo';
-import { Plan, Summary, formatNs, formatRatio, sinkValue, summarize, timeAsync, timeSync } from './measure';
+import { Plan, Summary, consume, formatNs, formatRatio, sinkValue, summarize, timeAsync, timeSync } from './measure';
 import { benchStops } from './stops';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -45,7 +54,7 @@ const PS_EO_PLAN: Plan = { warmup: 2, batches: 8, perBatch: 1, budgetMs: 1000 };
 const DIAGNOSTIC_PLAN: Plan = { warmup: 500, batches: 15, perBatch: 500, budgetMs: 1000 };
 const SCAN_DIAGNOSTIC_PLAN: Plan = { warmup: 10, batches: 15, perBatch: 10, budgetMs: 1000 };
 
-type Section = 'sample' | 'scan' | 'stops' | 'diagnostic';
+type Section = 'sample' | 'scan' | 'big' | 'children' | 'stops' | 'diagnostic';
 
 interface Row {
   section: Section;
@@ -64,6 +73,8 @@ interface Row {
 
 const rows: Row[] = [];
 let sleeper: ChildProcess | undefined;
+/** Other processes the bench starts (the 40 000-mapping program, the 2 000-process crowd); killed on exit. */
+const helpers: ChildProcess[] = [];
 
 function addRow(row: Row): Row {
   rows.push(row);
@@ -103,6 +114,15 @@ function stopSleeper(): void {
     sleeper.kill('SIGKILL');
   }
   sleeper = undefined;
+  for (const helper of helpers.splice(0)) {
+    try {
+      // The crowd is a process group of its own (detached); the others are plain children.
+      if (helper.spawnargs[0] === 'sh' && helper.pid !== undefined) process.kill(-helper.pid, 'SIGKILL');
+      else helper.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** Compiles bench/sample.c into a temporary directory; undefined (with the reason) when it cannot. */
@@ -334,7 +354,220 @@ async function benchScan(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. Diagnostics: where the time goes
+// 3. A process with 40 000 mappings
+
+const BIG_MAPPINGS = 40000;
+const BIG_PLAN: Plan = { warmup: 1, batches: 7, perBatch: 1, budgetMs: 4000 };
+/** What the Sampler's pace is computed against: the default procMemory.detailIntervalMs. */
+const DEFAULT_DETAIL_MS = 5000;
+
+/** Starts bench/mappings.c with COUNT mappings; resolves with its PID once it has mapped them all. */
+async function startMappings(dir: string, count: number): Promise<{ pid: number; child: ChildProcess } | string> {
+  const binary = path.join(dir, 'mappings');
+  const built = spawnSync('cc', ['-O2', '-o', binary, path.join(REPO_ROOT, 'bench', 'mappings.c')], { encoding: 'utf8' });
+  if (built.error || built.status !== 0) {
+    return `cc -O2 bench/mappings.c failed: ${built.error?.message ?? built.stderr.trim()}`;
+  }
+  const child = spawn(binary, [String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  helpers.push(child);
+  const ready = await new Promise<boolean>((resolve) => {
+    let out = '';
+    child.stdout?.on('data', (chunk) => {
+      out += String(chunk);
+      if (out.includes(`ready ${count}`)) resolve(true);
+    });
+    child.once('exit', () => resolve(false));
+  });
+  return ready && child.pid !== undefined ? { pid: child.pid, child } : `bench/mappings.c ${count} did not start`;
+}
+
+/** Runs `operation` while a 1 ms timer measures the longest gap between its firings: the event loop's worst stall. */
+async function longestStall<T>(operation: () => Promise<T>): Promise<{ value: T; stallMs: number; wallMs: number }> {
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 5)); // the timer is running before the read starts
+  last = performance.now();
+  const value = await operation();
+  const wallMs = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 5)); // and it sees the end
+  clearInterval(timer);
+  worst = Math.max(worst, performance.now() - last);
+  return { value, stallMs: worst, wallMs };
+}
+
+async function benchBigProcess(dir: string): Promise<void> {
+  const started = await startMappings(dir, BIG_MAPPINGS);
+  if (typeof started === 'string') {
+    addRow({ section: 'big', id: 'smaps-sync', operation: 'readProcText(smaps), 40 000 mappings', skipped: started, target: 'info' });
+    return;
+  }
+  const { pid } = started;
+  const smapsFile = `/proc/${pid}/smaps`;
+  const text = fs.readFileSync(smapsFile, 'utf8');
+  const count = text.split('\n').filter((line) => /^[0-9a-f]+-/.test(line)).length;
+  counts.bigMappings = count;
+  const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+
+  const smaps = diagnose(`readProcText(smaps), in this thread (${count} mappings, ${(text.length / 1e6).toFixed(1)} MB)`, 'smaps-sync', BIG_PLAN, () => readProcText(smapsFile), 'big');
+  const rollup = diagnose('readProcText(smaps_rollup), in this thread', 'rollup-sync', { ...BIG_PLAN, batches: 20 }, () => readProcText(`/proc/${pid}/smaps_rollup`), 'big');
+  const rollupRow = rows[rows.length - 1];
+  rollupRow.ratio = rollup.medianNs / smaps.medianNs;
+  rollupRow.ratioText = `${formatRatio(rollupRow.ratio)} smaps`;
+  const parse = diagnose('parseSmaps of that text, in this thread', 'smaps-parse', BIG_PLAN, () => parseSmaps(text, exe), 'big');
+  const parseRow = rows[rows.length - 1];
+  parseRow.ratio = parse.medianNs / smaps.medianNs;
+  parseRow.ratioText = `${formatRatio(parseRow.ratio)} smaps read`;
+
+  // What the Sampler does: read and parse in a worker thread, while this thread stays free.
+  const reader = new OffThreadSmaps();
+  try {
+    const costs: number[] = [];
+    const walls: number[] = [];
+    const stalls: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const measured = await longestStall(() => reader.read(pid));
+      if (!measured.value.value.ok) {
+        throw new Error(`worker smaps read failed: ${JSON.stringify(measured.value.value.error)}`);
+      }
+      if (i > 0) {
+        // The first one starts the worker.
+        costs.push(measured.value.costMs * 1e6);
+        walls.push(measured.wallMs * 1e6);
+        stalls.push(measured.stallMs * 1e6);
+      }
+    }
+    const wall = summarize(walls, 1);
+    const inThread = smaps.medianNs + parse.medianNs;
+    addRow({ section: 'big', id: 'smaps-worker', operation: 'OffThreadSmaps.read: read + parse in the worker (the Sampler)', summary: wall, ratio: wall.medianNs / inThread, ratioText: `${formatRatio(wall.medianNs / inThread)} in-thread`, target: 'info' });
+    // What the read costs this thread (the extension host's): its own CPU time from schedstat,
+    // which a loaded machine does not inflate the way it inflates wall times and timer gaps.
+    const hostCpu: number[] = [];
+    const syncCpu: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      let before = mainThreadCpuNs();
+      await reader.read(pid);
+      hostCpu.push(mainThreadCpuNs() - before);
+      before = mainThreadCpuNs();
+      consume(parseSmaps(expectText(readProcText(smapsFile)), exe));
+      syncCpu.push(mainThreadCpuNs() - before);
+    }
+    const sync = summarize(syncCpu, 1);
+    addRow({ section: 'big', id: 'host-cpu-sync', operation: '  CPU of this thread: read + parse in this thread (before)', summary: sync, ratioText: 'baseline', target: 'info' });
+    const host = summarize(hostCpu, 1);
+    const hostRatio = host.medianNs / sync.medianNs;
+    addRow({
+      section: 'big',
+      id: 'host-cpu-worker',
+      operation: '  CPU of this thread: the same read in the worker (after)',
+      summary: host,
+      ratio: hostRatio,
+      ratioText: `${formatRatio(hostRatio)} in-thread`,
+      target: '<= 0.1x in-thread',
+      pass: hostRatio <= 0.1,
+    });
+    const stall = summarize(stalls, 1);
+    const idle: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      idle.push((await longestStall(() => new Promise((resolve) => setTimeout(resolve, wall.medianNs / 1e6)))).stallMs * 1e6);
+    }
+    addRow({ section: 'big', id: 'smaps-stall', operation: '  longest event-loop stall during a worker read (timer gaps)', summary: stall, target: 'info', note: `with nothing read, same time: median ${formatNs(summarize(idle, 1).medianNs)} (machine load)` });
+    const syncStall = await longestStall(async () => parseSmaps(expectText(readProcText(smapsFile)), exe));
+    addRow({ section: 'big', id: 'smaps-stall-sync', operation: '  longest stall, the same read in this thread (before)', summary: summarize([syncStall.stallMs * 1e6], 1), target: 'info' });
+    const rollupAsync = await longestStall(() => readSmapsRollupAsync(pid));
+    addRow({ section: 'big', id: 'rollup-async-stall', operation: '  longest stall during an async smaps_rollup read', summary: summarize([rollupAsync.stallMs * 1e6], 1), target: 'info' });
+
+    // The pace the Sampler picks from the cost it measures (the worker's own read + parse time).
+    const cost = summarize(costs, 1).medianNs / 1e6;
+    const pace = paceMs(cost, DEFAULT_DETAIL_MS);
+    const share = cost / pace.everyMs;
+    addRow({
+      section: 'big',
+      id: 'smaps-share',
+      operation: `  smaps pace: ${cost.toFixed(0)} ms a read -> read every ${pace.everyMs / 1000} s${pace.byCost ? ' (by cost)' : ''}`,
+      ratio: share / READ_SHARE,
+      ratioText: `${(share * 100).toFixed(2)} % of wall time`,
+      target: '<= 0.5 %',
+      pass: share <= READ_SHARE,
+    });
+    const rollupCost = rollup.medianNs / 1e6;
+    const rollupPace = paceMs(rollupCost, DEFAULT_DETAIL_MS);
+    addRow({
+      section: 'big',
+      id: 'rollup-share',
+      operation: `  smaps_rollup pace: ${rollupCost.toFixed(1)} ms a read -> every ${rollupPace.everyMs / 1000} s${rollupPace.byCost ? ' (by cost)' : ''}`,
+      ratioText: `${((rollupCost / rollupPace.everyMs) * 100).toFixed(2)} % of wall time`,
+      target: '<= 0.5 %',
+      pass: rollupCost / rollupPace.everyMs <= READ_SHARE,
+    });
+  } finally {
+    reader.dispose();
+    started.child.kill('SIGKILL');
+  }
+}
+
+/** On-CPU time of the main thread so far, ns (/proc/self/task/TID/schedstat; the main thread's TID is the PID). */
+function mainThreadCpuNs(): number {
+  return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+}
+
+function expectText(outcome: ReturnType<typeof readProcText>): string {
+  if (!outcome.ok) {
+    throw new Error(JSON.stringify(outcome.error));
+  }
+  return outcome.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Children totals at 2 000 processes
+
+const CROWD = 2000;
+
+async function benchChildren(): Promise<void> {
+  // 2 000 sleeping processes that are not below the bench: a subshell the outer shell leaves behind
+  // (so it is re-parented away from us) starts them. They share the outer shell's process group.
+  const crowd = spawn('sh', ['-c', `(i=0; while [ $i -lt ${CROWD} ]; do sleep 600 & i=$((i+1)); done; echo ready; wait) &`], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  helpers.push(crowd);
+  const ready = await new Promise<boolean>((resolve) => {
+    crowd.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve(true));
+  });
+  try {
+    if (!ready || crowd.pid === undefined) {
+      addRow({ section: 'children', id: 'subtree', operation: 'childProcesses(pid)', skipped: 'could not start 2 000 processes', target: 'info' });
+      return;
+    }
+    // The bench's own children (the `sleep` it samples, the crowd's shell): a debuggee with a few workers.
+    const table = scanProcessTable();
+    const total = table.ok ? table.value.length : NaN;
+    counts.childrenTable = total;
+    const mine = childProcesses(process.pid);
+    const subtree = diagnose(`childProcesses(bench): its subtree, ${mine.ok ? mine.value.length : '?'} processes, of ${total}`, 'subtree', { warmup: 3, batches: 10, perBatch: 1, budgetMs: 2000 }, () => childProcesses(process.pid), 'children');
+    const scan = diagnose(`scanProcessTable(): all ${total} processes`, 'scan', { warmup: 2, batches: 8, perBatch: 1, budgetMs: 3000 }, () => scanProcessTable(), 'children');
+    const subtreeRow = rows.find((row) => row.section === 'children' && row.id === 'subtree');
+    if (subtreeRow) {
+      subtreeRow.ratio = subtree.medianNs / scan.medianNs;
+      subtreeRow.ratioText = `${formatRatio(subtreeRow.ratio)} scan`;
+      subtreeRow.target = '< 0.1x scan';
+      subtreeRow.pass = subtreeRow.ratio < 0.1;
+    }
+  } finally {
+    if (crowd.pid !== undefined) {
+      try {
+        process.kill(-crowd.pid, 'SIGKILL'); // the shell and its 2 000 sleeps: their own process group
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Diagnostics: where the time goes
 
 /** open + readSync until 0 + close into a reused buffer, without decoding: the Node syscall floor. */
 const rawBuffer = Buffer.allocUnsafe(64 * 1024);
@@ -469,12 +702,14 @@ function printTable(): void {
   const sections: [Section, string][] = [
     ['sample', 'Sampling one process (the `sleep` child)'],
     ['scan', `Full process table (${counts.scanProcessTable} processes)`],
+    ['big', `A process with ${counts.bigMappings ?? BIG_MAPPINGS} mappings (bench/mappings.c): smaps vs smaps_rollup, and the Sampler's off-thread read`],
+    ['children', `Children totals with ${counts.childrenTable ?? '2 000+'} processes running`],
     ['stops', 'A debug stop: the host work before the tip shows, and the smaps read for the comparison (info)'],
     ['diagnostic', 'Diagnostics: where the time goes (no targets; timed one after another, so under load they need not add up)'],
   ];
   const cells = (row: Row): string[] => [
     row.operation,
-    row.summary ? formatNs(row.summary.medianNs) : 'skipped',
+    row.summary ? formatNs(row.summary.medianNs) : row.skipped ? 'skipped' : '',
     row.summary ? formatNs(row.summary.p90Ns) : '',
     row.ratioText ?? '',
     row.target ?? '',
@@ -516,6 +751,13 @@ async function main(): Promise<void> {
     console.log(`sampling the bench's own child \`sleep\` (PID ${pid}); C baseline: ${compiled.binary ? 'cc -O2 bench/sample.c' : compiled.reason}\n`);
     benchSampling(pid, compiled.binary);
     await benchScan();
+    const bigDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-memory-bench-big-'));
+    try {
+      await benchBigProcess(bigDir);
+    } finally {
+      fs.rmSync(bigDir, { recursive: true, force: true });
+    }
+    await benchChildren();
     for (const cost of await benchStops(pid)) {
       const ratio = cost.summary ? cost.summary.medianNs / median('sample', 'ours') : undefined;
       addRow({ section: 'stops', id: cost.id, operation: cost.operation, summary: cost.summary, skipped: cost.skipped, note: cost.note, ratio, ratioText: ratio ? `${formatRatio(ratio)} sampleProcess` : undefined, target: 'info' });

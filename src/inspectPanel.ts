@@ -11,7 +11,7 @@ import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './processSnapshot';
-import { EndedInfo, HistorySeries, parseFromInspectPanel, ProcessSnapshot, ToInspectPanel, TREND_WINDOW_MS } from './protocol';
+import { EndedInfo, HistorySeries, MappingsFigure, parseFromInspectPanel, ProcessSnapshot, SampleSnapshot, ToInspectPanel, TREND_WINDOW_MS } from './protocol';
 import { TimelineMarkers } from './timelineMarkers';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -26,6 +26,8 @@ export class InspectPanel extends Disposable {
   private ended: EndedInfo | undefined;
   private problem: string | undefined;
   private ready = false;
+  /** What the page has of the parts a sample leaves out when unchanged (see SampleSnapshot). */
+  private shown: { mappings: MappingsFigure | undefined; commandLine: string | undefined } | undefined;
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
 
@@ -157,7 +159,9 @@ export class InspectPanel extends Disposable {
     if (event.outcome.ok) {
       this.problem = undefined;
       const trendPerMinute = event.history.resTrendPerMinute(TREND_WINDOW_MS);
-      this.post({ type: 'sample', snapshot: this.snapshot as ProcessSnapshot, timeMs: event.outcome.value.timeMs, trendPerMinute });
+      if (this.ready) {
+        this.post({ type: 'sample', snapshot: this.changes(this.snapshot as ProcessSnapshot), timeMs: event.outcome.value.timeMs, trendPerMinute });
+      }
     } else if (event.ended) {
       this.ended = { atMs: Date.now(), message: describeProcError(event.outcome.error) };
       if (event.exitCause?.kind === 'oom-kill') {
@@ -180,6 +184,7 @@ export class InspectPanel extends Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        this.shown = { mappings: this.snapshot?.mappings, commandLine: this.snapshot?.commandLine };
         this.post(this.initMessage());
         break;
       case 'export':
@@ -191,7 +196,24 @@ export class InspectPanel extends Disposable {
           void vscode.window.setStatusBarMessage('$(copy) Memory figures copied', 3000);
         }
         break;
+      case 'readMappings':
+        this.sampler.readMappingsNow(this.identity);
+        break;
     }
+  }
+
+  /** The snapshot without the parts the page already has. */
+  private changes(snapshot: ProcessSnapshot): SampleSnapshot {
+    const { mappings, commandLine, ...rest } = snapshot;
+    const changes: SampleSnapshot = rest;
+    if (!this.shown || !sameMappings(mappings, this.shown.mappings)) {
+      changes.mappings = mappings;
+    }
+    if (!this.shown || commandLine !== this.shown.commandLine) {
+      changes.commandLine = commandLine;
+    }
+    this.shown = { mappings, commandLine };
+    return changes;
   }
 
   private initMessage(): ToInspectPanel {
@@ -212,6 +234,18 @@ export class InspectPanel extends Disposable {
       void this.panel.webview.postMessage(message);
     }
   }
+}
+
+/** Same figure as far as the page can tell: the same read (rows are built once per read), pace and state. */
+function sameMappings(a: MappingsFigure, b: MappingsFigure | undefined): boolean {
+  if (!b) {
+    return false;
+  }
+  const samePace = a.pace?.everyMs === b.pace?.everyMs && a.pace?.reading === b.pace?.reading && a.pace?.costMs === b.pace?.costMs && a.pace?.byCost === b.pace?.byCost;
+  if ('kinds' in a) {
+    return 'kinds' in b && a.kinds === b.kinds && a.top === b.top && a.readAtMs === b.readAtMs && samePace;
+  }
+  return 'unavailable' in b && a.unavailable === b.unavailable && samePace;
 }
 
 function toSeries(history: History | undefined): HistorySeries {

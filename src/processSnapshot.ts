@@ -58,20 +58,35 @@ export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
   };
 }
 
+// The kinds and largest mappings only change when smaps is read again (every few seconds or
+// minutes), not on every sample: built once per read, keyed by the read's own outcome object.
+const mappingRows = new WeakMap<object, Pick<Extract<MappingsFigure, { kinds: unknown }>, 'kinds' | 'top'>>();
+
 function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure {
   const mappings = sample.mappings;
+  const read = sample.mappingsPace;
+  // How often it is read and why, for the panel's freshness line (absent until the Sampler read it).
+  const pace = read && { pace: { everyMs: read.everyMs, byCost: read.byCost, costMs: read.costMs, reading: read.reading } };
   if (!mappings) {
-    return { unavailable: sample.memoryless ? notKept : 'not read yet' };
+    return { unavailable: sample.memoryless ? notKept : read?.reading ? 'reading /proc/PID/smaps…' : 'not read yet', ...pace };
   }
   if (!mappings.ok) {
-    return { unavailable: describeProcError(mappings.error) };
+    return { unavailable: describeProcError(mappings.error), ...pace };
   }
-  const { categories, top } = mappings.value;
+  let rows = mappingRows.get(mappings);
+  if (!rows) {
+    const { categories, top } = mappings.value;
+    rows = {
+      kinds: MAPPING_CATEGORIES.filter((kind) => categories[kind].count > 0)
+        .map((kind) => ({ kind, ...categories[kind] }))
+        .sort((a, b) => b.rssBytes - a.rssBytes || b.count - a.count),
+      top: top.map(({ name, category, perms, rssBytes, pssBytes, privateBytes }) => ({ name, kind: category, perms, rssBytes, pssBytes, privateBytes })),
+    };
+    mappingRows.set(mappings, rows);
+  }
   return {
-    kinds: MAPPING_CATEGORIES.filter((kind) => categories[kind].count > 0)
-      .map((kind) => ({ kind, ...categories[kind] }))
-      .sort((a, b) => b.rssBytes - a.rssBytes || b.count - a.count),
-    top: top.map(({ name, category, perms, rssBytes, pssBytes, privateBytes }) => ({ name, kind: category, perms, rssBytes, pssBytes, privateBytes })),
+    ...pace,
+    ...rows,
     readAtMs: sample.mappingsTimeMs ?? sample.timeMs,
   };
 }

@@ -33,9 +33,23 @@ export interface MappingRow {
   privateBytes: number;
 }
 
+/**
+ * How often smaps is read for a process, and why: at the setting's pace, or slower because one
+ * read costs so much (its cost stays under 0.5 % of wall time). `reading`: a read is under way.
+ */
+export interface MappingsPace {
+  everyMs: number;
+  byCost: boolean;
+  /** What the last read took, ms. */
+  costMs: number | undefined;
+  reading: boolean;
+}
+
 /** Where RES lives: kinds with at least one mapping, largest RSS first, and the largest mappings. */
 /** `readAtMs`: smaps is read less often than the rest, so its total can lag RES; say when. */
-export type MappingsFigure = { kinds: MappingKindRow[]; top: MappingRow[]; readAtMs: number } | { unavailable: string };
+export type MappingsFigure =
+  | { kinds: MappingKindRow[]; top: MappingRow[]; readAtMs: number; pace?: MappingsPace }
+  | { unavailable: string; pace?: MappingsPace };
 
 /** One level from the process's cgroup up to the root that has a memory limit. */
 export interface CgroupLevelRow {
@@ -122,6 +136,13 @@ export interface ProcessSnapshot {
   mappings: MappingsFigure;
 }
 
+/**
+ * The snapshot of a `sample` message. `mappings` and `commandLine` are left out when they are the
+ * same as in the previous message: they change on smaps reads (seconds to minutes apart) and never,
+ * and they are most of a snapshot's bytes, which the host serialises for every panel on every tick.
+ */
+export type SampleSnapshot = Omit<ProcessSnapshot, 'mappings' | 'commandLine'> & Partial<Pick<ProcessSnapshot, 'mappings' | 'commandLine'>>;
+
 /** History as parallel arrays, oldest first (compact to post, and what the chart library wants). */
 export interface HistorySeries {
   timesMs: number[];
@@ -144,8 +165,8 @@ export type ToInspectPanel =
       problem: string | undefined;
       markers: TimelineMarker[];
     }
-  /** One new reading. */
-  | { type: 'sample'; snapshot: ProcessSnapshot; timeMs: number; trendPerMinute: number | undefined }
+  /** One new reading (fields left out of the snapshot are unchanged: see SampleSnapshot). */
+  | { type: 'sample'; snapshot: SampleSnapshot; timeMs: number; trendPerMinute: number | undefined }
   /** The process exited or its PID was reused: figures freeze, history stays. */
   | { type: 'ended'; ended: EndedInfo }
   /** A reading failed without the process ending (permission, malformed file). */
@@ -167,7 +188,9 @@ export type FromInspectPanel =
   /** Save the history as a file (the host shows the save dialog). */
   | { type: 'export'; format: 'csv' | 'json' }
   /** Copy the current figures as text to the clipboard. */
-  | { type: 'copySnapshot' };
+  | { type: 'copySnapshot' }
+  /** Read /proc/PID/smaps now ("Where RES lives"), where its cost makes it come rarely. */
+  | { type: 'readMappings' };
 
 /** Where a program stopped: the frame VS Code reveals. `file` is a name from the debugger: untrusted text. */
 export interface StopLocation {
@@ -307,6 +330,7 @@ export function parseFromInspectPanel(message: unknown): FromInspectPanel | unde
   switch (message.type) {
     case 'ready':
     case 'copySnapshot':
+    case 'readMappings':
       return { type: message.type };
     case 'export':
       return message.format === 'csv' || message.format === 'json' ? { type: 'export', format: message.format } : undefined;

@@ -185,7 +185,7 @@ export class DebugView extends Disposable implements vscode.WebviewViewProvider 
     const event = watched?.event;
     const sample = event?.lastSample;
     const ended = event?.ended || entry.status === 'ended';
-    const points = (event?.history.points() ?? []).slice(-SPARKLINE_POINTS);
+    const points = event?.history.last(SPARKLINE_POINTS) ?? [];
     return {
       sessionId: entry.session.id,
       parentSessionId: entry.session.parentSession?.id,

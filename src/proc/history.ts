@@ -17,6 +17,8 @@ export class History {
   private readonly virt: Float64Array;
   private start = 0;
   private count = 0;
+  /** The last trend computed, until the next push: every view of a process asks for the same one. */
+  private trend: { windowMs: number; value: number | undefined } | undefined;
 
   constructor(readonly capacity: number) {
     const size = Math.max(2, Math.floor(capacity));
@@ -42,6 +44,7 @@ export class History {
     } else {
       this.start = (this.start + 1) % size;
     }
+    this.trend = undefined;
   }
 
   /** The i-th oldest point (0 = oldest). */
@@ -54,10 +57,14 @@ export class History {
     return this.count > 0 ? this.at(this.count - 1) : undefined;
   }
 
-  /** Points from oldest to newest, optionally only those at or after `sinceMs`. */
+  /**
+   * Points from oldest to newest, optionally only those at or after `sinceMs`. A window is found
+   * from the newest end, so asking for the last minute of a full hour costs the minute, not the hour.
+   */
   points(sinceMs = -Infinity): HistoryPoint[] {
+    const first = this.firstSince(sinceMs);
     const result: HistoryPoint[] = [];
-    for (let i = 0; i < this.count; i++) {
+    for (let i = first; i < this.count; i++) {
       const point = this.at(i);
       if (point.timeMs >= sinceMs) {
         result.push(point);
@@ -66,29 +73,62 @@ export class History {
     return result;
   }
 
+  /** The last `n` points (fewer while the history is shorter), oldest first: a sparkline's worth without the hour. */
+  last(n: number): HistoryPoint[] {
+    const result: HistoryPoint[] = [];
+    for (let i = Math.max(0, this.count - n); i < this.count; i++) {
+      result.push(this.at(i));
+    }
+    return result;
+  }
+
+  /** Index of the oldest point of the run of points at or after `sinceMs` that ends at the newest. */
+  private firstSince(sinceMs: number): number {
+    if (sinceMs === -Infinity) {
+      return 0;
+    }
+    const size = this.times.length;
+    let i = this.count;
+    while (i > 0 && this.times[(this.start + i - 1) % size] >= sinceMs) {
+      i--;
+    }
+    return i;
+  }
+
   /**
    * The trend of RES in bytes per minute over the last `windowMs`: the least-squares slope, so
    * one noisy sample does not swing it. Undefined until the window holds two points 5 s apart.
    */
   resTrendPerMinute(windowMs: number): number | undefined {
-    const latest = this.latest();
-    if (!latest) {
+    if (this.trend?.windowMs !== windowMs) {
+      this.trend = { windowMs, value: this.fitTrend(windowMs) };
+    }
+    return this.trend.value;
+  }
+
+  /** The least-squares slope over the window, straight from the arrays: no point objects. */
+  private fitTrend(windowMs: number): number | undefined {
+    if (this.count === 0) {
       return undefined;
     }
-    const points = this.points(latest.timeMs - windowMs);
-    if (points.length < 2 || latest.timeMs - points[0].timeMs < 5000) {
+    const size = this.times.length;
+    const latestMs = this.times[(this.start + this.count - 1) % size];
+    const first = this.firstSince(latestMs - windowMs);
+    const n = this.count - first;
+    const firstMs = this.times[(this.start + first) % size];
+    if (n < 2 || latestMs - firstMs < 5000) {
       return undefined;
     }
-    const t0 = points[0].timeMs;
     let sumT = 0, sumR = 0, sumTT = 0, sumTR = 0;
-    for (const point of points) {
-      const t = (point.timeMs - t0) / 60000;
+    for (let i = first; i < this.count; i++) {
+      const index = (this.start + i) % size;
+      const t = (this.times[index] - firstMs) / 60000;
+      const r = this.res[index];
       sumT += t;
-      sumR += point.resBytes;
+      sumR += r;
       sumTT += t * t;
-      sumTR += t * point.resBytes;
+      sumTR += t * r;
     }
-    const n = points.length;
     const denominator = n * sumTT - sumT * sumT;
     return denominator === 0 ? undefined : (n * sumTR - sumT * sumR) / denominator;
   }

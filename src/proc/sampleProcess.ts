@@ -1,12 +1,14 @@
+import * as fs from 'fs';
 import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';
 import { PressureReading, readGroupPressure, readSystemPressure } from './pressure';
-import { readProcText } from './procFile';
+import { errnoToProcError, readProcText } from './procFile';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
 import { SmapsRollup, parseSmapsRollup } from './smapsRollup';
 import { isExiting, isKernelThread, parseStat } from './stat';
 import { parseStatm } from './statm';
+import { ReadPace } from './readPace';
 import { parseStatus, StatusMemory } from './status';
 import { systemInfo } from './systemInfo';
 
@@ -38,6 +40,8 @@ export interface ProcessSample {
   mappings?: Outcome<MappingSummary>;
   /** When `mappings` was read (ms since the epoch): it is older than the rest between detail reads. */
   mappingsTimeMs?: number;
+  /** How the Sampler paces the smaps read of this process (set by the Sampler, not here). */
+  mappingsPace?: ReadPace;
   /** Page faults since the process started (/proc/PID/stat minflt, majflt). */
   faults: { minor: number; major: number };
   /** Faults per second since the previous reading; the sampler sets it once it has two readings. */
@@ -120,8 +124,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     faults: { minor: stat.value.minorFaults, major: stat.value.majorFaults },
   };
   if (options.detail && !sample.memoryless) {
-    const rollupText = readProcText(`${dir}/smaps_rollup`);
-    sample.rollup = rollupText.ok ? parseSmapsRollup(rollupText.value) : rollupError(rollupText.error, dir);
+    sample.rollup = readSmapsRollup(pid, procRoot);
     sample.cgroup = readCgroupMemory(pid, procRoot, options.cgroupRoot);
     sample.oomScore = readOomScore(dir);
     sample.pressure = { system: readSystemPressure(procRoot), group: readGroupPressure(pid, procRoot) };
@@ -161,6 +164,25 @@ function memorylessReason(kernelThread: boolean, exiting: boolean, state: string
     return 'zombie';
   }
   return undefined;
+}
+
+/** /proc/PID/smaps_rollup, parsed (PSS, USS, swap): the kernel walks every mapping to print it. */
+export function readSmapsRollup(pid: number, procRoot = '/proc'): Outcome<SmapsRollup> {
+  const dir = `${procRoot}/${pid}`;
+  const text = readProcText(`${dir}/smaps_rollup`);
+  return text.ok ? parseSmapsRollup(text.value) : rollupError(text.error, dir);
+}
+
+/** readSmapsRollup with the read in the thread pool: for a process whose rollup proved costly. */
+export async function readSmapsRollupAsync(pid: number, procRoot = '/proc'): Promise<Outcome<SmapsRollup>> {
+  const dir = `${procRoot}/${pid}`;
+  let text: string;
+  try {
+    text = await fs.promises.readFile(`${dir}/smaps_rollup`, 'utf8');
+  } catch (error) {
+    return rollupError(errnoToProcError(error, `${dir}/smaps_rollup`), dir);
+  }
+  return parseSmapsRollup(text);
 }
 
 /** smaps_rollup came with Linux 4.14: ENOENT while the process is still there means an older kernel. */

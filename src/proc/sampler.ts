@@ -1,9 +1,14 @@
+import { CgroupMemory, readCgroupMemory, readOomCounters } from './cgroup';
 import { History } from './history';
 import { ExitCause, judgeExit, OomBaseline, OomCounterReader, readOomBaseline } from './oomKill';
-import { readOomCounters } from './cgroup';
-import { Outcome } from './outcome';
+import { fail, ok, Outcome } from './outcome';
+import { readGroupPressure, readSystemPressure } from './pressure';
 import { identityKey, ProcessIdentity } from './processIdentity';
-import { ProcessSample, sampleProcess, SampleOptions } from './sampleProcess';
+import { paceMs, ReadPace } from './readPace';
+import { OomScore, ProcessSample, readOomScore, readSmapsRollup, readSmapsRollupAsync, sampleProcess, SampleOptions } from './sampleProcess';
+import { MappingSummary } from './smaps';
+import { OffThreadSmaps, Timed } from './smapsOffThread';
+import { SmapsRollup } from './smapsRollup';
 
 /** What a subscriber receives after each reading of its process. */
 export interface SampleEvent {
@@ -23,17 +28,21 @@ export interface SampleEvent {
 
 export interface SamplerSettings {
   intervalMs: number;
-  /** How often the costly figures (smaps_rollup, cgroup) are read for subscribers that want them. */
+  /**
+   * How often the costly figures (smaps_rollup, smaps, cgroup) are read for subscribers that want
+   * them, at most: a read that costs more than READ_SHARE of this interval comes less often.
+   */
   detailIntervalMs: number;
   historyMinutes: number;
 }
 
 export interface WatchOptions {
-  /** Also read smaps_rollup and the cgroup, every `detailIntervalMs`. */
+  /** Also read smaps_rollup and the cgroup, every `detailIntervalMs` (or as their cost allows). */
   detail?: boolean;
   /**
-   * Also sum /proc/PID/smaps by kind of mapping, every `detailIntervalMs`. Costlier than `detail`
-   * (the kernel prints every mapping in full), so only the inspect panel asks for it.
+   * Also sum /proc/PID/smaps by kind of mapping, every `detailIntervalMs` or as its cost allows.
+   * Costlier than `detail` (the kernel prints every mapping in full), so only the inspect panel
+   * asks for it.
    */
   mappings?: boolean;
   /**
@@ -48,6 +57,78 @@ export type SampleListener = (event: SampleEvent) => void;
 /** Reads one process; a seam so tests can drive a fixture /proc tree. */
 export type ProcessReader = (pid: number, options: SampleOptions) => Outcome<ProcessSample>;
 
+/** The costly reads, each timed so that its cost sets its pace; a seam like ProcessReader. */
+export interface DetailReaders {
+  /** smaps_rollup in this thread: only for a process whose rollup proved cheap. */
+  rollupSync(pid: number): Timed<Outcome<SmapsRollup>>;
+  /** smaps_rollup with the kernel's part in the thread pool. */
+  rollupAsync(pid: number): Promise<Timed<Outcome<SmapsRollup>>>;
+  /** /proc/PID/smaps summed by kind of mapping, read and parsed off this thread. */
+  smaps(pid: number): Promise<Timed<Outcome<MappingSummary>>>;
+  cgroup(pid: number): Outcome<CgroupMemory | undefined>;
+  /** oom_score and oom_score_adj, and memory pressure of the system and the process's group: cheap files, read with the cgroup. */
+  oomScore(pid: number): Outcome<OomScore>;
+  pressure(pid: number): NonNullable<ProcessSample['pressure']>;
+  /** The OOM counters of a group, read before each reading of the process (see oomKill.ts). */
+  oomCounters: OomCounterReader;
+  dispose(): void;
+}
+
+/** Below this cost a rollup is read in the tick itself: an async read costs more than that (~0.3 ms). */
+const SYNC_ROLLUP_MAX_MS = 1;
+
+/** The real readers: rollup in the thread pool or inline by its cost, smaps in a worker thread. */
+export function realDetailReaders(procRoot = '/proc'): DetailReaders {
+  const smaps = new OffThreadSmaps();
+  const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
+  return {
+    rollupSync: (pid) => {
+      const started = performance.now();
+      return timed(started, readSmapsRollup(pid, procRoot));
+    },
+    rollupAsync: async (pid) => {
+      const started = performance.now();
+      return timed(started, await readSmapsRollupAsync(pid, procRoot));
+    },
+    smaps: (pid) => smaps.read(pid, procRoot),
+    cgroup: (pid) => readCgroupMemory(pid, procRoot),
+    oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
+    pressure: (pid) => ({ system: readSystemPressure(procRoot), group: readGroupPressure(pid, procRoot) }),
+    oomCounters: readOomCounters,
+    dispose: () => smaps.dispose(),
+  };
+}
+
+/** One costly read of one process: its last value, what it cost, and when it may run again. */
+interface CostlyRead<T> {
+  value?: T;
+  readAtMs?: number;
+  /** What the last read took; the pace follows the median of the last three (one slow read on a busy machine does not slow it for long). */
+  costMs?: number;
+  costs: number[];
+  everyMs: number;
+  byCost: boolean;
+  /** No read before this (ms since the epoch); 0: at the next tick. */
+  nextAtMs: number;
+  reading: boolean;
+}
+
+/** The costly figures of one process; kept a while after its last subscriber leaves (see RECENT_DETAILS). */
+interface Detail {
+  rollup: CostlyRead<Outcome<SmapsRollup>>;
+  smaps: CostlyRead<Outcome<MappingSummary>>;
+  cgroup?: Outcome<CgroupMemory | undefined>;
+  oomScore?: Outcome<OomScore>;
+  pressure?: ProcessSample['pressure'];
+  cgroupNextAtMs: number;
+}
+
+/**
+ * How many processes keep their costly figures and pace after nobody watches them: a panel hidden
+ * and shown again must not read a big process's smaps sooner than its cost allows.
+ */
+const RECENT_DETAILS = 16;
+
 interface Subscription {
   listener: SampleListener;
   detail: boolean;
@@ -59,7 +140,7 @@ interface Target {
   history: History;
   subscriptions: Set<Subscription>;
   lastSample?: ProcessSample;
-  lastDetailMs: number;
+  detail: Detail;
   ended: boolean;
   lastEvent?: SampleEvent;
   /** OOM counters of its group, read just before the last reading that found it alive. */
@@ -73,13 +154,14 @@ interface Target {
  */
 export class Sampler {
   private readonly targets = new Map<string, Target>();
+  private readonly recent = new Map<string, Detail>();
   private timer: NodeJS.Timeout | undefined;
   private settings: SamplerSettings;
 
   constructor(
     settings: SamplerSettings,
     private readonly read: ProcessReader = sampleProcess,
-    private readonly readOom: OomCounterReader = readOomCounters,
+    private readonly details: DetailReaders = realDetailReaders(),
   ) {
     this.settings = { ...settings };
   }
@@ -98,6 +180,11 @@ export class Sampler {
     const intervalChanged = settings.intervalMs !== this.settings.intervalMs;
     const capacityChanged = intervalChanged || settings.historyMinutes !== this.settings.historyMinutes;
     this.settings = { ...settings };
+    for (const detail of [...[...this.targets.values()].map((target) => target.detail), ...this.recent.values()]) {
+      this.repace(detail.rollup);
+      this.repace(detail.smaps);
+      detail.cgroupNextAtMs = 0;
+    }
     if (capacityChanged) {
       for (const target of this.targets.values()) {
         const history = new History(this.capacity());
@@ -122,7 +209,9 @@ export class Sampler {
     let target = this.targets.get(key);
     if (!target) {
       const history = options.history?.capacity === this.capacity() ? options.history : new History(this.capacity());
-      target = { identity, history, subscriptions: new Set(), lastDetailMs: -Infinity, ended: false };
+      const detail = this.recent.get(key) ?? newDetail();
+      this.recent.delete(key);
+      target = { identity, history, subscriptions: new Set(), detail, ended: false };
       this.targets.set(key, target);
     }
     const subscription: Subscription = { listener, detail: options.detail ?? false, mappings: options.mappings ?? false };
@@ -131,9 +220,7 @@ export class Sampler {
       safeCall(listener, target.lastEvent);
     }
     if (!target.ended) {
-      if (subscription.detail || subscription.mappings) {
-        target.lastDetailMs = -Infinity; // a new panel should not wait for its PSS
-      }
+      // A figure never read yet is due at once (nextAtMs 0); one read before comes at its pace.
       this.sampleSoon();
     }
     return {
@@ -141,10 +228,25 @@ export class Sampler {
         const current = this.targets.get(key);
         if (current?.subscriptions.delete(subscription) && current.subscriptions.size === 0) {
           this.targets.delete(key);
+          this.remember(key, current.detail);
         }
         this.reschedule();
       },
     };
+  }
+
+  /**
+   * Reads /proc/PID/smaps of a watched process now, whatever its pace (the panel's "Read now").
+   * Returns false when nobody watches its mappings, it ended, or a read is already under way.
+   */
+  readMappingsNow(identity: ProcessIdentity): boolean {
+    const target = this.targets.get(identityKey(identity));
+    if (!target || target.ended || target.detail.smaps.reading || ![...target.subscriptions].some((subscription) => subscription.mappings)) {
+      return false;
+    }
+    this.readSmaps(target, Date.now());
+    this.emitDetail(target); // says "reading" at once
+    return true;
   }
 
   /** The history kept for a process, while someone watches it. */
@@ -154,7 +256,9 @@ export class Sampler {
 
   dispose(): void {
     this.targets.clear();
+    this.recent.clear();
     this.stop();
+    this.details.dispose();
   }
 
   /** Reads every watched process now. Public for tests; the timer calls it. */
@@ -171,29 +275,22 @@ export class Sampler {
     const subscriptions = [...target.subscriptions];
     const wantsMappings = subscriptions.some((subscription) => subscription.mappings);
     const wantsDetail = wantsMappings || subscriptions.some((subscription) => subscription.detail);
-    const detail = wantsDetail && now - target.lastDetailMs >= this.settings.detailIntervalMs;
     // The OOM counters are read BEFORE the process: if it is then still there, no kill it suffered
     // can be in them, so a later rise is news. Two small files, for detail subscribers only.
-    const group = wantsDetail && target.lastSample?.cgroup?.ok ? target.lastSample.cgroup.value : undefined;
-    const oomBefore = group ? readOomBaseline(group.version, group.path, this.readOom) : undefined;
-    let outcome = this.read(target.identity.pid, { expected: target.identity, detail, mappings: detail && wantsMappings });
+    const cgroup = target.detail.cgroup;
+    const group = wantsDetail && cgroup?.ok ? cgroup.value : undefined;
+    const oomBefore = group ? readOomBaseline(group.version, group.path, this.details.oomCounters) : undefined;
+    let outcome = this.read(target.identity.pid, { expected: target.identity });
     if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
       // It exited and waits for its parent to reap it: that is the end, and the figures a view
       // freezes on are the last real ones, not the zombie's zeros.
       outcome = { ok: false, error: { kind: 'gone', detail: 'exited (a zombie until its parent reaps it)' } };
     }
     if (outcome.ok) {
-      if (detail) {
-        target.lastDetailMs = now;
-      } else if (target.lastSample) {
-        // Keep the last costly figures between detail readings instead of flickering to "unknown".
-        outcome.value.rollup ??= target.lastSample.rollup;
-        outcome.value.cgroup ??= target.lastSample.cgroup;
-        outcome.value.oomScore ??= target.lastSample.oomScore;
-        outcome.value.pressure ??= target.lastSample.pressure;
-        outcome.value.mappings ??= target.lastSample.mappings;
-        outcome.value.mappingsTimeMs ??= target.lastSample.mappingsTimeMs;
+      if (wantsDetail && !outcome.value.memoryless) {
+        this.readDetail(target, now, wantsMappings);
       }
+      withDetail(outcome.value, target.detail);
       const previous = target.lastSample;
       if (previous && !outcome.value.memoryless && outcome.value.timeMs > previous.timeMs) {
         const seconds = (outcome.value.timeMs - previous.timeMs) / 1000;
@@ -203,14 +300,15 @@ export class Sampler {
           overMs: outcome.value.timeMs - previous.timeMs,
         };
       }
+      const counters = target.detail.cgroup?.ok ? target.detail.cgroup.value?.oom : undefined;
       if (group || !wantsDetail) {
         // Undefined when unreadable, or when nobody asks for detail any more: then no claim at the
         // end, rather than one resting on an old reading (another process's kill since then).
         target.oomBaseline = oomBefore;
-      } else if (!target.oomBaseline && outcome.value.cgroup?.ok && outcome.value.cgroup.value?.oom.ok) {
+      } else if (!target.oomBaseline && counters?.ok) {
         // The first reading of the group: its counters came right after the process was seen.
-        const counters = outcome.value.cgroup.value.oom.value;
-        target.oomBaseline = readOomBaseline(counters.version, counters.path, (version, path) => (path === counters.path ? { ok: true, value: counters } : this.readOom(version, path)));
+        const first = counters.value;
+        target.oomBaseline = readOomBaseline(first.version, first.path, (version, path) => (path === first.path ? { ok: true, value: first } : this.details.oomCounters(version, path)));
       }
       target.lastSample = outcome.value;
       if (!outcome.value.memoryless) {
@@ -220,7 +318,12 @@ export class Sampler {
     } else if (outcome.error.kind === 'gone' || outcome.error.kind === 'pid-reused') {
       target.ended = true;
     }
-    const exitCause = target.ended && target.lastSample?.cgroup?.ok && target.lastSample.cgroup.value ? judgeExit(target.oomBaseline, this.readOom) : undefined;
+    this.emit(target, outcome);
+  }
+
+  private emit(target: Target, outcome: Outcome<ProcessSample>): void {
+    const cgroup = target.lastSample?.cgroup;
+    const exitCause = target.ended && cgroup?.ok && cgroup.value ? judgeExit(target.oomBaseline, this.details.oomCounters) : undefined;
     const event: SampleEvent = {
       identity: target.identity,
       outcome,
@@ -232,6 +335,91 @@ export class Sampler {
     target.lastEvent = event;
     for (const subscription of [...target.subscriptions]) {
       safeCall(subscription.listener, event);
+    }
+  }
+
+  /** The costly reads that are due: cgroup at the setting's pace, rollup and smaps at their cost's. */
+  private readDetail(target: Target, now: number, wantsMappings: boolean): void {
+    const { detail, identity } = target;
+    if (now >= detail.cgroupNextAtMs) {
+      detail.cgroup = this.details.cgroup(identity.pid);
+      detail.oomScore = this.details.oomScore(identity.pid);
+      detail.pressure = this.details.pressure(identity.pid);
+      detail.cgroupNextAtMs = now + this.settings.detailIntervalMs;
+    }
+    const rollup = detail.rollup;
+    if (!rollup.reading && now >= rollup.nextAtMs) {
+      if (rollup.costMs !== undefined && rollup.costMs < SYNC_ROLLUP_MAX_MS) {
+        const read = this.details.rollupSync(identity.pid);
+        this.landed(rollup, now, read);
+      } else {
+        // Unknown or costly: the kernel's walk in the thread pool; the figures follow in their own event.
+        rollup.reading = true;
+        void this.details.rollupAsync(identity.pid).then(
+          (read) => this.landedLater(target, rollup, now, read),
+          (error: unknown) => this.landedLater(target, rollup, now, failedRead(error)),
+        );
+      }
+    }
+    if (wantsMappings && !detail.smaps.reading && now >= detail.smaps.nextAtMs) {
+      this.readSmaps(target, now);
+    }
+  }
+
+  private readSmaps(target: Target, now: number): void {
+    const smaps = target.detail.smaps;
+    smaps.reading = true;
+    void this.details.smaps(target.identity.pid).then(
+      (read) => this.landedLater(target, smaps, now, read),
+      (error: unknown) => this.landedLater(target, smaps, now, failedRead(error)),
+    );
+  }
+
+  private landed<T>(read: CostlyRead<T>, startedMs: number, result: Timed<T>): void {
+    read.value = result.value;
+    read.readAtMs = startedMs;
+    read.costMs = result.costMs;
+    read.costs = [...read.costs.slice(-2), result.costMs];
+    read.reading = false;
+    this.repace(read);
+  }
+
+  /** An off-thread read came back: keep it, and tell the views now rather than at the next tick. */
+  private landedLater<T>(target: Target, read: CostlyRead<T>, startedMs: number, result: Timed<T>): void {
+    this.landed(read, startedMs, result);
+    this.emitDetail(target);
+  }
+
+  /** A new event with the same figures and the latest costly ones, if the target is still watched. */
+  private emitDetail(target: Target): void {
+    const last = target.lastSample;
+    if (this.targets.get(identityKey(target.identity)) !== target || target.ended || !last || !target.lastEvent?.outcome.ok) {
+      return;
+    }
+    const sample = withDetail({ ...last }, target.detail);
+    target.lastSample = sample;
+    this.emit(target, ok(sample));
+  }
+
+  private repace<T>(read: CostlyRead<T>): void {
+    if (read.costMs === undefined || read.readAtMs === undefined) {
+      return;
+    }
+    const sorted = [...read.costs].sort((a, b) => a - b);
+    const pace = paceMs(sorted[(sorted.length - 1) >> 1], this.settings.detailIntervalMs);
+    read.everyMs = pace.everyMs;
+    read.byCost = pace.byCost;
+    read.nextAtMs = read.readAtMs + pace.everyMs;
+  }
+
+  private remember(key: string, detail: Detail): void {
+    if (detail.rollup.readAtMs === undefined && detail.smaps.readAtMs === undefined) {
+      return;
+    }
+    this.recent.delete(key);
+    this.recent.set(key, detail);
+    if (this.recent.size > RECENT_DETAILS) {
+      this.recent.delete(this.recent.keys().next().value as string);
     }
   }
 
@@ -268,6 +456,38 @@ export class Sampler {
       this.timer = undefined;
     }
   }
+}
+
+/** A reader that threw (it should not): an error to show, and the read is retried at the setting's pace. */
+function failedRead<T>(error: unknown): Timed<Outcome<T>> {
+  return { value: fail({ kind: 'io-error', detail: error instanceof Error ? error.message : String(error) }), costMs: 0 };
+}
+
+function newDetail(): Detail {
+  const read = () => ({ costs: [], everyMs: 0, byCost: false, nextAtMs: 0, reading: false });
+  return { rollup: read(), smaps: read(), cgroupNextAtMs: 0 };
+}
+
+/** Puts the last costly figures on a sample: between reads they are carried over, not "unknown". */
+function withDetail(sample: ProcessSample, detail: Detail): ProcessSample {
+  if (sample.memoryless) {
+    return sample;
+  }
+  sample.rollup = detail.rollup.value;
+  sample.cgroup = detail.cgroup;
+  sample.oomScore = detail.oomScore;
+  sample.pressure = detail.pressure;
+  const smaps = detail.smaps;
+  if (smaps.value || smaps.reading) {
+    sample.mappings = smaps.value;
+    sample.mappingsTimeMs = smaps.readAtMs;
+    sample.mappingsPace = pace(smaps);
+  }
+  return sample;
+}
+
+function pace<T>(read: CostlyRead<T>): ReadPace {
+  return { readAtMs: read.readAtMs, costMs: read.costMs, everyMs: read.everyMs, byCost: read.byCost, reading: read.reading };
 }
 
 function safeCall(listener: SampleListener, event: SampleEvent): void {

@@ -36,6 +36,8 @@ export interface IntegrationOptions {
   verbose?: boolean;
   /** Receives every line worth showing; default process.stdout. */
   write?: (line: string) => void;
+  /** The browser window; default VIEWPORT (test/host/browser.ts). */
+  viewport?: { width: number; height: number };
 }
 
 export interface IntegrationResult {
@@ -83,7 +85,7 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
       },
     });
     write(`[integration] code-server ${server.url} (pid ${server.pid}) ready in ${Date.now() - started} ms`);
-    session = await launchBrowser();
+    session = await launchBrowser(options.viewport ? { viewport: options.viewport } : undefined);
     const { page } = session;
 
     const exited = new Promise<number>((resolve) => {

@@ -117,4 +117,45 @@ describe('History', () => {
       assert.strictEqual(history.resTrendPerMinute(1), undefined);
     });
   });
+
+  describe('windows of a full ring (an hour at 250 ms)', () => {
+    const full = () => {
+      const history = new History(14401);
+      for (let i = 0; i < 20000; i++) {
+        history.push(point(i * 250, 1e6 + (i % 10) * 4096 + i * 100));
+      }
+      return history;
+    };
+
+    it('points(since) and last(n) give the newest points, oldest first, like filtering all of them', () => {
+      const history = full();
+      const all = history.points();
+      assert.strictEqual(all.length, 14401);
+      const latest = history.latest()!.timeMs;
+      assert.deepStrictEqual(history.points(latest - 60000), all.filter((p) => p.timeMs >= latest - 60000));
+      assert.strictEqual(history.points(latest - 60000).length, 241);
+      assert.deepStrictEqual(history.last(60), all.slice(-60));
+      assert.deepStrictEqual(new History(5).last(3), []);
+    });
+
+    it('the trend over a window equals the fit of its points, and follows each push', () => {
+      const history = full();
+      const latest = history.latest()!.timeMs;
+      const window = history.points(latest - 300000);
+      const t0 = window[0].timeMs;
+      const xs = window.map((p) => (p.timeMs - t0) / 60000);
+      const ys = window.map((p) => p.resBytes);
+      const n = xs.length;
+      const sx = xs.reduce((a, b) => a + b, 0);
+      const sy = ys.reduce((a, b) => a + b, 0);
+      const sxx = xs.reduce((a, b) => a + b * b, 0);
+      const sxy = xs.reduce((a, x, i) => a + x * ys[i], 0);
+      const expected = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+      const trend = history.resTrendPerMinute(300000)!;
+      assert.ok(Math.abs(trend - expected) < 1e-6 * Math.abs(expected), `${trend} vs ${expected}`);
+      assert.strictEqual(history.resTrendPerMinute(300000), trend, 'the same until the next push');
+      history.push(point(latest + 250, 5e9));
+      assert.ok(history.resTrendPerMinute(300000)! > trend, 'a push moves it');
+    });
+  });
 });

@@ -1,35 +1,48 @@
 // The Sampler's scheduling, with real timers at small intervals.
 //
 // Most tests give the Sampler a fake reader. That is the seam its constructor offers for this
-// (`ProcessReader`): it lets a test decide what each reading returns (a process that ends on the
-// third read, a memoryless one...) and count the readings, while the timers are real. Reading
-// /proc itself is covered by the live tests; the last test here runs the real reader on a real child.
+// (`ProcessReader`, and `DetailReaders` for the costly reads): it lets a test decide what each
+// reading returns (a process that ends on the third read, a memoryless one, an smaps read that
+// takes 170 ms...) and count the readings, while the timers are real. Reading /proc itself is
+// covered by the live tests; the last tests here run the real readers on real children, one of them
+// a C program with 20 000 mappings.
 //
 // Timers fire late on a loaded machine, never early. So the tests wait for what they need
 // (waitFor) instead of sleeping a fixed time and counting, and only bound counts from above.
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { CgroupMemory, OomCounters } from '../../src/proc/cgroup';
 import { History } from '../../src/proc/history';
 import { fail, ok, Outcome, ProcError } from '../../src/proc/outcome';
 import { ProcessIdentity, readIdentity } from '../../src/proc/processIdentity';
-import { ProcessSample, SampleOptions } from '../../src/proc/sampleProcess';
+import { paceMs, READ_SHARE } from '../../src/proc/readPace';
+import { OomScore, ProcessSample, SampleOptions } from '../../src/proc/sampleProcess';
+import { OomCounterReader } from '../../src/proc/oomKill';
 import { MAPPING_CATEGORIES, MappingSummary } from '../../src/proc/smaps';
-import { ProcessReader, SampleEvent, Sampler, SamplerSettings } from '../../src/proc/sampler';
-import { delay, expectOk, killAllChildren, startNode, waitFor } from './helpers';
+import { Timed } from '../../src/proc/smapsOffThread';
+import { SmapsRollup } from '../../src/proc/smapsRollup';
+import { DetailReaders, ProcessReader, SampleEvent, Sampler, SamplerSettings } from '../../src/proc/sampler';
+import { delay, expectOk, killAllChildren, startChild, startNode, waitFor } from './helpers';
 
 const MiB = 1024 * 1024;
 
 interface Read {
   pid: number;
-  detail: boolean;
-  mappings: boolean;
   /** The Date.now() the sampler took at the start of the tick that made this read. */
   timeMs: number;
 }
 
+interface DetailRead extends Read {
+  what: 'rollup-sync' | 'rollup-async' | 'smaps' | 'cgroup';
+}
+
 // The Sampler takes `now` with Date.now() once per tick and decides from it whether the tick reads
-// the detail. A spy remembers the last value Date.now() returned, so the fake reader can record
-// exactly the `now` of the tick that called it (nothing else calls Date.now() inside a tick).
+// the detail. A spy remembers the last value Date.now() returned, so the fake readers can record
+// exactly the `now` of the tick that called them (nothing else calls Date.now() inside a tick: the
+// fake reader stamps its samples with that same value).
 const realDateNow = Date.now;
 let lastNow = 0;
 function spyOnDateNow(): void {
@@ -48,7 +61,8 @@ class FakeProc {
   private counter = 0;
 
   readonly reader: ProcessReader = (pid: number, options: SampleOptions): Outcome<ProcessSample> => {
-    this.reads.push({ pid, detail: options.detail ?? false, mappings: options.mappings ?? false, timeMs: lastNow });
+    assert.ok(!options.detail && !options.mappings, 'the Sampler reads the costly figures through its DetailReaders');
+    this.reads.push({ pid, timeMs: lastNow });
     const error = this.errors.get(pid);
     if (error) {
       return fail(error);
@@ -57,7 +71,7 @@ class FakeProc {
     const identity = options.expected ?? { pid, startTicks: 1 };
     return ok({
       identity,
-      timeMs: Date.now(),
+      timeMs: lastNow,
       name: `fake${pid}`,
       state: 'S',
       ppid: 1,
@@ -69,14 +83,82 @@ class FakeProc {
       shrBytes: 10 * MiB,
       status: {},
       faults: { minor: this.counter * 3, major: 0 },
-      rollup: options.detail ? ok({ rss: 1, pss: this.counter, sharedClean: 0, sharedDirty: 0, privateClean: 0, privateDirty: 0, uss: 0, anonymous: 0, swap: 0, locked: 0 }) : undefined,
-      cgroup: options.detail ? ok(undefined) : undefined,
-      mappings: options.mappings ? ok(fakeMappings(this.counter)) : undefined,
     });
   };
 
   readsOf(pid: number): Read[] {
     return this.reads.filter((read) => read.pid === pid);
+  }
+}
+
+/**
+ * Fake costly reads: each reports the cost the test sets, and an off-thread one lands when the
+ * test says (`hold`) or on the next turn of the event loop.
+ */
+class FakeDetails implements DetailReaders {
+  readonly reads: DetailRead[] = [];
+  rollupCostMs = 0.2;
+  /** Cheap enough for the tests' 100 ms setting (0.5 ms / 0.5 % = 100 ms). */
+  smapsCostMs = 0.3;
+  /** While set, smaps reads wait for release(). */
+  hold = false;
+  private readonly held: (() => void)[] = [];
+  private counter = 0;
+
+  rollupSync(pid: number): Timed<Outcome<SmapsRollup>> {
+    this.reads.push({ pid, what: 'rollup-sync', timeMs: lastNow });
+    return { value: ok(this.rollup()), costMs: this.rollupCostMs };
+  }
+
+  async rollupAsync(pid: number): Promise<Timed<Outcome<SmapsRollup>>> {
+    this.reads.push({ pid, what: 'rollup-async', timeMs: lastNow });
+    await delay(0);
+    return { value: ok(this.rollup()), costMs: this.rollupCostMs };
+  }
+
+  async smaps(pid: number): Promise<Timed<Outcome<MappingSummary>>> {
+    this.reads.push({ pid, what: 'smaps', timeMs: lastNow });
+    const costMs = this.smapsCostMs;
+    if (this.hold) {
+      await new Promise<void>((resolve) => this.held.push(resolve));
+    } else {
+      await delay(0);
+    }
+    return { value: ok(fakeMappings(++this.counter)), costMs };
+  }
+
+  /** What cgroup() answers; the OOM tests give the process a group. */
+  cgroupOf: () => Outcome<CgroupMemory | undefined> = () => ok(undefined);
+  oomCounters: OomCounterReader = () => fail({ kind: 'unsupported', detail: 'no group in this test' });
+
+  cgroup(pid: number): Outcome<CgroupMemory | undefined> {
+    this.reads.push({ pid, what: 'cgroup', timeMs: lastNow });
+    return this.cgroupOf();
+  }
+
+  oomScore(): Outcome<OomScore> {
+    return ok({ score: 667, adj: 0 });
+  }
+
+  pressure(): NonNullable<ProcessSample['pressure']> {
+    return { system: fail({ kind: 'unsupported', detail: 'not in this test' }), group: fail({ kind: 'unsupported', detail: 'not in this test' }) };
+  }
+
+  release(): void {
+    this.hold = false;
+    this.held.splice(0).forEach((resolve) => resolve());
+  }
+
+  dispose(): void {
+    this.release();
+  }
+
+  of(what: DetailRead['what'] | 'rollup', after = 0): DetailRead[] {
+    return this.reads.slice(after).filter((read) => read.what === what || (what === 'rollup' && read.what.startsWith('rollup')));
+  }
+
+  private rollup(): SmapsRollup {
+    return { rss: 1, pss: ++this.counter, sharedClean: 0, sharedDirty: 0, privateClean: 0, privateDirty: 0, uss: 0, anonymous: 0, swap: 0, locked: 0 };
   }
 }
 
@@ -97,6 +179,7 @@ describe('Sampler', function () {
   const INTERVAL = 20;
   const settings: SamplerSettings = { intervalMs: INTERVAL, detailIntervalMs: 100, historyMinutes: 1 };
   let fake: FakeProc;
+  let details: FakeDetails;
   let sampler: Sampler;
 
   before(spyOnDateNow);
@@ -104,7 +187,8 @@ describe('Sampler', function () {
 
   beforeEach(() => {
     fake = new FakeProc();
-    sampler = new Sampler(settings, fake.reader);
+    details = new FakeDetails();
+    sampler = new Sampler(settings, fake.reader, details);
   });
 
   afterEach(() => sampler.dispose());
@@ -163,67 +247,127 @@ describe('Sampler', function () {
   it('reads the detail only for a subscriber that wants it, at most once per detailIntervalMs', async () => {
     const plain = sampler.watch(A, {}, () => undefined);
     await waitFor(() => fake.reads.length >= 4, 'four plain reads');
-    assert.ok(fake.reads.every((read) => !read.detail), 'no detail without a subscriber asking for it');
+    assert.deepStrictEqual(details.reads, [], 'no detail without a subscriber asking for it');
 
     const events: SampleEvent[] = [];
-    const readsBefore = fake.reads.length;
     const detailed = sampler.watch(A, { detail: true }, (event) => events.push(event));
     assert.strictEqual(events.length, 1, 'the last plain event is replayed at once');
     assert.strictEqual(expectOk(events[0].outcome).rollup, undefined);
     const started = Date.now();
-    await waitFor(() => fake.reads.slice(readsBefore).filter((read) => read.detail).length >= 3, 'three detail reads');
-    await waitFor(() => fake.reads.slice(readsBefore).filter((read) => !read.detail).length >= 3, 'three plain reads');
+    await waitFor(() => details.of('rollup').length >= 3, 'three rollup reads');
     const elapsed = Date.now() - started;
-    const reads = fake.reads.slice(readsBefore);
-    assert.strictEqual(reads[0].detail, true, 'a new detail subscriber gets its detail at once');
-    const detailReads = reads.filter((read) => read.detail);
-    assert.ok(detailReads.length <= elapsed / settings.detailIntervalMs + 2, `${detailReads.length} detail reads in ${elapsed} ms`);
-    // The rule, read by read: detail once detailIntervalMs have passed since the last detail read,
-    // plain before that (times are the sampler's own tick times, see spyOnDateNow).
-    let lastDetail = reads[0].timeMs;
-    for (const read of reads.slice(1)) {
-      const since = read.timeMs - lastDetail;
-      assert.strictEqual(read.detail, since >= settings.detailIntervalMs, `${read.detail ? 'a detail' : 'a plain'} read ${since} ms after the last detail read`);
-      if (read.detail) {
-        lastDetail = read.timeMs;
-      }
+    const rollups = details.of('rollup');
+    assert.strictEqual(rollups[0].what, 'rollup-async', 'the first rollup is read off the thread: its cost is unknown');
+    assert.ok(rollups.slice(1).every((read) => read.what === 'rollup-sync'), 'then in the tick, since it proved cheap');
+    assert.ok(rollups.length <= elapsed / settings.detailIntervalMs + 2, `${rollups.length} rollup reads in ${elapsed} ms`);
+    // The rule, read by read: a cheap read comes detailIntervalMs after the last one started.
+    for (let i = 1; i < rollups.length; i++) {
+      const since = rollups[i].timeMs - rollups[i - 1].timeMs;
+      assert.ok(since >= settings.detailIntervalMs, `a rollup read ${since} ms after the previous one`);
     }
-    // Between detail reads the last rollup is carried over instead of flickering to unknown.
-    const fresh = events.slice(1);
-    assert.ok(fresh.length > detailReads.length);
-    assert.ok(fresh.every((event) => expectOk(event.outcome).rollup?.ok), 'every reading since the first detail read has a rollup');
+    assert.ok(details.of('cgroup').length >= 1, 'the cgroup comes with the detail');
+    // The off-thread read lands in an event of its own; then the last rollup is carried over.
+    const firstWithRollup = events.findIndex((event) => expectOk(event.outcome).rollup?.ok);
+    assert.ok(firstWithRollup > 0);
+    assert.ok(events.slice(firstWithRollup).every((event) => expectOk(event.outcome).rollup?.ok), 'every reading since the first rollup has one');
 
     detailed.dispose();
-    const afterDispose = fake.reads.length;
-    await waitFor(() => fake.reads.length >= afterDispose + 3, 'the plain subscriber is still served');
-    assert.ok(fake.reads.slice(afterDispose).every((read) => !read.detail), 'no detail once its subscriber left');
+    const afterDispose = details.reads.length;
+    const plainAfter = fake.reads.length;
+    await waitFor(() => fake.reads.length >= plainAfter + 3, 'the plain subscriber is still served');
+    assert.strictEqual(details.reads.length, afterDispose, 'no detail once its subscriber left');
     plain.dispose();
   });
 
-  it('reads the mappings (smaps) only for a subscriber that asks, on detail reads, and keeps them between', async () => {
+  it('reads the mappings (smaps) only for a subscriber that asks, off the tick, and keeps them between', async () => {
     // The status bar and the debug view: plain and detail subscribers never cost an smaps read.
     const plain = sampler.watch(A, {}, () => undefined);
     const detailOnly = sampler.watch(A, { detail: true }, () => undefined);
-    await waitFor(() => fake.reads.filter((read) => read.detail).length >= 2, 'two detail reads');
-    assert.ok(fake.reads.every((read) => !read.mappings), 'no smaps read without a subscriber asking for it');
+    await waitFor(() => details.of('rollup').length >= 2, 'two rollup reads');
+    assert.deepStrictEqual(details.of('smaps'), [], 'no smaps read without a subscriber asking for it');
 
     const events: SampleEvent[] = [];
-    const readsBefore = fake.reads.length;
+    const readsBefore = details.reads.length;
     const panel = sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
-    await waitFor(() => fake.reads.slice(readsBefore).filter((read) => read.mappings).length >= 3, 'three mapping reads');
-    const reads = fake.reads.slice(readsBefore);
-    assert.strictEqual(reads[0].mappings, true, 'a new panel gets its mappings at once');
-    assert.ok(reads.every((read) => read.mappings === read.detail), 'mappings are read exactly on the detail reads');
-    assert.ok(reads.some((read) => !read.detail), 'and not on the plain ones');
-    // Between detail reads the last mappings are carried over, like the rollup.
-    assert.ok(events.slice(1).every((event) => expectOk(event.outcome).mappings?.ok), 'every reading since the first has its mappings');
+    await waitFor(() => details.of('smaps', readsBefore).length >= 3, 'three mapping reads');
+    const smaps = details.of('smaps', readsBefore);
+    for (let i = 1; i < smaps.length; i++) {
+      assert.ok(smaps[i].timeMs - smaps[i - 1].timeMs >= settings.detailIntervalMs, 'a cheap smaps read comes at the setting');
+    }
+    // Between reads the last mappings are carried over, with when they were read and at what pace.
+    const firstWith = events.findIndex((event) => expectOk(event.outcome).mappings?.ok);
+    assert.ok(firstWith > 0, 'the panel gets its mappings in an event of their own');
+    for (const event of events.slice(firstWith)) {
+      const sample = expectOk(event.outcome);
+      assert.ok(sample.mappings?.ok);
+      assert.ok(sample.mappingsPace && sample.mappingsPace.everyMs === settings.detailIntervalMs && !sample.mappingsPace.byCost, JSON.stringify(sample.mappingsPace));
+      assert.ok(sample.mappingsTimeMs !== undefined && sample.mappingsTimeMs <= sample.timeMs);
+    }
 
     panel.dispose();
-    const afterDispose = fake.reads.length;
-    await waitFor(() => fake.reads.slice(afterDispose).filter((read) => read.detail).length >= 2, 'two more detail reads');
-    assert.ok(fake.reads.slice(afterDispose).every((read) => !read.mappings), 'no smaps once the panel left');
+    const afterDispose = details.reads.length;
+    await waitFor(() => details.of('rollup', afterDispose).length >= 2, 'two more rollup reads');
+    assert.deepStrictEqual(details.of('smaps', afterDispose), [], 'no smaps once the panel left');
     plain.dispose();
     detailOnly.dispose();
+  });
+
+  it('reads a costly smaps no more often than its cost allows (0.5 % of wall time), or now on demand', async () => {
+    details.smapsCostMs = 170; // what 40 000 mappings cost here
+    const events: SampleEvent[] = [];
+    sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok), 'the first mappings');
+    const expected = paceMs(170, settings.detailIntervalMs);
+    assert.ok(expected.everyMs >= 170 / READ_SHARE && expected.byCost);
+    const pace = expectOk(events[events.length - 1].outcome).mappingsPace;
+    assert.deepStrictEqual({ everyMs: pace?.everyMs, byCost: pace?.byCost, costMs: pace?.costMs, reading: pace?.reading }, { everyMs: expected.everyMs, byCost: true, costMs: 170, reading: false });
+    // Many detail intervals later (the setting alone would read it every tick now): no new read.
+    const rollupsBefore = details.of('rollup').length;
+    await waitFor(() => details.of('rollup').length >= rollupsBefore + 3, 'three more detail intervals');
+    assert.strictEqual(details.of('smaps').length, 1, 'smaps read once');
+
+    // "Read now": one read at once, whatever the pace; not a second one while it runs.
+    details.hold = true;
+    const before = events.length;
+    assert.strictEqual(sampler.readMappingsNow(A), true);
+    assert.strictEqual(sampler.readMappingsNow(A), false, 'a read is under way');
+    assert.strictEqual(details.of('smaps').length, 2);
+    assert.strictEqual(events.length, before + 1, 'the panel hears at once that a read is under way');
+    assert.strictEqual(expectOk(events[before].outcome).mappingsPace?.reading, true);
+    assert.ok(expectOk(events[before].outcome).mappings?.ok, 'and keeps showing the last mappings meanwhile');
+    // The read is slow: the ticks go on meanwhile.
+    const ticks = fake.reads.length;
+    await waitFor(() => fake.reads.length >= ticks + 3, 'three ticks while smaps is read');
+    details.release();
+    await waitFor(() => expectOk(events[events.length - 1].outcome).mappingsPace?.reading === false, 'the read to land');
+    assert.strictEqual(sampler.readMappingsNow(B), false, 'nobody watches B');
+  });
+
+  it('a costly reader that throws shows an error, and its read is tried again', async () => {
+    let throwing = true;
+    const smaps = details.smaps.bind(details);
+    details.smaps = (pid) => (throwing ? Promise.reject(new Error('worker broke')) : smaps(pid));
+    const events: SampleEvent[] = [];
+    sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok === false), 'the error');
+    const failed = expectOk(events.find((event) => expectOk(event.outcome).mappings?.ok === false)!.outcome).mappings;
+    assert.ok(failed && !failed.ok && failed.error.kind === 'io-error' && failed.error.detail === 'worker broke', JSON.stringify(failed));
+    throwing = false;
+    await waitFor(() => expectOk(events[events.length - 1].outcome).mappings?.ok === true, 'a good read after it');
+  });
+
+  it('keeps the costly figures and their pace when a panel is hidden and shown again', async () => {
+    details.smapsCostMs = 170;
+    let last: SampleEvent | undefined;
+    const first = sampler.watch(A, { detail: true, mappings: true }, (event) => (last = event));
+    await waitFor(() => last !== undefined && expectOk(last.outcome).mappings?.ok === true, 'the first mappings');
+    first.dispose();
+    assert.strictEqual(sampler.isPolling, false);
+    const events: SampleEvent[] = [];
+    sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => events.length >= 3, 'three readings after showing it again');
+    assert.strictEqual(details.of('smaps').length, 1, 'not read again before its pace allows');
+    assert.ok(events.every((event) => expectOk(event.outcome).mappings?.ok), 'the mappings read before are shown at once');
   });
 
   it('stops reading a process that ended (gone or pid-reused), and keeps its last sample', async () => {
@@ -374,14 +518,17 @@ describe('Sampler', function () {
           }
         });
         await waitFor(() => events.length >= 3, 'three readings of the child');
-        const sample = expectOk(events[0].outcome);
+        // The rollup and smaps are read off the thread: they come in a later event than the first.
+        await waitFor(() => events.some((event) => event.outcome.ok && event.outcome.value.rollup && event.outcome.value.mappings), 'the costly figures');
+        const sample = expectOk(events.find((event) => event.outcome.ok && event.outcome.value.rollup && event.outcome.value.mappings)!.outcome);
         assert.deepStrictEqual(sample.identity, identity);
         assert.strictEqual(sample.name, 'node');
         assert.ok(sample.resBytes > 10 * MiB, `RES ${sample.resBytes}`);
         assert.ok(expectOk(sample.rollup!, 'rollup').pss > 0);
         const mappings = expectOk(sample.mappings!, 'mappings');
         assert.ok(mappings.categories.program.rssBytes > 0 && mappings.categories.anonymous.rssBytes > 0, JSON.stringify(mappings.categories));
-        assert.strictEqual(real.history(identity)?.length, events.length);
+        assert.ok(sample.mappingsPace && sample.mappingsPace.costMs! > 0, JSON.stringify(sample.mappingsPace));
+        assert.ok(real.history(identity)!.length <= events.length, 'one history point per reading; the costly reads add events, not points');
 
         await child.kill();
         await ended;
@@ -397,6 +544,45 @@ describe('Sampler', function () {
         real.dispose();
       }
     } finally {
+      await killAllChildren();
+    }
+  });
+
+  it('with the real readers, reads a 20 000-mapping process in a worker, paced by its cost', async function () {
+    this.timeout(120000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-memory-mappings-'));
+    try {
+      const binary = path.join(dir, 'mappings');
+      const built = spawnSync('cc', ['-O2', '-o', binary, path.resolve(__dirname, '..', '..', '..', 'bench', 'mappings.c')], { encoding: 'utf8' });
+      assert.strictEqual(built.status, 0, `cc: ${built.error?.message ?? built.stderr}`);
+      const child = startChild(binary, ['20000']);
+      await child.waitForLine('ready 20000', 60000);
+      const identity = expectOk(readIdentity(child.pid));
+      // A short setting, so that the cost (tens of ms here) is what sets the pace.
+      const real = new Sampler({ intervalMs: 25, detailIntervalMs: 1000, historyMinutes: 1 });
+      try {
+        const events: SampleEvent[] = [];
+        real.watch(identity, { detail: true, mappings: true }, (event) => events.push(event));
+        await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok), 'the mappings of the big process', 60000);
+        const landed = events.findIndex((event) => expectOk(event.outcome).mappings?.ok);
+        const sample = expectOk(events[landed].outcome);
+        const mappings = expectOk(sample.mappings!, 'mappings');
+        assert.ok(mappings.count >= 20000, `${mappings.count} mappings`);
+        assert.ok(mappings.categories.anonymous.count >= 20000);
+        const pace = sample.mappingsPace!;
+        assert.ok(pace.costMs !== undefined && pace.costMs > 0);
+        assert.deepStrictEqual(paceMs(pace.costMs, 1000), { everyMs: pace.everyMs, byCost: pace.byCost }, JSON.stringify(pace));
+        assert.ok(pace.everyMs >= pace.costMs / READ_SHARE, JSON.stringify(pace));
+        // The read ran off the extension host's thread: readings kept coming while it did.
+        const whileReading = events.slice(0, landed).filter((event) => event.outcome.ok && event.outcome.value.mappingsPace?.reading !== false);
+        assert.ok(whileReading.length >= 1, `${whileReading.length} readings while smaps was read`);
+        assert.ok(expectOk(sample.rollup!, 'rollup').rss > 0);
+      } finally {
+        real.dispose();
+        await child.kill();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
       await killAllChildren();
     }
   });
@@ -433,7 +619,10 @@ describe('Sampler: OOM verdict at the end of a process', () => {
       state.reads.push('counters');
       return ok(counters());
     };
-    const sampler = new Sampler({ intervalMs: 60000, detailIntervalMs: 0, historyMinutes: 1 }, reader, readOom);
+    const details = new FakeDetails();
+    details.cgroupOf = () => ok({ version: 1, path: '/g', limitBytes: 64 * MiB, currentBytes: MiB, workingSet: ok(MiB), levels: [], oom: ok(counters()) });
+    details.oomCounters = readOom;
+    const sampler = new Sampler({ intervalMs: 60000, detailIntervalMs: 0, historyMinutes: 1 }, reader, details);
     const events: SampleEvent[] = [];
     const detail = sampler.watch(A, { detail: true }, (event) => events.push(event));
     return { state, sampler, events, detail };

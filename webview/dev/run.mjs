@@ -177,6 +177,8 @@ function reportPages() {
 const SHOTS = [
   { name: 'inspect-live', view: 'inspect', scenario: 'live', themes: ['dark', 'light', 'hc'], width: 1100, height: 1000 },
   { name: 'inspect-narrow', view: 'inspect', scenario: 'live', themes: ['dark'], width: 460, height: 1400 },
+  { name: 'inspect-200px', view: 'inspect', scenario: 'live', themes: ['dark', 'light'], width: 200, height: 1600 },
+  { name: 'inspect-many-mappings', view: 'inspect', scenario: 'many-mappings', themes: ['dark'], width: 1100, height: 1000 },
   { name: 'inspect-hostile', view: 'inspect', scenario: 'hostile', themes: ['dark'], width: 1100, height: 1000 },
   { name: 'inspect-ended', view: 'inspect', scenario: 'ended', themes: ['dark', 'light'], width: 1100, height: 1000 },
   { name: 'inspect-unavailable', view: 'inspect', scenario: 'unavailable', themes: ['dark'], width: 1100, height: 1000 },
@@ -317,6 +319,32 @@ async function shots(origin) {
 
 // ---- behaviour checks ---------------------------------------------------------------------------
 
+/**
+ * The figure values of the tiles that are shown, and what cuts any of them: wider than its box
+ * (scrollWidth > clientWidth), cut by text-overflow, outside its tile, or a tile outside the page.
+ */
+async function clippedTileValues(tab) {
+  return tab.evaluate(() => {
+    const values = [...document.querySelectorAll('.tile [data-testid=figure-value]')].filter((value) => value.getClientRects().length > 0);
+    const pageWidth = document.documentElement.clientWidth;
+    const problems = [];
+    for (const value of values) {
+      const tile = value.closest('.tile');
+      const style = getComputedStyle(value);
+      const box = value.getBoundingClientRect();
+      const tileBox = tile.getBoundingClientRect();
+      const name = `${tile.getAttribute('data-figure')} "${value.textContent}"`;
+      if (value.scrollWidth > value.clientWidth) problems.push(`${name}: scrollWidth ${value.scrollWidth} > clientWidth ${value.clientWidth}`);
+      if (style.textOverflow !== 'clip') problems.push(`${name}: text-overflow ${style.textOverflow}`);
+      if (tile.scrollWidth > tile.clientWidth) problems.push(`${name}: its tile overflows`);
+      if (box.left < tileBox.left - 0.5 || box.right > tileBox.right + 0.5) problems.push(`${name}: outside its tile`);
+      if (tileBox.right > pageWidth + 0.5) problems.push(`${name}: tile outside the page`);
+    }
+    if (document.documentElement.scrollWidth > pageWidth) problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${pageWidth})`);
+    return { values: values.length, problems };
+  });
+}
+
 /** Quick checks of what the screenshots cannot show; the real UI tests live under test/. */
 async function checks(browser, origin) {
   const results = [];
@@ -424,6 +452,14 @@ async function checks(browser, origin) {
   await tab.waitForTimeout(50);
   check('a new sample keeps the focus and the open tooltip of a kind label', (await tab.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'label-mapping-heap' && (await tab.isVisible('[data-testid=tooltip-mapping-heap]')));
   check('a new sample updates the kinds in place', Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === Math.round(430 * 2 ** 20 / 4096) * 4096);
+  await tab.evaluate(() => {
+    const { mappings, commandLine, ...rest } = window.__snapshot({ resBytes: 440 * 2 ** 20 });
+    void mappings;
+    void commandLine;
+    window.__hostPost({ type: 'sample', snapshot: rest, timeMs: Date.now(), trendPerMinute: 0 });
+  });
+  await tab.waitForTimeout(50);
+  check('a sample without mappings and command line keeps the ones the page has', (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '440.0 MiB' && Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === Math.round(430 * 2 ** 20 / 4096) * 4096 && (await tab.textContent('.command-line'))?.includes('--max-old-space-size'));
   await tab.close();
 
   tab = await open('inspect', 'live');
@@ -486,6 +522,33 @@ async function checks(browser, origin) {
   const hostileRow = await tab.locator('[data-testid=mapping-top]', { hasText: '<img' }).first().textContent();
   check('hostile mapping path shows as text', hostileRow?.includes('/tmp/<img src=x onerror=alert(1)>.so'), hostileRow);
   check('hostile mapping path made no element', (await tab.locator('[data-testid=mappings] img').count()) === 0);
+  await tab.close();
+
+  // Figures never lose digits: at 200 px (and a few other widths) no tile value is clipped, cut
+  // with an ellipsis, or pushed out of its tile, and the page does not scroll sideways.
+  for (const width of [200, 320, 460, 760]) {
+    tab = await browser.newPage({ viewport: { width, height: 1600 } });
+    await tab.goto(`${origin}/inspect.html?view=inspect&scenario=live&theme=dark`);
+    await tab.waitForFunction(() => window.__devReady === true);
+    await sample(tab, 1023.9 * 2 ** 20); // the widest RES text: "1023.9 MiB"
+    await tab.waitForTimeout(100);
+    const clipped = await clippedTileValues(tab);
+    check(`${width} px: no tile value clipped or ellipsised`, clipped.values === 12 && clipped.problems.length === 0, JSON.stringify(clipped));
+    await tab.close();
+  }
+
+  // Where RES lives, for a process whose smaps is read rarely: how fresh, why, and Read now.
+  tab = await open('inspect', 'many-mappings');
+  const freshness = await tab.textContent('[data-testid=mappings-freshness]');
+  check('mappings freshness says when, how many mappings and how often', freshness === 'Read 40 s ago; this process has 40\u00a0000 mappings and one read takes 296 ms, so it is read once a minute' && (await tab.getAttribute('[data-testid=mappings-freshness]', 'data-pace')) === 'cost', freshness);
+  await tab.click('[data-testid=read-mappings-now]');
+  check('Read now posts readMappings', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'readMappings' }), JSON.stringify((await posted(tab)).at(-1)));
+  await tab.evaluate(() => {
+    const snapshot = window.__snapshot({});
+    window.__hostPost({ type: 'sample', snapshot: { ...snapshot, mappings: { ...snapshot.mappings, pace: { everyMs: 60000, byCost: true, costMs: 296, reading: true } } }, timeMs: Date.now(), trendPerMinute: 0 });
+  });
+  await tab.waitForTimeout(50);
+  check('while reading: Read now disabled, the line says so', (await tab.getAttribute('[data-testid=read-mappings-now]', 'disabled')) !== null && (await tab.textContent('[data-testid=mappings-freshness]')).endsWith('reading now…'), await tab.textContent('[data-testid=mappings-freshness]'));
   await tab.close();
 
   tab = await open('inspect', 'kernel-thread');

@@ -1,9 +1,11 @@
 import { formatBytes } from '../../src/format';
-import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure } from '../../src/protocol';
+import { describeEvery } from '../../src/proc/readPace';
+import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure, MappingsPace } from '../../src/protocol';
 import { mappingDocLabel } from '../docLabel';
 import { h, setSafeAttribute, setText, svg } from '../dom';
 import { pathText } from '../pathText';
-import { formatClock } from '../time';
+import { formatDuration } from '../time';
+import { button } from '../toolkit';
 
 /** Which part of the RES split above each kind belongs to, for its colour. */
 const GROUP: Record<MappingKind, 'anon' | 'file' | 'shmem' | 'kernel'> = {
@@ -55,11 +57,26 @@ class KindRow {
   }
 }
 
+function costReason(count: number | undefined, pace: MappingsPace): string {
+  const cost = pace.costMs === undefined ? '' : ` and one read takes ${pace.costMs < 10 ? pace.costMs.toFixed(1) : Math.round(pace.costMs)} ms`;
+  return count === undefined ? `one read of this process takes ${Math.round(pace.costMs ?? 0)} ms` : `this process has ${formatCount(count)} mappings${cost}`;
+}
+
+/** 40000 -> "40 000" (a no-break space between thousands, as the panel's other counts). */
+function formatCount(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+$)/g, '\u00a0');
+}
+
+function capitalize(text: string): string {
+  return text.length > 0 ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
 /**
  * "Where RES lives": RES by kind of mapping (/proc/PID/smaps), largest first, and the largest
  * mappings. Mapping paths come from the process's own files: text nodes only.
  *
  * DOM: section[data-testid=mappings][data-state=value|unavailable][data-rss=SUM]
+ *        [data-testid=mappings-freshness][data-pace=setting|cost][data-reading], [data-testid=read-mappings-now]
  *        table.mapping-kinds > tr[data-testid=mapping-category-KIND][data-rss][data-pss][data-private][data-count]
  *        table.mapping-top > tr[data-testid=mapping-top][data-rss] > .mapping-path (.path-dir + .path-base)
  *        p[data-testid=mappings-unavailable]
@@ -67,6 +84,8 @@ class KindRow {
 export class MappingsSection {
   readonly element: HTMLElement;
   private readonly summary = h('span', { class: 'section-note', testid: 'mappings-summary' });
+  private readonly freshness = h('p', { class: 'section-note mappings-freshness', testid: 'mappings-freshness', attrs: { 'aria-live': 'polite' } });
+  private readonly readNow: HTMLElement;
   private readonly body: HTMLElement;
   private readonly unavailable = h('p', { class: 'mappings-unavailable', testid: 'mappings-unavailable', attrs: { hidden: true } });
   private readonly kindBody = h('tbody');
@@ -75,7 +94,12 @@ export class MappingsSection {
   private order = '';
   private topKey = '';
 
-  constructor() {
+  /** `onReadNow`: the user asks for a read of smaps now, whatever its pace. */
+  constructor(onReadNow: () => void) {
+    this.readNow = button('Read now', () => onReadNow(), {
+      testid: 'read-mappings-now',
+      title: 'Read /proc/PID/smaps now. It is read less often for processes where one read is costly (the kernel holds the process’s memory map while it prints it).',
+    });
     const head = (...names: string[]) => h('thead', {}, h('tr', {}, ...names.map((name, i) => h('th', { class: i === 0 ? undefined : 'num', attrs: { scope: 'col' } }, name))));
     const kinds = h('table', { class: 'mapping-table mapping-kinds', attrs: { 'aria-label': 'RES by kind of mapping' } }, h('thead', {}, h('tr', {}, h('th', { attrs: { scope: 'col' } }, 'Kind'), h('th', { class: 'mapping-bar-cell', attrs: { scope: 'col', 'aria-hidden': 'true' } }), ...['RSS', 'PSS', 'Private', 'Maps'].map((name) => h('th', { class: 'num', attrs: { scope: 'col', title: name === 'Maps' ? 'Number of mappings' : undefined } }, name)))), this.kindBody);
     const top = h('table', { class: 'mapping-table mapping-top', attrs: { 'aria-label': 'Largest mappings' } }, head('Mapping', 'RSS', 'PSS', 'Private'), this.topBody);
@@ -88,13 +112,16 @@ export class MappingsSection {
     this.element = h(
       'section',
       { class: 'mappings', testid: 'mappings', attrs: { 'aria-labelledby': 'mappings-title', 'data-state': 'empty' } },
-      h('div', { class: 'section-head' }, h('h2', { id: 'mappings-title' }, 'Where RES lives'), this.summary),
+      h('div', { class: 'section-head' }, h('h2', { id: 'mappings-title' }, 'Where RES lives'), this.summary, this.readNow),
+      this.freshness,
       this.unavailable,
       this.body,
     );
   }
 
-  update(figure: MappingsFigure): void {
+  /** `nowMs`: when the host took the sample this figure came with (the host's clock, like readAtMs). */
+  update(figure: MappingsFigure, nowMs: number): void {
+    this.updateFreshness(figure, nowMs);
     if ('unavailable' in figure) {
       setSafeAttribute(this.element, 'data-state', 'unavailable');
       setSafeAttribute(this.element, 'data-rss', undefined);
@@ -110,9 +137,35 @@ export class MappingsSection {
     const count = figure.kinds.reduce((sum, row) => sum + row.count, 0);
     setSafeAttribute(this.element, 'data-state', 'value');
     setSafeAttribute(this.element, 'data-rss', total);
-    setText(this.summary, `${formatBytes(total)} in ${count} mappings, read at ${formatClock(figure.readAtMs)}`);
+    setText(this.summary, `${formatBytes(total)} in ${formatCount(count)} mappings`);
     this.updateKinds(figure.kinds, total);
     this.updateTop(figure.top);
+  }
+
+  /** "read 40 s ago; this process has 40 000 mappings, so it is read once a minute", and the button. */
+  private updateFreshness(figure: MappingsFigure, nowMs: number): void {
+    const pace = figure.pace;
+    this.readNow.hidden = pace === undefined;
+    setSafeAttribute(this.readNow, 'disabled', pace?.reading === true);
+    setSafeAttribute(this.freshness, 'data-pace', pace ? (pace.byCost ? 'cost' : 'setting') : undefined);
+    setSafeAttribute(this.freshness, 'data-reading', pace?.reading === true);
+    if (!pace) {
+      this.freshness.hidden = true;
+      return;
+    }
+    this.freshness.hidden = false;
+    const count = 'kinds' in figure ? figure.kinds.reduce((sum, row) => sum + row.count, 0) : undefined;
+    const parts: string[] = [];
+    if ('readAtMs' in figure) {
+      parts.push(`read ${nowMs - figure.readAtMs < 1000 ? 'just now' : `${formatDuration(nowMs - figure.readAtMs)} ago`}`);
+    }
+    if (pace.everyMs > 0) {
+      parts.push(pace.byCost ? `${costReason(count, pace)}, so it is read ${describeEvery(pace.everyMs)}` : `read ${describeEvery(pace.everyMs)} (procMemory.detailIntervalMs)`);
+    }
+    if (pace.reading) {
+      parts.push('reading now…');
+    }
+    setText(this.freshness, capitalize(parts.join('; ')));
   }
 
   private updateKinds(kinds: MappingKindRow[], total: number): void {

@@ -1,6 +1,6 @@
 import { formatBytes } from '../../src/format';
 import type { MemoryFigure } from '../../src/memoryDocs';
-import type { EndedInfo, FromInspectPanel, HistorySeries, ProcessSnapshot, ToInspectPanel } from '../../src/protocol';
+import type { EndedInfo, FromInspectPanel, HistorySeries, ProcessSnapshot, SampleSnapshot, ToInspectPanel } from '../../src/protocol';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
 import { figureBytes } from '../figure';
@@ -61,7 +61,7 @@ export class InspectView {
   private readonly trend = new TrendIndicator();
   private readonly readingTime = h('span', { class: 'reading-time', testid: 'reading-time' });
   private readonly split = new ResSplitBar();
-  private readonly mappings = new MappingsSection();
+  private readonly mappings = new MappingsSection(() => this.post({ type: 'readMappings' }));
   private readonly outOfMemory = new OutOfMemorySection();
   private readonly chart = new MemoryChart();
   private readonly pauseButton: HTMLElement;
@@ -168,10 +168,12 @@ export class InspectView {
     }
   }
 
-  private sample(snapshot: ProcessSnapshot, timeMs: number, trend: number | undefined): void {
+  private sample(delta: SampleSnapshot, timeMs: number, trend: number | undefined): void {
     if (this.ended) {
       return; // Figures freeze at the exit; a late sample must not bring them back.
     }
+    // The host leaves out what did not change since its previous message (the mappings, the command line).
+    const snapshot = { ...this.snapshot, ...delta } as ProcessSnapshot;
     this.snapshot = snapshot;
     this.historyStartMs ??= timeMs;
     this.problemBanner.hide();
@@ -239,7 +241,7 @@ export class InspectView {
     tile('swap').setFigure(snapshot.swap);
     tile('peakRes').setFigure(snapshot.peakRes);
     tile('threads').setText(String(snapshot.threads));
-    this.mappings.update(snapshot.mappings);
+    this.mappings.update(snapshot.mappings, snapshot.sampledAtMs);
     this.outOfMemory.update(snapshot);
     // The limit that binds first (the least headroom over every level), against the working set.
     const cgroup = tile('cgroup');
