@@ -533,7 +533,7 @@ async function checks(browser, origin) {
     await sample(tab, 1023.9 * 2 ** 20); // the widest RES text: "1023.9 MiB"
     await tab.waitForTimeout(100);
     const clipped = await clippedTileValues(tab);
-    check(`${width} px: no tile value clipped or ellipsised`, clipped.values === 12 && clipped.problems.length === 0, JSON.stringify(clipped));
+    check(`${width} px: no tile value clipped or ellipsised`, clipped.values === 22 && clipped.problems.length === 0, JSON.stringify(clipped));
     await tab.close();
   }
 
