@@ -3,13 +3,13 @@
 // stops twice around a known allocation; the test reads /proc/PID/statm itself at each stop.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Stop } from '../../src/debug/debugStops';
 import type { ProcMemoryApi } from '../../src/extension';
-import { closeAllEditors, MiB, procMemoryApi, setSetting, statmBytes, waitFor, writeGrowScript } from './helpers';
+import { closeAllEditors, MiB, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor, writeGrowScript } from './helpers';
 
 interface Case {
   name: string;
@@ -357,6 +357,55 @@ describe('recordings of debug sessions', function () {
     }
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'procMemory.recording', 'opened in the recording editor');
+  });
+
+  it('export, reopen and compare: a panel\'s export opens in the editor and compares with the session\'s recording', async () => {
+    const allocator = await startAllocator(32);
+    try {
+      const identity = api.sampleProcess(allocator.pid);
+      assert.ok(identity.ok);
+      const panel = api.panels.show(identity.value.identity)!;
+      await waitFor('a few samples', () => (api.sampler.history(identity.value.identity)?.length ?? 0) >= 2, 15000);
+      await vscode.commands.executeCommand('procMemory.addMarker', 'before the export');
+      const exported = vscode.Uri.file(path.join(dir, 'exported.procmem.json'));
+      await panel.exportHistory('json', exported);
+      await vscode.commands.executeCommand('procMemory.openRecording', exported);
+      const shown = await waitFor('the export in the editor', () => api.recordings.shown.get(exported.toString()));
+      assert.equal(shown.type, 'recording');
+      if (shown.type === 'recording') {
+        const json = JSON.parse(readFileSync(exported.fsPath, 'utf8'));
+        assert.deepEqual(shown.history.res, json.samples.res, 'what the editor draws is what was exported');
+        assert.equal(shown.process.pid, allocator.pid);
+        assert.deepEqual(shown.markers.map((marker) => marker.label), ['before the export']);
+      }
+      const recent = (await api.recorder.list())[0];
+      assert.ok(recent, 'the debug session of the test before is among the recent recordings');
+      const comparison = await vscode.commands.executeCommand<{ state: unknown; panel: vscode.WebviewPanel }>('procMemory.compareRecordings', exported, recent);
+      const state = await waitFor('the comparison', () => comparison.state as { type: string; verdict?: string; a?: { pid: number }; b?: { pid: number } } | undefined);
+      assert.equal(state.type, 'compare');
+      assert.equal(state.a?.pid, allocator.pid);
+      assert.match(state.verdict ?? '', /^(Run B peaks|Both runs peak)/);
+      comparison.panel.dispose();
+    } finally {
+      await allocator.kill();
+    }
+  });
+
+  it('bad files get a clear message: not JSON, another version, truncated, 200 MB', async () => {
+    const files: [string, (file: string) => void, RegExp][] = [
+      ['not-json.procmem.json', (file) => writeFileSync(file, 'hello'), /not JSON/],
+      ['version-9.procmem.json', (file) => writeFileSync(file, JSON.stringify({ schema: 'proc-memory/recording', version: 9 })), /version 9/],
+      ['cut.procmem.json', (file) => writeFileSync(file, '{"schema": "proc-memory/recording", "version": 1, "samples": {"timeMs": [1, 2'), /truncated/],
+      ['huge.procmem.json', (file) => truncateSync((writeFileSync(file, ''), file), 200 * 1024 * 1024), /200\.0 MiB.*at most 64 MiB/],
+    ];
+    for (const [name, write, reason] of files) {
+      const file = vscode.Uri.file(path.join(dir, name));
+      write(file.fsPath);
+      await vscode.commands.executeCommand('vscode.openWith', file, 'procMemory.recording');
+      const shown = await waitFor(`the message for ${name}`, () => api.recordings.shown.get(file.toString()));
+      assert.equal(shown.type, 'invalid', name);
+      assert.match(shown.type === 'invalid' ? shown.reason : '', reason, name);
+    }
   });
 
   it('a bad file gets a clear message in the editor, and a fixed file reloads', async () => {
