@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Stop } from '../../src/debug/debugStops';
 import type { ProcMemoryApi } from '../../src/extension';
+import type { InspectPanel } from '../../src/inspectPanel';
 import { closeAllEditors, MiB, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor, writeGrowScript } from './helpers';
 
 interface Case {
@@ -364,7 +365,9 @@ describe('recordings of debug sessions', function () {
     try {
       const identity = api.sampleProcess(allocator.pid);
       assert.ok(identity.ok);
-      const panel = api.panels.show(identity.value.identity)!;
+      // As a user opens it: the inspected process is then the one in focus, which Add Marker marks.
+      const panel = (await vscode.commands.executeCommand<InspectPanel | undefined>('procMemory.inspectProcess', allocator.pid))!;
+      await waitFor('the inspected process in focus', () => api.focus.current?.identity.pid === allocator.pid);
       await waitFor('a few samples', () => (api.sampler.history(identity.value.identity)?.length ?? 0) >= 2, 15000);
       await vscode.commands.executeCommand('procMemory.addMarker', 'before the export');
       const exported = vscode.Uri.file(path.join(dir, 'exported.procmem.json'));

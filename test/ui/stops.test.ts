@@ -110,7 +110,7 @@ for (const theme of [
       const hover = workbench.page.locator('.monaco-hover:not(.hidden)').filter({ visible: true, hasText: 'Memory at this stop' }).first();
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
       const hoverText = await hover.innerText();
-      for (const expected of ['RES', 'PSS', 'Anon', 'File', 'Shmem', 'Children', 'previous stop', 'can allocate memory too', 'debugger statement']) {
+      for (const expected of ['RES', 'PSS', 'Anon', 'File', 'Shmem', 'Children', 'Previous stop', 'apart', 'can allocate memory too', 'debugger statement']) {
         assert.ok(hoverText.includes(expected), `hover has ${expected}: ${hoverText}`);
       }
       await workbench.screenshot(`stop-tip-hover-${theme.name}`);
