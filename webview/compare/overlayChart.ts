@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import { formatBytes, formatInterval } from '../../src/format';
 import { h, setSafeAttribute } from '../dom';
+import { fitPlot, plotSize } from '../plotSize';
 import { onThemeChange, themeColor, themeFont, withAlpha, isHighContrast } from '../theme';
 
 /** Axis steps in binary units, as the inspect chart has them. */
@@ -45,10 +46,6 @@ export class OverlayChart {
     }
   }
 
-  private size(): { width: number; height: number } {
-    return { width: Math.max(120, Math.floor(this.plot.clientWidth)), height: Math.max(100, Math.floor(this.plot.clientHeight)) };
-  }
-
   private create(): void {
     if (!this.plot.isConnected || this.plot.clientWidth === 0) {
       return;
@@ -62,7 +59,7 @@ export class OverlayChart {
     const bytes = (_u: uPlot, value: number | null) => (value === null || value === undefined ? '–' : formatBytes(value));
     this.chart = new uPlot(
       {
-        ...this.size(),
+        ...plotSize(this.plot),
         class: 'memory-chart',
         cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
         legend: { live: true, markers: { width: 0, fill: (_u, index) => [axisColor, colorA, colorB][index] ?? axisColor }, mount: (_u, legend) => this.legend.appendChild(legend) },
@@ -83,13 +80,6 @@ export class OverlayChart {
   }
 
   private fit(): void {
-    if (!this.chart) {
-      this.create();
-      return;
-    }
-    const size = this.size();
-    if (size.width !== this.chart.width || size.height !== this.chart.height) {
-      this.chart.setSize(size);
-    }
+    fitPlot(this.chart, this.plot, () => this.create());
   }
 }

@@ -2,6 +2,7 @@ import uPlot from 'uplot';
 import { formatBytes } from '../../src/format';
 import type { HistorySeries, TimelineMarker } from '../../src/protocol';
 import { h, setSafeAttribute } from '../dom';
+import { fitPlot, plotSize } from '../plotSize';
 import { isHighContrast, onThemeChange, themeColor, themeFont, withAlpha } from '../theme';
 
 /** Enough for a day at one sample a second; older points are dropped in blocks. */
@@ -141,10 +142,6 @@ export class MemoryChart {
     );
   }
 
-  private size(): { width: number; height: number } {
-    return { width: Math.max(120, Math.floor(this.plot.clientWidth)), height: Math.max(100, Math.floor(this.plot.clientHeight)) };
-  }
-
   private create(): void {
     if (!this.plot.isConnected || this.plot.clientWidth === 0) {
       return; // fit() creates it once the element has a size.
@@ -167,7 +164,7 @@ export class MemoryChart {
     };
     const axis = { stroke: axisColor, font, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1, size: 4 } };
     const options: uPlot.Options = {
-      ...this.size(),
+      ...plotSize(this.plot),
       class: 'memory-chart',
       pxAlign: 1,
       cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
@@ -264,14 +261,7 @@ export class MemoryChart {
   }
 
   private fit(): void {
-    if (!this.chart) {
-      this.create();
-      return;
-    }
-    const size = this.size();
-    if (size.width !== this.chart.width || size.height !== this.chart.height) {
-      this.chart.setSize(size);
-    }
+    fitPlot(this.chart, this.plot, () => this.create());
   }
 
   /** Theme colours changed: build the chart again with the new ones (data and pause state kept). */
