@@ -71,6 +71,8 @@ export interface CodeServerOptions {
   gallery?: boolean;
   /** How long to wait for `GET /` to answer; default 60 s. */
   startTimeoutMs?: number;
+  /** `.vsix` files installed into the fresh extensions folder before the server starts, as a user installs them. */
+  installExtensions?: readonly string[];
 }
 
 export interface CodeServer {
@@ -189,6 +191,19 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   Object.assign(env, options.env);
   env.PROC_MEMORY_TEST_PARENT_PID = String(process.pid);
   env.PROC_MEMORY_TEST_TEMP_ROOT = tempRoot;
+
+  for (const vsix of options.installExtensions ?? []) {
+    const installed = spawnSync(process.execPath, [path.join(csDir, 'out', 'node', 'entry.js'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+      cwd: tempRoot,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (installed.status !== 0) {
+      rmSync(tempRoot, { recursive: true, force: true });
+      throw new Error(`code-server --install-extension ${vsix} failed (${installed.status}): ${installed.stderr || installed.stdout}`);
+    }
+  }
 
   const log = createWriteStream(logFile);
   // Its own process group, so stop() also ends the extension host and pty host it forks.

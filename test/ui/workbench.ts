@@ -23,8 +23,10 @@ import { repoRoot, startCodeServer, workbenchUrl, CodeServer } from '../host/cod
 export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'screenshots');
 
 export interface WorkbenchOptions {
-  /** Extension folder(s) to load; default the repository root. */
+  /** Extension folder(s) to load; default the repository root (none when `vsix` is given). */
   extensionDevelopmentPath?: string | string[];
+  /** A `.vsix` to install into the server instead of loading the development folder: the extension as it ships. */
+  vsix?: string;
   /** Folder to open; default a fresh temporary folder with a README.txt (removed on close). */
   folder?: string;
   /** Extra user settings, e.g. `{ 'workbench.colorTheme': 'Default Dark Modern' }`. */
@@ -122,11 +124,11 @@ export class Workbench {
     let server: CodeServer | undefined;
     let session: BrowserSession | undefined;
     try {
-      server = await startCodeServer({ folder, settings: options.settings, env: options.env });
+      server = await startCodeServer({ folder, settings: options.settings, env: options.env, installExtensions: options.vsix ? [options.vsix] : undefined });
       session = await launchBrowser();
       const workbench = new Workbench(server, session, folder, ownFolder);
       await session.page.goto(
-        workbenchUrl(server, { folder, extensionDevelopmentPath: options.extensionDevelopmentPath ?? repoRoot }),
+        workbenchUrl(server, { folder, extensionDevelopmentPath: options.extensionDevelopmentPath ?? (options.vsix ? undefined : repoRoot) }),
       );
       await workbench.waitReady(options.readyTimeoutMs ?? 90_000);
       return workbench;
