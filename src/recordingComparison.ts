@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { parseFromCompareView, ToCompareView } from './protocol';
 import { Alignment, alignmentOrigins, matchStops, runShape, stopChange, verdict } from './recordingCompare';
-import { Recording } from './recordingFile';
+import { Recording, summarize } from './recordingFile';
 import { fileName, readRecordingFile } from './readRecording';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -47,16 +47,8 @@ export class RecordingComparison {
       const origins = alignmentOrigins(a.recording, b.recording, alignment);
       const run = (side: { uri: vscode.Uri; recording: Recording }, origin: number) => {
         const { timeMs, res } = side.recording.samples;
-        return {
-          fileName: fileName(side.uri),
-          name: side.recording.process.name,
-          pid: side.recording.process.pid,
-          startMs: timeMs[0] ?? NaN,
-          durationMs: timeMs.length ? timeMs[timeMs.length - 1] - timeMs[0] : 0,
-          peakBytes: res.reduce((max, value) => Math.max(max, value), 0),
-          timesS: timeMs.map((time) => (time - origin) / 1000),
-          res,
-        };
+        const { name, startMs, durationMs, peakResBytes } = summarize(side.recording);
+        return { fileName: fileName(side.uri), name, pid: side.recording.process.pid, startMs, durationMs, peakBytes: peakResBytes, timesS: timeMs.map((time) => (time - origin) / 1000), res };
       };
       const hasStops = (recording: Recording) => recording.markers.some((marker) => marker.kind === 'stop');
       this.state = {

@@ -3,7 +3,7 @@ import { Commands } from './contributions';
 import { Disposable } from './dispose';
 import { RecordingComparison } from './recordingComparison';
 import { fileName, readRecordingFile } from './readRecording';
-import { Recording } from './recordingFile';
+import { Recording, summarize } from './recordingFile';
 import { parseFromRecordingView, ToRecordingView } from './protocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -80,21 +80,13 @@ export async function readRecordingView(uri: vscode.Uri): Promise<ToRecordingVie
 
 function toView(fileName: string, recording: Recording, note: string | undefined): ToRecordingView {
   const { timeMs, res, shr } = recording.samples;
-  let peakIndex = 0;
-  res.forEach((value, index) => (value > res[peakIndex] ? (peakIndex = index) : undefined));
+  const { name, ...summary } = summarize(recording);
   return {
     type: 'recording',
     fileName,
-    process: { pid: recording.process.pid, name: recording.process.name, commandLine: recording.process.commandLine },
+    process: { pid: recording.process.pid, name, commandLine: recording.process.commandLine },
     context: { ...recording.context, cgroupLimitBytes: recording.context.cgroupLimitBytes, debugSession: recording.context.debugSession },
-    summary: {
-      startMs: timeMs[0] ?? NaN,
-      durationMs: timeMs.length ? timeMs[timeMs.length - 1] - timeMs[0] : 0,
-      peakResBytes: res[peakIndex] ?? 0,
-      peakAtMs: timeMs[peakIndex] ?? NaN,
-      samples: timeMs.length,
-      stops: recording.markers.filter((marker) => marker.kind === 'stop').length,
-    },
+    summary,
     history: { timesMs: timeMs, res, shr },
     markers: recording.markers,
     note,

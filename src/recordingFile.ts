@@ -46,28 +46,30 @@ export function makeRecording(
   return { schema: RECORDING_SCHEMA, version: RECORDING_VERSION, process, context, samples, markers: [...markers] };
 }
 
-/** A recording's summary, for lists ("Open Recent Recording") and the editor's header. */
+/** A recording's summary: for the recent list, the editor's header and the comparison. */
 export interface RecordingSummary {
   name: string;
   startMs: number;
   durationMs: number;
   peakResBytes: number;
+  peakAtMs: number;
   samples: number;
   stops: number;
 }
 
 export function summarize(recording: Recording): RecordingSummary {
-  const times = recording.samples.timeMs;
+  const { timeMs, res } = recording.samples;
   let peak = 0;
-  for (const value of recording.samples.res) {
-    peak = Math.max(peak, value);
+  for (let i = 1; i < res.length; i++) {
+    if (res[i] > res[peak]) peak = i;
   }
   return {
     name: recording.process.name,
-    startMs: times[0] ?? NaN,
-    durationMs: times.length ? times[times.length - 1] - times[0] : 0,
-    peakResBytes: peak,
-    samples: times.length,
+    startMs: timeMs[0] ?? NaN,
+    durationMs: timeMs.length ? timeMs[timeMs.length - 1] - timeMs[0] : 0,
+    peakResBytes: res[peak] ?? 0,
+    peakAtMs: timeMs[peak] ?? NaN,
+    samples: timeMs.length,
     stops: recording.markers.filter((marker) => marker.kind === 'stop').length,
   };
 }

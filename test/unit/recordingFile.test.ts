@@ -39,7 +39,7 @@ describe('recording file', () => {
     assert.ok(parsed.ok && parsed.recording.process.commandLine === undefined);
   });
   it('summarizes: start, duration, peak RES, samples, stops', () => {
-    assert.deepStrictEqual(summarize(sample()), { name: '<img src=x onerror=alert(1)>', startMs: 1_700_000_000_000, durationMs: 4000, peakResBytes: 140 * MiB, samples: 5, stops: 1 });
+    assert.deepStrictEqual(summarize(sample()), { name: '<img src=x onerror=alert(1)>', startMs: 1_700_000_000_000, durationMs: 4000, peakResBytes: 140 * MiB, peakAtMs: 1_700_000_004_000, samples: 5, stops: 1 });
   });
   it('a day at 1 Hz stays small', () => {
     const points = Array.from({ length: 86_400 }, (_, i) => ({ timeMs: 1_700_000_000_000 + i * 1000, resBytes: 400 * MiB + i * 4096, virtBytes: 2048 * MiB, shrBytes: 40 * MiB }));
