@@ -28,7 +28,7 @@ import { readCgroupMemory } from '../src/proc/cgroup';
 import { readProcText } from '../src/proc/procFile';
 import { childProcesses } from '../src/proc/processChildren';
 import { scanProcessTable } from '../src/proc/processTable';
-import { paceMs, READ_SHARE } from '../src/proc/readPace';
+import { paceMs, READ_SHARE } from '../shared/readPace';
 import { readSmapsRollupAsync, sampleProcess } from '../src/proc/sampleProcess';
 import { parseSmaps } from '../src/proc/smaps';
 import { OffThreadSmaps } from '../src/proc/smapsOffThread';

@@ -1,12 +1,12 @@
-// Regenerates the "What the numbers mean" section of README.md from src/memoryDocs.ts, the one
+// Regenerates the "What the numbers mean" section of README.md from shared/memoryDocs.ts, the one
 // place the explanations are written (test/unit/readmeDocs.test.ts fails when they drift).
 // Run after `npm run compile-tests`: node scripts/update-readme-docs.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { memoryDocsMarkdown } = require('../out/src/memoryDocs.js');
-const START = '<!-- memory-docs:start (generated from src/memoryDocs.ts by scripts/update-readme-docs.mjs) -->';
+const { memoryDocsMarkdown } = require('../out/shared/memoryDocs.js');
+const START = '<!-- memory-docs:start (generated from shared/memoryDocs.ts by scripts/update-readme-docs.mjs) -->';
 const END = '<!-- memory-docs:end -->';
 
 const readme = readFileSync('README.md', 'utf8');

@@ -9,7 +9,7 @@ import { pickProcess } from './processPicker';
 import { TimelineMarkers } from './timelineMarkers';
 import { SessionRecorder } from './debug/sessionRecorder';
 import { RECORDING_VIEW_TYPE, readRecordingView, RecordingEditor } from './recordingEditor';
-import { formatBytes } from './format';
+import { formatBytes } from '../shared/format';
 
 /** The palette commands: each asks for what it needs and hands over to a feature. */
 export function registerCommands(

@@ -1,5 +1,5 @@
 import { HistoryPoint } from './proc/history';
-import { ProcessSnapshot } from './protocol';
+import { ProcessSnapshot } from '../shared/protocol';
 
 /** One row per sample: ISO time, then bytes, so spreadsheets and scripts read it as is. */
 export function historyToCsv(points: HistoryPoint[]): string {

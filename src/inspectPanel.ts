@@ -1,7 +1,7 @@
 import * as os from 'os';
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
-import { formatBytes } from './format';
+import { formatBytes } from '../shared/format';
 import { readConfig } from './contributions';
 import { historyToCsv, snapshotToText } from './historyExport';
 import { oomKillEvidence, OomAlerts } from './oomAlerts';
@@ -11,7 +11,7 @@ import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './processSnapshot';
-import { EndedInfo, HistorySeries, MappingsFigure, parseFromInspectPanel, ProcessSnapshot, SampleSnapshot, ToInspectPanel, TREND_WINDOW_MS } from './protocol';
+import { EndedInfo, HistorySeries, MappingsFigure, parseFromInspectPanel, ProcessSnapshot, SampleSnapshot, ToInspectPanel, TREND_WINDOW_MS } from '../shared/protocol';
 import { TimelineMarkers } from './timelineMarkers';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 

@@ -1,4 +1,4 @@
-import { formatBytes } from './format';
+import { formatBytes } from '../shared/format';
 import { tightestLevel } from './proc/cgroup';
 import { ProcessSample } from './proc/sampleProcess';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { readConfig } from './contributions';
-import { formatBytes } from './format';
+import { formatBytes } from '../shared/format';
 import { tightestLevel } from './proc/cgroup';
 import { describeOomKill, ExitCause } from './proc/oomKill';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';

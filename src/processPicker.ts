@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { formatBytes } from './format';
+import { formatBytes } from '../shared/format';
 import { ProcessIdentity } from './proc/processIdentity';
 import { ProcessRow, scanProcessTable } from './proc/processTable';
 import { descendants } from './proc/processTree';

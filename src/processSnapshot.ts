@@ -1,4 +1,4 @@
-import { describeState } from './format';
+import { describeState } from '../shared/format';
 import { OomCounters, tightestLevel } from './proc/cgroup';
 import { describeProcError, Outcome } from './proc/outcome';
 import { readCommandLine } from './proc/commandLine';
@@ -7,7 +7,7 @@ import { ProcessSample } from './proc/sampleProcess';
 import { SmapsRollup } from './proc/smapsRollup';
 import { systemInfo } from './proc/systemInfo';
 import { userName } from './proc/users';
-import { CgroupFigure, Figure, MappingsFigure, OomCounterKey, PressureFigure, ProcessSnapshot } from './protocol';
+import { CgroupFigure, Figure, MappingsFigure, OomCounterKey, PressureFigure, ProcessSnapshot } from '../shared/protocol';
 import { PressureReading } from './proc/pressure';
 import { MAPPING_CATEGORIES } from './proc/smaps';
 

@@ -1,7 +1,7 @@
 // Comparing two recordings: curves aligned in time, stops matched across the runs, and the
 // difference in words. No `vscode`: unit-tested on synthetic runs.
-import { formatBytes, formatDelta, formatInterval, formatRate } from './format';
-import { TimelineMarker } from './protocol';
+import { formatBytes, formatDelta, formatInterval, formatRate } from '../shared/format';
+import { TimelineMarker } from '../shared/protocol';
 import { Recording } from './recordingFile';
 
 export type Alignment = 'start' | 'first-stop';

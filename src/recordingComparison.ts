@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseFromCompareView, ToCompareView } from './protocol';
+import { parseFromCompareView, ToCompareView } from '../shared/protocol';
 import { Alignment, alignmentOrigins, matchStops, runShape, stopChange, verdict } from './recordingCompare';
 import { Recording, summarize } from './recordingFile';
 import { fileName, readRecordingFile } from './readRecording';

@@ -4,7 +4,7 @@ import { Disposable } from './dispose';
 import { RecordingComparison } from './recordingComparison';
 import { fileName, readRecordingFile } from './readRecording';
 import { Recording, summarize } from './recordingFile';
-import { parseFromRecordingView, ToRecordingView } from './protocol';
+import { parseFromRecordingView, ToRecordingView } from '../shared/protocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const RECORDING_VIEW_TYPE = 'procMemory.recording';

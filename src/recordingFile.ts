@@ -1,6 +1,6 @@
 // The recording file, `*.procmem.json`: one process's memory over a run, with its stops and
 // markers, to open later or compare with another run. No `vscode`: unit-tested as text.
-import { TimelineMarker } from './protocol';
+import { TimelineMarker } from '../shared/protocol';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
 export const RECORDING_VERSION = 1;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Commands, readConfig } from './contributions';
 import { Disposable } from './dispose';
 import { FocusTarget, FocusTracker } from './focusTracker';
-import { formatBytes } from './format';
+import { formatBytes } from '../shared/format';
 import { memoryWarning } from './memoryWarning';
 import { oomKillEvidence, OomAlerts } from './oomAlerts';
 import { describeProcError } from './proc/outcome';

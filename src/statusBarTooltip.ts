@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { Commands } from './contributions';
 import { FocusTarget } from './focusTracker';
-import { formatBytes, formatDelta, formatRate } from './format';
-import { MEMORY_DOCS, MemoryFigure } from './memoryDocs';
+import { formatBytes, formatDelta, formatRate } from '../shared/format';
+import { MEMORY_DOCS, MemoryFigure } from '../shared/memoryDocs';
 import { tightestLevel } from './proc/cgroup';
 import { History } from './proc/history';
 import { ProcessSample } from './proc/sampleProcess';

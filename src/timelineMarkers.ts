@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
-import { TimelineMarker } from './protocol';
+import { TimelineMarker } from '../shared/protocol';
 
 /** Markers kept per process; beyond this the oldest go (a stepping session can stop thousands of times). */
 const MAX_MARKERS_PER_PROCESS = 500;

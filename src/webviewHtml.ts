@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
-import { webviewPage } from './webviewPage';
+import { webviewPage } from '../shared/webviewPage';
 
 /** Where webview code and styles may be loaded from: the build output and media/ only. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {

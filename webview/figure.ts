@@ -1,5 +1,5 @@
-import { formatBytes } from '../src/format';
-import type { Figure } from '../src/protocol';
+import { formatBytes } from '../shared/format';
+import type { Figure } from '../shared/protocol';
 
 /** What a figure reads as: bytes, or why it is unknown (never a misleading 0). */
 export interface FigureReading {

@@ -1,6 +1,6 @@
-import { formatBytes } from '../src/format';
-import type { MemoryFigure } from '../src/memoryDocs';
-import type { Figure } from '../src/protocol';
+import { formatBytes } from '../shared/format';
+import type { MemoryFigure } from '../shared/memoryDocs';
+import type { Figure } from '../shared/protocol';
 import { docLabel } from './docLabel';
 import { h, setSafeAttribute, setText } from './dom';
 import { readFigure } from './figure';

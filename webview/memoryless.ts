@@ -1,4 +1,4 @@
-import type { ProcessSnapshot } from '../src/protocol';
+import type { ProcessSnapshot } from '../shared/protocol';
 
 /**
  * Why a process has no memory figures. Not a figure explanation (those live in MEMORY_DOCS only):

@@ -1,4 +1,4 @@
-import { formatBytes } from '../src/format';
+import { formatBytes } from '../shared/format';
 import { setSafeAttribute, svg } from './dom';
 
 const WIDTH = 100;

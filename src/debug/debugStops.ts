@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
-import { formatBytes, formatDelta, formatInterval } from '../format';
+import { formatBytes, formatDelta, formatInterval } from '../../shared/format';
 import { describeProcError } from '../proc/outcome';
 import { identityKey, ProcessIdentity } from '../proc/processIdentity';
 import { diffMappings, MappingsAtStop } from '../proc/smapsDiff';
-import { MappingKind, MAX_STOPS, StopComparison, StopLocation, StopRow, TimelineMarker } from '../protocol';
+import { MappingKind, MAX_STOPS, StopComparison, StopLocation, StopRow, TimelineMarker } from '../../shared/protocol';
 import { TimelineMarkers } from '../timelineMarkers';
 import { DebugSessions } from './debugSessions';
 import { DapFrame, framesOf, revealedFrame, sourceLabel } from './revealedFrame';

@@ -8,7 +8,7 @@ import { identityKey } from '../proc/processIdentity';
 import { sampleProcess } from '../proc/sampleProcess';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
 import { toSnapshot } from '../processSnapshot';
-import { DebugSessionRow, Figure, parseFromDebugView, ToDebugView } from '../protocol';
+import { DebugSessionRow, Figure, parseFromDebugView, ToDebugView } from '../../shared/protocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { isDebuggerCommand } from './debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';

@@ -1,5 +1,5 @@
 // The words of the memory tip at the stopped line. No `vscode`: unit-tested as text.
-import { formatBytes, formatDelta, formatInterval } from '../format';
+import { formatBytes, formatDelta, formatInterval } from '../../shared/format';
 import { escapeMarkdown } from '../textEscapes';
 import { StopReading } from './stopReading';
 

@@ -8,7 +8,7 @@ import { MappingSummary, readSmaps } from './smaps';
 import { SmapsRollup, parseSmapsRollup } from './smapsRollup';
 import { isExiting, isKernelThread, parseStat } from './stat';
 import { parseStatm } from './statm';
-import { ReadPace } from './readPace';
+import { ReadPace } from '../../shared/readPace';
 import { parseStatus, StatusMemory } from './status';
 import { systemInfo } from './systemInfo';
 

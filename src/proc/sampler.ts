@@ -4,7 +4,7 @@ import { ExitCause, judgeExit, OomBaseline, OomCounterReader, readOomBaseline } 
 import { fail, ok, Outcome } from './outcome';
 import { readGroupPressure, readSystemPressure } from './pressure';
 import { identityKey, ProcessIdentity } from './processIdentity';
-import { paceMs, ReadPace } from './readPace';
+import { paceMs, ReadPace } from '../../shared/readPace';
 import { OomScore, ProcessSample, readOomScore, readSmapsRollup, readSmapsRollupAsync, sampleProcess, SampleOptions } from './sampleProcess';
 import { MappingSummary } from './smaps';
 import { OffThreadSmaps, Timed } from './smapsOffThread';

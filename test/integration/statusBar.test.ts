@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { ProcMemoryApi } from '../../src/extension';
-import { formatBytes } from '../../src/format';
+import { formatBytes } from '../../shared/format';
 import { Allocator, makeMemoryCgroup, MiB, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
 import { skipBecause } from '../skip';
 

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { MEMORY_DOCS } from '../../src/memoryDocs';
+import { MEMORY_DOCS } from '../../shared/memoryDocs';
 import { MiB, startAllocator, statmBytes, TestProcess } from './processes';
 import { hasSelector, openWorkbench, waitForAttribute, Workbench, itLoggedNoProblems } from './workbench';
 

@@ -1,7 +1,7 @@
 // The status bar readout in the real workbench: watch a real process from the palette, read the
 // entry, compare with /proc at that moment, hover it and read the explained figures.
 import * as assert from 'node:assert/strict';
-import { formatBytes } from '../../src/format';
+import { formatBytes } from '../../shared/format';
 import { startAllocator, statmBytes, TestProcess } from './processes';
 import { openWorkbench, Workbench, itLoggedNoProblems } from './workbench';
 

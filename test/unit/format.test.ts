@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { describeState, formatBytes, formatDelta, formatRate } from '../../src/format';
+import { describeState, formatBytes, formatDelta, formatRate } from '../../shared/format';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -6,7 +6,7 @@ import { readCommandLine, COMMAND_LINE_MAX_CHARS } from '../../src/proc/commandL
 import { scanProcessTable } from '../../src/proc/processTable';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/processSnapshot';
-import { parseFromDebugView, parseFromInspectPanel } from '../../src/protocol';
+import { parseFromDebugView, parseFromInspectPanel } from '../../shared/protocol';
 import { expectOk, killAllChildren, startChild } from './helpers';
 
 /** Shapes a page that renders untrusted text could post, none of which is a message of ours. */

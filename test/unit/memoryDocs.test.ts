@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { MAPPING_DOCS, MEMORY_ADVICE, MEMORY_DOCS, memoryDocsMarkdown, TOP_FIGURES } from '../../src/memoryDocs';
+import { MAPPING_DOCS, MEMORY_ADVICE, MEMORY_DOCS, memoryDocsMarkdown, TOP_FIGURES } from '../../shared/memoryDocs';
 import { MAPPING_CATEGORIES } from '../../src/proc/smaps';
 
 describe('memoryDocs', () => {

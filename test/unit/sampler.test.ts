@@ -18,7 +18,7 @@ import { CgroupMemory, OomCounters } from '../../src/proc/cgroup';
 import { History } from '../../src/proc/history';
 import { fail, ok, Outcome, ProcError } from '../../src/proc/outcome';
 import { ProcessIdentity, readIdentity } from '../../src/proc/processIdentity';
-import { paceMs, READ_SHARE } from '../../src/proc/readPace';
+import { paceMs, READ_SHARE } from '../../shared/readPace';
 import { OomScore, ProcessSample, SampleOptions } from '../../src/proc/sampleProcess';
 import { OomCounterReader } from '../../src/proc/oomKill';
 import { MAPPING_CATEGORIES, MappingSummary } from '../../src/proc/smaps';

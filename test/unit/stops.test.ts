@@ -4,10 +4,10 @@ import * as assert from 'assert';
 import { DapFrame, framesOf, revealedFrame, sourceLabel } from '../../src/debug/revealedFrame';
 import { StopReading } from '../../src/debug/stopReading';
 import { EVALUATION_CAUTION, tipHover, tipText } from '../../src/debug/stopTipText';
-import { formatInterval } from '../../src/format';
+import { formatInterval } from '../../shared/format';
 import { parseSmaps, MappingGroup } from '../../src/proc/smaps';
 import { diffMappings, MappingsAtStop } from '../../src/proc/smapsDiff';
-import { parseFromDebugView } from '../../src/protocol';
+import { parseFromDebugView } from '../../shared/protocol';
 import { expectOk } from './helpers';
 
 const MiB = 1024 * 1024;

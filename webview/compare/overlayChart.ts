@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import { formatBytes, formatInterval } from '../../src/format';
+import { formatBytes, formatInterval } from '../../shared/format';
 import { h, setSafeAttribute } from '../dom';
 import { fitPlot, plotSize } from '../plotSize';
 import { onThemeChange, themeColor, themeFont, withAlpha, isHighContrast } from '../theme';

@@ -1,5 +1,5 @@
-import { formatBytes, formatInterval } from '../../src/format';
-import type { ComparedRun, FromCompareView, ToCompareView } from '../../src/protocol';
+import { formatBytes, formatInterval } from '../../shared/format';
+import type { ComparedRun, FromCompareView, ToCompareView } from '../../shared/protocol';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
 import { formatClock } from '../time';

@@ -1,6 +1,6 @@
-import { formatBytes, formatDelta } from '../../src/format';
-import type { MemoryFigure } from '../../src/memoryDocs';
-import type { DebugSessionRow, FromDebugView } from '../../src/protocol';
+import { formatBytes, formatDelta } from '../../shared/format';
+import type { MemoryFigure } from '../../shared/memoryDocs';
+import type { DebugSessionRow, FromDebugView } from '../../shared/protocol';
 import { h, setSafeAttribute, setText } from '../dom';
 import { readFigure } from '../figure';
 import { FigureTile } from '../figureTile';

@@ -1,4 +1,4 @@
-import type { DebugSessionRow, FromDebugView, ToDebugView } from '../../src/protocol';
+import type { DebugSessionRow, FromDebugView, ToDebugView } from '../../shared/protocol';
 import { h, setSafeAttribute } from '../dom';
 import { SessionRow } from './sessionRow';
 

@@ -2,7 +2,7 @@
 // Defines `acquireVsCodeApi`, answers `ready` with realistic messages for the scenario named in the
 // page URL (?view=inspect|debugView&scenario=…&theme=dark|light|hc&live=1), records what the page
 // posts (window.__posted) and every CSP violation (window.__cspViolations) for webview/dev/run.mjs.
-import type { CgroupFigure, DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, MappingKindRow, MappingRow, MappingsFigure, ProcessSnapshot, StopComparison, StopRow, TimelineMarker, ToCompareView, ToDebugView, ToInspectPanel, ToRecordingView } from '../../src/protocol';
+import type { CgroupFigure, DebugSessionRow, FromDebugView, FromInspectPanel, HistorySeries, MappingKindRow, MappingRow, MappingsFigure, ProcessSnapshot, StopComparison, StopRow, TimelineMarker, ToCompareView, ToDebugView, ToInspectPanel, ToRecordingView } from '../../shared/protocol';
 
 interface Violation {
   directive: string;

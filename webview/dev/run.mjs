@@ -45,7 +45,7 @@ function build() {
     logLevel: 'warning',
   });
   esbuild.buildSync({
-    entryPoints: [join(repo, 'src', 'webviewPage.ts')],
+    entryPoints: [join(repo, 'shared', 'webviewPage.ts')],
     outfile: join(devBuild, 'webviewPage.cjs'),
     bundle: true,
     platform: 'node',
@@ -55,12 +55,12 @@ function build() {
   webviewPage = createRequire(import.meta.url)(join(devBuild, 'webviewPage.cjs')).webviewPage;
 }
 
-/** Loaded from src/webviewPage.ts by build(). */
+/** Loaded from shared/webviewPage.ts by build(). */
 let webviewPage;
 
 // ---- server -----------------------------------------------------------------------------------
 
-/** The page src/webviewPage.ts makes for the extension host, with the dev theme styles and the fake host added. */
+/** The page shared/webviewPage.ts makes for the extension host, with the dev theme styles and the fake host added. */
 function page(origin, bundle) {
   return webviewPage({
     cspSource: origin,

@@ -1,5 +1,5 @@
-import { describeState } from '../../src/format';
-import type { ProcessSnapshot } from '../../src/protocol';
+import { describeState } from '../../shared/format';
+import type { ProcessSnapshot } from '../../shared/protocol';
 import { h, setSafeAttribute, setText } from '../dom';
 import { formatClock, formatDuration } from '../time';
 

@@ -1,6 +1,6 @@
-import { formatBytes } from '../../src/format';
-import { describeEvery } from '../../src/proc/readPace';
-import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure, MappingsPace } from '../../src/protocol';
+import { formatBytes } from '../../shared/format';
+import { describeEvery } from '../../shared/readPace';
+import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure, MappingsPace } from '../../shared/protocol';
 import { mappingDocLabel } from '../docLabel';
 import { h, setSafeAttribute, setText, svg } from '../dom';
 import { pathText } from '../pathText';

@@ -1,5 +1,5 @@
-import { formatBytes } from '../../src/format';
-import type { ProcessSnapshot } from '../../src/protocol';
+import { formatBytes } from '../../shared/format';
+import type { ProcessSnapshot } from '../../shared/protocol';
 import { setSafeAttribute, svg } from '../dom';
 import { figureBytes } from '../figure';
 

@@ -1,5 +1,5 @@
-import { formatRate } from '../../src/format';
-import { TREND_WINDOW_MS } from '../../src/protocol';
+import { formatRate } from '../../shared/format';
+import { TREND_WINDOW_MS } from '../../shared/protocol';
 import { h, setSafeAttribute, setText } from '../dom';
 
 /** The window the host fits the RES trend over, in minutes. */

@@ -1,6 +1,6 @@
-import { formatBytes } from '../../src/format';
-import type { MemoryFigure } from '../../src/memoryDocs';
-import type { EndedInfo, FromInspectPanel, HistorySeries, ProcessSnapshot, SampleSnapshot, ToInspectPanel } from '../../src/protocol';
+import { formatBytes } from '../../shared/format';
+import type { MemoryFigure } from '../../shared/memoryDocs';
+import type { EndedInfo, FromInspectPanel, HistorySeries, ProcessSnapshot, SampleSnapshot, ToInspectPanel } from '../../shared/protocol';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
 import { figureBytes } from '../figure';

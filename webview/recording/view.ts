@@ -1,6 +1,6 @@
-import { formatBytes } from '../../src/format';
-import type { TimelineMarker, ToRecordingView } from '../../src/protocol';
-import type { FromRecordingView } from '../../src/protocol';
+import { formatBytes } from '../../shared/format';
+import type { TimelineMarker, ToRecordingView } from '../../shared/protocol';
+import type { FromRecordingView } from '../../shared/protocol';
 import { Banner } from '../banner';
 import { button } from '../toolkit';
 import { h, setSafeAttribute, setText } from '../dom';
