@@ -2,8 +2,16 @@
 // Data flows one way (host -> webview); the webview only sends user intents back, and the host
 // validates each of them, because the page renders untrusted process names.
 
+import { isPid } from './pid';
+
 /** The window the host fits the RES trend over; the panel says how much of it the slope rests on. */
 export const TREND_WINDOW_MS = 5 * 60000;
+
+/** Why a live process has no memory figures at all (statm all zeros). */
+export type MemorylessReason = 'kernel-thread' | 'zombie';
+
+/** How far finding a debug session's process got; `parent`: a launcher whose processes have sessions of their own. */
+export type SessionStatus = 'waiting' | 'found' | 'parent' | 'remote' | 'not-found' | 'ended';
 
 /** A figure that may be unknown, with the reason shown instead of a misleading 0. */
 export type Figure = { bytes: number } | { unavailable: string };
@@ -113,7 +121,7 @@ export interface ProcessSnapshot {
   sampledAtMs: number;
   threads: number;
   /** Set for kernel threads and zombies: they have no memory of their own. */
-  memoryless?: 'kernel-thread' | 'zombie';
+  memoryless?: MemorylessReason;
   resBytes: number;
   virtBytes: number;
   shrBytes: number;
@@ -266,7 +274,7 @@ export interface DebugSessionRow {
   name: string;
   debugType: string;
   /** How far PID resolution got; `parent`: a launcher whose processes have their own sessions. */
-  status: 'waiting' | 'found' | 'parent' | 'remote' | 'not-found' | 'ended';
+  status: SessionStatus;
   /** A sentence for non-`found` states, and how the PID was found for `found`. */
   message: string;
   snapshot: ProcessSnapshot | undefined;
@@ -310,9 +318,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isPid(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 && value < 2 ** 22 + 1;
-}
 
 function isSessionId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 200;

@@ -1,10 +1,11 @@
+import { parsePid } from '../shared/pid';
 import * as vscode from 'vscode';
 import { Commands, registerCommand } from './contributions';
 import { DebugSessions } from './debug/debugSessions';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
 import { InspectPanel } from './inspectPanel';
-import { InspectPanels } from './inspectPanels';
+import { InspectPanelRegistry } from './inspectPanelRegistry';
 import { pickProcess } from './processPicker';
 import { TimelineMarkers } from './timelineMarkers';
 import { SessionRecorder } from './debug/sessionRecorder';
@@ -14,7 +15,7 @@ import { formatBytes } from '../shared/format';
 /** The palette commands: each asks for what it needs and hands over to a feature. */
 export function registerCommands(
   focus: FocusTracker,
-  panels: InspectPanels,
+  panels: InspectPanelRegistry,
   debugSessions: DebugSessions,
   markers: TimelineMarkers,
   recorder: SessionRecorder,
@@ -34,8 +35,8 @@ export function registerCommands(
     registerCommand(Commands.InspectProcess, async (pid?: unknown): Promise<InspectPanel | undefined> => {
       // A PID argument (keybindings, other extensions) skips the picker.
       if (pid !== undefined) {
-        const number = typeof pid === 'string' ? Number(pid) : pid;
-        if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0) {
+        const number = parsePid(pid);
+        if (number === undefined) {
           void vscode.window.showErrorMessage(`Memory: Inspect Process expects a PID, got ${JSON.stringify(pid)?.slice(0, 40)}.`);
           return undefined;
         }

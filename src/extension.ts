@@ -3,13 +3,13 @@ import { registerCommands } from './commands';
 import { Commands, readSamplerSettings } from './contributions';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
-import { DebugView } from './debug/debugView';
+import { DebugViewProvider } from './debug/debugViewProvider';
 import { SessionRecorder } from './debug/sessionRecorder';
 import { StopTips } from './debug/stopTips';
 import { RecordingEditor } from './recordingEditor';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
-import { InspectPanels } from './inspectPanels';
+import { InspectPanelRegistry } from './inspectPanelRegistry';
 import { OomAlerts } from './oomAlerts';
 import { Sampler } from './proc/sampler';
 import { sampleProcess } from './proc/sampleProcess';
@@ -24,7 +24,7 @@ export interface ProcMemoryApi {
   sampler: Sampler;
   focus: FocusTracker;
   statusBar: StatusBar;
-  panels: InspectPanels;
+  panels: InspectPanelRegistry;
   /** The OOM-kill notifications shown. */
   oomAlerts: OomAlerts;
   debugSessions: DebugSessions;
@@ -33,7 +33,7 @@ export interface ProcMemoryApi {
   markers: TimelineMarkers;
   recorder: SessionRecorder;
   recordings: RecordingEditor;
-  debugView: DebugView;
+  debugView: DebugViewProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const oomAlerts = new OomAlerts();
   const statusBar = store.add(new StatusBar(sampler, focus, oomAlerts));
   const markers = store.add(new TimelineMarkers());
-  const panels = store.add(new InspectPanels(sampler, markers, context.extensionUri, oomAlerts));
+  const panels = store.add(new InspectPanelRegistry(sampler, markers, context.extensionUri, oomAlerts));
 
   const debugSessions = store.add(new DebugSessions(focus));
   const debugStops = store.add(new DebugStops(debugSessions, markers));
@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const recordings = store.add(new RecordingEditor(context.extensionUri));
   store.add(registerCommands(focus, panels, debugSessions, markers, recorder, recordings));
   const debugView = store.add(
-    new DebugView(
+    new DebugViewProvider(
       debugSessions,
       debugStops,
       markers,

@@ -1,6 +1,6 @@
 import * as os from 'os';
 import * as vscode from 'vscode';
-import { Disposable } from './dispose';
+import { Disposable, MutableDisposable } from './dispose';
 import { formatBytes } from '../shared/format';
 import { readConfig } from './contributions';
 import { historyToCsv, snapshotToText } from './historyExport';
@@ -20,7 +20,8 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
  * survives hiding, and after the process ends its figures freeze and the history stays exportable.
  */
 export class InspectPanel extends Disposable {
-  private subscription: vscode.Disposable | undefined;
+  /** The sampler's readings, only while the panel is visible and the process runs. */
+  private readonly subscription = this.register(new MutableDisposable());
   private history: History | undefined;
   private snapshot: ProcessSnapshot | undefined;
   private ended: EndedInfo | undefined;
@@ -59,7 +60,6 @@ export class InspectPanel extends Disposable {
         this.dispose();
       }),
     );
-    this.register({ dispose: () => this.unsubscribe() });
     this.register(
       markers.onDidChange((key) => {
         if (key === identityKey(identity)) {
@@ -140,15 +140,11 @@ export class InspectPanel extends Disposable {
   }
 
   private subscribe(): void {
-    if (this.subscription) {
-      return;
-    }
-    this.subscription = this.sampler.watch(this.identity, { detail: true, mappings: true, history: this.history }, (event) => this.onSample(event));
+    this.subscription.value ??= this.sampler.subscribe(this.identity, { detail: true, mappings: true, history: this.history }, (event) => this.onSample(event));
   }
 
   private unsubscribe(): void {
-    this.subscription?.dispose();
-    this.subscription = undefined;
+    this.subscription.clear();
   }
 
   private onSample(event: SampleEvent): void {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, readConfig } from './contributions';
-import { Disposable } from './dispose';
+import { Disposable, MutableDisposable } from './dispose';
 import { FocusTarget, FocusTracker } from './focusTracker';
 import { formatBytes } from '../shared/format';
 import { memoryWarning } from './memoryWarning';
@@ -17,7 +17,8 @@ const EXIT_LINGER_MS = 5000;
 /** The status bar entry: RES of the process in focus, with a tooltip that explains it. */
 export class StatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem('procMemory.status', vscode.StatusBarAlignment.Right, 100));
-  private subscription: vscode.Disposable | undefined;
+  /** The sampler's readings of the process in focus. */
+  private readonly subscription = this.register(new MutableDisposable());
   private lingerTimer: NodeJS.Timeout | undefined;
   private warning: string | undefined;
   private visible = false;
@@ -60,7 +61,7 @@ export class StatusBar extends Disposable {
     } else if (target) {
       this.showLoading(target);
       // Detail (every detailIntervalMs) brings the cgroup limit the warning compares against.
-      this.subscription = this.sampler.watch(target.identity, { detail: true }, (event) => this.onSample(target, event));
+      this.subscription.value = this.sampler.subscribe(target.identity, { detail: true }, (event) => this.onSample(target, event));
     } else if (readConfig('statusBar.showWhenIdle')) {
       this.showIdle();
     } else {
@@ -150,8 +151,7 @@ export class StatusBar extends Disposable {
   }
 
   private unsubscribe(): void {
-    this.subscription?.dispose();
-    this.subscription = undefined;
+    this.subscription.clear();
     if (this.lingerTimer) {
       clearTimeout(this.lingerTimer);
       this.lingerTimer = undefined;

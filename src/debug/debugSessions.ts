@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SessionStatus } from '../../shared/protocol';
 import { Disposable } from '../dispose';
 import { FocusTracker } from '../focusTracker';
 import { ProcessIdentity, readIdentity, startTimeMs } from '../proc/processIdentity';
@@ -11,7 +12,7 @@ import { descendants } from '../proc/processTree';
 export interface DebuggedSession {
   session: vscode.DebugSession;
   startedAtMs: number;
-  status: 'waiting' | 'found' | 'parent' | 'remote' | 'not-found' | 'ended';
+  status: SessionStatus;
   message: string;
   identity?: ProcessIdentity;
   /** True when the identity is only a guess from the process tree. */

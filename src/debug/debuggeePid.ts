@@ -1,15 +1,11 @@
 // How each debugger tells us its program's PID. Pure functions over Debug Adapter Protocol
 // messages and launch configurations: no `vscode`, unit-tested with real adapters' messages.
+import { parsePid } from '../../shared/pid';
 
 /** A PID and how we learned it, shown in the view so users can judge it. */
 export interface FoundPid {
   pid: number;
   how: string;
-}
-
-function asPid(value: unknown): number | undefined {
-  const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
 }
 
 /**
@@ -24,16 +20,16 @@ export function pidFromAdapterMessage(message: unknown): FoundPid | undefined {
     return undefined;
   }
   if (m.event === 'process') {
-    const pid = asPid(m.body.systemProcessId);
+    const pid = parsePid(m.body.systemProcessId);
     return pid ? { pid, how: 'the debugger’s process event' } : undefined;
   }
   if (m.event === 'processid') {
-    const pid = asPid(m.body.processId);
+    const pid = parsePid(m.body.processId);
     return pid ? { pid, how: 'the debugger’s processid event' } : undefined;
   }
   if (m.event === 'output' && typeof m.body.output === 'string') {
     const match = /\b(?:Launched|Attached to) process (\d+)\b/.exec(m.body.output);
-    const pid = asPid(match?.[1]);
+    const pid = parsePid(match?.[1]);
     return pid ? { pid, how: 'the debugger’s output' } : undefined;
   }
   return undefined;
@@ -44,7 +40,7 @@ export function pidFromAdapterMessage(message: unknown): FoundPid | undefined {
  * parent's name to child sessions: `grow.js [18971] « grow`.
  */
 export function pidFromSessionName(name: string): FoundPid | undefined {
-  const pid = asPid(/\[(\d+)\]\s*(?:«.*)?$/.exec(name)?.[1]);
+  const pid = parsePid(/\[(\d+)\]\s*(?:«.*)?$/.exec(name)?.[1]);
   return pid ? { pid, how: 'the session name' } : undefined;
 }
 
@@ -53,7 +49,7 @@ export function pidFromConfiguration(configuration: Record<string, unknown>): Fo
   if (configuration.request !== 'attach') {
     return undefined;
   }
-  const pid = asPid(configuration.processId) ?? asPid(configuration.pid);
+  const pid = parsePid(configuration.processId) ?? parsePid(configuration.pid);
   return pid ? { pid, how: 'the attach configuration' } : undefined;
 }
 

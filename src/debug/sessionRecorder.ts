@@ -68,7 +68,7 @@ export class SessionRecorder extends Disposable {
       if (!this.recorders.has(key)) {
         const recorder: Recorder = { identity, sessionName, commandLine: readCommandLine(`/proc/${identity.pid}`), points: [], subscription: { dispose() {} } };
         this.recorders.set(key, recorder);
-        recorder.subscription = this.sampler.watch(identity, {}, (event) => {
+        recorder.subscription = this.sampler.subscribe(identity, {}, (event) => {
           const sample = event.outcome.ok ? event.outcome.value : undefined;
           if (!sample || sample.memoryless || recorder.points.at(-1)?.timeMs === sample.timeMs) {
             return;

@@ -1,3 +1,4 @@
+import { parsePid } from '../../shared/pid';
 import * as fs from 'fs';
 import { ok, Outcome } from './outcome';
 import { readProcText } from './procFile';
@@ -66,8 +67,8 @@ function listedChildren(pid: number, procRoot: string): number[] | 'no-children-
       continue;
     }
     for (const field of text.value.split(' ')) {
-      const child = Number(field);
-      if (field.length > 0 && Number.isSafeInteger(child) && child > 0) {
+      const child = parsePid(field);
+      if (child !== undefined) {
         children.push(child);
       }
     }

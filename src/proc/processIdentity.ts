@@ -1,3 +1,4 @@
+import { isPid } from '../../shared/pid';
 import { fail, ok, Outcome } from './outcome';
 import { readProcText } from './procFile';
 import { parseStat } from './stat';
@@ -26,7 +27,7 @@ export function startTimeMs(identity: ProcessIdentity, bootTimeMs: number, clock
 
 /** Reads who holds this PID now, from /proc/PID/stat. */
 export function readIdentity(pid: number, procRoot = '/proc'): Outcome<ProcessIdentity> {
-  if (!Number.isSafeInteger(pid) || pid <= 0) {
+  if (!isPid(pid)) {
     return fail({ kind: 'gone', detail: `${String(pid)} is not a PID` });
   }
   const text = readProcText(`${procRoot}/${pid}/stat`);

@@ -1,3 +1,4 @@
+import type { MemorylessReason } from '../../shared/protocol';
 import * as fs from 'fs';
 import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';
@@ -12,8 +13,7 @@ import { ReadPace } from '../../shared/readPace';
 import { parseStatus, StatusMemory } from './status';
 import { systemInfo } from './systemInfo';
 
-/** Why a live process has no memory figures at all. */
-export type MemorylessReason = 'kernel-thread' | 'zombie';
+export type { MemorylessReason };
 
 /** One reading of one process: what top shows plus the breakdown of /proc/PID/status. */
 export interface ProcessSample {
@@ -106,8 +106,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   if (!status.ok) {
     return status;
   }
-  const { name, state, ppid, uid, threads, nspid, ...memory } = status.value;
-  void nspid; // namespaces are not shown yet; keep them out of the memory figures
+  const { name, state, ppid, uid, threads, ...memory } = status.value;
   const sample: ProcessSample = {
     identity,
     timeMs: Date.now(),

@@ -36,7 +36,7 @@ export interface SamplerSettings {
   historyMinutes: number;
 }
 
-export interface WatchOptions {
+export interface SubscribeOptions {
   /** Also read smaps_rollup and the cgroup, every `detailIntervalMs` (or as their cost allows). */
   detail?: boolean;
   /**
@@ -204,7 +204,7 @@ export class Sampler {
    * Subscribes to a process. The listener gets the last event at once if there is one, and a
    * fresh reading soon after; then one per interval until disposed.
    */
-  watch(identity: ProcessIdentity, options: WatchOptions, listener: SampleListener): { dispose(): void } {
+  subscribe(identity: ProcessIdentity, options: SubscribeOptions, listener: SampleListener): { dispose(): void } {
     const key = identityKey(identity);
     let target = this.targets.get(key);
     if (!target) {

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
+import type { MappingKind } from '../../shared/protocol';
 import { fail, malformed, ok, Outcome } from './outcome';
 import { errnoToProcError, readProcText } from './procFile';
 
-/** What a mapping holds, judged from its path in /proc/PID/smaps. */
-export type MappingCategory = 'heap' | 'stack' | 'program' | 'libraries' | 'files' | 'shmem' | 'anonymous' | 'kernel';
+/** What a mapping holds, judged from its path in /proc/PID/smaps: the one union of shared/protocol.ts. */
+export type MappingCategory = MappingKind;
 
 export const MAPPING_CATEGORIES: readonly MappingCategory[] = ['heap', 'stack', 'program', 'libraries', 'files', 'shmem', 'anonymous', 'kernel'];
 

@@ -27,8 +27,6 @@ export interface Status extends StatusMemory {
   /** Real user id. */
   uid: number;
   threads: number;
-  /** The PID as seen in each nested PID namespace, outermost first. */
-  nspid: number[];
 }
 
 const MEMORY_KEYS: Record<string, keyof StatusMemory> = {
@@ -49,7 +47,7 @@ const MEMORY_KEYS: Record<string, keyof StatusMemory> = {
 
 const MEMORY_ENTRIES = Object.entries(MEMORY_KEYS);
 /** The only lines read: status has ~55, and skipping the rest halves the parse (see bench/). */
-const WANTED = new Set(['Name', 'State', 'PPid', 'Uid', 'Threads', 'NSpid', ...Object.keys(MEMORY_KEYS)]);
+const WANTED = new Set(['Name', 'State', 'PPid', 'Uid', 'Threads', ...Object.keys(MEMORY_KEYS)]);
 
 export function parseStatus(text: string): Outcome<Status> {
   const fields = new Map<string, string>();
@@ -71,8 +69,7 @@ export function parseStatus(text: string): Outcome<Status> {
   if (name === undefined || !state || ppid === undefined || uid === undefined || threads === undefined) {
     return malformed('status lacks Name, State, PPid, Uid or Threads');
   }
-  const nspid = (fields.get('NSpid') ?? '').split(/\s+/).filter(Boolean).map(Number);
-  const status: Status = { name, state, ppid, uid, threads, nspid: nspid.every(Number.isSafeInteger) ? nspid : [] };
+  const status: Status = { name, state, ppid, uid, threads };
   for (const [key, property] of MEMORY_ENTRIES) {
     const raw = fields.get(key);
     if (raw === undefined) {

@@ -215,7 +215,7 @@ describe('robustness', function () {
       // (the last process inspected), nothing else.
       const expected = () => [...new Set([allocators[i].pid, api.focus.current?.identity.pid ?? allocators[i].pid])].sort();
       await waitFor('only the visible panel and the status bar read', () => JSON.stringify(api.sampler.watched.map((identity) => identity.pid).sort()) === JSON.stringify(expected())).catch((error: Error) => {
-        throw new Error(`${error.message}: panel ${i} (PID ${allocators[i].pid}) visible ${panel.panel.visible}; watched ${JSON.stringify(api.sampler.watched.map((identity) => identity.pid))}; visible panels ${JSON.stringify(panels.filter((other) => other.panel.visible).map((other) => other.identity.pid))}; subscribed ${JSON.stringify(panels.filter((other) => (other as unknown as { subscription?: unknown }).subscription).map((other) => other.identity.pid))}; all ${JSON.stringify(panels.map((other) => other.identity.pid))}`);
+        throw new Error(`${error.message}: panel ${i} (PID ${allocators[i].pid}) visible ${panel.panel.visible}; watched ${JSON.stringify(api.sampler.watched.map((identity) => identity.pid))}; visible panels ${JSON.stringify(panels.filter((other) => other.panel.visible).map((other) => other.identity.pid))}; subscribed ${JSON.stringify(panels.filter((other) => (other as unknown as { subscription: { value?: unknown } }).subscription.value).map((other) => other.identity.pid))}; all ${JSON.stringify(panels.map((other) => other.identity.pid))}`);
       });
     }
     await closeAllEditors();

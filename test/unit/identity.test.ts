@@ -135,7 +135,7 @@ describe('live: process identity', function () {
     // The sampler ends a watch on the old process instead of showing the new one's memory.
     const sampler = new Sampler({ intervalMs: 20, detailIntervalMs: 1000, historyMinutes: 1 });
     try {
-      const event = await new Promise<SampleEvent>((resolve) => sampler.watch(old, {}, resolve));
+      const event = await new Promise<SampleEvent>((resolve) => sampler.subscribe(old, {}, resolve));
       assert.strictEqual(event.ended, true);
       assert.ok(!event.outcome.ok && event.outcome.error.kind === 'pid-reused');
       assert.strictEqual(event.lastSample, undefined);

@@ -187,7 +187,7 @@ describe('out of memory: real processes and cgroups', function () {
     const sampler = new Sampler({ intervalMs: 60000, detailIntervalMs: 1000, historyMinutes: 1 });
     const events: SampleEvent[] = [];
     const identity = expectOk(sampleProcess(pid)).identity;
-    sampler.watch(identity, { detail: true }, (event) => events.push(event));
+    sampler.subscribe(identity, { detail: true }, (event) => events.push(event));
     cleanups.push(async () => sampler.dispose());
     return { sampler, events };
   }
@@ -257,7 +257,7 @@ describe('out of memory: real processes and cgroups', function () {
     cleanups.push(async () => sampler.dispose());
     // ps runs right after each reading, in the listener; the Python process sleeps on stdin in between.
     const readings: { event: SampleEvent; ps: { minor: number; major: number } }[] = [];
-    sampler.watch(expectOk(sampleProcess(python.pid)).identity, {}, (event) => {
+    sampler.subscribe(expectOk(sampleProcess(python.pid)).identity, {}, (event) => {
       const [minor, major] = execFileSync('ps', ['-o', 'min_flt=,maj_flt=', '-p', String(python.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
       readings.push({ event, ps: { minor, major } });
     });

@@ -198,8 +198,8 @@ describe('Sampler', function () {
     await delay(3 * INTERVAL);
     assert.strictEqual(fake.reads.length, 0);
 
-    const first = sampler.watch(A, {}, () => undefined);
-    const second = sampler.watch(A, {}, () => undefined);
+    const first = sampler.subscribe(A, {}, () => undefined);
+    const second = sampler.subscribe(A, {}, () => undefined);
     assert.strictEqual(sampler.isPolling, true);
     await waitFor(() => fake.reads.length >= 2, 'two reads');
 
@@ -218,9 +218,9 @@ describe('Sampler', function () {
 
   it('reads each process once per tick however many subscribe', async () => {
     const events = [0, 0, 0];
-    const subscriptions = events.map((_, i) => sampler.watch(A, {}, () => events[i]++));
+    const subscriptions = events.map((_, i) => sampler.subscribe(A, {}, () => events[i]++));
     let eventsOfB = 0;
-    sampler.watch(B, {}, () => eventsOfB++);
+    sampler.subscribe(B, {}, () => eventsOfB++);
     const started = Date.now();
     await waitFor(() => fake.readsOf(A.pid).length >= 5, 'five reads of A');
     const elapsed = Date.now() - started;
@@ -245,12 +245,12 @@ describe('Sampler', function () {
   });
 
   it('reads the detail only for a subscriber that wants it, at most once per detailIntervalMs', async () => {
-    const plain = sampler.watch(A, {}, () => undefined);
+    const plain = sampler.subscribe(A, {}, () => undefined);
     await waitFor(() => fake.reads.length >= 4, 'four plain reads');
     assert.deepStrictEqual(details.reads, [], 'no detail without a subscriber asking for it');
 
     const events: SampleEvent[] = [];
-    const detailed = sampler.watch(A, { detail: true }, (event) => events.push(event));
+    const detailed = sampler.subscribe(A, { detail: true }, (event) => events.push(event));
     assert.strictEqual(events.length, 1, 'the last plain event is replayed at once');
     assert.strictEqual(expectOk(events[0].outcome).rollup, undefined);
     const started = Date.now();
@@ -281,14 +281,14 @@ describe('Sampler', function () {
 
   it('reads the mappings (smaps) only for a subscriber that asks, off the tick, and keeps them between', async () => {
     // The status bar and the debug view: plain and detail subscribers never cost an smaps read.
-    const plain = sampler.watch(A, {}, () => undefined);
-    const detailOnly = sampler.watch(A, { detail: true }, () => undefined);
+    const plain = sampler.subscribe(A, {}, () => undefined);
+    const detailOnly = sampler.subscribe(A, { detail: true }, () => undefined);
     await waitFor(() => details.of('rollup').length >= 2, 'two rollup reads');
     assert.deepStrictEqual(details.of('smaps'), [], 'no smaps read without a subscriber asking for it');
 
     const events: SampleEvent[] = [];
     const readsBefore = details.reads.length;
-    const panel = sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
+    const panel = sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
     await waitFor(() => details.of('smaps', readsBefore).length >= 3, 'three mapping reads');
     const smaps = details.of('smaps', readsBefore);
     for (let i = 1; i < smaps.length; i++) {
@@ -315,7 +315,7 @@ describe('Sampler', function () {
   it('reads a costly smaps no more often than its cost allows (0.5 % of wall time), or now on demand', async () => {
     details.smapsCostMs = 170; // what 40 000 mappings cost here
     const events: SampleEvent[] = [];
-    sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
+    sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
     await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok), 'the first mappings');
     const expected = paceMs(170, settings.detailIntervalMs);
     assert.ok(expected.everyMs >= 170 / READ_SHARE && expected.byCost);
@@ -348,7 +348,7 @@ describe('Sampler', function () {
     const smaps = details.smaps.bind(details);
     details.smaps = (pid) => (throwing ? Promise.reject(new Error('worker broke')) : smaps(pid));
     const events: SampleEvent[] = [];
-    sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
+    sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
     await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok === false), 'the error');
     const failed = expectOk(events.find((event) => expectOk(event.outcome).mappings?.ok === false)!.outcome).mappings;
     assert.ok(failed && !failed.ok && failed.error.kind === 'io-error' && failed.error.detail === 'worker broke', JSON.stringify(failed));
@@ -359,12 +359,12 @@ describe('Sampler', function () {
   it('keeps the costly figures and their pace when a panel is hidden and shown again', async () => {
     details.smapsCostMs = 170;
     let last: SampleEvent | undefined;
-    const first = sampler.watch(A, { detail: true, mappings: true }, (event) => (last = event));
+    const first = sampler.subscribe(A, { detail: true, mappings: true }, (event) => (last = event));
     await waitFor(() => last !== undefined && expectOk(last.outcome).mappings?.ok === true, 'the first mappings');
     first.dispose();
     assert.strictEqual(sampler.isPolling, false);
     const events: SampleEvent[] = [];
-    sampler.watch(A, { detail: true, mappings: true }, (event) => events.push(event));
+    sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
     await waitFor(() => events.length >= 3, 'three readings after showing it again');
     assert.strictEqual(details.of('smaps').length, 1, 'not read again before its pace allows');
     assert.ok(events.every((event) => expectOk(event.outcome).mappings?.ok), 'the mappings read before are shown at once');
@@ -373,8 +373,8 @@ describe('Sampler', function () {
   it('stops reading a process that ended (gone or pid-reused), and keeps its last sample', async () => {
     const eventsA: SampleEvent[] = [];
     const eventsB: SampleEvent[] = [];
-    sampler.watch(A, {}, (event) => eventsA.push(event));
-    sampler.watch(B, {}, (event) => eventsB.push(event));
+    sampler.subscribe(A, {}, (event) => eventsA.push(event));
+    sampler.subscribe(B, {}, (event) => eventsB.push(event));
     await waitFor(() => eventsA.length >= 2, 'two readings of A');
     fake.errors.set(A.pid, { kind: 'gone', detail: 'test' });
     await waitFor(() => eventsA.some((event) => event.ended), 'A to end');
@@ -399,14 +399,14 @@ describe('Sampler', function () {
 
     // A late subscriber gets the final event at once, and it starts no polling.
     let late: SampleEvent | undefined;
-    sampler.watch(A, {}, (event) => (late = event));
+    sampler.subscribe(A, {}, (event) => (late = event));
     assert.strictEqual(late?.ended, true);
     assert.strictEqual(sampler.isPolling, false);
   });
 
   it('keeps reading through errors that do not end a process', async () => {
     const events: SampleEvent[] = [];
-    sampler.watch(A, {}, (event) => events.push(event));
+    sampler.subscribe(A, {}, (event) => events.push(event));
     fake.errors.set(A.pid, { kind: 'malformed', detail: 'test' });
     await waitFor(() => events.filter((event) => !event.outcome.ok).length >= 2, 'two failed readings');
     fake.errors.delete(A.pid);
@@ -420,7 +420,7 @@ describe('Sampler', function () {
     const small = new Sampler({ intervalMs: 10, detailIntervalMs: 1000, historyMinutes: 0.001 }, fake.reader);
     try {
       let history: History | undefined;
-      small.watch(A, {}, (event) => (history = event.history));
+      small.subscribe(A, {}, (event) => (history = event.history));
       for (let i = 0; i < 50; i++) {
         small.tick();
       }
@@ -439,7 +439,7 @@ describe('Sampler', function () {
   it('does not put memoryless readings (zombie, kernel thread) in the history', () => {
     fake.memoryless.add(A.pid);
     const events: SampleEvent[] = [];
-    sampler.watch(A, {}, (event) => events.push(event));
+    sampler.subscribe(A, {}, (event) => events.push(event));
     sampler.tick();
     sampler.tick();
     assert.strictEqual(events.length, 2);
@@ -453,16 +453,16 @@ describe('Sampler', function () {
     console.error = (...args: unknown[]) => errors.push(args);
     try {
       let good = 0;
-      sampler.watch(A, {}, () => {
+      sampler.subscribe(A, {}, () => {
         throw new Error('broken view');
       });
-      sampler.watch(A, {}, () => good++);
+      sampler.subscribe(A, {}, () => good++);
       await waitFor(() => good >= 3, 'three events for the good listener');
       assert.strictEqual(good, fake.readsOf(A.pid).length);
       assert.ok(errors.length >= good, 'each failure is logged');
       assert.ok(String(errors[0][0]).includes('listener failed'));
       // Throwing while the last event is replayed to a new subscriber does not escape watch().
-      sampler.watch(A, {}, () => {
+      sampler.subscribe(A, {}, () => {
         throw new Error('broken at once');
       });
       assert.strictEqual(sampler.isPolling, true);
@@ -472,7 +472,7 @@ describe('Sampler', function () {
   });
 
   it('keeps the history when the interval changes, and polls at the new pace', async () => {
-    sampler.watch(A, {}, () => undefined);
+    sampler.subscribe(A, {}, () => undefined);
     for (let i = 0; i < 5; i++) {
       sampler.tick();
     }
@@ -489,13 +489,13 @@ describe('Sampler', function () {
   });
 
   it('continues a history it is handed back when nobody else watches the process', () => {
-    const first = sampler.watch(A, {}, () => undefined);
+    const first = sampler.subscribe(A, {}, () => undefined);
     sampler.tick();
     sampler.tick();
     const history = sampler.history(A)!;
     first.dispose();
     assert.strictEqual(sampler.history(A), undefined);
-    sampler.watch(A, { history }, () => undefined);
+    sampler.subscribe(A, { history }, () => undefined);
     assert.strictEqual(sampler.history(A), history);
     sampler.tick();
     assert.strictEqual(history.length, 3);
@@ -511,7 +511,7 @@ describe('Sampler', function () {
         const events: SampleEvent[] = [];
         let resolveEnded: () => void = () => undefined;
         const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
-        real.watch(identity, { detail: true, mappings: true }, (event) => {
+        real.subscribe(identity, { detail: true, mappings: true }, (event) => {
           events.push(event);
           if (event.ended) {
             resolveEnded();
@@ -562,7 +562,7 @@ describe('Sampler', function () {
       const real = new Sampler({ intervalMs: 25, detailIntervalMs: 1000, historyMinutes: 1 });
       try {
         const events: SampleEvent[] = [];
-        real.watch(identity, { detail: true, mappings: true }, (event) => events.push(event));
+        real.subscribe(identity, { detail: true, mappings: true }, (event) => events.push(event));
         await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok), 'the mappings of the big process', 60000);
         const landed = events.findIndex((event) => expectOk(event.outcome).mappings?.ok);
         const sample = expectOk(events[landed].outcome);
@@ -624,14 +624,14 @@ describe('Sampler: OOM verdict at the end of a process', () => {
     details.oomCounters = readOom;
     const sampler = new Sampler({ intervalMs: 60000, detailIntervalMs: 0, historyMinutes: 1 }, reader, details);
     const events: SampleEvent[] = [];
-    const detail = sampler.watch(A, { detail: true }, (event) => events.push(event));
+    const detail = sampler.subscribe(A, { detail: true }, (event) => events.push(event));
     return { state, sampler, events, detail };
   }
 
   it('makes no claim when the counters were not read while it ran (nobody asked for detail any more)', () => {
     const { state, sampler, events, detail } = setup();
     sampler.tick();
-    sampler.watch(A, {}, (event) => events.push(event)); // a view without detail stays
+    sampler.subscribe(A, {}, (event) => events.push(event)); // a view without detail stays
     detail.dispose();
     state.oomKill = 1; // another process of the group is killed meanwhile
     sampler.tick();

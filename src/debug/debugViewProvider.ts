@@ -28,7 +28,7 @@ interface Watched {
  * "Process Memory" in Run and Debug: one row per debug session with the live memory of its
  * process. Reads only while the view is visible; shows its last state at once when it comes back.
  */
-export class DebugView extends Disposable implements vscode.WebviewViewProvider {
+export class DebugViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private readonly watched = new Map<string, Watched>();
   private readonly histories = new Map<string, History>();
@@ -119,7 +119,7 @@ export class DebugView extends Disposable implements vscode.WebviewViewProvider 
       if (!this.watched.has(key) && entry.identity) {
         const watched: Watched = { subscription: { dispose() {} }, childrenReadAtMs: -Infinity };
         this.watched.set(key, watched);
-        watched.subscription = this.sampler.watch(entry.identity, { history: this.histories.get(key) }, (event) => {
+        watched.subscription = this.sampler.subscribe(entry.identity, { history: this.histories.get(key) }, (event) => {
           watched.event = event;
           this.histories.set(key, event.history);
           this.readChildren(watched, event);

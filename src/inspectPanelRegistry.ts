@@ -1,3 +1,4 @@
+import { isPid } from '../shared/pid';
 import * as vscode from 'vscode';
 import { INSPECT_PANEL_TYPE } from './contributions';
 import { Disposable } from './dispose';
@@ -13,7 +14,7 @@ import { TimelineMarkers } from './timelineMarkers';
  * All open inspect panels, one per process: opening a process that already has a panel reveals
  * it. Restores panels after a window reload, but only for the very same process.
  */
-export class InspectPanels extends Disposable implements vscode.WebviewPanelSerializer {
+export class InspectPanelRegistry extends Disposable implements vscode.WebviewPanelSerializer {
   private readonly panels = new Map<string, InspectPanel>();
 
   constructor(
@@ -88,7 +89,7 @@ export class InspectPanels extends Disposable implements vscode.WebviewPanelSeri
 /** The state the inspect webview saves: `{ process: { pid, startTicks, name } }`. */
 function savedIdentity(state: unknown): (ProcessIdentity & { name: string }) | undefined {
   const process = (state as { process?: { pid?: unknown; startTicks?: unknown; name?: unknown } } | undefined)?.process;
-  if (!process || !Number.isSafeInteger(process.pid) || !Number.isSafeInteger(process.startTicks)) {
+  if (!process || !isPid(process.pid) || !Number.isSafeInteger(process.startTicks)) {
     return undefined;
   }
   return { pid: process.pid as number, startTicks: process.startTicks as number, name: typeof process.name === 'string' ? process.name.slice(0, 64) : '' };
