@@ -26,7 +26,12 @@ const builds = [
     target: 'node20',
   },
   {
-    entryPoints: { inspect: 'webview/inspect/main.ts', debugView: 'webview/debugView/main.ts', recording: 'webview/recording/main.ts', compare: 'webview/compare/main.ts' },
+    entryPoints: {
+      inspect: 'webview/inspect/main.ts',
+      debugView: 'webview/debugView/main.ts',
+      recording: 'webview/recording/main.ts',
+      compare: 'webview/compare/main.ts',
+    },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -18,16 +18,43 @@ export default tseslint.config(
   {
     // The boundary, enforced: the /proc engine and what host and webviews share run without VS Code.
     files: ['src/proc/**/*.ts', 'shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/proc and shared/ must not depend on VS Code.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'src/proc and shared/ must not depend on VS Code.' }] },
+      ],
+    },
   },
   {
     // The webviews are browser code: they import from shared/, never from the extension host's src/.
     files: ['webview/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Webviews run in the browser.' }], patterns: [{ group: ['**/src/**', '../src', '../../src'], message: 'Webviews import from shared/, not from src/.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Webviews run in the browser.' }],
+          patterns: [
+            { group: ['**/src/**', '../src', '../../src'], message: 'Webviews import from shared/, not from src/.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

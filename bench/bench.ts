@@ -238,7 +238,10 @@ function benchSampling(pid: number, baseline: string | undefined): void {
   ] as const) {
     const detail = () => sampleProcess(target, { detail: true, mappings });
     const probe = detail();
-    const smaps = probe.ok && probe.value.mappings ? `, smaps ${probe.value.mappings.ok ? `${probe.value.mappings.value.count} mappings` : probe.value.mappings.error.kind}` : '';
+    const smaps =
+      probe.ok && probe.value.mappings
+        ? `, smaps ${probe.value.mappings.ok ? `${probe.value.mappings.value.count} mappings` : probe.value.mappings.error.kind}`
+        : '';
     const note = probe.ok
       ? `smaps_rollup ${probe.value.rollup?.ok ? 'ok' : probe.value.rollup?.error.kind}, cgroup ${probe.value.cgroup?.ok ? (probe.value.cgroup.value ? 'ok' : 'none visible') : probe.value.cgroup?.error.kind}${smaps}`
       : probe.error.kind;
@@ -364,7 +367,9 @@ const DEFAULT_DETAIL_MS = 5000;
 /** Starts bench/mappings.c with COUNT mappings; resolves with its PID once it has mapped them all. */
 async function startMappings(dir: string, count: number): Promise<{ pid: number; child: ChildProcess } | string> {
   const binary = path.join(dir, 'mappings');
-  const built = spawnSync('cc', ['-O2', '-o', binary, path.join(REPO_ROOT, 'bench', 'mappings.c')], { encoding: 'utf8' });
+  const built = spawnSync('cc', ['-O2', '-o', binary, path.join(REPO_ROOT, 'bench', 'mappings.c')], {
+    encoding: 'utf8',
+  });
   if (built.error || built.status !== 0) {
     return `cc -O2 bench/mappings.c failed: ${built.error?.message ?? built.stderr.trim()}`;
   }
@@ -404,7 +409,13 @@ async function longestStall<T>(operation: () => Promise<T>): Promise<{ value: T;
 async function benchBigProcess(dir: string): Promise<void> {
   const started = await startMappings(dir, BIG_MAPPINGS);
   if (typeof started === 'string') {
-    addRow({ section: 'big', id: 'smaps-sync', operation: 'readProcText(smaps), 40 000 mappings', skipped: started, target: 'info' });
+    addRow({
+      section: 'big',
+      id: 'smaps-sync',
+      operation: 'readProcText(smaps), 40 000 mappings',
+      skipped: started,
+      target: 'info',
+    });
     return;
   }
   const { pid } = started;
@@ -414,12 +425,30 @@ async function benchBigProcess(dir: string): Promise<void> {
   counts.bigMappings = count;
   const exe = fs.readlinkSync(`/proc/${pid}/exe`);
 
-  const smaps = diagnose(`readProcText(smaps), in this thread (${count} mappings, ${(text.length / 1e6).toFixed(1)} MB)`, 'smaps-sync', BIG_PLAN, () => readProcText(smapsFile), 'big');
-  const rollup = diagnose('readProcText(smaps_rollup), in this thread', 'rollup-sync', { ...BIG_PLAN, batches: 20 }, () => readProcText(`/proc/${pid}/smaps_rollup`), 'big');
+  const smaps = diagnose(
+    `readProcText(smaps), in this thread (${count} mappings, ${(text.length / 1e6).toFixed(1)} MB)`,
+    'smaps-sync',
+    BIG_PLAN,
+    () => readProcText(smapsFile),
+    'big',
+  );
+  const rollup = diagnose(
+    'readProcText(smaps_rollup), in this thread',
+    'rollup-sync',
+    { ...BIG_PLAN, batches: 20 },
+    () => readProcText(`/proc/${pid}/smaps_rollup`),
+    'big',
+  );
   const rollupRow = rows[rows.length - 1];
   rollupRow.ratio = rollup.medianNs / smaps.medianNs;
   rollupRow.ratioText = `${formatRatio(rollupRow.ratio)} smaps`;
-  const parse = diagnose('parseSmaps of that text, in this thread', 'smaps-parse', BIG_PLAN, () => parseSmaps(text, exe), 'big');
+  const parse = diagnose(
+    'parseSmaps of that text, in this thread',
+    'smaps-parse',
+    BIG_PLAN,
+    () => parseSmaps(text, exe),
+    'big',
+  );
   const parseRow = rows[rows.length - 1];
   parseRow.ratio = parse.medianNs / smaps.medianNs;
   parseRow.ratioText = `${formatRatio(parseRow.ratio)} smaps read`;
@@ -444,7 +473,15 @@ async function benchBigProcess(dir: string): Promise<void> {
     }
     const wall = summarize(walls, 1);
     const inThread = smaps.medianNs + parse.medianNs;
-    addRow({ section: 'big', id: 'smaps-worker', operation: 'OffThreadSmaps.read: read + parse in the worker (the Sampler)', summary: wall, ratio: wall.medianNs / inThread, ratioText: `${formatRatio(wall.medianNs / inThread)} in-thread`, target: 'info' });
+    addRow({
+      section: 'big',
+      id: 'smaps-worker',
+      operation: 'OffThreadSmaps.read: read + parse in the worker (the Sampler)',
+      summary: wall,
+      ratio: wall.medianNs / inThread,
+      ratioText: `${formatRatio(wall.medianNs / inThread)} in-thread`,
+      target: 'info',
+    });
     // What the read costs this thread (the extension host's): its own CPU time from schedstat,
     // which a loaded machine does not inflate the way it inflates wall times and timer gaps.
     const hostCpu: number[] = [];
@@ -458,7 +495,14 @@ async function benchBigProcess(dir: string): Promise<void> {
       syncCpu.push(mainThreadCpuNs() - before);
     }
     const sync = summarize(syncCpu, 1);
-    addRow({ section: 'big', id: 'host-cpu-sync', operation: '  CPU of this thread: read + parse in this thread (before)', summary: sync, ratioText: 'baseline', target: 'info' });
+    addRow({
+      section: 'big',
+      id: 'host-cpu-sync',
+      operation: '  CPU of this thread: read + parse in this thread (before)',
+      summary: sync,
+      ratioText: 'baseline',
+      target: 'info',
+    });
     const host = summarize(hostCpu, 1);
     const hostRatio = host.medianNs / sync.medianNs;
     addRow({
@@ -474,13 +518,34 @@ async function benchBigProcess(dir: string): Promise<void> {
     const stall = summarize(stalls, 1);
     const idle: number[] = [];
     for (let i = 0; i < 5; i++) {
-      idle.push((await longestStall(() => new Promise((resolve) => setTimeout(resolve, wall.medianNs / 1e6)))).stallMs * 1e6);
+      idle.push(
+        (await longestStall(() => new Promise((resolve) => setTimeout(resolve, wall.medianNs / 1e6)))).stallMs * 1e6,
+      );
     }
-    addRow({ section: 'big', id: 'smaps-stall', operation: '  longest event-loop stall during a worker read (timer gaps)', summary: stall, target: 'info', note: `with nothing read, same time: median ${formatNs(summarize(idle, 1).medianNs)} (machine load)` });
+    addRow({
+      section: 'big',
+      id: 'smaps-stall',
+      operation: '  longest event-loop stall during a worker read (timer gaps)',
+      summary: stall,
+      target: 'info',
+      note: `with nothing read, same time: median ${formatNs(summarize(idle, 1).medianNs)} (machine load)`,
+    });
     const syncStall = await longestStall(async () => parseSmaps(expectText(readProcText(smapsFile)), exe));
-    addRow({ section: 'big', id: 'smaps-stall-sync', operation: '  longest stall, the same read in this thread (before)', summary: summarize([syncStall.stallMs * 1e6], 1), target: 'info' });
+    addRow({
+      section: 'big',
+      id: 'smaps-stall-sync',
+      operation: '  longest stall, the same read in this thread (before)',
+      summary: summarize([syncStall.stallMs * 1e6], 1),
+      target: 'info',
+    });
     const rollupAsync = await longestStall(() => readSmapsRollupAsync(pid));
-    addRow({ section: 'big', id: 'rollup-async-stall', operation: '  longest stall during an async smaps_rollup read', summary: summarize([rollupAsync.stallMs * 1e6], 1), target: 'info' });
+    addRow({
+      section: 'big',
+      id: 'rollup-async-stall',
+      operation: '  longest stall during an async smaps_rollup read',
+      summary: summarize([rollupAsync.stallMs * 1e6], 1),
+      target: 'info',
+    });
 
     // The pace the Sampler picks from the cost it measures (the worker's own read + parse time).
     const cost = summarize(costs, 1).medianNs / 1e6;
@@ -531,14 +596,24 @@ const CROWD = 2000;
 async function benchChildren(): Promise<void> {
   // 2 000 sleeping processes that are not below the bench: a subshell the outer shell leaves behind
   // (so it is re-parented away from us) starts them. They share the outer shell's process group.
-  const crowd = spawn('sh', ['-c', `(i=0; while [ $i -lt ${CROWD} ]; do sleep 600 & i=$((i+1)); done; echo ready; wait) &`], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const crowd = spawn(
+    'sh',
+    ['-c', `(i=0; while [ $i -lt ${CROWD} ]; do sleep 600 & i=$((i+1)); done; echo ready; wait) &`],
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+  );
   helpers.push(crowd);
   const ready = await new Promise<boolean>((resolve) => {
     crowd.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve(true));
   });
   try {
     if (!ready || crowd.pid === undefined) {
-      addRow({ section: 'children', id: 'subtree', operation: 'childProcesses(pid)', skipped: 'could not start 2 000 processes', target: 'info' });
+      addRow({
+        section: 'children',
+        id: 'subtree',
+        operation: 'childProcesses(pid)',
+        skipped: 'could not start 2 000 processes',
+        target: 'info',
+      });
       return;
     }
     // The bench's own children (the `sleep` it samples, the crowd's shell): a debuggee with a few workers.
@@ -546,8 +621,20 @@ async function benchChildren(): Promise<void> {
     const total = table.ok ? table.value.length : NaN;
     counts.childrenTable = total;
     const mine = childProcesses(process.pid);
-    const subtree = diagnose(`childProcesses(bench): its subtree, ${mine.ok ? mine.value.length : '?'} processes, of ${total}`, 'subtree', { warmup: 3, batches: 10, perBatch: 1, budgetMs: 2000 }, () => childProcesses(process.pid), 'children');
-    const scan = diagnose(`scanProcessTable(): all ${total} processes`, 'scan', { warmup: 2, batches: 8, perBatch: 1, budgetMs: 3000 }, () => scanProcessTable(), 'children');
+    const subtree = diagnose(
+      `childProcesses(bench): its subtree, ${mine.ok ? mine.value.length : '?'} processes, of ${total}`,
+      'subtree',
+      { warmup: 3, batches: 10, perBatch: 1, budgetMs: 2000 },
+      () => childProcesses(process.pid),
+      'children',
+    );
+    const scan = diagnose(
+      `scanProcessTable(): all ${total} processes`,
+      'scan',
+      { warmup: 2, batches: 8, perBatch: 1, budgetMs: 3000 },
+      () => scanProcessTable(),
+      'children',
+    );
     const subtreeRow = rows.find((row) => row.section === 'children' && row.id === 'subtree');
     if (subtreeRow) {
       subtreeRow.ratio = subtree.medianNs / scan.medianNs;
@@ -589,7 +676,13 @@ function readRaw(file: string, untilEof: boolean): number {
   }
 }
 
-function diagnose(label: string, id: string, plan: Plan, operation: () => unknown, section: Section = 'diagnostic'): Summary {
+function diagnose(
+  label: string,
+  id: string,
+  plan: Plan,
+  operation: () => unknown,
+  section: Section = 'diagnostic',
+): Summary {
   const summary = summarize(timeSync(plan, operation), plan.perBatch);
   addRow({ section, id, operation: label, summary, target: 'info' });
   return summary;
@@ -634,13 +727,23 @@ function benchDiagnostics(pid: number): void {
   const smapsText = fs.readFileSync(`/proc/${process.pid}/smaps`, 'utf8');
   const exe = fs.readlinkSync('/proc/self/exe');
   const selfMappings = smapsText.split('\n').filter((line) => /^[0-9a-f]+-/.test(line)).length;
-  diagnose(`  mappings part: readProcText(smaps), this Node (${selfMappings} mappings)`, 'read-smaps-self', DETAIL_PLAN, () => readProcText(`/proc/${process.pid}/smaps`));
-  diagnose(`  mappings part: parseSmaps, this Node (${selfMappings} mappings)`, 'parse-smaps-self', DETAIL_PLAN, () => parseSmaps(smapsText, exe));
+  diagnose(
+    `  mappings part: readProcText(smaps), this Node (${selfMappings} mappings)`,
+    'read-smaps-self',
+    DETAIL_PLAN,
+    () => readProcText(`/proc/${process.pid}/smaps`),
+  );
+  diagnose(`  mappings part: parseSmaps, this Node (${selfMappings} mappings)`, 'parse-smaps-self', DETAIL_PLAN, () =>
+    parseSmaps(smapsText, exe),
+  );
   // A Node server with native modules has 500-1000 mappings; this one has fewer, so the same
   // blocks are repeated up to 1000 mappings (the parser does not care that addresses repeat).
   const blocks = smapsText.split(/(?=^[0-9a-f]+-)/m);
   const thousand = Array.from({ length: 1000 }, (_, i) => blocks[i % blocks.length]).join('');
-  const parseThousand = summarize(timeSync(DETAIL_PLAN, () => parseSmaps(thousand, exe)), DETAIL_PLAN.perBatch);
+  const parseThousand = summarize(
+    timeSync(DETAIL_PLAN, () => parseSmaps(thousand, exe)),
+    DETAIL_PLAN.perBatch,
+  );
   // The budget that used to be a unit test (timings do not belong there: a loaded machine made it
   // red): measured ~1.1 us per mapping, so 1000 mappings under 3 ms.
   addRow({
@@ -702,10 +805,16 @@ function printTable(): void {
   const sections: [Section, string][] = [
     ['sample', 'Sampling one process (the `sleep` child)'],
     ['scan', `Full process table (${counts.scanProcessTable} processes)`],
-    ['big', `A process with ${counts.bigMappings ?? BIG_MAPPINGS} mappings (bench/mappings.c): smaps vs smaps_rollup, and the Sampler's off-thread read`],
+    [
+      'big',
+      `A process with ${counts.bigMappings ?? BIG_MAPPINGS} mappings (bench/mappings.c): smaps vs smaps_rollup, and the Sampler's off-thread read`,
+    ],
     ['children', `Children totals with ${counts.childrenTable ?? '2 000+'} processes running`],
     ['stops', 'A debug stop: the host work before the tip shows, and the smaps read for the comparison (info)'],
-    ['diagnostic', 'Diagnostics: where the time goes (no targets; timed one after another, so under load they need not add up)'],
+    [
+      'diagnostic',
+      'Diagnostics: where the time goes (no targets; timed one after another, so under load they need not add up)',
+    ],
   ];
   const cells = (row: Row): string[] => [
     row.operation,
@@ -732,7 +841,13 @@ function printTable(): void {
 function targets() {
   return rows
     .filter((row) => row.pass !== undefined || (row.target && row.target !== 'info'))
-    .map((row) => ({ section: row.section, operation: row.operation, ratio: row.ratio, target: row.target, pass: row.pass ?? null }));
+    .map((row) => ({
+      section: row.section,
+      operation: row.operation,
+      ratio: row.ratio,
+      target: row.target,
+      pass: row.pass ?? null,
+    }));
 }
 
 async function main(): Promise<void> {
@@ -746,9 +861,15 @@ async function main(): Promise<void> {
   const pid = startSleeper();
   const compiled = compileBaseline();
   try {
-    console.log(`Proc Memory bench: node ${process.version}, ${os.release()}, ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`);
-    console.log(`load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} (ratios are measured in the same run; absolute times depend on load)`);
-    console.log(`sampling the bench's own child \`sleep\` (PID ${pid}); C baseline: ${compiled.binary ? 'cc -O2 bench/sample.c' : compiled.reason}\n`);
+    console.log(
+      `Proc Memory bench: node ${process.version}, ${os.release()}, ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`,
+    );
+    console.log(
+      `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} (ratios are measured in the same run; absolute times depend on load)`,
+    );
+    console.log(
+      `sampling the bench's own child \`sleep\` (PID ${pid}); C baseline: ${compiled.binary ? 'cc -O2 bench/sample.c' : compiled.reason}\n`,
+    );
     benchSampling(pid, compiled.binary);
     await benchScan();
     const bigDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-memory-bench-big-'));
@@ -760,13 +881,26 @@ async function main(): Promise<void> {
     await benchChildren();
     for (const cost of await benchStops(pid)) {
       const ratio = cost.summary ? cost.summary.medianNs / median('sample', 'ours') : undefined;
-      addRow({ section: 'stops', id: cost.id, operation: cost.operation, summary: cost.summary, skipped: cost.skipped, note: cost.note, ratio, ratioText: ratio ? `${formatRatio(ratio)} sampleProcess` : undefined, target: 'info' });
+      addRow({
+        section: 'stops',
+        id: cost.id,
+        operation: cost.operation,
+        summary: cost.summary,
+        skipped: cost.skipped,
+        note: cost.note,
+        ratio,
+        ratioText: ratio ? `${formatRatio(ratio)} sampleProcess` : undefined,
+        target: 'info',
+      });
     }
     benchDiagnostics(pid);
 
     // Cross-check: the figures we time are the ones ps prints (KiB).
     const sample = sampleProcess(pid);
-    const [psRss, psVsz] = spawnChecked('ps', ['-o', 'rss=,vsz=', '-p', String(pid)]).trim().split(/\s+/).map(Number);
+    const [psRss, psVsz] = spawnChecked('ps', ['-o', 'rss=,vsz=', '-p', String(pid)])
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     const agree = sample.ok && sample.value.resBytes / 1024 === psRss && sample.value.virtBytes / 1024 === psVsz;
 
     printTable();
@@ -780,7 +914,11 @@ async function main(): Promise<void> {
         `ps-list = ${formatRatio(median('scan', 'ps-list') / median('scan', 'ours'))} scan`,
     );
     console.log(`cross-check with ps: RES/VIRT ${agree ? 'agree' : 'DIFFER'} (ps rss=${psRss} vsz=${psVsz} KiB)`);
-    console.log(missed.length === 0 ? 'All targets met.' : `MISSED ${missed.length} target(s): ${missed.map((r) => `${r.operation} (${r.ratioText}, target ${r.target})`).join('; ')}`);
+    console.log(
+      missed.length === 0
+        ? 'All targets met.'
+        : `MISSED ${missed.length} target(s): ${missed.map((r) => `${r.operation} (${r.ratioText}, target ${r.target})`).join('; ')}`,
+    );
     console.log(`bench took ${elapsedS.toFixed(1)} s`);
 
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -792,7 +930,18 @@ async function main(): Promise<void> {
       method: {
         timer: 'process.hrtime.bigint()',
         statistic: 'median and p90 (nearest rank) of per-batch cost per operation, after warm-up',
-        plans: { SAMPLE_ROUNDS, SAMPLE_PLAN, FIRST_WARMUP, SPAWN_PLAN, DETAIL_PLAN, SCAN_ROUNDS, SCAN_PLAN, PS_EO_PLAN, DIAGNOSTIC_PLAN, SCAN_DIAGNOSTIC_PLAN },
+        plans: {
+          SAMPLE_ROUNDS,
+          SAMPLE_PLAN,
+          FIRST_WARMUP,
+          SPAWN_PLAN,
+          DETAIL_PLAN,
+          SCAN_ROUNDS,
+          SCAN_PLAN,
+          PS_EO_PLAN,
+          DIAGNOSTIC_PLAN,
+          SCAN_DIAGNOSTIC_PLAN,
+        },
       },
       crossCheck: { agree, psRssKiB: psRss, psVszKiB: psVsz },
       targets: targets(),

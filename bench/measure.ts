@@ -21,7 +21,11 @@ export interface Plan {
 export const MIN_BATCHES = 5;
 
 function overBudget(plan: Plan, batchesDone: number, start: bigint): boolean {
-  return plan.budgetMs !== undefined && batchesDone >= MIN_BATCHES && Number(process.hrtime.bigint() - start) / 1e6 > plan.budgetMs;
+  return (
+    plan.budgetMs !== undefined &&
+    batchesDone >= MIN_BATCHES &&
+    Number(process.hrtime.bigint() - start) / 1e6 > plan.budgetMs
+  );
 }
 
 export interface Summary {
@@ -94,7 +98,8 @@ export function formatNs(ns: number): string {
   if (!Number.isFinite(ns)) {
     return '-';
   }
-  const [value, unit] = ns >= 1e9 ? [ns / 1e9, 's'] : ns >= 1e6 ? [ns / 1e6, 'ms'] : ns >= 1e3 ? [ns / 1e3, 'us'] : [ns, 'ns'];
+  const [value, unit] =
+    ns >= 1e9 ? [ns / 1e9, 's'] : ns >= 1e6 ? [ns / 1e6, 'ms'] : ns >= 1e3 ? [ns / 1e3, 'us'] : [ns, 'ns'];
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
   return `${value.toFixed(digits)} ${unit}`;
 }

@@ -54,13 +54,19 @@ async function measure(label: string, id: string, pid: number): Promise<StopCost
     {
       id: `${id}-reading`,
       operation: `readStopReading, ${label}: before the tip shows`,
-      summary: summarize(timeSync(READING_PLAN, () => readStopReading(identity.value)), READING_PLAN.perBatch),
+      summary: summarize(
+        timeSync(READING_PLAN, () => readStopReading(identity.value)),
+        READING_PLAN.perBatch,
+      ),
       note: reading.ok ? `RES ${(reading.value.resBytes / 1048576).toFixed(1)} MiB` : reading.error.kind,
     },
     {
       id: `${id}-mappings`,
       operation: `readStopMappings, ${label}: after the tip, off the main thread`,
-      summary: summarize(await timeAsync(MAPPINGS_PLAN, () => readStopMappings(identity.value)), MAPPINGS_PLAN.perBatch),
+      summary: summarize(
+        await timeAsync(MAPPINGS_PLAN, () => readStopMappings(identity.value)),
+        MAPPINGS_PLAN.perBatch,
+      ),
       note: mappings.ok ? `${mappings.count} mappings, ${mappings.groups.length} groups` : mappings.reason,
     },
   ];
@@ -73,7 +79,10 @@ export async function benchStops(smallPid: number): Promise<StopCost[]> {
     return [...results, { id: 'stop-big', operation: `a process with ${MANY_MAPPINGS} mappings`, skipped: big }];
   }
   try {
-    return [...results, ...(await measure(`${MANY_MAPPINGS} mappings (bench/manyMappings.c)`, 'stop-big', big.child.pid!))];
+    return [
+      ...results,
+      ...(await measure(`${MANY_MAPPINGS} mappings (bench/manyMappings.c)`, 'stop-big', big.child.pid!)),
+    ];
   } finally {
     big.child.kill('SIGKILL');
     fs.rmSync(big.dir, { recursive: true, force: true });

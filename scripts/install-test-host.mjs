@@ -16,7 +16,17 @@
 // Usage: node scripts/install-test-host.mjs        (progress on stderr; prints the code-server folder)
 //        import { ensureCodeServer } from './install-test-host.mjs'
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, symlinkSync, copyFileSync, chmodSync, lstatSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  writeFileSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  copyFileSync,
+  chmodSync,
+  lstatSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +35,11 @@ export const CODE_SERVER_VERSION = '4.100.3';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const installDir = process.env.PROC_MEMORY_TEST_HOST_DIR
   ? resolve(process.env.PROC_MEMORY_TEST_HOST_DIR)
-  : join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'proc-memory-test-host', `code-server-${CODE_SERVER_VERSION}`);
+  : join(
+      process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
+      'proc-memory-test-host',
+      `code-server-${CODE_SERVER_VERSION}`,
+    );
 /** The folder holding out/node/entry.js. */
 export const codeServerDir = join(installDir, 'node_modules', 'code-server');
 const marker = join(installDir, '.installed');
@@ -69,8 +83,11 @@ export function checkSystemPrograms() {
 
 /** True when the marker of a complete install at this version is present. */
 export function isInstalled() {
-  return existsSync(marker) && readFileSync(marker, 'utf8').trim() === markerText
-    && existsSync(join(codeServerDir, 'out', 'node', 'entry.js'));
+  return (
+    existsSync(marker) &&
+    readFileSync(marker, 'utf8').trim() === markerText &&
+    existsSync(join(codeServerDir, 'out', 'node', 'entry.js'))
+  );
 }
 
 /**
@@ -90,10 +107,22 @@ export async function ensureCodeServer() {
   // A package.json of its own, so npm installs here instead of walking up to the extension's.
   writeFileSync(
     join(installDir, 'package.json'),
-    JSON.stringify({ name: 'proc-memory-test-host', private: true, description: 'code-server for the tests; not part of the extension' }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        name: 'proc-memory-test-host',
+        private: true,
+        description: 'code-server for the tests; not part of the extension',
+      },
+      null,
+      2,
+    ) + '\n',
   );
 
-  run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], installDir);
+  run(
+    'npm',
+    ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`],
+    installDir,
+  );
 
   const vscodeDir = join(codeServerDir, 'lib', 'vscode');
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], vscodeDir);
@@ -104,7 +133,11 @@ export async function ensureCodeServer() {
 
   // The built-in extensions share one dependency: TypeScript, for the JS/TS language features
   // (without it they log "Could not find bundled tsserver.js"). Pinned to what 1.100 ships.
-  run('npm', ['install', '--no-save', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', 'typescript@5.8.3'], join(vscodeDir, 'extensions'));
+  run(
+    'npm',
+    ['install', '--no-save', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', 'typescript@5.8.3'],
+    join(vscodeDir, 'extensions'),
+  );
 
   // The server loads its modules through node_modules.asar (as the desktop build does).
   const asar = join(vscodeDir, 'node_modules.asar');

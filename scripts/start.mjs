@@ -40,7 +40,9 @@ for (const script of ['build', 'compile-tests']) {
   }
 }
 
-const { freePort, isPortFree, startCodeServer, workbenchUrl } = createRequire(import.meta.url)('../out/test/host/codeServer.js');
+const { freePort, isPortFree, startCodeServer, workbenchUrl } = createRequire(import.meta.url)(
+  '../out/test/host/codeServer.js',
+);
 
 let port = (await isPortFree(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort();
 if (process.env.PORT) {
@@ -51,7 +53,11 @@ if (process.env.PORT) {
   }
 }
 
-const server = await startCodeServer({ folder, port, onOutput: (line) => process.stdout.write(`[code-server] ${line}\n`) });
+const server = await startCodeServer({
+  folder,
+  port,
+  onOutput: (line) => process.stdout.write(`[code-server] ${line}\n`),
+});
 let stopping = false;
 async function stop() {
   if (!stopping) {

@@ -51,7 +51,9 @@ const ALLOWED_SKIPS = {
   'no-root': { why: 'not running as root', probe: () => process.getuid?.() !== 0 },
   'no-cgroup-v1-memory': {
     why: 'no cgroup v1 memory controller (a cgroup v2-only host)',
-    probe: () => !/^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:/m.test(readFileSync('/proc/self/cgroup', 'utf8')) || !existsSync('/sys/fs/cgroup/memory/memory.usage_in_bytes'),
+    probe: () =>
+      !/^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:/m.test(readFileSync('/proc/self/cgroup', 'utf8')) ||
+      !existsSync('/sys/fs/cgroup/memory/memory.usage_in_bytes'),
   },
   'no-setpriv': { why: 'no setpriv (util-linux) on PATH', probe: () => !onPath('setpriv') },
   'no-kernel-threads-visible': {
@@ -110,7 +112,11 @@ function collectSkips(suite, output) {
 function run(command, args, env = {}) {
   return new Promise((resolve) => {
     console.log(`\n$ ${[command, ...args].join(' ')}`);
-    const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
@@ -129,7 +135,11 @@ function run(command, args, env = {}) {
 }
 
 const ESC = String.fromCharCode(27);
-const stripAnsi = (text) => text.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ''))).join('');
+const stripAnsi = (text) =>
+  text
+    .split(ESC)
+    .map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, '')))
+    .join('');
 
 /** Counts from mocha's summary lines ("N passing", "N failing", "N pending"). */
 function mochaCounts(output) {
@@ -187,7 +197,14 @@ async function integrationSuite() {
     failed = 1;
     note = `runner exited with ${code}`;
   }
-  results.push({ name: 'integration', passed, failed, skipped: match?.[3] ? Number(match[3]) : 0, seconds: (Date.now() - started) / 1000, note });
+  results.push({
+    name: 'integration',
+    passed,
+    failed,
+    skipped: match?.[3] ? Number(match[3]) : 0,
+    seconds: (Date.now() - started) / 1000,
+    note,
+  });
 }
 
 /**
@@ -227,7 +244,11 @@ if (wanted.has('integration') || wanted.has('ui')) {
 
 if (wanted.has('typecheck')) await check('typecheck', [[npm, ['run', 'typecheck']]]);
 if (wanted.has('lint')) await check('lint', [[npm, ['run', 'lint']]]);
-if (wanted.has('build')) await check('build', [[npm, ['run', 'build']], [npm, ['run', 'compile-tests']]]);
+if (wanted.has('build'))
+  await check('build', [
+    [npm, ['run', 'build']],
+    [npm, ['run', 'compile-tests']],
+  ]);
 const built = results.find((r) => r.name === 'build')?.failed === 0;
 // tsc still writes out/ on type errors, so a failed build does not stop the suites that can run.
 const compiled = existsSync(join(repoRoot, 'out', 'test'));
@@ -244,7 +265,8 @@ if (wanted.has('unit')) {
 if (wanted.has('webview')) await webviewSuite();
 if (wanted.has('integration')) {
   if (hostError) cannotRun('integration', hostError.split('\n')[0]);
-  else if (!compiled || !existsSync(join(repoRoot, 'dist', 'extension.js'))) cannotRun('integration', 'extension not built');
+  else if (!compiled || !existsSync(join(repoRoot, 'dist', 'extension.js')))
+    cannotRun('integration', 'extension not built');
   else await integrationSuite();
 }
 if (wanted.has('ui')) {
@@ -259,7 +281,12 @@ if (wanted.has('build') && !built) console.error('\n[test] the build failed: lat
 for (const r of results) {
   const named = skips.filter((skip) => skip.suite === r.name).length;
   if (r.skipped > named) {
-    skips.push({ suite: r.name, reason: 'unexplained', title: `${r.skipped - named} test(s) skipped without skipBecause()`, detail: 'use skipBecause() from test/skip.ts' });
+    skips.push({
+      suite: r.name,
+      reason: 'unexplained',
+      title: `${r.skipped - named} test(s) skipped without skipBecause()`,
+      detail: 'use skipBecause() from test/skip.ts',
+    });
   }
 }
 if (process.env.CI === 'true') {
@@ -272,29 +299,42 @@ if (process.env.CI === 'true') {
       confirmed = false;
     }
     if (!confirmed) {
-      skip.failsCi = allowed ? `the probe for "${skip.reason}" says this machine is not in that state` : `"${skip.reason}" is not an allowed reason on CI`;
+      skip.failsCi = allowed
+        ? `the probe for "${skip.reason}" says this machine is not in that state`
+        : `"${skip.reason}" is not an allowed reason on CI`;
       const result = results.find((r) => r.name === skip.suite);
       if (result) {
         result.failed++;
-        result.note = result.note?.includes('not allowed on CI') ? result.note : [result.note, 'a skip not allowed on CI'].filter(Boolean).join('; ');
+        result.note = result.note?.includes('not allowed on CI')
+          ? result.note
+          : [result.note, 'a skip not allowed on CI'].filter(Boolean).join('; ');
       }
     }
   }
 }
 
-const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = results.reduce(
+  (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 console.log('\n== Summary');
 for (const r of results) {
   const status = r.failed ? 'FAIL' : 'ok  ';
   const skipped = r.skipped ? `, ${r.skipped} skipped` : '';
-  console.log(`${status} ${r.name.padEnd(12)} ${r.passed} passed, ${r.failed} failed${skipped}  (${r.seconds.toFixed(1)} s)${r.note ? `  ${r.note}` : ''}`);
+  console.log(
+    `${status} ${r.name.padEnd(12)} ${r.passed} passed, ${r.failed} failed${skipped}  (${r.seconds.toFixed(1)} s)${r.note ? `  ${r.note}` : ''}`,
+  );
 }
 if (skips.length) {
   console.log('\n== Skipped');
   for (const skip of skips) {
-    console.log(`${skip.failsCi ? 'FAIL' : 'skip'} ${skip.suite}: ${skip.title}: [${skip.reason}] ${skip.detail}${skip.failsCi ? ` (CI: ${skip.failsCi})` : ''}`);
+    console.log(
+      `${skip.failsCi ? 'FAIL' : 'skip'} ${skip.suite}: ${skip.title}: [${skip.reason}] ${skip.detail}${skip.failsCi ? ` (CI: ${skip.failsCi})` : ''}`,
+    );
   }
 }
 const skippedCount = Math.max(total.skipped, skips.length);
-console.log(`${total.passed} passed, ${total.failed} failed, ${skippedCount} skipped${skips.length ? `: ${skips.map((skip) => skip.title).join('; ')}` : ''}`);
+console.log(
+  `${total.passed} passed, ${total.failed} failed, ${skippedCount} skipped${skips.length ? `: ${skips.map((skip) => skip.title).join('; ')}` : ''}`,
+);
 process.exit(total.failed ? 1 : 0);

@@ -80,28 +80,32 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
     label: 'Anon',
     title: 'Anonymous resident memory',
     summary: 'RES not backed by any file: heap, stacks and private allocations.',
-    details: 'This is where the program’s own data lives. It only goes back to the system when the program frees it (and the allocator returns it) or it is swapped out.',
+    details:
+      'This is where the program’s own data lives. It only goes back to the system when the program frees it (and the allocator returns it) or it is swapped out.',
     source: '/proc/PID/status RssAnon',
   },
   rssFile: {
     label: 'File',
     title: 'File-backed resident memory',
     summary: 'RES that maps files: the program, its libraries and mmapped files.',
-    details: 'Clean file pages can be dropped and read back from disk at any time, so this part of RES is cheap for the system to reclaim.',
+    details:
+      'Clean file pages can be dropped and read back from disk at any time, so this part of RES is cheap for the system to reclaim.',
     source: '/proc/PID/status RssFile',
   },
   rssShmem: {
     label: 'Shmem',
     title: 'Shared-memory resident memory',
     summary: 'RES in shared memory segments and tmpfs (System V, POSIX shm, memfd).',
-    details: 'Used to pass data between processes without copying; it stays allocated as long as any process or file keeps it.',
+    details:
+      'Used to pass data between processes without copying; it stays allocated as long as any process or file keeps it.',
     source: '/proc/PID/status RssShmem',
   },
   pss: {
     label: 'PSS',
     title: 'Proportional set size',
     summary: 'RES with each shared page divided among the processes that map it.',
-    details: 'Adding up PSS over several processes gives their real total without counting shared libraries twice, which summing RES does. Use it to compare or total processes.',
+    details:
+      'Adding up PSS over several processes gives their real total without counting shared libraries twice, which summing RES does. Use it to compare or total processes.',
     source: '/proc/PID/smaps_rollup Pss',
   },
   uss: {
@@ -115,20 +119,23 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
     label: 'Swap',
     title: 'Swapped out',
     summary: 'Memory the kernel moved from RAM to swap space; it no longer counts in RES.',
-    details: 'Swapped pages come back, slowly, when the process touches them again. Swap growing while RES stays flat means the machine is short of RAM.',
+    details:
+      'Swapped pages come back, slowly, when the process touches them again. Swap growing while RES stays flat means the machine is short of RAM.',
     source: '/proc/PID/status VmSwap',
   },
   peakRes: {
     label: 'Peak RES',
     title: 'Peak resident memory',
     summary: 'The highest RES this process has reached since it started.',
-    details: 'What the process needed at its worst moment; size machines and container limits from this rather than from the current RES.',
+    details:
+      'What the process needed at its worst moment; size machines and container limits from this rather than from the current RES.',
     source: '/proc/PID/status VmHWM',
   },
   cgroup: {
     label: 'Limit',
     title: 'cgroup memory limit',
-    summary: 'The most memory the process’s cgroup (container, systemd unit) may use before the kernel reclaims or kills.',
+    summary:
+      'The most memory the process’s cgroup (container, systemd unit) may use before the kernel reclaims or kills.',
     details:
       'The limit applies to every process in the group together, page cache included, and a limit on any parent group applies too. ' +
       'The headroom is the limit minus the working set (not the usage) of the level that sets it: the kernel reclaims inactive page cache before it kills anything. ' +
@@ -139,7 +146,8 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
   cgroupUsage: {
     label: 'Usage',
     title: 'cgroup memory usage',
-    summary: 'Everything charged to the process’s cgroup: the memory of all its processes, plus the page cache of the files they read and wrote.',
+    summary:
+      'Everything charged to the process’s cgroup: the memory of all its processes, plus the page cache of the files they read and wrote.',
     details:
       'The page cache makes it look fuller than it is: reading a big file can fill it to the limit without any danger, because the kernel drops clean cache first. ' +
       'This is what `docker stats` has long shown; compare the working set with the limit instead.',
@@ -152,27 +160,31 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
     details:
       'It differs from the usage by file pages that were not used recently, which the kernel reclaims before it OOM-kills anything. ' +
       'This is what the kubelet and cAdvisor compare with the limit to evict containers; when it reaches the limit, the OOM killer comes next.',
-    source: 'usage − inactive_file of memory.stat (cgroup v2); usage_in_bytes − total_inactive_file of memory.stat (v1); clamped at 0',
+    source:
+      'usage − inactive_file of memory.stat (cgroup v2); usage_in_bytes − total_inactive_file of memory.stat (v1); clamped at 0',
   },
   eventsHigh: {
     label: 'high',
     title: 'Times over memory.high',
     summary: 'How often the group went over its memory.high and was throttled and reclaimed.',
-    details: 'Counts this group and the groups below it. Rising while memory.high is set means the group runs slowed down at its soft limit; it is not a kill.',
+    details:
+      'Counts this group and the groups below it. Rising while memory.high is set means the group runs slowed down at its soft limit; it is not a kill.',
     source: 'memory.events high (cgroup v2)',
   },
   eventsMax: {
     label: 'max',
     title: 'Times at memory.max',
     summary: 'How often the group’s usage hit memory.max and the kernel had to reclaim to make room.',
-    details: 'Rises in normal use when the page cache fills the group up to its limit, so on its own it is no danger; it matters together with oom and oom_kill.',
+    details:
+      'Rises in normal use when the page cache fills the group up to its limit, so on its own it is no danger; it matters together with oom and oom_kill.',
     source: 'memory.events max (cgroup v2)',
   },
   eventsOom: {
     label: 'oom',
     title: 'Out-of-memory situations',
     summary: 'How often reclaim failed at the limit and the group was out of memory.',
-    details: 'Each time, the OOM killer is called (unless disabled) and usually kills a process, which oom_kill counts.',
+    details:
+      'Each time, the OOM killer is called (unless disabled) and usually kills a process, which oom_kill counts.',
     source: 'memory.events oom (cgroup v2)',
   },
   oomKill: {
@@ -182,13 +194,15 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
     details:
       'When a process ends while this count rises, the OOM killer most likely killed it; another process of the group may have been the victim instead. ' +
       'A SIGKILL from systemd-oomd, earlyoom or a person does not raise it, and exit code 137 alone proves nothing.',
-    source: 'memory.events.local oom_kill, this group only (cgroup v2, Linux 5.2+; else memory.events oom_kill); memory.oom_control oom_kill (v1, which counts the victim’s group only)',
+    source:
+      'memory.events.local oom_kill, this group only (cgroup v2, Linux 5.2+; else memory.events oom_kill); memory.oom_control oom_kill (v1, which counts the victim’s group only)',
   },
   failcnt: {
     label: 'failcnt',
     title: 'Times at the limit',
     summary: 'How often the group’s usage hit memory.limit_in_bytes and the kernel had to reclaim.',
-    details: 'Rises in normal use when the page cache fills the group up to its limit, so on its own it is no danger; it matters together with oom_kill.',
+    details:
+      'Rises in normal use when the page cache fills the group up to its limit, so on its own it is no danger; it matters together with oom_kill.',
     source: 'memory.failcnt (cgroup v1)',
   },
   oomScore: {
@@ -204,7 +218,8 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
     label: 'OOM adj',
     title: 'OOM score adjustment',
     summary: 'The bias added to the OOM score: −1000 never kills the process, 1000 makes it the first victim.',
-    details: 'Set by the process itself, its parent or its service manager (systemd OOMScoreAdjust=, Kubernetes QoS classes, Chrome for its tabs). Inherited across fork.',
+    details:
+      'Set by the process itself, its parent or its service manager (systemd OOMScoreAdjust=, Kubernetes QoS classes, Chrome for its tabs). Inherited across fork.',
     source: '/proc/PID/oom_score_adj',
   },
   minorFaults: {
@@ -219,18 +234,23 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
   pressureSome: {
     label: 'some',
     title: 'Memory pressure, some tasks',
-    summary: 'The share of time in which at least one task waited for memory (reclaim, swap-in, refaults of page cache).',
+    summary:
+      'The share of time in which at least one task waited for memory (reclaim, swap-in, refaults of page cache).',
     details:
       'Pressure stall information (PSI), averaged over the last 10 and 60 seconds. A few percent means memory is tight and some work is slowed; a value that stays high is the early sign of an out-of-memory situation, before any kill. ' +
       'The system figure covers the whole machine; the group figure only the tasks of the process’s cgroup in the unified (v2) hierarchy, which on hybrid hosts is not the v1 group that holds the limit.',
-    source: '/proc/pressure/memory, and memory.pressure of the process’s group in the cgroup2 hierarchy (found through /proc/self/mountinfo and the 0:: line of /proc/PID/cgroup): avg10 and avg60 of the some line',
+    source:
+      '/proc/pressure/memory, and memory.pressure of the process’s group in the cgroup2 hierarchy (found through /proc/self/mountinfo and the 0:: line of /proc/PID/cgroup): avg10 and avg60 of the some line',
   },
   pressureFull: {
     label: 'full',
     title: 'Memory pressure, all tasks',
-    summary: 'The share of time in which all non-idle tasks waited for memory at once: time in which nothing useful ran.',
-    details: 'Any sustained value here is serious: the machine or the group is thrashing. It is the signal systemd-oomd acts on to kill before the kernel has to.',
-    source: '/proc/pressure/memory, and memory.pressure of the process’s group in the cgroup2 hierarchy: avg10 and avg60 of the full line',
+    summary:
+      'The share of time in which all non-idle tasks waited for memory at once: time in which nothing useful ran.',
+    details:
+      'Any sustained value here is serious: the machine or the group is thrashing. It is the signal systemd-oomd acts on to kill before the kernel has to.',
+    source:
+      '/proc/pressure/memory, and memory.pressure of the process’s group in the cgroup2 hierarchy: avg10 and avg60 of the full line',
   },
   majorFaults: {
     label: 'Major faults',
@@ -260,7 +280,8 @@ export const MAPPING_DOCS: Record<MappingKind, MemoryDoc> = {
     label: 'Stack',
     title: 'Main thread stack',
     summary: 'The stack of the main thread: call frames and local variables.',
-    details: 'It grows with deep recursion and large local arrays and is rarely given back. The stacks of other threads are plain anonymous mappings and count there.',
+    details:
+      'It grows with deep recursion and large local arrays and is rarely given back. The stacks of other threads are plain anonymous mappings and count there.',
     source: '/proc/PID/smaps: the mapping named [stack]',
   },
   program: {
@@ -275,21 +296,24 @@ export const MAPPING_DOCS: Record<MappingKind, MemoryDoc> = {
     label: 'Libraries',
     title: 'Shared libraries',
     summary: 'Code and data of the shared libraries (.so files) the process has loaded.',
-    details: 'Library code is shared with every process that loads the same file, so its PSS is small; the private part is each library’s own writable data.',
+    details:
+      'Library code is shared with every process that loads the same file, so its PSS is small; the private part is each library’s own writable data.',
     source: '/proc/PID/smaps: file mappings whose name ends in .so or has .so. in it (libc.so.6)',
   },
   files: {
     label: 'Files',
     title: 'Other mapped files',
     summary: 'Other files mapped into memory: data files, fonts, locale tables, caches, databases.',
-    details: 'The pages come from the file, so the kernel can drop the clean ones under pressure and read them again later. A large part here usually means a program that maps its data (a database, a search index).',
+    details:
+      'The pages come from the file, so the kernel can drop the clean ones under pressure and read them again later. A large part here usually means a program that maps its data (a database, a search index).',
     source: '/proc/PID/smaps: mappings of any other file',
   },
   shmem: {
     label: 'Shared memory',
     title: 'Shared memory segments',
     summary: 'POSIX (/dev/shm), System V, memfd and shared anonymous memory.',
-    details: 'Used to pass data between processes without copying (browsers, Wayland, databases). It stays allocated while any process maps it, and a /dev/shm file until it is deleted.',
+    details:
+      'Used to pass data between processes without copying (browsers, Wayland, databases). It stays allocated while any process maps it, and a /dev/shm file until it is deleted.',
     source: '/proc/PID/smaps: /dev/shm/…, /SYSV…, /memfd:… and /dev/zero (deleted) mappings',
   },
   anonymous: {
@@ -303,14 +327,30 @@ export const MAPPING_DOCS: Record<MappingKind, MemoryDoc> = {
   kernel: {
     label: 'Kernel',
     title: 'Mappings the kernel provides',
-    summary: 'Pages the kernel maps into every process ([vdso], [vvar], [vsyscall]) to make some system calls fast, and memory that drivers map in.',
-    details: 'A few KiB shared by all processes, nothing the program controls; a large value means a driver mapping (anon_inode:…, e.g. io_uring rings).',
+    summary:
+      'Pages the kernel maps into every process ([vdso], [vvar], [vsyscall]) to make some system calls fast, and memory that drivers map in.',
+    details:
+      'A few KiB shared by all processes, nothing the program controls; a large value means a driver mapping (anon_inode:…, e.g. io_uring rings).',
     source: '/proc/PID/smaps: [vdso], [vvar], [vsyscall] and anon_inode: mappings',
   },
 };
 
 /** The figures of the inspect panel's "Will it run out of memory?" section, in the README's order. */
-export const OUT_OF_MEMORY_FIGURES: readonly MemoryFigure[] = ['cgroupUsage', 'workingSet', 'eventsHigh', 'eventsMax', 'eventsOom', 'oomKill', 'failcnt', 'oomScore', 'oomScoreAdj', 'pressureSome', 'pressureFull', 'minorFaults', 'majorFaults'];
+export const OUT_OF_MEMORY_FIGURES: readonly MemoryFigure[] = [
+  'cgroupUsage',
+  'workingSet',
+  'eventsHigh',
+  'eventsMax',
+  'eventsOom',
+  'oomKill',
+  'failcnt',
+  'oomScore',
+  'oomScoreAdj',
+  'pressureSome',
+  'pressureFull',
+  'minorFaults',
+  'majorFaults',
+];
 
 /** The three figures top prints, in top's order. */
 export const TOP_FIGURES: readonly MemoryFigure[] = ['virt', 'res', 'shr'];
@@ -326,10 +366,15 @@ export const MEMORY_ADVICE: readonly string[] = [
 export function memoryDocsMarkdown(): string {
   const lines: string[] = [];
   // Only the first letter goes lower case: "OOM score adjustment" must not become "oom score adjustment".
-  const item = (doc: MemoryDoc) => `- **${doc.label}** (${doc.title.charAt(0).toLowerCase()}${doc.title.slice(1)}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`;
+  const item = (doc: MemoryDoc) =>
+    `- **${doc.label}** (${doc.title.charAt(0).toLowerCase()}${doc.title.slice(1)}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`;
   const entries = Object.entries(MEMORY_DOCS) as [MemoryFigure, MemoryDoc][];
   lines.push(...entries.filter(([figure]) => !OUT_OF_MEMORY_FIGURES.includes(figure)).map(([, doc]) => item(doc)));
-  lines.push('', '**Will it run out of memory?** (the inspect panel’s section on the cgroup, the OOM killer, memory pressure and page faults)', '');
+  lines.push(
+    '',
+    '**Will it run out of memory?** (the inspect panel’s section on the cgroup, the OOM killer, memory pressure and page faults)',
+    '',
+  );
   lines.push(...OUT_OF_MEMORY_FIGURES.map((figure) => item(MEMORY_DOCS[figure])));
   lines.push('', '**Where RES lives** (the inspect panel sums /proc/PID/smaps by kind of mapping)', '');
   for (const doc of Object.values(MAPPING_DOCS)) {

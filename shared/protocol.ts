@@ -86,7 +86,9 @@ export type CgroupFigure =
       /** Levels with a limit, the group's own first. */
       levels: CgroupLevelRow[];
       /** The level with the least headroom; unavailable without a limit, or when no level's working set is known. */
-      tightest: { path: string; limitBytes: number; limitFile: string; workingSetBytes: number; headroomBytes: number } | { unavailable: string };
+      tightest:
+        | { path: string; limitBytes: number; limitFile: string; workingSetBytes: number; headroomBytes: number }
+        | { unavailable: string };
       /** The group's OOM counters, each with the file it comes from. */
       oom: { path: string; counters: { key: OomCounterKey; value: number; file: string }[] } | { unavailable: string };
     }
@@ -139,7 +141,9 @@ export interface ProcessSnapshot {
   /** Memory pressure (PSI) of the whole system and of the process's group in the v2 hierarchy. */
   pressure: { system: PressureFigure; group: PressureFigure };
   /** Page faults per second since the previous reading, and in total (/proc/PID/stat). */
-  faults: { minorPerSecond: number; majorPerSecond: number; overMs: number; minorTotal: number; majorTotal: number } | { unavailable: string };
+  faults:
+    | { minorPerSecond: number; majorPerSecond: number; overMs: number; minorTotal: number; majorTotal: number }
+    | { unavailable: string };
   /** RES by kind of mapping (/proc/PID/smaps); only the inspect panel asks for it. */
   mappings: MappingsFigure;
 }
@@ -149,7 +153,8 @@ export interface ProcessSnapshot {
  * same as in the previous message: they change on smaps reads (seconds to minutes apart) and never,
  * and they are most of a snapshot's bytes, which the host serialises for every panel on every tick.
  */
-export type SampleSnapshot = Omit<ProcessSnapshot, 'mappings' | 'commandLine'> & Partial<Pick<ProcessSnapshot, 'mappings' | 'commandLine'>>;
+export type SampleSnapshot = Omit<ProcessSnapshot, 'mappings' | 'commandLine'> &
+  Partial<Pick<ProcessSnapshot, 'mappings' | 'commandLine'>>;
 
 /** History as parallel arrays, oldest first (compact to post, and what the chart library wants). */
 export interface HistorySeries {
@@ -318,7 +323,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-
 function isSessionId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 200;
 }
@@ -338,7 +342,9 @@ export function parseFromInspectPanel(message: unknown): FromInspectPanel | unde
     case 'readMappings':
       return { type: message.type };
     case 'export':
-      return message.format === 'csv' || message.format === 'json' ? { type: 'export', format: message.format } : undefined;
+      return message.format === 'csv' || message.format === 'json'
+        ? { type: 'export', format: message.format }
+        : undefined;
     default:
       return undefined;
   }
@@ -352,7 +358,10 @@ export function parseFromDebugView(message: unknown): FromDebugView | undefined 
     case 'ready':
       return { type: 'ready' };
     case 'inspect':
-      return isPid(message.pid) && typeof message.startTicks === 'number' && Number.isSafeInteger(message.startTicks) && message.startTicks >= 0
+      return isPid(message.pid) &&
+        typeof message.startTicks === 'number' &&
+        Number.isSafeInteger(message.startTicks) &&
+        message.startTicks >= 0
         ? { type: 'inspect', pid: message.pid, startTicks: message.startTicks }
         : undefined;
     case 'pick':
@@ -360,7 +369,9 @@ export function parseFromDebugView(message: unknown): FromDebugView | undefined 
       return isSessionId(message.sessionId) ? { type: message.type, sessionId: message.sessionId } : undefined;
     case 'revealStop':
     case 'setBaseline':
-      return isSessionId(message.sessionId) && isStopId(message.stopId) ? { type: message.type, sessionId: message.sessionId, stopId: message.stopId } : undefined;
+      return isSessionId(message.sessionId) && isStopId(message.stopId)
+        ? { type: message.type, sessionId: message.sessionId, stopId: message.stopId }
+        : undefined;
     default:
       return undefined;
   }
@@ -373,8 +384,21 @@ export type ToRecordingView =
       /** The file's name (untrusted text). */
       fileName: string;
       process: { pid: number; name: string; commandLine: string | undefined };
-      context: { kernel: string; totalRamBytes: number; cgroupLimitBytes: number | undefined; sampleIntervalMs: number; debugSession: string | undefined };
-      summary: { startMs: number; durationMs: number; peakResBytes: number; peakAtMs: number; samples: number; stops: number };
+      context: {
+        kernel: string;
+        totalRamBytes: number;
+        cgroupLimitBytes: number | undefined;
+        sampleIntervalMs: number;
+        debugSession: string | undefined;
+      };
+      summary: {
+        startMs: number;
+        durationMs: number;
+        peakResBytes: number;
+        peakAtMs: number;
+        samples: number;
+        stops: number;
+      };
       history: HistorySeries;
       markers: TimelineMarker[];
       /** Set when the file was written by an older version (an export without a schema). */
@@ -389,7 +413,9 @@ export type FromRecordingView =
   | { type: 'compareWith' };
 
 export function parseFromRecordingView(message: unknown): FromRecordingView | undefined {
-  return isRecord(message) && (message.type === 'ready' || message.type === 'compareWith') ? { type: message.type } : undefined;
+  return isRecord(message) && (message.type === 'ready' || message.type === 'compareWith')
+    ? { type: message.type }
+    : undefined;
 }
 
 /** One run in a comparison. Names: untrusted text. */
@@ -415,7 +441,12 @@ export type ToCompareView =
       /** Both runs have stops, so they can be aligned at their first. */
       canAlignAtStops: boolean;
       /** Stops matched by function and file, in order; `change` says what differs, in words. */
-      stops: { place: string; a: { label: string; atS: number; resBytes: number | undefined } | undefined; b: { label: string; atS: number; resBytes: number | undefined } | undefined; change: string }[];
+      stops: {
+        place: string;
+        a: { label: string; atS: number; resBytes: number | undefined } | undefined;
+        b: { label: string; atS: number; resBytes: number | undefined } | undefined;
+        change: string;
+      }[];
       verdict: string;
     }
   | { type: 'invalid'; reason: string };
@@ -426,6 +457,7 @@ export type FromCompareView = { type: 'ready' } | { type: 'align'; alignment: 's
 export function parseFromCompareView(message: unknown): FromCompareView | undefined {
   if (!isRecord(message)) return undefined;
   if (message.type === 'ready') return { type: 'ready' };
-  if (message.type === 'align' && (message.alignment === 'start' || message.alignment === 'first-stop')) return { type: 'align', alignment: message.alignment };
+  if (message.type === 'align' && (message.alignment === 'start' || message.alignment === 'first-stop'))
+    return { type: 'align', alignment: message.alignment };
   return undefined;
 }

@@ -30,7 +30,9 @@ export function webviewPage(parts: WebviewPageParts): string {
     `script-src 'nonce-${parts.nonce}'`,
   ].join('; ');
   const styles = parts.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n');
-  const scripts = parts.scripts.map((src) => `<script nonce="${parts.nonce}" src="${escapeHtml(src)}"></script>`).join('\n');
+  const scripts = parts.scripts
+    .map((src) => `<script nonce="${parts.nonce}" src="${escapeHtml(src)}"></script>`)
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -37,7 +37,9 @@ export function registerCommands(
       if (pid !== undefined) {
         const number = parsePid(pid);
         if (number === undefined) {
-          void vscode.window.showErrorMessage(`Memory: Inspect Process expects a PID, got ${JSON.stringify(pid)?.slice(0, 40)}.`);
+          void vscode.window.showErrorMessage(
+            `Memory: Inspect Process expects a PID, got ${JSON.stringify(pid)?.slice(0, 40)}.`,
+          );
           return undefined;
         }
         return watchAndShow(panels.showPid(number));
@@ -82,28 +84,48 @@ export function registerCommands(
     registerCommand(Commands.AddMarker, async (label?: unknown) => {
       const target = focus.current;
       if (!target) {
-        void vscode.window.showInformationMessage('Memory: no process in focus to mark. Debug a program, or watch or inspect a process first.');
+        void vscode.window.showInformationMessage(
+          'Memory: no process in focus to mark. Debug a program, or watch or inspect a process first.',
+        );
         return undefined;
       }
       const text =
-        typeof label === 'string' ? label : await vscode.window.showInputBox({ title: 'Memory: Add Marker', prompt: `A label for the marker on the timeline of PID ${target.identity.pid} (optional)`, placeHolder: 'e.g. after loading the file' });
+        typeof label === 'string'
+          ? label
+          : await vscode.window.showInputBox({
+              title: 'Memory: Add Marker',
+              prompt: `A label for the marker on the timeline of PID ${target.identity.pid} (optional)`,
+              placeHolder: 'e.g. after loading the file',
+            });
       if (text === undefined) {
         return undefined; // cancelled
       }
-      const marker = { timeMs: Date.now(), kind: 'user' as const, label: text.trim().slice(0, 120) || 'Marker', detail: `Added by you at ${new Date().toLocaleTimeString()}` };
+      const marker = {
+        timeMs: Date.now(),
+        kind: 'user' as const,
+        label: text.trim().slice(0, 120) || 'Marker',
+        detail: `Added by you at ${new Date().toLocaleTimeString()}`,
+      };
       markers.add(target.identity, marker);
       return marker;
     }),
   );
 
-  const openRecording = (uri: vscode.Uri) => vscode.commands.executeCommand('vscode.openWith', uri, RECORDING_VIEW_TYPE);
+  const openRecording = (uri: vscode.Uri) =>
+    vscode.commands.executeCommand('vscode.openWith', uri, RECORDING_VIEW_TYPE);
 
   store.add(
     registerCommand(Commands.OpenRecording, async (uri?: unknown) => {
       const target =
         uri instanceof vscode.Uri
           ? uri
-          : (await vscode.window.showOpenDialog({ title: 'Memory: Open Recording', canSelectMany: false, filters: { 'Proc Memory recording': ['procmem.json'], JSON: ['json'] } }))?.[0];
+          : (
+              await vscode.window.showOpenDialog({
+                title: 'Memory: Open Recording',
+                canSelectMany: false,
+                filters: { 'Proc Memory recording': ['procmem.json'], JSON: ['json'] },
+              })
+            )?.[0];
       return target ? openRecording(target) : undefined;
     }),
   );
@@ -112,17 +134,17 @@ export function registerCommands(
   const recentItems = async () =>
     Promise.all(
       (await recorder.list()).map(async (uri) => {
-          const view = await readRecordingView(uri);
-          if (view.type === 'invalid') {
-            return { label: view.fileName, description: 'cannot be read', detail: view.reason, uri };
-          }
-          const { summary, process } = view;
-          return {
-            label: process.name,
-            description: `${new Date(summary.startMs).toLocaleString()} · ${Math.round(summary.durationMs / 1000)} s`,
-            detail: `Peak RES ${formatBytes(summary.peakResBytes)} · ${summary.stops} stops · PID ${process.pid}`,
-            uri,
-          };
+        const view = await readRecordingView(uri);
+        if (view.type === 'invalid') {
+          return { label: view.fileName, description: 'cannot be read', detail: view.reason, uri };
+        }
+        const { summary, process } = view;
+        return {
+          label: process.name,
+          description: `${new Date(summary.startMs).toLocaleString()} · ${Math.round(summary.durationMs / 1000)} s`,
+          detail: `Peak RES ${formatBytes(summary.peakResBytes)} · ${summary.stops} stops · PID ${process.pid}`,
+          uri,
+        };
       }),
     );
 
@@ -130,27 +152,48 @@ export function registerCommands(
     registerCommand(Commands.OpenRecentRecording, async () => {
       const items = await recentItems();
       if (items.length === 0) {
-        void vscode.window.showInformationMessage('Memory: no recordings yet. Each debug session is recorded while it runs and kept when it ends.');
+        void vscode.window.showInformationMessage(
+          'Memory: no recordings yet. Each debug session is recorded while it runs and kept when it ends.',
+        );
         return undefined;
       }
-      const picked = await vscode.window.showQuickPick(items, { title: 'Memory: Open Recent Recording', matchOnDescription: true, matchOnDetail: true });
+      const picked = await vscode.window.showQuickPick(items, {
+        title: 'Memory: Open Recent Recording',
+        matchOnDescription: true,
+        matchOnDetail: true,
+      });
       return picked ? openRecording(picked.uri) : undefined;
     }),
   );
 
   // Two recordings: given (tests, the recording editor's "Compare with..."), or picked among the recent ones or from disk.
   const pickRecording = async (title: string): Promise<vscode.Uri | undefined> => {
-    const browse = { label: '$(folder-opened) Browse…', description: 'a *.procmem.json file', uri: undefined as vscode.Uri | undefined };
-    const picked = await vscode.window.showQuickPick([...(await recentItems()), browse], { title, matchOnDescription: true, matchOnDetail: true });
+    const browse = {
+      label: '$(folder-opened) Browse…',
+      description: 'a *.procmem.json file',
+      uri: undefined as vscode.Uri | undefined,
+    };
+    const picked = await vscode.window.showQuickPick([...(await recentItems()), browse], {
+      title,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     if (picked && !picked.uri) {
-      return (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: { 'Proc Memory recording': ['procmem.json'], JSON: ['json'] } }))?.[0];
+      return (
+        await vscode.window.showOpenDialog({
+          title,
+          canSelectMany: false,
+          filters: { 'Proc Memory recording': ['procmem.json'], JSON: ['json'] },
+        })
+      )?.[0];
     }
     return picked?.uri;
   };
   store.add(
     registerCommand(Commands.CompareRecordings, async (first?: unknown, second?: unknown) => {
       const a = first instanceof vscode.Uri ? first : await pickRecording('Memory: Compare Recordings (run A)');
-      const b = a && (second instanceof vscode.Uri ? second : await pickRecording('Memory: Compare Recordings (run B)'));
+      const b =
+        a && (second instanceof vscode.Uri ? second : await pickRecording('Memory: Compare Recordings (run B)'));
       return a && b ? recordings.compare(a, b) : undefined;
     }),
   );

@@ -55,7 +55,11 @@ export const CONFIG_DEFAULTS: Config = {
   'alerts.oomKill': true,
 };
 
-const MINIMUMS: Partial<Record<keyof Config, number>> = { sampleIntervalMs: 250, detailIntervalMs: 1000, historyMinutes: 1 };
+const MINIMUMS: Partial<Record<keyof Config, number>> = {
+  sampleIntervalMs: 250,
+  detailIntervalMs: 1000,
+  historyMinutes: 1,
+};
 
 export function readConfig<K extends keyof Config>(key: K): Config[K] {
   const value = vscode.workspace.getConfiguration('procMemory').get<Config[K]>(key, CONFIG_DEFAULTS[key]);
@@ -65,7 +69,7 @@ export function readConfig<K extends keyof Config>(key: K): Config[K] {
     const fallback = CONFIG_DEFAULTS[key] as number;
     return Math.max(MINIMUMS[key] ?? 0, Number.isFinite(number) ? number : fallback) as Config[K];
   }
-  return (typeof value === typeof CONFIG_DEFAULTS[key] ? value : CONFIG_DEFAULTS[key]);
+  return typeof value === typeof CONFIG_DEFAULTS[key] ? value : CONFIG_DEFAULTS[key];
 }
 
 export function readSamplerSettings(): SamplerSettings {

@@ -57,7 +57,14 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const debugSessions = store.add(new DebugSessions(focus));
   const debugStops = store.add(new DebugStops(debugSessions, markers));
   const stopTips = store.add(new StopTips(debugStops));
-  const recorder = store.add(new SessionRecorder(debugSessions, sampler, markers, vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'recordings')));
+  const recorder = store.add(
+    new SessionRecorder(
+      debugSessions,
+      sampler,
+      markers,
+      vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'recordings'),
+    ),
+  );
   const recordings = store.add(new RecordingEditor(context.extensionUri));
   store.add(registerCommands(focus, panels, debugSessions, markers, recorder, recordings));
   const debugView = store.add(
@@ -72,7 +79,22 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       (sessionId) => void vscode.commands.executeCommand(Commands.PickDebuggee, sessionId),
     ),
   );
-  return { sampleProcess, scanProcessTable, sampler, focus, statusBar, panels, oomAlerts, debugSessions, debugStops, stopTips, markers, recorder, recordings, debugView };
+  return {
+    sampleProcess,
+    scanProcessTable,
+    sampler,
+    focus,
+    statusBar,
+    panels,
+    oomAlerts,
+    debugSessions,
+    debugStops,
+    stopTips,
+    markers,
+    recorder,
+    recordings,
+    debugView,
+  };
 }
 
 export function deactivate(): void {

@@ -90,7 +90,11 @@ export class FocusTracker extends Disposable {
     void vscode.commands.executeCommand('setContext', ContextKeys.HasFocus, next !== undefined);
     const same =
       next === this.last ||
-      (next && this.last && sameProcess(next.identity, this.last.identity) && next.reason === this.last.reason && next.sessionName === this.last.sessionName);
+      (next &&
+        this.last &&
+        sameProcess(next.identity, this.last.identity) &&
+        next.reason === this.last.reason &&
+        next.sessionName === this.last.sessionName);
     if (!same) {
       this.last = next;
       this.changed.fire(next);

@@ -5,14 +5,17 @@ import { ProcessSnapshot } from '../shared/protocol';
 export function historyToCsv(points: HistoryPoint[]): string {
   const lines = ['time,time_ms,res_bytes,shr_bytes,virt_bytes'];
   for (const point of points) {
-    lines.push(`${new Date(point.timeMs).toISOString()},${point.timeMs},${point.resBytes},${point.shrBytes},${point.virtBytes}`);
+    lines.push(
+      `${new Date(point.timeMs).toISOString()},${point.timeMs},${point.resBytes},${point.shrBytes},${point.virtBytes}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** The current figures as plain text, in the order and names top uses. */
 export function snapshotToText(snapshot: ProcessSnapshot, format: (bytes: number) => string): string {
-  const figure = (value: { bytes: number } | { unavailable: string }) => ('bytes' in value ? format(value.bytes) : `unavailable (${value.unavailable})`);
+  const figure = (value: { bytes: number } | { unavailable: string }) =>
+    'bytes' in value ? format(value.bytes) : `unavailable (${value.unavailable})`;
   return [
     `${snapshot.name} (PID ${snapshot.pid}), ${new Date(snapshot.sampledAtMs).toISOString()}`,
     `VIRT ${format(snapshot.virtBytes)}`,

@@ -11,7 +11,16 @@ import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './processSnapshot';
-import { EndedInfo, HistorySeries, MappingsFigure, parseFromInspectPanel, ProcessSnapshot, SampleSnapshot, ToInspectPanel, TREND_WINDOW_MS } from '../shared/protocol';
+import {
+  EndedInfo,
+  HistorySeries,
+  MappingsFigure,
+  parseFromInspectPanel,
+  ProcessSnapshot,
+  SampleSnapshot,
+  ToInspectPanel,
+  TREND_WINDOW_MS,
+} from '../shared/protocol';
 import { TimelineMarkers } from './timelineMarkers';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -99,14 +108,21 @@ export class InspectPanel extends Disposable {
       target ??
       (await vscode.window.showSaveDialog({
         title: `Export memory history of ${this.snapshot?.name ?? this.identity.pid}`,
-        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()), `${name}-${this.identity.pid}${format === 'csv' ? '-memory.csv' : RECORDING_SUFFIX}`),
+        defaultUri: vscode.Uri.joinPath(
+          vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()),
+          `${name}-${this.identity.pid}${format === 'csv' ? '-memory.csv' : RECORDING_SUFFIX}`,
+        ),
         filters: format === 'csv' ? { CSV: ['csv'] } : { 'Proc Memory recording': ['procmem.json'], JSON: ['json'] },
       }));
     if (!uri) {
       return undefined;
     }
     const points = this.history?.points() ?? [];
-    const process = { ...this.identity, name: this.snapshot?.name ?? '', commandLine: this.snapshot?.commandLine ?? '' };
+    const process = {
+      ...this.identity,
+      name: this.snapshot?.name ?? '',
+      commandLine: this.snapshot?.commandLine ?? '',
+    };
     const tightest = this.snapshot && 'tightest' in this.snapshot.cgroup ? this.snapshot.cgroup.tightest : undefined;
     const text =
       format === 'csv'
@@ -125,7 +141,9 @@ export class InspectPanel extends Disposable {
     } catch (error) {
       // Before, the rejection went nowhere (the message handler does not await): the user saw nothing.
       const reason = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(`Could not export the memory history to ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}: ${reason}`);
+      void vscode.window.showErrorMessage(
+        `Could not export the memory history to ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}: ${reason}`,
+      );
       return undefined;
     }
     return uri;
@@ -140,7 +158,11 @@ export class InspectPanel extends Disposable {
   }
 
   private subscribe(): void {
-    this.subscription.value ??= this.sampler.subscribe(this.identity, { detail: true, mappings: true, history: this.history }, (event) => this.onSample(event));
+    this.subscription.value ??= this.sampler.subscribe(
+      this.identity,
+      { detail: true, mappings: true, history: this.history },
+      (event) => this.onSample(event),
+    );
   }
 
   private unsubscribe(): void {
@@ -156,7 +178,12 @@ export class InspectPanel extends Disposable {
       this.problem = undefined;
       const trendPerMinute = event.history.resTrendPerMinute(TREND_WINDOW_MS);
       if (this.ready) {
-        this.post({ type: 'sample', snapshot: this.changes(this.snapshot as ProcessSnapshot), timeMs: event.outcome.value.timeMs, trendPerMinute });
+        this.post({
+          type: 'sample',
+          snapshot: this.changes(this.snapshot as ProcessSnapshot),
+          timeMs: event.outcome.value.timeMs,
+          trendPerMinute,
+        });
       }
     } else if (event.ended) {
       this.ended = { atMs: Date.now(), message: describeProcError(event.outcome.error) };
@@ -237,7 +264,11 @@ function sameMappings(a: MappingsFigure, b: MappingsFigure | undefined): boolean
   if (!b) {
     return false;
   }
-  const samePace = a.pace?.everyMs === b.pace?.everyMs && a.pace?.reading === b.pace?.reading && a.pace?.costMs === b.pace?.costMs && a.pace?.byCost === b.pace?.byCost;
+  const samePace =
+    a.pace?.everyMs === b.pace?.everyMs &&
+    a.pace?.reading === b.pace?.reading &&
+    a.pace?.costMs === b.pace?.costMs &&
+    a.pace?.byCost === b.pace?.byCost;
   if ('kinds' in a) {
     return 'kinds' in b && a.kinds === b.kinds && a.top === b.top && a.readAtMs === b.readAtMs && samePace;
   }

@@ -45,8 +45,21 @@ export class InspectPanelRegistry extends Disposable implements vscode.WebviewPa
       void vscode.window.showWarningMessage(`Cannot inspect PID ${identity.pid}: ${describeProcError(sample.error)}`);
       return undefined;
     }
-    const panel = vscode.window.createWebviewPanel(INSPECT_PANEL_TYPE, '', vscode.ViewColumn.Active, { retainContextWhenHidden: false });
-    return this.adopt(new InspectPanel(panel, identity, this.sampler, this.markers, this.extensionUri, sample.value.name, undefined, this.alerts));
+    const panel = vscode.window.createWebviewPanel(INSPECT_PANEL_TYPE, '', vscode.ViewColumn.Active, {
+      retainContextWhenHidden: false,
+    });
+    return this.adopt(
+      new InspectPanel(
+        panel,
+        identity,
+        this.sampler,
+        this.markers,
+        this.extensionUri,
+        sample.value.name,
+        undefined,
+        this.alerts,
+      ),
+    );
   }
 
   /** Opens the panel of whatever process holds this PID now. */
@@ -75,7 +88,18 @@ export class InspectPanelRegistry extends Disposable implements vscode.WebviewPa
             ? `PID ${saved.pid} now belongs to another process; this panel was for ${saved.name || 'a process'} that has exited.`
             : `${describeProcError(now.error)} It ended while the window was closed.`,
         };
-    this.adopt(new InspectPanel(panel, saved, this.sampler, this.markers, this.extensionUri, saved.name || String(saved.pid), ended, this.alerts));
+    this.adopt(
+      new InspectPanel(
+        panel,
+        saved,
+        this.sampler,
+        this.markers,
+        this.extensionUri,
+        saved.name || String(saved.pid),
+        ended,
+        this.alerts,
+      ),
+    );
   }
 
   private adopt(panel: InspectPanel): InspectPanel {
@@ -92,5 +116,9 @@ function savedIdentity(state: unknown): (ProcessIdentity & { name: string }) | u
   if (!process || !isPid(process.pid) || !Number.isSafeInteger(process.startTicks)) {
     return undefined;
   }
-  return { pid: process.pid as number, startTicks: process.startTicks as number, name: typeof process.name === 'string' ? process.name.slice(0, 64) : '' };
+  return {
+    pid: process.pid as number,
+    startTicks: process.startTicks as number,
+    name: typeof process.name === 'string' ? process.name.slice(0, 64) : '',
+  };
 }

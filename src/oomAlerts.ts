@@ -7,7 +7,10 @@ import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
 
 /** The evidence for an OOM kill in one paragraph: the counter, and the last readings. */
-export function oomKillEvidence(cause: Extract<ExitCause, { kind: 'oom-kill' }>, last: ProcessSample | undefined): string {
+export function oomKillEvidence(
+  cause: Extract<ExitCause, { kind: 'oom-kill' }>,
+  last: ProcessSample | undefined,
+): string {
   const parts: string[] = [];
   if (last && !last.memoryless) {
     parts.push(`RES ${formatBytes(last.resBytes)}`);
@@ -15,7 +18,9 @@ export function oomKillEvidence(cause: Extract<ExitCause, { kind: 'oom-kill' }>,
   const group = last?.cgroup?.ok ? last.cgroup.value : undefined;
   const tightest = group ? tightestLevel(group) : undefined;
   if (tightest) {
-    parts.push(`working set ${formatBytes(tightest.level.limitBytes - tightest.headroomBytes)} of the ${formatBytes(tightest.level.limitBytes)} limit (${tightest.level.limitFile} of ${tightest.level.path})`);
+    parts.push(
+      `working set ${formatBytes(tightest.level.limitBytes - tightest.headroomBytes)} of the ${formatBytes(tightest.level.limitBytes)} limit (${tightest.level.limitFile} of ${tightest.level.path})`,
+    );
   } else if (group?.workingSet.ok) {
     parts.push(`working set of its cgroup ${formatBytes(group.workingSet.value)}`);
   }

@@ -81,7 +81,11 @@ function vscodeProcesses(rows: ProcessRow[]): Map<number, string> {
   const installRoot = path.dirname(path.dirname(vscode.env.appRoot));
   const roles = new Map<number, string>([[process.pid, 'VS Code extension host']]);
   let root = process.pid;
-  for (let parent = byPid.get(process.pid)?.ppid; parent && byPid.get(parent)?.commandLine.includes(installRoot); parent = byPid.get(parent)?.ppid) {
+  for (
+    let parent = byPid.get(process.pid)?.ppid;
+    parent && byPid.get(parent)?.commandLine.includes(installRoot);
+    parent = byPid.get(parent)?.ppid
+  ) {
     roles.set(parent, 'VS Code');
     root = parent;
   }

@@ -7,7 +7,14 @@ import { ProcessSample } from './proc/sampleProcess';
 import { SmapsRollup } from './proc/smapsRollup';
 import { systemInfo } from './proc/systemInfo';
 import { userName } from './proc/users';
-import { CgroupFigure, Figure, MappingsFigure, OomCounterKey, PressureFigure, ProcessSnapshot } from '../shared/protocol';
+import {
+  CgroupFigure,
+  Figure,
+  MappingsFigure,
+  OomCounterKey,
+  PressureFigure,
+  ProcessSnapshot,
+} from '../shared/protocol';
 import { PressureReading } from './proc/pressure';
 import { MAPPING_CATEGORIES } from './proc/smaps';
 
@@ -19,8 +26,11 @@ const commandLines = new Map<string, string>();
 export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
   const { clockTicks, bootTimeMs } = systemInfo();
   const status = sample.status;
-  const notKept = sample.memoryless ? `a ${sample.memoryless.replace('-', ' ')} has no memory of its own` : 'not reported by this kernel';
-  const fromStatus = (value: number | undefined): Figure => (value === undefined ? { unavailable: notKept } : { bytes: value });
+  const notKept = sample.memoryless
+    ? `a ${sample.memoryless.replace('-', ' ')} has no memory of its own`
+    : 'not reported by this kernel';
+  const fromStatus = (value: number | undefined): Figure =>
+    value === undefined ? { unavailable: notKept } : { bytes: value };
   const rollup = sample.rollup;
   const rollupFigure = (pick: (value: SmapsRollup) => number): Figure => {
     if (!rollup) {
@@ -52,7 +62,10 @@ export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
     uss: rollupFigure((value) => value.uss),
     cgroup: cgroupFigure(sample),
     oomScore: oomScoreFigure(sample),
-    pressure: { system: pressureFigure(sample, (pressure) => pressure.system), group: pressureFigure(sample, (pressure) => pressure.group) },
+    pressure: {
+      system: pressureFigure(sample, (pressure) => pressure.system),
+      group: pressureFigure(sample, (pressure) => pressure.group),
+    },
     faults: faultsFigure(sample),
     mappings: mappingsFigure(sample, notKept),
   };
@@ -66,9 +79,14 @@ function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure 
   const mappings = sample.mappings;
   const read = sample.mappingsPace;
   // How often it is read and why, for the panel's freshness line (absent until the Sampler read it).
-  const pace = read && { pace: { everyMs: read.everyMs, byCost: read.byCost, costMs: read.costMs, reading: read.reading } };
+  const pace = read && {
+    pace: { everyMs: read.everyMs, byCost: read.byCost, costMs: read.costMs, reading: read.reading },
+  };
   if (!mappings) {
-    return { unavailable: sample.memoryless ? notKept : read?.reading ? 'reading /proc/PID/smaps…' : 'not read yet', ...pace };
+    return {
+      unavailable: sample.memoryless ? notKept : read?.reading ? 'reading /proc/PID/smaps…' : 'not read yet',
+      ...pace,
+    };
   }
   if (!mappings.ok) {
     return { unavailable: describeProcError(mappings.error), ...pace };
@@ -80,7 +98,14 @@ function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure 
       kinds: MAPPING_CATEGORIES.filter((kind) => categories[kind].count > 0)
         .map((kind) => ({ kind, ...categories[kind] }))
         .sort((a, b) => b.rssBytes - a.rssBytes || b.count - a.count),
-      top: top.map(({ name, category, perms, rssBytes, pssBytes, privateBytes }) => ({ name, kind: category, perms, rssBytes, pssBytes, privateBytes })),
+      top: top.map(({ name, category, perms, rssBytes, pssBytes, privateBytes }) => ({
+        name,
+        kind: category,
+        perms,
+        rssBytes,
+        pssBytes,
+        privateBytes,
+      })),
     };
     mappingRows.set(mappings, rows);
   }
@@ -103,15 +128,21 @@ function cgroupFigure(sample: ProcessSample): CgroupFigure {
     return { unavailable: 'no cgroup memory accounting visible for this process' };
   }
   const memory = cgroup.value;
-  const figure = (outcome: Outcome<number>): Figure => (outcome.ok ? { bytes: outcome.value } : { unavailable: describeProcError(outcome.error) });
+  const figure = (outcome: Outcome<number>): Figure =>
+    outcome.ok ? { bytes: outcome.value } : { unavailable: describeProcError(outcome.error) };
   const tightest = tightestLevel(memory);
   const levels = memory.levels.map((level) => ({
     path: level.path,
     limitBytes: level.limitBytes,
     limitFile: level.limitFile,
-    usage: level.usageBytes === undefined ? { unavailable: level.workingSet.ok ? 'unknown' : describeProcError(level.workingSet.error) } : { bytes: level.usageBytes },
+    usage:
+      level.usageBytes === undefined
+        ? { unavailable: level.workingSet.ok ? 'unknown' : describeProcError(level.workingSet.error) }
+        : { bytes: level.usageBytes },
     workingSet: figure(level.workingSet),
-    headroom: level.workingSet.ok ? { bytes: level.limitBytes - level.workingSet.value } : { unavailable: describeProcError(level.workingSet.error) },
+    headroom: level.workingSet.ok
+      ? { bytes: level.limitBytes - level.workingSet.value }
+      : { unavailable: describeProcError(level.workingSet.error) },
   }));
   return {
     version: memory.version,
@@ -127,8 +158,15 @@ function cgroupFigure(sample: ProcessSample): CgroupFigure {
           workingSetBytes: tightest.level.limitBytes - tightest.headroomBytes,
           headroomBytes: tightest.headroomBytes,
         }
-      : { unavailable: memory.levels.length === 0 ? `no limit on its cgroup ${memory.path} or above` : 'the working set of the limited levels could not be read' },
-    oom: memory.oom.ok ? { path: memory.oom.value.path, counters: oomCounterRows(memory.oom.value) } : { unavailable: describeProcError(memory.oom.error) },
+      : {
+          unavailable:
+            memory.levels.length === 0
+              ? `no limit on its cgroup ${memory.path} or above`
+              : 'the working set of the limited levels could not be read',
+        },
+    oom: memory.oom.ok
+      ? { path: memory.oom.value.path, counters: oomCounterRows(memory.oom.value) }
+      : { unavailable: describeProcError(memory.oom.error) },
   };
 }
 
@@ -156,10 +194,15 @@ function oomScoreFigure(sample: ProcessSample): ProcessSnapshot['oomScore'] {
   if (!score) {
     return { unavailable: sample.memoryless ? 'no memory of its own' : 'not read yet' };
   }
-  return score.ok ? { score: score.value.score, adj: score.value.adj } : { unavailable: describeProcError(score.error) };
+  return score.ok
+    ? { score: score.value.score, adj: score.value.adj }
+    : { unavailable: describeProcError(score.error) };
 }
 
-function pressureFigure(sample: ProcessSample, pick: (pressure: NonNullable<ProcessSample['pressure']>) => Outcome<PressureReading>): PressureFigure {
+function pressureFigure(
+  sample: ProcessSample,
+  pick: (pressure: NonNullable<ProcessSample['pressure']>) => Outcome<PressureReading>,
+): PressureFigure {
   if (!sample.pressure) {
     return { unavailable: sample.memoryless ? 'no memory of its own' : 'not read yet' };
   }
@@ -168,7 +211,14 @@ function pressureFigure(sample: ProcessSample, pick: (pressure: NonNullable<Proc
     return { unavailable: describeProcError(reading.error) };
   }
   const { some, full } = reading.value.pressure;
-  return { file: reading.value.file, group: reading.value.path, someAvg10: some.avg10, someAvg60: some.avg60, fullAvg10: full.avg10, fullAvg60: full.avg60 };
+  return {
+    file: reading.value.file,
+    group: reading.value.path,
+    someAvg10: some.avg10,
+    someAvg60: some.avg60,
+    fullAvg10: full.avg10,
+    fullAvg60: full.avg60,
+  };
 }
 
 function faultsFigure(sample: ProcessSample): ProcessSnapshot['faults'] {

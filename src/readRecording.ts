@@ -11,10 +11,16 @@ export async function readRecordingFile(uri: vscode.Uri): Promise<ParsedRecordin
   try {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.size > MAX_RECORDING_BYTES) {
-      return { ok: false, reason: `The file is ${(stat.size / 1048576).toFixed(1)} MiB; a recording may be at most ${MAX_RECORDING_BYTES / 1048576} MiB, so it was not read.` };
+      return {
+        ok: false,
+        reason: `The file is ${(stat.size / 1048576).toFixed(1)} MiB; a recording may be at most ${MAX_RECORDING_BYTES / 1048576} MiB, so it was not read.`,
+      };
     }
     return parseRecording(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
   } catch (error) {
-    return { ok: false, reason: `The file could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      reason: `The file could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

@@ -7,7 +7,11 @@ import { Recording } from './recordingFile';
 export type Alignment = 'start' | 'first-stop';
 
 /** Where each run's time zero is (ms since the epoch), and whether the choice could be honoured. */
-export function alignmentOrigins(a: Recording, b: Recording, alignment: Alignment): { a: number; b: number; alignment: Alignment } {
+export function alignmentOrigins(
+  a: Recording,
+  b: Recording,
+  alignment: Alignment,
+): { a: number; b: number; alignment: Alignment } {
   const firstStop = (recording: Recording) => recording.markers.find((marker) => marker.kind === 'stop')?.timeMs;
   const start = (recording: Recording) => recording.samples.timeMs[0] ?? 0;
   if (alignment === 'first-stop') {
@@ -41,7 +45,12 @@ export interface StopPair {
  * Pairs the stops of two runs by function and file, in order: the first stop in `handle (server.js)`
  * of run A with the first there in run B, the second with the second, and so on.
  */
-export function matchStops(a: readonly TimelineMarker[], b: readonly TimelineMarker[], originA: number, originB: number): StopPair[] {
+export function matchStops(
+  a: readonly TimelineMarker[],
+  b: readonly TimelineMarker[],
+  originA: number,
+  originB: number,
+): StopPair[] {
   const keyed = (markers: readonly TimelineMarker[], origin: number) => {
     const seen = new Map<string, number>();
     return markers
@@ -51,7 +60,12 @@ export function matchStops(a: readonly TimelineMarker[], b: readonly TimelineMar
         const place = location ? `${location.functionName} (${location.file})` : marker.label;
         const occurrence = seen.get(place) ?? 0;
         seen.set(place, occurrence + 1);
-        const stop: ComparedStop = { label: marker.label, atS: (marker.timeMs - origin) / 1000, resBytes: marker.stop?.resBytes, sincePreviousBytes: marker.stop?.sincePrevious?.resBytes };
+        const stop: ComparedStop = {
+          label: marker.label,
+          atS: (marker.timeMs - origin) / 1000,
+          resBytes: marker.stop?.resBytes,
+          sincePreviousBytes: marker.stop?.sincePrevious?.resBytes,
+        };
         return { key: `${place}\u0000${occurrence}`, place, stop };
       });
   };
@@ -92,7 +106,8 @@ export function runShape(recording: Recording, origin: number): RunShape {
   if (third < 1) {
     return { peakBytes: peak, endSlopePerMinute: 0, levelsOffAtS: undefined };
   }
-  const lowest = (from: number, to: number) => res.slice(from, to).reduce((min, value) => Math.min(min, value), Infinity);
+  const lowest = (from: number, to: number) =>
+    res.slice(from, to).reduce((min, value) => Math.min(min, value), Infinity);
   const last = lowest(res.length - third, res.length);
   const before = lowest(res.length - 2 * third, res.length - third);
   const span = timeMs[res.length - 1] - timeMs[res.length - third - 1];
@@ -114,7 +129,9 @@ export function verdict(a: RunShape, b: RunShape): string {
       ? `Both runs peak at about ${formatBytes(Math.max(a.peakBytes, b.peakBytes))}`
       : `Run B peaks ${formatBytes(Math.abs(diff))} ${diff < 0 ? 'lower' : 'higher'} than run A (${formatBytes(b.peakBytes)} against ${formatBytes(a.peakBytes)})`;
   const growth = (name: string, shape: RunShape) =>
-    shape.levelsOffAtS === undefined ? `run ${name} keeps growing at ${formatRate(shape.endSlopePerMinute)} at its end` : `run ${name} levels off after ${formatInterval(shape.levelsOffAtS * 1000)}`;
+    shape.levelsOffAtS === undefined
+      ? `run ${name} keeps growing at ${formatRate(shape.endSlopePerMinute)} at its end`
+      : `run ${name} levels off after ${formatInterval(shape.levelsOffAtS * 1000)}`;
   return `${peak}; ${growth('A', a)}, ${growth('B', b)}.`;
 }
 

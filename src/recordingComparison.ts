@@ -17,7 +17,9 @@ export class RecordingComparison {
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly runs: { a: { uri: vscode.Uri; recording: Recording }; b: { uri: vscode.Uri; recording: Recording } } | { reason: string },
+    private readonly runs:
+      | { a: { uri: vscode.Uri; recording: Recording }; b: { uri: vscode.Uri; recording: Recording } }
+      | { reason: string },
   ) {}
 
   static async open(extensionUri: vscode.Uri, a: vscode.Uri, b: vscode.Uri): Promise<RecordingComparison> {
@@ -25,8 +27,17 @@ export class RecordingComparison {
     const runs =
       first.ok && second.ok
         ? { a: { uri: a, recording: first.recording }, b: { uri: b, recording: second.recording } }
-        : { reason: !first.ok ? `${fileName(a)}: ${first.reason}` : `${fileName(b)}: ${(second as { reason: string }).reason}` };
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Memory: ${fileName(a)} ↔ ${fileName(b)}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+        : {
+            reason: !first.ok
+              ? `${fileName(a)}: ${first.reason}`
+              : `${fileName(b)}: ${(second as { reason: string }).reason}`,
+          };
+    const panel = vscode.window.createWebviewPanel(
+      COMPARE_VIEW_TYPE,
+      `Memory: ${fileName(a)} ↔ ${fileName(b)}`,
+      vscode.ViewColumn.Active,
+      webviewOptions(extensionUri),
+    );
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', panel.title);
     const comparison = new RecordingComparison(panel, runs);
     const subscription = panel.webview.onDidReceiveMessage((raw) => {
@@ -48,7 +59,16 @@ export class RecordingComparison {
       const run = (side: { uri: vscode.Uri; recording: Recording }, origin: number) => {
         const { timeMs, res } = side.recording.samples;
         const { name, startMs, durationMs, peakResBytes } = summarize(side.recording);
-        return { fileName: fileName(side.uri), name, pid: side.recording.process.pid, startMs, durationMs, peakBytes: peakResBytes, timesS: timeMs.map((time) => (time - origin) / 1000), res };
+        return {
+          fileName: fileName(side.uri),
+          name,
+          pid: side.recording.process.pid,
+          startMs,
+          durationMs,
+          peakBytes: peakResBytes,
+          timesS: timeMs.map((time) => (time - origin) / 1000),
+          res,
+        };
       };
       const hasStops = (recording: Recording) => recording.markers.some((marker) => marker.kind === 'stop');
       this.state = {
@@ -57,7 +77,10 @@ export class RecordingComparison {
         b: run(b, origins.b),
         alignment: origins.alignment,
         canAlignAtStops: hasStops(a.recording) && hasStops(b.recording),
-        stops: matchStops(a.recording.markers, b.recording.markers, origins.a, origins.b).map((pair) => ({ ...pair, change: stopChange(pair) })),
+        stops: matchStops(a.recording.markers, b.recording.markers, origins.a, origins.b).map((pair) => ({
+          ...pair,
+          change: stopChange(pair),
+        })),
         verdict: verdict(runShape(a.recording, origins.a), runShape(b.recording, origins.b)),
       };
     }

@@ -20,7 +20,11 @@ export class RecordingEditor extends Disposable implements vscode.CustomReadonly
 
   constructor(private readonly extensionUri: vscode.Uri) {
     super();
-    this.register(vscode.window.registerCustomEditorProvider(RECORDING_VIEW_TYPE, this, { supportsMultipleEditorsPerDocument: true }));
+    this.register(
+      vscode.window.registerCustomEditorProvider(RECORDING_VIEW_TYPE, this, {
+        supportsMultipleEditorsPerDocument: true,
+      }),
+    );
   }
 
   /** Opens a panel comparing two recordings. */
@@ -58,8 +62,14 @@ export class RecordingEditor extends Disposable implements vscode.CustomReadonly
     // Reload when the file changes on disk (a recording written again, a file replaced).
     if (uri.scheme === 'file') {
       const slash = uri.path.lastIndexOf('/');
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(uri.path.slice(0, slash) || '/'), uri.path.slice(slash + 1)));
-      subscriptions.push(watcher, watcher.onDidChange(() => void show()), watcher.onDidCreate(() => void show()));
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(uri.path.slice(0, slash) || '/'), uri.path.slice(slash + 1)),
+      );
+      subscriptions.push(
+        watcher,
+        watcher.onDidChange(() => void show()),
+        watcher.onDidCreate(() => void show()),
+      );
     }
     panel.onDidDispose(() => {
       this.shown.delete(uri.toString());
@@ -68,14 +78,19 @@ export class RecordingEditor extends Disposable implements vscode.CustomReadonly
   }
 }
 
-
 /** What the recording editor shows for a file. */
 export async function readRecordingView(uri: vscode.Uri): Promise<ToRecordingView> {
   const parsed = await readRecordingFile(uri);
   if (!parsed.ok) {
     return { type: 'invalid', fileName: fileName(uri), reason: parsed.reason };
   }
-  return toView(fileName(uri), parsed.recording, parsed.fromOlderExport ? 'Written by an older version of Proc Memory (an export without a schema): it has no context of the run.' : undefined);
+  return toView(
+    fileName(uri),
+    parsed.recording,
+    parsed.fromOlderExport
+      ? 'Written by an older version of Proc Memory (an export without a schema): it has no context of the run.'
+      : undefined,
+  );
 }
 
 function toView(fileName: string, recording: Recording, note: string | undefined): ToRecordingView {
@@ -85,7 +100,11 @@ function toView(fileName: string, recording: Recording, note: string | undefined
     type: 'recording',
     fileName,
     process: { pid: recording.process.pid, name, commandLine: recording.process.commandLine },
-    context: { ...recording.context, cgroupLimitBytes: recording.context.cgroupLimitBytes, debugSession: recording.context.debugSession },
+    context: {
+      ...recording.context,
+      cgroupLimitBytes: recording.context.cgroupLimitBytes,
+      debugSession: recording.context.debugSession,
+    },
     summary,
     history: { timesMs: timeMs, res, shr },
     markers: recording.markers,

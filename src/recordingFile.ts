@@ -23,7 +23,13 @@ export interface Recording {
   version: typeof RECORDING_VERSION;
   process: { pid: number; startTicks: number; name: string; commandLine?: string };
   /** What the run happened on: to judge whether two recordings compare. */
-  context: { kernel: string; totalRamBytes: number; cgroupLimitBytes?: number; sampleIntervalMs: number; debugSession?: string };
+  context: {
+    kernel: string;
+    totalRamBytes: number;
+    cgroupLimitBytes?: number;
+    sampleIntervalMs: number;
+    debugSession?: string;
+  };
   samples: RecordingSamples;
   /** Debug stops (with their figures) and user markers, oldest first. */
   markers: TimelineMarker[];
@@ -77,11 +83,16 @@ export function summarize(recording: Recording): RecordingSummary {
 /** The file's text. `withCommandLine: false` leaves argv out (it can hold secrets). */
 export function recordingToJson(recording: Recording, withCommandLine: boolean): string {
   const { commandLine, ...process } = recording.process;
-  const written: Recording = { ...recording, process: withCommandLine && commandLine !== undefined ? { ...process, commandLine } : process };
+  const written: Recording = {
+    ...recording,
+    process: withCommandLine && commandLine !== undefined ? { ...process, commandLine } : process,
+  };
   return `${JSON.stringify(written)}\n`;
 }
 
-export type ParsedRecording = { ok: true; recording: Recording; fromOlderExport: boolean } | { ok: false; reason: string };
+export type ParsedRecording =
+  | { ok: true; recording: Recording; fromOlderExport: boolean }
+  | { ok: false; reason: string };
 
 /**
  * Reads a recording, or an export written by Proc Memory 0.1 (`{ process, samples: [{ timeMs,
@@ -90,21 +101,32 @@ export type ParsedRecording = { ok: true; recording: Recording; fromOlderExport:
  */
 export function parseRecording(text: string): ParsedRecording {
   if (text.length > MAX_RECORDING_BYTES) {
-    return { ok: false, reason: `The file is larger than ${MAX_RECORDING_BYTES / 1048576} MiB, the most a recording may be.` };
+    return {
+      ok: false,
+      reason: `The file is larger than ${MAX_RECORDING_BYTES / 1048576} MiB, the most a recording may be.`,
+    };
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     const truncated = /^\s*[{[]/.test(text) && !/[}\]]\s*$/.test(text);
-    return { ok: false, reason: truncated ? 'The file ends in the middle: it is truncated.' : `It is not JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      reason: truncated
+        ? 'The file ends in the middle: it is truncated.'
+        : `It is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   if (!isRecord(data)) {
     return { ok: false, reason: 'It is JSON, but not a Proc Memory recording (not an object).' };
   }
   if (data.schema === RECORDING_SCHEMA) {
     if (data.version !== RECORDING_VERSION) {
-      return { ok: false, reason: `It is a recording of version ${JSON.stringify(data.version)}; this version of Proc Memory reads version ${RECORDING_VERSION}.` };
+      return {
+        ok: false,
+        reason: `It is a recording of version ${JSON.stringify(data.version)}; this version of Proc Memory reads version ${RECORDING_VERSION}.`,
+      };
     }
     return checked(data, false);
   }
@@ -137,7 +159,10 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
   const columns = ['timeMs', 'res', 'virt', 'shr'] as const;
   for (const key of columns) {
     const values = samples[key];
-    if (!Array.isArray(values) || !values.every((value) => typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    if (
+      !Array.isArray(values) ||
+      !values.every((value) => typeof value === 'number' && Number.isFinite(value) && value >= 0)
+    ) {
       return { ok: false, reason: `The samples' "${key}" column is missing or holds something other than numbers.` };
     }
   }
@@ -172,7 +197,12 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
         sampleIntervalMs: isCount(context.sampleIntervalMs) ? context.sampleIntervalMs : 0,
         debugSession: typeof context.debugSession === 'string' ? context.debugSession.slice(0, 256) : undefined,
       },
-      samples: { timeMs: times, res: samples.res as number[], virt: samples.virt as number[], shr: samples.shr as number[] },
+      samples: {
+        timeMs: times,
+        res: samples.res as number[],
+        virt: samples.virt as number[],
+        shr: samples.shr as number[],
+      },
       markers: markers.sort((a, b) => a.timeMs - b.timeMs),
     },
   };

@@ -16,7 +16,9 @@ const EXIT_LINGER_MS = 5000;
 
 /** The status bar entry: RES of the process in focus, with a tooltip that explains it. */
 export class StatusBar extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('procMemory.status', vscode.StatusBarAlignment.Right, 100));
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('procMemory.status', vscode.StatusBarAlignment.Right, 100),
+  );
   /** The sampler's readings of the process in focus. */
   private readonly subscription = this.register(new MutableDisposable());
   private lingerTimer: NodeJS.Timeout | undefined;
@@ -61,7 +63,9 @@ export class StatusBar extends Disposable {
     } else if (target) {
       this.showLoading(target);
       // Detail (every detailIntervalMs) brings the cgroup limit the warning compares against.
-      this.subscription.value = this.sampler.subscribe(target.identity, { detail: true }, (event) => this.onSample(target, event));
+      this.subscription.value = this.sampler.subscribe(target.identity, { detail: true }, (event) =>
+        this.onSample(target, event),
+      );
     } else if (readConfig('statusBar.showWhenIdle')) {
       this.showIdle();
     } else {
@@ -109,7 +113,9 @@ export class StatusBar extends Disposable {
       this.item.text = `$(error) ${escapeIcons(name)} OOM-killed?`;
       this.item.tooltip = `Most likely killed by the kernel's OOM killer (PID ${target.identity.pid}). ${evidence}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-      this.item.accessibilityInformation = { label: `${name}, process ${target.identity.pid}, most likely killed by the OOM killer` };
+      this.item.accessibilityInformation = {
+        label: `${name}, process ${target.identity.pid}, most likely killed by the OOM killer`,
+      };
       this.alerts.notify(target.identity, name, evidence);
     } else {
       this.item.text = `$(circle-slash) ${escapeIcons(name)} exited`;

@@ -12,7 +12,12 @@ import { escapeMarkdown } from './textEscapes';
 const LINKED_COMMANDS = [Commands.InspectFocused, Commands.WatchProcess, Commands.StopWatching];
 
 /** The hover of the status bar entry: the figures top shows, each explained, and what to do next. */
-export function buildTooltip(target: FocusTarget, sample: ProcessSample, history: History, warning: string | undefined): vscode.MarkdownString {
+export function buildTooltip(
+  target: FocusTarget,
+  sample: ProcessSample,
+  history: History,
+  warning: string | undefined,
+): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = { enabledCommands: LINKED_COMMANDS };
   md.supportHtml = false;
@@ -22,13 +27,17 @@ export function buildTooltip(target: FocusTarget, sample: ProcessSample, history
     md.appendMarkdown(`$(warning) ${escapeMarkdown(warning)}\n\n`);
   }
   if (sample.memoryless) {
-    md.appendMarkdown(`This is a ${sample.memoryless.replace('-', ' ')}: the kernel keeps no memory figures for it.\n\n`);
+    md.appendMarkdown(
+      `This is a ${sample.memoryless.replace('-', ' ')}: the kernel keeps no memory figures for it.\n\n`,
+    );
   } else {
     md.appendMarkdown('| | | |\n|:--|--:|:--|\n');
     // No-break spaces keep "137.6 MiB" and "Peak RES" on one line in the narrow hover.
     const keep = (text: string) => text.replace(/ /g, '\u00a0');
     const row = (figure: MemoryFigure, bytes: number) =>
-      md.appendMarkdown(`| **${keep(MEMORY_DOCS[figure].label)}** | ${keep(formatBytes(bytes))} | ${escapeMarkdown(MEMORY_DOCS[figure].summary)} |\n`);
+      md.appendMarkdown(
+        `| **${keep(MEMORY_DOCS[figure].label)}** | ${keep(formatBytes(bytes))} | ${escapeMarkdown(MEMORY_DOCS[figure].summary)} |\n`,
+      );
     row('res', sample.resBytes);
     row('virt', sample.virtBytes);
     row('shr', sample.shrBytes);
@@ -44,8 +53,12 @@ export function buildTooltip(target: FocusTarget, sample: ProcessSample, history
       // cache the kernel drops first) against the limit with the least headroom.
       const tightest = tightestLevel(group);
       const workingSet = group.workingSet.ok ? formatBytes(group.workingSet.value) : 'unavailable';
-      const limit = tightest ? ` of ${formatBytes(tightest.level.limitBytes)} (headroom ${formatBytes(tightest.headroomBytes)}${tightest.level.path === group.path ? '' : ` at ${tightest.level.path}`})` : ', no limit';
-      md.appendMarkdown(`| **${keep(MEMORY_DOCS.workingSet.label)}** | ${keep(workingSet)}${escapeMarkdown(limit)} | ${escapeMarkdown(MEMORY_DOCS.workingSet.summary)} |\n`);
+      const limit = tightest
+        ? ` of ${formatBytes(tightest.level.limitBytes)} (headroom ${formatBytes(tightest.headroomBytes)}${tightest.level.path === group.path ? '' : ` at ${tightest.level.path}`})`
+        : ', no limit';
+      md.appendMarkdown(
+        `| **${keep(MEMORY_DOCS.workingSet.label)}** | ${keep(workingSet)}${escapeMarkdown(limit)} | ${escapeMarkdown(MEMORY_DOCS.workingSet.summary)} |\n`,
+      );
     }
     md.appendMarkdown('\n');
     const change = lastMinuteChange(history);
@@ -54,9 +67,13 @@ export function buildTooltip(target: FocusTarget, sample: ProcessSample, history
     }
   }
   md.appendMarkdown(`[$(pulse) Inspect](command:${Commands.InspectFocused} "Open the live memory panel")`);
-  md.appendMarkdown(` · [$(eye) Watch another process](command:${Commands.WatchProcess} "Choose the process shown here")`);
+  md.appendMarkdown(
+    ` · [$(eye) Watch another process](command:${Commands.WatchProcess} "Choose the process shown here")`,
+  );
   if (target.reason === 'watch') {
-    md.appendMarkdown(` · [$(close) Stop watching](command:${Commands.StopWatching} "Hide this process from the status bar")`);
+    md.appendMarkdown(
+      ` · [$(close) Stop watching](command:${Commands.StopWatching} "Hide this process from the status bar")`,
+    );
   }
   return md;
 }

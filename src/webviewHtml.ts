@@ -6,12 +6,20 @@ import { webviewPage } from '../shared/webviewPage';
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
   };
 }
 
 /** The page of a webview panel or view: the shared styles, then the bundle's own. */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'inspect' | 'debugView' | 'recording' | 'compare', title: string): string {
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  bundle: 'inspect' | 'debugView' | 'recording' | 'compare',
+  title: string,
+): string {
   const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   return webviewPage({
     cspSource: webview.cspSource,

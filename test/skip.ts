@@ -40,7 +40,10 @@ interface SkippableContext {
  */
 export function skipBecause(context: SkippableContext, reason: SkipReason, detail: string): never {
   const runnable = context.test;
-  const titles = runnable?.type === 'hook' ? (runnable.parent?.tests ?? []).map((test) => test.fullTitle()) : [runnable?.fullTitle() ?? '?'];
+  const titles =
+    runnable?.type === 'hook'
+      ? (runnable.parent?.tests ?? []).map((test) => test.fullTitle())
+      : [runnable?.fullTitle() ?? '?'];
   for (const title of titles) {
     console.log(`${SKIP_MARK} ${reason} ${title.replace(/\s+/g, ' ')} :: ${detail.replace(/\s+/g, ' ')}`);
   }

@@ -14,7 +14,17 @@ export class Banner {
   constructor(kind: 'info' | 'warning' | 'error', id: string) {
     this.title = h('span', { class: 'banner-title' });
     this.text = h('span', { class: 'banner-text', testid: `${id}-text` });
-    this.element = h('div', { class: `banner banner-${kind}`, id, testid: id, attrs: { role: kind === 'error' ? 'alert' : 'status', hidden: true } }, this.title, this.text);
+    this.element = h(
+      'div',
+      {
+        class: `banner banner-${kind}`,
+        id,
+        testid: id,
+        attrs: { role: kind === 'error' ? 'alert' : 'status', hidden: true },
+      },
+      this.title,
+      this.text,
+    );
   }
 
   show(title: string, text: string): void {

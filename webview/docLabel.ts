@@ -11,7 +11,11 @@ import { attachTooltip } from './tooltip';
  *
  * DOM: span.doc-label-wrap > span.doc-label[data-testid=label-KEY][tabindex=0] + div.tooltip[role=tooltip][data-testid=tooltip-KEY]
  */
-export function docLabel(figure: MemoryFigure, detail: 'short' | 'full', text = MEMORY_DOCS[figure].label): HTMLElement {
+export function docLabel(
+  figure: MemoryFigure,
+  detail: 'short' | 'full',
+  text = MEMORY_DOCS[figure].label,
+): HTMLElement {
   return explainedLabel(figure, MEMORY_DOCS[figure], detail, text);
 }
 
@@ -22,7 +26,11 @@ export function mappingDocLabel(kind: MappingKind, detail: 'short' | 'full'): HT
 
 function explainedLabel(key: string, doc: MemoryDoc, detail: 'short' | 'full', text: string): HTMLElement {
   const summaryId = uniqueId(`doc-${key}`);
-  const label = h('span', { class: 'doc-label', testid: `label-${key}`, attrs: { tabindex: 0, 'aria-describedby': summaryId } }, text);
+  const label = h(
+    'span',
+    { class: 'doc-label', testid: `label-${key}`, attrs: { tabindex: 0, 'aria-describedby': summaryId } },
+    text,
+  );
   const tooltip = h(
     'div',
     { class: 'tooltip', testid: `tooltip-${key}`, attrs: { role: 'tooltip' } },

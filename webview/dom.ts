@@ -55,7 +55,11 @@ function append(parent: Node, children: Child[]): void {
 }
 
 /** An HTML element with text children as text nodes. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: ElementProps, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: ElementProps,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   applyProps(element, props);
   append(element, children);
@@ -72,7 +76,11 @@ export function custom(tag: `${string}-${string}`, props?: ElementProps, ...chil
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, props?: ElementProps, ...children: Child[]): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  props?: ElementProps,
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG_NS, tag);
   applyProps(element, props);
   append(element, children);

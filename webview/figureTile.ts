@@ -37,7 +37,11 @@ export class FigureTile {
     this.note = h('span', { class: 'tile-note', testid: 'figure-note', attrs: { hidden: true } });
     this.element = h(
       'div',
-      { class: `tile tile-${options.size}${options.className ? ` ${options.className}` : ''}`, testid: `figure-${key}`, attrs: { 'data-figure': key, 'data-state': 'empty' } },
+      {
+        class: `tile tile-${options.size}${options.className ? ` ${options.className}` : ''}`,
+        testid: `figure-${key}`,
+        attrs: { 'data-figure': key, 'data-state': 'empty' },
+      },
       h('span', { class: 'tile-label' }, label),
       this.value,
       this.note,

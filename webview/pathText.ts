@@ -9,5 +9,10 @@ export function pathText(name: string): HTMLElement {
   const slash = name.lastIndexOf('/');
   const dir = slash > 0 ? name.slice(0, slash + 1) : '';
   const base = slash > 0 ? name.slice(slash + 1) : name;
-  return h('span', { class: 'mapping-path', attrs: { title: name } }, dir && h('span', { class: 'path-dir' }, dir), h('span', { class: 'path-base' }, base));
+  return h(
+    'span',
+    { class: 'mapping-path', attrs: { title: name } },
+    dir && h('span', { class: 'path-dir' }, dir),
+    h('span', { class: 'path-base' }, base),
+  );
 }

@@ -32,7 +32,11 @@ export class Sparkline {
     this.marks = svg('g', { class: 'sparkline-marks' });
     this.element = svg(
       'svg',
-      { class: 'sparkline', testid: 'sparkline', attrs: { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: 'none', role: 'img', 'data-label': label } },
+      {
+        class: 'sparkline',
+        testid: 'sparkline',
+        attrs: { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: 'none', role: 'img', 'data-label': label },
+      },
       this.area,
       this.line,
       this.marks,
@@ -66,16 +70,24 @@ export class Sparkline {
     const floor = max === min ? min - span / 2 : min;
     const pad = 1.5;
     const step = WIDTH / (finite.length - 1);
-    const points = finite.map((value, i) => `${(i * step).toFixed(2)},${(HEIGHT - pad - ((value - floor) / span) * (HEIGHT - 2 * pad)).toFixed(2)}`);
+    const points = finite.map(
+      (value, i) =>
+        `${(i * step).toFixed(2)},${(HEIGHT - pad - ((value - floor) / span) * (HEIGHT - 2 * pad)).toFixed(2)}`,
+    );
     this.line.setAttribute('points', points.join(' '));
     this.area.setAttribute('points', `0,${HEIGHT} ${points.join(' ')} ${WIDTH},${HEIGHT}`);
-    setSafeAttribute(this.element, 'aria-label', `${label}: from ${formatBytes(finite[0])} to ${formatBytes(finite[finite.length - 1])}, highest ${formatBytes(max)}`);
+    setSafeAttribute(
+      this.element,
+      'aria-label',
+      `${label}: from ${formatBytes(finite[0])} to ${formatBytes(finite[finite.length - 1])}, highest ${formatBytes(max)}`,
+    );
   }
 
   private drawMarks(times: readonly number[], marks: readonly SparkMark[]): void {
     const first = times[0];
     const last = times[times.length - 1];
-    const shown = times.length >= 2 && last > first ? marks.filter((mark) => mark.timeMs >= first && mark.timeMs <= last) : [];
+    const shown =
+      times.length >= 2 && last > first ? marks.filter((mark) => mark.timeMs >= first && mark.timeMs <= last) : [];
     setSafeAttribute(this.element, 'data-marks', shown.length);
     const key = JSON.stringify([first, last, shown]);
     if (key === this.marksKey) {
@@ -87,7 +99,11 @@ export class Sparkline {
         const x = (((mark.timeMs - first) / (last - first)) * WIDTH).toFixed(2);
         return svg(
           'line',
-          { class: `sparkline-mark mark-${mark.kind}`, testid: 'sparkline-mark', attrs: { x1: x, x2: x, y1: 0, y2: HEIGHT, 'vector-effect': 'non-scaling-stroke' } },
+          {
+            class: `sparkline-mark mark-${mark.kind}`,
+            testid: 'sparkline-mark',
+            attrs: { x1: x, x2: x, y1: 0, y2: HEIGHT, 'vector-effect': 'non-scaling-stroke' },
+          },
           svg('title', {}, mark.title),
         );
       }),

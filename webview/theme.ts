@@ -39,7 +39,10 @@ export function withAlpha(color: string, alpha: number): string {
 
 /** Whether the current theme is a high contrast one (outlines matter more than fills there). */
 export function isHighContrast(): boolean {
-  return document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
+  return (
+    document.body.classList.contains('vscode-high-contrast') ||
+    document.body.classList.contains('vscode-high-contrast-light')
+  );
 }
 
 /**
@@ -58,7 +61,10 @@ export function onThemeChange(listener: () => void): () => void {
       });
     }
   });
-  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'data-vscode-theme-id'] });
+  observer.observe(document.body, {
+    attributes: true,
+    attributeFilter: ['class', 'data-vscode-theme-kind', 'data-vscode-theme-id'],
+  });
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
   return () => observer.disconnect();
 }

@@ -11,7 +11,9 @@ export function formatClock(ms: number, now = Date.now()): string {
   }
   const date = new Date(ms);
   const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  return sameDay(date, new Date(now)) ? time : `${date.toLocaleDateString([], { month: 'short', day: 'numeric', year: 'numeric' })}, ${time}`;
+  return sameDay(date, new Date(now))
+    ? time
+    : `${date.toLocaleDateString([], { month: 'short', day: 'numeric', year: 'numeric' })}, ${time}`;
 }
 
 /** `45 s`, `12 min`, `2 h 14 min`, `3 d 4 h`. */

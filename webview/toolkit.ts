@@ -43,10 +43,19 @@ export interface ButtonOptions extends ElementProps {
 /** A VS Code styled button; listen to `click` on it (it is a real focusable button for keyboard users). */
 export function button(label: string, onClick: (event: MouseEvent) => void, options: ButtonOptions = {}): HTMLElement {
   registerToolkit();
-  const element = custom('vscode-button', {
-    ...options,
-    attrs: { ...options.attrs, appearance: options.appearance ?? 'secondary', 'aria-label': options.ariaLabel, title: options.title },
-  }, label);
+  const element = custom(
+    'vscode-button',
+    {
+      ...options,
+      attrs: {
+        ...options.attrs,
+        appearance: options.appearance ?? 'secondary',
+        'aria-label': options.ariaLabel,
+        title: options.title,
+      },
+    },
+    label,
+  );
   element.addEventListener('click', onClick);
   return element;
 }
@@ -61,5 +70,8 @@ export function setButtonLabel(element: HTMLElement, label: string): void {
 /** An indeterminate spinner for "waiting" states. */
 export function progressRing(props: ElementProps = {}): HTMLElement {
   registerToolkit();
-  return custom('vscode-progress-ring', { ...props, attrs: { ...props.attrs, 'aria-label': props.attrs?.['aria-label'] ?? 'Loading' } });
+  return custom('vscode-progress-ring', {
+    ...props,
+    attrs: { ...props.attrs, 'aria-label': props.attrs?.['aria-label'] ?? 'Loading' },
+  });
 }

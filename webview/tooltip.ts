@@ -71,7 +71,11 @@ function listenOnDocument(): void {
   });
   // Scrolling moves the trigger away from a hovered tooltip: close it. But focusing a label below
   // the fold scrolls it into view, and that must not close the tooltip the focus just opened.
-  window.addEventListener('scroll', () => (open && document.activeElement === open.trigger ? position(open.trigger, open.tooltip) : hide()), { capture: true, passive: true });
+  window.addEventListener(
+    'scroll',
+    () => (open && document.activeElement === open.trigger ? position(open.trigger, open.tooltip) : hide()),
+    { capture: true, passive: true },
+  );
   window.addEventListener('resize', () => open && position(open.trigger, open.tooltip));
 }
 

@@ -5,7 +5,14 @@ import { FocusTracker } from '../focusTracker';
 import { ProcessIdentity, readIdentity, startTimeMs } from '../proc/processIdentity';
 import { scanProcessTable } from '../proc/processTable';
 import { systemInfo } from '../proc/systemInfo';
-import { FoundPid, isDebuggerCommand, pidFromAdapterMessage, pidFromConfiguration, pidFromSessionName, remoteHost } from './debuggeePid';
+import {
+  FoundPid,
+  isDebuggerCommand,
+  pidFromAdapterMessage,
+  pidFromConfiguration,
+  pidFromSessionName,
+  remoteHost,
+} from './debuggeePid';
 import { descendants } from '../proc/processTree';
 
 /** What we know about one debug session and the process behind it. */
@@ -165,7 +172,12 @@ export class DebugSessions extends Disposable {
       }
       const candidate = this.newestNewDescendant(entry.startedAtMs);
       if (candidate) {
-        this.found(entry, candidate, 'the process tree (the newest process started by VS Code since the session began)', true);
+        this.found(
+          entry,
+          candidate,
+          'the process tree (the newest process started by VS Code since the session began)',
+          true,
+        );
       } else if (attempt >= TREE_SEARCH_ATTEMPTS) {
         entry.status = 'not-found';
         entry.message = 'The debugger did not say which process it debugs. Pick it by hand.';
@@ -198,8 +210,12 @@ export class DebugSessions extends Disposable {
     const withProcess =
       entry?.identity && entry.status === 'found'
         ? entry
-        : [...this.sessions.values()].find((other) => other.session.parentSession?.id === active?.id && other.identity && other.status === 'found');
-    this.focus.setDebuggee(withProcess?.identity ? { identity: withProcess.identity, sessionName: withProcess.session.name } : undefined);
+        : [...this.sessions.values()].find(
+            (other) => other.session.parentSession?.id === active?.id && other.identity && other.status === 'found',
+          );
+    this.focus.setDebuggee(
+      withProcess?.identity ? { identity: withProcess.identity, sessionName: withProcess.session.name } : undefined,
+    );
   }
 
   private later(callback: () => void, ms: number): void {

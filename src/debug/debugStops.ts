@@ -14,7 +14,16 @@ import { readStopMappings, readStopReading, StopMappings, StopReading } from './
  * Requests after which the program runs again. Adapters send no `continued` event for them (the
  * DAP says so), so the stop ends when VS Code sends one.
  */
-const RUN_REQUESTS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue', 'goto', 'restartFrame']);
+const RUN_REQUESTS = new Set([
+  'continue',
+  'next',
+  'stepIn',
+  'stepOut',
+  'stepBack',
+  'reverseContinue',
+  'goto',
+  'restartFrame',
+]);
 
 /**
  * Above this many mappings smaps is read on demand only ("Read mappings now"), not at every stop.
@@ -165,8 +174,12 @@ export class DebugStops extends Disposable {
     if (!state || !latest || state.stops.length < 2) {
       return undefined;
     }
-    const chosen = state.baselineId !== undefined ? state.stops.find((stop) => stop.id === state.baselineId && stop !== latest) : undefined;
-    const baseline = chosen ?? state.stops.findLast((stop) => stop !== latest && stop.mappings?.ok && sameProcess(stop, latest));
+    const chosen =
+      state.baselineId !== undefined
+        ? state.stops.find((stop) => stop.id === state.baselineId && stop !== latest)
+        : undefined;
+    const baseline =
+      chosen ?? state.stops.findLast((stop) => stop !== latest && stop.mappings?.ok && sameProcess(stop, latest));
     const key = `${baseline?.id}:${latest.id}:${baseline?.mappings?.ok}:${latest.mappings?.ok}:${state.current === latest}`;
     if (state.comparisonCache?.key !== key) {
       state.comparisonCache = { key, value: this.compare(state, baseline, latest) };
@@ -196,21 +209,40 @@ export class DebugStops extends Disposable {
     const place = this.sessions.get(sessionId)?.stops.find((stop) => stop.id === stopId)?.place;
     if (place) {
       const position = new vscode.Position(place.line, 0);
-      await vscode.window.showTextDocument(place.uri, { selection: new vscode.Range(position, position), preserveFocus: false });
+      await vscode.window.showTextDocument(place.uri, {
+        selection: new vscode.Range(position, position),
+        preserveFocus: false,
+      });
     }
   }
 
   private stateFor(session: vscode.DebugSession): SessionStops {
     let state = this.sessions.get(session.id);
     if (!state) {
-      state = { session, stops: [], current: undefined, frames: [], framesComplete: false, stackRequests: new Map(), baselineId: undefined, timers: new Set() };
+      state = {
+        session,
+        stops: [],
+        current: undefined,
+        frames: [],
+        framesComplete: false,
+        stackRequests: new Map(),
+        baselineId: undefined,
+        timers: new Set(),
+      };
       this.sessions.set(session.id, state);
     }
     return state;
   }
 
   private onRequest(session: vscode.DebugSession, raw: unknown): void {
-    const message = raw as { type?: string; command?: string; seq?: number; arguments?: { threadId?: unknown; startFrame?: unknown; levels?: unknown } } | undefined;
+    const message = raw as
+      | {
+          type?: string;
+          command?: string;
+          seq?: number;
+          arguments?: { threadId?: unknown; startFrame?: unknown; levels?: unknown };
+        }
+      | undefined;
     if (message?.type !== 'request' || typeof message.command !== 'string') {
       return;
     }
@@ -220,14 +252,31 @@ export class DebugStops extends Disposable {
     }
     if (RUN_REQUESTS.has(message.command)) {
       this.resumed(state);
-    } else if (message.command === 'stackTrace' && typeof message.seq === 'number' && typeof message.arguments?.threadId === 'number') {
+    } else if (
+      message.command === 'stackTrace' &&
+      typeof message.seq === 'number' &&
+      typeof message.arguments?.threadId === 'number'
+    ) {
       const { threadId, startFrame, levels } = message.arguments;
-      state.stackRequests.set(message.seq, { threadId, startFrame: typeof startFrame === 'number' ? startFrame : 0, levels: typeof levels === 'number' ? levels : 0 });
+      state.stackRequests.set(message.seq, {
+        threadId,
+        startFrame: typeof startFrame === 'number' ? startFrame : 0,
+        levels: typeof levels === 'number' ? levels : 0,
+      });
     }
   }
 
   private onAdapterMessage(session: vscode.DebugSession, raw: unknown): void {
-    const message = raw as { type?: string; event?: string; command?: string; request_seq?: number; success?: boolean; body?: Record<string, unknown> } | undefined;
+    const message = raw as
+      | {
+          type?: string;
+          event?: string;
+          command?: string;
+          request_seq?: number;
+          success?: boolean;
+          body?: Record<string, unknown>;
+        }
+      | undefined;
     if (message?.type === 'event') {
       if (message.event === 'stopped') {
         this.stopped(session, message.body ?? {});
@@ -237,7 +286,11 @@ export class DebugStops extends Disposable {
           this.resumed(state);
         }
       }
-    } else if (message?.type === 'response' && message.command === 'stackTrace' && typeof message.request_seq === 'number') {
+    } else if (
+      message?.type === 'response' &&
+      message.command === 'stackTrace' &&
+      typeof message.request_seq === 'number'
+    ) {
       const state = this.sessions.get(session.id);
       const request = state?.stackRequests.get(message.request_seq);
       if (state && request) {
@@ -312,7 +365,10 @@ export class DebugStops extends Disposable {
     if (count <= MAPPINGS_AT_EVERY_STOP_MAX_COUNT) {
       void this.readMappings(stop, identity);
     } else {
-      stop.mappings = { ok: false, reason: `this process has ${count} mappings, so /proc/PID/smaps is read on demand only` };
+      stop.mappings = {
+        ok: false,
+        reason: `this process has ${count} mappings, so /proc/PID/smaps is read on demand only`,
+      };
     }
   }
 
@@ -334,7 +390,11 @@ export class DebugStops extends Disposable {
     }
   }
 
-  private framesArrived(state: SessionStops, request: { threadId: number; startFrame: number; levels: number }, body: unknown): void {
+  private framesArrived(
+    state: SessionStops,
+    request: { threadId: number; startFrame: number; levels: number },
+    body: unknown,
+  ): void {
     const stop = state.current;
     if (!stop || stop.place) {
       return;
@@ -347,7 +407,11 @@ export class DebugStops extends Disposable {
     const frames = framesOf(body);
     frames.forEach((frame, index) => (state.frames[request.startFrame + index] = frame));
     const total = (body as { totalFrames?: unknown } | undefined)?.totalFrames;
-    if (frames.length === 0 || (request.levels > 0 && frames.length < request.levels) || (typeof total === 'number' && request.startFrame + frames.length >= total)) {
+    if (
+      frames.length === 0 ||
+      (request.levels > 0 && frames.length < request.levels) ||
+      (typeof total === 'number' && request.startFrame + frames.length >= total)
+    ) {
       state.framesComplete = true;
     }
     // VS Code's rule, as soon as the frames seen settle it; if they do not yet (the top frames are
@@ -376,7 +440,9 @@ export class DebugStops extends Disposable {
     }
     const frames = [...state.frames].filter((frame): frame is DapFrame => frame !== undefined);
     const chosen = revealedFrame(frames);
-    const settled = chosen !== undefined && (chosen !== frames[0] || frames[0].source?.presentationHint !== 'deemphasize' || state.framesComplete);
+    const settled =
+      chosen !== undefined &&
+      (chosen !== frames[0] || frames[0].source?.presentationHint !== 'deemphasize' || state.framesComplete);
     if (chosen && (settled || force)) {
       this.place(state, stop, chosen);
     }
@@ -391,7 +457,9 @@ export class DebugStops extends Disposable {
       if (state.frames.length === 0) {
         let threadId = stop.threadId;
         if (threadId === undefined) {
-          const threads = (await state.session.customRequest('threads')) as { threads?: { id?: unknown }[] } | undefined;
+          const threads = (await state.session.customRequest('threads')) as
+            | { threads?: { id?: unknown }[] }
+            | undefined;
           const first = threads?.threads?.[0]?.id;
           threadId = typeof first === 'number' ? first : undefined;
         }
@@ -417,7 +485,11 @@ export class DebugStops extends Disposable {
     if (!uri) {
       return;
     }
-    stop.place = { uri, line: Math.max(0, frame.line - 1), label: { file: sourceLabel(frame.source), line: frame.line, functionName: frame.name } };
+    stop.place = {
+      uri,
+      line: Math.max(0, frame.line - 1),
+      label: { file: sourceLabel(frame.source), line: frame.line, functionName: frame.name },
+    };
     this.updateMarker(stop);
     this.changed.fire(state.session.id);
   }
@@ -462,7 +534,12 @@ export class DebugStops extends Disposable {
       return { unavailable: `No mappings at stop ${latest.id}: ${latest.mappings.reason}.`, canReadNow };
     }
     if (!baseline?.mappings?.ok) {
-      return { unavailable: baseline ? `No mappings at stop ${baseline.id} to compare with.` : 'No earlier stop of this process has its mappings to compare with.', canReadNow: false };
+      return {
+        unavailable: baseline
+          ? `No mappings at stop ${baseline.id} to compare with.`
+          : 'No earlier stop of this process has its mappings to compare with.',
+        canReadNow: false,
+      };
     }
     const change = diffMappings(baseline.mappings, latest.mappings);
     const row = (group: (typeof change.grew)[number]) => ({ ...group });
@@ -505,12 +582,18 @@ export class DebugStops extends Disposable {
 
 /** RSS per kind of mapping, leaving out the kinds the process has none of. */
 function kindTotals(mappings: MappingsAtStop): Partial<Record<MappingKind, number>> {
-  return Object.fromEntries(Object.entries(mappings.categories).filter(([, totals]) => totals.count > 0).map(([kind, totals]) => [kind, totals.rssBytes]));
+  return Object.fromEntries(
+    Object.entries(mappings.categories)
+      .filter(([, totals]) => totals.count > 0)
+      .map(([kind, totals]) => [kind, totals.rssBytes]),
+  );
 }
 
 /** RES change and wall time since the previous stop of the same process. */
 function sincePrevious(stop: Stop): { resBytes: number; ms: number } | undefined {
-  return stop.reading && stop.previous ? { resBytes: stop.reading.resBytes - stop.previous.reading.resBytes, ms: stop.atMs - stop.previous.atMs } : undefined;
+  return stop.reading && stop.previous
+    ? { resBytes: stop.reading.resBytes - stop.previous.reading.resBytes, ms: stop.atMs - stop.previous.atMs }
+    : undefined;
 }
 
 /**
@@ -537,7 +620,11 @@ function sourceUri(frame: DapFrame, sessionId: string): vscode.Uri | undefined {
   }
   const reference = source.sourceReference;
   if (typeof reference === 'number' && reference > 0) {
-    return vscode.Uri.from({ scheme: 'debug', path: source.path || source.name || 'source', query: `session=${sessionId}&ref=${reference}` });
+    return vscode.Uri.from({
+      scheme: 'debug',
+      path: source.path || source.name || 'source',
+      query: `session=${sessionId}&ref=${reference}`,
+    });
   }
   if (typeof source.path !== 'string' || source.path.length === 0) {
     return undefined;

@@ -147,7 +147,9 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     // From the debuggee's own subtree: the cost grows with its children, not with every process.
     const below = childProcesses(event.identity.pid);
     // js-debug starts a watchdog below each Node program: the debugger's, not the program's.
-    const children = (below.ok ? below.value : []).filter((child) => !isDebuggerCommand(child.name, readCommandLine(`/proc/${child.identity.pid}`)));
+    const children = (below.ok ? below.value : []).filter(
+      (child) => !isDebuggerCommand(child.name, readCommandLine(`/proc/${child.identity.pid}`)),
+    );
     if (children.length === 0) {
       watched.children = undefined;
       return;
@@ -199,7 +201,10 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       sinceLastStop: this.stops.sinceLastStop(entry.session.id, sample?.resBytes),
       children: watched?.children,
       // Only the marks inside the sparkline's time span: the panel's chart shows them all.
-      markers: entry.identity && points.length > 0 ? this.markers.of(entry.identity).filter((marker) => marker.timeMs >= points[0].timeMs) : [],
+      markers:
+        entry.identity && points.length > 0
+          ? this.markers.of(entry.identity).filter((marker) => marker.timeMs >= points[0].timeMs)
+          : [],
       stops: this.stops.rows(entry.session.id),
       comparison: this.stops.comparison(entry.session.id),
     };

@@ -68,13 +68,28 @@ export function remoteHost(configuration: Record<string, unknown>): string | und
 
 /** Command names of debuggers and adapters: never the program being debugged. */
 export const DEBUGGER_PROCESS_NAMES: ReadonlySet<string> = new Set([
-  'gdb', 'lldb', 'lldb-vscode', 'lldb-vscode-15', 'lldb-dap', 'lldb-server', 'lldb-argdumper', 'codelldb', 'dlv', 'netcoredbg', 'vsdbg', 'OpenDebugAD7', 'debugpy', 'gdbserver',
+  'gdb',
+  'lldb',
+  'lldb-vscode',
+  'lldb-vscode-15',
+  'lldb-dap',
+  'lldb-server',
+  'lldb-argdumper',
+  'codelldb',
+  'dlv',
+  'netcoredbg',
+  'vsdbg',
+  'OpenDebugAD7',
+  'debugpy',
+  'gdbserver',
 ]);
 
 /** True for a command line that runs a debug adapter rather than the user's program. */
 export function isDebuggerCommand(name: string, commandLine: string): boolean {
   return (
     DEBUGGER_PROCESS_NAMES.has(name) ||
-    /debugpy[/.]adapter|debugpy\/launcher|js-debug|vsDebugServer|ms-vscode\.js-debug|lldb-(?:vscode|server|dap|argdumper)|debugAdapter/i.test(commandLine)
+    /debugpy[/.]adapter|debugpy\/launcher|js-debug|vsDebugServer|ms-vscode\.js-debug|lldb-(?:vscode|server|dap|argdumper)|debugAdapter/i.test(
+      commandLine,
+    )
   );
 }

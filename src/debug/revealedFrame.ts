@@ -25,7 +25,9 @@ export interface DapFrame {
  * without symbols, js-debug's skipFiles, node internals), else the first frame.
  */
 export function revealedFrame(frames: readonly DapFrame[]): DapFrame | undefined {
-  return frames.find((frame) => frame.source !== undefined && frame.source.presentationHint !== 'deemphasize') ?? frames[0];
+  return (
+    frames.find((frame) => frame.source !== undefined && frame.source.presentationHint !== 'deemphasize') ?? frames[0]
+  );
 }
 
 /** Frames from a stackTrace response body, dropping anything that is not shaped like one. */

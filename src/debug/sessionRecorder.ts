@@ -66,14 +66,25 @@ export class SessionRecorder extends Disposable {
     }
     for (const [key, { identity, sessionName }] of live) {
       if (!this.recorders.has(key)) {
-        const recorder: Recorder = { identity, sessionName, commandLine: readCommandLine(`/proc/${identity.pid}`), points: [], subscription: { dispose() {} } };
+        const recorder: Recorder = {
+          identity,
+          sessionName,
+          commandLine: readCommandLine(`/proc/${identity.pid}`),
+          points: [],
+          subscription: { dispose() {} },
+        };
         this.recorders.set(key, recorder);
         recorder.subscription = this.sampler.subscribe(identity, {}, (event) => {
           const sample = event.outcome.ok ? event.outcome.value : undefined;
           if (!sample || sample.memoryless || recorder.points.at(-1)?.timeMs === sample.timeMs) {
             return;
           }
-          recorder.points.push({ timeMs: sample.timeMs, resBytes: sample.resBytes, virtBytes: sample.virtBytes, shrBytes: sample.shrBytes });
+          recorder.points.push({
+            timeMs: sample.timeMs,
+            resBytes: sample.resBytes,
+            virtBytes: sample.virtBytes,
+            shrBytes: sample.shrBytes,
+          });
           if (recorder.points.length > MAX_RECORDED_SAMPLES) {
             thinOlderHalf(recorder.points);
           }
@@ -89,19 +100,29 @@ export class SessionRecorder extends Disposable {
     const name = recorder.sessionName.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'session';
     const stamp = new Date(recorder.points[0].timeMs).toISOString().replace(/[:.]/g, '-');
     const file = vscode.Uri.joinPath(this.folder, `${stamp}-${name}-${recorder.identity.pid}${RECORDING_SUFFIX}`);
-    const recording = makeRecording({ ...recorder.identity, name: recorder.sessionName, commandLine: recorder.commandLine }, recorder.points, this.markers.of(recorder.identity), {
-      kernel: os.release(),
-      totalRamBytes: os.totalmem(),
-      sampleIntervalMs: readConfig('sampleIntervalMs'),
-      debugSession: recorder.sessionName,
-    });
+    const recording = makeRecording(
+      { ...recorder.identity, name: recorder.sessionName, commandLine: recorder.commandLine },
+      recorder.points,
+      this.markers.of(recorder.identity),
+      {
+        kernel: os.release(),
+        totalRamBytes: os.totalmem(),
+        sampleIntervalMs: readConfig('sampleIntervalMs'),
+        debugSession: recorder.sessionName,
+      },
+    );
     try {
       await vscode.workspace.fs.createDirectory(this.folder);
-      await vscode.workspace.fs.writeFile(file, Buffer.from(recordingToJson(recording, readConfig('recordings.includeCommandLine')), 'utf8'));
+      await vscode.workspace.fs.writeFile(
+        file,
+        Buffer.from(recordingToJson(recording, readConfig('recordings.includeCommandLine')), 'utf8'),
+      );
       await this.prune();
       this.saved.fire(file);
     } catch (error) {
-      void vscode.window.showWarningMessage(`Memory: the recording of "${recorder.sessionName}" could not be saved: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showWarningMessage(
+        `Memory: the recording of "${recorder.sessionName}" could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

@@ -44,7 +44,8 @@ export function readStopReading(identity: ProcessIdentity, procRoot = '/proc'): 
     children.count++;
     children.resBytes += childSample.value.resBytes;
     const childRollup = childSample.value.rollup;
-    children.pssBytes = children.pssBytes !== undefined && childRollup?.ok ? children.pssBytes + childRollup.value.pss : undefined;
+    children.pssBytes =
+      children.pssBytes !== undefined && childRollup?.ok ? children.pssBytes + childRollup.value.pss : undefined;
   }
   return {
     ok: true,
@@ -61,7 +62,9 @@ export function readStopReading(identity: ProcessIdentity, procRoot = '/proc'): 
 }
 
 /** smaps at a stop, or why it was not read. */
-export type StopMappings = ({ ok: true; readAtMs: number; costMs: number; count: number } & MappingsAtStop) | { ok: false; reason: string };
+export type StopMappings =
+  | ({ ok: true; readAtMs: number; costMs: number; count: number } & MappingsAtStop)
+  | { ok: false; reason: string };
 
 /** Reads smaps off the main thread (see readSmapsGrouped) and keeps what a comparison needs. */
 export async function readStopMappings(identity: ProcessIdentity, procRoot = '/proc'): Promise<StopMappings> {
@@ -70,5 +73,12 @@ export async function readStopMappings(identity: ProcessIdentity, procRoot = '/p
   if (!grouped.ok) {
     return { ok: false, reason: describeProcError(grouped.error) };
   }
-  return { ok: true, readAtMs, costMs: grouped.value.costMs, count: grouped.value.summary.count, categories: grouped.value.summary.categories, groups: grouped.value.groups };
+  return {
+    ok: true,
+    readAtMs,
+    costMs: grouped.value.costMs,
+    count: grouped.value.summary.count,
+    categories: grouped.value.summary.categories,
+    groups: grouped.value.groups,
+  };
 }

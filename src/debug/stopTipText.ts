@@ -12,7 +12,8 @@ export interface TipStop {
 }
 
 /** The caution shown with every per-stop figure. */
-export const EVALUATION_CAUTION = 'Watches and hovers run in the program while it is stopped: they can allocate memory too.';
+export const EVALUATION_CAUTION =
+  'Watches and hovers run in the program while it is stopped: they can allocate memory too.';
 
 /** `RES +80.0 MiB · 1.2 s since last stop · step`, or `RES 412.3 MiB · breakpoint` at the first stop. */
 export function tipText(stop: TipStop): string {
@@ -37,14 +38,18 @@ export function tipHover(stop: TipStop, clock: (ms: number) => string): string {
     [`Children (${now.children.count})`, now.children.resBytes, before?.children.resBytes],
   ];
   const cell = (value: number | undefined) => (value === undefined ? 'unknown' : formatBytes(value));
-  const change = (value: number | undefined, old: number | undefined) => (value === undefined || old === undefined ? '–' : formatDelta(value - old));
+  const change = (value: number | undefined, old: number | undefined) =>
+    value === undefined || old === undefined ? '–' : formatDelta(value - old);
   const lines = [`**Memory at this stop** (${escapeMarkdown(oneLine(stop.reason))})`, ''];
   if (before && stop.previous) {
     lines.push('| | Change | This stop | Previous stop |', '|---|---:|---:|---:|');
     for (const [label, value, old] of rows) {
       lines.push(`| ${label} | ${change(value, old)} | ${cell(value)} | ${cell(old)} |`);
     }
-    lines.push('', `Read at ${clock(stop.previous.reading.timeMs)} and ${clock(now.timeMs)}, ${formatInterval(stop.atMs - stop.previous.atMs)} apart.`);
+    lines.push(
+      '',
+      `Read at ${clock(stop.previous.reading.timeMs)} and ${clock(now.timeMs)}, ${formatInterval(stop.atMs - stop.previous.atMs)} apart.`,
+    );
   } else {
     lines.push('| | This stop |', '|---|---:|');
     for (const [label, value] of rows) {

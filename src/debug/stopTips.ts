@@ -35,7 +35,9 @@ export class StopTips extends Disposable {
   /** Tips drawn now, per editor URI: for tests. */
   get shown(): { uri: string; line: number; text: string }[] {
     return this.tips().flatMap(({ stop, text }) =>
-      vscode.window.visibleTextEditors.filter((editor) => this.decorated.has(editor) && showsSource(editor.document.uri, stop.place!.uri)).map((editor) => ({ uri: editor.document.uri.toString(), line: stop.place!.line, text })),
+      vscode.window.visibleTextEditors
+        .filter((editor) => this.decorated.has(editor) && showsSource(editor.document.uri, stop.place!.uri))
+        .map((editor) => ({ uri: editor.document.uri.toString(), line: stop.place!.line, text })),
     );
   }
 
@@ -43,7 +45,9 @@ export class StopTips extends Disposable {
     if (!readConfig('inlineTips.enabled')) {
       return [];
     }
-    return this.stops.currentStops.flatMap((stop) => (stop.place && stop.reading ? [{ stop, text: tipText({ ...stop, reading: stop.reading }) }] : []));
+    return this.stops.currentStops.flatMap((stop) =>
+      stop.place && stop.reading ? [{ stop, text: tipText({ ...stop, reading: stop.reading }) }] : [],
+    );
   }
 
   private render(): void {
@@ -58,8 +62,14 @@ export class StopTips extends Disposable {
         }
         // A zero-width range at the end of the line: the hover shows reliably there.
         const end = editor.document.lineAt(place.line).range.end;
-        const hover = new vscode.MarkdownString(tipHover({ ...stop, reading: stop.reading! }, (ms) => new Date(ms).toLocaleTimeString()));
-        options.push({ range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: text } } });
+        const hover = new vscode.MarkdownString(
+          tipHover({ ...stop, reading: stop.reading! }, (ms) => new Date(ms).toLocaleTimeString()),
+        );
+        options.push({
+          range: new vscode.Range(end, end),
+          hoverMessage: hover,
+          renderOptions: { after: { contentText: text } },
+        });
         stop.tipShownAfterMs ??= performance.now() - stop.stoppedAtPerfMs;
       }
       if (options.length > 0 || this.decorated.has(editor)) {

@@ -74,7 +74,9 @@ export function parseCgroupV2Path(text: string): Outcome<string | undefined> {
     }
   }
   // cgroup v1 only (or no hierarchy mounted: an empty file): no v2 path.
-  return text.split('\n').every((line) => line === '' || /^\d+:[^:]*:\//.test(line)) ? ok(undefined) : malformed('cgroup lines are not "id:controllers:/path"');
+  return text.split('\n').every((line) => line === '' || /^\d+:[^:]*:\//.test(line))
+    ? ok(undefined)
+    : malformed('cgroup lines are not "id:controllers:/path"');
 }
 
 /** Finds the path in the v1 memory hierarchy (`4:memory:/path`, or `4:cpu,memory:/path`). */
@@ -105,7 +107,12 @@ export function parseMemoryMax(text: string): Outcome<number | undefined> {
 /** The files of each version: limit on every level, usage of the group itself, inactive file in memory.stat. */
 const FILES = {
   2: { base: '', limits: ['memory.max', 'memory.high'], usage: 'memory.current', inactiveFile: 'inactive_file' },
-  1: { base: '/memory', limits: ['memory.limit_in_bytes'], usage: 'memory.usage_in_bytes', inactiveFile: 'total_inactive_file' },
+  1: {
+    base: '/memory',
+    limits: ['memory.limit_in_bytes'],
+    usage: 'memory.usage_in_bytes',
+    inactiveFile: 'total_inactive_file',
+  },
 } as const;
 
 /** The directory of a group in a hierarchy. */
@@ -231,8 +238,16 @@ function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Outcome<Cg
     if (levelLimit) {
       const usage = dir === path ? current : readUsage(version, dirOf(dir));
       // A limit whose level cannot be measured still binds: keep it, with the reason.
-      const workingSet = usage.ok ? workingSetOf(version, usage.value, dir === path ? ownStat : readStat(dirOf(dir))) : usage;
-      levels.push({ path: dir, limitBytes: levelLimit.bytes, limitFile: levelLimit.file, usageBytes: usage.ok ? usage.value : undefined, workingSet });
+      const workingSet = usage.ok
+        ? workingSetOf(version, usage.value, dir === path ? ownStat : readStat(dirOf(dir)))
+        : usage;
+      levels.push({
+        path: dir,
+        limitBytes: levelLimit.bytes,
+        limitFile: levelLimit.file,
+        usageBytes: usage.ok ? usage.value : undefined,
+        workingSet,
+      });
     }
     if (dir === '/') {
       break;
@@ -240,9 +255,19 @@ function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Outcome<Cg
   }
   // v1: the kernel's own minimum over the hierarchy, which also covers ancestors we cannot see.
   const hierarchical = version === 1 && ownStat.ok ? ownStat.value.get('hierarchical_memory_limit') : undefined;
-  if (hierarchical !== undefined && hierarchical < V1_UNLIMITED && (limitBytes === undefined || hierarchical < limitBytes)) {
+  if (
+    hierarchical !== undefined &&
+    hierarchical < V1_UNLIMITED &&
+    (limitBytes === undefined || hierarchical < limitBytes)
+  ) {
     limitBytes = hierarchical;
-    levels.push({ path, limitBytes: hierarchical, limitFile: 'hierarchical_memory_limit', usageBytes: current.value, workingSet: workingSetOf(version, current.value, ownStat) });
+    levels.push({
+      path,
+      limitBytes: hierarchical,
+      limitFile: 'hierarchical_memory_limit',
+      usageBytes: current.value,
+      workingSet: workingSetOf(version, current.value, ownStat),
+    });
   }
   return ok({
     version,
@@ -267,7 +292,14 @@ export function readOomCounters(version: 1 | 2, path: string, cgroupRoot = '/sys
     if (!parsed.ok) {
       return parsed;
     }
-    const counters: OomCounters = { version, path, high: parsed.value.get('high'), max: parsed.value.get('max'), oom: parsed.value.get('oom'), oomKill: parsed.value.get('oom_kill') };
+    const counters: OomCounters = {
+      version,
+      path,
+      high: parsed.value.get('high'),
+      max: parsed.value.get('max'),
+      oom: parsed.value.get('oom'),
+      oomKill: parsed.value.get('oom_kill'),
+    };
     const local = readProcText(`${dir}/memory.events.local`); // Linux 5.2+
     if (local.ok) {
       const parsedLocal = parseFlatKeyed(local.value, 'memory.events.local');

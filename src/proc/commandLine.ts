@@ -24,6 +24,8 @@ export function readCommandLine(dir: string): string {
     return line;
   }
   // Never cut a surrogate pair in two.
-  const cut = /[\ud800-\udbff]/.test(line.charAt(COMMAND_LINE_MAX_CHARS - 1)) ? COMMAND_LINE_MAX_CHARS - 1 : COMMAND_LINE_MAX_CHARS;
+  const cut = /[\ud800-\udbff]/.test(line.charAt(COMMAND_LINE_MAX_CHARS - 1))
+    ? COMMAND_LINE_MAX_CHARS - 1
+    : COMMAND_LINE_MAX_CHARS;
   return `${line.slice(0, cut)}…`;
 }

@@ -50,7 +50,12 @@ export class History {
   /** The i-th oldest point (0 = oldest). */
   at(i: number): HistoryPoint {
     const index = (this.start + i) % this.times.length;
-    return { timeMs: this.times[index], resBytes: this.res[index], shrBytes: this.shr[index], virtBytes: this.virt[index] };
+    return {
+      timeMs: this.times[index],
+      resBytes: this.res[index],
+      shrBytes: this.shr[index],
+      virtBytes: this.virt[index],
+    };
   }
 
   latest(): HistoryPoint | undefined {
@@ -119,7 +124,10 @@ export class History {
     if (n < 2 || latestMs - firstMs < 5000) {
       return undefined;
     }
-    let sumT = 0, sumR = 0, sumTT = 0, sumTR = 0;
+    let sumT = 0,
+      sumR = 0,
+      sumTT = 0,
+      sumTR = 0;
     for (let i = first; i < this.count; i++) {
       const index = (this.start + i) % size;
       const t = (this.times[index] - firstMs) / 60000;

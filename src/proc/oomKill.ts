@@ -27,7 +27,9 @@ export type ExitCause =
 /** The kill counter to compare: the group's own where the kernel keeps one. */
 export function killCounter(counters: OomCounters): { name: string; value: number } | undefined {
   if (counters.version === 1) {
-    return counters.oomKillLocal === undefined ? undefined : { name: 'memory.oom_control oom_kill', value: counters.oomKillLocal };
+    return counters.oomKillLocal === undefined
+      ? undefined
+      : { name: 'memory.oom_control oom_kill', value: counters.oomKillLocal };
   }
   if (counters.oomKillLocal !== undefined) {
     return { name: 'memory.events.local oom_kill', value: counters.oomKillLocal };
@@ -36,7 +38,11 @@ export function killCounter(counters: OomCounters): { name: string; value: numbe
 }
 
 /** Reads what a baseline needs for a group (and, on v2, its parent). */
-export function readOomBaseline(version: 1 | 2, path: string, read: OomCounterReader = readOomCounters): OomBaseline | undefined {
+export function readOomBaseline(
+  version: 1 | 2,
+  path: string,
+  read: OomCounterReader = readOomCounters,
+): OomBaseline | undefined {
   const group = read(version, path);
   if (!group.ok) {
     return undefined;
@@ -63,7 +69,13 @@ export function judgeExit(baseline: OomBaseline | undefined, read: OomCounterRea
   if (now.ok) {
     const after = killCounter(now.value);
     if (after && after.value > before.value) {
-      return { kind: 'oom-kill', counter: before.name, path: baseline.group.path, before: before.value, after: after.value };
+      return {
+        kind: 'oom-kill',
+        counter: before.name,
+        path: baseline.group.path,
+        before: before.value,
+        after: after.value,
+      };
     }
     return { kind: 'unknown', why: `${before.name} of ${baseline.group.path} did not rise (${before.value})` };
   }
@@ -73,7 +85,13 @@ export function judgeExit(baseline: OomBaseline | undefined, read: OomCounterRea
     const parentNow = read(baseline.parent.version, baseline.parent.path);
     const after = parentNow.ok ? parentNow.value.oomKill : undefined;
     if (after !== undefined && after > parentBefore) {
-      return { kind: 'oom-kill', counter: 'memory.events oom_kill', path: baseline.parent.path, before: parentBefore, after };
+      return {
+        kind: 'oom-kill',
+        counter: 'memory.events oom_kill',
+        path: baseline.parent.path,
+        before: parentBefore,
+        after,
+      };
     }
   }
   return { kind: 'unknown', why: `its cgroup ${baseline.group.path} is gone, and with it the counter` };

@@ -31,11 +31,17 @@ export function parsePressure(text: string): Outcome<Pressure> {
     if (line === '') {
       continue;
     }
-    const match = /^(some|full) avg10=(\d{1,3}\.\d\d) avg60=(\d{1,3}\.\d\d) avg300=(\d{1,3}\.\d\d) total=(\d{1,20})$/.exec(line);
+    const match =
+      /^(some|full) avg10=(\d{1,3}\.\d\d) avg60=(\d{1,3}\.\d\d) avg300=(\d{1,3}\.\d\d) total=(\d{1,20})$/.exec(line);
     if (!match) {
       return malformed(`pressure line "${line.slice(0, 60)}"`);
     }
-    lines[match[1] as 'some' | 'full'] = { avg10: Number(match[2]), avg60: Number(match[3]), avg300: Number(match[4]), totalUs: Number(match[5]) };
+    lines[match[1] as 'some' | 'full'] = {
+      avg10: Number(match[2]),
+      avg60: Number(match[3]),
+      avg300: Number(match[4]),
+      totalUs: Number(match[5]),
+    };
   }
   // Memory PSI has had both lines since it came (Linux 4.20).
   if (!lines.some || !lines.full) {
@@ -47,7 +53,10 @@ export function parsePressure(text: string): Outcome<Pressure> {
 /** PSI files that are missing or refused mean the kernel has no PSI, or it is off: say which. */
 function noPsi(error: ProcError, file: string): ProcError {
   if (error.kind === 'gone') {
-    return { kind: 'unsupported', detail: `no ${file}: this kernel has no pressure stall information (Linux 4.20+ with CONFIG_PSI)` };
+    return {
+      kind: 'unsupported',
+      detail: `no ${file}: this kernel has no pressure stall information (Linux 4.20+ with CONFIG_PSI)`,
+    };
   }
   if (error.kind === 'io-error' && /EOPNOTSUPP|ENOTSUP/.test(error.detail)) {
     return { kind: 'unsupported', detail: `${file}: pressure stall information is turned off (boot with psi=1)` };
@@ -78,7 +87,8 @@ export function parseCgroup2Mount(mountinfo: string): { mountPoint: string; root
     if (after?.split(' ')[0] === 'cgroup2') {
       const fields = before.split(' ');
       if (fields.length >= 5) {
-        const unescape = (text: string) => text.replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+        const unescape = (text: string) =>
+          text.replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
         return { root: unescape(fields[3]), mountPoint: unescape(fields[4]) };
       }
     }
@@ -100,7 +110,10 @@ export function readGroupPressure(pid: number, procRoot = '/proc'): Outcome<Pres
     return v2Path;
   }
   if (v2Path.value === undefined) {
-    return fail({ kind: 'unsupported', detail: 'the process is in no cgroup v2 group (no "0::" line in its cgroup file)' });
+    return fail({
+      kind: 'unsupported',
+      detail: 'the process is in no cgroup v2 group (no "0::" line in its cgroup file)',
+    });
   }
   const mountinfo = readProcText(`${procRoot}/self/mountinfo`);
   if (!mountinfo.ok) {
@@ -111,9 +124,17 @@ export function readGroupPressure(pid: number, procRoot = '/proc'): Outcome<Pres
     return fail({ kind: 'unsupported', detail: 'no cgroup2 hierarchy is mounted' });
   }
   const path = v2Path.value;
-  const relative = mount.root === '/' ? path : path === mount.root || path.startsWith(`${mount.root}/`) ? path.slice(mount.root.length) || '/' : undefined;
+  const relative =
+    mount.root === '/'
+      ? path
+      : path === mount.root || path.startsWith(`${mount.root}/`)
+        ? path.slice(mount.root.length) || '/'
+        : undefined;
   if (relative === undefined) {
-    return fail({ kind: 'unsupported', detail: `its group ${path} is outside the mounted part of the hierarchy (${mount.root})` });
+    return fail({
+      kind: 'unsupported',
+      detail: `its group ${path} is outside the mounted part of the hierarchy (${mount.root})`,
+    });
   }
   const file = `${mount.mountPoint}${relative === '/' ? '' : relative}/memory.pressure`;
   const pressure = readPressureFile(file);

@@ -88,7 +88,10 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   }
   const identity = { pid, startTicks: stat.value.startTicks };
   if (options.expected && options.expected.startTicks !== identity.startTicks) {
-    return fail({ kind: 'pid-reused', detail: `PID ${pid} started at tick ${identity.startTicks}, not ${options.expected.startTicks}` });
+    return fail({
+      kind: 'pid-reused',
+      detail: `PID ${pid} started at tick ${identity.startTicks}, not ${options.expected.startTicks}`,
+    });
   }
   const statmText = readProcText(`${dir}/statm`);
   if (!statmText.ok) {
@@ -152,7 +155,12 @@ export function readOomScore(dir: string): Outcome<OomScore> {
   return ok({ score: values[0], adj: values[1] });
 }
 
-function memorylessReason(kernelThread: boolean, exiting: boolean, state: string, virtBytes: number): MemorylessReason | undefined {
+function memorylessReason(
+  kernelThread: boolean,
+  exiting: boolean,
+  state: string,
+  virtBytes: number,
+): MemorylessReason | undefined {
   if (kernelThread) {
     return 'kernel-thread';
   }

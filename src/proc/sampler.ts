@@ -5,7 +5,15 @@ import { fail, ok, Outcome } from './outcome';
 import { readGroupPressure, readSystemPressure } from './pressure';
 import { identityKey, ProcessIdentity } from './processIdentity';
 import { paceMs, ReadPace } from '../../shared/readPace';
-import { OomScore, ProcessSample, readOomScore, readSmapsRollup, readSmapsRollupAsync, sampleProcess, SampleOptions } from './sampleProcess';
+import {
+  OomScore,
+  ProcessSample,
+  readOomScore,
+  readSmapsRollup,
+  readSmapsRollupAsync,
+  sampleProcess,
+  SampleOptions,
+} from './sampleProcess';
 import { MappingSummary } from './smaps';
 import { OffThreadSmaps, Timed } from './smapsOffThread';
 import { SmapsRollup } from './smapsRollup';
@@ -214,7 +222,11 @@ export class Sampler {
       target = { identity, history, subscriptions: new Set(), detail, ended: false };
       this.targets.set(key, target);
     }
-    const subscription: Subscription = { listener, detail: options.detail ?? false, mappings: options.mappings ?? false };
+    const subscription: Subscription = {
+      listener,
+      detail: options.detail ?? false,
+      mappings: options.mappings ?? false,
+    };
     target.subscriptions.add(subscription);
     if (target.lastEvent) {
       safeCall(listener, target.lastEvent);
@@ -241,7 +253,12 @@ export class Sampler {
    */
   readMappingsNow(identity: ProcessIdentity): boolean {
     const target = this.targets.get(identityKey(identity));
-    if (!target || target.ended || target.detail.smaps.reading || ![...target.subscriptions].some((subscription) => subscription.mappings)) {
+    if (
+      !target ||
+      target.ended ||
+      target.detail.smaps.reading ||
+      ![...target.subscriptions].some((subscription) => subscription.mappings)
+    ) {
       return false;
     }
     this.readSmaps(target, Date.now());
@@ -308,7 +325,9 @@ export class Sampler {
       } else if (!target.oomBaseline && counters?.ok) {
         // The first reading of the group: its counters came right after the process was seen.
         const first = counters.value;
-        target.oomBaseline = readOomBaseline(first.version, first.path, (version, path) => (path === first.path ? { ok: true, value: first } : this.details.oomCounters(version, path)));
+        target.oomBaseline = readOomBaseline(first.version, first.path, (version, path) =>
+          path === first.path ? { ok: true, value: first } : this.details.oomCounters(version, path),
+        );
       }
       target.lastSample = outcome.value;
       if (!outcome.value.memoryless) {
@@ -323,7 +342,8 @@ export class Sampler {
 
   private emit(target: Target, outcome: Outcome<ProcessSample>): void {
     const cgroup = target.lastSample?.cgroup;
-    const exitCause = target.ended && cgroup?.ok && cgroup.value ? judgeExit(target.oomBaseline, this.details.oomCounters) : undefined;
+    const exitCause =
+      target.ended && cgroup?.ok && cgroup.value ? judgeExit(target.oomBaseline, this.details.oomCounters) : undefined;
     const event: SampleEvent = {
       identity: target.identity,
       outcome,
@@ -393,7 +413,12 @@ export class Sampler {
   /** A new event with the same figures and the latest costly ones, if the target is still watched. */
   private emitDetail(target: Target): void {
     const last = target.lastSample;
-    if (this.targets.get(identityKey(target.identity)) !== target || target.ended || !last || !target.lastEvent?.outcome.ok) {
+    if (
+      this.targets.get(identityKey(target.identity)) !== target ||
+      target.ended ||
+      !last ||
+      !target.lastEvent?.outcome.ok
+    ) {
       return;
     }
     const sample = withDetail({ ...last }, target.detail);
@@ -460,7 +485,10 @@ export class Sampler {
 
 /** A reader that threw (it should not): an error to show, and the read is retried at the setting's pace. */
 function failedRead<T>(error: unknown): Timed<Outcome<T>> {
-  return { value: fail({ kind: 'io-error', detail: error instanceof Error ? error.message : String(error) }), costMs: 0 };
+  return {
+    value: fail({ kind: 'io-error', detail: error instanceof Error ? error.message : String(error) }),
+    costMs: 0,
+  };
 }
 
 function newDetail(): Detail {
@@ -487,7 +515,13 @@ function withDetail(sample: ProcessSample, detail: Detail): ProcessSample {
 }
 
 function pace<T>(read: CostlyRead<T>): ReadPace {
-  return { readAtMs: read.readAtMs, costMs: read.costMs, everyMs: read.everyMs, byCost: read.byCost, reading: read.reading };
+  return {
+    readAtMs: read.readAtMs,
+    costMs: read.costMs,
+    everyMs: read.everyMs,
+    byCost: read.byCost,
+    reading: read.reading,
+  };
 }
 
 function safeCall(listener: SampleListener, event: SampleEvent): void {

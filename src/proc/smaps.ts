@@ -6,7 +6,16 @@ import { errnoToProcError, readProcText } from './procFile';
 /** What a mapping holds, judged from its path in /proc/PID/smaps: the one union of shared/protocol.ts. */
 export type MappingCategory = MappingKind;
 
-export const MAPPING_CATEGORIES: readonly MappingCategory[] = ['heap', 'stack', 'program', 'libraries', 'files', 'shmem', 'anonymous', 'kernel'];
+export const MAPPING_CATEGORIES: readonly MappingCategory[] = [
+  'heap',
+  'stack',
+  'program',
+  'libraries',
+  'files',
+  'shmem',
+  'anonymous',
+  'kernel',
+];
 
 /** Sums over the mappings of one category, in bytes. */
 export interface MappingTotals {
@@ -70,7 +79,15 @@ export function groupKey(path: string, perms: string): string {
 }
 
 /** The kernel's own special mappings (also `[vvar_vclock]` since 6.13, `[uprobes]` for uprobes). */
-const KERNEL_NAMES = new Set(['[vdso]', '[vvar]', '[vvar_vclock]', '[vsyscall]', '[uprobes]', '[sigpage]', '[vectors]']);
+const KERNEL_NAMES = new Set([
+  '[vdso]',
+  '[vvar]',
+  '[vvar_vclock]',
+  '[vsyscall]',
+  '[uprobes]',
+  '[sigpage]',
+  '[vectors]',
+]);
 const DELETED = ' (deleted)';
 
 /**
@@ -102,7 +119,13 @@ export function classifyMapping(path: string, exe: string | undefined): MappingC
   // Shared memory is a file on the kernel's internal tmpfs: SysV segments (`/SYSV0000abcd (deleted)`),
   // memfd_create (`/memfd:name (deleted)`), MAP_SHARED|MAP_ANONYMOUS (`/dev/zero (deleted)`), and
   // POSIX shm_open under /dev/shm.
-  if (path.startsWith('/dev/shm/') || path.startsWith('/SYSV') || path.startsWith('/memfd:') || path.startsWith('memfd:') || path === '/dev/zero (deleted)') {
+  if (
+    path.startsWith('/dev/shm/') ||
+    path.startsWith('/SYSV') ||
+    path.startsWith('/memfd:') ||
+    path.startsWith('memfd:') ||
+    path === '/dev/zero (deleted)'
+  ) {
     return 'shmem';
   }
   if (first !== 0x2f /* / */) {
@@ -198,13 +221,22 @@ export function parseSmaps(text: string, exe?: string, groups?: Map<string, Mapp
       swap = 0;
       privateClean = 0;
       count++;
-    } else if (c === 0x52 /* R */ && text.charCodeAt(line + 1) === 0x73 && text.charCodeAt(line + 2) === 0x73 && text.charCodeAt(line + 3) === 0x3a) {
+    } else if (
+      c === 0x52 /* R */ &&
+      text.charCodeAt(line + 1) === 0x73 &&
+      text.charCodeAt(line + 2) === 0x73 &&
+      text.charCodeAt(line + 3) === 0x3a
+    ) {
       const value = kbValue(text, line + 4, end);
       if (value < 0 || !current) return malformed(`bad Rss line "${excerpt(text, line, end)}"`);
       current.rssBytes = value;
       seen |= RSS;
     } else if (c === 0x50 /* P */) {
-      if (text.charCodeAt(line + 1) === 0x73 && text.charCodeAt(line + 2) === 0x73 && text.charCodeAt(line + 3) === 0x3a) {
+      if (
+        text.charCodeAt(line + 1) === 0x73 &&
+        text.charCodeAt(line + 2) === 0x73 &&
+        text.charCodeAt(line + 3) === 0x3a
+      ) {
         const value = kbValue(text, line + 4, end);
         if (value < 0 || !current) return malformed(`bad Pss line "${excerpt(text, line, end)}"`);
         current.pssBytes = value;
@@ -250,7 +282,12 @@ export function parseSmaps(text: string, exe?: string, groups?: Map<string, Mapp
 }
 
 /** `start-end perms offset dev inode` then, after padding, the path (which may hold spaces). */
-function parseHeader(text: string, from: number, end: number, exe: string | undefined): { entry: MappingEntry; path: string } | string {
+function parseHeader(
+  text: string,
+  from: number,
+  end: number,
+  exe: string | undefined,
+): { entry: MappingEntry; path: string } | string {
   const dash = text.indexOf('-', from);
   const s1 = text.indexOf(' ', from);
   if (dash < 0 || s1 < 0 || s1 > end || dash > s1 || !isHex(text, from, dash) || !isHex(text, dash + 1, s1)) {
@@ -294,7 +331,16 @@ function addToGroup(groups: Map<string, MappingGroup>, entry: MappingEntry, path
   let group = groups.get(key);
   if (!group) {
     const named = path.length > 0 && path.charCodeAt(0) !== 0x5b;
-    group = { key, name: entry.name, category: entry.category, perms: named ? entry.perms : '', count: 0, rssBytes: 0, pssBytes: 0, privateBytes: 0 };
+    group = {
+      key,
+      name: entry.name,
+      category: entry.category,
+      perms: named ? entry.perms : '',
+      count: 0,
+      rssBytes: 0,
+      pssBytes: 0,
+      privateBytes: 0,
+    };
     groups.set(key, group);
   }
   group.count++;
@@ -322,7 +368,9 @@ function isPerms(text: string, at: number): boolean {
   const w = text.charCodeAt(at + 1);
   const x = text.charCodeAt(at + 2);
   const p = text.charCodeAt(at + 3);
-  return (r === 0x72 || r === 0x2d) && (w === 0x77 || w === 0x2d) && (x === 0x78 || x === 0x2d) && (p === 0x70 || p === 0x73);
+  return (
+    (r === 0x72 || r === 0x2d) && (w === 0x77 || w === 0x2d) && (x === 0x78 || x === 0x2d) && (p === 0x70 || p === 0x73)
+  );
 }
 
 /** `   1234 kB` from `from` to `end` in bytes, or -1 when it is anything else. */
@@ -363,8 +411,17 @@ function keepTop(top: MappingEntry[], entry: MappingEntry): void {
 }
 
 function missingNames(seen: number): string {
-  const names: [number, string][] = [[RSS, 'Rss'], [PSS, 'Pss'], [PRIVATE_CLEAN, 'Private_Clean'], [PRIVATE_DIRTY, 'Private_Dirty'], [SWAP, 'Swap']];
-  return names.filter(([bit]) => (seen & bit) === 0).map(([, name]) => name).join(', ');
+  const names: [number, string][] = [
+    [RSS, 'Rss'],
+    [PSS, 'Pss'],
+    [PRIVATE_CLEAN, 'Private_Clean'],
+    [PRIVATE_DIRTY, 'Private_Dirty'],
+    [SWAP, 'Swap'],
+  ];
+  return names
+    .filter(([bit]) => (seen & bit) === 0)
+    .map(([, name]) => name)
+    .join(', ');
 }
 
 function excerpt(text: string, from: number, end: number): string {

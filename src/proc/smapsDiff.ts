@@ -69,15 +69,37 @@ export function diffMappings(before: MappingsAtStop, after: MappingsAtStop): Map
     earlier.delete(group.key);
     const delta = group.rssBytes - (old?.rssBytes ?? 0);
     if (delta !== 0) {
-      changes.push({ name: group.name, kind: group.category, perms: group.perms, rssBytes: delta, rssAfterBytes: group.rssBytes, appeared: !old, vanished: false });
+      changes.push({
+        name: group.name,
+        kind: group.category,
+        perms: group.perms,
+        rssBytes: delta,
+        rssAfterBytes: group.rssBytes,
+        appeared: !old,
+        vanished: false,
+      });
     }
   }
   for (const old of earlier.values()) {
     if (old.rssBytes !== 0) {
-      changes.push({ name: old.name, kind: old.category, perms: old.perms, rssBytes: -old.rssBytes, rssAfterBytes: 0, appeared: false, vanished: true });
+      changes.push({
+        name: old.name,
+        kind: old.category,
+        perms: old.perms,
+        rssBytes: -old.rssBytes,
+        rssAfterBytes: 0,
+        appeared: false,
+        vanished: true,
+      });
     }
   }
-  const grew = changes.filter((change) => change.rssBytes > 0).sort((x, y) => y.rssBytes - x.rssBytes).slice(0, CHANGED_GROUPS);
-  const shrank = changes.filter((change) => change.rssBytes < 0).sort((x, y) => x.rssBytes - y.rssBytes).slice(0, CHANGED_GROUPS);
+  const grew = changes
+    .filter((change) => change.rssBytes > 0)
+    .sort((x, y) => y.rssBytes - x.rssBytes)
+    .slice(0, CHANGED_GROUPS);
+  const shrank = changes
+    .filter((change) => change.rssBytes < 0)
+    .sort((x, y) => x.rssBytes - y.rssBytes)
+    .slice(0, CHANGED_GROUPS);
   return { kinds, grew, shrank };
 }

@@ -20,7 +20,17 @@ export interface SmapsRollup {
   locked: number;
 }
 
-const REQUIRED = ['Rss', 'Pss', 'Shared_Clean', 'Shared_Dirty', 'Private_Clean', 'Private_Dirty', 'Anonymous', 'Swap', 'Locked'];
+const REQUIRED = [
+  'Rss',
+  'Pss',
+  'Shared_Clean',
+  'Shared_Dirty',
+  'Private_Clean',
+  'Private_Dirty',
+  'Anonymous',
+  'Swap',
+  'Locked',
+];
 
 export function parseSmapsRollup(text: string): Outcome<SmapsRollup> {
   const kb = new Map<string, number>();

@@ -43,12 +43,18 @@ export function parseStat(text: string): Outcome<Stat> {
   }
   const pid = text.slice(0, open);
   // After ") ": field 3 (state) is rest[0]; field N is rest[N - 3].
-  const rest = text.slice(close + 2).trim().split(' ');
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
   if (!/^\d+$/.test(pid) || !Number.isSafeInteger(Number(pid)) || rest.length < 22) {
     return malformed(`stat has ${rest.length + 2} fields, expected at least 24`);
   }
   const numbers = [rest[1], rest[6], rest[7], rest[9], rest[19], rest[20], rest[21]];
-  if (!/^[A-Za-z]$/.test(rest[0]) || numbers.some((field) => !/^-?\d+$/.test(field) || !Number.isSafeInteger(Number(field)))) {
+  if (
+    !/^[A-Za-z]$/.test(rest[0]) ||
+    numbers.some((field) => !/^-?\d+$/.test(field) || !Number.isSafeInteger(Number(field)))
+  ) {
     return malformed('stat fields are not numbers where the kernel puts numbers');
   }
   return ok({

@@ -10,7 +10,10 @@ const ADAPTERS = {
   'procmem-lldb': () => new vscode.DebugAdapterExecutable(LLDB, []),
   // The same real lldb-vscode, with its `process` event withheld: a debugger that never says
   // which process it runs, so Proc Memory has to find it in the process tree.
-  'procmem-lldb-quiet': () => new vscode.DebugAdapterInlineImplementation(new Relay(LLDB, (message) => (message.type === 'event' && message.event === 'process' ? undefined : message))),
+  'procmem-lldb-quiet': () =>
+    new vscode.DebugAdapterInlineImplementation(
+      new Relay(LLDB, (message) => (message.type === 'event' && message.event === 'process' ? undefined : message)),
+    ),
   // The same real lldb-vscode, its `stopped` events without `threadId` (the DAP allows that):
   // which thread stopped has to be learnt from what VS Code asks next.
   'procmem-lldb-nothread': () =>
@@ -33,7 +36,8 @@ class Relay {
       buffer = Buffer.concat([buffer, chunk]);
       for (;;) {
         const headerEnd = buffer.indexOf('\r\n\r\n');
-        const length = headerEnd >= 0 ? Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, headerEnd).toString())?.[1]) : NaN;
+        const length =
+          headerEnd >= 0 ? Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, headerEnd).toString())?.[1]) : NaN;
         if (!(length >= 0) || buffer.length < headerEnd + 4 + length) {
           return;
         }

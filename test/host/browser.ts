@@ -40,7 +40,9 @@ export interface LaunchOptions {
 /** Launches Chromium with one context (1400x900) and one page. */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing: apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium`,
+    );
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -49,7 +51,10 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   });
   try {
     // Clipboard permissions, so a test can read what the extension copied (e.g. Copy snapshot).
-    const context = await browser.newContext({ viewport: options.viewport ?? VIEWPORT, permissions: ['clipboard-read', 'clipboard-write'] });
+    const context = await browser.newContext({
+      viewport: options.viewport ?? VIEWPORT,
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     const page = await context.newPage();
     let closed = false;
     return {

@@ -8,7 +8,17 @@
  * folders; `stop()` ends the process group it started (by its PID) and removes them.
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -162,18 +172,24 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 
   const args = [
     // Ends code-server if this process dies without stop(): see parentWatch.ts.
-    '--require', path.join(__dirname, 'parentWatch.js'),
+    '--require',
+    path.join(__dirname, 'parentWatch.js'),
     path.join(csDir, 'out', 'node', 'entry.js'),
-    '--auth', 'none',
-    '--bind-addr', authority,
+    '--auth',
+    'none',
+    '--bind-addr',
+    authority,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     // Its own config file, so nothing is written to ~/.config/code-server.
-    '--config', path.join(tempRoot, 'config.yaml'),
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--config',
+    path.join(tempRoot, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
   if (options.folder) args.push(options.folder);
 
@@ -193,21 +209,40 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   env.PROC_MEMORY_TEST_TEMP_ROOT = tempRoot;
 
   for (const vsix of options.installExtensions ?? []) {
-    const installed = spawnSync(process.execPath, [path.join(csDir, 'out', 'node', 'entry.js'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
-      cwd: tempRoot,
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const installed = spawnSync(
+      process.execPath,
+      [
+        path.join(csDir, 'out', 'node', 'entry.js'),
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        extensionsDir,
+        '--install-extension',
+        vsix,
+      ],
+      {
+        cwd: tempRoot,
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     if (installed.status !== 0) {
       rmSync(tempRoot, { recursive: true, force: true });
-      throw new Error(`code-server --install-extension ${vsix} failed (${installed.status}): ${installed.stderr || installed.stdout}`);
+      throw new Error(
+        `code-server --install-extension ${vsix} failed (${installed.status}): ${installed.stderr || installed.stdout}`,
+      );
     }
   }
 
   const log = createWriteStream(logFile);
   // Its own process group, so stop() also ends the extension host and pty host it forks.
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: tempRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: tempRoot,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const recent: string[] = [];
   const onData = (chunk: Buffer) => {
     log.write(chunk);
@@ -221,10 +256,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   let exited: number | null | undefined;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
-    exited = code ?? (signal ? -1 : null);
-    resolve();
-  }));
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = code ?? (signal ? -1 : null);
+      resolve();
+    }),
+  );
   if (child.pid === undefined) throw new Error('code-server did not start');
   const pid = child.pid;
 
@@ -310,11 +347,17 @@ export function remoteUri(server: Pick<CodeServer, 'authority'>, absolutePath: s
 }
 
 /** Builds `http://127.0.0.1:PORT/?folder=...&payload=...` for `server`. */
-export function workbenchUrl(server: Pick<CodeServer, 'url' | 'authority' | 'tempRoot'>, options: WorkbenchUrlOptions = {}): string {
+export function workbenchUrl(
+  server: Pick<CodeServer, 'url' | 'authority' | 'tempRoot'>,
+  options: WorkbenchUrlOptions = {},
+): string {
   const payload: [string, string][] = [];
-  const devPaths = options.extensionDevelopmentPath === undefined
-    ? []
-    : typeof options.extensionDevelopmentPath === 'string' ? [options.extensionDevelopmentPath] : [...options.extensionDevelopmentPath];
+  const devPaths =
+    options.extensionDevelopmentPath === undefined
+      ? []
+      : typeof options.extensionDevelopmentPath === 'string'
+        ? [options.extensionDevelopmentPath]
+        : [...options.extensionDevelopmentPath];
   if (devPaths.length === 1) {
     payload.push(['extensionDevelopmentPath', remoteUri(server, devPaths[0])]);
   } else if (devPaths.length > 1) {
@@ -337,7 +380,8 @@ function linkDevelopmentPaths(tempRoot: string, devPaths: readonly string[]): st
     mkdirSync(dir, { recursive: true });
     devPaths.forEach((devPath, index) => {
       const absolute = path.resolve(devPath);
-      if (!existsSync(path.join(absolute, 'package.json'))) throw new Error(`no package.json in extension folder ${absolute}`);
+      if (!existsSync(path.join(absolute, 'package.json')))
+        throw new Error(`no package.json in extension folder ${absolute}`);
       symlinkSync(absolute, path.join(dir, `${index}-${path.basename(absolute)}`), 'dir');
     });
     return dir;

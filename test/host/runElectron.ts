@@ -22,12 +22,22 @@ async function main(): Promise<number> {
       // Outside the repository, like the code-server host: a VS Code whose built-in extensions sit
       // inside the single extension under development gets its theme from them (see
       // scripts/install-test-host.mjs).
-      cachePath: path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'proc-memory-test-host', 'vscode-electron'),
+      cachePath: path.join(
+        process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+        'proc-memory-test-host',
+        'vscode-electron',
+      ),
       // The extension and the test-only one that contributes the debugpy and lldb-vscode debuggers.
       extensionDevelopmentPath: [repoRoot, path.join(repoRoot, 'test', 'debugAdapters')],
       extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration', 'index'),
       extensionTestsEnv: process.env.MOCHA_GREP ? { MOCHA_GREP: process.env.MOCHA_GREP } : undefined,
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+      ],
     });
     return 0;
   } catch (error) {

@@ -7,7 +7,13 @@ import * as path from 'node:path';
 import { repoRoot } from './codeServer';
 import { runIntegration } from './runIntegration';
 
-void runIntegration({ extensionTestsPath: path.join(repoRoot, 'out', 'test', 'hostBench'), timeoutMs: 900_000, viewport: { width: 2560, height: 1440 } }).then((result) => {
-  console.log(`host bench: exit=${result.exitCode}${result.timedOut ? ' (timed out)' : ''} in ${(result.durationMs / 1000).toFixed(1)} s`);
+void runIntegration({
+  extensionTestsPath: path.join(repoRoot, 'out', 'test', 'hostBench'),
+  timeoutMs: 900_000,
+  viewport: { width: 2560, height: 1440 },
+}).then((result) => {
+  console.log(
+    `host bench: exit=${result.exitCode}${result.timedOut ? ' (timed out)' : ''} in ${(result.durationMs / 1000).toFixed(1)} s`,
+  );
   process.exit(result.exitCode);
 });

@@ -64,7 +64,8 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
   const timeoutMs = options.timeoutMs ?? Number(process.env.INTEGRATION_TIMEOUT_MS ?? 600_000);
   const ownWorkspace = options.workspaceFolder === undefined;
   const workspaceFolder = options.workspaceFolder ?? mkdtempSync(path.join(os.tmpdir(), 'proc-memory-ws-'));
-  if (ownWorkspace) writeFileSync(path.join(workspaceFolder, 'README.txt'), 'Workspace of a Proc Memory integration test run.\n');
+  if (ownWorkspace)
+    writeFileSync(path.join(workspaceFolder, 'README.txt'), 'Workspace of a Proc Memory integration test run.\n');
 
   const logsDir = path.join(repoRoot, 'test-results', 'integration-logs');
   rmSync(logsDir, { recursive: true, force: true });
@@ -89,10 +90,13 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
     const { page } = session;
 
     const exited = new Promise<number>((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code: number, logs?: { relativePath: string; contents: string }[]) => {
-        if (logs?.length) saveLogs(logs, logsDir);
-        resolve(typeof code === 'number' ? code : 1);
-      });
+      void page.exposeFunction(
+        'codeAutomationExit',
+        (code: number, logs?: { relativePath: string; contents: string }[]) => {
+          if (logs?.length) saveLogs(logs, logsDir);
+          resolve(typeof code === 'number' ? code : 1);
+        },
+      );
     });
     // The workbench's log service (and, while extension tests run, the extension host's console,
     // mocha's reporter included) arrives here with console.log-style arguments. The same lines
@@ -118,7 +122,10 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
 
     const url = workbenchUrl(server, {
       folder: workspaceFolder,
-      extensionDevelopmentPath: options.extensionDevelopmentPath ?? [repoRoot, path.join(repoRoot, 'test', 'debugAdapters')],
+      extensionDevelopmentPath: options.extensionDevelopmentPath ?? [
+        repoRoot,
+        path.join(repoRoot, 'test', 'debugAdapters'),
+      ],
       extensionTestsPath: options.extensionTestsPath ?? path.join(repoRoot, 'out', 'test', 'integration'),
     });
     await page.goto(url);
@@ -134,7 +141,7 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
       result.exitCode = outcome;
     }
   } catch (error) {
-    write(`[integration] ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    write(`[integration] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
     if (timer) clearTimeout(timer);
     await session?.close();
@@ -157,12 +164,14 @@ function saveLogs(logs: { relativePath: string; contents: string }[], dir: strin
 }
 
 if (require.main === module) {
-  void runIntegration({ workspaceFolder: process.argv[2] ? path.resolve(process.argv[2]) : undefined }).then((result) => {
-    console.log(
-      `integration: passed=${result.passed ?? '?'} failed=${result.failed ?? '?'}` +
-        `${result.pending ? ` pending=${result.pending}` : ''} exit=${result.exitCode}` +
-        `${result.timedOut ? ' (timed out)' : ''} in ${(result.durationMs / 1000).toFixed(1)} s`,
-    );
-    process.exit(result.exitCode);
-  });
+  void runIntegration({ workspaceFolder: process.argv[2] ? path.resolve(process.argv[2]) : undefined }).then(
+    (result) => {
+      console.log(
+        `integration: passed=${result.passed ?? '?'} failed=${result.failed ?? '?'}` +
+          `${result.pending ? ` pending=${result.pending}` : ''} exit=${result.exitCode}` +
+          `${result.timedOut ? ' (timed out)' : ''} in ${(result.durationMs / 1000).toFixed(1)} s`,
+      );
+      process.exit(result.exitCode);
+    },
+  );
 }

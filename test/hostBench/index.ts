@@ -109,11 +109,17 @@ function timePerCall(rounds: number, perBatch: number, operation: () => unknown)
  * after 250 ms of idle the first reads are slower (cold caches), and a tick with one process pays
  * that as well, so that is the fair floor for one visible sample.
  */
-async function floor(extension: ProcMemoryApi, pid: number): Promise<{ sampleMs: number; postMs: number; pacedMs: number }> {
+async function floor(
+  extension: ProcMemoryApi,
+  pid: number,
+): Promise<{ sampleMs: number; postMs: number; pacedMs: number }> {
   const sampleMs = timePerCall(30, 200, () => extension.sampleProcess(pid));
   // An empty postMessage to a visible webview: the cheapest thing a view can do per sample.
-  const panel = vscode.window.createWebviewPanel('procMemoryBench.empty', 'empty', vscode.ViewColumn.Active, { enableScripts: true });
-  panel.webview.html = '<!DOCTYPE html><html><body><script>acquireVsCodeApi().postMessage("ready")</script>empty</body></html>';
+  const panel = vscode.window.createWebviewPanel('procMemoryBench.empty', 'empty', vscode.ViewColumn.Active, {
+    enableScripts: true,
+  });
+  panel.webview.html =
+    '<!DOCTYPE html><html><body><script>acquireVsCodeApi().postMessage("ready")</script>empty</body></html>';
   await new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
   const posts: number[] = [];
   for (let r = 0; r < 30; r++) {
@@ -171,12 +177,20 @@ async function profileTicks(extension: ProcMemoryApi, ticks: number): Promise<st
   const session = new Session();
   session.connect();
   const post = <T>(method: string, params?: object) =>
-    new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))));
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
+    );
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 50 });
   await post('Profiler.start');
   await timeTicks(extension, ticks);
-  const { profile } = await post<{ profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } }>('Profiler.stop');
+  const { profile } = await post<{
+    profile: {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+  }>('Profiler.stop');
   session.disconnect();
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
@@ -184,7 +198,12 @@ async function profileTicks(extension: ProcMemoryApi, ticks: number): Promise<st
   profile.samples.forEach((id, i) => {
     const node = byNode.get(id);
     const frame = node?.callFrame;
-    if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)' || frame.functionName === '(garbage collector)') {
+    if (
+      !frame ||
+      frame.functionName === '(idle)' ||
+      frame.functionName === '(program)' ||
+      frame.functionName === '(garbage collector)'
+    ) {
       if (frame?.functionName === '(garbage collector)') {
         self.set('(garbage collector)', (self.get('(garbage collector)') ?? 0) + profile.timeDeltas[i]);
         total += profile.timeDeltas[i];
@@ -198,18 +217,38 @@ async function profileTicks(extension: ProcMemoryApi, ticks: number): Promise<st
   return [...self.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 18)
-    .map(([key, us]) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000 / ticks).toFixed(3)} ms/tick  ${key}`);
+    .map(
+      ([key, us]) =>
+        `${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000 / ticks).toFixed(3)} ms/tick  ${key}`,
+    );
 }
 
-async function measure(name: string, extension: ProcMemoryApi, identities: ProcessIdentity[], visibleSamples: number, base: { hotMs: number; pacedMs: number }, results: Result[]): Promise<void> {
+async function measure(
+  name: string,
+  extension: ProcMemoryApi,
+  identities: ProcessIdentity[],
+  visibleSamples: number,
+  base: { hotMs: number; pacedMs: number },
+  results: Result[],
+): Promise<void> {
   fillHistories(extension, identities);
   const times = await timeTicks(extension);
   const tickMedianMs = median(times);
   const perSampleMs = tickMedianMs / visibleSamples;
-  const result = { name, visibleSamples, tickMedianMs, tickP90Ms: p90(times), perSampleMs, ratio: perSampleMs / base.hotMs, pacedRatio: perSampleMs / base.pacedMs };
+  const result = {
+    name,
+    visibleSamples,
+    tickMedianMs,
+    tickP90Ms: p90(times),
+    perSampleMs,
+    ratio: perSampleMs / base.hotMs,
+    pacedRatio: perSampleMs / base.pacedMs,
+  };
   results.push(result);
   const verdict = (ratio: number) => `${ratio.toFixed(2)}x ${ratio <= 2 ? 'PASS' : 'FAIL'}`;
-  log(`${name.padEnd(24)} tick ${tickMedianMs.toFixed(3)} ms (p90 ${result.tickP90Ms.toFixed(3)}), ${visibleSamples} visible -> ${perSampleMs.toFixed(3)} ms per sample = ${verdict(result.ratio)} hot floor, ${verdict(result.pacedRatio)} paced floor`);
+  log(
+    `${name.padEnd(24)} tick ${tickMedianMs.toFixed(3)} ms (p90 ${result.tickP90Ms.toFixed(3)}), ${visibleSamples} visible -> ${perSampleMs.toFixed(3)} ms per sample = ${verdict(result.ratio)} hot floor, ${verdict(result.pacedRatio)} paced floor`,
+  );
 }
 
 /**
@@ -220,7 +259,9 @@ async function measure(name: string, extension: ProcMemoryApi, identities: Proce
 async function openPanels(extension: ProcMemoryApi, identities: ProcessIdentity[]): Promise<void> {
   const perRow = Math.min(10, identities.length);
   const rows = Math.ceil(identities.length / perRow);
-  const groups = Array.from({ length: rows }, (_, row) => ({ groups: Array.from({ length: Math.min(perRow, identities.length - row * perRow) }, () => ({})) }));
+  const groups = Array.from({ length: rows }, (_, row) => ({
+    groups: Array.from({ length: Math.min(perRow, identities.length - row * perRow) }, () => ({})),
+  }));
   await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 1, groups });
   for (const [i, identity] of identities.entries()) {
     // Opened in the active group, then moved to its own: column N is the N-th group of the grid.
@@ -228,10 +269,18 @@ async function openPanels(extension: ProcMemoryApi, identities: ProcessIdentity[
     await delay(100);
   }
   try {
-    await waitFor('every panel visible with figures', () => extension.panels.open.length === identities.length && extension.panels.open.every((panel) => panel.panel.visible && panel.lastSnapshot !== undefined), 120000);
+    await waitFor(
+      'every panel visible with figures',
+      () =>
+        extension.panels.open.length === identities.length &&
+        extension.panels.open.every((panel) => panel.panel.visible && panel.lastSnapshot !== undefined),
+      120000,
+    );
   } catch (error) {
     const open = extension.panels.open;
-    log(`${open.length} panels open, ${open.filter((panel) => panel.panel.visible).length} visible, ${open.filter((panel) => panel.lastSnapshot).length} with figures`);
+    log(
+      `${open.length} panels open, ${open.filter((panel) => panel.panel.visible).length} visible, ${open.filter((panel) => panel.lastSnapshot).length} with figures`,
+    );
     throw error;
   }
   await delay(500);
@@ -260,7 +309,9 @@ export async function run(): Promise<void> {
 
     const base = await floor(extension, identities[0].pid);
     const floorMs = { hotMs: base.sampleMs + base.postMs, pacedMs: base.pacedMs };
-    log(`floor: sampleProcess ${base.sampleMs.toFixed(3)} ms + empty postMessage ${base.postMs.toFixed(3)} ms = ${floorMs.hotMs.toFixed(3)} ms in a hot loop; ${floorMs.pacedMs.toFixed(3)} ms once per ${INTERVAL_MS} ms (paced)`);
+    log(
+      `floor: sampleProcess ${base.sampleMs.toFixed(3)} ms + empty postMessage ${base.postMs.toFixed(3)} ms = ${floorMs.hotMs.toFixed(3)} ms in a hot loop; ${floorMs.pacedMs.toFixed(3)} ms once per ${INTERVAL_MS} ms (paced)`,
+    );
 
     extension.focus.watch(identities[0]);
     await waitFor('the status bar', () => extension.statusBar.state.text.includes('sleep'));
@@ -270,7 +321,14 @@ export async function run(): Promise<void> {
 
     for (const count of [1, 10, 50]) {
       await openPanels(extension, identities.slice(0, count));
-      await measure(`${count} inspect panel${count > 1 ? 's' : ''}`, extension, identities.slice(0, count), count, floorMs, results);
+      await measure(
+        `${count} inspect panel${count > 1 ? 's' : ''}`,
+        extension,
+        identities.slice(0, count),
+        count,
+        floorMs,
+        results,
+      );
       if (count === 10) profiles['10 inspect panels'] = await profileTicks(extension, TICKS);
       await closeAll(extension);
     }
@@ -281,11 +339,30 @@ export async function run(): Promise<void> {
       const program = path.join(dir, 'idle.js');
       writeFileSync(program, 'setInterval(() => {}, 1 << 30);\n');
       await vscode.commands.executeCommand('procMemory.debugView.focus');
-      if (await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name: 'idle', program, console: 'internalConsole' })) {
-        await waitFor('the debug view row', () => extension.debugView.state?.rows.some((row) => row.snapshot && row.snapshot.resBytes > 0), 60000);
+      if (
+        await vscode.debug.startDebugging(undefined, {
+          type: 'node',
+          request: 'launch',
+          name: 'idle',
+          program,
+          console: 'internalConsole',
+        })
+      ) {
+        await waitFor(
+          'the debug view row',
+          () => extension.debugView.state?.rows.some((row) => row.snapshot && row.snapshot.resBytes > 0),
+          60000,
+        );
         await delay(500);
         const row = extension.debugView.state?.rows.find((candidate) => candidate.snapshot);
-        await measure('debug view (1 session)', extension, row?.snapshot ? [{ pid: row.snapshot.pid, startTicks: row.snapshot.startTicks }] : [], 1, floorMs, results);
+        await measure(
+          'debug view (1 session)',
+          extension,
+          row?.snapshot ? [{ pid: row.snapshot.pid, startTicks: row.snapshot.startTicks }] : [],
+          1,
+          floorMs,
+          results,
+        );
         profiles['debug view'] = await profileTicks(extension, 60);
         await vscode.debug.stopDebugging();
       } else {
@@ -300,16 +377,37 @@ export async function run(): Promise<void> {
       lines.forEach((line) => log(`  ${line}`));
     }
     mkdirSync(path.join(REPO_ROOT, 'bench-results'), { recursive: true });
-    writeFileSync(path.join(REPO_ROOT, 'bench-results', 'host-bench.json'), JSON.stringify({ generatedAt: new Date().toISOString(), loadAverage: os.loadavg(), floor: { ...base, hotMs: floorMs.hotMs }, results, profiles }, null, 2) + '\n');
+    writeFileSync(
+      path.join(REPO_ROOT, 'bench-results', 'host-bench.json'),
+      JSON.stringify(
+        {
+          generatedAt: new Date().toISOString(),
+          loadAverage: os.loadavg(),
+          floor: { ...base, hotMs: floorMs.hotMs },
+          results,
+          profiles,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     const missed = results.filter((result) => result.ratio > 2 || result.pacedRatio > 2);
-    log(missed.length === 0 ? 'All host targets met (<= 2x floor).' : `Over 2x: ${missed.map((result) => `${result.name} ${result.ratio.toFixed(2)}x hot / ${result.pacedRatio.toFixed(2)}x paced`).join(', ')}`);
+    log(
+      missed.length === 0
+        ? 'All host targets met (<= 2x floor).'
+        : `Over 2x: ${missed.map((result) => `${result.name} ${result.ratio.toFixed(2)}x hot / ${result.pacedRatio.toFixed(2)}x paced`).join(', ')}`,
+    );
   } catch (error) {
     failed = 1;
     log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
   } finally {
     for (const child of children) child.kill('SIGKILL');
-    await vscode.workspace.getConfiguration('procMemory').update('sampleIntervalMs', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.workspace.getConfiguration('procMemory').update('historyMinutes', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('procMemory')
+      .update('sampleIntervalMs', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('procMemory')
+      .update('historyMinutes', undefined, vscode.ConfigurationTarget.Global);
   }
   console.log(`INTEGRATION-RESULT passed=${1 - failed} failed=${failed} pending=0`);
   if (failed) throw new Error('host bench failed');

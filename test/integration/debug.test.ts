@@ -18,7 +18,10 @@ class StopRecorder implements vscode.Disposable {
     createDebugAdapterTracker: (session) => ({
       onDidSendMessage: (message: { type?: string; event?: string; body?: { threadId?: number } }) => {
         if (message.type === 'event' && message.event === 'stopped') {
-          this.stops.set(session.id, [...(this.stops.get(session.id) ?? []), { threadId: message.body?.threadId ?? 0 }]);
+          this.stops.set(session.id, [
+            ...(this.stops.get(session.id) ?? []),
+            { threadId: message.body?.threadId ?? 0 },
+          ]);
         }
       },
     }),
@@ -50,7 +53,9 @@ function compileSleeper(dir: string, name: string): string {
 }
 
 function readPid(file: string): number | undefined {
-  return existsSync(file) && /^\d+$/.test(readFileSync(file, 'utf8').trim()) ? Number(readFileSync(file, 'utf8')) : undefined;
+  return existsSync(file) && /^\d+$/.test(readFileSync(file, 'utf8').trim())
+    ? Number(readFileSync(file, 'utf8'))
+    : undefined;
 }
 
 describe('debug view with real debuggers', function () {
@@ -72,15 +77,23 @@ describe('debug view with real debuggers', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const sessionFor = (pid: number) => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found');
+  const sessionFor = (pid: number) =>
+    api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found');
   /** What the extension knows, for the failure message. */
   const describeSessions = () =>
-    api.debugSessions.all.map((entry) => `${entry.session.name} [${entry.session.type}] ${entry.status} ${entry.identity?.pid ?? '-'}: ${entry.message}`).join('; ');
+    api.debugSessions.all
+      .map(
+        (entry) =>
+          `${entry.session.name} [${entry.session.type}] ${entry.status} ${entry.identity?.pid ?? '-'}: ${entry.message}`,
+      )
+      .join('; ');
 
   afterEach(function () {
     if (this.currentTest?.state === 'failed') {
       console.log(`sessions: ${describeSessions()}`);
-      console.log(`view rows: ${JSON.stringify(api.debugView.state?.rows.map((row) => ({ ...row, snapshot: row.snapshot ? { pid: row.snapshot.pid, res: row.snapshot.resBytes } : undefined, sparkline: row.sparkline.length })))}`);
+      console.log(
+        `view rows: ${JSON.stringify(api.debugView.state?.rows.map((row) => ({ ...row, snapshot: row.snapshot ? { pid: row.snapshot.pid, res: row.snapshot.resBytes } : undefined, sparkline: row.sparkline.length })))}`,
+      );
       console.log(`active session: ${vscode.debug.activeDebugSession?.name}`);
     }
   });
@@ -89,33 +102,57 @@ describe('debug view with real debuggers', function () {
     for (const session of recorder.running) {
       await vscode.debug.stopDebugging(session);
     }
-    await waitFor(`sessions to end (${[...recorder.running].map((session) => session.name).join(', ')})`, () => recorder.running.size === 0, 20000);
+    await waitFor(
+      `sessions to end (${[...recorder.running].map((session) => session.name).join(', ')})`,
+      () => recorder.running.size === 0,
+      20000,
+    );
   });
 
   it('js-debug: finds the Node program, and shows the growth between two breakpoints', async () => {
     const program = writeGrowScript(dir);
     const pidFile = path.join(dir, 'grow.pid');
-    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name: 'grow', program, args: [pidFile], console: 'internalConsole' }));
+    assert.ok(
+      await vscode.debug.startDebugging(undefined, {
+        type: 'node',
+        request: 'launch',
+        name: 'grow',
+        program,
+        args: [pidFile],
+        console: 'internalConsole',
+      }),
+    );
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 30000);
     const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
     assert.match(entry.message, /session name|process event/);
     const session = entry.session;
     await waitFor('the first stop', () => recorder.count(session) >= 1, 30000);
-    await waitFor('the status bar to follow the debuggee', () => api.focus.current?.reason === 'debug' && api.focus.current.identity.pid === pid);
+    await waitFor(
+      'the status bar to follow the debuggee',
+      () => api.focus.current?.reason === 'debug' && api.focus.current.identity.pid === pid,
+    );
     await session.customRequest('continue', { threadId: recorder.stops.get(session.id)![0].threadId });
     await waitFor('the second stop', () => recorder.count(session) >= 2, 30000);
     const row = await waitFor('the change since the last stop', () => {
       const found = api.debugView.state?.rows.find((candidate) => candidate.snapshot?.pid === pid);
-      return found?.sinceLastStop !== undefined && found.sinceLastStop > 32 * MiB && found.snapshot!.resBytes > 64 * MiB ? found : undefined;
+      return found?.sinceLastStop !== undefined && found.sinceLastStop > 32 * MiB && found.snapshot!.resBytes > 64 * MiB
+        ? found
+        : undefined;
     });
-    assert.ok(row.sinceLastStop! >= 60 * MiB && row.sinceLastStop! <= 80 * MiB, `grew ${row.sinceLastStop} bytes between the breakpoints`);
+    assert.ok(
+      row.sinceLastStop! >= 60 * MiB && row.sinceLastStop! <= 80 * MiB,
+      `grew ${row.sinceLastStop} bytes between the breakpoints`,
+    );
     assert.equal(row.status, 'found');
   });
 
   it('js-debug: shows both processes of a program that forks a child', async () => {
     const child = path.join(dir, 'child.js');
     const parent = path.join(dir, 'parent.js');
-    writeFileSync(child, "require('fs').writeFileSync(process.argv[2], String(process.pid)); setInterval(() => {}, 1000);");
+    writeFileSync(
+      child,
+      "require('fs').writeFileSync(process.argv[2], String(process.pid)); setInterval(() => {}, 1000);",
+    );
     writeFileSync(
       parent,
       [
@@ -142,13 +179,20 @@ describe('debug view with real debuggers', function () {
     await waitFor('both processes in the view', () => sessionFor(parentPid) && sessionFor(childPid), 30000);
     await waitFor('both rows with figures', () => {
       const rows = api.debugView.state?.rows ?? [];
-      return [parentPid, childPid].every((pid) => rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0));
+      return [parentPid, childPid].every((pid) =>
+        rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0),
+      );
     });
     // The parent's row sums its children (the forked program, not js-debug's watchdog).
     // A process caught between fork and exec (js-debug starting its watchdog) still carries its
     // parent's command line for a moment, so wait for the steady state rather than the first reading.
-    const childrenNow = () => JSON.stringify(api.debugView.state?.rows.find((row) => row.snapshot?.pid === parentPid)?.children);
-    const parentRow = await waitFor(`a children total of 1 (now ${childrenNow()})`, () => api.debugView.state?.rows.find((row) => row.snapshot?.pid === parentPid && row.children?.count === 1), 20000);
+    const childrenNow = () =>
+      JSON.stringify(api.debugView.state?.rows.find((row) => row.snapshot?.pid === parentPid)?.children);
+    const parentRow = await waitFor(
+      `a children total of 1 (now ${childrenNow()})`,
+      () => api.debugView.state?.rows.find((row) => row.snapshot?.pid === parentPid && row.children?.count === 1),
+      20000,
+    );
     assert.ok(parentRow.children!.resBytes > 0);
     assert.ok('bytes' in parentRow.children!.pss && parentRow.children!.pss.bytes > 0, 'PSS of the children');
   });
@@ -171,23 +215,43 @@ describe('debug view with real debuggers', function () {
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
     const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
     assert.match(entry.message, /process event/);
-    await waitFor('a row with figures', () => api.debugView.state?.rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0));
+    await waitFor('a row with figures', () =>
+      api.debugView.state?.rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0),
+    );
   });
 
   it('lldb-vscode: finds the C program from the process event', async () => {
     const binary = compileSleeper(dir, 'sleeper');
     const pidFile = path.join(dir, 'c.pid');
-    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'procmem-lldb', request: 'launch', name: 'native', program: binary, args: [pidFile] }));
+    assert.ok(
+      await vscode.debug.startDebugging(undefined, {
+        type: 'procmem-lldb',
+        request: 'launch',
+        name: 'native',
+        program: binary,
+        args: [pidFile],
+      }),
+    );
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
     const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
     assert.match(entry.message, /process event/);
-    await waitFor('a row with figures', () => api.debugView.state?.rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0));
+    await waitFor('a row with figures', () =>
+      api.debugView.state?.rows.some((row) => row.snapshot?.pid === pid && row.snapshot.resBytes > 0),
+    );
   });
 
   it('a debugger that does not name its process: found in the process tree', async () => {
     const binary = compileSleeper(dir, 'quiet');
     const pidFile = path.join(dir, 'quiet.pid');
-    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'procmem-lldb-quiet', request: 'launch', name: 'quiet native', program: binary, args: [pidFile] }));
+    assert.ok(
+      await vscode.debug.startDebugging(undefined, {
+        type: 'procmem-lldb-quiet',
+        request: 'launch',
+        name: 'quiet native',
+        program: binary,
+        args: [pidFile],
+      }),
+    );
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
     const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
     assert.match(entry.message, /process tree/);

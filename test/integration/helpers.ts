@@ -54,7 +54,11 @@ export async function startAllocator(initialMiB: number, argv0?: string): Promis
     process.stdin.on('data', (d) => { for (const line of String(d).split('\\n').filter(Boolean)) { grow(Number(line)); process.stdout.write('grown\\n'); } });
     process.stdout.write('ready\\n');
     setInterval(() => {}, 1 << 30);`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, argv0 });
+  const child = spawn(process.execPath, ['-e', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    argv0,
+  });
   const lines: string[] = [];
   child.stdout?.on('data', (data) => lines.push(...String(data).split('\n').filter(Boolean)));
   await waitFor('the allocator to start', () => lines.includes('ready'));
@@ -104,9 +108,15 @@ const V1_MEMORY = '/sys/fs/cgroup/memory';
  * A real cgroup v1 memory group with a limit, below this process's own (root only, on hosts with a
  * v1 memory hierarchy; undefined elsewhere). `add` moves a process in; `remove` deletes the group.
  */
-export function makeMemoryCgroup(limitBytes: number): { path: string; add(pid: number): void; remove(): Promise<void> } | undefined {
+export function makeMemoryCgroup(
+  limitBytes: number,
+): { path: string; add(pid: number): void; remove(): Promise<void> } | undefined {
   const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
-  if (process.getuid?.() !== 0 || own === undefined || !existsSync(`${V1_MEMORY}${own === '/' ? '' : own}/memory.usage_in_bytes`)) {
+  if (
+    process.getuid?.() !== 0 ||
+    own === undefined ||
+    !existsSync(`${V1_MEMORY}${own === '/' ? '' : own}/memory.usage_in_bytes`)
+  ) {
     return undefined;
   }
   const path = `${own === '/' ? '' : own}/proc-memory-test-${process.pid}-${Date.now()}`;

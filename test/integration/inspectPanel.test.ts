@@ -36,7 +36,12 @@ describe('inspect panel', function () {
     await waitFor('RES, VIRT and SHR equal to /proc', () => {
       const snapshot = panel.lastSnapshot;
       const statm = statmBytes(allocator.pid);
-      return snapshot && snapshot.resBytes === statm.res && snapshot.virtBytes === statm.virt && snapshot.shrBytes === statm.shr;
+      return (
+        snapshot &&
+        snapshot.resBytes === statm.res &&
+        snapshot.virtBytes === statm.virt &&
+        snapshot.shrBytes === statm.shr
+      );
     });
     await waitFor('PSS from smaps_rollup', () => 'bytes' in panel.lastSnapshot!.pss);
   });
@@ -73,11 +78,26 @@ describe('inspect panel', function () {
     assert.equal(json.process.pid, allocator.pid);
     // The same samples as the CSV, as columns.
     const rows = csv.slice(1).map((line) => line.split(',').map(Number));
-    assert.deepEqual(json.samples.timeMs, rows.map((row) => row[1]));
-    assert.deepEqual(json.samples.res, rows.map((row) => row[2]));
-    assert.deepEqual(json.samples.shr, rows.map((row) => row[3]));
-    assert.deepEqual(json.samples.virt, rows.map((row) => row[4]));
-    assert.equal(json.context.totalRamBytes, Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024);
+    assert.deepEqual(
+      json.samples.timeMs,
+      rows.map((row) => row[1]),
+    );
+    assert.deepEqual(
+      json.samples.res,
+      rows.map((row) => row[2]),
+    );
+    assert.deepEqual(
+      json.samples.shr,
+      rows.map((row) => row[3]),
+    );
+    assert.deepEqual(
+      json.samples.virt,
+      rows.map((row) => row[4]),
+    );
+    assert.equal(
+      json.context.totalRamBytes,
+      Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024,
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -97,7 +117,9 @@ describe('inspect panel', function () {
     assert.ok(identity.ok);
     const webviewPanel = vscode.window.createWebviewPanel('procMemory.inspect', 'restoring', vscode.ViewColumn.Active);
     // The saved state names the same PID with an earlier start: the process that had it before.
-    await api.panels.deserializeWebviewPanel(webviewPanel, { process: { pid: allocator.pid, startTicks: identity.value.identity.startTicks - 1, name: 'old' } });
+    await api.panels.deserializeWebviewPanel(webviewPanel, {
+      process: { pid: allocator.pid, startTicks: identity.value.identity.startTicks - 1, name: 'old' },
+    });
     const restored = api.panels.open.find((panel) => panel.panel === webviewPanel);
     assert.ok(restored);
     assert.equal(restored.isEnded, true);

@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
-import { Allocator, closeAllEditors, makeMemoryCgroup, MiB, procMemoryApi, setSetting, startAllocator, waitFor } from './helpers';
+import {
+  Allocator,
+  closeAllEditors,
+  makeMemoryCgroup,
+  MiB,
+  procMemoryApi,
+  setSetting,
+  startAllocator,
+  waitFor,
+} from './helpers';
 
 describe('OOM kills', function () {
   this.timeout(60000);
@@ -53,7 +62,9 @@ describe('OOM kills', function () {
     const { panel, oomKills } = await watchedInGroup(this);
     const pid = allocator!.pid;
     assert.equal(oomKills(), 0);
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => allocator!.child.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      allocator!.child.once('exit', (_code, signal) => resolve(signal)),
+    );
     allocator!.child.stdin!.write('256\n'); // 256 MiB in a 96 MiB group
     assert.equal(await exited, 'SIGKILL');
     assert.equal(oomKills(), 1, 'the kernel counted the kill in the group');
@@ -61,7 +72,10 @@ describe('OOM kills', function () {
     await waitFor('the status bar to say OOM-killed', () => api.statusBar.state.text.includes('OOM-killed?'));
     assert.match(api.statusBar.state.tooltip, /Most likely killed by the kernel's OOM killer/);
     assert.ok(api.statusBar.state.tooltip.includes(evidence), api.statusBar.state.tooltip);
-    assert.match(api.statusBar.state.tooltip, /Last reading: RES [\d.]+ MiB, working set [\d.]+ (B|KiB|MiB) of the 96\.0 MiB limit/);
+    assert.match(
+      api.statusBar.state.tooltip,
+      /Last reading: RES [\d.]+ MiB, working set [\d.]+ (B|KiB|MiB) of the 96\.0 MiB limit/,
+    );
     await waitFor('the panel to end', () => panel.isEnded);
     assert.ok(panel.endedInfo?.oomKill?.includes(evidence), panel.endedInfo?.oomKill);
     const alerts = api.oomAlerts.shown.filter((message) => message.includes(`PID ${pid})`));

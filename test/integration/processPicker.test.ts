@@ -21,8 +21,15 @@ describe('process picker', function () {
     assert.ok(items.length > 5);
     const resOf = new Map(table.value.map((row) => [row.identity.pid, row.resBytes]));
     const res = items.map((item) => resOf.get(item.identity.pid) as number);
-    assert.deepEqual(res, [...res].sort((a, b) => b - a), 'largest RES first');
-    assert.ok(items.every((item) => !table.value.find((row) => row.identity.pid === item.identity.pid)?.kernelThread), 'no kernel threads');
+    assert.deepEqual(
+      res,
+      [...res].sort((a, b) => b - a),
+      'largest RES first',
+    );
+    assert.ok(
+      items.every((item) => !table.value.find((row) => row.identity.pid === item.identity.pid)?.kernelThread),
+      'no kernel threads',
+    );
     const host = items.find((item) => item.identity.pid === process.pid);
     assert.ok(host, 'the extension host is listed');
     assert.match(host.label, /^\$\(vscode\) /);
@@ -36,10 +43,18 @@ describe('process picker', function () {
       runner = byPid.get(runner.ppid);
     }
     assert.ok(runner, 'the test runner is an ancestor');
-    assert.doesNotMatch(items.find((item) => item.identity.pid === runner?.identity.pid)?.description ?? '', /VS Code/, `not what started VS Code: ${runner.commandLine}`);
+    assert.doesNotMatch(
+      items.find((item) => item.identity.pid === runner?.identity.pid)?.description ?? '',
+      /VS Code/,
+      `not what started VS Code: ${runner.commandLine}`,
+    );
     const ours = items.find((item) => item.identity.pid === allocator.pid);
     assert.ok(ours, 'a process started just now is listed');
-    assert.match(ours.description ?? '', /started by VS Code/, `a child of the extension host counts as started by VS Code: ${ours.description}`);
+    assert.match(
+      ours.description ?? '',
+      /started by VS Code/,
+      `a child of the extension host counts as started by VS Code: ${ours.description}`,
+    );
   });
 
   it('shows a hostile command line as text: no icons', async () => {

@@ -20,7 +20,12 @@ function deliver(panel: InspectPanel, message: unknown): Promise<void> {
 /** Replaces one function of a vscode namespace for the length of a test; returns the restorer. */
 function stub<T extends object, K extends keyof T>(target: T, key: K, replacement: T[K]): () => void {
   const descriptor = Object.getOwnPropertyDescriptor(target, key);
-  Object.defineProperty(target, key, { value: replacement, writable: true, configurable: true, enumerable: descriptor?.enumerable ?? true });
+  Object.defineProperty(target, key, {
+    value: replacement,
+    writable: true,
+    configurable: true,
+    enumerable: descriptor?.enumerable ?? true,
+  });
   return () => {
     if (descriptor) Object.defineProperty(target, key, descriptor);
     else delete (target as Record<K, unknown>)[key];
@@ -82,7 +87,19 @@ describe('robustness', function () {
         return undefined;
       }),
     );
-    const bad: unknown[] = [undefined, null, 'export', 42, [], {}, { type: 'export' }, { type: 'export', format: 'exe' }, { type: 'inspect', pid: 1, startTicks: 0 }, { type: { type: 'ready' } }, { type: 'copySnapshot ' }];
+    const bad: unknown[] = [
+      undefined,
+      null,
+      'export',
+      42,
+      [],
+      {},
+      { type: 'export' },
+      { type: 'export', format: 'exe' },
+      { type: 'inspect', pid: 1, startTicks: 0 },
+      { type: { type: 'ready' } },
+      { type: 'copySnapshot ' },
+    ];
     for (const message of bad) {
       await deliver(panel, message);
     }
@@ -141,8 +158,13 @@ describe('robustness', function () {
     assert.equal(readConfig('sampleIntervalMs'), 1000, 'not a number: the default');
     await setSetting('sampleIntervalMs', 1);
     // What the running sampler uses, and what it does: about four reads a second, not a thousand.
-    const settings = () => (api.sampler as unknown as { settings: { intervalMs: number; detailIntervalMs: number; historyMinutes: number } }).settings;
-    await waitFor('the sampler to take the clamped settings', () => settings().intervalMs === 250 && settings().historyMinutes === 1);
+    const settings = () =>
+      (api.sampler as unknown as { settings: { intervalMs: number; detailIntervalMs: number; historyMinutes: number } })
+        .settings;
+    await waitFor(
+      'the sampler to take the clamped settings',
+      () => settings().intervalMs === 250 && settings().historyMinutes === 1,
+    );
     assert.equal(settings().detailIntervalMs, 1000);
     const allocator = await startAllocator(4);
     allocators.push(allocator);
@@ -159,11 +181,23 @@ describe('robustness', function () {
 
   it('a hostile process name stays text in the status bar entry and its tooltip (no Markdown, no $(icon))', async () => {
     const comm = '[$(bug)](x)<b>*'; // 15 bytes: the most a comm holds
-    const child: ChildProcess = spawn(process.execPath, ['-e', `require('fs').writeFileSync('/proc/self/comm', ${JSON.stringify(comm)}); console.log('ready'); setInterval(() => {}, 1 << 30);`], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('fs').writeFileSync('/proc/self/comm', ${JSON.stringify(comm)}); console.log('ready'); setInterval(() => {}, 1 << 30);`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      },
+    );
+    allocators.push({
+      child,
+      pid: child.pid!,
+      grow: async () => undefined,
+      kill: async () => void (child.exitCode === null && child.kill('SIGKILL')),
     });
-    allocators.push({ child, pid: child.pid!, grow: async () => undefined, kill: async () => void (child.exitCode === null && child.kill('SIGKILL')) });
     let out = '';
     child.stdout?.on('data', (data) => (out += String(data)));
     await waitFor('the child to rename itself', () => out.includes('ready'));
@@ -203,19 +237,30 @@ describe('robustness', function () {
     }
     assert.equal(new Set(panels).size, 10);
     assert.equal(api.panels.open.length, 10);
-    assert.deepEqual(new Set(panels.map((panel) => panel.identity.pid)), new Set(allocators.map((allocator) => allocator.pid)));
+    assert.deepEqual(
+      new Set(panels.map((panel) => panel.identity.pid)),
+      new Set(allocators.map((allocator) => allocator.pid)),
+    );
     for (const [i, panel] of panels.entries()) {
       panel.reveal();
       await waitFor(`panel ${i} to equal /proc for its own process`, () => {
         const snapshot = panel.lastSnapshot;
         const statm = statmBytes(allocators[i].pid);
-        return snapshot?.pid === allocators[i].pid && snapshot.resBytes === statm.res && snapshot.virtBytes === statm.virt;
+        return (
+          snapshot?.pid === allocators[i].pid && snapshot.resBytes === statm.res && snapshot.virtBytes === statm.virt
+        );
       });
       // One editor group: one panel visible at a time. Read: its process, and the status bar's
       // (the last process inspected), nothing else.
-      const expected = () => [...new Set([allocators[i].pid, api.focus.current?.identity.pid ?? allocators[i].pid])].sort();
-      await waitFor('only the visible panel and the status bar read', () => JSON.stringify(api.sampler.watched.map((identity) => identity.pid).sort()) === JSON.stringify(expected())).catch((error: Error) => {
-        throw new Error(`${error.message}: panel ${i} (PID ${allocators[i].pid}) visible ${panel.panel.visible}; watched ${JSON.stringify(api.sampler.watched.map((identity) => identity.pid))}; visible panels ${JSON.stringify(panels.filter((other) => other.panel.visible).map((other) => other.identity.pid))}; subscribed ${JSON.stringify(panels.filter((other) => (other as unknown as { subscription: { value?: unknown } }).subscription.value).map((other) => other.identity.pid))}; all ${JSON.stringify(panels.map((other) => other.identity.pid))}`);
+      const expected = () =>
+        [...new Set([allocators[i].pid, api.focus.current?.identity.pid ?? allocators[i].pid])].sort();
+      await waitFor(
+        'only the visible panel and the status bar read',
+        () => JSON.stringify(api.sampler.watched.map((identity) => identity.pid).sort()) === JSON.stringify(expected()),
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}: panel ${i} (PID ${allocators[i].pid}) visible ${panel.panel.visible}; watched ${JSON.stringify(api.sampler.watched.map((identity) => identity.pid))}; visible panels ${JSON.stringify(panels.filter((other) => other.panel.visible).map((other) => other.identity.pid))}; subscribed ${JSON.stringify(panels.filter((other) => (other as unknown as { subscription: { value?: unknown } }).subscription.value).map((other) => other.identity.pid))}; all ${JSON.stringify(panels.map((other) => other.identity.pid))}`,
+        );
       });
     }
     await closeAllEditors();
@@ -243,17 +288,35 @@ describe('robustness', function () {
     };
     const noop = { dispose: () => undefined };
     // Registrations that would clash with the real instance's are recorded, not made.
-    restorers.push(stub(vscode.commands, 'registerCommand', ((id: string) => track(`command ${id}`, noop)) as typeof vscode.commands.registerCommand));
-    restorers.push(stub(vscode.window, 'registerWebviewPanelSerializer', ((id: string) => track(`serializer ${id}`, noop)) as typeof vscode.window.registerWebviewPanelSerializer));
-    restorers.push(stub(vscode.window, 'registerWebviewViewProvider', ((id: string) => track(`view ${id}`, noop)) as typeof vscode.window.registerWebviewViewProvider));
-    restorers.push(stub(vscode.window, 'registerCustomEditorProvider', ((id: string) => track(`custom editor ${id}`, noop)) as typeof vscode.window.registerCustomEditorProvider));
+    restorers.push(
+      stub(vscode.commands, 'registerCommand', ((id: string) =>
+        track(`command ${id}`, noop)) as typeof vscode.commands.registerCommand),
+    );
+    restorers.push(
+      stub(vscode.window, 'registerWebviewPanelSerializer', ((id: string) =>
+        track(`serializer ${id}`, noop)) as typeof vscode.window.registerWebviewPanelSerializer),
+    );
+    restorers.push(
+      stub(vscode.window, 'registerWebviewViewProvider', ((id: string) =>
+        track(`view ${id}`, noop)) as typeof vscode.window.registerWebviewViewProvider),
+    );
+    restorers.push(
+      stub(vscode.window, 'registerCustomEditorProvider', ((id: string) =>
+        track(`custom editor ${id}`, noop)) as typeof vscode.window.registerCustomEditorProvider),
+    );
     // Event listeners are real, and counted.
-    for (const [name, namespace] of [['window', vscode.window], ['workspace', vscode.workspace], ['debug', vscode.debug]] as const) {
+    for (const [name, namespace] of [
+      ['window', vscode.window],
+      ['workspace', vscode.workspace],
+      ['debug', vscode.debug],
+    ] as const) {
       for (const key of Object.keys(namespace) as (keyof typeof namespace)[]) {
-        if (!/^on(Did|Will)/.test(String(key)) || !Object.getOwnPropertyDescriptor(namespace, key)?.configurable) continue;
+        if (!/^on(Did|Will)/.test(String(key)) || !Object.getOwnPropertyDescriptor(namespace, key)?.configurable)
+          continue;
         const event = namespace[key] as unknown;
         if (typeof event !== 'function') continue;
-        const wrapped = (...args: unknown[]) => track(`${name}.${String(key)}`, (event as (...a: unknown[]) => vscode.Disposable)(...args));
+        const wrapped = (...args: unknown[]) =>
+          track(`${name}.${String(key)}`, (event as (...a: unknown[]) => vscode.Disposable)(...args));
         restorers.push(stub(namespace as Record<string, unknown>, String(key), wrapped));
       }
     }
@@ -294,7 +357,10 @@ describe('robustness', function () {
     const sample = second.sampleProcess(allocator.pid);
     assert.ok(sample.ok);
     second.focus.watch(sample.value.identity);
-    await waitFor('the second instance to poll', () => second.sampler.isPolling && second.statusBar.state.text.includes('MiB'));
+    await waitFor(
+      'the second instance to poll',
+      () => second.sampler.isPolling && second.statusBar.state.text.includes('MiB'),
+    );
     assert.ok(live.size > 0, 'registrations were counted');
     assert.ok((resourceCounts().get('Timeout') ?? 0) >= 1, 'its timer shows in getActiveResourcesInfo');
 
@@ -305,11 +371,17 @@ describe('robustness', function () {
     assert.deepEqual([...live], [], 'every registration and listener disposed');
     assert.equal(second.sampler.isPolling, false, 'no sampler timer');
     // Node's view: no more timers or handles than before (other code in this host may come and go).
-    await waitFor('the resources to be back where they were', () => {
-      const now = resourceCounts();
-      return [...now].every(([kind, count]) => count <= (resourcesBefore.get(kind) ?? 0));
-    }, 10_000).catch((error: Error) => {
-      throw new Error(`${error.message}: before ${JSON.stringify([...resourcesBefore])}, after ${JSON.stringify([...resourceCounts()])}`);
+    await waitFor(
+      'the resources to be back where they were',
+      () => {
+        const now = resourceCounts();
+        return [...now].every(([kind, count]) => count <= (resourcesBefore.get(kind) ?? 0));
+      },
+      10_000,
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message}: before ${JSON.stringify([...resourcesBefore])}, after ${JSON.stringify([...resourceCounts()])}`,
+      );
     });
     const childrenAfter = [...ownChildren()].filter((pid) => !childrenBefore.has(pid));
     assert.deepEqual(childrenAfter, [], 'no child process left');

@@ -5,7 +5,16 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { ProcMemoryApi } from '../../src/extension';
 import { formatBytes } from '../../shared/format';
-import { Allocator, makeMemoryCgroup, MiB, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
+import {
+  Allocator,
+  makeMemoryCgroup,
+  MiB,
+  procMemoryApi,
+  setSetting,
+  startAllocator,
+  statmBytes,
+  waitFor,
+} from './helpers';
 import { skipBecause } from '../skip';
 
 describe('status bar', function () {
@@ -40,7 +49,9 @@ describe('status bar', function () {
     assert.ok(identity.ok);
     api.focus.watch(identity.value.identity);
     // The allocator idles after touching its memory, so a reading soon equals what /proc says now.
-    await waitFor(`the RES text to equal /proc (${api.statusBar.state.text})`, () => api.statusBar.state.text.endsWith(` ${formatBytes(statmBytes(allocator!.pid).res)}`));
+    await waitFor(`the RES text to equal /proc (${api.statusBar.state.text})`, () =>
+      api.statusBar.state.text.endsWith(` ${formatBytes(statmBytes(allocator!.pid).res)}`),
+    );
     assert.ok(statmBytes(allocator.pid).res > 48 * MiB);
     const tooltip = api.statusBar.state.tooltip;
     for (const label of ['RES', 'VIRT', 'SHR']) {
@@ -73,7 +84,11 @@ describe('status bar', function () {
     const cgroup = makeMemoryCgroup(128 * MiB);
     if (!cgroup) {
       // the rule itself is unit-tested
-      skipBecause(this, process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory', 'making a test cgroup needs root and a cgroup v1 memory hierarchy');
+      skipBecause(
+        this,
+        process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
+        'making a test cgroup needs root and a cgroup v1 memory hierarchy',
+      );
     }
     try {
       allocator = await startAllocator(1);
@@ -84,7 +99,10 @@ describe('status bar', function () {
       assert.ok(sample.ok);
       api.focus.watch(sample.value.identity);
       const warning = await waitFor('the cgroup warning', () => api.statusBar.state.warning);
-      assert.match(warning, /Its cgroup has a working set of (3\d|4\d)% of its memory limit \([\d.]+ MiB of 128\.0 MiB, memory\.limit_in_bytes\)/);
+      assert.match(
+        warning,
+        /Its cgroup has a working set of (3\d|4\d)% of its memory limit \([\d.]+ MiB of 128\.0 MiB, memory\.limit_in_bytes\)/,
+      );
       assert.match(api.statusBar.state.tooltip, /memory limit/);
       await setSetting('statusBar.warnAboveCgroupPercent', 90);
       await waitFor('the warning to clear', () => api.statusBar.state.warning === undefined);
@@ -151,7 +169,11 @@ describe('status bar', function () {
     await setSetting('sampleIntervalMs', 250);
     api.focus.watch(sample.value.identity);
     const history = await waitFor('history', () => api.sampler.history(sample.value.identity));
-    await waitFor('five readings', () => history.length >= 5 || api.sampler.history(sample.value.identity)!.length >= 5, 5000);
+    await waitFor(
+      'five readings',
+      () => history.length >= 5 || api.sampler.history(sample.value.identity)!.length >= 5,
+      5000,
+    );
     const points = api.sampler.history(sample.value.identity)!.points();
     const spacing = points[points.length - 1].timeMs - points[points.length - 2].timeMs;
     assert.ok(spacing < 600, `readings ${spacing} ms apart with a 250 ms interval`);

@@ -10,12 +10,24 @@ import * as vscode from 'vscode';
 import type { Stop } from '../../src/debug/debugStops';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
-import { closeAllEditors, MiB, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor, writeGrowScript } from './helpers';
+import {
+  closeAllEditors,
+  MiB,
+  procMemoryApi,
+  setSetting,
+  startAllocator,
+  statmBytes,
+  waitFor,
+  writeGrowScript,
+} from './helpers';
 
 interface Case {
   name: string;
   /** Writes the program; returns the launch configuration and the 1-based lines of the two stops. */
-  prepare(dir: string, pidFile: string): { program: string; configuration: vscode.DebugConfiguration; lines: [number, number]; breakpoints: boolean };
+  prepare(
+    dir: string,
+    pidFile: string,
+  ): { program: string; configuration: vscode.DebugConfiguration; lines: [number, number]; breakpoints: boolean };
   /** The kind of mapping the allocation between the stops lands in. */
   kind: 'anonymous' | 'heap';
   /** Smallest growth expected between the stops. */
@@ -35,7 +47,19 @@ const CASES: Case[] = [
     name: 'js-debug',
     prepare(dir, pidFile) {
       const program = writeGrowScript(dir);
-      return { program, configuration: { type: 'node', request: 'launch', name: 'grow', program, args: [pidFile], console: 'internalConsole' }, lines: [3, 5], breakpoints: false };
+      return {
+        program,
+        configuration: {
+          type: 'node',
+          request: 'launch',
+          name: 'grow',
+          program,
+          args: [pidFile],
+          console: 'internalConsole',
+        },
+        lines: [3, 5],
+        breakpoints: false,
+      };
     },
     kind: 'anonymous',
     minGrowth: 60 * MiB,
@@ -48,11 +72,28 @@ const CASES: Case[] = [
       const program = path.join(dir, 'grow.py');
       writeFileSync(
         program,
-        ['import os, sys, time', 'open(sys.argv[1], "w").write(str(os.getpid()))', 'held = []', 'first = 1', 'held.append(b"\\x01" * (64 * 1024 * 1024))', 'second = 2', 'time.sleep(120)', ''].join('\n'),
+        [
+          'import os, sys, time',
+          'open(sys.argv[1], "w").write(str(os.getpid()))',
+          'held = []',
+          'first = 1',
+          'held.append(b"\\x01" * (64 * 1024 * 1024))',
+          'second = 2',
+          'time.sleep(120)',
+          '',
+        ].join('\n'),
       );
       return {
         program,
-        configuration: { type: 'procmem-debugpy', request: 'launch', name: 'grow.py', program, args: [pidFile], python: '/usr/bin/python3', console: 'internalConsole' },
+        configuration: {
+          type: 'procmem-debugpy',
+          request: 'launch',
+          name: 'grow.py',
+          program,
+          args: [pidFile],
+          python: '/usr/bin/python3',
+          console: 'internalConsole',
+        },
         lines: [4, 6],
         breakpoints: true,
       };
@@ -87,7 +128,12 @@ const CASES: Case[] = [
       );
       const binary = path.join(dir, 'grow');
       execFileSync('cc', ['-g', '-O0', '-o', binary, source]);
-      return { program: source, configuration: { type: 'procmem-lldb', request: 'launch', name: 'grow (C)', program: binary, args: [pidFile] }, lines: [8, 10], breakpoints: true };
+      return {
+        program: source,
+        configuration: { type: 'procmem-lldb', request: 'launch', name: 'grow (C)', program: binary, args: [pidFile] },
+        lines: [8, 10],
+        breakpoints: true,
+      };
     },
     kind: 'heap',
     minGrowth: 45 * MiB,
@@ -103,7 +149,10 @@ CASES.push({
   name: 'lldb-vscode, stopped without threadId',
   prepare(dir, pidFile) {
     const prepared = CASES[2].prepare(dir, pidFile);
-    return { ...prepared, configuration: { ...prepared.configuration, type: 'procmem-lldb-nothread', name: 'grow (C, no threadId)' } };
+    return {
+      ...prepared,
+      configuration: { ...prepared.configuration, type: 'procmem-lldb-nothread', name: 'grow (C, no threadId)' },
+    };
   },
 });
 
@@ -148,19 +197,35 @@ describe('memory at the stopped line, with real debuggers', function () {
       const { program, configuration, lines, breakpoints } = testCase.prepare(dir, pidFile);
       const programUri = vscode.Uri.file(program);
       if (breakpoints) {
-        vscode.debug.addBreakpoints(lines.map((line) => new vscode.SourceBreakpoint(new vscode.Location(programUri, new vscode.Position(line - 1, 0)))));
+        vscode.debug.addBreakpoints(
+          lines.map(
+            (line) => new vscode.SourceBreakpoint(new vscode.Location(programUri, new vscode.Position(line - 1, 0))),
+          ),
+        );
       }
       // Another file beside it: the tip must never show there.
       const other = path.join(dir, `${testCase.name}-other.txt`);
       writeFileSync(other, Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n'));
-      const otherEditor = await vscode.window.showTextDocument(vscode.Uri.file(other), { viewColumn: vscode.ViewColumn.One, preview: false });
+      const otherEditor = await vscode.window.showTextDocument(vscode.Uri.file(other), {
+        viewColumn: vscode.ViewColumn.One,
+        preview: false,
+      });
       if (!testCase.openEditorAfterStop) {
-        await vscode.window.showTextDocument(programUri, { viewColumn: vscode.ViewColumn.Two, preview: false, preserveFocus: true });
+        await vscode.window.showTextDocument(programUri, {
+          viewColumn: vscode.ViewColumn.Two,
+          preview: false,
+          preserveFocus: true,
+        });
       }
 
       assert.ok(await vscode.debug.startDebugging(undefined, configuration));
       const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-      const sessionId = await waitFor('the session of the program', () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id, 30000);
+      const sessionId = await waitFor(
+        'the session of the program',
+        () =>
+          api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
+        30000,
+      );
       const stopsOf = () => api.debugStops.stopsOf(sessionId);
       const settled = (stop: Stop | undefined) => (stop?.reading && stop.place && stop.mappings ? stop : undefined);
 
@@ -169,14 +234,28 @@ describe('memory at the stopped line, with real debuggers', function () {
       const procAtFirst = statmBytes(pid).res;
       assert.equal(first.place!.label.file, path.basename(program));
       assert.equal(first.place!.label.line, lines[0]);
-      assert.ok(Math.abs(first.reading!.resBytes - procAtFirst) <= testCase.toleranceBytes, `RES at the first stop ${first.reading!.resBytes}, /proc says ${procAtFirst}`);
+      assert.ok(
+        Math.abs(first.reading!.resBytes - procAtFirst) <= testCase.toleranceBytes,
+        `RES at the first stop ${first.reading!.resBytes}, /proc says ${procAtFirst}`,
+      );
       if (testCase.openEditorAfterStop) {
-        await vscode.window.showTextDocument(programUri, { viewColumn: vscode.ViewColumn.Two, preview: false, preserveFocus: true });
+        await vscode.window.showTextDocument(programUri, {
+          viewColumn: vscode.ViewColumn.Two,
+          preview: false,
+          preserveFocus: true,
+        });
       }
-      const firstTip = await waitFor('the tip at the first stop', () => api.stopTips.shown.find((tip) => tip.uri === programUri.toString()), 15000);
+      const firstTip = await waitFor(
+        'the tip at the first stop',
+        () => api.stopTips.shown.find((tip) => tip.uri === programUri.toString()),
+        15000,
+      );
       assert.equal(firstTip.line, lines[0] - 1);
       assert.match(firstTip.text, /^RES \d+(\.\d+)? [KMG]iB · /, 'the first stop shows RES itself');
-      assert.ok(!api.stopTips.shown.some((tip) => tip.uri === otherEditor.document.uri.toString()), 'no tip in an editor of another file');
+      assert.ok(
+        !api.stopTips.shown.some((tip) => tip.uri === otherEditor.document.uri.toString()),
+        'no tip in an editor of another file',
+      );
 
       // Second stop, after the allocation.
       await vscode.commands.executeCommand('workbench.action.debug.continue');
@@ -186,25 +265,44 @@ describe('memory at the stopped line, with real debuggers', function () {
       assert.equal(second.previous?.id, first.id, 'the previous stop of the same process');
       const ours = second.reading!.resBytes - first.reading!.resBytes;
       const theirs = procAtSecond - procAtFirst;
-      assert.ok(Math.abs(ours - theirs) <= 2 * testCase.toleranceBytes, `change between the stops: ours ${ours}, /proc ${theirs}`);
+      assert.ok(
+        Math.abs(ours - theirs) <= 2 * testCase.toleranceBytes,
+        `change between the stops: ours ${ours}, /proc ${theirs}`,
+      );
       assert.ok(ours >= testCase.minGrowth, `grew ${ours} bytes between the stops`);
-      const secondTip = await waitFor('the tip at the second stop', () => api.stopTips.shown.find((tip) => tip.uri === programUri.toString() && tip.line === lines[1] - 1), 15000);
+      const secondTip = await waitFor(
+        'the tip at the second stop',
+        () => api.stopTips.shown.find((tip) => tip.uri === programUri.toString() && tip.line === lines[1] - 1),
+        15000,
+      );
       assert.match(secondTip.text, /^RES \+\d+(\.\d+)? MiB · [\d.]+ (ms|s|min) since last stop · /);
-      assert.ok(!api.stopTips.shown.some((tip) => tip.uri === otherEditor.document.uri.toString()), 'no tip in an editor of another file');
+      assert.ok(
+        !api.stopTips.shown.some((tip) => tip.uri === otherEditor.document.uri.toString()),
+        'no tip in an editor of another file',
+      );
 
       // What changed between the two stops, from smaps read at each.
-      const comparison = await waitFor(`the comparison (now ${JSON.stringify(api.debugStops.comparison(sessionId))})`, () => {
-        const value = api.debugStops.comparison(sessionId);
-        return value && 'kinds' in value ? value : undefined;
-      });
+      const comparison = await waitFor(
+        `the comparison (now ${JSON.stringify(api.debugStops.comparison(sessionId))})`,
+        () => {
+          const value = api.debugStops.comparison(sessionId);
+          return value && 'kinds' in value ? value : undefined;
+        },
+      );
       assert.equal(comparison.baselineId, first.id);
       assert.equal(comparison.stopId, second.id);
-      assert.equal(comparison.kinds[0].kind, testCase.kind, `the largest change is ${comparison.kinds[0].kind}: ${JSON.stringify(comparison.kinds)}`);
+      assert.equal(
+        comparison.kinds[0].kind,
+        testCase.kind,
+        `the largest change is ${comparison.kinds[0].kind}: ${JSON.stringify(comparison.kinds)}`,
+      );
       assert.ok(comparison.kinds[0].rssBytes >= testCase.minGrowth * 0.9, JSON.stringify(comparison.kinds[0]));
       assert.equal(comparison.partialPause, !testCase.name.startsWith('lldb-vscode'));
 
       // The view lists both, newest first; the timeline has a marker for each.
-      const row = await waitFor('the stops in the view', () => api.debugView.state?.rows.find((candidate) => candidate.sessionId === sessionId && candidate.stops.length >= 2));
+      const row = await waitFor('the stops in the view', () =>
+        api.debugView.state?.rows.find((candidate) => candidate.sessionId === sessionId && candidate.stops.length >= 2),
+      );
       assert.deepEqual(
         row.stops.map((stop) => [stop.id, stop.location?.line]),
         [
@@ -224,9 +322,16 @@ describe('memory at the stopped line, with real debuggers', function () {
       assert.ok(panel, 'the inspect panel opens');
       const exported = vscode.Uri.file(path.join(dir, `${testCase.name}-export.json`));
       await panel.exportHistory('json', exported);
-      const json = JSON.parse(readFileSync(exported.fsPath, 'utf8')) as { markers: { kind: string; stop?: { id: number; resBytes: number; location?: { line: number }; mappingKinds?: Record<string, number> } }[] };
+      const json = JSON.parse(readFileSync(exported.fsPath, 'utf8')) as {
+        markers: {
+          kind: string;
+          stop?: { id: number; resBytes: number; location?: { line: number }; mappingKinds?: Record<string, number> };
+        }[];
+      };
       assert.deepEqual(
-        json.markers.filter((marker) => marker.kind === 'stop').map((marker) => [marker.stop?.id, marker.stop?.location?.line, marker.stop?.resBytes]),
+        json.markers
+          .filter((marker) => marker.kind === 'stop')
+          .map((marker) => [marker.stop?.id, marker.stop?.location?.line, marker.stop?.resBytes]),
         [
           [first.id, lines[0], first.reading!.resBytes],
           [second.id, lines[1], second.reading!.resBytes],
@@ -234,37 +339,80 @@ describe('memory at the stopped line, with real debuggers', function () {
       );
 
       // With the RSS of each kind of mapping at each stop, as read from smaps there.
-      const kinds = json.markers.filter((marker) => marker.kind === 'stop').map((marker) => marker.stop?.mappingKinds ?? {});
-      assert.ok((kinds[1][testCase.kind] ?? 0) - (kinds[0][testCase.kind] ?? 0) >= testCase.minGrowth * 0.9, JSON.stringify(kinds));
+      const kinds = json.markers
+        .filter((marker) => marker.kind === 'stop')
+        .map((marker) => marker.stop?.mappingKinds ?? {});
+      assert.ok(
+        (kinds[1][testCase.kind] ?? 0) - (kinds[0][testCase.kind] ?? 0) >= testCase.minGrowth * 0.9,
+        JSON.stringify(kinds),
+      );
 
       // Running again: the tip goes at once (adapters send no `continued` after a continue request).
       await vscode.commands.executeCommand('workbench.action.debug.continue');
       await waitFor('the tip to go', () => !api.stopTips.shown.some((tip) => tip.uri === programUri.toString()), 5000);
       assert.equal(api.debugStops.currentStop(sessionId), undefined);
-      console.log(`[stops] ${testCase.name}: stopped -> tip shown ${first.tipShownAfterMs?.toFixed(1)} ms (1st), ${second.tipShownAfterMs?.toFixed(1)} ms (2nd); smaps ${second.mappings?.ok ? second.mappings.costMs.toFixed(1) : '-'} ms; RES change ours ${ours} vs /proc ${theirs}`);
+      console.log(
+        `[stops] ${testCase.name}: stopped -> tip shown ${first.tipShownAfterMs?.toFixed(1)} ms (1st), ${second.tipShownAfterMs?.toFixed(1)} ms (2nd); smaps ${second.mappings?.ok ? second.mappings.costMs.toFixed(1) : '-'} ms; RES change ours ${ours} vs /proc ${theirs}`,
+      );
     });
   }
 
   it('two sessions stopped at once: each tip in its own file, each session its own stops', async () => {
     const programs = ['left', 'right'].map((name, index) => {
       const program = path.join(dir, `${name}.js`);
-      writeFileSync(program, [`require('fs').writeFileSync(process.argv[2], String(process.pid));`, ...Array.from({ length: index * 3 }, () => '// padding'), 'debugger;', 'setInterval(() => {}, 1000);'].join('\n'));
+      writeFileSync(
+        program,
+        [
+          `require('fs').writeFileSync(process.argv[2], String(process.pid));`,
+          ...Array.from({ length: index * 3 }, () => '// padding'),
+          'debugger;',
+          'setInterval(() => {}, 1000);',
+        ].join('\n'),
+      );
       return { program, pidFile: path.join(dir, `${name}.pid`), line: 2 + index * 3 };
     });
-    await vscode.window.showTextDocument(vscode.Uri.file(programs[0].program), { viewColumn: vscode.ViewColumn.One, preview: false });
-    await vscode.window.showTextDocument(vscode.Uri.file(programs[1].program), { viewColumn: vscode.ViewColumn.Two, preview: false });
+    await vscode.window.showTextDocument(vscode.Uri.file(programs[0].program), {
+      viewColumn: vscode.ViewColumn.One,
+      preview: false,
+    });
+    await vscode.window.showTextDocument(vscode.Uri.file(programs[1].program), {
+      viewColumn: vscode.ViewColumn.Two,
+      preview: false,
+    });
     for (const { program, pidFile } of programs) {
-      assert.ok(await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name: path.basename(program), program, args: [pidFile], console: 'internalConsole' }));
+      assert.ok(
+        await vscode.debug.startDebugging(undefined, {
+          type: 'node',
+          request: 'launch',
+          name: path.basename(program),
+          program,
+          args: [pidFile],
+          console: 'internalConsole',
+        }),
+      );
     }
     for (const { program, pidFile } of programs) {
       const pid = await waitFor(`${program} to write its PID`, () => readPid(pidFile), 60000);
-      const sessionId = await waitFor('its session', () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id, 30000);
-      const stop = await waitFor('its stop, read and placed', () => api.debugStops.stopsOf(sessionId)[0]?.place && api.debugStops.stopsOf(sessionId)[0], 60000);
+      const sessionId = await waitFor(
+        'its session',
+        () =>
+          api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
+        30000,
+      );
+      const stop = await waitFor(
+        'its stop, read and placed',
+        () => api.debugStops.stopsOf(sessionId)[0]?.place && api.debugStops.stopsOf(sessionId)[0],
+        60000,
+      );
       assert.equal(stop.place!.label.file, path.basename(program));
       assert.equal(stop.identity!.pid, pid);
       assert.equal(api.debugStops.stopsOf(sessionId).length, 1);
     }
-    const tips = await waitFor('both tips', () => (api.stopTips.shown.length === 2 ? api.stopTips.shown : undefined), 15000);
+    const tips = await waitFor(
+      'both tips',
+      () => (api.stopTips.shown.length === 2 ? api.stopTips.shown : undefined),
+      15000,
+    );
     assert.deepEqual(
       tips.map((tip) => [path.basename(vscode.Uri.parse(tip.uri).fsPath), tip.line]).sort(),
       programs.map(({ program, line }) => [path.basename(program), line - 1]).sort(),
@@ -277,11 +425,16 @@ describe('memory at the stopped line, with real debuggers', function () {
     assert.ok(await vscode.debug.startDebugging(undefined, configuration));
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
     await waitFor('the debuggee in focus', () => api.focus.current?.identity.pid === pid, 30000);
-    const marker = (await vscode.commands.executeCommand('procMemory.addMarker', 'after <b>load</b>')) as { label: string; kind: string } | undefined;
+    const marker = (await vscode.commands.executeCommand('procMemory.addMarker', 'after <b>load</b>')) as
+      | { label: string; kind: string }
+      | undefined;
     assert.equal(marker?.label, 'after <b>load</b>');
     const identity = api.focus.current!.identity;
     const user = api.markers.of(identity).filter((candidate) => candidate.kind === 'user');
-    assert.deepEqual(user.map((candidate) => candidate.label), ['after <b>load</b>']);
+    assert.deepEqual(
+      user.map((candidate) => candidate.label),
+      ['after <b>load</b>'],
+    );
   });
 
   it('procMemory.inlineTips.enabled false: no tip, the stops are still listed', async () => {
@@ -291,8 +444,16 @@ describe('memory at the stopped line, with real debuggers', function () {
     await vscode.window.showTextDocument(vscode.Uri.file(program), { preview: false });
     assert.ok(await vscode.debug.startDebugging(undefined, configuration));
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-    const sessionId = await waitFor('the session', () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id, 30000);
-    await waitFor('the first stop, read and placed', () => api.debugStops.stopsOf(sessionId)[0]?.place && api.debugStops.stopsOf(sessionId)[0]?.reading, 60000);
+    const sessionId = await waitFor(
+      'the session',
+      () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
+      30000,
+    );
+    await waitFor(
+      'the first stop, read and placed',
+      () => api.debugStops.stopsOf(sessionId)[0]?.place && api.debugStops.stopsOf(sessionId)[0]?.reading,
+      60000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.deepEqual(api.stopTips.shown, []);
     await setSetting('inlineTips.enabled', true);
@@ -324,14 +485,31 @@ describe('recordings of debug sessions', function () {
         resolve(uri);
       });
     });
-    assert.ok(await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name: 'recorded grow', program, args: [pidFile], console: 'internalConsole' }));
+    assert.ok(
+      await vscode.debug.startDebugging(undefined, {
+        type: 'node',
+        request: 'launch',
+        name: 'recorded grow',
+        program,
+        args: [pidFile],
+        console: 'internalConsole',
+      }),
+    );
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-    const sessionId = await waitFor('its session', () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id, 30000);
+    const sessionId = await waitFor(
+      'its session',
+      () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
+      30000,
+    );
     await waitFor('the first stop', () => api.debugStops.stopsOf(sessionId)[0]?.reading, 60000);
     const resAtFirst = statmBytes(pid).res;
     await new Promise((resolve) => setTimeout(resolve, 1500)); // a sample or two at the first stop
     await vscode.commands.executeCommand('workbench.action.debug.continue');
-    await waitFor('the second stop', () => api.debugStops.stopsOf(sessionId)[1]?.place && api.debugStops.stopsOf(sessionId)[1]?.reading, 60000);
+    await waitFor(
+      'the second stop',
+      () => api.debugStops.stopsOf(sessionId)[1]?.place && api.debugStops.stopsOf(sessionId)[1]?.reading,
+      60000,
+    );
     const resAtSecond = statmBytes(pid).res;
     await new Promise((resolve) => setTimeout(resolve, 1500)); // a sample or two at the second stop
     await vscode.debug.stopDebugging();
@@ -339,14 +517,30 @@ describe('recordings of debug sessions', function () {
     const recording = JSON.parse(readFileSync(file.fsPath, 'utf8'));
     assert.equal(recording.schema, 'proc-memory/recording');
     assert.equal(recording.process.pid, pid);
-    assert.match(recording.context.debugSession, new RegExp(`grow\\.js \\[${pid}\\]`), 'js-debug names the session after the program and its PID');
-    assert.ok(recording.samples.res.includes(resAtFirst) || recording.samples.res.some((res: number) => Math.abs(res - resAtFirst) < MiB), 'RES at the first stop is in the samples');
-    assert.ok(Math.max(...recording.samples.res) >= resAtSecond - MiB, `peak ${Math.max(...recording.samples.res)} vs RES at the second stop ${resAtSecond}`);
+    assert.match(
+      recording.context.debugSession,
+      new RegExp(`grow\\.js \\[${pid}\\]`),
+      'js-debug names the session after the program and its PID',
+    );
+    assert.ok(
+      recording.samples.res.includes(resAtFirst) ||
+        recording.samples.res.some((res: number) => Math.abs(res - resAtFirst) < MiB),
+      'RES at the first stop is in the samples',
+    );
+    assert.ok(
+      Math.max(...recording.samples.res) >= resAtSecond - MiB,
+      `peak ${Math.max(...recording.samples.res)} vs RES at the second stop ${resAtSecond}`,
+    );
     assert.deepEqual(
-      recording.markers.filter((marker: { kind: string }) => marker.kind === 'stop').map((marker: { label: string }) => marker.label),
+      recording.markers
+        .filter((marker: { kind: string }) => marker.kind === 'stop')
+        .map((marker: { label: string }) => marker.label),
       ['grow.js:3', 'grow.js:5'],
     );
-    assert.ok((await api.recorder.list()).some((uri) => uri.toString() === file.toString()), 'listed among the recent recordings');
+    assert.ok(
+      (await api.recorder.list()).some((uri) => uri.toString() === file.toString()),
+      'listed among the recent recordings',
+    );
 
     await vscode.commands.executeCommand('procMemory.openRecording', file);
     const shown = await waitFor('the editor to show it', () => api.recordings.shown.get(file.toString()));
@@ -357,16 +551,22 @@ describe('recordings of debug sessions', function () {
       assert.equal(shown.history.res.length, recording.samples.res.length);
     }
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'procMemory.recording', 'opened in the recording editor');
+    assert.ok(
+      tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'procMemory.recording',
+      'opened in the recording editor',
+    );
   });
 
-  it('export, reopen and compare: a panel\'s export opens in the editor and compares with the session\'s recording', async () => {
+  it("export, reopen and compare: a panel's export opens in the editor and compares with the session's recording", async () => {
     const allocator = await startAllocator(32);
     try {
       const identity = api.sampleProcess(allocator.pid);
       assert.ok(identity.ok);
       // As a user opens it: the inspected process is then the one in focus, which Add Marker marks.
-      const panel = (await vscode.commands.executeCommand<InspectPanel | undefined>('procMemory.inspectProcess', allocator.pid))!;
+      const panel = (await vscode.commands.executeCommand<InspectPanel | undefined>(
+        'procMemory.inspectProcess',
+        allocator.pid,
+      ))!;
       await waitFor('the inspected process in focus', () => api.focus.current?.identity.pid === allocator.pid);
       await waitFor('a few samples', () => (api.sampler.history(identity.value.identity)?.length ?? 0) >= 2, 15000);
       await vscode.commands.executeCommand('procMemory.addMarker', 'before the export');
@@ -379,12 +579,23 @@ describe('recordings of debug sessions', function () {
         const json = JSON.parse(readFileSync(exported.fsPath, 'utf8'));
         assert.deepEqual(shown.history.res, json.samples.res, 'what the editor draws is what was exported');
         assert.equal(shown.process.pid, allocator.pid);
-        assert.deepEqual(shown.markers.map((marker) => marker.label), ['before the export']);
+        assert.deepEqual(
+          shown.markers.map((marker) => marker.label),
+          ['before the export'],
+        );
       }
       const recent = (await api.recorder.list())[0];
       assert.ok(recent, 'the debug session of the test before is among the recent recordings');
-      const comparison = await vscode.commands.executeCommand<{ state: unknown; panel: vscode.WebviewPanel }>('procMemory.compareRecordings', exported, recent);
-      const state = await waitFor('the comparison', () => comparison.state as { type: string; verdict?: string; a?: { pid: number }; b?: { pid: number } } | undefined);
+      const comparison = await vscode.commands.executeCommand<{ state: unknown; panel: vscode.WebviewPanel }>(
+        'procMemory.compareRecordings',
+        exported,
+        recent,
+      );
+      const state = await waitFor(
+        'the comparison',
+        () =>
+          comparison.state as { type: string; verdict?: string; a?: { pid: number }; b?: { pid: number } } | undefined,
+      );
       assert.equal(state.type, 'compare');
       assert.equal(state.a?.pid, allocator.pid);
       assert.match(state.verdict ?? '', /^(Run B peaks|Both runs peak)/);
@@ -397,9 +608,21 @@ describe('recordings of debug sessions', function () {
   it('bad files get a clear message: not JSON, another version, truncated, 200 MB', async () => {
     const files: [string, (file: string) => void, RegExp][] = [
       ['not-json.procmem.json', (file) => writeFileSync(file, 'hello'), /not JSON/],
-      ['version-9.procmem.json', (file) => writeFileSync(file, JSON.stringify({ schema: 'proc-memory/recording', version: 9 })), /version 9/],
-      ['cut.procmem.json', (file) => writeFileSync(file, '{"schema": "proc-memory/recording", "version": 1, "samples": {"timeMs": [1, 2'), /truncated/],
-      ['huge.procmem.json', (file) => truncateSync((writeFileSync(file, ''), file), 200 * 1024 * 1024), /200\.0 MiB.*at most 64 MiB/],
+      [
+        'version-9.procmem.json',
+        (file) => writeFileSync(file, JSON.stringify({ schema: 'proc-memory/recording', version: 9 })),
+        /version 9/,
+      ],
+      [
+        'cut.procmem.json',
+        (file) => writeFileSync(file, '{"schema": "proc-memory/recording", "version": 1, "samples": {"timeMs": [1, 2'),
+        /truncated/,
+      ],
+      [
+        'huge.procmem.json',
+        (file) => truncateSync((writeFileSync(file, ''), file), 200 * 1024 * 1024),
+        /200\.0 MiB.*at most 64 MiB/,
+      ],
     ];
     for (const [name, write, reason] of files) {
       const file = vscode.Uri.file(path.join(dir, name));
@@ -420,7 +643,14 @@ describe('recordings of debug sessions', function () {
     assert.match(shown.type === 'invalid' ? shown.reason : '', /truncated/);
     writeFileSync(
       file.fsPath,
-      JSON.stringify({ schema: 'proc-memory/recording', version: 1, process: { pid: 1, startTicks: 1, name: 'fixed' }, context: {}, samples: { timeMs: [1, 2], res: [1, 2], virt: [1, 2], shr: [1, 1] }, markers: [] }),
+      JSON.stringify({
+        schema: 'proc-memory/recording',
+        version: 1,
+        process: { pid: 1, startTicks: 1, name: 'fixed' },
+        context: {},
+        samples: { timeMs: [1, 2], res: [1, 2], virt: [1, 2], shr: [1, 1] },
+        markers: [],
+      }),
     );
     await waitFor('the reload', () => api.recordings.shown.get(file.toString())?.type === 'recording', 15000);
   });

@@ -6,7 +6,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { MiB, readPidFile, statmBytes, writeGrowWorkspace } from './processes';
-import { hasSelector, itLoggedNoProblems, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
+import {
+  hasSelector,
+  itLoggedNoProblems,
+  openWorkbench,
+  SCREENSHOT_DIR,
+  waitForAttribute,
+  Workbench,
+} from './workbench';
 
 describe('Process Memory view while debugging', function () {
   this.timeout(240_000);
@@ -18,7 +25,10 @@ describe('Process Memory view while debugging', function () {
   before(async () => {
     folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-debug-ui-'));
     writeGrowWorkspace(folder);
-    workbench = await openWorkbench({ folder, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'procMemory.sampleIntervalMs': 500 } });
+    workbench = await openWorkbench({
+      folder,
+      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'procMemory.sampleIntervalMs': 500 },
+    });
   });
 
   afterEach(async function () {
@@ -43,7 +53,9 @@ describe('Process Memory view while debugging', function () {
     const pidFile = path.join(folder, 'grow.pid');
     const deadline = Date.now() + 60_000;
     pid = await readPidFile(pidFile, deadline);
-    const row = frame.locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`).first();
+    const row = frame
+      .locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`)
+      .first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
     // Stopped at the first breakpoint: continue to the second, where 96 MiB more is resident.
     await workbench.page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 30_000 });
@@ -57,15 +69,24 @@ describe('Process Memory view while debugging', function () {
     assert.ok(delta > 86 * MiB && delta < 110 * MiB, `grew ${delta} bytes between the breakpoints`);
     assert.match(await since.innerText(), /\+(8[6-9]|9\d|10\d)\.\d MiB/);
     // Stopped, the program holds still: the next reading equals /proc.
-    await waitForAttribute(row.locator('[data-figure=res]'), 'data-bytes', (value) => Number(value) === statmBytes(pid).res, 10_000);
+    await waitForAttribute(
+      row.locator('[data-figure=res]'),
+      'data-bytes',
+      (value) => Number(value) === statmBytes(pid).res,
+      10_000,
+    );
     // Give the view room, as a user would: collapse the other Run and Debug sections.
     for (const title of ['Variables', 'Watch', 'Breakpoints']) {
-      const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: new RegExp(`^\\s*${title}`, 'i') });
+      const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
+        hasText: new RegExp(`^\\s*${title}`, 'i'),
+      });
       if (await header.count()) await header.first().click();
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await workbench.screenshot('debug-view');
-    await workbench.page.locator('.part.sidebar').screenshot({ path: path.join(SCREENSHOT_DIR, 'debug-view-sidebar.png') });
+    await workbench.page
+      .locator('.part.sidebar')
+      .screenshot({ path: path.join(SCREENSHOT_DIR, 'debug-view-sidebar.png') });
   });
 
   itLoggedNoProblems(() => workbench);

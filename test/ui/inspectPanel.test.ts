@@ -28,7 +28,9 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
 
     before(async () => {
       allocator = hostile ? await startAllocator(64, HOSTILE_ARGV0, HOSTILE_COMM) : await startAllocator(64);
-      workbench = await openWorkbench({ settings: { 'workbench.colorTheme': theme, 'procMemory.sampleIntervalMs': 500 } });
+      workbench = await openWorkbench({
+        settings: { 'workbench.colorTheme': theme, 'procMemory.sampleIntervalMs': 500 },
+      });
       workbench.page.on('dialog', (dialog) => {
         dialogs.push(dialog.message());
         void dialog.dismiss();
@@ -52,7 +54,11 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       await row.waitFor({ state: 'visible', timeout: 15_000 });
       if (hostile) {
         assert.match(await row.innerText(), /<img src=x onerror=alert\(1\)>/, 'the command line shows literally');
-        assert.match(await row.innerText(), /<b>pm<\/b>\$\(bug\)/, 'the name shows literally, $( not turned into an icon');
+        assert.match(
+          await row.innerText(),
+          /<b>pm<\/b>\$\(bug\)/,
+          'the name shows literally, $( not turned into an icon',
+        );
       } else {
         assert.match(await row.innerText(), /cache-server\.js/);
       }
@@ -64,15 +70,24 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
     it('shows RES, VIRT and SHR equal to /proc', async () => {
       // The allocator idles, so what the panel shows is what /proc says now (after one more tick).
       const statm = statmBytes(allocator.pid);
-      const bytes = async (figure: string) => Number(await frame.locator(`[data-figure=${figure}]`).first().getAttribute('data-bytes'));
-      await waitForAttribute(frame.locator('[data-figure=res]'), 'data-bytes', (value) => value === String(statm.res), 10_000);
+      const bytes = async (figure: string) =>
+        Number(await frame.locator(`[data-figure=${figure}]`).first().getAttribute('data-bytes'));
+      await waitForAttribute(
+        frame.locator('[data-figure=res]'),
+        'data-bytes',
+        (value) => value === String(statm.res),
+        10_000,
+      );
       assert.equal(await bytes('res'), statm.res);
       assert.equal(await bytes('virt'), statm.virt);
       assert.equal(await bytes('shr'), statm.shr);
       assert.ok(statm.res > 64 * MiB);
       if (hostile) {
         assert.equal(await frame.locator('[data-testid=process-name]').innerText(), HOSTILE_COMM);
-        assert.match(await frame.locator('[data-testid=process-command]').innerText(), /<img src=x onerror=alert\(1\)>/);
+        assert.match(
+          await frame.locator('[data-testid=process-command]').innerText(),
+          /<img src=x onerror=alert\(1\)>/,
+        );
         assert.equal(await frame.locator('img, b').count(), 0, 'no element was injected');
       } else {
         assert.equal(await frame.locator('[data-testid=process-name]').innerText(), 'node');
@@ -83,13 +98,18 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       // smaps is read on detail ticks (every 5 s by default), statm on every tick (500 ms here).
       const mappings = frame.locator('[data-testid=mappings]');
       await mappings.locator('[data-testid=mapping-category-anonymous]').waitFor({ timeout: 30_000 });
-      const rss = async (kind: string) => Number((await mappings.locator(`[data-testid=mapping-category-${kind}]`).getAttribute('data-rss')) ?? 0);
-      assert.ok((await rss('anonymous')) + (await rss('heap')) >= 64 * MiB, `anonymous ${await rss('anonymous')} + heap ${await rss('heap')}`);
+      const rss = async (kind: string) =>
+        Number((await mappings.locator(`[data-testid=mapping-category-${kind}]`).getAttribute('data-rss')) ?? 0);
+      assert.ok(
+        (await rss('anonymous')) + (await rss('heap')) >= 64 * MiB,
+        `anonymous ${await rss('anonymous')} + heap ${await rss('heap')}`,
+      );
       // The kinds come from one read of smaps, RES from statm at the latest tick (up to 5 s later).
       // Both are the kernel's count of the same resident pages (they were equal to the page in the
       // unit test): an idle allocator changes neither, and Node's idle timers touch at most a few
       // pages, so 16 pages (64 KiB of a ~110 MiB process) is the only slack allowed (measured: 0).
-      const pageSize = statmBytes(allocator.pid).res / Number(readFileSync(`/proc/${allocator.pid}/statm`, 'utf8').split(' ')[1]);
+      const pageSize =
+        statmBytes(allocator.pid).res / Number(readFileSync(`/proc/${allocator.pid}/statm`, 'utf8').split(' ')[1]);
       // Attributes are read from Node one by one: the webview's CSP forbids the eval that frame.evaluate needs.
       const read = async () => {
         const rows = await mappings.locator('[data-testid^=mapping-category-]').all();
@@ -120,7 +140,10 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       await frame.locator('[data-testid=label-res]').hover();
       const tooltip = frame.locator('[data-testid=tooltip-res]');
       await tooltip.waitFor({ state: 'visible' });
-      assert.match(await tooltip.innerText(), new RegExp(MEMORY_DOCS.res.summary.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.match(
+        await tooltip.innerText(),
+        new RegExp(MEMORY_DOCS.res.summary.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+      );
       await workbench.screenshot(`inspect-tooltip-${short}`);
       await workbench.page.mouse.move(0, 0);
     });
@@ -132,9 +155,16 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
         await allocator.grow(32);
         await new Promise((resolve) => setTimeout(resolve, 1500));
       }
-      await waitForAttribute(frame.locator('[data-figure=res]'), 'data-bytes', (value) => Number(value) > resBefore + 100 * MiB, 10_000);
+      await waitForAttribute(
+        frame.locator('[data-figure=res]'),
+        'data-bytes',
+        (value) => Number(value) > resBefore + 100 * MiB,
+        10_000,
+      );
       assert.ok(Number(await frame.locator('#chart').getAttribute('data-points')) > points, 'the chart got new points');
-      await frame.locator('[data-testid=trend][data-trend=growing], [data-testid=trend][data-trend=fast]').waitFor({ timeout: 15_000 });
+      await frame
+        .locator('[data-testid=trend][data-trend=growing], [data-testid=trend][data-trend=fast]')
+        .waitFor({ timeout: 15_000 });
       assert.match(await frame.locator('[data-testid=trend-text]').innerText(), /\+[\d.]+ [KMG]iB\/min/);
       await workbench.screenshot(`inspect-panel-${short}`);
       await frame.locator('[data-testid=mappings]').scrollIntoViewIfNeeded();
@@ -152,8 +182,15 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       await workbench.page.waitForLoadState('load');
       await workbench.waitReady();
       frame = await workbench.findWebviewFrame(hasSelector('[data-figure=res][data-state=value]'), 60_000);
-      await frame.locator('[data-testid=process-pid]', { hasText: new RegExp(`\\b${allocator.pid}\\b`) }).waitFor({ timeout: 15_000 });
-      await waitForAttribute(frame.locator('[data-figure=res]'), 'data-bytes', (value) => value === String(statmBytes(allocator.pid).res), 15_000);
+      await frame
+        .locator('[data-testid=process-pid]', { hasText: new RegExp(`\\b${allocator.pid}\\b`) })
+        .waitFor({ timeout: 15_000 });
+      await waitForAttribute(
+        frame.locator('[data-figure=res]'),
+        'data-bytes',
+        (value) => value === String(statmBytes(allocator.pid).res),
+        15_000,
+      );
     });
 
     inOrdinaryRun('copies the current figures as text', async () => {
@@ -172,7 +209,11 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: 15_000 });
       let proposed = '';
-      for (const deadline = Date.now() + 10_000; !proposed.endsWith(`-${allocator.pid}-memory.csv`) && Date.now() < deadline; ) {
+      for (
+        const deadline = Date.now() + 10_000;
+        !proposed.endsWith(`-${allocator.pid}-memory.csv`) && Date.now() < deadline;
+
+      ) {
         proposed = await input.inputValue();
       }
       const target = path.join(workbench.folder, path.basename(proposed));
@@ -194,7 +235,10 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       await allocator.kill();
       await frame.locator('#exit-banner').waitFor({ state: 'visible', timeout: 15_000 });
       assert.match(await frame.locator('#exit-banner').innerText(), /exited/i);
-      assert.ok(Number(await frame.locator('[data-figure=res]').first().getAttribute('data-bytes')) > 64 * MiB, 'figures frozen, not zeroed');
+      assert.ok(
+        Number(await frame.locator('[data-figure=res]').first().getAttribute('data-bytes')) > 64 * MiB,
+        'figures frozen, not zeroed',
+      );
       await workbench.screenshot(`inspect-exited-${short}`);
       assert.deepEqual(dialogs, [], 'no script ran');
     });

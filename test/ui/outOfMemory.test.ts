@@ -22,7 +22,11 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
 
   before(async function () {
     const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
-    if (process.getuid?.() !== 0 || own === undefined || !existsSync(`${V1_MEMORY}${own === '/' ? '' : own}/memory.usage_in_bytes`)) {
+    if (
+      process.getuid?.() !== 0 ||
+      own === undefined ||
+      !existsSync(`${V1_MEMORY}${own === '/' ? '' : own}/memory.usage_in_bytes`)
+    ) {
       console.log('      skipped: needs root and a cgroup v1 memory hierarchy');
       this.skip();
     }
@@ -33,7 +37,13 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
     allocator = await startAllocator(1, 'pm-oom-test');
     writeFileSync(`${dir}/cgroup.procs`, String(allocator.pid));
     await allocator.grow(64); // charged to the group: 64 of 160 MiB
-    workbench = await openWorkbench({ settings: { 'workbench.colorTheme': 'Default Dark Modern', 'procMemory.sampleIntervalMs': 500, 'procMemory.detailIntervalMs': 1000 } });
+    workbench = await openWorkbench({
+      settings: {
+        'workbench.colorTheme': 'Default Dark Modern',
+        'procMemory.sampleIntervalMs': 500,
+        'procMemory.detailIntervalMs': 1000,
+      },
+    });
   });
 
   afterEach(async function () {
@@ -44,14 +54,18 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
     await workbench?.close('out-of-memory');
     await allocator?.kill();
     if (dir) {
-      await until(() => {
-        try {
-          rmdirSync(dir as string);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 15_000, 'the test cgroup to be removed');
+      await until(
+        () => {
+          try {
+            rmdirSync(dir as string);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        15_000,
+        'the test cgroup to be removed',
+      );
     }
   });
 
@@ -69,7 +83,11 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
     // The group idles, so its files stop moving and the panel's next detail reading equals them.
     let shown = { usage: -1, workingSet: -1 };
     let expected = kernel();
-    for (const deadline = Date.now() + 15_000; (shown.usage !== expected.usage || shown.workingSet !== expected.workingSet) && Date.now() < deadline; ) {
+    for (
+      const deadline = Date.now() + 15_000;
+      (shown.usage !== expected.usage || shown.workingSet !== expected.workingSet) && Date.now() < deadline;
+
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       expected = kernel();
       shown = {
@@ -83,10 +101,18 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
     assert.equal(await level.getAttribute('data-path'), groupPath);
     assert.equal(Number(await level.getAttribute('data-limit')), 160 * MiB);
     assert.equal(Number(await level.getAttribute('data-headroom')), 160 * MiB - shown.workingSet);
-    await waitForAttribute(frame.locator('[data-figure=cgroup]'), 'data-headroom', (value) => Number(value) === 160 * MiB - shown.workingSet);
+    await waitForAttribute(
+      frame.locator('[data-figure=cgroup]'),
+      'data-headroom',
+      (value) => Number(value) === 160 * MiB - shown.workingSet,
+    );
     assert.equal(await section.locator('[data-figure=oomKill] [data-testid=figure-value]').innerText(), '0');
     const score = Number(readFileSync(`/proc/${allocator.pid}/oom_score`, 'utf8'));
-    await waitForAttribute(section.locator('[data-figure=oomScore]'), 'data-value', (value) => Number(value) === Number(readFileSync(`/proc/${allocator.pid}/oom_score`, 'utf8')));
+    await waitForAttribute(
+      section.locator('[data-figure=oomScore]'),
+      'data-value',
+      (value) => Number(value) === Number(readFileSync(`/proc/${allocator.pid}/oom_score`, 'utf8')),
+    );
     assert.ok(score >= 0 && score <= 2000);
     await section.evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await section.locator('[data-testid=label-workingSet]').hover();
@@ -106,8 +132,13 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
     assert.ok(text.includes(`memory.oom_control oom_kill of cgroup ${groupPath} rose by 1 (0 → 1)`), text);
     assert.equal(await frame.locator('#exit-banner').isVisible(), false);
     await frame.locator('#app').evaluate((app) => app.scrollIntoView());
-    await workbench.statusBarItem(STATUS_ITEM).filter({ hasText: 'OOM-killed?' }).waitFor({ state: 'visible', timeout: 10_000 });
-    const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'most likely killed by the kernel' });
+    await workbench
+      .statusBarItem(STATUS_ITEM)
+      .filter({ hasText: 'OOM-killed?' })
+      .waitFor({ state: 'visible', timeout: 10_000 });
+    const toast = workbench.page.locator('.notifications-toasts .notification-toast', {
+      hasText: 'most likely killed by the kernel',
+    });
     await toast.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await toast.innerText(), new RegExp(`PID ${allocator.pid}`));
     await workbench.screenshot('out-of-memory-killed-dark');

@@ -33,7 +33,9 @@ export async function startAllocator(mib: number, argv0 = 'node', comm?: string)
   const file = path.join(dir, 'cache-server.js');
   writeFileSync(file, script);
   // exec -a sets argv[0], which is what ps and /proc/PID/cmdline show first.
-  const child = spawn('bash', ['-c', 'exec -a "$0" "$1" "$2"', argv0, process.execPath, file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('bash', ['-c', 'exec -a "$0" "$1" "$2"', argv0, process.execPath, file], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   let output = '';
   child.stdout?.on('data', (data) => (output += String(data)));
@@ -93,7 +95,18 @@ export function writeGrowWorkspace(folder: string): void {
   mkdirSync(path.join(folder, '.vscode'));
   writeFileSync(
     path.join(folder, '.vscode', 'launch.json'),
-    JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Grow', program: '${workspaceFolder}/grow.js', console: 'internalConsole' }] }),
+    JSON.stringify({
+      version: '0.2.0',
+      configurations: [
+        {
+          type: 'node',
+          request: 'launch',
+          name: 'Grow',
+          program: '${workspaceFolder}/grow.js',
+          console: 'internalConsole',
+        },
+      ],
+    }),
   );
 }
 

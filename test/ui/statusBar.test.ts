@@ -56,7 +56,9 @@ describe('status bar readout', function () {
   it('opens the inspect panel when clicked', async () => {
     await workbench.page.mouse.move(0, 0);
     await workbench.statusBarItem(STATUS_ITEM).click();
-    await workbench.page.locator('.tab', { hasText: `(${allocator.pid})` }).waitFor({ state: 'visible', timeout: 15_000 });
+    await workbench.page
+      .locator('.tab', { hasText: `(${allocator.pid})` })
+      .waitFor({ state: 'visible', timeout: 15_000 });
     await workbench.closeAllEditors();
   });
 

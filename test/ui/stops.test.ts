@@ -7,7 +7,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { MiB, readPidFile, writeGrowWorkspace } from './processes';
-import { hasSelector, hasTitle, itLoggedNoProblems, openWorkbench, SCREENSHOT_DIR, waitForAttribute, Workbench } from './workbench';
+import {
+  hasSelector,
+  hasTitle,
+  itLoggedNoProblems,
+  openWorkbench,
+  SCREENSHOT_DIR,
+  waitForAttribute,
+  Workbench,
+} from './workbench';
 
 for (const theme of [
   { name: 'dark', id: 'Default Dark Modern' },
@@ -24,7 +32,10 @@ for (const theme of [
       folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-stops-ui-'));
       writeGrowWorkspace(folder);
       writeFileSync(path.join(folder, 'notes.md'), '# Notes\n\nAnother file: the tip never shows here.\n');
-      workbench = await openWorkbench({ folder, settings: { 'workbench.colorTheme': theme.id, 'procMemory.sampleIntervalMs': 500 } });
+      workbench = await openWorkbench({
+        folder,
+        settings: { 'workbench.colorTheme': theme.id, 'procMemory.sampleIntervalMs': 500 },
+      });
     });
 
     afterEach(async function () {
@@ -57,7 +68,11 @@ for (const theme of [
         }
         return tips;
       })()`);
-    const waitForTips = async (file: string, accept: (tips: { line: string; tip: string; x: number; y: number }[]) => boolean, timeoutMs = 30_000) => {
+    const waitForTips = async (
+      file: string,
+      accept: (tips: { line: string; tip: string; x: number; y: number }[]) => boolean,
+      timeoutMs = 30_000,
+    ) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const tips = await tipsIn(file);
@@ -71,7 +86,10 @@ for (const theme of [
       const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible' });
       await input.fill(file);
-      await workbench.page.locator('.quick-input-widget .monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible' });
+      await workbench.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: file })
+        .first()
+        .waitFor({ state: 'visible' });
       await workbench.page.keyboard.press('Enter');
       await workbench.page.locator(`.tab.active[aria-label^="${file}"]`).first().waitFor({ state: 'visible' });
     };
@@ -94,23 +112,47 @@ for (const theme of [
       // One editor group again, so the program's lines have the width of the window.
       await workbench.runCommand('View: Join All Editor Groups');
       await workbench.runCommand('View: Toggle Panel Visibility');
-      await workbench.page.locator('.editor-group-container .tab.active[aria-label^="grow.js"]').first().waitFor({ state: 'visible' });
+      await workbench.page
+        .locator('.editor-group-container .tab.active[aria-label^="grow.js"]')
+        .first()
+        .waitFor({ state: 'visible' });
       await waitForTips('grow.js', (tips) => tips.length === 1);
     });
 
     it('shows the change since the previous stop after continuing, with the details on hover', async () => {
       await workbench.page.keyboard.press('F5');
-      const tips = await waitForTips('grow.js', (found) => found.length === 1 && found[0].tip.includes('since last stop'));
-      assert.match(tips[0].line, /^debugger; \/\/ second stop/, 'the first stop\'s tip has gone, the second is at its line');
+      const tips = await waitForTips(
+        'grow.js',
+        (found) => found.length === 1 && found[0].tip.includes('since last stop'),
+      );
+      assert.match(
+        tips[0].line,
+        /^debugger; \/\/ second stop/,
+        "the first stop's tip has gone, the second is at its line",
+      );
       assert.match(tips[0].tip, /^RES \+(8[6-9]|9\d|10\d)\.\d MiB · [\d.]+ (ms|s) since last stop · /);
       await workbench.screenshot(`stop-tip-${theme.name}`);
       // The hover sits on a zero-width range at the end of the line, where the text is drawn.
       await workbench.page.mouse.move(0, 0);
       await workbench.page.mouse.move(tips[0].x, tips[0].y);
-      const hover = workbench.page.locator('.monaco-hover:not(.hidden)').filter({ visible: true, hasText: 'Memory at this stop' }).first();
+      const hover = workbench.page
+        .locator('.monaco-hover:not(.hidden)')
+        .filter({ visible: true, hasText: 'Memory at this stop' })
+        .first();
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
       const hoverText = await hover.innerText();
-      for (const expected of ['RES', 'PSS', 'Anon', 'File', 'Shmem', 'Children', 'Previous stop', 'apart', 'can allocate memory too', 'debugger statement']) {
+      for (const expected of [
+        'RES',
+        'PSS',
+        'Anon',
+        'File',
+        'Shmem',
+        'Children',
+        'Previous stop',
+        'apart',
+        'can allocate memory too',
+        'debugger statement',
+      ]) {
         assert.ok(hoverText.includes(expected), `hover has ${expected}: ${hoverText}`);
       }
       await workbench.screenshot(`stop-tip-hover-${theme.name}`);
@@ -118,9 +160,16 @@ for (const theme of [
     });
 
     it('lists both stops in Run and Debug, with what changed between them', async () => {
-      const row = view.locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`).first();
+      const row = view
+        .locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`)
+        .first();
       const stops = row.locator('[data-testid=stop]');
-      await waitForAttribute(row.locator('[data-testid=stops]').first(), 'data-count', (value) => Number(value) === 2, 15_000);
+      await waitForAttribute(
+        row.locator('[data-testid=stops]').first(),
+        'data-count',
+        (value) => Number(value) === 2,
+        15_000,
+      );
       assert.match(await stops.nth(0).innerText(), /#2\s+grow\.js:5/);
       assert.match(await stops.nth(1).innerText(), /#1\s+grow\.js:3/);
       const delta = Number(await stops.nth(0).getAttribute('data-delta'));
@@ -129,23 +178,35 @@ for (const theme of [
       await anonymous.waitFor({ state: 'visible', timeout: 15_000 });
       assert.ok(Number(await anonymous.getAttribute('data-rss')) > 86 * MiB);
       for (const title of ['Variables', 'Watch', 'Breakpoints', 'Call Stack']) {
-        const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: new RegExp(`^\\s*${title}`, 'i') });
+        const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
+          hasText: new RegExp(`^\\s*${title}`, 'i'),
+        });
         if (await header.count()) await header.first().click();
       }
       await new Promise((resolve) => setTimeout(resolve, 800));
-      await workbench.page.locator('.part.sidebar').screenshot({ path: path.join(SCREENSHOT_DIR, `stops-list-${theme.name}.png`) });
+      await workbench.page
+        .locator('.part.sidebar')
+        .screenshot({ path: path.join(SCREENSHOT_DIR, `stops-list-${theme.name}.png`) });
       // Clicking the first stop takes the editor to its line.
       await stops.nth(1).click();
-      await workbench.page.locator('.editor-group-container .tab.active[aria-label^="grow.js"]').first().waitFor({ state: 'visible' });
+      await workbench.page
+        .locator('.editor-group-container .tab.active[aria-label^="grow.js"]')
+        .first()
+        .waitFor({ state: 'visible' });
     });
 
-    it('marks both stops on the inspect panel\'s chart', async () => {
-      const row = view.locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`).first();
+    it("marks both stops on the inspect panel's chart", async () => {
+      const row = view
+        .locator(`[data-testid=session]:has(> .session-card [data-testid=session-pid]:text("${pid}"))`)
+        .first();
       await row.locator('[data-testid=inspect]').first().click();
       const panel = await workbench.findWebviewFrame(hasTitle(new RegExp(`\\(${pid}\\)`)));
       const chart = panel.locator('[data-testid=chart]');
       await waitForAttribute(chart, 'data-markers', (value) => Number(value) === 2, 15_000);
-      assert.match(await panel.locator('[data-testid=chart-marker-info]').innerText(), /^2 debug stops on the timeline/);
+      assert.match(
+        await panel.locator('[data-testid=chart-marker-info]').innerText(),
+        /^2 debug stops on the timeline/,
+      );
       await panel.locator('#chart').scrollIntoViewIfNeeded();
       await workbench.screenshot(`stop-markers-${theme.name}`);
     });

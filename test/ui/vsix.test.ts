@@ -43,19 +43,41 @@ describe('the packaged extension (.vsix)', function () {
   });
 
   it('is installed from the .vsix, with only what the allowlist ships', () => {
-    const installed = readdirSync(workbench.server.extensionsDir).filter((name) => name.startsWith('proc-memory.proc-memory-'));
+    const installed = readdirSync(workbench.server.extensionsDir).filter((name) =>
+      name.startsWith('proc-memory.proc-memory-'),
+    );
     assert.equal(installed.length, 1, `extensions folder: ${readdirSync(workbench.server.extensionsDir).join(', ')}`);
     const root = path.join(workbench.server.extensionsDir, installed[0]);
-    const files = readdirSync(root, { recursive: true }).map(String).filter((file) => !file.endsWith('/') && !['dist', 'dist/webview', 'media', 'media/screenshots'].includes(file));
-    assert.ok(files.includes('dist/extension.js') && files.includes('dist/smapsWorker.js') && files.includes('dist/webview/inspect.js'), files.join(', '));
-    assert.ok(!files.some((file) => /^(src|test|webview|node_modules|bench|scripts)\//.test(file) || file.endsWith('.map') || file.endsWith('.ts')), `shipped too much: ${files.join(', ')}`);
+    const files = readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((file) => !file.endsWith('/') && !['dist', 'dist/webview', 'media', 'media/screenshots'].includes(file));
+    assert.ok(
+      files.includes('dist/extension.js') &&
+        files.includes('dist/smapsWorker.js') &&
+        files.includes('dist/webview/inspect.js'),
+      files.join(', '),
+    );
+    assert.ok(
+      !files.some(
+        (file) =>
+          /^(src|test|webview|node_modules|bench|scripts)\//.test(file) ||
+          file.endsWith('.map') ||
+          file.endsWith('.ts'),
+      ),
+      `shipped too much: ${files.join(', ')}`,
+    );
   });
 
   it('inspects a process from the palette, RES equal to /proc, where RES lives read in its worker', async () => {
     await workbench.runCommand('Memory: Inspect Process');
     await workbench.pickQuickInput(String(allocator.pid), /pm-vsix-test|node/);
     const frame = await workbench.findWebviewFrame(hasSelector('[data-figure=res]'));
-    await waitForAttribute(frame.locator('[data-figure=res]'), 'data-bytes', (value) => Number(value) === statmBytes(allocator.pid).res, 15_000);
+    await waitForAttribute(
+      frame.locator('[data-figure=res]'),
+      'data-bytes',
+      (value) => Number(value) === statmBytes(allocator.pid).res,
+      15_000,
+    );
     // smaps is read in dist/smapsWorker.js: it must have shipped and started.
     await waitForAttribute(frame.locator('[data-testid=mappings]'), 'data-state', (value) => value === 'value', 30_000);
     assert.ok(Number(await frame.locator('[data-testid=mappings]').getAttribute('data-rss')) > 48 * 1024 * 1024);

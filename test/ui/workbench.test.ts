@@ -41,7 +41,9 @@ describe('workbench', function () {
 
   it('runs a workbench command from the palette', async () => {
     await workbench.runCommand('View: Show Run and Debug');
-    await workbench.page.locator('.part.sidebar .composite.title', { hasText: /Run and Debug/i }).waitFor({ state: 'visible' });
+    await workbench.page
+      .locator('.part.sidebar .composite.title', { hasText: /Run and Debug/i })
+      .waitFor({ state: 'visible' });
     await workbench.screenshot('workbench-run-and-debug');
   });
 

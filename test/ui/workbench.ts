@@ -73,14 +73,18 @@ export const VSCODE_OWN_MESSAGES: readonly { pattern: RegExp; url?: RegExp; reas
       "code-server does not ship vsda, Microsoft's closed-source module that signs the connection handshake; the workbench tries to load it, gets a 404 and goes on without it",
   },
   {
-    pattern: /\[lifecycle\] Long running operations during shutdown are unsupported in the web \(id: join\.(disconnectRemote|chatSessionStore|chatEditingSession)\)/,
+    pattern:
+      /\[lifecycle\] Long running operations during shutdown are unsupported in the web \(id: join\.(disconnectRemote|chatSessionStore|chatEditingSession)\)/,
     url: /\/static\/out\/vs\/code\/browser\/workbench\/workbench\.js$/,
-    reason: "VS Code's web workbench logs this when the window reloads (a UI test reloads it): its own services (remote connection, chat) ask to delay the shutdown, which a browser cannot",
+    reason:
+      "VS Code's web workbench logs this when the window reloads (a UI test reloads it): its own services (remote connection, chat) ask to delay the shutdown, which a browser cannot",
   },
   {
-    pattern: /Unable to write file 'vscode-log:\/[^']*\/window\.log' \(Error: IndexedDB database 'vscode-web-db' is closed\.\)/,
+    pattern:
+      /Unable to write file 'vscode-log:\/[^']*\/window\.log' \(Error: IndexedDB database 'vscode-web-db' is closed\.\)/,
     url: /\/static\/out\/vs\/code\/browser\/workbench\/workbench\.js$/,
-    reason: "VS Code's web workbench writes its own window log to IndexedDB; during a window reload (a UI test reloads) the database is already closed for the unloading page",
+    reason:
+      "VS Code's web workbench writes its own window log to IndexedDB; during a window reload (a UI test reloads) the database is already closed for the unloading page",
   },
 ];
 
@@ -124,11 +128,19 @@ export class Workbench {
     let server: CodeServer | undefined;
     let session: BrowserSession | undefined;
     try {
-      server = await startCodeServer({ folder, settings: options.settings, env: options.env, installExtensions: options.vsix ? [options.vsix] : undefined });
+      server = await startCodeServer({
+        folder,
+        settings: options.settings,
+        env: options.env,
+        installExtensions: options.vsix ? [options.vsix] : undefined,
+      });
       session = await launchBrowser();
       const workbench = new Workbench(server, session, folder, ownFolder);
       await session.page.goto(
-        workbenchUrl(server, { folder, extensionDevelopmentPath: options.extensionDevelopmentPath ?? (options.vsix ? undefined : repoRoot) }),
+        workbenchUrl(server, {
+          folder,
+          extensionDevelopmentPath: options.extensionDevelopmentPath ?? (options.vsix ? undefined : repoRoot),
+        }),
       );
       await workbench.waitReady(options.readyTimeoutMs ?? 90_000);
       return workbench;
@@ -184,7 +196,9 @@ export class Workbench {
         return widget;
       } catch (error) {
         if (Date.now() > deadline) {
-          throw new Error(`the command palette did not open after ${attempt} attempts: ${error instanceof Error ? error.message : error}`);
+          throw new Error(
+            `the command palette did not open after ${attempt} attempts: ${error instanceof Error ? error.message : error}`,
+          );
         }
       }
     }
@@ -194,7 +208,10 @@ export class Workbench {
   async quickInputLabels(): Promise<string[]> {
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     return rows.evaluateAll((elements) =>
-      elements.map((element) => element.querySelector('.label-name')?.textContent?.trim() ?? element.getAttribute('aria-label') ?? ''),
+      elements.map(
+        (element) =>
+          element.querySelector('.label-name')?.textContent?.trim() ?? element.getAttribute('aria-label') ?? '',
+      ),
     );
   }
 
@@ -231,7 +248,9 @@ export class Workbench {
     const widget = await this.openCommandPalette(paletteTitle);
     const row = widget
       .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(paletteTitle)}\\s*$`) }) })
+      .filter({
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(paletteTitle)}\\s*$`) }),
+      })
       .first();
     try {
       await row.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -276,7 +295,11 @@ export class Workbench {
   webviewFrames(): Frame[] {
     return this.page.frames().filter((frame) => {
       const parent = frame.parentFrame();
-      return parent !== null && /\/webview\/browser\/pre\/index\.html/.test(parent.url()) && /\/pre\/fake\.html/.test(frame.url());
+      return (
+        parent !== null &&
+        /\/webview\/browser\/pre\/index\.html/.test(parent.url()) &&
+        /\/pre\/fake\.html/.test(frame.url())
+      );
     });
   }
 
@@ -295,7 +318,13 @@ export class Workbench {
         }
       }
       if (Date.now() > deadline) {
-        throw new Error(`no webview frame matched within ${timeoutMs} ms (webview frames: ${this.webviewFrames().map((f) => f.url()).join(', ') || 'none'})`);
+        throw new Error(
+          `no webview frame matched within ${timeoutMs} ms (webview frames: ${
+            this.webviewFrames()
+              .map((f) => f.url())
+              .join(', ') || 'none'
+          })`,
+        );
       }
       await sleep(250);
     }
@@ -327,7 +356,9 @@ export class Workbench {
 
   /** Console messages that report Content Security Policy violations (webviews included). */
   cspViolations(): CollectedConsoleMessage[] {
-    return this.consoleMessages.filter((message) => /Content Security Policy|violates the following/i.test(message.text));
+    return this.consoleMessages.filter((message) =>
+      /Content Security Policy|violates the following/i.test(message.text),
+    );
   }
 
   /**
@@ -337,11 +368,22 @@ export class Workbench {
   problems(): PageProblem[] {
     const all: PageProblem[] = [
       ...this.consoleMessages
-        .filter((message) => message.type === 'error' || /Content Security Policy|violates the following/i.test(message.text))
-        .map((message): PageProblem => ({ kind: /Content Security Policy|violates the following/i.test(message.text) ? 'csp' : 'console-error', text: message.text, url: message.url })),
+        .filter(
+          (message) => message.type === 'error' || /Content Security Policy|violates the following/i.test(message.text),
+        )
+        .map(
+          (message): PageProblem => ({
+            kind: /Content Security Policy|violates the following/i.test(message.text) ? 'csp' : 'console-error',
+            text: message.text,
+            url: message.url,
+          }),
+        ),
       ...this.pageErrors.map((error): PageProblem => ({ kind: 'page-error', text: error.text, url: error.url })),
     ];
-    return all.filter((problem) => !VSCODE_OWN_MESSAGES.some((own) => own.pattern.test(problem.text) && (!own.url || own.url.test(problem.url))));
+    return all.filter(
+      (problem) =>
+        !VSCODE_OWN_MESSAGES.some((own) => own.pattern.test(problem.text) && (!own.url || own.url.test(problem.url))),
+    );
   }
 
   /** Fails with every problem (see problems()) logged since the last call. */
@@ -350,7 +392,9 @@ export class Workbench {
     const fresh = problems.slice(this.problemsChecked);
     this.problemsChecked = problems.length;
     if (fresh.length) {
-      throw new Error(`${fresh.length} console error(s), page error(s) or CSP violation(s):\n${fresh.map((problem) => `  ${problem.kind} ${problem.url}\n    ${problem.text.split('\n').slice(0, 4).join('\n    ')}`).join('\n')}`);
+      throw new Error(
+        `${fresh.length} console error(s), page error(s) or CSP violation(s):\n${fresh.map((problem) => `  ${problem.kind} ${problem.url}\n    ${problem.text.split('\n').slice(0, 4).join('\n    ')}`).join('\n')}`,
+      );
     }
   }
 
@@ -365,7 +409,11 @@ export class Workbench {
    */
   async close(logName?: string): Promise<void> {
     await this.session.close();
-    await this.server.stop(logName ? { saveLogsTo: path.join(repoRoot, 'test-results', 'ui-logs', logName.replace(/[^\w.-]+/g, '_')) } : undefined);
+    await this.server.stop(
+      logName
+        ? { saveLogsTo: path.join(repoRoot, 'test-results', 'ui-logs', logName.replace(/[^\w.-]+/g, '_')) }
+        : undefined,
+    );
     if (this.ownFolder) rmSync(this.folder, { recursive: true, force: true });
   }
 }
@@ -395,11 +443,19 @@ function escapeRegExp(text: string): string {
  * Waits until an attribute of the first element `locator` matches, polling from Node: webviews
  * forbid eval under their CSP, so string predicates cannot run inside them.
  */
-export async function waitForAttribute(locator: Locator, name: string, accept: (value: string | null) => boolean, timeoutMs = 15_000): Promise<string | null> {
+export async function waitForAttribute(
+  locator: Locator,
+  name: string,
+  accept: (value: string | null) => boolean,
+  timeoutMs = 15_000,
+): Promise<string | null> {
   const deadline = Date.now() + timeoutMs;
   let value: string | null = null;
   for (;;) {
-    value = await locator.first().getAttribute(name, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => null);
+    value = await locator
+      .first()
+      .getAttribute(name, { timeout: Math.max(1, deadline - Date.now()) })
+      .catch(() => null);
     if (accept(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${name} of ${locator} (last: ${value})`);
     await sleep(100);

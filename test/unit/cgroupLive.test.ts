@@ -43,9 +43,16 @@ describe('cgroup memory of a real process', function () {
 
   it('finds the limit and the usage of the group the process is in', async () => {
     // A process that touches new memory after the move, so the group is charged for it.
-    child = spawn(process.execPath, ['-e', "process.stdin.once('data', () => { globalThis.b = Buffer.alloc(8 << 20, 1); console.log('done'); }); setInterval(() => {}, 1000)"], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        '-e',
+        "process.stdin.once('data', () => { globalThis.b = Buffer.alloc(8 << 20, 1); console.log('done'); }); setInterval(() => {}, 1000)",
+      ],
+      {
+        stdio: ['pipe', 'pipe', 'ignore'],
+      },
+    );
     await new Promise((resolve) => child!.once('spawn', resolve));
     fs.writeFileSync(`${V1_ROOT}${group}/cgroup.procs`, String(child.pid));
     child.stdin!.write('go\n');
@@ -58,7 +65,10 @@ describe('cgroup memory of a real process', function () {
     assert.equal(memory.version, 1);
     assert.equal(memory.path, group);
     assert.equal(memory.limitBytes, 256 * 1024 * 1024);
-    assert.ok(memory.currentBytes >= Math.min(before, after) && memory.currentBytes <= Math.max(before, after), 'usage as the kernel reports it');
+    assert.ok(
+      memory.currentBytes >= Math.min(before, after) && memory.currentBytes <= Math.max(before, after),
+      'usage as the kernel reports it',
+    );
     assert.ok(memory.currentBytes >= 8 << 20, 'the 8 MiB touched after the move are charged to the group');
   });
 });

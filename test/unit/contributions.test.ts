@@ -15,7 +15,12 @@ describe('contributions', () => {
   });
 
   it('every command id in src/contributions.ts is contributed', () => {
-    const ids = [...source.matchAll(/= '(procMemory\.[A-Za-z]+)'/g)].map((match) => match[1]).filter((id) => !['procMemory.debugView', 'procMemory.inspect', 'procMemory.watching', 'procMemory.hasFocus'].includes(id));
+    const ids = [...source.matchAll(/= '(procMemory\.[A-Za-z]+)'/g)]
+      .map((match) => match[1])
+      .filter(
+        (id) =>
+          !['procMemory.debugView', 'procMemory.inspect', 'procMemory.watching', 'procMemory.hasFocus'].includes(id),
+      );
     const contributed = new Set(manifest.contributes.commands.map((command: { command: string }) => command.command));
     for (const id of ids) {
       assert.ok(contributed.has(id), `${id} is not in package.json`);
@@ -28,12 +33,19 @@ describe('contributions', () => {
       for (const [key, setting] of Object.entries<Record<string, unknown>>(section.properties)) {
         assert.ok(setting.description || setting.markdownDescription, `${key} has a description`);
         const short = key.replace('procMemory.', '');
-        assert.match(source, new RegExp(`'?${short.replace('.', '\\.')}'?: ${JSON.stringify(setting.default)},`), `${key} default ${setting.default} in CONFIG_DEFAULTS`);
+        assert.match(
+          source,
+          new RegExp(`'?${short.replace('.', '\\.')}'?: ${JSON.stringify(setting.default)},`),
+          `${key} default ${setting.default} in CONFIG_DEFAULTS`,
+        );
       }
     }
   });
 
   it('the debug view is a webview view in Run and Debug', () => {
-    assert.deepEqual(manifest.contributes.views.debug.map((view: { id: string; type: string }) => [view.id, view.type]), [['procMemory.debugView', 'webview']]);
+    assert.deepEqual(
+      manifest.contributes.views.debug.map((view: { id: string; type: string }) => [view.id, view.type]),
+      [['procMemory.debugView', 'webview']],
+    );
   });
 });

@@ -2,18 +2,42 @@
 // messages are the shapes real adapters send (the integration suite runs js-debug, debugpy and
 // lldb-vscode for real; CodeLLDB and the Java debugger are not installable here).
 import * as assert from 'node:assert/strict';
-import { isDebuggerCommand, pidFromAdapterMessage, pidFromConfiguration, pidFromSessionName, remoteHost } from '../../src/debug/debuggeePid';
+import {
+  isDebuggerCommand,
+  pidFromAdapterMessage,
+  pidFromConfiguration,
+  pidFromSessionName,
+  remoteHost,
+} from '../../src/debug/debuggeePid';
 
 describe('debuggee PID', () => {
   it('reads the DAP process event (debugpy, cppdbg, Delve, lldb-vscode)', () => {
-    const event = { seq: 7, type: 'event', event: 'process', body: { name: '/tmp/sleeper', systemProcessId: 4242, isLocalProcess: true, startMethod: 'launch' } };
+    const event = {
+      seq: 7,
+      type: 'event',
+      event: 'process',
+      body: { name: '/tmp/sleeper', systemProcessId: 4242, isLocalProcess: true, startMethod: 'launch' },
+    };
     assert.deepEqual(pidFromAdapterMessage(event), { pid: 4242, how: 'the debugger’s process event' });
   });
 
   it("reads Java's processid event and CodeLLDB's output", () => {
-    assert.equal(pidFromAdapterMessage({ type: 'event', event: 'processid', body: { processId: 311, shellProcessId: 300 } })?.pid, 311);
-    assert.equal(pidFromAdapterMessage({ type: 'event', event: 'output', body: { category: 'console', output: 'Launched process 5150 from \'/tmp/a.out\'\n' } })?.pid, 5150);
-    assert.equal(pidFromAdapterMessage({ type: 'event', event: 'output', body: { output: 'Attached to process 77\n' } })?.pid, 77);
+    assert.equal(
+      pidFromAdapterMessage({ type: 'event', event: 'processid', body: { processId: 311, shellProcessId: 300 } })?.pid,
+      311,
+    );
+    assert.equal(
+      pidFromAdapterMessage({
+        type: 'event',
+        event: 'output',
+        body: { category: 'console', output: "Launched process 5150 from '/tmp/a.out'\n" },
+      })?.pid,
+      5150,
+    );
+    assert.equal(
+      pidFromAdapterMessage({ type: 'event', event: 'output', body: { output: 'Attached to process 77\n' } })?.pid,
+      77,
+    );
   });
 
   it('ignores everything else, and garbage', () => {

@@ -11,16 +11,35 @@ import { sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/processSnapshot';
 import { Figure, ProcessSnapshot } from '../../shared/protocol';
 import { expectOk, FIXTURE_CGROUP, FIXTURE_PROC, killAllChildren, startChild, waitFor } from './helpers';
-import { kbField, kbLines, mapsPaths, statusCount, ownKind, OwnKind, pageSizeFromGetconf, pmapXX, smapsMappings, statmPages, sumByKind } from './ownProc';
+import {
+  kbField,
+  kbLines,
+  mapsPaths,
+  statusCount,
+  ownKind,
+  OwnKind,
+  pageSizeFromGetconf,
+  pmapXX,
+  smapsMappings,
+  statmPages,
+  sumByKind,
+} from './ownProc';
 
 function bytesOf(figure: Figure, what: string): number {
   assert.ok('bytes' in figure, `${what}: ${JSON.stringify(figure)}`);
   return figure.bytes;
 }
 
-function kindsOf(snapshot: ProcessSnapshot): Map<string, { count: number; rssBytes: number; pssBytes: number; privateBytes: number; swapBytes: number }> {
+function kindsOf(
+  snapshot: ProcessSnapshot,
+): Map<string, { count: number; rssBytes: number; pssBytes: number; privateBytes: number; swapBytes: number }> {
   assert.ok('kinds' in snapshot.mappings, JSON.stringify(snapshot.mappings));
-  return new Map(snapshot.mappings.kinds.map(({ kind, count, rssBytes, pssBytes, privateBytes, swapBytes }) => [kind, { count, rssBytes, pssBytes, privateBytes, swapBytes }]));
+  return new Map(
+    snapshot.mappings.kinds.map(({ kind, count, rssBytes, pssBytes, privateBytes, swapBytes }) => [
+      kind,
+      { count, rssBytes, pssBytes, privateBytes, swapBytes },
+    ]),
+  );
 }
 
 /** The figures of a snapshot, in the units of their sources, checked one by one with a name. */
@@ -41,20 +60,45 @@ describe('every figure against an independent source', function () {
     const rollup = kbLines(path.join(dir, 'smaps_rollup'));
     const page = pageSizeFromGetconf();
     const [sizePages, residentPages, sharedPages] = statmPages(path.join(dir, 'statm'));
-    const snapshot = () => toSnapshot(expectOk(sampleProcess(6000, { procRoot: FIXTURE_PROC, cgroupRoot: FIXTURE_CGROUP, detail: true, mappings: true })));
+    const snapshot = () =>
+      toSnapshot(
+        expectOk(
+          sampleProcess(6000, { procRoot: FIXTURE_PROC, cgroupRoot: FIXTURE_CGROUP, detail: true, mappings: true }),
+        ),
+      );
 
     it('the fixture itself: the fields a figure could be confused with are all non-zero and different', () => {
       const keys = ['VmHWM', 'VmRSS', 'RssAnon', 'RssFile', 'RssShmem', 'VmSwap', 'VmSize'];
       const values = keys.map((key) => status.get(key));
-      assert.ok(values.every((value) => value !== undefined && value > 0), JSON.stringify(values));
+      assert.ok(
+        values.every((value) => value !== undefined && value > 0),
+        JSON.stringify(values),
+      );
       assert.equal(new Set(values).size, keys.length, `status ${JSON.stringify(values)}`);
-      const rollupKeys = ['Rss', 'Pss', 'Pss_Dirty', 'Shared_Clean', 'Shared_Dirty', 'Private_Clean', 'Private_Dirty', 'Anonymous', 'Swap', 'SwapPss', 'Locked'];
+      const rollupKeys = [
+        'Rss',
+        'Pss',
+        'Pss_Dirty',
+        'Shared_Clean',
+        'Shared_Dirty',
+        'Private_Clean',
+        'Private_Dirty',
+        'Anonymous',
+        'Swap',
+        'SwapPss',
+        'Locked',
+      ];
       const rollupValues = rollupKeys.map((key) => rollup.get(key));
-      assert.ok(rollupValues.every((value) => value !== undefined && value > 0), JSON.stringify(rollupValues));
+      assert.ok(
+        rollupValues.every((value) => value !== undefined && value > 0),
+        JSON.stringify(rollupValues),
+      );
       assert.equal(new Set(rollupValues).size, rollupKeys.length, `smaps_rollup ${JSON.stringify(rollupValues)}`);
       assert.equal(new Set([sizePages, residentPages, sharedPages]).size, 3);
       const limit = fs.readFileSync(path.join(FIXTURE_CGROUP, 'distinct.slice/app.service/memory.max'), 'utf8').trim();
-      const current = fs.readFileSync(path.join(FIXTURE_CGROUP, 'distinct.slice/app.service/memory.current'), 'utf8').trim();
+      const current = fs
+        .readFileSync(path.join(FIXTURE_CGROUP, 'distinct.slice/app.service/memory.current'), 'utf8')
+        .trim();
       assert.notEqual(limit, current);
     });
 
@@ -81,21 +125,48 @@ describe('every figure against an independent source', function () {
     });
 
     it('the cgroup usage, working set, limit, headroom and OOM counters are the files of its group', () => {
-      const group = (file: string) => fs.readFileSync(path.join(FIXTURE_CGROUP, 'distinct.slice/app.service', file), 'utf8');
-      const keyed = (file: string) => new Map(group(file).trim().split('\n').map((line) => line.split(' ')).map(([key, value]) => [key, Number(value)]));
+      const group = (file: string) =>
+        fs.readFileSync(path.join(FIXTURE_CGROUP, 'distinct.slice/app.service', file), 'utf8');
+      const keyed = (file: string) =>
+        new Map(
+          group(file)
+            .trim()
+            .split('\n')
+            .map((line) => line.split(' '))
+            .map(([key, value]) => [key, Number(value)]),
+        );
       const limit = Number(group('memory.max'));
       const usage = Number(group('memory.current'));
       const workingSet = usage - keyed('memory.stat').get('inactive_file')!;
       const events = keyed('memory.events');
       const local = keyed('memory.events.local');
-      assert.notEqual(events.get('oom_kill'), local.get('oom_kill'), 'fixture: the group\'s own kills differ from its subtree\'s');
+      assert.notEqual(
+        events.get('oom_kill'),
+        local.get('oom_kill'),
+        "fixture: the group's own kills differ from its subtree's",
+      );
       assert.deepEqual(snapshot().cgroup, {
         version: 2,
         path: '/distinct.slice/app.service',
         usageBytes: usage,
         workingSet: { bytes: workingSet },
-        levels: [{ path: '/distinct.slice/app.service', limitBytes: limit, limitFile: 'memory.max', usage: { bytes: usage }, workingSet: { bytes: workingSet }, headroom: { bytes: limit - workingSet } }],
-        tightest: { path: '/distinct.slice/app.service', limitBytes: limit, limitFile: 'memory.max', workingSetBytes: workingSet, headroomBytes: limit - workingSet },
+        levels: [
+          {
+            path: '/distinct.slice/app.service',
+            limitBytes: limit,
+            limitFile: 'memory.max',
+            usage: { bytes: usage },
+            workingSet: { bytes: workingSet },
+            headroom: { bytes: limit - workingSet },
+          },
+        ],
+        tightest: {
+          path: '/distinct.slice/app.service',
+          limitBytes: limit,
+          limitFile: 'memory.max',
+          workingSetBytes: workingSet,
+          headroomBytes: limit - workingSet,
+        },
         oom: {
           path: '/distinct.slice/app.service',
           counters: [
@@ -111,7 +182,9 @@ describe('every figure against an independent source', function () {
     it("each kind of mapping's Rss, Pss, Private and Swap are the sums of its mappings in smaps", () => {
       const exe = fs.readlinkSync(path.join(dir, 'exe'));
       const mappings = smapsMappings(path.join(dir, 'smaps'));
-      const expected = sumByKind(mappings.map((mapping) => ({ kind: ownKind(mapping.path, exe), values: mapping.values })));
+      const expected = sumByKind(
+        mappings.map((mapping) => ({ kind: ownKind(mapping.path, exe), values: mapping.values })),
+      );
       const kinds = kindsOf(snapshot());
       assert.deepEqual(new Set(kinds.keys()), new Set(expected.keys()));
       for (const [kind, totals] of expected) {
@@ -120,15 +193,21 @@ describe('every figure against an independent source', function () {
       }
     });
 
-    it("the largest mappings carry their own Rss, Pss and Private", () => {
+    it('the largest mappings carry their own Rss, Pss and Private', () => {
       const s = snapshot();
       assert.ok('top' in s.mappings);
-      const byStart = new Map(smapsMappings(path.join(dir, 'smaps')).map((mapping) => [mapping.path + mapping.values.get('Rss'), mapping]));
+      const byStart = new Map(
+        smapsMappings(path.join(dir, 'smaps')).map((mapping) => [mapping.path + mapping.values.get('Rss'), mapping]),
+      );
       for (const row of s.mappings.top) {
         const mapping = byStart.get((row.name === '[anonymous]' ? '' : row.name) + row.rssBytes / 1024);
         assert.ok(mapping, `${row.name} ${row.rssBytes}`);
         assert.equal(row.pssBytes, mapping.values.get('Pss')! * 1024, `${row.name} Pss`);
-        assert.equal(row.privateBytes, (mapping.values.get('Private_Clean')! + mapping.values.get('Private_Dirty')!) * 1024, `${row.name} Private`);
+        assert.equal(
+          row.privateBytes,
+          (mapping.values.get('Private_Clean')! + mapping.values.get('Private_Dirty')!) * 1024,
+          `${row.name} Private`,
+        );
       }
     });
   });
@@ -164,7 +243,10 @@ describe('every figure against an independent source', function () {
       try {
         await child.waitForLine('ready');
         process.kill(child.pid, 'SIGSTOP');
-        await waitFor(() => /^\d+ \(.*\) T /.test(fs.readFileSync(`/proc/${child.pid}/stat`, 'latin1')), 'the child to stop');
+        await waitFor(
+          () => /^\d+ \(.*\) T /.test(fs.readFileSync(`/proc/${child.pid}/stat`, 'latin1')),
+          'the child to stop',
+        );
         const exe = fs.readlinkSync(`/proc/${child.pid}/exe`);
         const page = pageSizeFromGetconf();
         // A stopped process's own pages hold still, but the Pss of a shared library changes when
@@ -181,9 +263,21 @@ describe('every figure against an independent source', function () {
           const paths = mapsPaths(child.pid);
           const after = toSnapshot(expectOk(sampleProcess(child.pid, { detail: true, mappings: true })));
           const pmapAgain = pmapXX(child.pid);
-          const pmapStable = JSON.stringify([...pmap.rows].map(([start, values]) => [start, [...values]])) === JSON.stringify([...pmapAgain.rows].map(([start, values]) => [start, [...values]]));
-          const stable = pmapStable && JSON.stringify({ ...before, sampledAtMs: 0, mappings: 'kinds' in before.mappings ? before.mappings.kinds : before.mappings }) ===
-            JSON.stringify({ ...after, sampledAtMs: 0, mappings: 'kinds' in after.mappings ? after.mappings.kinds : after.mappings });
+          const pmapStable =
+            JSON.stringify([...pmap.rows].map(([start, values]) => [start, [...values]])) ===
+            JSON.stringify([...pmapAgain.rows].map(([start, values]) => [start, [...values]]));
+          const stable =
+            pmapStable &&
+            JSON.stringify({
+              ...before,
+              sampledAtMs: 0,
+              mappings: 'kinds' in before.mappings ? before.mappings.kinds : before.mappings,
+            }) ===
+              JSON.stringify({
+                ...after,
+                sampledAtMs: 0,
+                mappings: 'kinds' in after.mappings ? after.mappings.kinds : after.mappings,
+              });
           if (!stable && ++attempt < 20) {
             continue;
           }
@@ -192,13 +286,20 @@ describe('every figure against an independent source', function () {
           assert.ok(kbField(status, 'RssShmem') >= 6 << 20, 'the /dev/shm segment is resident');
           assert.ok(kbField(status, 'RssFile') >= 8 << 20, 'the data file is resident');
           assert.ok(kbField(status, 'VmHWM') >= kbField(status, 'VmRSS') + (32 << 20), 'the peak is above RES');
-          assert.ok(pmap.total.get('Private_Clean')! > 0 && pmap.total.get('Private_Dirty')! > 0, 'clean and dirty private pages exist');
+          assert.ok(
+            pmap.total.get('Private_Clean')! > 0 && pmap.total.get('Private_Dirty')! > 0,
+            'clean and dirty private pages exist',
+          );
 
           assert.equal(s.resBytes, residentPages * page, 'RES');
           assert.equal(s.virtBytes, sizePages * page, 'VIRT');
           assert.equal(s.shrBytes, sharedPages * page, 'SHR');
           assert.equal(s.resBytes, kbField(status, 'VmRSS'), 'RES is VmRSS');
-          assert.equal(s.shrBytes, kbField(status, 'RssFile') + kbField(status, 'RssShmem'), 'SHR is RssFile + RssShmem (top)');
+          assert.equal(
+            s.shrBytes,
+            kbField(status, 'RssFile') + kbField(status, 'RssShmem'),
+            'SHR is RssFile + RssShmem (top)',
+          );
           assertStatusFigures(s, status);
           assert.equal(s.threads, statusCount(`/proc/${child.pid}/status`, 'Threads'), 'Threads');
           assert.equal(bytesOf(s.pss, 'pss'), kbField(rollup, 'Pss'), 'PSS is smaps_rollup Pss');
@@ -206,12 +307,21 @@ describe('every figure against an independent source', function () {
           // pmap maps libc and friends itself while it runs, so the Pss (and which pages are
           // private) of the target's shared libraries differ while pmap looks: libraries are
           // compared with the test's own read of smaps, every other kind with pmap -XX as well.
-          const own = sumByKind(ownSmaps.map((mapping) => ({ kind: ownKind(mapping.path, exe), values: mapping.values })));
+          const own = sumByKind(
+            ownSmaps.map((mapping) => ({ kind: ownKind(mapping.path, exe), values: mapping.values })),
+          );
           const ownPss = [...own.values()].reduce((sum, totals) => sum + totals.pssBytes, 0);
           const pss = bytesOf(s.pss, 'pss');
-          assert.ok(pss >= ownPss && pss <= ownPss + ownSmaps.length * 1024, `PSS ${pss} vs the sum of smaps ${ownPss} (each mapping rounded down to a kB)`);
+          assert.ok(
+            pss >= ownPss && pss <= ownPss + ownSmaps.length * 1024,
+            `PSS ${pss} vs the sum of smaps ${ownPss} (each mapping rounded down to a kB)`,
+          );
           const uss = bytesOf(s.uss, 'uss');
-          assert.equal(uss, kbField(rollup, 'Private_Clean') + kbField(rollup, 'Private_Dirty'), 'USS is smaps_rollup Private_Clean + Private_Dirty');
+          assert.equal(
+            uss,
+            kbField(rollup, 'Private_Clean') + kbField(rollup, 'Private_Dirty'),
+            'USS is smaps_rollup Private_Clean + Private_Dirty',
+          );
           const rows = [...pmap.rows].map(([start, values]) => {
             const mappingPath = paths.get(start);
             assert.ok(mappingPath !== undefined, `pmap row ${start} is in /proc/PID/maps`);
@@ -219,8 +329,13 @@ describe('every figure against an independent source', function () {
             return { kind, values };
           });
           const fromPmap = sumByKind(rows);
-          const librariesShift = (own.get('libraries')?.privateBytes ?? 0) - (fromPmap.get('libraries')?.privateBytes ?? 0);
-          assert.equal(uss, (pmap.total.get('Private_Clean')! + pmap.total.get('Private_Dirty')!) * 1024 + librariesShift, 'USS is pmap -XX Private_Clean + Private_Dirty (libraries as this test reads them)');
+          const librariesShift =
+            (own.get('libraries')?.privateBytes ?? 0) - (fromPmap.get('libraries')?.privateBytes ?? 0);
+          assert.equal(
+            uss,
+            (pmap.total.get('Private_Clean')! + pmap.total.get('Private_Dirty')!) * 1024 + librariesShift,
+            'USS is pmap -XX Private_Clean + Private_Dirty (libraries as this test reads them)',
+          );
           const kinds = kindsOf(s);
           assert.deepEqual([...kinds.keys()].sort(), [...own.keys()].sort());
           for (const [kind, mine] of kinds) {
@@ -234,7 +349,10 @@ describe('every figure against an independent source', function () {
               assert.equal(mine.privateBytes, theirs.privateBytes, `${kind} Private vs pmap -XX`);
             }
           }
-          assert.ok([...own.values()].some((totals) => totals.privateBytes !== totals.pssBytes), 'some kind has Pss != Private (shared libraries)');
+          assert.ok(
+            [...own.values()].some((totals) => totals.privateBytes !== totals.pssBytes),
+            'some kind has Pss != Private (shared libraries)',
+          );
           break;
         }
       } finally {

@@ -22,8 +22,20 @@ const EVIL_SERVICE = {
   currentBytes: 123456789,
   workingSet: ok(123456789 - 23456789),
   levels: [
-    { path: '/app.slice/evil.service', limitBytes: 300000000, limitFile: 'memory.high', usageBytes: 123456789, workingSet: ok(100000000) },
-    { path: '/app.slice', limitBytes: 536870912, limitFile: 'memory.max', usageBytes: 200000000, workingSet: ok(150000000) },
+    {
+      path: '/app.slice/evil.service',
+      limitBytes: 300000000,
+      limitFile: 'memory.high',
+      usageBytes: 123456789,
+      workingSet: ok(100000000),
+    },
+    {
+      path: '/app.slice',
+      limitBytes: 536870912,
+      limitFile: 'memory.max',
+      usageBytes: 200000000,
+      workingSet: ok(150000000),
+    },
   ],
   oom: ok({ version: 2, path: '/app.slice/evil.service', ...EVIL_V2_EVENTS, oomKillLocal: 1 }),
 };
@@ -72,7 +84,11 @@ describe('engine on the fixture /proc', () => {
       assert.strictEqual(sample.name, 'kthreadd');
       assert.strictEqual(sample.resBytes, 0);
       assert.strictEqual(sample.virtBytes, 0);
-      assert.deepStrictEqual(Object.keys(sample.status).filter((key) => /^(vm|rss)/.test(key)), [], 'no Vm/Rss lines');
+      assert.deepStrictEqual(
+        Object.keys(sample.status).filter((key) => /^(vm|rss)/.test(key)),
+        [],
+        'no Vm/Rss lines',
+      );
       assert.strictEqual(sample.rollup, undefined);
       assert.strictEqual(sample.cgroup, undefined);
       assert.strictEqual(sample.mappings, undefined);
@@ -158,7 +174,12 @@ describe('engine on the fixture /proc', () => {
         // flags 4227084 = 0x40800C: PF_EXITING (0x4) set; state R, as the exiting task still runs.
         fs.writeFileSync(path.join(dir, 'stat'), zombie('stat').replace('4000 (sleep) Z', '4001 (sleep) R'));
         fs.writeFileSync(path.join(dir, 'statm'), zombie('statm'));
-        fs.writeFileSync(path.join(dir, 'status'), zombie('status').replace(/^State:.*$/m, 'State:\tR (running)').replace(/^Pid:.*$/m, 'Pid:\t4001'));
+        fs.writeFileSync(
+          path.join(dir, 'status'),
+          zombie('status')
+            .replace(/^State:.*$/m, 'State:\tR (running)')
+            .replace(/^Pid:.*$/m, 'Pid:\t4001'),
+        );
         const sample = expectOk(sampleProcess(4001, { procRoot: root }));
         assert.strictEqual(sample.state, 'R');
         assert.strictEqual(sample.memoryless, 'zombie');
@@ -184,17 +205,30 @@ describe('engine on the fixture /proc', () => {
       assert.strictEqual(tightest.headroomBytes, 300000000 - (123456789 - 23456789));
     });
 
-    it('takes the smallest limit on the path; a garbage memory.stat makes that level\'s working set unavailable, not 0', () => {
+    it("takes the smallest limit on the path; a garbage memory.stat makes that level's working set unavailable, not 0", () => {
       const memory = expectOk(readCgroupMemory(4200, procRoot, cgroupRoot))!;
-      assert.deepStrictEqual({ version: memory.version, path: memory.path, limitBytes: memory.limitBytes, currentBytes: memory.currentBytes }, {
-        version: 2,
-        path: '/small.slice/tight.service',
-        limitBytes: 104857600,
-        currentBytes: 52428800,
-      });
+      assert.deepStrictEqual(
+        {
+          version: memory.version,
+          path: memory.path,
+          limitBytes: memory.limitBytes,
+          currentBytes: memory.currentBytes,
+        },
+        {
+          version: 2,
+          path: '/small.slice/tight.service',
+          limitBytes: 104857600,
+          currentBytes: 52428800,
+        },
+      );
       expectError(memory.workingSet, 'malformed', 'memory.stat <html>');
       assert.deepStrictEqual(
-        memory.levels.map((level) => [level.path, level.limitBytes, level.usageBytes, level.workingSet.ok ? level.workingSet.value : level.workingSet.error.kind]),
+        memory.levels.map((level) => [
+          level.path,
+          level.limitBytes,
+          level.usageBytes,
+          level.workingSet.ok ? level.workingSet.value : level.workingSet.error.kind,
+        ]),
         [
           ['/small.slice/tight.service', 104857600, 52428800, 'malformed'],
           ['/small.slice', 1073741824, 60000000, 50000000],
@@ -216,18 +250,42 @@ describe('engine on the fixture /proc', () => {
 
     it('has nothing to show for cgroup v1 only, or a cgroup not visible here', () => {
       assert.strictEqual(expectOk(readCgroupMemory(4100, procRoot, cgroupRoot)), undefined);
-      assert.strictEqual(expectOk(readCgroupMemory(1, procRoot, cgroupRoot)), undefined, '/init.scope has no files in the fixture');
+      assert.strictEqual(
+        expectOk(readCgroupMemory(1, procRoot, cgroupRoot)),
+        undefined,
+        '/init.scope has no files in the fixture',
+      );
     });
 
     it('reads the cgroup v1 memory controller where v2 has none (hybrid hosts)', () => {
       // 4:cpu,memory:/app/web; the parent /app is limited to 1 GiB, /app/web says "no limit".
       const memory = expectOk(readCgroupMemory(4400, procRoot, cgroupRoot))!;
       assert.deepStrictEqual(
-        { version: memory.version, path: memory.path, limitBytes: memory.limitBytes, currentBytes: memory.currentBytes, workingSet: memory.workingSet },
-        { version: 1, path: '/app/web', limitBytes: 1073741824, currentBytes: 52428800, workingSet: ok(52428800 - 2428800) },
+        {
+          version: memory.version,
+          path: memory.path,
+          limitBytes: memory.limitBytes,
+          currentBytes: memory.currentBytes,
+          workingSet: memory.workingSet,
+        },
+        {
+          version: 1,
+          path: '/app/web',
+          limitBytes: 1073741824,
+          currentBytes: 52428800,
+          workingSet: ok(52428800 - 2428800),
+        },
       );
       // hierarchical_memory_limit equals the visible parent's limit: no extra level.
-      assert.deepStrictEqual(memory.levels, [{ path: '/app', limitBytes: 1073741824, limitFile: 'memory.limit_in_bytes', usageBytes: 60000000, workingSet: ok(50000000) }]);
+      assert.deepStrictEqual(memory.levels, [
+        {
+          path: '/app',
+          limitBytes: 1073741824,
+          limitFile: 'memory.limit_in_bytes',
+          usageBytes: 60000000,
+          workingSet: ok(50000000),
+        },
+      ]);
       assert.deepStrictEqual(expectOk(memory.oom), { version: 1, path: '/app/web', oomKillLocal: 4, failcnt: 123 });
     });
 
@@ -240,10 +298,21 @@ describe('engine on the fixture /proc', () => {
         fs.mkdirSync(group, { recursive: true });
         fs.writeFileSync(path.join(group, 'memory.usage_in_bytes'), '200000000\n');
         fs.writeFileSync(path.join(group, 'memory.limit_in_bytes'), '9223372036854771712\n');
-        fs.writeFileSync(path.join(group, 'memory.stat'), 'total_inactive_file 50000000\nhierarchical_memory_limit 268435456\n');
+        fs.writeFileSync(
+          path.join(group, 'memory.stat'),
+          'total_inactive_file 50000000\nhierarchical_memory_limit 268435456\n',
+        );
         const memory = expectOk(readCgroupMemory(77, path.join(root, 'proc'), path.join(root, 'cgroup')))!;
         assert.strictEqual(memory.limitBytes, 268435456);
-        assert.deepStrictEqual(memory.levels, [{ path: '/', limitBytes: 268435456, limitFile: 'hierarchical_memory_limit', usageBytes: 200000000, workingSet: ok(150000000) }]);
+        assert.deepStrictEqual(memory.levels, [
+          {
+            path: '/',
+            limitBytes: 268435456,
+            limitFile: 'hierarchical_memory_limit',
+            usageBytes: 200000000,
+            workingSet: ok(150000000),
+          },
+        ]);
         assert.strictEqual(tightestLevel(memory)!.headroomBytes, 268435456 - 150000000);
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
@@ -266,13 +335,29 @@ describe('engine on the fixture /proc', () => {
     // walk stops before "/" (on the host the real root has no memory.max, but a namespace root does).
     it('finds the limit of a container at the root of its cgroup namespace', () => {
       const memory = expectOk(readCgroupMemory(5008, procRoot, path.join(FIXTURES, 'cgroup-ns')))!;
-      assert.deepStrictEqual({ version: memory.version, path: memory.path, limitBytes: memory.limitBytes, currentBytes: memory.currentBytes }, {
-        version: 2,
-        path: '/',
-        limitBytes: 536870912,
-        currentBytes: 1048576,
-      });
-      assert.deepStrictEqual(memory.levels, [{ path: '/', limitBytes: 536870912, limitFile: 'memory.max', usageBytes: 1048576, workingSet: ok(1048576 - 48576) }]);
+      assert.deepStrictEqual(
+        {
+          version: memory.version,
+          path: memory.path,
+          limitBytes: memory.limitBytes,
+          currentBytes: memory.currentBytes,
+        },
+        {
+          version: 2,
+          path: '/',
+          limitBytes: 536870912,
+          currentBytes: 1048576,
+        },
+      );
+      assert.deepStrictEqual(memory.levels, [
+        {
+          path: '/',
+          limitBytes: 536870912,
+          limitFile: 'memory.max',
+          usageBytes: 1048576,
+          workingSet: ok(1048576 - 48576),
+        },
+      ]);
       expectError(memory.oom, 'unsupported', 'no memory.events in the fixture');
     });
   });
@@ -281,7 +366,9 @@ describe('engine on the fixture /proc', () => {
     const rows = () => expectOk(scanProcessTable(procRoot));
 
     it('lists the PID directories it can read and skips broken ones and non-PIDs', () => {
-      const pids = rows().map((row) => row.identity.pid).sort((a, b) => a - b);
+      const pids = rows()
+        .map((row) => row.identity.pid)
+        .sort((a, b) => a - b);
       // 5001 (bad statm) and 5003 (bad stat) are skipped; 5002's broken status is not read by the scan.
       assert.deepStrictEqual(pids, [1, 2, 1234, 4000, 4100, 4200, 4300, 5002, 5004, 5005, 5006, 5007, 5008, 6000]);
     });

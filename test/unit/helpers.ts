@@ -12,7 +12,14 @@ export const FIXTURE_CGROUP = path.join(FIXTURES, 'cgroup');
 /** The compiled engine, for child processes that require it (e.g. one running as `nobody`). */
 export const COMPILED_PROC = path.resolve(__dirname, '..', '..', 'src', 'proc');
 
-export const ERROR_KINDS: readonly ProcError['kind'][] = ['gone', 'pid-reused', 'permission-denied', 'malformed', 'unsupported', 'io-error'];
+export const ERROR_KINDS: readonly ProcError['kind'][] = [
+  'gone',
+  'pid-reused',
+  'permission-denied',
+  'malformed',
+  'unsupported',
+  'io-error',
+];
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,8 +104,17 @@ export function startChild(command: string, args: string[]): Child {
     exited,
     waitForLine(line, timeoutMs = 10000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`child ${proc.pid} did not print "${line}" in ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ line, resolve: () => { clearTimeout(timer); resolve(); } });
+        const timer = setTimeout(
+          () => reject(new Error(`child ${proc.pid} did not print "${line}" in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          line,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
         check();
       });
     },
@@ -115,7 +131,10 @@ export function startChild(command: string, args: string[]): Child {
     },
   };
   children.add(child);
-  exited.then(() => proc.stdin?.destroy(), () => undefined);
+  exited.then(
+    () => proc.stdin?.destroy(),
+    () => undefined,
+  );
   return child;
 }
 
@@ -169,7 +188,10 @@ export function topMemory(pid: number): { virt: TopValue; res: TopValue; shr: To
   const headerIndex = lines.findIndex((line) => /^\s*PID\s+USER\s/.test(line));
   assert.ok(headerIndex >= 0, `no task header in top output:\n${out}`);
   const header = lines[headerIndex].trim().split(/\s+/);
-  const row = lines.slice(headerIndex + 1).map((line) => line.trim().split(/\s+/)).find((fields) => fields[0] === String(pid));
+  const row = lines
+    .slice(headerIndex + 1)
+    .map((line) => line.trim().split(/\s+/))
+    .find((fields) => fields[0] === String(pid));
   assert.ok(row, `top did not list PID ${pid}:\n${out}`);
   const column = (name: string) => {
     const index = header.indexOf(name);
@@ -185,7 +207,7 @@ export function parseTopKiB(text: string): TopValue {
   const power = ' mgtpe'.indexOf(match[3] || ' ');
   const scale = power <= 0 ? 1 : 1024 ** power; // '' and 'k' are KiB
   const decimals = match[2]?.length ?? 0;
-  return { kib: Number(match[1]) * scale, roundingKiB: power <= 0 ? 0 : (scale / 10 ** decimals) / 2 };
+  return { kib: Number(match[1]) * scale, roundingKiB: power <= 0 ? 0 : scale / 10 ** decimals / 2 };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,10 @@ describe('History', () => {
       history.push(point(i * 1000, i));
       assert.strictEqual(history.length, Math.min(i, 3));
     }
-    assert.deepStrictEqual(history.points().map((p) => p.resBytes), [5, 6, 7]);
+    assert.deepStrictEqual(
+      history.points().map((p) => p.resBytes),
+      [5, 6, 7],
+    );
     assert.deepStrictEqual(history.at(0), point(5000, 5));
     assert.deepStrictEqual(history.at(2), point(7000, 7));
     assert.deepStrictEqual(history.latest(), point(7000, 7));
@@ -38,7 +41,10 @@ describe('History', () => {
     for (let i = 0; i < 1003; i++) {
       history.push(point(i, i));
     }
-    assert.deepStrictEqual(history.points().map((p) => p.resBytes), [999, 1000, 1001, 1002]);
+    assert.deepStrictEqual(
+      history.points().map((p) => p.resBytes),
+      [999, 1000, 1001, 1002],
+    );
   });
 
   it('holds at least two points whatever capacity it is given', () => {
@@ -46,7 +52,10 @@ describe('History', () => {
     history.push(point(1, 1));
     history.push(point(2, 2));
     history.push(point(3, 3));
-    assert.deepStrictEqual(history.points().map((p) => p.resBytes), [2, 3]);
+    assert.deepStrictEqual(
+      history.points().map((p) => p.resBytes),
+      [2, 3],
+    );
   });
 
   it('points(since) returns the points at or after a time, also across the wrap', () => {
@@ -54,9 +63,18 @@ describe('History', () => {
     for (let i = 1; i <= 6; i++) {
       history.push(point(i * 1000, i)); // keeps 3..6
     }
-    assert.deepStrictEqual(history.points(4000).map((p) => p.resBytes), [4, 5, 6]);
-    assert.deepStrictEqual(history.points(4001).map((p) => p.resBytes), [5, 6]);
-    assert.deepStrictEqual(history.points(0).map((p) => p.resBytes), [3, 4, 5, 6]);
+    assert.deepStrictEqual(
+      history.points(4000).map((p) => p.resBytes),
+      [4, 5, 6],
+    );
+    assert.deepStrictEqual(
+      history.points(4001).map((p) => p.resBytes),
+      [5, 6],
+    );
+    assert.deepStrictEqual(
+      history.points(0).map((p) => p.resBytes),
+      [3, 4, 5, 6],
+    );
     assert.deepStrictEqual(history.points(7000), []);
   });
 
@@ -132,7 +150,10 @@ describe('History', () => {
       const all = history.points();
       assert.strictEqual(all.length, 14401);
       const latest = history.latest()!.timeMs;
-      assert.deepStrictEqual(history.points(latest - 60000), all.filter((p) => p.timeMs >= latest - 60000));
+      assert.deepStrictEqual(
+        history.points(latest - 60000),
+        all.filter((p) => p.timeMs >= latest - 60000),
+      );
       assert.strictEqual(history.points(latest - 60000).length, 241);
       assert.deepStrictEqual(history.last(60), all.slice(-60));
       assert.deepStrictEqual(new History(5).last(3), []);

@@ -56,7 +56,10 @@ describe('messages of the wrong shape from the webviews', () => {
   it('parseFromInspectPanel keeps only the known fields of a good message', () => {
     assert.deepEqual(parseFromInspectPanel({ type: 'ready', extra: '<script>' }), { type: 'ready' });
     assert.deepEqual(parseFromInspectPanel({ type: 'copySnapshot', text: 'x'.repeat(1e6) }), { type: 'copySnapshot' });
-    assert.deepEqual(parseFromInspectPanel({ type: 'export', format: 'json', path: '/etc/passwd' }), { type: 'export', format: 'json' });
+    assert.deepEqual(parseFromInspectPanel({ type: 'export', format: 'json', path: '/etc/passwd' }), {
+      type: 'export',
+      format: 'json',
+    });
   });
 
   it('parseFromDebugView drops bad shapes, PIDs that are not PIDs and oversized session ids', () => {
@@ -88,8 +91,15 @@ describe('messages of the wrong shape from the webviews', () => {
   });
 
   it('parseFromDebugView keeps only the known fields of a good message', () => {
-    assert.deepEqual(parseFromDebugView({ type: 'inspect', pid: 1234, startTicks: 0, command: 'rm -rf /' }), { type: 'inspect', pid: 1234, startTicks: 0 });
-    assert.deepEqual(parseFromDebugView({ type: 'pick', sessionId: 'a'.repeat(200), pid: 1 }), { type: 'pick', sessionId: 'a'.repeat(200) });
+    assert.deepEqual(parseFromDebugView({ type: 'inspect', pid: 1234, startTicks: 0, command: 'rm -rf /' }), {
+      type: 'inspect',
+      pid: 1234,
+      startTicks: 0,
+    });
+    assert.deepEqual(parseFromDebugView({ type: 'pick', sessionId: 'a'.repeat(200), pid: 1 }), {
+      type: 'pick',
+      sessionId: 'a'.repeat(200),
+    });
     assert.deepEqual(parseFromDebugView({ type: 'ready', x: 1 }), { type: 'ready' });
   });
 });
@@ -107,7 +117,11 @@ describe('real processes with unusual names and command lines', function () {
   it('a 1 MB command line is read, cut to COMMAND_LINE_MAX_CHARS with an ellipsis, everywhere it is shown', async () => {
     // One argument may hold at most 128 KiB (MAX_ARG_STRLEN): ten of 100 000 characters.
     const args = Array.from({ length: 10 }, (_, i) => String.fromCharCode(97 + i).repeat(100_000));
-    const child = startChild('/usr/bin/python3', ['-c', 'import sys; print("ready", flush=True); sys.stdin.read()', ...args]);
+    const child = startChild('/usr/bin/python3', [
+      '-c',
+      'import sys; print("ready", flush=True); sys.stdin.read()',
+      ...args,
+    ]);
     await child.waitForLine('ready');
     const full = ownCommandLine(child.pid);
     assert.ok(full.length > 1_000_000, `the kernel kept ${full.length} characters`);
@@ -147,7 +161,11 @@ describe('real processes with unusual names and command lines', function () {
     const child = startChild('/usr/bin/python3', ['-c', launcher]);
     await child.waitForLine('ready');
     const commBytes = fs.readFileSync(`/proc/${child.pid}/comm`);
-    assert.deepEqual([...commBytes.subarray(0, 6)], [0x70, 0x6d, 0xff, 0xfe, 0xc3, 0x28], 'the kernel kept the raw bytes');
+    assert.deepEqual(
+      [...commBytes.subarray(0, 6)],
+      [0x70, 0x6d, 0xff, 0xfe, 0xc3, 0x28],
+      'the kernel kept the raw bytes',
+    );
     const expectedName = commBytes.toString('utf8').replace(/\n$/, '');
     assert.ok(expectedName.includes('\uFFFD'));
 

@@ -97,7 +97,11 @@ describe('live: process identity', function () {
     try {
       fs.accessSync(NS_LAST_PID, fs.constants.W_OK);
     } catch (error) {
-      skipBecause(this, 'ns-last-pid-not-writable', `${NS_LAST_PID} is not writable (${(error as NodeJS.ErrnoException).code})`);
+      skipBecause(
+        this,
+        'ns-last-pid-not-writable',
+        `${NS_LAST_PID} is not writable (${(error as NodeJS.ErrnoException).code})`,
+      );
     }
     const first = startSleep();
     const old = expectOk(readIdentity(first.pid));
@@ -111,7 +115,11 @@ describe('live: process identity', function () {
         fs.writeFileSync(NS_LAST_PID, String(old.pid - 1));
       } catch (error) {
         // e.g. EPERM without the capability, or a read-only /proc/sys in a container.
-        skipBecause(this, 'ns-last-pid-not-writable', `writing ${NS_LAST_PID} failed (${(error as NodeJS.ErrnoException).code})`);
+        skipBecause(
+          this,
+          'ns-last-pid-not-writable',
+          `writing ${NS_LAST_PID} failed (${(error as NodeJS.ErrnoException).code})`,
+        );
       }
       const candidate = startSleep();
       if (candidate.pid === old.pid) {

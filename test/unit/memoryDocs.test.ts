@@ -18,8 +18,11 @@ describe('memoryDocs', () => {
     }
   });
 
-  it('names top\'s three figures in top\'s order, each sourced from statm', () => {
-    assert.deepStrictEqual(TOP_FIGURES.map((figure) => MEMORY_DOCS[figure].label), ['VIRT', 'RES', 'SHR']);
+  it("names top's three figures in top's order, each sourced from statm", () => {
+    assert.deepStrictEqual(
+      TOP_FIGURES.map((figure) => MEMORY_DOCS[figure].label),
+      ['VIRT', 'RES', 'SHR'],
+    );
     for (const figure of TOP_FIGURES) {
       assert.ok(MEMORY_DOCS[figure].source.includes('/proc/PID/statm'), figure);
     }

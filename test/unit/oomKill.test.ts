@@ -13,15 +13,36 @@ import { expectError, expectOk, FIXTURE_CGROUP } from './helpers';
 
 /** A cgroup tree in memory whose counters the test changes between readings. */
 function fakeTree(counters: Record<string, OomCounters>): OomCounterReader {
-  return (_version, groupPath) => (counters[groupPath] ? ok({ ...counters[groupPath] }) : fail({ kind: 'unsupported', detail: `no ${groupPath}` }));
+  return (_version, groupPath) =>
+    counters[groupPath] ? ok({ ...counters[groupPath] }) : fail({ kind: 'unsupported', detail: `no ${groupPath}` });
 }
 
 describe('OOM kill verdicts', () => {
-  const v2 = (groupPath: string, oomKill: number, oomKillLocal?: number): OomCounters => ({ version: 2, path: groupPath, high: 0, max: 3, oom: oomKill, oomKill, oomKillLocal });
+  const v2 = (groupPath: string, oomKill: number, oomKillLocal?: number): OomCounters => ({
+    version: 2,
+    path: groupPath,
+    high: 0,
+    max: 3,
+    oom: oomKill,
+    oomKill,
+    oomKillLocal,
+  });
 
   it('reads memory.events and memory.events.local of a v2 group (fixture)', () => {
-    assert.deepEqual(expectOk(readOomCounters(2, '/app.slice/evil.service', FIXTURE_CGROUP)), { version: 2, path: '/app.slice/evil.service', high: 3, max: 17, oom: 1, oomKill: 1, oomKillLocal: 1 });
-    assert.deepEqual(expectOk(readOomCounters(2, '/app.slice', FIXTURE_CGROUP)), { version: 2, path: '/app.slice', high: 3, max: 20, oom: 2, oomKill: 2 }, 'no memory.events.local: a kernel before 5.2');
+    assert.deepEqual(expectOk(readOomCounters(2, '/app.slice/evil.service', FIXTURE_CGROUP)), {
+      version: 2,
+      path: '/app.slice/evil.service',
+      high: 3,
+      max: 17,
+      oom: 1,
+      oomKill: 1,
+      oomKillLocal: 1,
+    });
+    assert.deepEqual(
+      expectOk(readOomCounters(2, '/app.slice', FIXTURE_CGROUP)),
+      { version: 2, path: '/app.slice', high: 3, max: 20, oom: 2, oomKill: 2 },
+      'no memory.events.local: a kernel before 5.2',
+    );
     expectError(readOomCounters(2, '/free.slice', FIXTURE_CGROUP), 'unsupported', 'no memory.events: says which file');
   });
 
@@ -37,7 +58,11 @@ describe('OOM kill verdicts', () => {
         expectError(readOomCounters(1, '/g', dir), 'malformed', `memory.oom_control ${JSON.stringify(garbage)}`);
       }
       fs.writeFileSync(path.join(dir, 'memory', 'g', 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\n');
-      expectError(readOomCounters(1, '/g', dir), 'unsupported', 'a kernel before 4.13 has no oom_kill in memory.oom_control');
+      expectError(
+        readOomCounters(1, '/g', dir),
+        'unsupported',
+        'a kernel before 4.13 has no oom_kill in memory.oom_control',
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -48,8 +73,17 @@ describe('OOM kill verdicts', () => {
     const baseline = readOomBaseline(2, '/a/b', fakeTree(tree));
     tree['/a/b'] = v2('/a/b', 3, 2);
     const cause = judgeExit(baseline, fakeTree(tree));
-    assert.deepEqual(cause, { kind: 'oom-kill', counter: 'memory.events.local oom_kill', path: '/a/b', before: 1, after: 2 });
-    assert.match(describeOomKill(cause as Extract<typeof cause, { kind: 'oom-kill' }>), /^memory\.events\.local oom_kill of cgroup \/a\/b rose by 1 \(1 → 2\) as it ended\. Another process in the group may have been the victim instead\.$/);
+    assert.deepEqual(cause, {
+      kind: 'oom-kill',
+      counter: 'memory.events.local oom_kill',
+      path: '/a/b',
+      before: 1,
+      after: 2,
+    });
+    assert.match(
+      describeOomKill(cause as Extract<typeof cause, { kind: 'oom-kill' }>),
+      /^memory\.events\.local oom_kill of cgroup \/a\/b rose by 1 \(1 → 2\) as it ended\. Another process in the group may have been the victim instead\.$/,
+    );
   });
 
   it('does not count a kill in a child group: memory.events counts descendants, memory.events.local does not', () => {
@@ -64,7 +98,13 @@ describe('OOM kill verdicts', () => {
     const baseline = readOomBaseline(2, '/a/b', fakeTree(tree));
     delete tree['/a/b'];
     tree['/a'] = v2('/a', 5);
-    assert.deepEqual(judgeExit(baseline, fakeTree(tree)), { kind: 'oom-kill', counter: 'memory.events oom_kill', path: '/a', before: 4, after: 5 });
+    assert.deepEqual(judgeExit(baseline, fakeTree(tree)), {
+      kind: 'oom-kill',
+      counter: 'memory.events oom_kill',
+      path: '/a',
+      before: 4,
+      after: 5,
+    });
     tree['/a'] = v2('/a', 4);
     const cause = judgeExit(baseline, fakeTree(tree));
     assert.equal(cause.kind, 'unknown', 'the group is gone and the parent did not count a kill');
@@ -75,7 +115,10 @@ describe('OOM kill verdicts', () => {
     const tree = { '/g': { version: 1 as const, path: '/g', oomKillLocal: 3, failcnt: 10 } };
     const baseline = readOomBaseline(1, '/g', fakeTree(tree));
     tree['/g'] = { ...tree['/g'], failcnt: 500 }; // hitting the limit is not a kill
-    assert.deepEqual(judgeExit(baseline, fakeTree(tree)), { kind: 'unknown', why: 'memory.oom_control oom_kill of /g did not rise (3)' });
+    assert.deepEqual(judgeExit(baseline, fakeTree(tree)), {
+      kind: 'unknown',
+      why: 'memory.oom_control oom_kill of /g did not rise (3)',
+    });
     assert.equal(judgeExit(undefined, fakeTree(tree)).kind, 'unknown');
     assert.equal(readOomBaseline(1, '/missing', fakeTree(tree)), undefined);
   });

@@ -23,7 +23,11 @@ const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3
 /** The test's own v1 memory group, or undefined where there is none (or we are not root). */
 function ownV1Group(): string | undefined {
   const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(fs.readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
-  if (process.getuid?.() !== 0 || own === undefined || !fs.existsSync(`${V1_ROOT}${own === '/' ? '' : own}/memory.usage_in_bytes`)) {
+  if (
+    process.getuid?.() !== 0 ||
+    own === undefined ||
+    !fs.existsSync(`${V1_ROOT}${own === '/' ? '' : own}/memory.usage_in_bytes`)
+  ) {
     return undefined;
   }
   return own === '/' ? '' : own;
@@ -32,7 +36,14 @@ function ownV1Group(): string | undefined {
 let groupCount = 0;
 
 /** A real v1 memory group below ours with a limit; removed by `remove` once its processes are gone. */
-function makeGroup(limitBytes: number): { path: string; dir: string; add(pid: number): void; read(file: string): string; stat(key: string): number; remove(): Promise<void> } {
+function makeGroup(limitBytes: number): {
+  path: string;
+  dir: string;
+  add(pid: number): void;
+  read(file: string): string;
+  stat(key: string): number;
+  remove(): Promise<void>;
+} {
   const own = ownV1Group() as string;
   const groupPath = `${own}/proc-memory-oom-${process.pid}-${(groupCount += 1)}`;
   const dir = `${V1_ROOT}${groupPath}`;
@@ -59,12 +70,19 @@ function makeGroup(limitBytes: number): { path: string; dir: string; add(pid: nu
 }
 
 /** A Python process that waits for commands on stdin: each line is run, then it answers "ok". */
-function startPython(): { child: ChildProcess; pid: number; run(code: string): Promise<void>; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+function startPython(): {
+  child: ChildProcess;
+  pid: number;
+  run(code: string): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
   const script = 'import sys\nheld = []\nfor line in sys.stdin:\n    exec(line)\n    print("ok", flush=True)\n';
   const child = spawn(PYTHON, ['-c', script], { stdio: ['pipe', 'pipe', 'ignore'] });
   let answers = 0;
   child.stdout!.on('data', (data) => (answers += String(data).split('ok').length - 1));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     pid: child.pid as number,
@@ -112,9 +130,15 @@ describe('out of memory: real processes and cgroups', function () {
     group.add(python.pid);
     // Both readings bracket the product's, and the group is idle, so they are equal in practice.
     const read = () => {
-      const kernelBefore = { usage: Number(group.read('memory.usage_in_bytes')), inactive: group.stat('total_inactive_file') };
+      const kernelBefore = {
+        usage: Number(group.read('memory.usage_in_bytes')),
+        inactive: group.stat('total_inactive_file'),
+      };
       const memory = expectOk(readCgroupMemory(python.pid));
-      const kernelAfter = { usage: Number(group.read('memory.usage_in_bytes')), inactive: group.stat('total_inactive_file') };
+      const kernelAfter = {
+        usage: Number(group.read('memory.usage_in_bytes')),
+        inactive: group.stat('total_inactive_file'),
+      };
       assert.ok(memory, 'the group is found');
       assert.deepEqual(kernelAfter, kernelBefore, 'the group changed while read; rerun');
       return { memory, kernel: kernelAfter };
@@ -122,9 +146,15 @@ describe('out of memory: real processes and cgroups', function () {
     const before = read();
     assert.equal(before.memory.path, group.path);
     assert.equal(before.memory.currentBytes, before.kernel.usage, 'usage = memory.usage_in_bytes');
-    assert.equal(expectOk(before.memory.workingSet), Math.max(0, before.kernel.usage - before.kernel.inactive), 'working set = usage − total_inactive_file');
+    assert.equal(
+      expectOk(before.memory.workingSet),
+      Math.max(0, before.kernel.usage - before.kernel.inactive),
+      'working set = usage − total_inactive_file',
+    );
     // Read in 1 MiB pieces and dropped: the only lasting charge is the file's pages in the cache.
-    await python.run(`f = open(${JSON.stringify(file)}, "rb"); [0 for _ in iter(lambda: f.read(1 << 20), b"")]; f.close()`);
+    await python.run(
+      `f = open(${JSON.stringify(file)}, "rb"); [0 for _ in iter(lambda: f.read(1 << 20), b"")]; f.close()`,
+    );
     const after = read();
     assert.equal(after.memory.currentBytes, after.kernel.usage);
     assert.equal(expectOk(after.memory.workingSet), Math.max(0, after.kernel.usage - after.kernel.inactive));
@@ -167,13 +197,22 @@ describe('out of memory: real processes and cgroups', function () {
     const file = path.join(os.tmpdir(), `proc-memory-cache-${process.pid}-inner.bin`);
     execFileSync('dd', ['if=/dev/urandom', `of=${file}`, 'bs=1M', 'count=16', 'oflag=direct', 'status=none']);
     cleanups.unshift(async () => fs.rmSync(file, { force: true }));
-    await python.run(`f = open(${JSON.stringify(file)}, "rb"); [0 for _ in iter(lambda: f.read(1 << 20), b"")]; f.close()`);
-    assert.ok(parent.stat('total_inactive_file') >= 15 * MiB && parent.stat('inactive_file') < MiB, 'the cache is charged below the parent');
+    await python.run(
+      `f = open(${JSON.stringify(file)}, "rb"); [0 for _ in iter(lambda: f.read(1 << 20), b"")]; f.close()`,
+    );
+    assert.ok(
+      parent.stat('total_inactive_file') >= 15 * MiB && parent.stat('inactive_file') < MiB,
+      'the cache is charged below the parent',
+    );
     const memory = expectOk(readCgroupMemory(python.pid));
     assert.ok(memory);
     assert.equal(memory.path, `${parent.path}/inner`);
     assert.equal(memory.limitBytes, 96 * MiB);
-    assert.equal(Number(/^hierarchical_memory_limit (\d+)$/m.exec(fs.readFileSync(`${childDir}/memory.stat`, 'utf8'))?.[1]), memory.limitBytes, 'the kernel agrees on the limit that binds');
+    assert.equal(
+      Number(/^hierarchical_memory_limit (\d+)$/m.exec(fs.readFileSync(`${childDir}/memory.stat`, 'utf8'))?.[1]),
+      memory.limitBytes,
+      'the kernel agrees on the limit that binds',
+    );
     const levels = memory.levels.map((level) => level.path);
     assert.deepEqual(levels, [`${parent.path}/inner`, parent.path]);
     const parentLevel = memory.levels[1];
@@ -201,7 +240,10 @@ describe('out of memory: real processes and cgroups', function () {
     await python.run('pass');
     group.add(python.pid);
     const { sampler, events } = watch(python.pid);
-    await waitFor(() => events.some((event) => event.outcome.ok && event.outcome.value.cgroup?.ok === true), 'a reading with the cgroup');
+    await waitFor(
+      () => events.some((event) => event.outcome.ok && event.outcome.value.cgroup?.ok === true),
+      'a reading with the cgroup',
+    );
     const before = Number(/^oom_kill (\d+)$/m.exec(group.read('memory.oom_control'))?.[1]);
     python.child.stdin!.write('while True: held.append(b"x" * (1 << 20))\n');
     const exit = await python.exited;
@@ -211,7 +253,13 @@ describe('out of memory: real processes and cgroups', function () {
     sampler.tick();
     const last = events[events.length - 1];
     assert.equal(last.ended, true);
-    assert.deepEqual(last.exitCause, { kind: 'oom-kill', counter: 'memory.oom_control oom_kill', path: group.path, before, after });
+    assert.deepEqual(last.exitCause, {
+      kind: 'oom-kill',
+      counter: 'memory.oom_control oom_kill',
+      path: group.path,
+      before,
+      after,
+    });
   });
 
   it('a plain SIGKILL, with no OOM counter change, is not called an OOM kill', async function () {
@@ -223,7 +271,10 @@ describe('out of memory: real processes and cgroups', function () {
     await python.run('pass');
     group.add(python.pid);
     const { sampler, events } = watch(python.pid);
-    await waitFor(() => events.some((event) => event.outcome.ok && event.outcome.value.cgroup?.ok === true), 'a reading with the cgroup');
+    await waitFor(
+      () => events.some((event) => event.outcome.ok && event.outcome.value.cgroup?.ok === true),
+      'a reading with the cgroup',
+    );
     python.child.kill('SIGKILL');
     assert.equal((await python.exited).signal, 'SIGKILL');
     sampler.tick();
@@ -258,7 +309,12 @@ describe('out of memory: real processes and cgroups', function () {
     // ps runs right after each reading, in the listener; the Python process sleeps on stdin in between.
     const readings: { event: SampleEvent; ps: { minor: number; major: number } }[] = [];
     sampler.subscribe(expectOk(sampleProcess(python.pid)).identity, {}, (event) => {
-      const [minor, major] = execFileSync('ps', ['-o', 'min_flt=,maj_flt=', '-p', String(python.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+      const [minor, major] = execFileSync('ps', ['-o', 'min_flt=,maj_flt=', '-p', String(python.pid)], {
+        encoding: 'utf8',
+      })
+        .trim()
+        .split(/\s+/)
+        .map(Number);
       readings.push({ event, ps: { minor, major } });
     });
     await waitFor(() => readings.length === 1, 'the first reading');
@@ -270,9 +326,20 @@ describe('out of memory: real processes and cgroups', function () {
     assert.deepEqual(sample.faults, second.ps, 'the totals equal ps');
     const rates = sample.faultRates!;
     assert.equal(rates.overMs, sample.timeMs - first.event.outcome.value.timeMs);
-    assert.equal(Math.round((rates.minorPerSecond * rates.overMs) / 1000), second.ps.minor - first.ps.minor, 'minor faults over the interval');
-    assert.equal(Math.round((rates.majorPerSecond * rates.overMs) / 1000), second.ps.major - first.ps.major, 'major faults over the interval');
-    assert.ok(second.ps.minor - first.ps.minor >= 2048, `touching 8 MiB faults at least 2048 pages: ${second.ps.minor - first.ps.minor}`);
+    assert.equal(
+      Math.round((rates.minorPerSecond * rates.overMs) / 1000),
+      second.ps.minor - first.ps.minor,
+      'minor faults over the interval',
+    );
+    assert.equal(
+      Math.round((rates.majorPerSecond * rates.overMs) / 1000),
+      second.ps.major - first.ps.major,
+      'major faults over the interval',
+    );
+    assert.ok(
+      second.ps.minor - first.ps.minor >= 2048,
+      `touching 8 MiB faults at least 2048 pages: ${second.ps.minor - first.ps.minor}`,
+    );
   });
 });
 
@@ -295,7 +362,9 @@ describe('memory pressure (PSI): real files', function () {
   /** some/full lines of a PSI file, as the kernel prints them. */
   function psiOf(text: string): { some: number[]; full: number[] } {
     const line = (name: string) => {
-      const match = new RegExp(`^${name} avg10=([\\d.]+) avg60=([\\d.]+) avg300=([\\d.]+) total=(\\d+)$`, 'm').exec(text);
+      const match = new RegExp(`^${name} avg10=([\\d.]+) avg60=([\\d.]+) avg300=([\\d.]+) total=(\\d+)$`, 'm').exec(
+        text,
+      );
       assert.ok(match, `${name} line in ${text}`);
       return match.slice(1).map(Number);
     };
@@ -318,7 +387,12 @@ describe('memory pressure (PSI): real files', function () {
 
   it("the group figure is memory.pressure of the process's group in the v2 hierarchy, found through mountinfo", async function () {
     const mount = parseCgroup2Mount(fs.readFileSync('/proc/self/mountinfo', 'utf8'));
-    if (process.getuid?.() !== 0 || !mount || mount.root !== '/' || !fs.existsSync(`${mount.mountPoint}/memory.pressure`)) {
+    if (
+      process.getuid?.() !== 0 ||
+      !mount ||
+      mount.root !== '/' ||
+      !fs.existsSync(`${mount.mountPoint}/memory.pressure`)
+    ) {
       console.log('      skipped: needs root, a cgroup2 mount and PSI');
       this.skip();
     }
@@ -337,8 +411,24 @@ describe('memory pressure (PSI): real files', function () {
       assert.equal(reading.path, groupPath);
       assert.equal(reading.file, `${dir}/memory.pressure`);
       const kernel = psiOf(text);
-      assert.deepEqual([reading.pressure.some.avg10, reading.pressure.some.avg60, reading.pressure.some.avg300, reading.pressure.some.totalUs], kernel.some);
-      assert.deepEqual([reading.pressure.full.avg10, reading.pressure.full.avg60, reading.pressure.full.avg300, reading.pressure.full.totalUs], kernel.full);
+      assert.deepEqual(
+        [
+          reading.pressure.some.avg10,
+          reading.pressure.some.avg60,
+          reading.pressure.some.avg300,
+          reading.pressure.some.totalUs,
+        ],
+        kernel.some,
+      );
+      assert.deepEqual(
+        [
+          reading.pressure.full.avg10,
+          reading.pressure.full.avg60,
+          reading.pressure.full.avg300,
+          reading.pressure.full.totalUs,
+        ],
+        kernel.full,
+      );
     } finally {
       child.kill('SIGKILL');
       await waitFor(() => {

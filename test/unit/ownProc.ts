@@ -54,9 +54,16 @@ export function ownKind(pathName: string, exe: string | undefined): OwnKind {
   if (pathName === '' || pathName.startsWith('[anon:')) return 'anonymous';
   if (pathName === '[heap]') return 'heap';
   if (pathName === '[stack]') return 'stack';
-  if (['[vdso]', '[vvar]', '[vvar_vclock]', '[vsyscall]'].includes(pathName) || pathName.startsWith('anon_inode:')) return 'kernel';
+  if (['[vdso]', '[vvar]', '[vvar_vclock]', '[vsyscall]'].includes(pathName) || pathName.startsWith('anon_inode:'))
+    return 'kernel';
   if (pathName === exe) return 'program';
-  if (pathName.startsWith('/dev/shm/') || pathName.startsWith('/SYSV') || pathName.startsWith('/memfd:') || pathName === '/dev/zero (deleted)') return 'shmem';
+  if (
+    pathName.startsWith('/dev/shm/') ||
+    pathName.startsWith('/SYSV') ||
+    pathName.startsWith('/memfd:') ||
+    pathName === '/dev/zero (deleted)'
+  )
+    return 'shmem';
   if (/\.so(\.|$)/.test(pathName.replace(/ \(deleted\)$/, ''))) return 'libraries';
   if (pathName.startsWith('[')) return 'anonymous';
   return 'files';

@@ -83,7 +83,10 @@ const PARSERS: ParserUnderTest[] = [
       assert.ok(summary.top.length <= 8 && summary.top.length <= count);
       for (const entry of summary.top) {
         assertSafeCounts(entry, 'smaps.top');
-        assert.ok(MAPPING_CATEGORIES.includes(entry.category) && /^[r-][w-][x-][ps]$/.test(entry.perms), JSON.stringify(entry));
+        assert.ok(
+          MAPPING_CATEGORIES.includes(entry.category) && /^[r-][w-][x-][ps]$/.test(entry.perms),
+          JSON.stringify(entry),
+        );
       }
     },
   },
@@ -91,7 +94,8 @@ const PARSERS: ParserUnderTest[] = [
     name: 'cgroup',
     parse: parseCgroupV2Path,
     sample: fixture('1/cgroup'),
-    check: (value) => assert.ok(value === undefined || (typeof value === 'string' && value.startsWith('/')), `path ${String(value)}`),
+    check: (value) =>
+      assert.ok(value === undefined || (typeof value === 'string' && value.startsWith('/')), `path ${String(value)}`),
   },
   {
     name: 'memory.stat',
@@ -108,7 +112,11 @@ const PARSERS: ParserUnderTest[] = [
     parse: parseMemoryMax,
     sample: '536870912\n',
     // memory.max can legitimately exceed 2^53 (the kernel caps it near 2^63), so only finiteness.
-    check: (value) => assert.ok(value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0), `max ${String(value)}`),
+    check: (value) =>
+      assert.ok(
+        value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0),
+        `max ${String(value)}`,
+      ),
   },
 ];
 
@@ -150,7 +158,13 @@ describe('parsers', () => {
     });
 
     it('reads a kernel thread as all zeros', () => {
-      assert.deepStrictEqual(expectOk(parseStatm(fixture('2/statm'), 4096)), { virtBytes: 0, resBytes: 0, shrBytes: 0, textBytes: 0, dataBytes: 0 });
+      assert.deepStrictEqual(expectOk(parseStatm(fixture('2/statm'), 4096)), {
+        virtBytes: 0,
+        resBytes: 0,
+        shrBytes: 0,
+        textBytes: 0,
+        dataBytes: 0,
+      });
     });
 
     it('rejects huge counts instead of returning Infinity or inexact numbers', () => {
@@ -198,8 +212,14 @@ describe('parsers', () => {
     });
 
     it('rejects huge values', () => {
-      expectError(parseStatus(fixture('1/status').replace(/^VmRSS:.*$/m, `VmRSS:\t${'9'.repeat(400)} kB`)), 'malformed');
-      expectError(parseStatus(fixture('1/status').replace(/^Threads:.*$/m, `Threads:\t${'9'.repeat(400)}`)), 'malformed');
+      expectError(
+        parseStatus(fixture('1/status').replace(/^VmRSS:.*$/m, `VmRSS:\t${'9'.repeat(400)} kB`)),
+        'malformed',
+      );
+      expectError(
+        parseStatus(fixture('1/status').replace(/^Threads:.*$/m, `Threads:\t${'9'.repeat(400)}`)),
+        'malformed',
+      );
     });
   });
 
@@ -274,7 +294,10 @@ describe('parsers', () => {
     });
 
     it('accepts an older kernel without Pss_Anon/Pss_File/Pss_Shmem/SwapPss', () => {
-      const text = fixture('1/smaps_rollup').split('\n').filter((line) => !/^(Pss_|SwapPss)/.test(line)).join('\n');
+      const text = fixture('1/smaps_rollup')
+        .split('\n')
+        .filter((line) => !/^(Pss_|SwapPss)/.test(line))
+        .join('\n');
       const rollup = expectOk(parseSmapsRollup(text));
       assert.strictEqual(rollup.pssAnon, undefined);
       assert.strictEqual(rollup.swapPss, undefined);
@@ -285,7 +308,10 @@ describe('parsers', () => {
   describe('cgroup', () => {
     it('finds the v2 path among v1 lines', () => {
       assert.strictEqual(expectOk(parseCgroupV2Path(fixture('1/cgroup'))), '/init.scope');
-      assert.strictEqual(expectOk(parseCgroupV2Path('0::/user.slice/user-1000.slice/session-2.scope\n')), '/user.slice/user-1000.slice/session-2.scope');
+      assert.strictEqual(
+        expectOk(parseCgroupV2Path('0::/user.slice/user-1000.slice/session-2.scope\n')),
+        '/user.slice/user-1000.slice/session-2.scope',
+      );
     });
 
     it('says "no v2 cgroup" for a v1-only system and for a kernel with no hierarchy mounted', () => {
@@ -346,34 +372,65 @@ describe('parsers', () => {
 
   describe('property: seeded random and mutated inputs never throw, and results stay exact', () => {
     const ITERATIONS = 1500;
-    const alphabet = ['0', '1', '9', ' ', '\n', '\t', ':', '(', ')', 'k', 'B', '-', '.', 'x', 'max', '0::', '/', '\0', '\ufffd', 'kB', '9'.repeat(30)];
+    const alphabet = [
+      '0',
+      '1',
+      '9',
+      ' ',
+      '\n',
+      '\t',
+      ':',
+      '(',
+      ')',
+      'k',
+      'B',
+      '-',
+      '.',
+      'x',
+      'max',
+      '0::',
+      '/',
+      '\0',
+      '\ufffd',
+      'kB',
+      '9'.repeat(30),
+    ];
 
     function mutate(random: Prng, text: string): string {
       switch (random.int(7)) {
         case 0: // truncate
           return text.slice(0, random.int(text.length + 1));
-        case 1: { // overwrite one character
+        case 1: {
+          // overwrite one character
           const at = random.int(text.length + 1);
           return text.slice(0, at) + random.pick(alphabet) + text.slice(at + 1);
         }
-        case 2: { // insert a huge or negative number somewhere
+        case 2: {
+          // insert a huge or negative number somewhere
           const at = random.int(text.length + 1);
-          return text.slice(0, at) + random.pick(['99999999999999999999', '-1', '1e308', '9'.repeat(400), '18446744073709551615']) + text.slice(at);
+          return (
+            text.slice(0, at) +
+            random.pick(['99999999999999999999', '-1', '1e308', '9'.repeat(400), '18446744073709551615']) +
+            text.slice(at)
+          );
         }
-        case 3: { // delete a slice
+        case 3: {
+          // delete a slice
           const from = random.int(text.length + 1);
           return text.slice(0, from) + text.slice(from + random.int(40));
         }
         case 4: // random bytes as readProcText would decode them
           return random.bytes(random.int(300)).toString('utf8');
-        case 5: { // tokens from the alphabet
+        case 5: {
+          // tokens from the alphabet
           let out = '';
           for (let i = random.int(60); i > 0; i--) {
             out += random.pick(alphabet);
           }
           return out;
         }
-        default: { // duplicate a slice
+        default: {
+          // duplicate a slice
           const from = random.int(text.length + 1);
           const slice = text.slice(from, from + random.int(80));
           return text.slice(0, from) + slice + slice + text.slice(from);

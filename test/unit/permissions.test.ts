@@ -19,14 +19,29 @@ describe('errors and permissions', function () {
 
   describe('errnoToProcError', () => {
     it('maps ENOENT and ESRCH to gone, EACCES and EPERM to permission-denied', () => {
-      assert.deepStrictEqual(errnoToProcError(errnoError('ENOENT'), '/proc/9/statm'), { kind: 'gone', detail: '/proc/9/statm' });
-      assert.deepStrictEqual(errnoToProcError(errnoError('ESRCH'), '/proc/9/statm'), { kind: 'gone', detail: '/proc/9/statm' });
-      assert.deepStrictEqual(errnoToProcError(errnoError('EACCES'), '/proc/1/smaps_rollup'), { kind: 'permission-denied', detail: '/proc/1/smaps_rollup' });
-      assert.deepStrictEqual(errnoToProcError(errnoError('EPERM'), '/proc/1/smaps_rollup'), { kind: 'permission-denied', detail: '/proc/1/smaps_rollup' });
+      assert.deepStrictEqual(errnoToProcError(errnoError('ENOENT'), '/proc/9/statm'), {
+        kind: 'gone',
+        detail: '/proc/9/statm',
+      });
+      assert.deepStrictEqual(errnoToProcError(errnoError('ESRCH'), '/proc/9/statm'), {
+        kind: 'gone',
+        detail: '/proc/9/statm',
+      });
+      assert.deepStrictEqual(errnoToProcError(errnoError('EACCES'), '/proc/1/smaps_rollup'), {
+        kind: 'permission-denied',
+        detail: '/proc/1/smaps_rollup',
+      });
+      assert.deepStrictEqual(errnoToProcError(errnoError('EPERM'), '/proc/1/smaps_rollup'), {
+        kind: 'permission-denied',
+        detail: '/proc/1/smaps_rollup',
+      });
     });
 
     it('maps anything else to io-error, naming the code and the path', () => {
-      assert.deepStrictEqual(errnoToProcError(errnoError('EIO'), '/proc/self/mem'), { kind: 'io-error', detail: 'EIO reading /proc/self/mem' });
+      assert.deepStrictEqual(errnoToProcError(errnoError('EIO'), '/proc/self/mem'), {
+        kind: 'io-error',
+        detail: 'EIO reading /proc/self/mem',
+      });
       assert.strictEqual(errnoToProcError(undefined, 'p').kind, 'io-error');
       assert.strictEqual(errnoToProcError(null, 'p').kind, 'io-error');
       assert.strictEqual(errnoToProcError('a string', 'p').kind, 'io-error');
@@ -46,7 +61,7 @@ describe('errors and permissions', function () {
       try {
         const file = path.join(dir, 'big');
         // 'é' is 2 bytes and '€' 3 bytes in UTF-8: at 300 KiB some straddle every 64 KiB edge.
-        const text = 'aé€\n'.repeat(300 * 1024 / 7);
+        const text = 'aé€\n'.repeat((300 * 1024) / 7);
         fs.writeFileSync(file, text);
         assert.strictEqual(expectOk(readProcText(file)), text);
         // Reading a small file afterwards still works with the grown buffer.
@@ -137,7 +152,9 @@ describe('errors and permissions', function () {
         }));
       `;
       const asNobody = (args: string[]) =>
-        execFileSync(setpriv, ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, ...args], { encoding: 'utf8' });
+        execFileSync(setpriv, ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, ...args], {
+          encoding: 'utf8',
+        });
       try {
         try {
           asNobody(['-e', '0']);
@@ -161,13 +178,22 @@ describe('errors and permissions', function () {
     });
 
     it('gets permission-denied for smaps_rollup of root processes, as an outcome, not a crash', () => {
-      assert.deepStrictEqual(report.rollup, { ok: false, error: { kind: 'permission-denied', detail: '/proc/1/smaps_rollup' } });
-      assert.deepStrictEqual(report.rawRollup, { ok: false, error: { kind: 'permission-denied', detail: '/proc/1/smaps_rollup' } });
+      assert.deepStrictEqual(report.rollup, {
+        ok: false,
+        error: { kind: 'permission-denied', detail: '/proc/1/smaps_rollup' },
+      });
+      assert.deepStrictEqual(report.rawRollup, {
+        ok: false,
+        error: { kind: 'permission-denied', detail: '/proc/1/smaps_rollup' },
+      });
       assert.strictEqual((report.childRollup as { error: { kind: string } }).error.kind, 'permission-denied');
     });
 
     it('gets permission-denied for smaps of root processes (and no crash reading /proc/1/exe)', () => {
-      assert.deepStrictEqual(report.mappings, { ok: false, error: { kind: 'permission-denied', detail: '/proc/1/smaps' } });
+      assert.deepStrictEqual(report.mappings, {
+        ok: false,
+        error: { kind: 'permission-denied', detail: '/proc/1/smaps' },
+      });
     });
 
     it('gets permission-denied for a file mode 0600 owned by root (EACCES from open)', () => {

@@ -26,7 +26,8 @@ describe('memory pressure (PSI)', () => {
     fs.writeFileSync(path.join(procRoot, 'self', 'mountinfo'), mountinfo);
     return procRoot;
   }
-  const mountLine = (mountRoot: string, mountPoint: string) => `35 24 0:30 ${mountRoot} ${mountPoint} rw,nosuid,nodev,noexec,relatime shared:9 - cgroup2 cgroup2 rw,nsdelegate\n`;
+  const mountLine = (mountRoot: string, mountPoint: string) =>
+    `35 24 0:30 ${mountRoot} ${mountPoint} rw,nosuid,nodev,noexec,relatime shared:9 - cgroup2 cgroup2 rw,nsdelegate\n`;
   const group = (dir: string, text = PSI) => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'memory.pressure'), text);
@@ -40,14 +41,23 @@ describe('memory pressure (PSI)', () => {
   });
 
   it('calls garbage malformed, never 0', () => {
-    for (const garbage of ['', '<html>502</html>', 'some avg10=1.25 avg60=0.50 avg300=0.10 total=1\n', 'some avg10=x avg60=0 avg300=0 total=0\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n', '\u007fELF\u0000']) {
+    for (const garbage of [
+      '',
+      '<html>502</html>',
+      'some avg10=1.25 avg60=0.50 avg300=0.10 total=1\n',
+      'some avg10=x avg60=0 avg300=0 total=0\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n',
+      '\u007fELF\u0000',
+    ]) {
       expectError(parsePressure(garbage), 'malformed', JSON.stringify(garbage));
     }
   });
 
   it('finds the group on a v2-only host (the hierarchy at /sys/fs/cgroup)', () => {
     const mountPoint = path.join(root, 'sys', 'fs', 'cgroup');
-    const procRoot = layout('0::/user.slice/app.service\n', `22 1 8:1 / / rw - ext4 /dev/vda rw\n${mountLine('/', mountPoint)}`);
+    const procRoot = layout(
+      '0::/user.slice/app.service\n',
+      `22 1 8:1 / / rw - ext4 /dev/vda rw\n${mountLine('/', mountPoint)}`,
+    );
     group(path.join(mountPoint, 'user.slice', 'app.service'));
     const reading = expectOk(readGroupPressure(42, procRoot));
     assert.equal(reading.path, '/user.slice/app.service');
@@ -57,7 +67,10 @@ describe('memory pressure (PSI)', () => {
 
   it('finds it on a hybrid host (at /sys/fs/cgroup/unified), with the v1 lines ignored', () => {
     const mountPoint = path.join(root, 'unified');
-    const procRoot = layout('4:memory:/docker/abc\n1:name=systemd:/docker/abc\n0::/docker/abc\n', mountLine('/', mountPoint));
+    const procRoot = layout(
+      '4:memory:/docker/abc\n1:name=systemd:/docker/abc\n0::/docker/abc\n',
+      mountLine('/', mountPoint),
+    );
     group(path.join(mountPoint, 'docker', 'abc'));
     assert.equal(expectOk(readGroupPressure(42, procRoot)).path, '/docker/abc');
   });
@@ -72,14 +85,32 @@ describe('memory pressure (PSI)', () => {
   });
 
   it('says why when there is no v2 group, no cgroup2 mount, or no PSI', () => {
-    expectError(readGroupPressure(42, layout('4:memory:/app\n', mountLine('/', path.join(root, 'u')))), 'unsupported', 'v1 only');
-    expectError(readGroupPressure(42, layout('0::/app\n', '22 1 8:1 / / rw - ext4 /dev/vda rw\n')), 'unsupported', 'no cgroup2 mount');
-    const noPsi = expectError(readGroupPressure(42, layout('0::/\n', mountLine('/', path.join(root, 'empty')))), 'unsupported', 'no memory.pressure');
-    assert.match(noPsi.detail ?? "", /no pressure stall information/);
-    assert.match(expectError(readSystemPressure(path.join(root, "proc")), "unsupported").detail ?? "", /\/pressure\/memory: this kernel has no pressure stall information/);
+    expectError(
+      readGroupPressure(42, layout('4:memory:/app\n', mountLine('/', path.join(root, 'u')))),
+      'unsupported',
+      'v1 only',
+    );
+    expectError(
+      readGroupPressure(42, layout('0::/app\n', '22 1 8:1 / / rw - ext4 /dev/vda rw\n')),
+      'unsupported',
+      'no cgroup2 mount',
+    );
+    const noPsi = expectError(
+      readGroupPressure(42, layout('0::/\n', mountLine('/', path.join(root, 'empty')))),
+      'unsupported',
+      'no memory.pressure',
+    );
+    assert.match(noPsi.detail ?? '', /no pressure stall information/);
+    assert.match(
+      expectError(readSystemPressure(path.join(root, 'proc')), 'unsupported').detail ?? '',
+      /\/pressure\/memory: this kernel has no pressure stall information/,
+    );
   });
 
   it('unescapes mount points with spaces (\\040)', () => {
-    assert.deepEqual(parseCgroup2Mount(mountLine('/', '/mnt/with\\040space')), { root: '/', mountPoint: '/mnt/with space' });
+    assert.deepEqual(parseCgroup2Mount(mountLine('/', '/mnt/with\\040space')), {
+      root: '/',
+      mountPoint: '/mnt/with space',
+    });
   });
 });

@@ -20,11 +20,17 @@ describe('toSnapshot', () => {
     assert.ok('bytes' in snapshot.uss && snapshot.uss.bytes > 0);
     assert.ok('bytes' in snapshot.peakRes && snapshot.peakRes.bytes >= snapshot.resBytes);
     assert.match(snapshot.commandLine, /node|mocha/);
-    assert.ok(Math.abs(snapshot.startTimeMs - (Date.now() - process.uptime() * 1000)) < 5000, 'start time from boot time and ticks');
+    assert.ok(
+      Math.abs(snapshot.startTimeMs - (Date.now() - process.uptime() * 1000)) < 5000,
+      'start time from boot time and ticks',
+    );
   });
 
   it('says "permission denied" for PSS and USS the kernel refuses, instead of 0', () => {
-    const sample = { ...liveSample(), rollup: fail({ kind: 'permission-denied', detail: '/proc/1/smaps_rollup' }) } as ProcessSample;
+    const sample = {
+      ...liveSample(),
+      rollup: fail({ kind: 'permission-denied', detail: '/proc/1/smaps_rollup' }),
+    } as ProcessSample;
     const snapshot = toSnapshot(sample);
     for (const figure of [snapshot.pss, snapshot.uss]) {
       assert.ok('unavailable' in figure);
@@ -35,7 +41,15 @@ describe('toSnapshot', () => {
   it('says why the cgroup limit is not shown', () => {
     const none = toSnapshot({ ...liveSample(), cgroup: ok(undefined) } as ProcessSample);
     assert.ok('unavailable' in none.cgroup && /no cgroup memory accounting/.test(none.cgroup.unavailable));
-    const base = { version: 2 as const, path: '/user.slice', limitBytes: undefined, currentBytes: 3 << 20, workingSet: ok(2 << 20), levels: [], oom: ok({ version: 2 as const, path: '/user.slice', high: 0, max: 5, oom: 0, oomKill: 0 }) };
+    const base = {
+      version: 2 as const,
+      path: '/user.slice',
+      limitBytes: undefined,
+      currentBytes: 3 << 20,
+      workingSet: ok(2 << 20),
+      levels: [],
+      oom: ok({ version: 2 as const, path: '/user.slice', high: 0, max: 5, oom: 0, oomKill: 0 }),
+    };
     const unlimited = toSnapshot({ ...liveSample(), cgroup: ok(base) } as ProcessSample);
     assert.ok(!('unavailable' in unlimited.cgroup));
     assert.deepEqual(unlimited.cgroup.tightest, { unavailable: 'no limit on its cgroup /user.slice or above' });
@@ -63,37 +77,94 @@ describe('toSnapshot', () => {
       currentBytes: 900 << 20,
       workingSet: ok(100 << 20),
       levels: [
-        { path: '/app/web', limitBytes: 2 * 2 ** 30, limitFile: 'memory.limit_in_bytes', usageBytes: 900 << 20, workingSet: ok(100 << 20) },
-        { path: '/app', limitBytes: 1 << 30, limitFile: 'memory.limit_in_bytes', usageBytes: 1000 << 20, workingSet: ok(800 << 20) },
-        { path: '/', limitBytes: 4 * 2 ** 30, limitFile: 'memory.limit_in_bytes', usageBytes: undefined, workingSet: fail({ kind: 'permission-denied' as const, detail: '/sys/fs/cgroup/memory/memory.stat' }) },
+        {
+          path: '/app/web',
+          limitBytes: 2 * 2 ** 30,
+          limitFile: 'memory.limit_in_bytes',
+          usageBytes: 900 << 20,
+          workingSet: ok(100 << 20),
+        },
+        {
+          path: '/app',
+          limitBytes: 1 << 30,
+          limitFile: 'memory.limit_in_bytes',
+          usageBytes: 1000 << 20,
+          workingSet: ok(800 << 20),
+        },
+        {
+          path: '/',
+          limitBytes: 4 * 2 ** 30,
+          limitFile: 'memory.limit_in_bytes',
+          usageBytes: undefined,
+          workingSet: fail({ kind: 'permission-denied' as const, detail: '/sys/fs/cgroup/memory/memory.stat' }),
+        },
       ],
       oom: ok({ version: 1 as const, path: '/app/web', oomKillLocal: 2, failcnt: 7 }),
     };
     const snapshot = toSnapshot({ ...liveSample(), cgroup: ok(cgroup) } as ProcessSample);
     assert.ok(!('unavailable' in snapshot.cgroup));
-    assert.deepEqual(snapshot.cgroup.levels.map((level) => level.headroom), [{ bytes: (2 * 2 ** 30) - (100 << 20) }, { bytes: (1 << 30) - (800 << 20) }, { unavailable: 'Permission denied: the kernel only shows this to the process owner or root.' }]);
-    assert.deepEqual(snapshot.cgroup.tightest, { path: '/app', limitBytes: 1 << 30, limitFile: 'memory.limit_in_bytes', workingSetBytes: 800 << 20, headroomBytes: (1 << 30) - (800 << 20) });
-    assert.deepEqual(snapshot.cgroup.oom, { path: '/app/web', counters: [{ key: 'failcnt', value: 7, file: 'memory.failcnt' }, { key: 'oomKill', value: 2, file: 'memory.oom_control oom_kill' }] });
+    assert.deepEqual(
+      snapshot.cgroup.levels.map((level) => level.headroom),
+      [
+        { bytes: 2 * 2 ** 30 - (100 << 20) },
+        { bytes: (1 << 30) - (800 << 20) },
+        { unavailable: 'Permission denied: the kernel only shows this to the process owner or root.' },
+      ],
+    );
+    assert.deepEqual(snapshot.cgroup.tightest, {
+      path: '/app',
+      limitBytes: 1 << 30,
+      limitFile: 'memory.limit_in_bytes',
+      workingSetBytes: 800 << 20,
+      headroomBytes: (1 << 30) - (800 << 20),
+    });
+    assert.deepEqual(snapshot.cgroup.oom, {
+      path: '/app/web',
+      counters: [
+        { key: 'failcnt', value: 7, file: 'memory.failcnt' },
+        { key: 'oomKill', value: 2, file: 'memory.oom_control oom_kill' },
+      ],
+    });
   });
 
   it('gives the OOM score with detail, and says why it cannot', () => {
     const snapshot = toSnapshot(liveSample());
     assert.ok('score' in snapshot.oomScore && snapshot.oomScore.score >= 0 && snapshot.oomScore.score <= 2000);
-    const garbage = toSnapshot({ ...liveSample(), oomScore: fail({ kind: 'malformed', detail: 'oom_score "<html>"' }) } as ProcessSample);
+    const garbage = toSnapshot({
+      ...liveSample(),
+      oomScore: fail({ kind: 'malformed', detail: 'oom_score "<html>"' }),
+    } as ProcessSample);
     assert.deepEqual(garbage.oomScore, { unavailable: 'Unexpected content in /proc: oom_score "<html>"' });
     assert.deepEqual(toSnapshot({ ...liveSample(), oomScore: undefined }).oomScore, { unavailable: 'not read yet' });
     assert.deepEqual(toSnapshot(liveSample()).faults, { unavailable: 'needs two readings' });
   });
 
   it('gives the memory pressure of the system and of the group, each with its file, and says why when it cannot', () => {
-    const pressure = { some: { avg10: 2.5, avg60: 1, avg300: 0.2, totalUs: 10 }, full: { avg10: 0.5, avg60: 0.25, avg300: 0, totalUs: 3 } };
+    const pressure = {
+      some: { avg10: 2.5, avg60: 1, avg300: 0.2, totalUs: 10 },
+      full: { avg10: 0.5, avg60: 0.25, avg300: 0, totalUs: 3 },
+    };
     const snapshot = toSnapshot({
       ...liveSample(),
-      pressure: { system: ok({ file: '/proc/pressure/memory', pressure }), group: fail({ kind: 'unsupported' as const, detail: 'no cgroup2 hierarchy is mounted' }) },
+      pressure: {
+        system: ok({ file: '/proc/pressure/memory', pressure }),
+        group: fail({ kind: 'unsupported' as const, detail: 'no cgroup2 hierarchy is mounted' }),
+      },
     });
-    assert.deepEqual(snapshot.pressure.system, { file: '/proc/pressure/memory', group: undefined, someAvg10: 2.5, someAvg60: 1, fullAvg10: 0.5, fullAvg60: 0.25 });
-    assert.deepEqual(snapshot.pressure.group, { unavailable: 'Not available on this system: no cgroup2 hierarchy is mounted' });
-    assert.deepEqual(toSnapshot({ ...liveSample(), pressure: undefined }).pressure.system, { unavailable: 'not read yet' });
+    assert.deepEqual(snapshot.pressure.system, {
+      file: '/proc/pressure/memory',
+      group: undefined,
+      someAvg10: 2.5,
+      someAvg60: 1,
+      fullAvg10: 0.5,
+      fullAvg60: 0.25,
+    });
+    assert.deepEqual(snapshot.pressure.group, {
+      unavailable: 'Not available on this system: no cgroup2 hierarchy is mounted',
+    });
+    assert.deepEqual(toSnapshot({ ...liveSample(), pressure: undefined }).pressure.system, {
+      unavailable: 'not read yet',
+    });
   });
 
   it('gives RES by kind of mapping, largest kind first, empty kinds left out, and says why when it cannot', () => {
@@ -103,13 +174,19 @@ describe('toSnapshot', () => {
     assert.ok('kinds' in snapshot.mappings, JSON.stringify(snapshot.mappings));
     const { kinds, top } = snapshot.mappings;
     assert.ok(kinds.every((row) => row.count > 0));
-    assert.ok(kinds.every((row, i) => i === 0 || kinds[i - 1].rssBytes >= row.rssBytes), 'largest RSS first');
+    assert.ok(
+      kinds.every((row, i) => i === 0 || kinds[i - 1].rssBytes >= row.rssBytes),
+      'largest RSS first',
+    );
     assert.deepEqual(new Set(kinds.map((row) => row.kind)).size, kinds.length);
     assert.ok(kinds.some((row) => row.kind === 'program') && kinds.some((row) => row.kind === 'libraries'));
     assert.ok(top.length === 8 && top.every((row) => typeof row.name === 'string' && row.name.length > 0));
 
     assert.deepEqual(toSnapshot(liveSample()).mappings, { unavailable: 'not read yet' });
-    const refused = toSnapshot({ ...liveSample(), mappings: fail({ kind: 'permission-denied', detail: '/proc/1/smaps' }) } as ProcessSample);
+    const refused = toSnapshot({
+      ...liveSample(),
+      mappings: fail({ kind: 'permission-denied', detail: '/proc/1/smaps' }),
+    } as ProcessSample);
     assert.ok('unavailable' in refused.mappings && /Permission denied/.test(refused.mappings.unavailable));
   });
 

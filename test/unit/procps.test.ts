@@ -17,7 +17,18 @@ import { ProcessRow, scanProcessTable } from '../../src/proc/processTable';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
 import { parseStat } from '../../src/proc/stat';
 import { systemInfo } from '../../src/proc/systemInfo';
-import { Child, delay, expectError, expectOk, killAllChildren, psMemoryKiB, run, startChild, startNode, topMemory } from './helpers';
+import {
+  Child,
+  delay,
+  expectError,
+  expectOk,
+  killAllChildren,
+  psMemoryKiB,
+  run,
+  startChild,
+  startNode,
+  topMemory,
+} from './helpers';
 import { skipBecause } from '../skip';
 
 const KiB = 1024;
@@ -128,7 +139,10 @@ describe('live: engine vs procps', function () {
       (top, sample) => {
         // -e k makes top print KiB; a figure too wide for its column comes scaled (roundingKiB > 0).
         const near = (bytes: number, value: { kib: number; roundingKiB: number }, name: string) =>
-          assert.ok(Math.abs(bytes / KiB - value.kib) <= value.roundingKiB, `${name}: engine ${bytes / KiB} KiB, top ${JSON.stringify(value)}`);
+          assert.ok(
+            Math.abs(bytes / KiB - value.kib) <= value.roundingKiB,
+            `${name}: engine ${bytes / KiB} KiB, top ${JSON.stringify(value)}`,
+          );
         assert.strictEqual(top.shr.roundingKiB, 0, 'top printed SHR in KiB');
         assert.strictEqual(sample.shrBytes, top.shr.kib * KiB, 'SHR = top SHR');
         assert.ok(sample.shrBytes > 0);
@@ -171,7 +185,12 @@ describe('live: engine vs procps', function () {
       for (const line of run('ps', ['-eo', 'pid=,ppid=,rss=,vsz=,comm=']).split('\n')) {
         const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+) (.*)$/.exec(line);
         if (match) {
-          table.set(Number(match[1]), { ppid: Number(match[2]), rssKiB: Number(match[3]), vszKiB: Number(match[4]), comm: match[5] });
+          table.set(Number(match[1]), {
+            ppid: Number(match[2]),
+            rssKiB: Number(match[3]),
+            vszKiB: Number(match[4]),
+            comm: match[5],
+          });
         }
       }
       return table;

@@ -15,7 +15,10 @@ describe('readPace', () => {
       const pace = paceMs(costMs, 5000);
       assert.ok(pace.byCost, `${costMs} ms`);
       assert.ok(pace.everyMs >= costMs / READ_SHARE, `${costMs} ms -> every ${pace.everyMs} ms`);
-      assert.ok(pace.everyMs <= Math.max(2 * (costMs / READ_SHARE), 60000), `${costMs} ms -> every ${pace.everyMs} ms: not much slower than needed`);
+      assert.ok(
+        pace.everyMs <= Math.max(2 * (costMs / READ_SHARE), 60000),
+        `${costMs} ms -> every ${pace.everyMs} ms: not much slower than needed`,
+      );
     }
     // 40 000 mappings: ~170-300 ms per read here -> about once a minute.
     assert.strictEqual(paceMs(296, 5000).everyMs, 60000);

@@ -9,12 +9,33 @@ const T0 = 1_700_000_000_000;
 
 /** A run sampled every second for `seconds`, RES given by `res(t)` in MiB. */
 function run(seconds: number, res: (t: number) => number, markers: TimelineMarker[] = [], start = T0): Recording {
-  const points = Array.from({ length: seconds + 1 }, (_, t) => ({ timeMs: start + t * 1000, resBytes: Math.round(res(t) * MiB), virtBytes: 0, shrBytes: 0 }));
-  return makeRecording({ pid: 1, startTicks: 1, name: 'app' }, points, markers, { kernel: 'k', totalRamBytes: 0, sampleIntervalMs: 1000 });
+  const points = Array.from({ length: seconds + 1 }, (_, t) => ({
+    timeMs: start + t * 1000,
+    resBytes: Math.round(res(t) * MiB),
+    virtBytes: 0,
+    shrBytes: 0,
+  }));
+  return makeRecording({ pid: 1, startTicks: 1, name: 'app' }, points, markers, {
+    kernel: 'k',
+    totalRamBytes: 0,
+    sampleIntervalMs: 1000,
+  });
 }
 
 function stop(timeMs: number, functionName: string, file: string, line: number, resMiB: number): TimelineMarker {
-  return { timeMs, kind: 'stop', label: `${file}:${line}`, detail: '', stop: { id: 1, reason: 'breakpoint', location: { file, line, functionName }, resBytes: resMiB * MiB, sincePrevious: undefined } };
+  return {
+    timeMs,
+    kind: 'stop',
+    label: `${file}:${line}`,
+    detail: '',
+    stop: {
+      id: 1,
+      reason: 'breakpoint',
+      location: { file, line, functionName },
+      resBytes: resMiB * MiB,
+      sincePrevious: undefined,
+    },
+  };
 }
 
 describe('comparing two recordings', () => {
@@ -32,25 +53,65 @@ describe('comparing two recordings', () => {
     );
   });
   it('a GC sawtooth that returns to its base is not growth', () => {
-    const shape = runShape(run(180, (t) => 200 + ((t % 20) * 4)), T0);
+    const shape = runShape(
+      run(180, (t) => 200 + (t % 20) * 4),
+      T0,
+    );
     assert.strictEqual(shape.endSlopePerMinute, 0, JSON.stringify(shape));
     assert.notStrictEqual(shape.levelsOffAtS, undefined);
     // The same sawtooth on a leak still leaks.
-    const leaking = runShape(run(180, (t) => 200 + t / 2 + ((t % 20) * 4)), T0);
-    assert.ok(Math.abs(leaking.endSlopePerMinute - 30 * MiB) < 4 * MiB && leaking.levelsOffAtS === undefined, JSON.stringify(leaking));
+    const leaking = runShape(
+      run(180, (t) => 200 + t / 2 + (t % 20) * 4),
+      T0,
+    );
+    assert.ok(
+      Math.abs(leaking.endSlopePerMinute - 30 * MiB) < 4 * MiB && leaking.levelsOffAtS === undefined,
+      JSON.stringify(leaking),
+    );
   });
   it('runs that peak alike say so', () => {
-    assert.match(verdict(runShape(run(60, () => 100), T0), runShape(run(60, () => 100.5), T0)), /^Both runs peak at about 100\.5 MiB/);
+    assert.match(
+      verdict(
+        runShape(
+          run(60, () => 100),
+          T0,
+        ),
+        runShape(
+          run(60, () => 100.5),
+          T0,
+        ),
+      ),
+      /^Both runs peak at about 100\.5 MiB/,
+    );
   });
   it('aligns at the first stop of each run when both have one, else at the start', () => {
     const a = run(60, () => 1, [stop(T0 + 12_000, 'main', 'a.js', 3, 1)]);
     const b = run(60, () => 1, [stop(T0 + 500_000 + 4_000, 'main', 'a.js', 3, 1)], T0 + 500_000);
-    assert.deepStrictEqual(alignmentOrigins(a, b, 'first-stop'), { a: T0 + 12_000, b: T0 + 504_000, alignment: 'first-stop' });
-    assert.deepStrictEqual(alignmentOrigins(a, run(60, () => 1), 'first-stop'), { a: T0, b: T0, alignment: 'start' });
+    assert.deepStrictEqual(alignmentOrigins(a, b, 'first-stop'), {
+      a: T0 + 12_000,
+      b: T0 + 504_000,
+      alignment: 'first-stop',
+    });
+    assert.deepStrictEqual(
+      alignmentOrigins(
+        a,
+        run(60, () => 1),
+        'first-stop',
+      ),
+      { a: T0, b: T0, alignment: 'start' },
+    );
   });
   it('matches stops by function and file in order, not by line (code moves between runs)', () => {
-    const a = [stop(T0 + 1000, 'load', 'app.js', 10, 100), stop(T0 + 2000, 'handle', 'app.js', 40, 150), stop(T0 + 3000, 'handle', 'app.js', 40, 210)];
-    const b = [stop(T0 + 1000, 'load', 'app.js', 12, 100), stop(T0 + 2000, 'handle', 'app.js', 45, 120), stop(T0 + 2500, 'cleanup', 'app.js', 80, 120)];
+    const a = [
+      stop(T0 + 1000, 'load', 'app.js', 10, 100),
+      stop(T0 + 2000, 'handle', 'app.js', 40, 150),
+      stop(T0 + 3000, 'handle', 'app.js', 40, 210),
+    ];
+    const b = [
+      stop(T0 + 1000, 'load', 'app.js', 12, 100),
+      stop(T0 + 2000, 'handle', 'app.js', 45, 120),
+      stop(T0 + 2500, 'cleanup', 'app.js', 80, 120),
+    ];
     const pairs = matchStops(a, b, T0, T0);
     assert.deepStrictEqual(
       pairs.map((pair) => [pair.place, pair.a?.label, pair.b?.label, stopChange(pair)]),

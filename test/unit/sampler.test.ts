@@ -141,7 +141,10 @@ class FakeDetails implements DetailReaders {
   }
 
   pressure(): NonNullable<ProcessSample['pressure']> {
-    return { system: fail({ kind: 'unsupported', detail: 'not in this test' }), group: fail({ kind: 'unsupported', detail: 'not in this test' }) };
+    return {
+      system: fail({ kind: 'unsupported', detail: 'not in this test' }),
+      group: fail({ kind: 'unsupported', detail: 'not in this test' }),
+    };
   }
 
   release(): void {
@@ -154,11 +157,24 @@ class FakeDetails implements DetailReaders {
   }
 
   of(what: DetailRead['what'] | 'rollup', after = 0): DetailRead[] {
-    return this.reads.slice(after).filter((read) => read.what === what || (what === 'rollup' && read.what.startsWith('rollup')));
+    return this.reads
+      .slice(after)
+      .filter((read) => read.what === what || (what === 'rollup' && read.what.startsWith('rollup')));
   }
 
   private rollup(): SmapsRollup {
-    return { rss: 1, pss: ++this.counter, sharedClean: 0, sharedDirty: 0, privateClean: 0, privateDirty: 0, uss: 0, anonymous: 0, swap: 0, locked: 0 };
+    return {
+      rss: 1,
+      pss: ++this.counter,
+      sharedClean: 0,
+      sharedDirty: 0,
+      privateClean: 0,
+      privateDirty: 0,
+      uss: 0,
+      anonymous: 0,
+      swap: 0,
+      locked: 0,
+    };
   }
 }
 
@@ -258,8 +274,14 @@ describe('Sampler', function () {
     const elapsed = Date.now() - started;
     const rollups = details.of('rollup');
     assert.strictEqual(rollups[0].what, 'rollup-async', 'the first rollup is read off the thread: its cost is unknown');
-    assert.ok(rollups.slice(1).every((read) => read.what === 'rollup-sync'), 'then in the tick, since it proved cheap');
-    assert.ok(rollups.length <= elapsed / settings.detailIntervalMs + 2, `${rollups.length} rollup reads in ${elapsed} ms`);
+    assert.ok(
+      rollups.slice(1).every((read) => read.what === 'rollup-sync'),
+      'then in the tick, since it proved cheap',
+    );
+    assert.ok(
+      rollups.length <= elapsed / settings.detailIntervalMs + 2,
+      `${rollups.length} rollup reads in ${elapsed} ms`,
+    );
     // The rule, read by read: a cheap read comes detailIntervalMs after the last one started.
     for (let i = 1; i < rollups.length; i++) {
       const since = rollups[i].timeMs - rollups[i - 1].timeMs;
@@ -269,7 +291,10 @@ describe('Sampler', function () {
     // The off-thread read lands in an event of its own; then the last rollup is carried over.
     const firstWithRollup = events.findIndex((event) => expectOk(event.outcome).rollup?.ok);
     assert.ok(firstWithRollup > 0);
-    assert.ok(events.slice(firstWithRollup).every((event) => expectOk(event.outcome).rollup?.ok), 'every reading since the first rollup has one');
+    assert.ok(
+      events.slice(firstWithRollup).every((event) => expectOk(event.outcome).rollup?.ok),
+      'every reading since the first rollup has one',
+    );
 
     detailed.dispose();
     const afterDispose = details.reads.length;
@@ -292,7 +317,10 @@ describe('Sampler', function () {
     await waitFor(() => details.of('smaps', readsBefore).length >= 3, 'three mapping reads');
     const smaps = details.of('smaps', readsBefore);
     for (let i = 1; i < smaps.length; i++) {
-      assert.ok(smaps[i].timeMs - smaps[i - 1].timeMs >= settings.detailIntervalMs, 'a cheap smaps read comes at the setting');
+      assert.ok(
+        smaps[i].timeMs - smaps[i - 1].timeMs >= settings.detailIntervalMs,
+        'a cheap smaps read comes at the setting',
+      );
     }
     // Between reads the last mappings are carried over, with when they were read and at what pace.
     const firstWith = events.findIndex((event) => expectOk(event.outcome).mappings?.ok);
@@ -300,7 +328,10 @@ describe('Sampler', function () {
     for (const event of events.slice(firstWith)) {
       const sample = expectOk(event.outcome);
       assert.ok(sample.mappings?.ok);
-      assert.ok(sample.mappingsPace && sample.mappingsPace.everyMs === settings.detailIntervalMs && !sample.mappingsPace.byCost, JSON.stringify(sample.mappingsPace));
+      assert.ok(
+        sample.mappingsPace && sample.mappingsPace.everyMs === settings.detailIntervalMs && !sample.mappingsPace.byCost,
+        JSON.stringify(sample.mappingsPace),
+      );
       assert.ok(sample.mappingsTimeMs !== undefined && sample.mappingsTimeMs <= sample.timeMs);
     }
 
@@ -320,7 +351,10 @@ describe('Sampler', function () {
     const expected = paceMs(170, settings.detailIntervalMs);
     assert.ok(expected.everyMs >= 170 / READ_SHARE && expected.byCost);
     const pace = expectOk(events[events.length - 1].outcome).mappingsPace;
-    assert.deepStrictEqual({ everyMs: pace?.everyMs, byCost: pace?.byCost, costMs: pace?.costMs, reading: pace?.reading }, { everyMs: expected.everyMs, byCost: true, costMs: 170, reading: false });
+    assert.deepStrictEqual(
+      { everyMs: pace?.everyMs, byCost: pace?.byCost, costMs: pace?.costMs, reading: pace?.reading },
+      { everyMs: expected.everyMs, byCost: true, costMs: 170, reading: false },
+    );
     // Many detail intervals later (the setting alone would read it every tick now): no new read.
     const rollupsBefore = details.of('rollup').length;
     await waitFor(() => details.of('rollup').length >= rollupsBefore + 3, 'three more detail intervals');
@@ -339,7 +373,10 @@ describe('Sampler', function () {
     const ticks = fake.reads.length;
     await waitFor(() => fake.reads.length >= ticks + 3, 'three ticks while smaps is read');
     details.release();
-    await waitFor(() => expectOk(events[events.length - 1].outcome).mappingsPace?.reading === false, 'the read to land');
+    await waitFor(
+      () => expectOk(events[events.length - 1].outcome).mappingsPace?.reading === false,
+      'the read to land',
+    );
     assert.strictEqual(sampler.readMappingsNow(B), false, 'nobody watches B');
   });
 
@@ -351,7 +388,10 @@ describe('Sampler', function () {
     sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
     await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok === false), 'the error');
     const failed = expectOk(events.find((event) => expectOk(event.outcome).mappings?.ok === false)!.outcome).mappings;
-    assert.ok(failed && !failed.ok && failed.error.kind === 'io-error' && failed.error.detail === 'worker broke', JSON.stringify(failed));
+    assert.ok(
+      failed && !failed.ok && failed.error.kind === 'io-error' && failed.error.detail === 'worker broke',
+      JSON.stringify(failed),
+    );
     throwing = false;
     await waitFor(() => expectOk(events[events.length - 1].outcome).mappings?.ok === true, 'a good read after it');
   });
@@ -367,7 +407,10 @@ describe('Sampler', function () {
     sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
     await waitFor(() => events.length >= 3, 'three readings after showing it again');
     assert.strictEqual(details.of('smaps').length, 1, 'not read again before its pace allows');
-    assert.ok(events.every((event) => expectOk(event.outcome).mappings?.ok), 'the mappings read before are shown at once');
+    assert.ok(
+      events.every((event) => expectOk(event.outcome).mappings?.ok),
+      'the mappings read before are shown at once',
+    );
   });
 
   it('stops reading a process that ended (gone or pid-reused), and keeps its last sample', async () => {
@@ -519,16 +562,28 @@ describe('Sampler', function () {
         });
         await waitFor(() => events.length >= 3, 'three readings of the child');
         // The rollup and smaps are read off the thread: they come in a later event than the first.
-        await waitFor(() => events.some((event) => event.outcome.ok && event.outcome.value.rollup && event.outcome.value.mappings), 'the costly figures');
-        const sample = expectOk(events.find((event) => event.outcome.ok && event.outcome.value.rollup && event.outcome.value.mappings)!.outcome);
+        await waitFor(
+          () => events.some((event) => event.outcome.ok && event.outcome.value.rollup && event.outcome.value.mappings),
+          'the costly figures',
+        );
+        const sample = expectOk(
+          events.find((event) => event.outcome.ok && event.outcome.value.rollup && event.outcome.value.mappings)!
+            .outcome,
+        );
         assert.deepStrictEqual(sample.identity, identity);
         assert.strictEqual(sample.name, 'node');
         assert.ok(sample.resBytes > 10 * MiB, `RES ${sample.resBytes}`);
         assert.ok(expectOk(sample.rollup!, 'rollup').pss > 0);
         const mappings = expectOk(sample.mappings!, 'mappings');
-        assert.ok(mappings.categories.program.rssBytes > 0 && mappings.categories.anonymous.rssBytes > 0, JSON.stringify(mappings.categories));
+        assert.ok(
+          mappings.categories.program.rssBytes > 0 && mappings.categories.anonymous.rssBytes > 0,
+          JSON.stringify(mappings.categories),
+        );
         assert.ok(sample.mappingsPace && sample.mappingsPace.costMs! > 0, JSON.stringify(sample.mappingsPace));
-        assert.ok(real.history(identity)!.length <= events.length, 'one history point per reading; the costly reads add events, not points');
+        assert.ok(
+          real.history(identity)!.length <= events.length,
+          'one history point per reading; the costly reads add events, not points',
+        );
 
         await child.kill();
         await ended;
@@ -537,7 +592,10 @@ describe('Sampler', function () {
         // Between SIGKILL and Node reaping it, the child may be read once as a zombie (memoryless,
         // RES 0); lastSample is then that zombie reading, while the history keeps the last RES.
         assert.ok(last.lastSample, 'a last sample to freeze on');
-        assert.ok(last.lastSample.memoryless === 'zombie' || last.lastSample.resBytes > 10 * MiB, JSON.stringify(last.lastSample));
+        assert.ok(
+          last.lastSample.memoryless === 'zombie' || last.lastSample.resBytes > 10 * MiB,
+          JSON.stringify(last.lastSample),
+        );
         assert.ok((real.history(identity)?.latest()?.resBytes ?? 0) > 10 * MiB);
         assert.strictEqual(real.isPolling, false);
       } finally {
@@ -553,7 +611,11 @@ describe('Sampler', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-memory-mappings-'));
     try {
       const binary = path.join(dir, 'mappings');
-      const built = spawnSync('cc', ['-O2', '-o', binary, path.resolve(__dirname, '..', '..', '..', 'bench', 'mappings.c')], { encoding: 'utf8' });
+      const built = spawnSync(
+        'cc',
+        ['-O2', '-o', binary, path.resolve(__dirname, '..', '..', '..', 'bench', 'mappings.c')],
+        { encoding: 'utf8' },
+      );
       assert.strictEqual(built.status, 0, `cc: ${built.error?.message ?? built.stderr}`);
       const child = startChild(binary, ['20000']);
       await child.waitForLine('ready 20000', 60000);
@@ -563,7 +625,11 @@ describe('Sampler', function () {
       try {
         const events: SampleEvent[] = [];
         real.subscribe(identity, { detail: true, mappings: true }, (event) => events.push(event));
-        await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok), 'the mappings of the big process', 60000);
+        await waitFor(
+          () => events.some((event) => expectOk(event.outcome).mappings?.ok),
+          'the mappings of the big process',
+          60000,
+        );
         const landed = events.findIndex((event) => expectOk(event.outcome).mappings?.ok);
         const sample = expectOk(events[landed].outcome);
         const mappings = expectOk(sample.mappings!, 'mappings');
@@ -571,10 +637,16 @@ describe('Sampler', function () {
         assert.ok(mappings.categories.anonymous.count >= 20000);
         const pace = sample.mappingsPace!;
         assert.ok(pace.costMs !== undefined && pace.costMs > 0);
-        assert.deepStrictEqual(paceMs(pace.costMs, 1000), { everyMs: pace.everyMs, byCost: pace.byCost }, JSON.stringify(pace));
+        assert.deepStrictEqual(
+          paceMs(pace.costMs, 1000),
+          { everyMs: pace.everyMs, byCost: pace.byCost },
+          JSON.stringify(pace),
+        );
         assert.ok(pace.everyMs >= pace.costMs / READ_SHARE, JSON.stringify(pace));
         // The read ran off the extension host's thread: readings kept coming while it did.
-        const whileReading = events.slice(0, landed).filter((event) => event.outcome.ok && event.outcome.value.mappingsPace?.reading !== false);
+        const whileReading = events
+          .slice(0, landed)
+          .filter((event) => event.outcome.ok && event.outcome.value.mappingsPace?.reading !== false);
         assert.ok(whileReading.length >= 1, `${whileReading.length} readings while smaps was read`);
         assert.ok(expectOk(sample.rollup!, 'rollup').rss > 0);
       } finally {
@@ -598,7 +670,15 @@ describe('Sampler: OOM verdict at the end of a process', () => {
       if (!state.alive) {
         return fail({ kind: 'gone', detail: `/proc/${pid}` });
       }
-      const group: CgroupMemory = { version: 1, path: '/g', limitBytes: 64 * MiB, currentBytes: MiB, workingSet: ok(MiB), levels: [], oom: ok(counters()) };
+      const group: CgroupMemory = {
+        version: 1,
+        path: '/g',
+        limitBytes: 64 * MiB,
+        currentBytes: MiB,
+        workingSet: ok(MiB),
+        levels: [],
+        oom: ok(counters()),
+      };
       return ok({
         identity: options.expected ?? A,
         timeMs: Date.now(),
@@ -620,7 +700,16 @@ describe('Sampler: OOM verdict at the end of a process', () => {
       return ok(counters());
     };
     const details = new FakeDetails();
-    details.cgroupOf = () => ok({ version: 1, path: '/g', limitBytes: 64 * MiB, currentBytes: MiB, workingSet: ok(MiB), levels: [], oom: ok(counters()) });
+    details.cgroupOf = () =>
+      ok({
+        version: 1,
+        path: '/g',
+        limitBytes: 64 * MiB,
+        currentBytes: MiB,
+        workingSet: ok(MiB),
+        levels: [],
+        oom: ok(counters()),
+      });
     details.oomCounters = readOom;
     const sampler = new Sampler({ intervalMs: 60000, detailIntervalMs: 0, historyMinutes: 1 }, reader, details);
     const events: SampleEvent[] = [];
@@ -637,7 +726,10 @@ describe('Sampler: OOM verdict at the end of a process', () => {
     sampler.tick();
     state.alive = false;
     sampler.tick();
-    assert.deepStrictEqual(events.at(-1)?.exitCause, { kind: 'unknown', why: 'the OOM counters of its cgroup were not read while it ran' });
+    assert.deepStrictEqual(events.at(-1)?.exitCause, {
+      kind: 'unknown',
+      why: 'the OOM counters of its cgroup were not read while it ran',
+    });
     sampler.dispose();
   });
 
@@ -649,7 +741,13 @@ describe('Sampler: OOM verdict at the end of a process', () => {
     state.alive = false;
     state.oomKill = 1;
     sampler.tick();
-    assert.deepStrictEqual(events.at(-1)?.exitCause, { kind: 'oom-kill', counter: 'memory.oom_control oom_kill', path: '/g', before: 0, after: 1 });
+    assert.deepStrictEqual(events.at(-1)?.exitCause, {
+      kind: 'oom-kill',
+      counter: 'memory.oom_control oom_kill',
+      path: '/g',
+      before: 0,
+      after: 1,
+    });
     sampler.dispose();
   });
 

@@ -4,20 +4,32 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readProcText } from '../../src/proc/procFile';
-import { classifyMapping, MAPPING_CATEGORIES, MappingSummary, parseSmaps, readSmaps, TOP_MAPPINGS } from '../../src/proc/smaps';
+import {
+  classifyMapping,
+  MAPPING_CATEGORIES,
+  MappingSummary,
+  parseSmaps,
+  readSmaps,
+  TOP_MAPPINGS,
+} from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
 import { expectError, expectOk, FIXTURE_PROC, killAllChildren, run, startNode } from './helpers';
 
 const MiB = 1024 * 1024;
 const KiB = 1024;
 
-function total(summary: MappingSummary, field: 'rssBytes' | 'pssBytes' | 'privateBytes' | 'swapBytes' | 'count'): number {
+function total(
+  summary: MappingSummary,
+  field: 'rssBytes' | 'pssBytes' | 'privateBytes' | 'swapBytes' | 'count',
+): number {
   return MAPPING_CATEGORIES.reduce((sum, category) => sum + summary.categories[category][field], 0);
 }
 
 /** The Rss of the total line of `pmap -X PID` (procps), in bytes. */
 function pmapRss(pid: number): number {
-  const lines = run('pmap', ['-X', String(pid)]).trimEnd().split('\n');
+  const lines = run('pmap', ['-X', String(pid)])
+    .trimEnd()
+    .split('\n');
   // Line 2 names the columns (Address Perm Offset Device Inode Size Rss ...); the last line holds
   // the totals, from Size on, then "KB".
   const header = lines[1].trim().split(/\s+/);
@@ -32,7 +44,9 @@ describe('smaps: RES by kind of mapping', function () {
 
   describe('a real Node process holding 64 MiB', () => {
     it('sums to what smaps_rollup and pmap -X say, and anonymous + heap hold the 64 MiB', async () => {
-      const child = startNode("const held = Buffer.alloc(64 * 1024 * 1024, 1); console.log('ready'); setInterval(() => held, 1 << 30);");
+      const child = startNode(
+        "const held = Buffer.alloc(64 * 1024 * 1024, 1); console.log('ready'); setInterval(() => held, 1 << 30);",
+      );
       await child.waitForLine('ready');
       // The child idles after "ready", but Node may still finish start-up work (a last JIT or GC
       // step): read the three kernel sums back to back until two rounds agree.
@@ -52,13 +66,21 @@ describe('smaps: RES by kind of mapping', function () {
       assert.strictEqual(total(mappings, 'rssBytes'), rollupRss, 'sum of categories = smaps_rollup Rss');
       assert.strictEqual(total(mappings, 'rssBytes'), pmap, 'sum of categories = pmap -X total Rss');
       const { anonymous, heap, program, libraries, stack, kernel } = mappings.categories;
-      assert.ok(anonymous.rssBytes + heap.rssBytes >= 64 * MiB, `anonymous ${anonymous.rssBytes} + heap ${heap.rssBytes}`);
+      assert.ok(
+        anonymous.rssBytes + heap.rssBytes >= 64 * MiB,
+        `anonymous ${anonymous.rssBytes} + heap ${heap.rssBytes}`,
+      );
       // The 64 MiB buffer is one mapping of its own (Node allocates big buffers with mmap).
-      assert.ok(mappings.top[0].rssBytes >= 64 * MiB && mappings.top[0].category === 'anonymous', JSON.stringify(mappings.top[0]));
+      assert.ok(
+        mappings.top[0].rssBytes >= 64 * MiB && mappings.top[0].category === 'anonymous',
+        JSON.stringify(mappings.top[0]),
+      );
       assert.ok(program.count >= 2 && program.rssBytes > 0, 'the node executable is found through /proc/PID/exe');
       assert.ok(libraries.count > 0 && stack.count === 1 && kernel.count >= 1);
       assert.strictEqual(total(mappings, 'count'), mappings.count);
-      const maps = expectOk(readProcText(`/proc/${child.pid}/maps`)).trimEnd().split('\n').length;
+      const maps = expectOk(readProcText(`/proc/${child.pid}/maps`))
+        .trimEnd()
+        .split('\n').length;
       assert.strictEqual(mappings.count, maps, 'one entry per line of /proc/PID/maps');
       await child.kill();
       expectError(readSmaps(child.pid), 'gone');
@@ -70,7 +92,10 @@ describe('smaps: RES by kind of mapping', function () {
       const exe = fs.readlinkSync('/proc/self/exe');
       const summary = expectOk(parseSmaps(text, exe));
       const maps = expectOk(readProcText('/proc/self/maps')).trimEnd().split('\n').length;
-      assert.ok(Math.abs(summary.count - maps) <= 2, `${summary.count} mappings in smaps, ${maps} lines in maps (read apart: a few may change)`);
+      assert.ok(
+        Math.abs(summary.count - maps) <= 2,
+        `${summary.count} mappings in smaps, ${maps} lines in maps (read apart: a few may change)`,
+      );
       assert.ok(summary.categories.program.count > 0, 'node itself is the program');
     });
   });
@@ -82,20 +107,64 @@ describe('smaps: RES by kind of mapping', function () {
       const { categories, count } = summary();
       assert.strictEqual(count, 23);
       const kb = (n: number) => n * KiB;
-      assert.deepStrictEqual(categories.program, { count: 3, rssBytes: kb(32), pssBytes: kb(8), privateBytes: kb(4), swapBytes: 0 });
-      assert.deepStrictEqual(categories.heap, { count: 1, rssBytes: kb(40), pssBytes: kb(40), privateBytes: kb(40), swapBytes: 0 });
-      assert.deepStrictEqual(categories.stack, { count: 1, rssBytes: kb(28), pssBytes: kb(28), privateBytes: kb(28), swapBytes: kb(12) });
+      assert.deepStrictEqual(categories.program, {
+        count: 3,
+        rssBytes: kb(32),
+        pssBytes: kb(8),
+        privateBytes: kb(4),
+        swapBytes: 0,
+      });
+      assert.deepStrictEqual(categories.heap, {
+        count: 1,
+        rssBytes: kb(40),
+        pssBytes: kb(40),
+        privateBytes: kb(40),
+        swapBytes: 0,
+      });
+      assert.deepStrictEqual(categories.stack, {
+        count: 1,
+        rssBytes: kb(28),
+        pssBytes: kb(28),
+        privateBytes: kb(28),
+        swapBytes: kb(12),
+      });
       // libc (3 mappings), libsystemd-shared-257.so, ld-linux-x86-64.so.2, libplugin.so (deleted)
-      assert.deepStrictEqual(categories.libraries, { count: 6, rssBytes: kb(160 + 1048 + 12 + 300 + 16 + 4), pssBytes: kb(12 + 40 + 12 + 20 + 3 + 4), privateBytes: kb(12 + 4), swapBytes: 0 });
+      assert.deepStrictEqual(categories.libraries, {
+        count: 6,
+        rssBytes: kb(160 + 1048 + 12 + 300 + 16 + 4),
+        pssBytes: kb(12 + 40 + 12 + 20 + 3 + 4),
+        privateBytes: kb(12 + 4),
+        swapBytes: 0,
+      });
       // A path with spaces, notes.sonnet (".so" not followed by "." or the end), LC_CTYPE
-      assert.deepStrictEqual(categories.files, { count: 3, rssBytes: kb(60 + 8 + 40), pssBytes: kb(6 + 8 + 4), privateBytes: kb(8), swapBytes: 0 });
+      assert.deepStrictEqual(categories.files, {
+        count: 3,
+        rssBytes: kb(60 + 8 + 40),
+        pssBytes: kb(6 + 8 + 4),
+        privateBytes: kb(8),
+        swapBytes: 0,
+      });
       assert.strictEqual(categories.shmem.count, 4);
-      assert.deepStrictEqual(categories.anonymous, { count: 2, rssBytes: kb(32 + 8), pssBytes: kb(40), privateBytes: kb(40), swapBytes: 0 });
-      assert.deepStrictEqual(categories.kernel, { count: 3, rssBytes: kb(4), pssBytes: 0, privateBytes: 0, swapBytes: 0 });
+      assert.deepStrictEqual(categories.anonymous, {
+        count: 2,
+        rssBytes: kb(32 + 8),
+        pssBytes: kb(40),
+        privateBytes: kb(40),
+        swapBytes: 0,
+      });
+      assert.deepStrictEqual(categories.kernel, {
+        count: 3,
+        rssBytes: kb(4),
+        pssBytes: 0,
+        privateBytes: 0,
+        swapBytes: 0,
+      });
     });
 
     it('sums to the Rss of its smaps_rollup', () => {
-      const rollup = expectOk(parseSmapsRollup(expectOk(readProcText(path.join(FIXTURE_PROC, '1234', 'smaps_rollup')))));
+      const rollup = expectOk(
+        parseSmapsRollup(expectOk(readProcText(path.join(FIXTURE_PROC, '1234', 'smaps_rollup')))),
+      );
       assert.strictEqual(total(summary(), 'rssBytes'), rollup.rss);
     });
 

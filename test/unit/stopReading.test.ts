@@ -37,13 +37,25 @@ describe('the reading at a stop, against /proc and ps', function () {
   it('RES, PSS, anon/file/shmem and the children total equal the files the test reads itself', async () => {
     const parent = startNode(TREE);
     await parent.waitForLine('ready');
-    const descendants = () => run('ps', ['-e', '-o', 'pid=,ppid=']).trim().split('\n').map((line) => line.trim().split(/\s+/).map(Number));
-    const below = (pid: number): number[] => descendants().filter(([, ppid]) => ppid === pid).flatMap(([child]) => [child, ...below(child)]);
+    const descendants = () =>
+      run('ps', ['-e', '-o', 'pid=,ppid='])
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/).map(Number));
+    const below = (pid: number): number[] =>
+      descendants()
+        .filter(([, ppid]) => ppid === pid)
+        .flatMap(([child]) => [child, ...below(child)]);
     await waitFor(() => below(parent.pid).length === 3, 'three descendants');
     const tree = [parent.pid, ...below(parent.pid)];
     for (const pid of tree) process.kill(pid, 'SIGSTOP');
     try {
-      const reading = expectOk(readStopReading({ pid: parent.pid, startTicks: Number(readFileSync(`/proc/${parent.pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]) }));
+      const reading = expectOk(
+        readStopReading({
+          pid: parent.pid,
+          startTicks: Number(readFileSync(`/proc/${parent.pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]),
+        }),
+      );
       assert.strictEqual(reading.resBytes, statusKb(parent.pid, 'VmRSS'));
       assert.strictEqual(reading.anonBytes, statusKb(parent.pid, 'RssAnon'));
       assert.strictEqual(reading.fileBytes, statusKb(parent.pid, 'RssFile'));
@@ -51,8 +63,14 @@ describe('the reading at a stop, against /proc and ps', function () {
       assert.strictEqual(reading.pssBytes, rollupKb(parent.pid, 'Pss'));
       const children = tree.slice(1);
       assert.strictEqual(reading.children.count, 3);
-      assert.strictEqual(reading.children.resBytes, children.reduce((sum, pid) => sum + statusKb(pid, 'VmRSS'), 0));
-      assert.strictEqual(reading.children.pssBytes, children.reduce((sum, pid) => sum + rollupKb(pid, 'Pss'), 0));
+      assert.strictEqual(
+        reading.children.resBytes,
+        children.reduce((sum, pid) => sum + statusKb(pid, 'VmRSS'), 0),
+      );
+      assert.strictEqual(
+        reading.children.pssBytes,
+        children.reduce((sum, pid) => sum + rollupKb(pid, 'Pss'), 0),
+      );
       // The subtree walk finds what ps finds, with each child's parent.
       const walked = expectOk(childProcesses(parent.pid));
       assert.deepStrictEqual(walked.map((child) => child.identity.pid).sort(), children.sort());
@@ -64,7 +82,9 @@ describe('the reading at a stop, against /proc and ps', function () {
   });
 
   it('smaps at a stop: kinds add up to smaps_rollup Rss, groups to kinds', async () => {
-    const child = startNode("globalThis.held = Buffer.alloc(16 * 1024 * 1024, 1); console.log('ready'); setInterval(() => {}, 1000);");
+    const child = startNode(
+      "globalThis.held = Buffer.alloc(16 * 1024 * 1024, 1); console.log('ready'); setInterval(() => {}, 1000);",
+    );
     await child.waitForLine('ready');
     process.kill(child.pid, 'SIGSTOP');
     try {
@@ -72,7 +92,10 @@ describe('the reading at a stop, against /proc and ps', function () {
       assert.ok(mappings.ok, JSON.stringify(mappings));
       const kindsRss = Object.values(mappings.categories).reduce((sum, totals) => sum + totals.rssBytes, 0);
       assert.strictEqual(kindsRss, rollupKb(child.pid, 'Rss'));
-      assert.strictEqual(mappings.groups.reduce((sum, group) => sum + group.rssBytes, 0), kindsRss);
+      assert.strictEqual(
+        mappings.groups.reduce((sum, group) => sum + group.rssBytes, 0),
+        kindsRss,
+      );
       assert.strictEqual(mappings.count, readFileSync(`/proc/${child.pid}/maps`, 'utf8').trim().split('\n').length);
     } finally {
       process.kill(child.pid, 'SIGCONT');

@@ -15,7 +15,12 @@ const MiB = 1024 * 1024;
 describe('revealedFrame: the frame VS Code reveals after a stop', () => {
   const frame = (id: number, source?: DapFrame['source']): DapFrame => ({ id, name: `f${id}`, line: id * 10, source });
   it('skips frames without a source and de-emphasised ones (libc, skipFiles)', () => {
-    const frames = [frame(1), frame(2, { name: 'libc.so.6', presentationHint: 'deemphasize' }), frame(3, { path: '/src/app.js' }), frame(4, { path: '/src/main.js' })];
+    const frames = [
+      frame(1),
+      frame(2, { name: 'libc.so.6', presentationHint: 'deemphasize' }),
+      frame(3, { path: '/src/app.js' }),
+      frame(4, { path: '/src/main.js' }),
+    ];
     assert.strictEqual(revealedFrame(frames)?.id, 3);
   });
   it('falls back to the first frame when none has a usable source', () => {
@@ -26,12 +31,23 @@ describe('revealedFrame: the frame VS Code reveals after a stop', () => {
     assert.strictEqual(revealedFrame([frame(1), frame(2, { name: 'VM123', sourceReference: 5 })])?.id, 2);
   });
   it('framesOf keeps only frame-shaped entries', () => {
-    const body = { stackFrames: [{ id: 1, name: 'a', line: 3 }, { id: 'x', name: 'b', line: 1 }, null, { id: 2, name: 'c', line: 4, source: 'no' }, { id: 3, name: 'd', line: 5, source: { path: '/a.c' } }] };
-    assert.deepStrictEqual(framesOf(body).map((f) => f.id), [1, 3]);
+    const body = {
+      stackFrames: [
+        { id: 1, name: 'a', line: 3 },
+        { id: 'x', name: 'b', line: 1 },
+        null,
+        { id: 2, name: 'c', line: 4, source: 'no' },
+        { id: 3, name: 'd', line: 5, source: { path: '/a.c' } },
+      ],
+    };
+    assert.deepStrictEqual(
+      framesOf(body).map((f) => f.id),
+      [1, 3],
+    );
     assert.deepStrictEqual(framesOf(undefined), []);
     assert.deepStrictEqual(framesOf({ stackFrames: 'no' }), []);
   });
-  it('sourceLabel: the file name, else the debugger\'s name', () => {
+  it("sourceLabel: the file name, else the debugger's name", () => {
     assert.strictEqual(sourceLabel({ path: '/home/u/app/server.js' }), 'server.js');
     assert.strictEqual(sourceLabel({ name: '<eval> VM12' }), '<eval> VM12');
     assert.strictEqual(sourceLabel(undefined), 'unknown source');
@@ -50,19 +66,51 @@ describe('the tip at the stopped line', () => {
     ...extra,
   });
   it('the first stop shows RES itself and the reason', () => {
-    assert.strictEqual(tipText({ reason: 'breakpoint', atMs: 0, reading: reading(412.3 * MiB), previous: undefined }), 'RES 412.3 MiB · breakpoint');
+    assert.strictEqual(
+      tipText({ reason: 'breakpoint', atMs: 0, reading: reading(412.3 * MiB), previous: undefined }),
+      'RES 412.3 MiB · breakpoint',
+    );
   });
   it('a later stop shows the change and the wall time since the previous stop', () => {
-    const text = tipText({ reason: 'step', atMs: 1200, reading: reading(120 * MiB), previous: { atMs: 0, reading: reading(40 * MiB) } });
+    const text = tipText({
+      reason: 'step',
+      atMs: 1200,
+      reading: reading(120 * MiB),
+      previous: { atMs: 0, reading: reading(40 * MiB) },
+    });
     assert.strictEqual(text, 'RES +80.0 MiB · 1.2 s since last stop · step');
-    assert.strictEqual(tipText({ reason: 'step', atMs: 500, reading: reading(40 * MiB), previous: { atMs: 0, reading: reading(41 * MiB) } }), 'RES -1.00 MiB · 500 ms since last stop · step');
+    assert.strictEqual(
+      tipText({
+        reason: 'step',
+        atMs: 500,
+        reading: reading(40 * MiB),
+        previous: { atMs: 0, reading: reading(41 * MiB) },
+      }),
+      'RES -1.00 MiB · 500 ms since last stop · step',
+    );
   });
-  it('an adapter\'s reason is one short line', () => {
-    const text = tipText({ reason: 'exception\nwith `code` and a very long explanation that goes on', atMs: 0, reading: reading(MiB), previous: undefined });
+  it("an adapter's reason is one short line", () => {
+    const text = tipText({
+      reason: 'exception\nwith `code` and a very long explanation that goes on',
+      atMs: 0,
+      reading: reading(MiB),
+      previous: undefined,
+    });
     assert.ok(!text.includes('\n') && text.length < 80, text);
   });
   it('the hover lists each change, both readings, when, and the caution', () => {
-    const hover = tipHover({ reason: 'breakpoint', atMs: 1200, reading: reading(120 * MiB, { timeMs: 1200 }), previous: { atMs: 0, reading: reading(40 * MiB, { timeMs: 0, children: { count: 1, resBytes: 10 * MiB, pssBytes: 8 * MiB } }) } }, (ms) => `T${ms}`);
+    const hover = tipHover(
+      {
+        reason: 'breakpoint',
+        atMs: 1200,
+        reading: reading(120 * MiB, { timeMs: 1200 }),
+        previous: {
+          atMs: 0,
+          reading: reading(40 * MiB, { timeMs: 0, children: { count: 1, resBytes: 10 * MiB, pssBytes: 8 * MiB } }),
+        },
+      },
+      (ms) => `T${ms}`,
+    );
     assert.ok(hover.includes('| RES | +80.0 MiB | 120.0 MiB | 40.0 MiB |'), hover);
     assert.ok(hover.includes('| PSS | +80.0 MiB | 117.0 MiB | 37.0 MiB |'), hover);
     assert.ok(hover.includes('| Anon | +80.0 MiB | 100.0 MiB | 20.0 MiB |'), hover);
@@ -72,15 +120,30 @@ describe('the tip at the stopped line', () => {
     assert.ok(hover.includes(EVALUATION_CAUTION));
   });
   it('a figure the kernel did not give reads unknown, never 0', () => {
-    const hover = tipHover({ reason: 'step', atMs: 0, reading: reading(MiB, { pssBytes: undefined }), previous: undefined }, String);
+    const hover = tipHover(
+      { reason: 'step', atMs: 0, reading: reading(MiB, { pssBytes: undefined }), previous: undefined },
+      String,
+    );
     assert.ok(hover.includes('| PSS | unknown |'), hover);
   });
   it('a hostile reason cannot inject Markdown into the hover', () => {
-    const hover = tipHover({ reason: '[x](command:evil) **b**', atMs: 0, reading: reading(MiB), previous: undefined }, String);
+    const hover = tipHover(
+      { reason: '[x](command:evil) **b**', atMs: 0, reading: reading(MiB), previous: undefined },
+      String,
+    );
     assert.ok(!hover.includes('](command:'), hover);
   });
   it('formatInterval', () => {
-    assert.deepStrictEqual([0, 999, 1000, 1250, 9999, 14_000, 125_000, 3_780_000].map(formatInterval), ['0 s', '999 ms', '1.0 s', '1.2 s', '9.9 s', '14 s', '2 min 5 s', '1 h 3 min']);
+    assert.deepStrictEqual([0, 999, 1000, 1250, 9999, 14_000, 125_000, 3_780_000].map(formatInterval), [
+      '0 s',
+      '999 ms',
+      '1.0 s',
+      '1.2 s',
+      '9.9 s',
+      '14 s',
+      '2 min 5 s',
+      '1 h 3 min',
+    ]);
   });
 });
 
@@ -119,7 +182,13 @@ describe('what changed between two stops (smaps diff)', () => {
   );
   it('groups a file by path and permissions, named regions by name, all unnamed anonymous memory under one key', () => {
     const keys = before.groups.map((group) => group.key).sort();
-    assert.deepStrictEqual(keys, ['/usr/bin/app r-xp', '/usr/lib/libc.so.6 r-xp', '/usr/lib/libc.so.6 rw-p', '[anonymous]', '[heap]']);
+    assert.deepStrictEqual(keys, [
+      '/usr/bin/app r-xp',
+      '/usr/lib/libc.so.6 r-xp',
+      '/usr/lib/libc.so.6 rw-p',
+      '[anonymous]',
+      '[heap]',
+    ]);
   });
   it('matches by key, never by address: a moved and split anonymous region is one change', () => {
     const after = atStop(
@@ -156,15 +225,32 @@ describe('what changed between two stops (smaps diff)', () => {
     assert.deepStrictEqual(change.shrank, []);
   });
   it('an unmapped file is a shrink, marked as such; unchanged kinds are left out', () => {
-    const after = atStop(smaps([['400000', 'r-xp', '/usr/bin/app', 100, 100, 100], ['7f1000000000', 'rw-p', '', 2048, 2048, 2048], ['555000000000', 'rw-p', '[heap]', 512, 512, 512]]));
+    const after = atStop(
+      smaps([
+        ['400000', 'r-xp', '/usr/bin/app', 100, 100, 100],
+        ['7f1000000000', 'rw-p', '', 2048, 2048, 2048],
+        ['555000000000', 'rw-p', '[heap]', 512, 512, 512],
+      ]),
+    );
     const change = diffMappings(before, after);
-    assert.deepStrictEqual(change.kinds.map((kind) => kind.kind), ['libraries']);
-    assert.deepStrictEqual(change.shrank.map((group) => [group.name, group.perms, group.rssBytes / 1024, group.vanished]), [['/usr/lib/libc.so.6', 'r-xp', -900, true], ['/usr/lib/libc.so.6', 'rw-p', -16, true]]);
+    assert.deepStrictEqual(
+      change.kinds.map((kind) => kind.kind),
+      ['libraries'],
+    );
+    assert.deepStrictEqual(
+      change.shrank.map((group) => [group.name, group.perms, group.rssBytes / 1024, group.vanished]),
+      [
+        ['/usr/lib/libc.so.6', 'r-xp', -900, true],
+        ['/usr/lib/libc.so.6', 'rw-p', -16, true],
+      ],
+    );
     assert.deepStrictEqual(diffMappings(before, before), { kinds: [], grew: [], shrank: [] });
   });
   it('the groups add up to the kinds', () => {
     for (const category of Object.keys(before.categories) as (keyof typeof before.categories)[]) {
-      const sum = before.groups.filter((group) => group.category === category).reduce((total, group) => total + group.rssBytes, 0);
+      const sum = before.groups
+        .filter((group) => group.category === category)
+        .reduce((total, group) => total + group.rssBytes, 0);
       assert.strictEqual(sum, before.categories[category].rssBytes, category);
     }
   });
@@ -172,9 +258,20 @@ describe('what changed between two stops (smaps diff)', () => {
 
 describe('debug view stop intents are validated', () => {
   it('accepts well-formed revealStop, setBaseline and readMappings', () => {
-    assert.deepStrictEqual(parseFromDebugView({ type: 'revealStop', sessionId: 's', stopId: 3 }), { type: 'revealStop', sessionId: 's', stopId: 3 });
-    assert.deepStrictEqual(parseFromDebugView({ type: 'setBaseline', sessionId: 's', stopId: 1 }), { type: 'setBaseline', sessionId: 's', stopId: 1 });
-    assert.deepStrictEqual(parseFromDebugView({ type: 'readMappings', sessionId: 's', extra: 1 }), { type: 'readMappings', sessionId: 's' });
+    assert.deepStrictEqual(parseFromDebugView({ type: 'revealStop', sessionId: 's', stopId: 3 }), {
+      type: 'revealStop',
+      sessionId: 's',
+      stopId: 3,
+    });
+    assert.deepStrictEqual(parseFromDebugView({ type: 'setBaseline', sessionId: 's', stopId: 1 }), {
+      type: 'setBaseline',
+      sessionId: 's',
+      stopId: 1,
+    });
+    assert.deepStrictEqual(parseFromDebugView({ type: 'readMappings', sessionId: 's', extra: 1 }), {
+      type: 'readMappings',
+      sessionId: 's',
+    });
   });
   it('drops anything else', () => {
     for (const message of [

@@ -38,7 +38,11 @@ export class OverlayChart {
       [a.timesS, a.res],
       [b.timesS, b.res],
     ]);
-    setSafeAttribute(this.plot, 'aria-label', `RES of run A (peak ${formatBytes(Math.max(0, ...a.res))}) and run B (peak ${formatBytes(Math.max(0, ...b.res))}) over time`);
+    setSafeAttribute(
+      this.plot,
+      'aria-label',
+      `RES of run A (peak ${formatBytes(Math.max(0, ...a.res))}) and run B (peak ${formatBytes(Math.max(0, ...b.res))}) over time`,
+    );
     if (this.chart) {
       this.chart.setData(this.data);
     } else {
@@ -55,21 +59,46 @@ export class OverlayChart {
     const colorB = themeColor('--vscode-charts-orange', '#d18616');
     const axisColor = themeColor('--vscode-descriptionForeground', '#8b949e');
     const gridColor = withAlpha(themeColor('--vscode-foreground', '#cccccc'), isHighContrast() ? 0.35 : 0.1);
-    const axis = { stroke: axisColor, font: themeFont(0.85), grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1, size: 4 } };
-    const bytes = (_u: uPlot, value: number | null) => (value === null || value === undefined ? '–' : formatBytes(value));
+    const axis = {
+      stroke: axisColor,
+      font: themeFont(0.85),
+      grid: { stroke: gridColor, width: 1 },
+      ticks: { stroke: gridColor, width: 1, size: 4 },
+    };
+    const bytes = (_u: uPlot, value: number | null) =>
+      value === null || value === undefined ? '–' : formatBytes(value);
     this.chart = new uPlot(
       {
         ...plotSize(this.plot),
         class: 'memory-chart',
         cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
-        legend: { live: true, markers: { width: 0, fill: (_u, index) => [axisColor, colorA, colorB][index] ?? axisColor }, mount: (_u, legend) => this.legend.appendChild(legend) },
+        legend: {
+          live: true,
+          markers: { width: 0, fill: (_u, index) => [axisColor, colorA, colorB][index] ?? axisColor },
+          mount: (_u, legend) => this.legend.appendChild(legend),
+        },
         scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1024] } },
         axes: [
-          { ...axis, space: 70, values: (_u, splits) => splits.map((seconds) => `${seconds < 0 ? '-' : ''}${formatInterval(Math.abs(seconds) * 1000)}`) },
-          { ...axis, size: 64, space: 28, incrs: BINARY_INCREMENTS, values: (_u, splits) => splits.map((value) => formatBytes(value)) },
+          {
+            ...axis,
+            space: 70,
+            values: (_u, splits) =>
+              splits.map((seconds) => `${seconds < 0 ? '-' : ''}${formatInterval(Math.abs(seconds) * 1000)}`),
+          },
+          {
+            ...axis,
+            size: 64,
+            space: 28,
+            incrs: BINARY_INCREMENTS,
+            values: (_u, splits) => splits.map((value) => formatBytes(value)),
+          },
         ],
         series: [
-          { label: 'Time', value: (_u, seconds) => (seconds === null ? '–' : `${seconds < 0 ? '-' : '+'}${formatInterval(Math.abs(seconds) * 1000)}`) },
+          {
+            label: 'Time',
+            value: (_u, seconds) =>
+              seconds === null ? '–' : `${seconds < 0 ? '-' : '+'}${formatInterval(Math.abs(seconds) * 1000)}`,
+          },
           { label: 'RES run A', stroke: colorA, width: 1.5, points: { show: false }, spanGaps: true, value: bytes },
           { label: 'RES run B', stroke: colorB, width: 1.5, points: { show: false }, spanGaps: true, value: bytes },
         ],

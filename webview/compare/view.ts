@@ -19,7 +19,12 @@ export class CompareView {
   private readonly runA = h('div', { class: 'compare-run run-a', testid: 'run-a' });
   private readonly runB = h('div', { class: 'compare-run run-b', testid: 'run-b' });
   private readonly verdict = h('p', { class: 'compare-verdict', testid: 'verdict' });
-  private readonly alignment = h('select', { testid: 'alignment', attrs: { 'aria-label': 'Align the runs at' } }, h('option', { attrs: { value: 'start' } }, 'their start'), h('option', { attrs: { value: 'first-stop' } }, 'their first stop'));
+  private readonly alignment = h(
+    'select',
+    { testid: 'alignment', attrs: { 'aria-label': 'Align the runs at' } },
+    h('option', { attrs: { value: 'start' } }, 'their start'),
+    h('option', { attrs: { value: 'first-stop' } }, 'their first stop'),
+  );
   private readonly chart = new OverlayChart();
   private readonly stops = h('tbody');
   private readonly invalid = new Banner('error', 'compare-invalid');
@@ -29,15 +34,38 @@ export class CompareView {
     private readonly root: HTMLElement,
     post: (message: FromCompareView) => void,
   ) {
-    this.alignment.addEventListener('change', () => post({ type: 'align', alignment: this.alignment.value === 'start' ? 'start' : 'first-stop' }));
-    const head = (...names: string[]) => h('thead', {}, h('tr', {}, ...names.map((name) => h('th', { attrs: { scope: 'col' } }, name))));
+    this.alignment.addEventListener('change', () =>
+      post({ type: 'align', alignment: this.alignment.value === 'start' ? 'start' : 'first-stop' }),
+    );
+    const head = (...names: string[]) =>
+      h('thead', {}, h('tr', {}, ...names.map((name) => h('th', { attrs: { scope: 'col' } }, name))));
     this.content = h(
       'div',
       { class: 'compare-content', attrs: { hidden: true } },
       h('div', { class: 'compare-runs' }, this.runA, this.runB),
       this.verdict,
-      h('section', { class: 'history' }, h('div', { class: 'section-head' }, h('h2', {}, 'RES of both runs'), h('label', { class: 'compare-align' }, 'Aligned at ', this.alignment)), this.chart.element),
-      h('section', {}, h('div', { class: 'section-head' }, h('h2', {}, 'Stops, matched by function and file')), h('table', { class: 'compare-stops', testid: 'compare-stops' }, head('Where', 'Run A', 'Run B', 'Difference'), this.stops)),
+      h(
+        'section',
+        { class: 'history' },
+        h(
+          'div',
+          { class: 'section-head' },
+          h('h2', {}, 'RES of both runs'),
+          h('label', { class: 'compare-align' }, 'Aligned at ', this.alignment),
+        ),
+        this.chart.element,
+      ),
+      h(
+        'section',
+        {},
+        h('div', { class: 'section-head' }, h('h2', {}, 'Stops, matched by function and file')),
+        h(
+          'table',
+          { class: 'compare-stops', testid: 'compare-stops' },
+          head('Where', 'Run A', 'Run B', 'Difference'),
+          this.stops,
+        ),
+      ),
     );
     root.replaceChildren(this.invalid.element, this.content);
   }
@@ -55,15 +83,25 @@ export class CompareView {
     this.describe(this.runB, 'B', message.b);
     setText(this.verdict, message.verdict);
     this.alignment.value = message.alignment;
-    (this.alignment.querySelector('option[value="first-stop"]') as HTMLOptionElement).disabled = !message.canAlignAtStops;
+    (this.alignment.querySelector('option[value="first-stop"]') as HTMLOptionElement).disabled =
+      !message.canAlignAtStops;
     this.chart.set(message.a, message.b);
     this.stops.replaceChildren(...this.stopRows(message));
   }
 
   private describe(element: HTMLElement, letter: string, run: ComparedRun): void {
     element.replaceChildren(
-      h('div', { class: 'compare-run-title' }, h('span', { class: 'compare-run-letter' }, `Run ${letter}`), ` ${run.name} (PID ${run.pid})`),
-      h('div', { class: 'compare-run-facts' }, `${run.fileName} · ${formatClock(run.startMs)} · ${formatInterval(run.durationMs)} · peak RES ${formatBytes(run.peakBytes)}`),
+      h(
+        'div',
+        { class: 'compare-run-title' },
+        h('span', { class: 'compare-run-letter' }, `Run ${letter}`),
+        ` ${run.name} (PID ${run.pid})`,
+      ),
+      h(
+        'div',
+        { class: 'compare-run-facts' },
+        `${run.fileName} · ${formatClock(run.startMs)} · ${formatInterval(run.durationMs)} · peak RES ${formatBytes(run.peakBytes)}`,
+      ),
     );
   }
 
@@ -71,7 +109,23 @@ export class CompareView {
     if (message.stops.length === 0) {
       return [h('tr', {}, h('td', { attrs: { colspan: 4 } }, 'Neither run has stops.'))];
     }
-    const cell = (stop: Compared['stops'][number]['a']) => h('td', {}, stop ? `${stop.label} · +${formatInterval(Math.max(0, stop.atS) * 1000)}${stop.resBytes !== undefined ? ` · ${formatBytes(stop.resBytes)}` : ''}` : '–');
-    return message.stops.map((pair) => h('tr', { testid: 'stop-pair' }, h('th', { attrs: { scope: 'row' } }, pair.place), cell(pair.a), cell(pair.b), h('td', {}, pair.change)));
+    const cell = (stop: Compared['stops'][number]['a']) =>
+      h(
+        'td',
+        {},
+        stop
+          ? `${stop.label} · +${formatInterval(Math.max(0, stop.atS) * 1000)}${stop.resBytes !== undefined ? ` · ${formatBytes(stop.resBytes)}` : ''}`
+          : '–',
+      );
+    return message.stops.map((pair) =>
+      h(
+        'tr',
+        { testid: 'stop-pair' },
+        h('th', { attrs: { scope: 'row' } }, pair.place),
+        cell(pair.a),
+        cell(pair.b),
+        h('td', {}, pair.change),
+      ),
+    );
   }
 }

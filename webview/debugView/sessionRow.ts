@@ -37,17 +37,30 @@ export class SessionRow {
   private readonly sparkline = new Sparkline('RES over recent samples');
   private readonly peak = h('span', { class: 'peak', testid: 'peak-res' });
   private readonly sinceDelta = h('span', { class: 'delta' });
-  private readonly since = h('div', { class: 'since-last-stop', testid: 'since-last-stop' }, this.sinceDelta, ' since the last stop');
+  private readonly since = h(
+    'div',
+    { class: 'since-last-stop', testid: 'since-last-stop' },
+    this.sinceDelta,
+    ' since the last stop',
+  );
   private readonly inspectButton: HTMLElement;
   private readonly childCount = h('span', { class: 'children-count' });
   private readonly childFigures = h('span', { class: 'children-figures' });
-  private readonly childTotal = h('div', { class: 'children-total', testid: 'children-total' }, this.childCount, this.childFigures);
+  private readonly childTotal = h(
+    'div',
+    { class: 'children-total', testid: 'children-total' },
+    this.childCount,
+    this.childFigures,
+  );
   private readonly card: HTMLElement;
   private readonly stops: StopsList;
   private readonly comparison: StopComparisonView;
   private statusKey = '';
 
-  constructor(row: DebugSessionRow, private readonly post: (message: FromDebugView) => void) {
+  constructor(
+    row: DebugSessionRow,
+    private readonly post: (message: FromDebugView) => void,
+  ) {
     this.row = row;
     for (const figure of FIGURES) {
       this.tiles.set(figure, new FigureTile({ figure, docs: 'short', size: 'inline' }));
@@ -57,7 +70,11 @@ export class SessionRow {
       setBaseline: (stopId) => this.post({ type: 'setBaseline', sessionId: this.row.sessionId, stopId }),
       readNow: () => this.post({ type: 'readMappings', sessionId: this.row.sessionId }),
     });
-    this.inspectButton = button('Inspect', () => this.inspect(), { testid: 'inspect', appearance: 'secondary', title: 'Open the memory panel for this process' });
+    this.inspectButton = button('Inspect', () => this.inspect(), {
+      testid: 'inspect',
+      appearance: 'secondary',
+      title: 'Open the memory panel for this process',
+    });
     this.body = h(
       'div',
       { class: 'session-body' },
@@ -71,7 +88,12 @@ export class SessionRow {
     this.card = h(
       'div',
       { class: 'session-card' },
-      h('div', { class: 'session-head' }, h('div', { class: 'session-title' }, this.name, h('div', { class: 'session-meta' }, this.type, this.pid)), this.inspectButton),
+      h(
+        'div',
+        { class: 'session-head' },
+        h('div', { class: 'session-title' }, this.name, h('div', { class: 'session-meta' }, this.type, this.pid)),
+        this.inspectButton,
+      ),
       this.status,
       this.body,
     );
@@ -103,7 +125,8 @@ export class SessionRow {
     this.card.classList.toggle('clickable', canInspect);
     this.inspectButton.hidden = !canInspect;
     this.renderStatus(row);
-    const showFigures = snapshot !== undefined && !snapshot.memoryless && (row.status === 'found' || row.status === 'ended');
+    const showFigures =
+      snapshot !== undefined && !snapshot.memoryless && (row.status === 'found' || row.status === 'ended');
     this.body.hidden = !showFigures;
     this.body.classList.toggle('frozen', row.status === 'ended');
     if (!showFigures || !snapshot) {
@@ -115,7 +138,11 @@ export class SessionRow {
     this.sparkline.update(
       row.sparkline,
       row.sparklineTimesMs,
-      row.markers.map((marker) => ({ timeMs: marker.timeMs, kind: marker.kind, title: `${marker.label}: ${marker.detail}` })),
+      row.markers.map((marker) => ({
+        timeMs: marker.timeMs,
+        kind: marker.kind,
+        title: `${marker.label}: ${marker.detail}`,
+      })),
     );
     this.stops.update(row.stops);
     this.comparison.update(row.comparison, row.stops);
@@ -149,19 +176,35 @@ export class SessionRow {
     this.status.hidden = false;
     switch (row.status) {
       case 'waiting':
-        this.status.replaceChildren(progressRing({ class: 'inline-ring' }), text('status-text', 'Waiting for the process…'));
+        this.status.replaceChildren(
+          progressRing({ class: 'inline-ring' }),
+          text('status-text', 'Waiting for the process…'),
+        );
         break;
       case 'remote':
-        this.status.replaceChildren(text('status-text', 'The debuggee is not on this machine'), row.message ? text('status-detail', row.message) : '');
+        this.status.replaceChildren(
+          text('status-text', 'The debuggee is not on this machine'),
+          row.message ? text('status-detail', row.message) : '',
+        );
         break;
       case 'not-found':
         this.status.replaceChildren(
           text('status-text', row.message || 'The process of this session was not found.'),
-          h('div', { class: 'session-actions' }, button('Pick process…', () => this.post({ type: 'pick', sessionId: this.row.sessionId }), { testid: 'pick', appearance: 'primary' })),
+          h(
+            'div',
+            { class: 'session-actions' },
+            button('Pick process…', () => this.post({ type: 'pick', sessionId: this.row.sessionId }), {
+              testid: 'pick',
+              appearance: 'primary',
+            }),
+          ),
         );
         break;
       case 'ended':
-        this.status.replaceChildren(text('status-text', 'Ended'), row.message ? text('status-detail', row.message) : '');
+        this.status.replaceChildren(
+          text('status-text', 'Ended'),
+          row.message ? text('status-detail', row.message) : '',
+        );
         break;
       case 'parent':
         this.status.replaceChildren(text('status-detail', row.message || 'Its processes are listed below.'));

@@ -18,7 +18,11 @@ import { button } from '../toolkit';
 export class StopComparisonView {
   readonly element: HTMLElement;
   private readonly heading = h('h3', { class: 'comparison-title' });
-  private readonly baseline = h('select', { class: 'baseline', testid: 'baseline', attrs: { 'aria-label': 'Compare with stop' } });
+  private readonly baseline = h('select', {
+    class: 'baseline',
+    testid: 'baseline',
+    attrs: { 'aria-label': 'Compare with stop' },
+  });
   private readonly kinds = h('tbody');
   private readonly grew = h('tbody');
   private readonly body: HTMLElement;
@@ -34,19 +38,47 @@ export class StopComparisonView {
         post.setBaseline(id);
       }
     });
-    this.readNow = button('Read mappings now', () => post.readNow(), { testid: 'read-mappings', appearance: 'secondary', title: 'Read /proc/PID/smaps at this stop (costly for this process, so not read at every stop)' });
-    const head = (...names: string[]) => h('thead', {}, h('tr', {}, ...names.map((name, i) => h('th', { class: i === 0 ? undefined : 'num', attrs: { scope: 'col' } }, name))));
+    this.readNow = button('Read mappings now', () => post.readNow(), {
+      testid: 'read-mappings',
+      appearance: 'secondary',
+      title: 'Read /proc/PID/smaps at this stop (costly for this process, so not read at every stop)',
+    });
+    const head = (...names: string[]) =>
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...names.map((name, i) => h('th', { class: i === 0 ? undefined : 'num', attrs: { scope: 'col' } }, name)),
+        ),
+      );
     this.body = h(
       'div',
       { class: 'comparison-body' },
-      h('table', { class: 'comparison-table comparison-kinds', attrs: { 'aria-label': 'Change in RSS by kind of mapping' } }, head('Kind', 'RSS', 'Now'), this.kinds),
-      h('table', { class: 'comparison-table comparison-grew', attrs: { 'aria-label': 'Mappings that grew most' } }, head('Grew most', 'RSS', 'Now'), this.grew),
+      h(
+        'table',
+        { class: 'comparison-table comparison-kinds', attrs: { 'aria-label': 'Change in RSS by kind of mapping' } },
+        head('Kind', 'RSS', 'Now'),
+        this.kinds,
+      ),
+      h(
+        'table',
+        { class: 'comparison-table comparison-grew', attrs: { 'aria-label': 'Mappings that grew most' } },
+        head('Grew most', 'RSS', 'Now'),
+        this.grew,
+      ),
       this.note,
     );
     this.element = h(
       'section',
       { class: 'comparison', testid: 'comparison' },
-      h('div', { class: 'comparison-head' }, this.heading, h('label', { class: 'baseline-label' }, 'vs ', this.baseline)),
+      h(
+        'div',
+        { class: 'comparison-head' },
+        this.heading,
+        h('label', { class: 'baseline-label' }, 'vs ', this.baseline),
+      ),
       this.body,
       h('div', { class: 'comparison-unavailable-wrap' }, this.unavailable, this.readNow),
     );
@@ -54,7 +86,10 @@ export class StopComparisonView {
 
   update(comparison: StopComparison | undefined, stops: readonly StopRow[]): void {
     this.element.hidden = comparison === undefined;
-    const key = JSON.stringify([comparison, stops.map((stop) => [stop.id, stop.hasMappings, stop.location?.file, stop.location?.line])]);
+    const key = JSON.stringify([
+      comparison,
+      stops.map((stop) => [stop.id, stop.hasMappings, stop.location?.file, stop.location?.line]),
+    ]);
     if (!comparison || key === this.key) {
       return;
     }
@@ -81,18 +116,36 @@ export class StopComparisonView {
       ...stops
         .filter((stop) => stop.id < comparison.stopId && stop.hasMappings)
         .map((stop) => {
-          const option = h('option', { attrs: { value: stop.id, selected: stop.id === comparison.baselineId } }, `#${stop.id}${stop.location ? ` ${stop.location.file}:${stop.location.line}` : ''}`);
+          const option = h(
+            'option',
+            { attrs: { value: stop.id, selected: stop.id === comparison.baselineId } },
+            `#${stop.id}${stop.location ? ` ${stop.location.file}:${stop.location.line}` : ''}`,
+          );
           return option;
         }),
     );
     this.kinds.replaceChildren(
       ...(comparison.kinds.length
         ? comparison.kinds.map((kind) =>
-            row(`change-kind-${kind.kind}`, kind.rssBytes, h('th', { attrs: { scope: 'row' } }, mappingDocLabel(kind.kind, 'short')), formatBytes(kind.rssAfterBytes)),
+            row(
+              `change-kind-${kind.kind}`,
+              kind.rssBytes,
+              h('th', { attrs: { scope: 'row' } }, mappingDocLabel(kind.kind, 'short')),
+              formatBytes(kind.rssAfterBytes),
+            ),
           )
         : [h('tr', {}, h('td', { attrs: { colspan: 3 } }, 'No kind of mapping changed.'))]),
     );
-    this.grew.replaceChildren(...comparison.grew.map((group) => row('change-grew', group.rssBytes, h('th', { attrs: { scope: 'row' } }, groupName(group)), formatBytes(group.rssAfterBytes))));
+    this.grew.replaceChildren(
+      ...comparison.grew.map((group) =>
+        row(
+          'change-grew',
+          group.rssBytes,
+          h('th', { attrs: { scope: 'row' } }, groupName(group)),
+          formatBytes(group.rssAfterBytes),
+        ),
+      ),
+    );
     this.grew.closest('table')!.hidden = comparison.grew.length === 0;
     setText(
       this.note,
@@ -104,10 +157,22 @@ export class StopComparisonView {
 }
 
 function row(testid: string, delta: number, label: HTMLElement, now: string): HTMLElement {
-  return h('tr', { testid, attrs: { 'data-rss': delta } }, label, h('td', { class: `num delta${delta > 0 ? ' grew' : ''}` }, formatDelta(delta)), h('td', { class: 'num' }, now));
+  return h(
+    'tr',
+    { testid, attrs: { 'data-rss': delta } },
+    label,
+    h('td', { class: `num delta${delta > 0 ? ' grew' : ''}` }, formatDelta(delta)),
+    h('td', { class: 'num' }, now),
+  );
 }
 
 function groupName(group: MappingChangeRow): HTMLElement {
   const suffix = group.appeared ? ' (new)' : group.vanished ? ' (unmapped)' : '';
-  return h('span', { class: 'group-name' }, pathText(group.name), group.perms && h('span', { class: 'group-perms' }, group.perms), suffix && h('span', { class: 'group-note' }, suffix));
+  return h(
+    'span',
+    { class: 'group-name' },
+    pathText(group.name),
+    group.perms && h('span', { class: 'group-perms' }, group.perms),
+    suffix && h('span', { class: 'group-note' }, suffix),
+  );
 }

@@ -19,7 +19,12 @@ export class StopsList {
   private key = '';
 
   constructor(private readonly reveal: (stopId: number) => void) {
-    this.element = h('details', { class: 'stops', testid: 'stops', attrs: { open: true } }, h('summary', {}, this.title), this.list);
+    this.element = h(
+      'details',
+      { class: 'stops', testid: 'stops', attrs: { open: true } },
+      h('summary', {}, this.title),
+      this.list,
+    );
     this.list.addEventListener('click', (event) => this.activate(event.target));
     this.list.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' || event.key === ' ') {
@@ -47,14 +52,38 @@ export class StopsList {
     const change = stop.sincePrevious;
     const item = h(
       'li',
-      { class: 'stop', testid: 'stop', attrs: { 'data-stop-id': stop.id, tabindex: stop.location ? 0 : undefined, role: stop.location ? 'button' : undefined, title: stop.location ? `Show ${where}` : undefined } },
-      h('div', { class: 'stop-where' }, h('span', { class: 'stop-id' }, `#${stop.id}`), h('span', { class: 'stop-file', testid: 'stop-location' }, where), stop.location && h('span', { class: 'stop-function' }, stop.location.functionName)),
+      {
+        class: 'stop',
+        testid: 'stop',
+        attrs: {
+          'data-stop-id': stop.id,
+          tabindex: stop.location ? 0 : undefined,
+          role: stop.location ? 'button' : undefined,
+          title: stop.location ? `Show ${where}` : undefined,
+        },
+      },
+      h(
+        'div',
+        { class: 'stop-where' },
+        h('span', { class: 'stop-id' }, `#${stop.id}`),
+        h('span', { class: 'stop-file', testid: 'stop-location' }, where),
+        stop.location && h('span', { class: 'stop-function' }, stop.location.functionName),
+      ),
       h(
         'div',
         { class: 'stop-figures' },
         h('span', { class: 'stop-time' }, formatClock(stop.atMs)),
-        h('span', { class: 'stop-res', testid: 'stop-res' }, stop.resBytes === undefined ? 'RES …' : `RES ${formatBytes(stop.resBytes)}`),
-        change && h('span', { class: `stop-delta${change.resBytes > 0 ? ' grew' : ''}`, testid: 'stop-delta' }, `${formatDelta(change.resBytes)} in ${formatInterval(change.ms)}`),
+        h(
+          'span',
+          { class: 'stop-res', testid: 'stop-res' },
+          stop.resBytes === undefined ? 'RES …' : `RES ${formatBytes(stop.resBytes)}`,
+        ),
+        change &&
+          h(
+            'span',
+            { class: `stop-delta${change.resBytes > 0 ? ' grew' : ''}`, testid: 'stop-delta' },
+            `${formatDelta(change.resBytes)} in ${formatInterval(change.ms)}`,
+          ),
         h('span', { class: 'stop-reason' }, stop.reason),
       ),
     );

@@ -20,7 +20,9 @@ export class DebugView {
     this.idle = h('p', { class: 'idle', testid: 'not-debugging' });
     this.list = h('ul', { class: 'sessions', testid: 'sessions', attrs: { 'aria-label': 'Debug sessions' } });
     root.replaceChildren(this.idle, this.list);
-    this.showIdle('Start debugging to see the memory of your program here: RES, VIRT and SHR of the debugged process, how much it grew since the last stop, and its child processes.');
+    this.showIdle(
+      'Start debugging to see the memory of your program here: RES, VIRT and SHR of the debugged process, how much it grew since the last stop, and its child processes.',
+    );
   }
 
   handle(message: ToDebugView): void {
@@ -29,7 +31,9 @@ export class DebugView {
     }
     if (!message.debugging) {
       this.update([]);
-      this.showIdle('Start debugging to see the memory of your program here: RES, VIRT and SHR of the debugged process, how much it grew since the last stop, and its child processes.');
+      this.showIdle(
+        'Start debugging to see the memory of your program here: RES, VIRT and SHR of the debugged process, how much it grew since the last stop, and its child processes.',
+      );
       return;
     }
     if (message.rows.length === 0) {
@@ -70,7 +74,10 @@ export class DebugView {
     // moving nodes only when out of place so a focused button keeps its focus.
     const placed = new Map<Element, Element[]>();
     for (const data of rows) {
-      const parent = data.parentSessionId !== undefined && data.parentSessionId !== data.sessionId ? this.rows.get(data.parentSessionId) : undefined;
+      const parent =
+        data.parentSessionId !== undefined && data.parentSessionId !== data.sessionId
+          ? this.rows.get(data.parentSessionId)
+          : undefined;
       const container = parent && !this.isDescendant(parent, data.sessionId, rows) ? parent.children : this.list;
       const list = placed.get(container) ?? [];
       list.push(this.rows.get(data.sessionId)!.element);

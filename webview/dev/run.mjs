@@ -66,13 +66,30 @@ function page(origin, bundle) {
     cspSource: origin,
     nonce: randomBytes(16).toString('base64'),
     title: `${bundle} (dev)`,
-    styles: [`${origin}/webview/dev/vscode-defaults.css`, `${origin}/webview/dev/themes.css`, `${origin}/media/webview.css`, `${origin}/dist/webview/${bundle}.css`],
+    styles: [
+      `${origin}/webview/dev/vscode-defaults.css`,
+      `${origin}/webview/dev/themes.css`,
+      `${origin}/media/webview.css`,
+      `${origin}/dist/webview/${bundle}.css`,
+    ],
     scripts: [`${origin}/dev-build/fakeHost.js`, `${origin}/dist/webview/${bundle}.js`],
   });
 }
 
-const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html', '.svg': 'image/svg+xml', '.png': 'image/png' };
-const STATIC = { '/dist/webview/': join(repo, 'dist', 'webview'), '/media/': join(repo, 'media'), '/webview/dev/': join(repo, 'webview', 'dev'), '/dev-build/': devBuild };
+const TYPES = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.html': 'text/html',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+const STATIC = {
+  '/dist/webview/': join(repo, 'dist', 'webview'),
+  '/media/': join(repo, 'media'),
+  '/webview/dev/': join(repo, 'webview', 'dev'),
+  '/dev-build/': devBuild,
+};
 
 function serve() {
   return new Promise((resolveServer) => {
@@ -95,7 +112,10 @@ function serve() {
         if (url.pathname.startsWith(prefix)) {
           const file = resolve(dir, decodeURIComponent(url.pathname.slice(prefix.length)));
           if (file.startsWith(dir + sep) && existsSync(file) && statSync(file).isFile()) {
-            response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+            response.writeHead(200, {
+              'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+              'cache-control': 'no-store',
+            });
             response.end(readFileSync(file));
             return;
           }
@@ -139,7 +159,9 @@ function watchPage(tab, name) {
   watchedPages.push(watched);
   tab.on('console', (message) => {
     if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) {
-      watched.problems.push(`console ${message.type()}: ${message.text()}${message.location().url ? ` (${message.location().url})` : ''}`);
+      watched.problems.push(
+        `console ${message.type()}: ${message.text()}${message.location().url ? ` (${message.location().url})` : ''}`,
+      );
     }
   });
   tab.on('pageerror', (error) => watched.problems.push(`uncaught ${String(error)}`));
@@ -167,7 +189,9 @@ function reportPages() {
   for (const watched of watchedPages) {
     const clean = watched.problems.length === 0;
     ok &&= clean;
-    console.log(`${clean ? 'ok  ' : 'FAIL'} page ${watched.name}: no console error, page error or CSP violation${clean ? '' : `\n    ${watched.problems.join('\n    ')}`}`);
+    console.log(
+      `${clean ? 'ok  ' : 'FAIL'} page ${watched.name}: no console error, page error or CSP violation${clean ? '' : `\n    ${watched.problems.join('\n    ')}`}`,
+    );
   }
   return ok;
 }
@@ -175,29 +199,151 @@ function reportPages() {
 // ---- screenshots ----------------------------------------------------------------------------------
 
 const SHOTS = [
-  { name: 'inspect-live', view: 'inspect', scenario: 'live', themes: ['dark', 'light', 'hc'], width: 1100, height: 1000 },
+  {
+    name: 'inspect-live',
+    view: 'inspect',
+    scenario: 'live',
+    themes: ['dark', 'light', 'hc'],
+    width: 1100,
+    height: 1000,
+  },
   { name: 'inspect-narrow', view: 'inspect', scenario: 'live', themes: ['dark'], width: 460, height: 1400 },
   { name: 'inspect-200px', view: 'inspect', scenario: 'live', themes: ['dark', 'light'], width: 200, height: 1600 },
-  { name: 'inspect-many-mappings', view: 'inspect', scenario: 'many-mappings', themes: ['dark'], width: 1100, height: 1000 },
+  {
+    name: 'inspect-many-mappings',
+    view: 'inspect',
+    scenario: 'many-mappings',
+    themes: ['dark'],
+    width: 1100,
+    height: 1000,
+  },
   { name: 'inspect-hostile', view: 'inspect', scenario: 'hostile', themes: ['dark'], width: 1100, height: 1000 },
   { name: 'inspect-ended', view: 'inspect', scenario: 'ended', themes: ['dark', 'light'], width: 1100, height: 1000 },
-  { name: 'inspect-unavailable', view: 'inspect', scenario: 'unavailable', themes: ['dark'], width: 1100, height: 1000 },
-  { name: 'inspect-kernel-thread', view: 'inspect', scenario: 'kernel-thread', themes: ['dark'], width: 900, height: 420 },
+  {
+    name: 'inspect-unavailable',
+    view: 'inspect',
+    scenario: 'unavailable',
+    themes: ['dark'],
+    width: 1100,
+    height: 1000,
+  },
+  {
+    name: 'inspect-kernel-thread',
+    view: 'inspect',
+    scenario: 'kernel-thread',
+    themes: ['dark'],
+    width: 900,
+    height: 420,
+  },
   { name: 'inspect-zombie', view: 'inspect', scenario: 'zombie', themes: ['light'], width: 900, height: 420 },
   { name: 'inspect-waiting', view: 'inspect', scenario: 'waiting', themes: ['dark'], width: 900, height: 300 },
-  { name: 'inspect-tooltip', view: 'inspect', scenario: 'live', themes: ['dark', 'hc'], width: 1100, height: 700, action: 'hover-res' },
-  { name: 'inspect-focus', view: 'inspect', scenario: 'live', themes: ['light'], width: 1100, height: 1000, action: 'focus-cgroup' },
-  { name: 'inspect-chart-hover', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 800, action: 'hover-chart' },
-  { name: 'inspect-mapping-tooltip', view: 'inspect', scenario: 'live', themes: ['dark', 'light', 'hc'], width: 1100, height: 700, action: 'hover-mapping' },
-  { name: 'inspect-oom-section', view: 'inspect', scenario: 'live', themes: ['dark', 'light', 'hc'], width: 1100, height: 700, action: 'oom-section' },
-  { name: 'inspect-oom-unavailable', view: 'inspect', scenario: 'unavailable', themes: ['dark'], width: 1100, height: 700, action: 'oom-section' },
-  { name: 'inspect-working-set-tooltip', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 700, action: 'hover-working-set' },
-  { name: 'inspect-oom-killed', view: 'inspect', scenario: 'oom-killed', themes: ['dark', 'light'], width: 1100, height: 1000 },
-  { name: 'inspect-oom-narrow', view: 'inspect', scenario: 'live', themes: ['dark'], width: 460, height: 900, action: 'oom-section' },
-  { name: 'inspect-paused', view: 'inspect', scenario: 'live', themes: ['dark'], width: 1100, height: 800, action: 'pause' },
-  { name: 'debug-sessions', view: 'debugView', scenario: 'sessions', themes: ['dark', 'light', 'hc'], width: 300, height: 1100 },
+  {
+    name: 'inspect-tooltip',
+    view: 'inspect',
+    scenario: 'live',
+    themes: ['dark', 'hc'],
+    width: 1100,
+    height: 700,
+    action: 'hover-res',
+  },
+  {
+    name: 'inspect-focus',
+    view: 'inspect',
+    scenario: 'live',
+    themes: ['light'],
+    width: 1100,
+    height: 1000,
+    action: 'focus-cgroup',
+  },
+  {
+    name: 'inspect-chart-hover',
+    view: 'inspect',
+    scenario: 'live',
+    themes: ['dark'],
+    width: 1100,
+    height: 800,
+    action: 'hover-chart',
+  },
+  {
+    name: 'inspect-mapping-tooltip',
+    view: 'inspect',
+    scenario: 'live',
+    themes: ['dark', 'light', 'hc'],
+    width: 1100,
+    height: 700,
+    action: 'hover-mapping',
+  },
+  {
+    name: 'inspect-oom-section',
+    view: 'inspect',
+    scenario: 'live',
+    themes: ['dark', 'light', 'hc'],
+    width: 1100,
+    height: 700,
+    action: 'oom-section',
+  },
+  {
+    name: 'inspect-oom-unavailable',
+    view: 'inspect',
+    scenario: 'unavailable',
+    themes: ['dark'],
+    width: 1100,
+    height: 700,
+    action: 'oom-section',
+  },
+  {
+    name: 'inspect-working-set-tooltip',
+    view: 'inspect',
+    scenario: 'live',
+    themes: ['dark'],
+    width: 1100,
+    height: 700,
+    action: 'hover-working-set',
+  },
+  {
+    name: 'inspect-oom-killed',
+    view: 'inspect',
+    scenario: 'oom-killed',
+    themes: ['dark', 'light'],
+    width: 1100,
+    height: 1000,
+  },
+  {
+    name: 'inspect-oom-narrow',
+    view: 'inspect',
+    scenario: 'live',
+    themes: ['dark'],
+    width: 460,
+    height: 900,
+    action: 'oom-section',
+  },
+  {
+    name: 'inspect-paused',
+    view: 'inspect',
+    scenario: 'live',
+    themes: ['dark'],
+    width: 1100,
+    height: 800,
+    action: 'pause',
+  },
+  {
+    name: 'debug-sessions',
+    view: 'debugView',
+    scenario: 'sessions',
+    themes: ['dark', 'light', 'hc'],
+    width: 300,
+    height: 1100,
+  },
   { name: 'debug-idle', view: 'debugView', scenario: 'idle', themes: ['dark'], width: 300, height: 200 },
-  { name: 'debug-tooltip', view: 'debugView', scenario: 'sessions', themes: ['dark'], width: 300, height: 500, action: 'hover-res' },
+  {
+    name: 'debug-tooltip',
+    view: 'debugView',
+    scenario: 'sessions',
+    themes: ['dark'],
+    width: 300,
+    height: 500,
+    action: 'hover-res',
+  },
   { name: 'debug-wide', view: 'debugView', scenario: 'sessions', themes: ['light'], width: 520, height: 1000 },
   { name: 'debug-narrow', view: 'debugView', scenario: 'sessions', themes: ['dark'], width: 210, height: 900 },
   { name: 'debug-stops', view: 'debugView', scenario: 'sessions', themes: ['dark', 'light'], width: 320, height: 1400 },
@@ -223,10 +369,14 @@ async function act(pageHandle, action) {
       await pageHandle.click('[data-testid=pause]');
       break;
     case 'oom-section':
-      await pageHandle.locator('[data-testid=out-of-memory]').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+      await pageHandle
+        .locator('[data-testid=out-of-memory]')
+        .evaluate((element) => element.scrollIntoView({ block: 'start' }));
       break;
     case 'hover-working-set':
-      await pageHandle.locator('[data-testid=out-of-memory]').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+      await pageHandle
+        .locator('[data-testid=out-of-memory]')
+        .evaluate((element) => element.scrollIntoView({ block: 'start' }));
       await pageHandle.hover('[data-testid=label-workingSet]');
       break;
     case 'hover-mapping':
@@ -243,14 +393,25 @@ async function shots(origin) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const report = [];
   let failed = false;
   try {
     for (const shot of SHOTS) {
       for (const theme of shot.themes) {
-        const context = await browser.newContext({ viewport: { width: shot.width, height: shot.height }, deviceScaleFactor: 1 });
+        const context = await browser.newContext({
+          viewport: { width: shot.width, height: shot.height },
+          deviceScaleFactor: 1,
+        });
         const tab = await context.newPage();
         const entry = { shot: `dev-${shot.name}-${theme}.png`, console: [], errors: [], dialogs: [] };
         const watched = watchPage(tab, `shot ${shot.name}-${theme}`);
@@ -273,7 +434,10 @@ async function shots(origin) {
           injected: document.querySelectorAll('#app img, #app script, #app svg[onload], [onerror], [onload]').length,
           title: document.title,
         }));
-        entry.violations = details.violations.map((violation) => ({ ...violation, at: locate(violation.sourceFile, violation.line, violation.column) }));
+        entry.violations = details.violations.map((violation) => ({
+          ...violation,
+          at: locate(violation.sourceFile, violation.line, violation.column),
+        }));
         await readViolations(tab, watched);
         entry.posted = details.posted;
         entry.injected = details.injected;
@@ -306,10 +470,17 @@ async function shots(origin) {
   console.log(`${report.length} screenshots in ${shotsDir}`);
   console.log(`CSP violations (distinct): ${unique.size}`);
   for (const violation of unique.values()) {
-    console.log(`- ${violation.directive} x${violation.count} pages: ${violation.at?.module ?? violation.sourceFile}:${violation.line}:${violation.column}\n    ${violation.at?.code ?? ''}\n    sample: ${violation.sample}`);
+    console.log(
+      `- ${violation.directive} x${violation.count} pages: ${violation.at?.module ?? violation.sourceFile}:${violation.line}:${violation.column}\n    ${violation.at?.code ?? ''}\n    sample: ${violation.sample}`,
+    );
   }
   for (const entry of report) {
-    const problems = [...entry.errors.map((e) => `error ${e}`), ...entry.dialogs.map((d) => `dialog ${d}`), ...(entry.injected ? [`${entry.injected} injected elements`] : []), ...entry.console.filter((c) => c.startsWith('error') || c.startsWith('warning'))];
+    const problems = [
+      ...entry.errors.map((e) => `error ${e}`),
+      ...entry.dialogs.map((d) => `dialog ${d}`),
+      ...(entry.injected ? [`${entry.injected} injected elements`] : []),
+      ...entry.console.filter((c) => c.startsWith('error') || c.startsWith('warning')),
+    ];
     if (problems.length) {
       console.log(`${entry.shot}:\n  ${problems.join('\n  ')}`);
     }
@@ -325,7 +496,9 @@ async function shots(origin) {
  */
 async function clippedTileValues(tab) {
   return tab.evaluate(() => {
-    const values = [...document.querySelectorAll('.tile [data-testid=figure-value]')].filter((value) => value.getClientRects().length > 0);
+    const values = [...document.querySelectorAll('.tile [data-testid=figure-value]')].filter(
+      (value) => value.getClientRects().length > 0,
+    );
     const pageWidth = document.documentElement.clientWidth;
     const problems = [];
     for (const value of values) {
@@ -334,13 +507,15 @@ async function clippedTileValues(tab) {
       const box = value.getBoundingClientRect();
       const tileBox = tile.getBoundingClientRect();
       const name = `${tile.getAttribute('data-figure')} "${value.textContent}"`;
-      if (value.scrollWidth > value.clientWidth) problems.push(`${name}: scrollWidth ${value.scrollWidth} > clientWidth ${value.clientWidth}`);
+      if (value.scrollWidth > value.clientWidth)
+        problems.push(`${name}: scrollWidth ${value.scrollWidth} > clientWidth ${value.clientWidth}`);
       if (style.textOverflow !== 'clip') problems.push(`${name}: text-overflow ${style.textOverflow}`);
       if (tile.scrollWidth > tile.clientWidth) problems.push(`${name}: its tile overflows`);
       if (box.left < tileBox.left - 0.5 || box.right > tileBox.right + 0.5) problems.push(`${name}: outside its tile`);
       if (tileBox.right > pageWidth + 0.5) problems.push(`${name}: tile outside the page`);
     }
-    if (document.documentElement.scrollWidth > pageWidth) problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${pageWidth})`);
+    if (document.documentElement.scrollWidth > pageWidth)
+      problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${pageWidth})`);
     return { values: values.length, problems };
   });
 }
@@ -362,44 +537,91 @@ async function checks(browser, origin) {
   };
   const posted = (tab) => tab.evaluate(() => window.__posted);
   const points = (tab) => tab.getAttribute('[data-testid=chart]', 'data-points').then(Number);
-  const sample = (tab, res) => tab.evaluate((bytes) => window.__hostPost({ type: 'sample', snapshot: window.__snapshot({ resBytes: bytes }), timeMs: Date.now(), trendPerMinute: 0 }), res);
+  const sample = (tab, res) =>
+    tab.evaluate(
+      (bytes) =>
+        window.__hostPost({
+          type: 'sample',
+          snapshot: window.__snapshot({ resBytes: bytes }),
+          timeMs: Date.now(),
+          trendPerMinute: 0,
+        }),
+      res,
+    );
 
   let tab = await open('inspect', 'live');
   check('inspect posts ready first', (await posted(tab))[0]?.type === 'ready');
   check('init history drawn (3600 points)', (await points(tab)) === 3600, String(await points(tab)));
-  check('RES tile shows formatBytes text', /MiB$/.test(await tab.textContent('[data-figure=res] [data-testid=figure-value]')));
-  check('state keeps the process for restore', (await tab.evaluate(() => window.__savedState()))?.process?.pid === 48213);
-  for (const [id, message] of [['export-csv', { type: 'export', format: 'csv' }], ['export-json', { type: 'export', format: 'json' }], ['copy-snapshot', { type: 'copySnapshot' }]]) {
+  check(
+    'RES tile shows formatBytes text',
+    /MiB$/.test(await tab.textContent('[data-figure=res] [data-testid=figure-value]')),
+  );
+  check(
+    'state keeps the process for restore',
+    (await tab.evaluate(() => window.__savedState()))?.process?.pid === 48213,
+  );
+  for (const [id, message] of [
+    ['export-csv', { type: 'export', format: 'csv' }],
+    ['export-json', { type: 'export', format: 'json' }],
+    ['copy-snapshot', { type: 'copySnapshot' }],
+  ]) {
     await tab.click(`[data-testid=${id}]`);
-    check(`${id} posts ${JSON.stringify(message)}`, JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify(message));
+    check(
+      `${id} posts ${JSON.stringify(message)}`,
+      JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify(message),
+    );
   }
   await tab.click('[data-testid=pause]');
   check('pause saved in state', (await tab.evaluate(() => window.__savedState()))?.paused === true);
   for (let i = 0; i < 3; i++) await sample(tab, 500 * 2 ** 20);
   await tab.waitForTimeout(50);
   check('paused: chart not updated', (await points(tab)) === 3600, String(await points(tab)));
-  check('paused: figures still update', (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '500.0 MiB');
+  check(
+    'paused: figures still update',
+    (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '500.0 MiB',
+  );
   await tab.click('[data-testid=pause]');
   check('resume draws the samples that came meanwhile', (await points(tab)) === 3603, String(await points(tab)));
-  const markerBefore = await tab.evaluate(() => getComputedStyle(document.querySelectorAll('.u-legend .u-marker')[1]).backgroundColor);
+  const markerBefore = await tab.evaluate(
+    () => getComputedStyle(document.querySelectorAll('.u-legend .u-marker')[1]).backgroundColor,
+  );
   await tab.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-light'));
   await tab.waitForTimeout(200);
-  const markerAfter = await tab.evaluate(() => getComputedStyle(document.querySelectorAll('.u-legend .u-marker')[1]).backgroundColor);
-  check('theme change re-reads chart colours', markerBefore === 'rgb(55, 148, 255)' && markerAfter === 'rgb(26, 133, 255)', `${markerBefore} -> ${markerAfter}`);
+  const markerAfter = await tab.evaluate(
+    () => getComputedStyle(document.querySelectorAll('.u-legend .u-marker')[1]).backgroundColor,
+  );
+  check(
+    'theme change re-reads chart colours',
+    markerBefore === 'rgb(55, 148, 255)' && markerAfter === 'rgb(26, 133, 255)',
+    `${markerBefore} -> ${markerAfter}`,
+  );
   check('theme change keeps one chart', (await tab.locator('.uplot').count()) === 1);
   await tab.focus('[data-testid=label-pss]');
   check('label focus opens its tooltip', await tab.isVisible('[data-testid=tooltip-pss]'));
-  const description = await tab.evaluate(() => document.getElementById(document.querySelector('[data-testid=label-pss]').getAttribute('aria-describedby'))?.textContent);
-  check('aria-describedby points at the MEMORY_DOCS summary', description?.startsWith('RES with each shared page divided'), description);
+  const description = await tab.evaluate(
+    () =>
+      document.getElementById(document.querySelector('[data-testid=label-pss]').getAttribute('aria-describedby'))
+        ?.textContent,
+  );
+  check(
+    'aria-describedby points at the MEMORY_DOCS summary',
+    description?.startsWith('RES with each shared page divided'),
+    description,
+  );
   await tab.keyboard.press('Escape');
   check('Escape closes the tooltip', !(await tab.isVisible('[data-testid=tooltip-pss]')));
-  await tab.evaluate(() => window.__hostPost({ type: 'ended', ended: { atMs: Date.now(), message: 'The process exited.' } }));
+  await tab.evaluate(() =>
+    window.__hostPost({ type: 'ended', ended: { atMs: Date.now(), message: 'The process exited.' } }),
+  );
   await tab.waitForTimeout(50);
   await sample(tab, 900 * 2 ** 20);
   await tab.waitForTimeout(50);
   check('exit banner shown', await tab.isVisible('#exit-banner'));
   check('no Pause after the exit', !(await tab.isVisible('[data-testid=pause]')));
-  check('figures frozen after ended', (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '500.0 MiB');
+  check(
+    'figures frozen after ended',
+    (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '500.0 MiB',
+  );
   await tab.click('[data-testid=export-csv]');
   check('export still works after ended', (await posted(tab)).at(-1)?.type === 'export');
   await tab.evaluate(() => window.__hostPost({ type: 'problem', message: 'EACCES' }));
@@ -408,50 +630,112 @@ async function checks(browser, origin) {
   await tab.close();
 
   tab = await newTab('inspect restored paused state');
-  await tab.goto(`${origin}/inspect.html?view=inspect&scenario=live&theme=dark&state=${encodeURIComponent(JSON.stringify({ paused: true }))}`);
+  await tab.goto(
+    `${origin}/inspect.html?view=inspect&scenario=live&theme=dark&state=${encodeURIComponent(JSON.stringify({ paused: true }))}`,
+  );
   await tab.waitForFunction(() => window.__devReady === true);
-  check('restored paused state: button says Resume', (await tab.textContent('[data-testid=pause]')).trim() === 'Resume');
+  check(
+    'restored paused state: button says Resume',
+    (await tab.textContent('[data-testid=pause]')).trim() === 'Resume',
+  );
   check('restored paused state: history still drawn', (await points(tab)) === 3600);
   const widthBefore = await tab.evaluate(() => document.querySelector('.uplot canvas').clientWidth);
   await tab.setViewportSize({ width: 700, height: 900 });
   await tab.waitForTimeout(200);
   const widthAfter = await tab.evaluate(() => document.querySelector('.uplot canvas').clientWidth);
-  check('chart resizes with the panel', widthAfter < widthBefore && widthAfter > 500, `${widthBefore} -> ${widthAfter}`);
+  check(
+    'chart resizes with the panel',
+    widthAfter < widthBefore && widthAfter > 500,
+    `${widthBefore} -> ${widthAfter}`,
+  );
   await tab.close();
 
   tab = await open('inspect', 'waiting');
   check('waiting: no figures yet', await tab.isVisible('[data-testid=no-snapshot]'));
   for (let i = 0; i < 3; i++) await sample(tab, (100 + i) * 2 ** 20);
   await tab.waitForTimeout(50);
-  check('first samples after waiting are drawn', (await points(tab)) === 3 && !(await tab.isVisible('[data-testid=no-snapshot]')), String(await points(tab)));
+  check(
+    'first samples after waiting are drawn',
+    (await points(tab)) === 3 && !(await tab.isVisible('[data-testid=no-snapshot]')),
+    String(await points(tab)),
+  );
   await tab.waitForTimeout(100);
   check('chart created once the panel has a size', (await tab.locator('.uplot canvas').count()) === 1);
   await tab.close();
 
   tab = await open('inspect', 'unavailable');
-  check('unavailable figure shows its reason, not 0', (await tab.textContent('[data-figure=pss] [data-testid=figure-value]')).startsWith('unavailable: '));
-  check('unavailable figure has data-state', (await tab.getAttribute('[data-figure=pss]', 'data-state')) === 'unavailable');
-  check('mappings unavailable: the reason instead of a table', (await tab.getAttribute('[data-testid=mappings]', 'data-state')) === 'unavailable' && (await tab.textContent('[data-testid=mappings-unavailable]')).includes('Permission denied') && !(await tab.isVisible('[data-testid=mapping-top]')));
+  check(
+    'unavailable figure shows its reason, not 0',
+    (await tab.textContent('[data-figure=pss] [data-testid=figure-value]')).startsWith('unavailable: '),
+  );
+  check(
+    'unavailable figure has data-state',
+    (await tab.getAttribute('[data-figure=pss]', 'data-state')) === 'unavailable',
+  );
+  check(
+    'mappings unavailable: the reason instead of a table',
+    (await tab.getAttribute('[data-testid=mappings]', 'data-state')) === 'unavailable' &&
+      (await tab.textContent('[data-testid=mappings-unavailable]')).includes('Permission denied') &&
+      !(await tab.isVisible('[data-testid=mapping-top]')),
+  );
   await tab.close();
 
   // Where RES lives.
   tab = await open('inspect', 'live');
-  const kinds = await tab.$$eval('[data-testid^=mapping-category-]', (rows) => rows.map((row) => ({ kind: row.getAttribute('data-kind'), rss: Number(row.getAttribute('data-rss')), visible: row.getBoundingClientRect().height > 0 })));
+  const kinds = await tab.$$eval('[data-testid^=mapping-category-]', (rows) =>
+    rows.map((row) => ({
+      kind: row.getAttribute('data-kind'),
+      rss: Number(row.getAttribute('data-rss')),
+      visible: row.getBoundingClientRect().height > 0,
+    })),
+  );
   const resBytes = Number(await tab.getAttribute('[data-figure=res]', 'data-bytes'));
-  check('mappings: eight kinds, each shown', kinds.length === 8 && kinds.every((row) => row.visible), JSON.stringify(kinds));
-  check('mappings: largest RSS first', kinds.every((row, i) => i === 0 || kinds[i - 1].rss >= row.rss), kinds.map((row) => row.kind).join(','));
-  check('mappings: kinds add up to RES', kinds.reduce((sum, row) => sum + row.rss, 0) === resBytes && Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === resBytes, `${kinds.reduce((sum, row) => sum + row.rss, 0)} vs ${resBytes}`);
+  check(
+    'mappings: eight kinds, each shown',
+    kinds.length === 8 && kinds.every((row) => row.visible),
+    JSON.stringify(kinds),
+  );
+  check(
+    'mappings: largest RSS first',
+    kinds.every((row, i) => i === 0 || kinds[i - 1].rss >= row.rss),
+    kinds.map((row) => row.kind).join(','),
+  );
+  check(
+    'mappings: kinds add up to RES',
+    kinds.reduce((sum, row) => sum + row.rss, 0) === resBytes &&
+      Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === resBytes,
+    `${kinds.reduce((sum, row) => sum + row.rss, 0)} vs ${resBytes}`,
+  );
   check('mappings: eight largest mappings', (await tab.locator('[data-testid=mapping-top]').count()) === 8);
   const longPath = tab.locator('[data-testid=mapping-top] .mapping-path').nth(4);
   const fullPath = await longPath.getAttribute('title');
-  const pathFits = await longPath.evaluate((element) => element.scrollWidth <= element.parentElement.parentElement.clientWidth + 1);
-  check('mappings: a long path is shortened in the middle, whole in its title', fullPath?.endsWith('libvips-cpp.so.8.16.1') && (await longPath.locator('.path-base').textContent()) === 'libvips-cpp.so.8.16.1' && pathFits, `${fullPath} fits ${pathFits}`);
+  const pathFits = await longPath.evaluate(
+    (element) => element.scrollWidth <= element.parentElement.parentElement.clientWidth + 1,
+  );
+  check(
+    'mappings: a long path is shortened in the middle, whole in its title',
+    fullPath?.endsWith('libvips-cpp.so.8.16.1') &&
+      (await longPath.locator('.path-base').textContent()) === 'libvips-cpp.so.8.16.1' &&
+      pathFits,
+    `${fullPath} fits ${pathFits}`,
+  );
   await tab.focus('[data-testid=label-mapping-heap]');
-  check('mapping kind label explains itself (MAPPING_DOCS)', (await tab.isVisible('[data-testid=tooltip-mapping-heap]')) && (await tab.textContent('[data-testid=tooltip-mapping-heap]')).includes('The classic heap that malloc grows'));
+  check(
+    'mapping kind label explains itself (MAPPING_DOCS)',
+    (await tab.isVisible('[data-testid=tooltip-mapping-heap]')) &&
+      (await tab.textContent('[data-testid=tooltip-mapping-heap]')).includes('The classic heap that malloc grows'),
+  );
   await sample(tab, 430 * 2 ** 20);
   await tab.waitForTimeout(50);
-  check('a new sample keeps the focus and the open tooltip of a kind label', (await tab.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'label-mapping-heap' && (await tab.isVisible('[data-testid=tooltip-mapping-heap]')));
-  check('a new sample updates the kinds in place', Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === Math.round(430 * 2 ** 20 / 4096) * 4096);
+  check(
+    'a new sample keeps the focus and the open tooltip of a kind label',
+    (await tab.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'label-mapping-heap' &&
+      (await tab.isVisible('[data-testid=tooltip-mapping-heap]')),
+  );
+  check(
+    'a new sample updates the kinds in place',
+    Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === Math.round((430 * 2 ** 20) / 4096) * 4096,
+  );
   await tab.evaluate(() => {
     const { mappings, commandLine, ...rest } = window.__snapshot({ resBytes: 440 * 2 ** 20 });
     void mappings;
@@ -459,11 +743,21 @@ async function checks(browser, origin) {
     window.__hostPost({ type: 'sample', snapshot: rest, timeMs: Date.now(), trendPerMinute: 0 });
   });
   await tab.waitForTimeout(50);
-  check('a sample without mappings and command line keeps the ones the page has', (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '440.0 MiB' && Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) === Math.round(430 * 2 ** 20 / 4096) * 4096 && (await tab.textContent('.command-line'))?.includes('--max-old-space-size'));
+  check(
+    'a sample without mappings and command line keeps the ones the page has',
+    (await tab.textContent('[data-figure=res] [data-testid=figure-value]')) === '440.0 MiB' &&
+      Number(await tab.getAttribute('[data-testid=mappings]', 'data-rss')) ===
+        Math.round((430 * 2 ** 20) / 4096) * 4096 &&
+      (await tab.textContent('.command-line'))?.includes('--max-old-space-size'),
+  );
   await tab.close();
 
   tab = await open('inspect', 'live');
-  check('chart: markers of stops and user', Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 4 && (await tab.textContent('[data-testid=chart-marker-info]')).startsWith('3 debug stops and 1 marker'));
+  check(
+    'chart: markers of stops and user',
+    Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 4 &&
+      (await tab.textContent('[data-testid=chart-marker-info]')).startsWith('3 debug stops and 1 marker'),
+  );
   const box = await tab.locator('.uplot .u-over').boundingBox();
   // The second stop sits at 80 % of the history: point at it and read what it says.
   const x = await tab.evaluate(() => {
@@ -471,54 +765,158 @@ async function checks(browser, origin) {
     return over.getBoundingClientRect().left;
   });
   let described = '';
-  for (let dx = Math.floor(box.width * 0.78); dx <= Math.ceil(box.width * 0.82) && !described.startsWith('Stop'); dx += 2) {
+  for (
+    let dx = Math.floor(box.width * 0.78);
+    dx <= Math.ceil(box.width * 0.82) && !described.startsWith('Stop');
+    dx += 2
+  ) {
     await tab.mouse.move(x + dx, box.y + box.height / 2);
     described = (await tab.textContent('[data-testid=chart-marker-info]')) ?? '';
   }
-  check('chart: pointing at a stop marker describes it', described.includes('server.js:57') && described.includes('+64.0 MiB'), described);
+  check(
+    'chart: pointing at a stop marker describes it',
+    described.includes('server.js:57') && described.includes('+64.0 MiB'),
+    described,
+  );
   await tab.evaluate(() => window.__hostPost({ type: 'markers', markers: [] }));
-  check('chart: markers replaced by the host', Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 0);
+  check(
+    'chart: markers replaced by the host',
+    Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 0,
+  );
   await tab.close();
 
   // Will it run out of memory?
   tab = await open('inspect', 'live');
-  const figureOf = (key) => tab.getAttribute(`[data-testid=out-of-memory] [data-figure=${key}]`, 'data-bytes').then(Number);
+  const figureOf = (key) =>
+    tab.getAttribute(`[data-testid=out-of-memory] [data-figure=${key}]`, 'data-bytes').then(Number);
   const usageBytes = await figureOf('cgroupUsage');
   const workingSetBytes = await figureOf('workingSet');
-  check('oom: usage and working set side by side, working set the smaller', usageBytes > workingSetBytes && workingSetBytes > 0 && (await tab.textContent('[data-figure=workingSet] [data-testid=figure-note]')).includes('inactive page cache'), `${usageBytes} ${workingSetBytes}`);
-  const levels = await tab.$$eval('[data-testid=limit-level]', (rows) => rows.map((row) => ({ path: row.getAttribute('data-path'), limit: Number(row.getAttribute('data-limit')), ws: Number(row.getAttribute('data-working-set')), headroom: Number(row.getAttribute('data-headroom')), tightest: row.hasAttribute('data-tightest') })));
-  check('oom: every level with its headroom = limit − its working set', levels.length === 2 && levels.every((level) => level.headroom === level.limit - level.ws), JSON.stringify(levels));
+  check(
+    'oom: usage and working set side by side, working set the smaller',
+    usageBytes > workingSetBytes &&
+      workingSetBytes > 0 &&
+      (await tab.textContent('[data-figure=workingSet] [data-testid=figure-note]')).includes('inactive page cache'),
+    `${usageBytes} ${workingSetBytes}`,
+  );
+  const levels = await tab.$$eval('[data-testid=limit-level]', (rows) =>
+    rows.map((row) => ({
+      path: row.getAttribute('data-path'),
+      limit: Number(row.getAttribute('data-limit')),
+      ws: Number(row.getAttribute('data-working-set')),
+      headroom: Number(row.getAttribute('data-headroom')),
+      tightest: row.hasAttribute('data-tightest'),
+    })),
+  );
+  check(
+    'oom: every level with its headroom = limit − its working set',
+    levels.length === 2 && levels.every((level) => level.headroom === level.limit - level.ws),
+    JSON.stringify(levels),
+  );
   const tightestLevel = levels.find((level) => level.tightest);
-  check('oom: the tightest level is marked and is the Limit tile', tightestLevel && tightestLevel.headroom === Math.min(...levels.map((level) => level.headroom)) && Number(await tab.getAttribute('[data-figure=cgroup]', 'data-headroom')) === tightestLevel.headroom, JSON.stringify(tightestLevel));
+  check(
+    'oom: the tightest level is marked and is the Limit tile',
+    tightestLevel &&
+      tightestLevel.headroom === Math.min(...levels.map((level) => level.headroom)) &&
+      Number(await tab.getAttribute('[data-figure=cgroup]', 'data-headroom')) === tightestLevel.headroom,
+    JSON.stringify(tightestLevel),
+  );
   await tab.focus('[data-testid=label-workingSet]');
-  check('working set label explains why it differs from usage', (await tab.isVisible('[data-testid=tooltip-workingSet]')) && (await tab.textContent('[data-testid=tooltip-workingSet]')).includes('inactive page cache'));
+  check(
+    'working set label explains why it differs from usage',
+    (await tab.isVisible('[data-testid=tooltip-workingSet]')) &&
+      (await tab.textContent('[data-testid=tooltip-workingSet]')).includes('inactive page cache'),
+  );
   await tab.keyboard.press('Escape');
-  check('oom counters: v2 shows high, max, oom, oom_kill; not failcnt', (await tab.isVisible('[data-figure=eventsHigh]')) && (await tab.isVisible('[data-figure=oomKill]')) && !(await tab.isVisible('[data-figure=failcnt]')));
-  check('oom score and adj shown as numbers', (await tab.textContent('[data-figure=oomScore] [data-testid=figure-value]')) === '712' && (await tab.textContent('[data-figure=oomScoreAdj] [data-testid=figure-value]')) === '+100');
-  const pressure = await tab.$$eval('[data-testid=pressure] td', (cells) => cells.map((cell) => cell.getAttribute('data-value')));
-  check('pressure: some and full, 10 s and 60 s, of the system and the group', JSON.stringify(pressure) === JSON.stringify(['0.42', '0.18', '3.81', '1.07', '0', '0', '0.52', '0.11']), JSON.stringify(pressure));
-  check('pressure: says which group', (await tab.textContent('[data-testid=pressure-note]')).includes('/user.slice/user-1000.slice/session-3.scope in the cgroup v2 hierarchy'));
+  check(
+    'oom counters: v2 shows high, max, oom, oom_kill; not failcnt',
+    (await tab.isVisible('[data-figure=eventsHigh]')) &&
+      (await tab.isVisible('[data-figure=oomKill]')) &&
+      !(await tab.isVisible('[data-figure=failcnt]')),
+  );
+  check(
+    'oom score and adj shown as numbers',
+    (await tab.textContent('[data-figure=oomScore] [data-testid=figure-value]')) === '712' &&
+      (await tab.textContent('[data-figure=oomScoreAdj] [data-testid=figure-value]')) === '+100',
+  );
+  const pressure = await tab.$$eval('[data-testid=pressure] td', (cells) =>
+    cells.map((cell) => cell.getAttribute('data-value')),
+  );
+  check(
+    'pressure: some and full, 10 s and 60 s, of the system and the group',
+    JSON.stringify(pressure) === JSON.stringify(['0.42', '0.18', '3.81', '1.07', '0', '0', '0.52', '0.11']),
+    JSON.stringify(pressure),
+  );
+  check(
+    'pressure: says which group',
+    (await tab.textContent('[data-testid=pressure-note]')).includes(
+      '/user.slice/user-1000.slice/session-3.scope in the cgroup v2 hierarchy',
+    ),
+  );
   await tab.focus('[data-testid=label-pressureFull]');
-  check('pressure full label explains itself', (await tab.isVisible('[data-testid=tooltip-pressureFull]')) && (await tab.textContent('[data-testid=tooltip-pressureFull]')).includes('all non-idle tasks'));
+  check(
+    'pressure full label explains itself',
+    (await tab.isVisible('[data-testid=tooltip-pressureFull]')) &&
+      (await tab.textContent('[data-testid=tooltip-pressureFull]')).includes('all non-idle tasks'),
+  );
   await tab.keyboard.press('Escape');
-  check('fault rates shown per second', (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) === '1,844/s' && (await tab.textContent('[data-figure=majorFaults] [data-testid=figure-value]')) === '0.40/s');
+  check(
+    'fault rates shown per second',
+    (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) === '1,844/s' &&
+      (await tab.textContent('[data-figure=majorFaults] [data-testid=figure-value]')) === '0.40/s',
+  );
   await tab.close();
   tab = await open('inspect', 'unavailable');
-  check('oom: unreadable working set, counters, score say why', (await tab.textContent('[data-figure=workingSet] [data-testid=figure-value]')).startsWith('unavailable: ') && (await tab.textContent('[data-testid=oom-unavailable]')).includes('Permission denied') && (await tab.textContent('[data-figure=oomScore] [data-testid=figure-value]')).startsWith('unavailable: ') && (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) === 'unavailable: needs two readings');
-  check('pressure unavailable: dashes and the reason, never 0', (await tab.$$eval('[data-testid=pressure] td', (cells) => cells.every((cell) => cell.textContent === '–' && !cell.hasAttribute('data-value')))) && (await tab.textContent('[data-testid=pressure-note]')).includes('no pressure stall information'));
-  check('oom: no limit anywhere says so', (await tab.textContent('[data-testid=no-limit]')).includes('No limit') && (await tab.textContent('[data-figure=cgroup] [data-testid=figure-value]')).startsWith('unavailable: no limit'));
+  check(
+    'oom: unreadable working set, counters, score say why',
+    (await tab.textContent('[data-figure=workingSet] [data-testid=figure-value]')).startsWith('unavailable: ') &&
+      (await tab.textContent('[data-testid=oom-unavailable]')).includes('Permission denied') &&
+      (await tab.textContent('[data-figure=oomScore] [data-testid=figure-value]')).startsWith('unavailable: ') &&
+      (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) ===
+        'unavailable: needs two readings',
+  );
+  check(
+    'pressure unavailable: dashes and the reason, never 0',
+    (await tab.$$eval('[data-testid=pressure] td', (cells) =>
+      cells.every((cell) => cell.textContent === '–' && !cell.hasAttribute('data-value')),
+    )) && (await tab.textContent('[data-testid=pressure-note]')).includes('no pressure stall information'),
+  );
+  check(
+    'oom: no limit anywhere says so',
+    (await tab.textContent('[data-testid=no-limit]')).includes('No limit') &&
+      (await tab.textContent('[data-figure=cgroup] [data-testid=figure-value]')).startsWith('unavailable: no limit'),
+  );
   await tab.close();
   tab = await open('inspect', 'ended');
-  check('cgroup unavailable: the reason instead of the figures', (await tab.getAttribute('[data-testid=out-of-memory]', 'data-cgroup')) === 'unavailable' && (await tab.textContent('[data-testid=cgroup-unavailable]')).includes('cgroup v1: no single memory limit'));
-  check('a plain exit is not called an OOM kill', (await tab.isVisible('#exit-banner')) && !(await tab.isVisible('#oom-banner')));
+  check(
+    'cgroup unavailable: the reason instead of the figures',
+    (await tab.getAttribute('[data-testid=out-of-memory]', 'data-cgroup')) === 'unavailable' &&
+      (await tab.textContent('[data-testid=cgroup-unavailable]')).includes('cgroup v1: no single memory limit'),
+  );
+  check(
+    'a plain exit is not called an OOM kill',
+    (await tab.isVisible('#exit-banner')) && !(await tab.isVisible('#oom-banner')),
+  );
   await tab.close();
   tab = await open('inspect', 'oom-killed');
-  check('OOM-killed: its banner with the evidence, not the plain exit banner', (await tab.isVisible('#oom-banner')) && !(await tab.isVisible('#exit-banner')) && (await tab.textContent('#oom-banner')).includes('Most likely killed by the OOM killer') && (await tab.textContent('#oom-banner')).includes('oom_kill of cgroup /docker/3f2a9c rose by 1'));
-  check('v1 counters: failcnt and oom_kill only', (await tab.isVisible('[data-figure=failcnt]')) && !(await tab.isVisible('[data-figure=eventsMax]')));
+  check(
+    'OOM-killed: its banner with the evidence, not the plain exit banner',
+    (await tab.isVisible('#oom-banner')) &&
+      !(await tab.isVisible('#exit-banner')) &&
+      (await tab.textContent('#oom-banner')).includes('Most likely killed by the OOM killer') &&
+      (await tab.textContent('#oom-banner')).includes('oom_kill of cgroup /docker/3f2a9c rose by 1'),
+  );
+  check(
+    'v1 counters: failcnt and oom_kill only',
+    (await tab.isVisible('[data-figure=failcnt]')) && !(await tab.isVisible('[data-figure=eventsMax]')),
+  );
   await tab.close();
 
   tab = await open('inspect', 'hostile');
-  check('hostile cgroup path shows as text', (await tab.textContent('[data-testid=cgroup-path]')).includes('"><img src=x onerror=alert(2)>') && (await tab.locator('[data-testid=out-of-memory] img').count()) === 0);
+  check(
+    'hostile cgroup path shows as text',
+    (await tab.textContent('[data-testid=cgroup-path]')).includes('"><img src=x onerror=alert(2)>') &&
+      (await tab.locator('[data-testid=out-of-memory] img').count()) === 0,
+  );
   const hostileRow = await tab.locator('[data-testid=mapping-top]', { hasText: '<img' }).first().textContent();
   check('hostile mapping path shows as text', hostileRow?.includes('/tmp/<img src=x onerror=alert(1)>.so'), hostileRow);
   check('hostile mapping path made no element', (await tab.locator('[data-testid=mappings] img').count()) === 0);
@@ -533,95 +931,284 @@ async function checks(browser, origin) {
     await sample(tab, 1023.9 * 2 ** 20); // the widest RES text: "1023.9 MiB"
     await tab.waitForTimeout(100);
     const clipped = await clippedTileValues(tab);
-    check(`${width} px: no tile value clipped or ellipsised`, clipped.values === 22 && clipped.problems.length === 0, JSON.stringify(clipped));
+    check(
+      `${width} px: no tile value clipped or ellipsised`,
+      clipped.values === 22 && clipped.problems.length === 0,
+      JSON.stringify(clipped),
+    );
     await tab.close();
   }
 
   // Where RES lives, for a process whose smaps is read rarely: how fresh, why, and Read now.
   tab = await open('inspect', 'many-mappings');
   const freshness = await tab.textContent('[data-testid=mappings-freshness]');
-  check('mappings freshness says when, how many mappings and how often', freshness === 'Read 40 s ago; this process has 40\u00a0000 mappings and one read takes 296 ms, so it is read once a minute' && (await tab.getAttribute('[data-testid=mappings-freshness]', 'data-pace')) === 'cost', freshness);
+  check(
+    'mappings freshness says when, how many mappings and how often',
+    freshness ===
+      'Read 40 s ago; this process has 40\u00a0000 mappings and one read takes 296 ms, so it is read once a minute' &&
+      (await tab.getAttribute('[data-testid=mappings-freshness]', 'data-pace')) === 'cost',
+    freshness,
+  );
   await tab.click('[data-testid=read-mappings-now]');
-  check('Read now posts readMappings', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'readMappings' }), JSON.stringify((await posted(tab)).at(-1)));
+  check(
+    'Read now posts readMappings',
+    JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'readMappings' }),
+    JSON.stringify((await posted(tab)).at(-1)),
+  );
   await tab.evaluate(() => {
     const snapshot = window.__snapshot({});
-    window.__hostPost({ type: 'sample', snapshot: { ...snapshot, mappings: { ...snapshot.mappings, pace: { everyMs: 60000, byCost: true, costMs: 296, reading: true } } }, timeMs: Date.now(), trendPerMinute: 0 });
+    window.__hostPost({
+      type: 'sample',
+      snapshot: {
+        ...snapshot,
+        mappings: { ...snapshot.mappings, pace: { everyMs: 60000, byCost: true, costMs: 296, reading: true } },
+      },
+      timeMs: Date.now(),
+      trendPerMinute: 0,
+    });
   });
   await tab.waitForTimeout(50);
-  check('while reading: Read now disabled, the line says so', (await tab.getAttribute('[data-testid=read-mappings-now]', 'disabled')) !== null && (await tab.textContent('[data-testid=mappings-freshness]')).endsWith('reading now…'), await tab.textContent('[data-testid=mappings-freshness]'));
+  check(
+    'while reading: Read now disabled, the line says so',
+    (await tab.getAttribute('[data-testid=read-mappings-now]', 'disabled')) !== null &&
+      (await tab.textContent('[data-testid=mappings-freshness]')).endsWith('reading now…'),
+    await tab.textContent('[data-testid=mappings-freshness]'),
+  );
   await tab.close();
 
   tab = await open('inspect', 'kernel-thread');
-  check('kernel thread: explanation instead of figures', (await tab.isVisible('[data-testid=memoryless]')) && !(await tab.isVisible('[data-figure=res]')));
+  check(
+    'kernel thread: explanation instead of figures',
+    (await tab.isVisible('[data-testid=memoryless]')) && !(await tab.isVisible('[data-figure=res]')),
+  );
   await tab.close();
 
   tab = await open('debugView', 'sessions');
-  check('child sessions nested under the parent', (await tab.locator('[data-session-id=parent] > .session-children > [data-session-id=child]').count()) === 1);
+  check(
+    'child sessions nested under the parent',
+    (await tab.locator('[data-session-id=parent] > .session-children > [data-session-id=child]').count()) === 1,
+  );
   await tab.click('[data-session-id=child] > .session-card [data-testid=peak-res]');
-  check('row click posts inspect', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'inspect', pid: 48214, startTicks: 9812345 }), JSON.stringify((await posted(tab)).at(-1)));
+  check(
+    'row click posts inspect',
+    JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'inspect', pid: 48214, startTicks: 9812345 }),
+    JSON.stringify((await posted(tab)).at(-1)),
+  );
   await tab.click('[data-session-id=lldb] [data-testid=pick]');
-  check('Pick process posts pick', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'pick', sessionId: 'lldb' }));
+  check(
+    'Pick process posts pick',
+    JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'pick', sessionId: 'lldb' }),
+  );
   check('ended row has no Inspect button', !(await tab.isVisible('[data-session-id=old] [data-testid=inspect]')));
-  check('since last stop text', (await tab.textContent('[data-session-id=parent] > .session-card [data-testid=since-last-stop]')) === '+42.0 MiB since the last stop');
+  check(
+    'since last stop text',
+    (await tab.textContent('[data-session-id=parent] > .session-card [data-testid=since-last-stop]')) ===
+      '+42.0 MiB since the last stop',
+  );
   // Stops, what changed between two of them, and the sparkline's markers.
   const child = '[data-session-id=child] > .session-card';
-  const stopIds = await tab.$$eval(`${child} [data-testid=stop]`, (items) => items.map((item) => Number(item.getAttribute('data-stop-id'))));
+  const stopIds = await tab.$$eval(`${child} [data-testid=stop]`, (items) =>
+    items.map((item) => Number(item.getAttribute('data-stop-id'))),
+  );
   check('stops: newest first', JSON.stringify(stopIds) === '[4,3,2,1]', JSON.stringify(stopIds));
-  check('stops: location and change', (await tab.textContent(`${child} [data-stop-id="4"]`)).includes('server.js:58') && (await tab.textContent(`${child} [data-stop-id="4"] [data-testid=stop-delta]`)) === '+64.0 MiB in 1.2 s', await tab.textContent(`${child} [data-stop-id="4"]`));
-  check('stops: a hostile file name is text', (await tab.textContent(`${child} [data-stop-id="2"] [data-testid=stop-location]`)) === '<img src=x onerror=alert(6)>.js:3' && (await tab.locator(`${child} .stops img, ${child} .stops b`).count()) === 0);
+  check(
+    'stops: location and change',
+    (await tab.textContent(`${child} [data-stop-id="4"]`)).includes('server.js:58') &&
+      (await tab.textContent(`${child} [data-stop-id="4"] [data-testid=stop-delta]`)) === '+64.0 MiB in 1.2 s',
+    await tab.textContent(`${child} [data-stop-id="4"]`),
+  );
+  check(
+    'stops: a hostile file name is text',
+    (await tab.textContent(`${child} [data-stop-id="2"] [data-testid=stop-location]`)) ===
+      '<img src=x onerror=alert(6)>.js:3' &&
+      (await tab.locator(`${child} .stops img, ${child} .stops b`).count()) === 0,
+  );
   await tab.click(`${child} [data-stop-id="3"]`);
-  check('clicking a stop posts revealStop (and not inspect)', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'revealStop', sessionId: 'child', stopId: 3 }), JSON.stringify((await posted(tab)).at(-1)));
+  check(
+    'clicking a stop posts revealStop (and not inspect)',
+    JSON.stringify((await posted(tab)).at(-1)) ===
+      JSON.stringify({ type: 'revealStop', sessionId: 'child', stopId: 3 }),
+    JSON.stringify((await posted(tab)).at(-1)),
+  );
   await tab.focus(`${child} [data-stop-id="4"]`);
   await tab.keyboard.press('Enter');
-  check('Enter on a stop posts revealStop', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'revealStop', sessionId: 'child', stopId: 4 }));
-  check('a stop without a location is not a button', (await tab.getAttribute(`${child} [data-stop-id="1"]`, 'role')) === null);
-  check('comparison: anonymous grew by 64 MiB, first', (await tab.getAttribute(`${child} [data-testid^=change-kind-]`, 'data-testid')) === 'change-kind-anonymous' && Number(await tab.getAttribute(`${child} [data-testid=change-kind-anonymous]`, 'data-rss')) === 64 * 2 ** 20);
-  check('comparison: grew-most rows, hostile path as text', (await tab.locator(`${child} [data-testid=change-grew]`).count()) === 3 && (await tab.locator(`${child} .comparison img`).count()) === 0);
-  check('comparison: says other threads may run', (await tab.textContent(`${child} [data-testid=comparison-note]`)).includes('other threads'));
-  const baselineOptions = await tab.$$eval(`${child} [data-testid=baseline] option`, (options) => options.map((option) => option.value));
-  check('comparison: earlier stops with mappings as baselines', JSON.stringify(baselineOptions) === '["3","2"]', JSON.stringify(baselineOptions));
+  check(
+    'Enter on a stop posts revealStop',
+    JSON.stringify((await posted(tab)).at(-1)) ===
+      JSON.stringify({ type: 'revealStop', sessionId: 'child', stopId: 4 }),
+  );
+  check(
+    'a stop without a location is not a button',
+    (await tab.getAttribute(`${child} [data-stop-id="1"]`, 'role')) === null,
+  );
+  check(
+    'comparison: anonymous grew by 64 MiB, first',
+    (await tab.getAttribute(`${child} [data-testid^=change-kind-]`, 'data-testid')) === 'change-kind-anonymous' &&
+      Number(await tab.getAttribute(`${child} [data-testid=change-kind-anonymous]`, 'data-rss')) === 64 * 2 ** 20,
+  );
+  check(
+    'comparison: grew-most rows, hostile path as text',
+    (await tab.locator(`${child} [data-testid=change-grew]`).count()) === 3 &&
+      (await tab.locator(`${child} .comparison img`).count()) === 0,
+  );
+  check(
+    'comparison: says other threads may run',
+    (await tab.textContent(`${child} [data-testid=comparison-note]`)).includes('other threads'),
+  );
+  const baselineOptions = await tab.$$eval(`${child} [data-testid=baseline] option`, (options) =>
+    options.map((option) => option.value),
+  );
+  check(
+    'comparison: earlier stops with mappings as baselines',
+    JSON.stringify(baselineOptions) === '["3","2"]',
+    JSON.stringify(baselineOptions),
+  );
   await tab.selectOption(`${child} [data-testid=baseline]`, '2');
-  check('picking a baseline posts setBaseline', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'setBaseline', sessionId: 'child', stopId: 2 }));
-  check('sparkline: one mark per marker in its span', Number(await tab.getAttribute(`${child} [data-testid=sparkline]`, 'data-marks')) === 4 && (await tab.locator(`${child} [data-testid=sparkline-mark] title`).first().textContent()) === 'server.js:41: handleOrder · breakpoint · RES 402.1 MiB at the first stop');
+  check(
+    'picking a baseline posts setBaseline',
+    JSON.stringify((await posted(tab)).at(-1)) ===
+      JSON.stringify({ type: 'setBaseline', sessionId: 'child', stopId: 2 }),
+  );
+  check(
+    'sparkline: one mark per marker in its span',
+    Number(await tab.getAttribute(`${child} [data-testid=sparkline]`, 'data-marks')) === 4 &&
+      (await tab.locator(`${child} [data-testid=sparkline-mark] title`).first().textContent()) ===
+        'server.js:41: handleOrder · breakpoint · RES 402.1 MiB at the first stop',
+  );
   await tab.evaluate(() =>
-    window.__hostPost({ type: 'state', debugging: true, rows: [{ sessionId: 'big', parentSessionId: undefined, name: 'big', debugType: 'lldb', status: 'found', message: '', snapshot: window.__snapshot({}), sparkline: [], sparklineTimesMs: [], sinceLastStop: undefined, children: undefined, markers: [], stops: [{ id: 2, atMs: Date.now(), reason: 'step', location: undefined, resBytes: 1, sincePrevious: undefined, hasMappings: false }, { id: 1, atMs: Date.now(), reason: 'step', location: undefined, resBytes: 1, sincePrevious: undefined, hasMappings: true }], comparison: { unavailable: 'No mappings at stop 2: smaps of this process took 170 ms to read, so it is read on demand only.', canReadNow: true } }] }),
+    window.__hostPost({
+      type: 'state',
+      debugging: true,
+      rows: [
+        {
+          sessionId: 'big',
+          parentSessionId: undefined,
+          name: 'big',
+          debugType: 'lldb',
+          status: 'found',
+          message: '',
+          snapshot: window.__snapshot({}),
+          sparkline: [],
+          sparklineTimesMs: [],
+          sinceLastStop: undefined,
+          children: undefined,
+          markers: [],
+          stops: [
+            {
+              id: 2,
+              atMs: Date.now(),
+              reason: 'step',
+              location: undefined,
+              resBytes: 1,
+              sincePrevious: undefined,
+              hasMappings: false,
+            },
+            {
+              id: 1,
+              atMs: Date.now(),
+              reason: 'step',
+              location: undefined,
+              resBytes: 1,
+              sincePrevious: undefined,
+              hasMappings: true,
+            },
+          ],
+          comparison: {
+            unavailable:
+              'No mappings at stop 2: smaps of this process took 170 ms to read, so it is read on demand only.',
+            canReadNow: true,
+          },
+        },
+      ],
+    }),
   );
   await tab.waitForTimeout(50);
-  check('comparison unavailable: the reason and Read now', (await tab.textContent('[data-testid=comparison-unavailable]')).includes('170 ms') && (await tab.isVisible('[data-testid=read-mappings]')));
+  check(
+    'comparison unavailable: the reason and Read now',
+    (await tab.textContent('[data-testid=comparison-unavailable]')).includes('170 ms') &&
+      (await tab.isVisible('[data-testid=read-mappings]')),
+  );
   await tab.click('[data-testid=read-mappings]');
-  check('Read now posts readMappings', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'readMappings', sessionId: 'big' }));
+  check(
+    'Read now posts readMappings',
+    JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'readMappings', sessionId: 'big' }),
+  );
   await tab.evaluate(() => window.__hostPost({ type: 'state', debugging: false, rows: [] }));
   await tab.waitForTimeout(50);
-  check('not debugging: explanation', (await tab.textContent('[data-testid=not-debugging]')).startsWith('Start debugging'));
+  check(
+    'not debugging: explanation',
+    (await tab.textContent('[data-testid=not-debugging]')).startsWith('Start debugging'),
+  );
   await tab.close();
 
   tab = await open('recording', 'recording');
-  check('recording: the name as text, the facts, the chart with its markers', (await tab.textContent('[data-testid=recording-name]')) === '<img src=x onerror=alert(1)> (PID 48213)' && (await tab.textContent('[data-testid=recording-facts]')).includes('peak RES') && Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 4 && (await tab.locator('.recording-head img').count()) === 0);
-  check('recording: stops and markers listed in order', (await tab.locator('[data-testid=recording-stop]').count()) === 4);
+  check(
+    'recording: the name as text, the facts, the chart with its markers',
+    (await tab.textContent('[data-testid=recording-name]')) === '<img src=x onerror=alert(1)> (PID 48213)' &&
+      (await tab.textContent('[data-testid=recording-facts]')).includes('peak RES') &&
+      Number(await tab.getAttribute('[data-testid=chart]', 'data-markers')) === 4 &&
+      (await tab.locator('.recording-head img').count()) === 0,
+  );
+  check(
+    'recording: stops and markers listed in order',
+    (await tab.locator('[data-testid=recording-stop]').count()) === 4,
+  );
   await tab.click('[data-testid=compare-with]');
-  check('Compare with… posts compareWith', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'compareWith' }));
+  check(
+    'Compare with… posts compareWith',
+    JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'compareWith' }),
+  );
   await tab.close();
   tab = await open('recording', 'invalid');
-  check('recording: a bad file says why, no chart', (await tab.textContent('[data-testid=recording-invalid-text]')).includes('truncated') && !(await tab.isVisible('[data-testid=chart]')));
+  check(
+    'recording: a bad file says why, no chart',
+    (await tab.textContent('[data-testid=recording-invalid-text]')).includes('truncated') &&
+      !(await tab.isVisible('[data-testid=chart]')),
+  );
   await tab.close();
   // A day at 1 Hz: how long from the message to the drawn chart (no target; uPlot draws it whole).
   tab = await open('recording', 'day');
-  await tab.waitForFunction(() => document.querySelector('[data-testid=chart]')?.getAttribute('data-points') === '86400' && document.querySelector('.uplot canvas'));
-  const drawnMs = await tab.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - window.__sentAtMs)))));
-  console.log(`info recording of 24 h at 1 Hz (86 400 samples): drawn ${Math.round(drawnMs)} ms after the host's message`);
+  await tab.waitForFunction(
+    () =>
+      document.querySelector('[data-testid=chart]')?.getAttribute('data-points') === '86400' &&
+      document.querySelector('.uplot canvas'),
+  );
+  const drawnMs = await tab.evaluate(
+    () =>
+      new Promise((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - window.__sentAtMs))),
+      ),
+  );
+  console.log(
+    `info recording of 24 h at 1 Hz (86 400 samples): drawn ${Math.round(drawnMs)} ms after the host's message`,
+  );
   await tab.mouse.move(600, 450);
-  check('recording of a day: drawn whole, the legend follows the pointer', Number(await tab.getAttribute('[data-testid=chart]', 'data-points')) === 86400 && (await tab.textContent('.u-legend')).includes('MiB'));
+  check(
+    'recording of a day: drawn whole, the legend follows the pointer',
+    Number(await tab.getAttribute('[data-testid=chart]', 'data-points')) === 86400 &&
+      (await tab.textContent('.u-legend')).includes('MiB'),
+  );
   await tab.close();
 
   tab = await open('compare', 'compare');
-  check('compare: both runs, the verdict, two curves', (await tab.textContent('[data-testid=verdict]')).startsWith('Run B peaks') && Number(await tab.getAttribute('[data-testid=overlay-chart]', 'data-points-a')) > 0 && Number(await tab.getAttribute('[data-testid=overlay-chart]', 'data-points-b')) > 0);
+  check(
+    'compare: both runs, the verdict, two curves',
+    (await tab.textContent('[data-testid=verdict]')).startsWith('Run B peaks') &&
+      Number(await tab.getAttribute('[data-testid=overlay-chart]', 'data-points-a')) > 0 &&
+      Number(await tab.getAttribute('[data-testid=overlay-chart]', 'data-points-b')) > 0,
+  );
   check('compare: stops side by side', (await tab.locator('[data-testid=stop-pair]').count()) === 3);
   await tab.selectOption('[data-testid=alignment]', 'start');
-  check('compare: changing the alignment posts align', JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'align', alignment: 'start' }));
+  check(
+    'compare: changing the alignment posts align',
+    JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'align', alignment: 'start' }),
+  );
   await tab.close();
 
   for (const result of results) {
-    console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${result.name}${result.ok || !result.detail ? '' : ` (${result.detail})`}`);
+    console.log(
+      `${result.ok ? 'ok  ' : 'FAIL'} ${result.name}${result.ok || !result.detail ? '' : ` (${result.detail})`}`,
+    );
   }
   return results.every((result) => result.ok);
 }

@@ -13,7 +13,9 @@ const BINARY_INCREMENTS = Array.from({ length: 51 }, (_, i) => 2 ** i);
 
 /** formatBytes without trailing zeros, for axis ticks ("512 MiB" rather than "512.0 MiB"). */
 function axisBytes(bytes: number): string {
-  return formatBytes(bytes).replace(/\.0+ /, ' ').replace(/(\.\d*?)0+ /, '$1 ');
+  return formatBytes(bytes)
+    .replace(/\.0+ /, ' ')
+    .replace(/(\.\d*?)0+ /, '$1 ');
 }
 
 /** Time axis steps in seconds: 1 s up to a day. */
@@ -21,7 +23,8 @@ const TIME_INCREMENTS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600
 
 /** A tick label: hours and minutes, with seconds only when ticks are less than a minute apart. */
 function clockTick(seconds: number, step: number): string {
-  const options: Intl.DateTimeFormatOptions = step < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+  const options: Intl.DateTimeFormatOptions =
+    step < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
   return new Date(seconds * 1000).toLocaleTimeString([], options);
 }
 
@@ -52,13 +55,23 @@ export class MemoryChart {
   private dirty = false;
   private markers: TimelineMarker[] = [];
   /** What the marker under the pointer says (or how many markers there are): text only, names are untrusted. */
-  private readonly markerInfo = h('div', { class: 'chart-marker-info', testid: 'chart-marker-info', attrs: { 'aria-live': 'polite' } });
+  private readonly markerInfo = h('div', {
+    class: 'chart-marker-info',
+    testid: 'chart-marker-info',
+    attrs: { 'aria-live': 'polite' },
+  });
   private markerColors = { stop: '#cca700', user: '#c586c0' };
 
   constructor() {
     this.legend = h('div', { class: 'chart-legend', testid: 'chart-legend' });
     this.plot = h('div', { class: 'chart-plot', testid: 'chart-plot', attrs: { role: 'img' } });
-    this.element = h('div', { class: 'chart', id: 'chart', testid: 'chart', attrs: { 'data-points': 0, 'data-markers': 0 } }, this.legend, this.plot, this.markerInfo);
+    this.element = h(
+      'div',
+      { class: 'chart', id: 'chart', testid: 'chart', attrs: { 'data-points': 0, 'data-markers': 0 } },
+      this.legend,
+      this.plot,
+      this.markerInfo,
+    );
     this.describeMarkers();
     new ResizeObserver(() => this.fit()).observe(this.plot);
     onThemeChange(() => this.rebuild());
@@ -152,7 +165,10 @@ export class MemoryChart {
     const axisColor = themeColor('--vscode-descriptionForeground', '#8b949e');
     const gridColor = withAlpha(themeColor('--vscode-foreground', '#cccccc'), isHighContrast() ? 0.35 : 0.1);
     const font = themeFont(0.85);
-    this.markerColors = { stop: themeColor('--vscode-charts-yellow', '#cca700'), user: themeColor('--vscode-charts-purple', '#c586c0') };
+    this.markerColors = {
+      stop: themeColor('--vscode-charts-yellow', '#cca700'),
+      user: themeColor('--vscode-charts-purple', '#c586c0'),
+    };
     const latest = (u: uPlot, index: number) => {
       const values = u.data[index];
       return values.length ? (values[values.length - 1] ?? undefined) : undefined;
@@ -162,7 +178,12 @@ export class MemoryChart {
       const shown = value ?? latest(u, index);
       return shown === undefined ? '–' : formatBytes(shown);
     };
-    const axis = { stroke: axisColor, font, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1, size: 4 } };
+    const axis = {
+      stroke: axisColor,
+      font,
+      grid: { stroke: gridColor, width: 1 },
+      ticks: { stroke: gridColor, width: 1, size: 4 },
+    };
     const options: uPlot.Options = {
       ...plotSize(this.plot),
       class: 'memory-chart',
@@ -183,7 +204,12 @@ export class MemoryChart {
       },
       axes: [
         // Whole seconds at least (samples are ≥ 250 ms apart): no ":09.000" ticks on a short history.
-        { ...axis, space: 70, incrs: TIME_INCREMENTS, values: (_u, splits, _axis, _space, step) => splits.map((seconds) => clockTick(seconds, step)) },
+        {
+          ...axis,
+          space: 70,
+          incrs: TIME_INCREMENTS,
+          values: (_u, splits, _axis, _space, step) => splits.map((seconds) => clockTick(seconds, step)),
+        },
         { ...axis, size: 64, space: 28, incrs: BINARY_INCREMENTS, values: (_u, splits) => splits.map(axisBytes) },
       ],
       series: [
@@ -194,7 +220,14 @@ export class MemoryChart {
             return shown === undefined ? '–' : timeOfDay(shown);
           },
         },
-        { label: 'RES', stroke: resColor, width: 1.5, fill: withAlpha(resColor, 0.12), points: { show: false }, value: bytesValue },
+        {
+          label: 'RES',
+          stroke: resColor,
+          width: 1.5,
+          fill: withAlpha(resColor, 0.12),
+          points: { show: false },
+          value: bytesValue,
+        },
         { label: 'SHR', stroke: shrColor, width: 1.5, points: { show: false }, value: bytesValue },
       ],
     };
@@ -255,8 +288,13 @@ export class MemoryChart {
   private describeMarkers(): void {
     const stops = this.markers.filter((marker) => marker.kind === 'stop').length;
     const user = this.markers.length - stops;
-    const parts = [stops && `${stops} debug ${stops === 1 ? 'stop' : 'stops'}`, user && `${user} ${user === 1 ? 'marker' : 'markers'}`].filter(Boolean);
-    this.markerInfo.textContent = parts.length ? `${parts.join(' and ')} on the timeline: point at one for its details.` : '';
+    const parts = [
+      stops && `${stops} debug ${stops === 1 ? 'stop' : 'stops'}`,
+      user && `${user} ${user === 1 ? 'marker' : 'markers'}`,
+    ].filter(Boolean);
+    this.markerInfo.textContent = parts.length
+      ? `${parts.join(' and ')} on the timeline: point at one for its details.`
+      : '';
     this.markerInfo.hidden = parts.length === 0;
   }
 

@@ -22,7 +22,12 @@ export class ProcessHeader {
   private readonly meta: HTMLElement;
 
   constructor(toolbar: HTMLElement) {
-    this.meta = h('dl', { class: 'process-meta', attrs: { hidden: true } }, h('div', {}, h('dt', {}, 'User'), this.user), h('div', {}, h('dt', {}, 'Started'), this.started));
+    this.meta = h(
+      'dl',
+      { class: 'process-meta', attrs: { hidden: true } },
+      h('div', {}, h('dt', {}, 'User'), this.user),
+      h('div', {}, h('dt', {}, 'Started'), this.started),
+    );
     this.element = h(
       'header',
       { class: 'process-header', testid: 'process-header' },
@@ -51,7 +56,9 @@ export class ProcessHeader {
     setSafeAttribute(this.state, 'title', `ps state ${snapshot.state}`);
     this.state.hidden = false;
     setText(this.user, snapshot.user || 'unknown');
-    const running = Number.isFinite(snapshot.startTimeMs) ? ` (running for ${formatDuration(nowMs - snapshot.startTimeMs)})` : '';
+    const running = Number.isFinite(snapshot.startTimeMs)
+      ? ` (running for ${formatDuration(nowMs - snapshot.startTimeMs)})`
+      : '';
     setText(this.started, `${formatClock(snapshot.startTimeMs, nowMs)}${running}`);
     this.meta.hidden = false;
     setText(this.command, snapshot.commandLine || `[${snapshot.name}]`);

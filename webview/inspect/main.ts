@@ -9,6 +9,11 @@ import { InspectView, parseInspectState, type InspectState } from './view';
 registerToolkit();
 const host = connectToHost<FromInspectPanel, InspectState>(parseInspectState);
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
-const view = new InspectView(root, (message) => host.post(message), host.loadState(), (state) => host.saveState(state));
+const view = new InspectView(
+  root,
+  (message) => host.post(message),
+  host.loadState(),
+  (state) => host.saveState(state),
+);
 onHostMessage<ToInspectPanel>((message) => view.handle(message));
 host.post({ type: 'ready' });

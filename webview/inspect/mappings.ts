@@ -29,11 +29,20 @@ class KindRow {
   private readonly count = h('td', { class: 'num mapping-count' });
 
   constructor(readonly kind: MappingKind) {
-    const bar = svg('svg', { class: 'mapping-bar', attrs: { viewBox: '0 0 100 1', preserveAspectRatio: 'none', 'aria-hidden': 'true' } }, this.bar);
+    const bar = svg(
+      'svg',
+      { class: 'mapping-bar', attrs: { viewBox: '0 0 100 1', preserveAspectRatio: 'none', 'aria-hidden': 'true' } },
+      this.bar,
+    );
     this.element = h(
       'tr',
       { class: `mapping-kind swatch-${GROUP[kind]}`, testid: `mapping-category-${kind}`, attrs: { 'data-kind': kind } },
-      h('th', { class: 'mapping-kind-label', attrs: { scope: 'row' } }, h('span', { class: 'kind-swatch', attrs: { 'aria-hidden': 'true' } }), mappingDocLabel(kind, 'full')),
+      h(
+        'th',
+        { class: 'mapping-kind-label', attrs: { scope: 'row' } },
+        h('span', { class: 'kind-swatch', attrs: { 'aria-hidden': 'true' } }),
+        mappingDocLabel(kind, 'full'),
+      ),
       h('td', { class: 'mapping-bar-cell' }, bar),
       this.rss,
       this.pss,
@@ -53,13 +62,22 @@ class KindRow {
     setSafeAttribute(this.element, 'data-private', row.privateBytes);
     setSafeAttribute(this.element, 'data-count', row.count);
     const share = total > 0 ? `${Math.round((row.rssBytes / total) * 100)} %` : '';
-    setSafeAttribute(this.rss, 'title', `${share} of the RSS of all mappings${row.swapBytes > 0 ? `; ${formatBytes(row.swapBytes)} more in swap` : ''}`);
+    setSafeAttribute(
+      this.rss,
+      'title',
+      `${share} of the RSS of all mappings${row.swapBytes > 0 ? `; ${formatBytes(row.swapBytes)} more in swap` : ''}`,
+    );
   }
 }
 
 function costReason(count: number | undefined, pace: MappingsPace): string {
-  const cost = pace.costMs === undefined ? '' : ` and one read takes ${pace.costMs < 10 ? pace.costMs.toFixed(1) : Math.round(pace.costMs)} ms`;
-  return count === undefined ? `one read of this process takes ${Math.round(pace.costMs ?? 0)} ms` : `this process has ${formatCount(count)} mappings${cost}`;
+  const cost =
+    pace.costMs === undefined
+      ? ''
+      : ` and one read takes ${pace.costMs < 10 ? pace.costMs.toFixed(1) : Math.round(pace.costMs)} ms`;
+  return count === undefined
+    ? `one read of this process takes ${Math.round(pace.costMs ?? 0)} ms`
+    : `this process has ${formatCount(count)} mappings${cost}`;
 }
 
 /** 40000 -> "40 000" (a no-break space between thousands, as the panel's other counts). */
@@ -84,10 +102,18 @@ function capitalize(text: string): string {
 export class MappingsSection {
   readonly element: HTMLElement;
   private readonly summary = h('span', { class: 'section-note', testid: 'mappings-summary' });
-  private readonly freshness = h('p', { class: 'section-note mappings-freshness', testid: 'mappings-freshness', attrs: { 'aria-live': 'polite' } });
+  private readonly freshness = h('p', {
+    class: 'section-note mappings-freshness',
+    testid: 'mappings-freshness',
+    attrs: { 'aria-live': 'polite' },
+  });
   private readonly readNow: HTMLElement;
   private readonly body: HTMLElement;
-  private readonly unavailable = h('p', { class: 'mappings-unavailable', testid: 'mappings-unavailable', attrs: { hidden: true } });
+  private readonly unavailable = h('p', {
+    class: 'mappings-unavailable',
+    testid: 'mappings-unavailable',
+    attrs: { hidden: true },
+  });
   private readonly kindBody = h('tbody');
   private readonly topBody = h('tbody');
   private readonly rows = new Map<MappingKind, KindRow>();
@@ -98,11 +124,47 @@ export class MappingsSection {
   constructor(onReadNow: () => void) {
     this.readNow = button('Read now', () => onReadNow(), {
       testid: 'read-mappings-now',
-      title: 'Read /proc/PID/smaps now. It is read less often for processes where one read is costly (the kernel holds the process’s memory map while it prints it).',
+      title:
+        'Read /proc/PID/smaps now. It is read less often for processes where one read is costly (the kernel holds the process’s memory map while it prints it).',
     });
-    const head = (...names: string[]) => h('thead', {}, h('tr', {}, ...names.map((name, i) => h('th', { class: i === 0 ? undefined : 'num', attrs: { scope: 'col' } }, name))));
-    const kinds = h('table', { class: 'mapping-table mapping-kinds', attrs: { 'aria-label': 'RES by kind of mapping' } }, h('thead', {}, h('tr', {}, h('th', { attrs: { scope: 'col' } }, 'Kind'), h('th', { class: 'mapping-bar-cell', attrs: { scope: 'col', 'aria-hidden': 'true' } }), ...['RSS', 'PSS', 'Private', 'Maps'].map((name) => h('th', { class: 'num', attrs: { scope: 'col', title: name === 'Maps' ? 'Number of mappings' : undefined } }, name)))), this.kindBody);
-    const top = h('table', { class: 'mapping-table mapping-top', attrs: { 'aria-label': 'Largest mappings' } }, head('Mapping', 'RSS', 'PSS', 'Private'), this.topBody);
+    const head = (...names: string[]) =>
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...names.map((name, i) => h('th', { class: i === 0 ? undefined : 'num', attrs: { scope: 'col' } }, name)),
+        ),
+      );
+    const kinds = h(
+      'table',
+      { class: 'mapping-table mapping-kinds', attrs: { 'aria-label': 'RES by kind of mapping' } },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { attrs: { scope: 'col' } }, 'Kind'),
+          h('th', { class: 'mapping-bar-cell', attrs: { scope: 'col', 'aria-hidden': 'true' } }),
+          ...['RSS', 'PSS', 'Private', 'Maps'].map((name) =>
+            h(
+              'th',
+              { class: 'num', attrs: { scope: 'col', title: name === 'Maps' ? 'Number of mappings' : undefined } },
+              name,
+            ),
+          ),
+        ),
+      ),
+      this.kindBody,
+    );
+    const top = h(
+      'table',
+      { class: 'mapping-table mapping-top', attrs: { 'aria-label': 'Largest mappings' } },
+      head('Mapping', 'RSS', 'PSS', 'Private'),
+      this.topBody,
+    );
     this.body = h(
       'div',
       { class: 'mapping-groups' },
@@ -112,7 +174,13 @@ export class MappingsSection {
     this.element = h(
       'section',
       { class: 'mappings', testid: 'mappings', attrs: { 'aria-labelledby': 'mappings-title', 'data-state': 'empty' } },
-      h('div', { class: 'section-head' }, h('h2', { id: 'mappings-title' }, 'Where RES lives'), this.summary, this.readNow),
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { id: 'mappings-title' }, 'Where RES lives'),
+        this.summary,
+        this.readNow,
+      ),
       this.freshness,
       this.unavailable,
       this.body,
@@ -157,10 +225,16 @@ export class MappingsSection {
     const count = 'kinds' in figure ? figure.kinds.reduce((sum, row) => sum + row.count, 0) : undefined;
     const parts: string[] = [];
     if ('readAtMs' in figure) {
-      parts.push(`read ${nowMs - figure.readAtMs < 1000 ? 'just now' : `${formatDuration(nowMs - figure.readAtMs)} ago`}`);
+      parts.push(
+        `read ${nowMs - figure.readAtMs < 1000 ? 'just now' : `${formatDuration(nowMs - figure.readAtMs)} ago`}`,
+      );
     }
     if (pace.everyMs > 0) {
-      parts.push(pace.byCost ? `${costReason(count, pace)}, so it is read ${describeEvery(pace.everyMs)}` : `read ${describeEvery(pace.everyMs)} (procMemory.detailIntervalMs)`);
+      parts.push(
+        pace.byCost
+          ? `${costReason(count, pace)}, so it is read ${describeEvery(pace.everyMs)}`
+          : `read ${describeEvery(pace.everyMs)} (procMemory.detailIntervalMs)`,
+      );
     }
     if (pace.reading) {
       parts.push('reading now…');
@@ -198,7 +272,20 @@ export class MappingsSection {
         h(
           'tr',
           { testid: 'mapping-top', attrs: { 'data-rss': row.rssBytes, 'data-kind': row.kind } },
-          h('td', { class: 'mapping-name' }, h('div', { class: 'mapping-name-row' }, pathText(row.name), h('span', { class: 'mapping-perms', attrs: { title: 'Permissions: read, write, execute, private or shared' } }, row.perms))),
+          h(
+            'td',
+            { class: 'mapping-name' },
+            h(
+              'div',
+              { class: 'mapping-name-row' },
+              pathText(row.name),
+              h(
+                'span',
+                { class: 'mapping-perms', attrs: { title: 'Permissions: read, write, execute, private or shared' } },
+                row.perms,
+              ),
+            ),
+          ),
           h('td', { class: 'num' }, formatBytes(row.rssBytes)),
           h('td', { class: 'num' }, formatBytes(row.pssBytes)),
           h('td', { class: 'num' }, formatBytes(row.privateBytes)),

@@ -1,6 +1,12 @@
 import { formatBytes } from '../../shared/format';
 import type { MemoryFigure } from '../../shared/memoryDocs';
-import type { CgroupFigure, CgroupLevelRow, OomCounterKey, PressureFigure, ProcessSnapshot } from '../../shared/protocol';
+import type {
+  CgroupFigure,
+  CgroupLevelRow,
+  OomCounterKey,
+  PressureFigure,
+  ProcessSnapshot,
+} from '../../shared/protocol';
 import { docLabel } from '../docLabel';
 import { h, setSafeAttribute, setText } from '../dom';
 import { readFigure } from '../figure';
@@ -10,7 +16,8 @@ const COUNTERS: readonly OomCounterKey[] = ['eventsHigh', 'eventsMax', 'eventsOo
 
 /** "12 345.6/s" with a sensible precision for rates that range from 0 to millions. */
 function formatRate(perSecond: number): string {
-  const rounded = perSecond >= 100 ? Math.round(perSecond).toLocaleString('en-US') : perSecond.toFixed(perSecond >= 10 ? 1 : 2);
+  const rounded =
+    perSecond >= 100 ? Math.round(perSecond).toLocaleString('en-US') : perSecond.toFixed(perSecond >= 10 ? 1 : 2);
   return `${rounded}/s`;
 }
 
@@ -29,21 +36,45 @@ export class OutOfMemorySection {
   readonly element: HTMLElement;
   private readonly tiles = new Map<string, FigureTile>();
   private readonly groupNote = h('span', { class: 'section-note', testid: 'cgroup-path' });
-  private readonly cgroupUnavailable = h('p', { class: 'oom-unavailable', testid: 'cgroup-unavailable', attrs: { hidden: true } });
+  private readonly cgroupUnavailable = h('p', {
+    class: 'oom-unavailable',
+    testid: 'cgroup-unavailable',
+    attrs: { hidden: true },
+  });
   private readonly cgroupBody: HTMLElement;
   private readonly levelsBody = h('tbody');
   private readonly levelsTable: HTMLElement;
-  private readonly oomUnavailable = h('p', { class: 'oom-unavailable', testid: 'oom-unavailable', attrs: { hidden: true } });
+  private readonly oomUnavailable = h('p', {
+    class: 'oom-unavailable',
+    testid: 'oom-unavailable',
+    attrs: { hidden: true },
+  });
   private readonly counterGrid: HTMLElement;
   private levelsKey = '';
 
   constructor() {
-    const group = (title: string, ...children: Element[]) => h('div', { class: 'figure-group' }, h('h3', { class: 'group-title' }, title), ...children);
+    const group = (title: string, ...children: Element[]) =>
+      h('div', { class: 'figure-group' }, h('h3', { class: 'group-title' }, title), ...children);
     const grid = (...tiles: HTMLElement[]) => h('div', { class: 'tile-grid' }, ...tiles);
     this.levelsTable = h(
       'table',
-      { class: 'mapping-table limit-levels', testid: 'limit-levels', attrs: { 'aria-label': 'Memory limits on the way up the cgroup tree' } },
-      h('thead', {}, h('tr', {}, h('th', { attrs: { scope: 'col' } }, 'Level'), ...['Limit', 'Working set', 'Headroom'].map((name) => h('th', { class: 'num', attrs: { scope: 'col' } }, name)))),
+      {
+        class: 'mapping-table limit-levels',
+        testid: 'limit-levels',
+        attrs: { 'aria-label': 'Memory limits on the way up the cgroup tree' },
+      },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { attrs: { scope: 'col' } }, 'Level'),
+          ...['Limit', 'Working set', 'Headroom'].map((name) =>
+            h('th', { class: 'num', attrs: { scope: 'col' } }, name),
+          ),
+        ),
+      ),
       this.levelsBody,
     );
     this.counterGrid = grid(...COUNTERS.map((key) => this.tile(key)));
@@ -56,7 +87,11 @@ export class OutOfMemorySection {
     );
     this.element = h(
       'section',
-      { class: 'out-of-memory', testid: 'out-of-memory', attrs: { 'aria-labelledby': 'oom-title', 'data-cgroup': 'empty' } },
+      {
+        class: 'out-of-memory',
+        testid: 'out-of-memory',
+        attrs: { 'aria-labelledby': 'oom-title', 'data-cgroup': 'empty' },
+      },
       h('div', { class: 'section-head' }, h('h2', { id: 'oom-title' }, 'Will it run out of memory?'), this.groupNote),
       this.cgroupUnavailable,
       this.cgroupBody,
@@ -66,24 +101,46 @@ export class OutOfMemorySection {
         group('How the OOM killer ranks it', grid(this.tile('oomScore'), this.tile('oomScoreAdj'))),
         group('Page faults', grid(this.tile('minorFaults'), this.tile('majorFaults'))),
       ),
-      h('div', { class: 'figure-groups oom-process' }, group('Memory pressure: share of time tasks waited for memory', this.pressureTable, this.pressureNote)),
+      h(
+        'div',
+        { class: 'figure-groups oom-process' },
+        group('Memory pressure: share of time tasks waited for memory', this.pressureTable, this.pressureNote),
+      ),
     );
   }
 
   private readonly pressureCells = {
-    system: { some: [h('td', { class: 'num' }), h('td', { class: 'num' })], full: [h('td', { class: 'num' }), h('td', { class: 'num' })] },
-    group: { some: [h('td', { class: 'num' }), h('td', { class: 'num' })], full: [h('td', { class: 'num' }), h('td', { class: 'num' })] },
+    system: {
+      some: [h('td', { class: 'num' }), h('td', { class: 'num' })],
+      full: [h('td', { class: 'num' }), h('td', { class: 'num' })],
+    },
+    group: {
+      some: [h('td', { class: 'num' }), h('td', { class: 'num' })],
+      full: [h('td', { class: 'num' }), h('td', { class: 'num' })],
+    },
   };
-  private readonly pressureHeads = { system: h('th', { class: 'num', attrs: { scope: 'col', colspan: 2 } }, 'System'), group: h('th', { class: 'num', attrs: { scope: 'col', colspan: 2 } }, 'Its group') };
+  private readonly pressureHeads = {
+    system: h('th', { class: 'num', attrs: { scope: 'col', colspan: 2 } }, 'System'),
+    group: h('th', { class: 'num', attrs: { scope: 'col', colspan: 2 } }, 'Its group'),
+  };
   private readonly pressureNote = h('p', { class: 'oom-unavailable pressure-note', testid: 'pressure-note' });
   private readonly pressureTable = h(
     'table',
-    { class: 'mapping-table pressure-table', testid: 'pressure', attrs: { 'aria-label': 'Memory pressure (PSI) of the system and of the group' } },
+    {
+      class: 'mapping-table pressure-table',
+      testid: 'pressure',
+      attrs: { 'aria-label': 'Memory pressure (PSI) of the system and of the group' },
+    },
     h(
       'thead',
       {},
       h('tr', {}, h('th', { attrs: { scope: 'col' } }), this.pressureHeads.system, this.pressureHeads.group),
-      h('tr', {}, h('th', { attrs: { scope: 'col' } }), ...['10 s', '60 s', '10 s', '60 s'].map((name) => h('th', { class: 'num', attrs: { scope: 'col' } }, name))),
+      h(
+        'tr',
+        {},
+        h('th', { attrs: { scope: 'col' } }),
+        ...['10 s', '60 s', '10 s', '60 s'].map((name) => h('th', { class: 'num', attrs: { scope: 'col' } }, name)),
+      ),
     ),
     h(
       'tbody',
@@ -92,7 +149,11 @@ export class OutOfMemorySection {
         h(
           'tr',
           { testid: `pressure-${line}` },
-          h('th', { class: 'pressure-label', attrs: { scope: 'row' } }, docLabel(line === 'some' ? 'pressureSome' : 'pressureFull', 'full')),
+          h(
+            'th',
+            { class: 'pressure-label', attrs: { scope: 'row' } },
+            docLabel(line === 'some' ? 'pressureSome' : 'pressureFull', 'full'),
+          ),
           ...this.pressureCells.system[line],
           ...this.pressureCells.group[line],
         ),
@@ -105,7 +166,10 @@ export class OutOfMemorySection {
     for (const scope of ['system', 'group'] as const) {
       const figure: PressureFigure = pressure[scope];
       const cells = this.pressureCells[scope];
-      const values = 'unavailable' in figure ? undefined : { some: [figure.someAvg10, figure.someAvg60], full: [figure.fullAvg10, figure.fullAvg60] };
+      const values =
+        'unavailable' in figure
+          ? undefined
+          : { some: [figure.someAvg10, figure.someAvg60], full: [figure.fullAvg10, figure.fullAvg60] };
       for (const line of ['some', 'full'] as const) {
         cells[line].forEach((cell, i) => {
           setText(cell, values ? `${values[line][i].toFixed(2)} %` : '–');
@@ -120,7 +184,9 @@ export class OutOfMemorySection {
         if (scope === 'group' && figure.group !== undefined) {
           const limitGroup = 'unavailable' in cgroup ? undefined : cgroup;
           const differs = limitGroup && (limitGroup.version === 1 || limitGroup.path !== figure.group);
-          notes.push(`Its group: ${figure.group} in the cgroup v2 hierarchy${differs ? `, not the ${limitGroup.version === 1 ? 'v1 ' : ''}group ${limitGroup.path} that holds the memory limit` : ''}.`);
+          notes.push(
+            `Its group: ${figure.group} in the cgroup v2 hierarchy${differs ? `, not the ${limitGroup.version === 1 ? 'v1 ' : ''}group ${limitGroup.path} that holds the memory limit` : ''}.`,
+          );
           setSafeAttribute(this.pressureTable, 'data-group', figure.group);
         }
       }
@@ -139,7 +205,9 @@ export class OutOfMemorySection {
       this.get('oomScore').setText(String(score.score));
       this.get('oomScore').setNote(score.score >= 1000 ? 'above most processes' : undefined);
       this.get('oomScoreAdj').setText(score.adj > 0 ? `+${score.adj}` : String(score.adj));
-      this.get('oomScoreAdj').setNote(score.adj === -1000 ? 'never killed' : score.adj === 1000 ? 'killed first' : undefined);
+      this.get('oomScoreAdj').setNote(
+        score.adj === -1000 ? 'never killed' : score.adj === 1000 ? 'killed first' : undefined,
+      );
       setSafeAttribute(this.get('oomScore').element, 'data-value', score.score);
       setSafeAttribute(this.get('oomScoreAdj').element, 'data-value', score.adj);
     }
@@ -179,7 +247,9 @@ export class OutOfMemorySection {
     const workingSet = this.get('workingSet');
     workingSet.setFigure(cgroup.workingSet);
     const ws = readFigure(cgroup.workingSet).bytes;
-    workingSet.setNote(ws === undefined ? undefined : `${formatBytes(cgroup.usageBytes - ws)} less: inactive page cache`);
+    workingSet.setNote(
+      ws === undefined ? undefined : `${formatBytes(cgroup.usageBytes - ws)} less: inactive page cache`,
+    );
     const tightest = cgroup.tightest;
     this.updateLevels(cgroup.levels, 'unavailable' in tightest ? undefined : tightest.path);
     if ('unavailable' in cgroup.oom) {
@@ -209,7 +279,13 @@ export class OutOfMemorySection {
     }
     this.levelsKey = key;
     if (levels.length === 0) {
-      this.levelsBody.replaceChildren(h('tr', { testid: 'no-limit' }, h('td', { attrs: { colspan: 4 } }, 'No limit on its group or any group above it.')));
+      this.levelsBody.replaceChildren(
+        h(
+          'tr',
+          { testid: 'no-limit' },
+          h('td', { attrs: { colspan: 4 } }, 'No limit on its group or any group above it.'),
+        ),
+      );
       return;
     }
     this.levelsBody.replaceChildren(
@@ -222,12 +298,34 @@ export class OutOfMemorySection {
           {
             class: tightest ? 'limit-level tightest' : 'limit-level',
             testid: 'limit-level',
-            attrs: { 'data-path': level.path, 'data-limit': level.limitBytes, 'data-working-set': workingSet.bytes, 'data-headroom': headroom.bytes, 'data-tightest': tightest },
+            attrs: {
+              'data-path': level.path,
+              'data-limit': level.limitBytes,
+              'data-working-set': workingSet.bytes,
+              'data-headroom': headroom.bytes,
+              'data-tightest': tightest,
+            },
           },
-          h('td', { class: 'level-path', attrs: { title: `${level.path} (${level.limitFile})` } }, level.path, h('span', { class: 'level-file' }, ` ${level.limitFile}`)),
+          h(
+            'td',
+            { class: 'level-path', attrs: { title: `${level.path} (${level.limitFile})` } },
+            level.path,
+            h('span', { class: 'level-file' }, ` ${level.limitFile}`),
+          ),
           h('td', { class: 'num' }, formatBytes(level.limitBytes)),
-          h('td', { class: 'num', attrs: { title: workingSet.unavailable } }, workingSet.unavailable ? 'unavailable' : workingSet.text),
-          h('td', { class: 'num', attrs: { title: headroom.unavailable ?? (tightest ? 'the least headroom of all levels' : undefined) } }, headroom.unavailable ? 'unavailable' : headroom.text),
+          h(
+            'td',
+            { class: 'num', attrs: { title: workingSet.unavailable } },
+            workingSet.unavailable ? 'unavailable' : workingSet.text,
+          ),
+          h(
+            'td',
+            {
+              class: 'num',
+              attrs: { title: headroom.unavailable ?? (tightest ? 'the least headroom of all levels' : undefined) },
+            },
+            headroom.unavailable ? 'unavailable' : headroom.text,
+          ),
         );
       }),
     );

@@ -13,10 +13,20 @@ const PARTS = ['anon', 'file', 'shmem'] as const;
  */
 export class ResSplitBar {
   readonly element: SVGSVGElement;
-  private readonly rects = PARTS.map((part) => svg('rect', { class: `res-split-${part}`, attrs: { y: 0, height: 1, x: 0, width: 0 } }));
+  private readonly rects = PARTS.map((part) =>
+    svg('rect', { class: `res-split-${part}`, attrs: { y: 0, height: 1, x: 0, width: 0 } }),
+  );
 
   constructor() {
-    this.element = svg('svg', { class: 'res-split', testid: 'res-split', attrs: { viewBox: '0 0 100 1', preserveAspectRatio: 'none', role: 'img' } }, ...this.rects);
+    this.element = svg(
+      'svg',
+      {
+        class: 'res-split',
+        testid: 'res-split',
+        attrs: { viewBox: '0 0 100 1', preserveAspectRatio: 'none', role: 'img' },
+      },
+      ...this.rects,
+    );
   }
 
   update(snapshot: ProcessSnapshot): void {
@@ -34,6 +44,10 @@ export class ResSplitBar {
       setSafeAttribute(this.rects[i], 'width', width.toFixed(3));
       x += width;
     });
-    setSafeAttribute(this.element, 'aria-label', `RES by kind: anonymous ${formatBytes(bytes[0] ?? 0)}, file ${formatBytes(bytes[1] ?? 0)}, shared memory ${formatBytes(bytes[2] ?? 0)}`);
+    setSafeAttribute(
+      this.element,
+      'aria-label',
+      `RES by kind: anonymous ${formatBytes(bytes[0] ?? 0)}, file ${formatBytes(bytes[1] ?? 0)}, shared memory ${formatBytes(bytes[2] ?? 0)}`,
+    );
   }
 }

@@ -36,7 +36,12 @@ export class TrendIndicator {
   private readonly icon = h('span', { class: 'trend-icon', attrs: { 'aria-hidden': 'true' } });
 
   constructor() {
-    this.element = h('div', { class: 'trend', testid: 'trend', attrs: { 'data-trend': 'unknown' } }, this.icon, this.text);
+    this.element = h(
+      'div',
+      { class: 'trend', testid: 'trend', attrs: { 'data-trend': 'unknown' } },
+      this.icon,
+      this.text,
+    );
     this.update(undefined, 0, 0);
   }
 
@@ -53,7 +58,10 @@ export class TrendIndicator {
     const minutes = Math.min(TREND_WINDOW_MINUTES, historyMinutes);
     const rate = formatRate(bytesPerMinute);
     // Say how much history the slope really rests on: "over the last 12 s" for a young process.
-    const window = minutes < 1 ? `over the last ${Math.max(1, Math.round(minutes * 60))} s` : `over the last ${Math.round(minutes)} min`;
+    const window =
+      minutes < 1
+        ? `over the last ${Math.max(1, Math.round(minutes * 60))} s`
+        : `over the last ${Math.round(minutes)} min`;
     const texts: Record<Exclude<TrendLevel, 'unknown'>, string> = {
       steady: `RES steady (${rate}) ${window}`,
       growing: `RES ${rate} ${window}`,

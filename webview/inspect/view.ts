@@ -1,6 +1,13 @@
 import { formatBytes } from '../../shared/format';
 import type { MemoryFigure } from '../../shared/memoryDocs';
-import type { EndedInfo, FromInspectPanel, HistorySeries, ProcessSnapshot, SampleSnapshot, ToInspectPanel } from '../../shared/protocol';
+import type {
+  EndedInfo,
+  FromInspectPanel,
+  HistorySeries,
+  ProcessSnapshot,
+  SampleSnapshot,
+  ToInspectPanel,
+} from '../../shared/protocol';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
 import { figureBytes } from '../figure';
@@ -28,10 +35,16 @@ export interface InspectState {
 export function parseInspectState(saved: unknown): InspectState {
   const record = typeof saved === 'object' && saved !== null ? (saved as Record<string, unknown>) : {};
   const process = record.process as InspectState['process'] | undefined;
-  const validProcess = typeof process === 'object' && process !== null && Number.isSafeInteger(process.pid) && Number.isSafeInteger(process.startTicks);
+  const validProcess =
+    typeof process === 'object' &&
+    process !== null &&
+    Number.isSafeInteger(process.pid) &&
+    Number.isSafeInteger(process.startTicks);
   return {
     paused: record.paused === true,
-    process: validProcess ? { pid: process.pid, startTicks: process.startTicks, name: typeof process.name === 'string' ? process.name : '' } : undefined,
+    process: validProcess
+      ? { pid: process.pid, startTicks: process.startTicks, name: typeof process.name === 'string' ? process.name : '' }
+      : undefined,
   };
 }
 
@@ -78,17 +91,45 @@ export class InspectView {
     const toolbar = h(
       'div',
       { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Export' } },
-      button('Export CSV', () => this.post({ type: 'export', format: 'csv' }), { testid: 'export-csv', title: 'Save the history as CSV' }),
-      button('Export JSON', () => this.post({ type: 'export', format: 'json' }), { testid: 'export-json', title: 'Save the history and the last reading as JSON' }),
-      button('Copy snapshot', () => this.post({ type: 'copySnapshot' }), { testid: 'copy-snapshot', title: 'Copy the current figures as text' }),
+      button('Export CSV', () => this.post({ type: 'export', format: 'csv' }), {
+        testid: 'export-csv',
+        title: 'Save the history as CSV',
+      }),
+      button('Export JSON', () => this.post({ type: 'export', format: 'json' }), {
+        testid: 'export-json',
+        title: 'Save the history and the last reading as JSON',
+      }),
+      button('Copy snapshot', () => this.post({ type: 'copySnapshot' }), {
+        testid: 'copy-snapshot',
+        title: 'Copy the current figures as text',
+      }),
     );
     this.header = new ProcessHeader(toolbar);
     this.pauseButton = button('', () => this.togglePause(), { testid: 'pause' });
 
-    this.waiting = h('div', { class: 'notice notice-waiting', testid: 'no-snapshot' }, progressRing(), h('span', {}, 'Waiting for the first reading…'));
-    this.memoryless = h('div', { class: 'notice', testid: 'memoryless', attrs: { hidden: true } }, this.memorylessTitle, this.memorylessText);
+    this.waiting = h(
+      'div',
+      { class: 'notice notice-waiting', testid: 'no-snapshot' },
+      progressRing(),
+      h('span', {}, 'Waiting for the first reading…'),
+    );
+    this.memoryless = h(
+      'div',
+      { class: 'notice', testid: 'memoryless', attrs: { hidden: true } },
+      this.memorylessTitle,
+      this.memorylessText,
+    );
 
-    const headline = h('section', { class: 'headline', attrs: { 'aria-label': 'Memory as top shows it' } }, h('div', { class: 'headline-tiles' }, ...HEADLINE.map((figure) => this.tile(figure, figure === 'res' ? 'headline' : 'large'))), h('div', { class: 'headline-footer' }, this.trend.element, this.readingTime));
+    const headline = h(
+      'section',
+      { class: 'headline', attrs: { 'aria-label': 'Memory as top shows it' } },
+      h(
+        'div',
+        { class: 'headline-tiles' },
+        ...HEADLINE.map((figure) => this.tile(figure, figure === 'res' ? 'headline' : 'large')),
+      ),
+      h('div', { class: 'headline-footer' }, this.trend.element, this.readingTime),
+    );
 
     const history = h(
       'section',
@@ -99,7 +140,14 @@ export class InspectView {
 
     // Three groups of three, so tiles line up whatever the width: RES by kind (with its bar under
     // the tiles, so the tops of the groups align), what the process costs, and its peak and limit.
-    const group = (title: string, tiles: HTMLElement[], after?: Element) => h('div', { class: 'figure-group' }, h('h3', { class: 'group-title' }, title), h('div', { class: 'tile-grid' }, ...tiles), after);
+    const group = (title: string, tiles: HTMLElement[], after?: Element) =>
+      h(
+        'div',
+        { class: 'figure-group' },
+        h('h3', { class: 'group-title' }, title),
+        h('div', { class: 'tile-grid' }, ...tiles),
+        after,
+      );
     const breakdown = h(
       'section',
       { class: 'breakdown', attrs: { 'aria-labelledby': 'breakdown-title' } },
@@ -107,14 +155,42 @@ export class InspectView {
       h(
         'div',
         { class: 'figure-groups' },
-        group('RES by kind', [this.tile('rssAnon', 'small', 'swatch swatch-anon'), this.tile('rssFile', 'small', 'swatch swatch-file'), this.tile('rssShmem', 'small', 'swatch swatch-shmem')], this.split.element),
+        group(
+          'RES by kind',
+          [
+            this.tile('rssAnon', 'small', 'swatch swatch-anon'),
+            this.tile('rssFile', 'small', 'swatch swatch-file'),
+            this.tile('rssShmem', 'small', 'swatch swatch-shmem'),
+          ],
+          this.split.element,
+        ),
         group('Cost to the system', [this.tile('pss', 'small'), this.tile('uss', 'small'), this.tile('swap', 'small')]),
-        group('Peak, limit and threads', [this.tile('peakRes', 'small'), this.tile('cgroup', 'small'), this.tile({ key: 'threads', label: 'Threads' }, 'small')]),
+        group('Peak, limit and threads', [
+          this.tile('peakRes', 'small'),
+          this.tile('cgroup', 'small'),
+          this.tile({ key: 'threads', label: 'Threads' }, 'small'),
+        ]),
       ),
     );
 
-    this.content = h('div', { class: 'content', attrs: { hidden: true } }, headline, history, breakdown, this.outOfMemory.element, this.mappings.element);
-    root.replaceChildren(this.header.element, this.exitBanner.element, this.oomBanner.element, this.problemBanner.element, this.waiting, this.memoryless, this.content);
+    this.content = h(
+      'div',
+      { class: 'content', attrs: { hidden: true } },
+      headline,
+      history,
+      breakdown,
+      this.outOfMemory.element,
+      this.mappings.element,
+    );
+    root.replaceChildren(
+      this.header.element,
+      this.exitBanner.element,
+      this.oomBanner.element,
+      this.problemBanner.element,
+      this.waiting,
+      this.memoryless,
+      this.content,
+    );
     this.applyPaused();
     this.render();
   }
@@ -122,7 +198,10 @@ export class InspectView {
   handle(message: ToInspectPanel): void {
     switch (message.type) {
       case 'init':
-        this.state = { ...this.state, process: { pid: message.process.pid, startTicks: message.process.startTicks, name: message.process.name } };
+        this.state = {
+          ...this.state,
+          process: { pid: message.process.pid, startTicks: message.process.startTicks, name: message.process.name },
+        };
         this.saveState(this.state);
         this.header.identify(message.process);
         this.init(message.snapshot, message.history, message.trendPerMinute, message.ended, message.problem);
@@ -143,13 +222,23 @@ export class InspectView {
     }
   }
 
-  private tile(figure: MemoryFigure | { key: string; label: string }, size: 'headline' | 'large' | 'small', className?: string): HTMLElement {
+  private tile(
+    figure: MemoryFigure | { key: string; label: string },
+    size: 'headline' | 'large' | 'small',
+    className?: string,
+  ): HTMLElement {
     const tile = new FigureTile({ figure, docs: 'full', size, className });
     this.tiles.set(typeof figure === 'string' ? figure : figure.key, tile);
     return tile.element;
   }
 
-  private init(snapshot: ProcessSnapshot | undefined, history: HistorySeries, trend: number | undefined, ended: EndedInfo | undefined, problem: string | undefined): void {
+  private init(
+    snapshot: ProcessSnapshot | undefined,
+    history: HistorySeries,
+    trend: number | undefined,
+    ended: EndedInfo | undefined,
+    problem: string | undefined,
+  ): void {
     this.snapshot = snapshot;
     this.ended = undefined;
     this.exitBanner.hide();
@@ -183,10 +272,16 @@ export class InspectView {
 
   private end(ended: EndedInfo): void {
     this.ended = ended;
-    const frozen = this.snapshot && !this.snapshot.memoryless ? ' The figures below are its last reading; the history can still be exported.' : '';
+    const frozen =
+      this.snapshot && !this.snapshot.memoryless
+        ? ' The figures below are its last reading; the history can still be exported.'
+        : '';
     if (ended.oomKill) {
       this.exitBanner.hide();
-      this.oomBanner.show(`Most likely killed by the OOM killer at ${formatClock(ended.atMs)}.`, `${ended.oomKill}${frozen}`);
+      this.oomBanner.show(
+        `Most likely killed by the OOM killer at ${formatClock(ended.atMs)}.`,
+        `${ended.oomKill}${frozen}`,
+      );
     } else {
       this.oomBanner.hide();
       this.exitBanner.show(`Process ended at ${formatClock(ended.atMs)}.`, `${ended.message}${frozen}`);
@@ -230,8 +325,15 @@ export class InspectView {
     tile('res').setBytes(snapshot.resBytes);
     tile('virt').setBytes(snapshot.virtBytes);
     tile('shr').setBytes(snapshot.shrBytes);
-    const share = (bytes: number | undefined) => (bytes === undefined || snapshot.resBytes <= 0 ? undefined : `${Math.round((bytes / snapshot.resBytes) * 100)} % of RES`);
-    for (const [key, figure] of [['rssAnon', snapshot.anon], ['rssFile', snapshot.file], ['rssShmem', snapshot.shmem]] as const) {
+    const share = (bytes: number | undefined) =>
+      bytes === undefined || snapshot.resBytes <= 0
+        ? undefined
+        : `${Math.round((bytes / snapshot.resBytes) * 100)} % of RES`;
+    for (const [key, figure] of [
+      ['rssAnon', snapshot.anon],
+      ['rssFile', snapshot.file],
+      ['rssShmem', snapshot.shmem],
+    ] as const) {
       tile(key).setFigure(figure);
       tile(key).setNote(share(figureBytes(figure)));
     }
@@ -273,6 +375,12 @@ export class InspectView {
     this.chart.setPaused(paused);
     setButtonLabel(this.pauseButton, paused ? 'Resume' : 'Pause');
     setSafeAttribute(this.pauseButton, 'aria-pressed', paused ? 'true' : 'false');
-    setSafeAttribute(this.pauseButton, 'title', paused ? 'Resume the chart (samples kept coming in while it was paused)' : 'Pause the chart; samples keep being collected');
+    setSafeAttribute(
+      this.pauseButton,
+      'title',
+      paused
+        ? 'Resume the chart (samples kept coming in while it was paused)'
+        : 'Pause the chart; samples keep being collected',
+    );
   }
 }

@@ -34,11 +34,40 @@ export class RecordingView {
     this.content = h(
       'div',
       { class: 'recording-content', attrs: { hidden: true } },
-      h('section', { class: 'history', attrs: { 'aria-labelledby': 'recording-history-title' } }, h('div', { class: 'section-head' }, h('h2', { id: 'recording-history-title' }, 'RES and SHR over the run')), this.chart.element),
-      h('section', { class: 'recording-stops', testid: 'recording-stops', attrs: { 'aria-labelledby': 'recording-stops-title' } }, h('div', { class: 'section-head' }, h('h2', { id: 'recording-stops-title' }, 'Stops and markers')), this.stops),
+      h(
+        'section',
+        { class: 'history', attrs: { 'aria-labelledby': 'recording-history-title' } },
+        h('div', { class: 'section-head' }, h('h2', { id: 'recording-history-title' }, 'RES and SHR over the run')),
+        this.chart.element,
+      ),
+      h(
+        'section',
+        { class: 'recording-stops', testid: 'recording-stops', attrs: { 'aria-labelledby': 'recording-stops-title' } },
+        h('div', { class: 'section-head' }, h('h2', { id: 'recording-stops-title' }, 'Stops and markers')),
+        this.stops,
+      ),
     );
-    const toolbar = h('div', { class: 'toolbar' }, button('Compare with…', () => post({ type: 'compareWith' }), { testid: 'compare-with', title: 'Compare this recording with another run' }));
-    root.replaceChildren(h('header', { class: 'recording-head' }, h('div', { class: 'recording-title-row' }, this.title, toolbar), this.facts, this.context, this.commandLine), this.invalid.element, this.note.element, this.content);
+    const toolbar = h(
+      'div',
+      { class: 'toolbar' },
+      button('Compare with…', () => post({ type: 'compareWith' }), {
+        testid: 'compare-with',
+        title: 'Compare this recording with another run',
+      }),
+    );
+    root.replaceChildren(
+      h(
+        'header',
+        { class: 'recording-head' },
+        h('div', { class: 'recording-title-row' }, this.title, toolbar),
+        this.facts,
+        this.context,
+        this.commandLine,
+      ),
+      this.invalid.element,
+      this.note.element,
+      this.content,
+    );
   }
 
   handle(message: ToRecordingView): void {
@@ -58,16 +87,24 @@ export class RecordingView {
       this.facts,
       `Recorded ${formatClock(summary.startMs)} for ${formatDuration(summary.durationMs)} · peak RES ${formatBytes(summary.peakResBytes)} at ${formatClock(summary.peakAtMs)} · ${summary.samples} samples · ${summary.stops} ${summary.stops === 1 ? 'stop' : 'stops'}`,
     );
-    const limit = context.cgroupLimitBytes !== undefined ? ` · cgroup limit ${formatBytes(context.cgroupLimitBytes)}` : '';
+    const limit =
+      context.cgroupLimitBytes !== undefined ? ` · cgroup limit ${formatBytes(context.cgroupLimitBytes)}` : '';
     const session = context.debugSession ? `Debug session “${context.debugSession}” · ` : '';
-    setText(this.context, `${session}Linux ${context.kernel} · ${context.totalRamBytes ? `${formatBytes(context.totalRamBytes)} RAM` : 'RAM unknown'}${limit} · a sample every ${context.sampleIntervalMs ? `${context.sampleIntervalMs} ms` : '(unknown)'}`);
+    setText(
+      this.context,
+      `${session}Linux ${context.kernel} · ${context.totalRamBytes ? `${formatBytes(context.totalRamBytes)} RAM` : 'RAM unknown'}${limit} · a sample every ${context.sampleIntervalMs ? `${context.sampleIntervalMs} ms` : '(unknown)'}`,
+    );
     setText(this.commandLine, process.commandLine ?? 'The command line was left out when this was saved.');
     if (message.note) this.note.show('Older file', message.note);
     else this.note.hide();
     this.content.hidden = false;
     this.chart.setHistory(message.history);
     this.chart.setMarkers(message.markers);
-    this.stops.replaceChildren(...(message.markers.length ? message.markers.map((marker) => stopItem(marker, summary.startMs)) : [h('li', { class: 'recording-stop-empty' }, 'No stops or markers in this recording.')]));
+    this.stops.replaceChildren(
+      ...(message.markers.length
+        ? message.markers.map((marker) => stopItem(marker, summary.startMs))
+        : [h('li', { class: 'recording-stop-empty' }, 'No stops or markers in this recording.')]),
+    );
   }
 }
 
