@@ -14,6 +14,7 @@ import { OomAlerts } from './oomAlerts';
 import { Sampler } from './proc/sampler';
 import { sampleProcess } from './proc/sampleProcess';
 import { scanProcessTable } from './proc/processTable';
+import { lastPickerTimings } from './processPicker';
 import { StatusBar } from './statusBar';
 import { TimelineMarkers } from './timelineMarkers';
 
@@ -34,6 +35,8 @@ export interface ProcMemoryApi {
   recorder: SessionRecorder;
   recordings: RecordingEditor;
   debugView: DebugViewProvider;
+  /** Host time from opening the last process picker to its first rows and to all of them. */
+  pickerTimings(): typeof lastPickerTimings;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
@@ -94,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     recorder,
     recordings,
     debugView,
+    pickerTimings: () => lastPickerTimings,
   };
 }
 

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../shared/format';
 import { ProcessIdentity } from './proc/processIdentity';
-import { ProcessRow, scanProcessTable } from './proc/processTable';
+import { ProcessRow, scanProcessTableInChunks } from './proc/processTable';
 import { descendants } from './proc/processTree';
 import { userName } from './proc/users';
 import { escapeIcons } from './textEscapes';
@@ -26,11 +26,27 @@ export async function pickProcess(title: string): Promise<ProcessIdentity | unde
   quickPick.busy = true;
   const refresh: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('refresh'), tooltip: 'Refresh' };
   quickPick.buttons = [refresh];
+  let closed = false;
+  let loads = 0;
   const load = async () => {
+    const load = ++loads;
+    const stale = () => closed || load !== loads;
     quickPick.busy = true;
-    quickPick.items = await listProcesses();
+    const startedMs = performance.now();
+    // Rows as they come: with thousands of processes the first ones show at once, the rest follow.
+    const scan = await scanProcessTableInChunks((rows, done) => {
+      if (stale()) return;
+      quickPick.items = toItems([...rows]);
+      lastPickerTimings.firstRowsMs ??= performance.now() - startedMs;
+      if (done) lastPickerTimings.allRowsMs = performance.now() - startedMs;
+    }, stale);
+    if (stale()) return;
+    if (!scan.ok) {
+      quickPick.items = await listWithPsList();
+    }
     quickPick.busy = false;
   };
+  lastPickerTimings = { firstRowsMs: undefined, allRowsMs: undefined };
   quickPick.show();
   void load();
   return new Promise((resolve) => {
@@ -40,16 +56,20 @@ export async function pickProcess(title: string): Promise<ProcessIdentity | unde
       quickPick.hide();
     });
     quickPick.onDidHide(() => {
+      // Stops a scan still under way and lets go of its rows: nothing of the picker outlives it.
+      closed = true;
       resolve(undefined);
+      quickPick.items = [];
       quickPick.dispose();
     });
   });
 }
 
-async function listProcesses(): Promise<ProcessItem[]> {
-  const scan = scanProcessTable();
-  return scan.ok ? toItems(scan.value) : listWithPsList();
-}
+/** Host time from opening the last picker to its first rows and to all of them: for tests. */
+export let lastPickerTimings: { firstRowsMs: number | undefined; allRowsMs: number | undefined } = {
+  firstRowsMs: undefined,
+  allRowsMs: undefined,
+};
 
 /** The picker's rows for a process table: kernel threads left out, largest RES first. */
 export function toItems(rows: ProcessRow[]): ProcessItem[] {

@@ -50,6 +50,46 @@ export function scanProcessTable(procRoot = '/proc'): Outcome<ProcessRow[]> {
   return ok(rows);
 }
 
+/** How many processes a chunk of scanProcessTableInChunks reads before it yields (~15 ms of reads). */
+export const SCAN_CHUNK = 250;
+
+/**
+ * scanProcessTable in chunks, yielding to the event loop between them, so that a machine with
+ * thousands of processes neither blocks the extension host nor keeps a picker empty: `onChunk`
+ * gets the rows read so far after each chunk. It stops early, with what it has, when `cancelled`
+ * says so (the picker closed).
+ */
+export async function scanProcessTableInChunks(
+  onChunk: (rowsSoFar: readonly ProcessRow[], done: boolean) => void,
+  cancelled: () => boolean = () => false,
+  procRoot = '/proc',
+): Promise<Outcome<ProcessRow[]>> {
+  let entries: string[];
+  try {
+    entries = (await fs.promises.readdir(procRoot)).filter(
+      (entry) => entry.charCodeAt(0) >= 48 && entry.charCodeAt(0) <= 57,
+    );
+  } catch {
+    return fail({ kind: 'unsupported', detail: `${procRoot} is not readable (Linux only)` });
+  }
+  const pageSize = systemInfo().pageSize;
+  const rows: ProcessRow[] = [];
+  for (let start = 0; start < entries.length && !cancelled(); start += SCAN_CHUNK) {
+    for (const entry of entries.slice(start, start + SCAN_CHUNK)) {
+      const row = readRow(`${procRoot}/${entry}`, Number(entry), pageSize);
+      if (row) {
+        rows.push(row);
+      }
+    }
+    const done = start + SCAN_CHUNK >= entries.length;
+    onChunk(rows, done);
+    if (!done) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return ok(rows);
+}
+
 function readRow(dir: string, pid: number, pageSize: number): ProcessRow | undefined {
   let uid: number;
   try {
