@@ -377,6 +377,16 @@ export function parseFromDebugView(message: unknown): FromDebugView | undefined 
   }
 }
 
+/** A recording at a glance: when, how long, its peak RES and when, how many samples and stops. */
+export interface RecordingSummary {
+  startMs: number;
+  durationMs: number;
+  peakResBytes: number;
+  peakAtMs: number;
+  samples: number;
+  stops: number;
+}
+
 /** Host -> recording editor: a recording opened from a `*.procmem.json` file, or why it cannot be shown. */
 export type ToRecordingView =
   | {
@@ -391,14 +401,7 @@ export type ToRecordingView =
         sampleIntervalMs: number;
         debugSession: string | undefined;
       };
-      summary: {
-        startMs: number;
-        durationMs: number;
-        peakResBytes: number;
-        peakAtMs: number;
-        samples: number;
-        stops: number;
-      };
+      summary: RecordingSummary;
       history: HistorySeries;
       markers: TimelineMarker[];
       /** Set when the file was written by an older version (an export without a schema). */

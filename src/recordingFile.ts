@@ -1,6 +1,6 @@
 // The recording file, `*.procmem.json`: one process's memory over a run, with its stops and
 // markers, to open later or compare with another run. No `vscode`: unit-tested as text.
-import { TimelineMarker } from '../shared/protocol';
+import { RecordingSummary, TimelineMarker } from '../shared/protocol';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
 export const RECORDING_VERSION = 1;
@@ -52,18 +52,8 @@ export function makeRecording(
   return { schema: RECORDING_SCHEMA, version: RECORDING_VERSION, process, context, samples, markers: [...markers] };
 }
 
-/** A recording's summary: for the recent list, the editor's header and the comparison. */
-export interface RecordingSummary {
-  name: string;
-  startMs: number;
-  durationMs: number;
-  peakResBytes: number;
-  peakAtMs: number;
-  samples: number;
-  stops: number;
-}
-
-export function summarize(recording: Recording): RecordingSummary {
+/** A recording's summary with its program's name: for the recent list, the editor's header and the comparison. */
+export function summarize(recording: Recording): RecordingSummary & { name: string } {
   const { timeMs, res } = recording.samples;
   let peak = 0;
   for (let i = 1; i < res.length; i++) {

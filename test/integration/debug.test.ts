@@ -4,12 +4,12 @@
 // file; the extension must find that PID by itself.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
-import { MiB, procMemoryApi, waitFor, writeGrowScript } from './helpers';
+import { MiB, procMemoryApi, readPid, waitFor, writeGrowScript } from './helpers';
 
 /** Records `stopped` events per session, through the same public API the extension uses. */
 class StopRecorder implements vscode.Disposable {
@@ -50,12 +50,6 @@ function compileSleeper(dir: string, name: string): string {
   const binary = path.join(dir, name);
   execFileSync('cc', ['-g', '-O0', '-o', binary, source]);
   return binary;
-}
-
-function readPid(file: string): number | undefined {
-  return existsSync(file) && /^\d+$/.test(readFileSync(file, 'utf8').trim())
-    ? Number(readFileSync(file, 'utf8'))
-    : undefined;
 }
 
 describe('debug view with real debuggers', function () {

@@ -14,6 +14,12 @@ export async function procMemoryApi(): Promise<ProcMemoryApi> {
   return extension.activate();
 }
 
+/** The PID a test program wrote to `file`, once it is there in full (the file exists, empty, before the write). */
+export function readPid(file: string): number | undefined {
+  const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
 /** Waits until `check` returns a value (not undefined/false), polling every 50 ms. */
 export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -3,7 +3,7 @@
 // stops twice around a known allocation; the test reads /proc/PID/statm itself at each stop.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,6 +14,7 @@ import {
   closeAllEditors,
   MiB,
   procMemoryApi,
+  readPid,
   setSetting,
   startAllocator,
   statmBytes,
@@ -155,11 +156,6 @@ CASES.push({
     };
   },
 });
-
-function readPid(file: string): number | undefined {
-  const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  return /^\d+$/.test(text) ? Number(text) : undefined;
-}
 
 describe('memory at the stopped line, with real debuggers', function () {
   this.timeout(180000);
