@@ -270,6 +270,13 @@ export class Workbench {
     const widget = this.page.locator('.quick-input-widget');
     await widget.waitFor({ state: 'visible', timeout: timeoutMs });
     await widget.locator('.quick-input-box input').fill(text);
+    // A list that is still filling (the process picker shows rows as it reads them) can show a
+    // fuzzy match first: wait until it is no longer busy, as a user waits for the progress bar.
+    await widget
+      .locator('.quick-input-progress.active, .monaco-progress-container.active')
+      .first()
+      .waitFor({ state: 'hidden', timeout: timeoutMs * 2 })
+      .catch(() => undefined);
     let rows = widget.locator('.quick-input-list .monaco-list-row');
     if (label !== undefined) rows = rows.filter({ has: this.page.locator('.label-name', { hasText: label }) });
     const row = rows.first();
