@@ -251,6 +251,8 @@ export class Workbench {
       .filter({
         has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(paletteTitle)}\\s*$`) }),
       })
+      // The list is virtual: a recycled row can hold the same label while hidden.
+      .filter({ visible: true })
       .first();
     try {
       await row.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -279,7 +281,7 @@ export class Workbench {
       .catch(() => undefined);
     let rows = widget.locator('.quick-input-list .monaco-list-row');
     if (label !== undefined) rows = rows.filter({ has: this.page.locator('.label-name', { hasText: label }) });
-    const row = rows.first();
+    const row = rows.filter({ visible: true }).first();
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
     await row.click();
   }
