@@ -136,6 +136,16 @@ export function parseFlatKeyed(text: string, file: string): Outcome<Map<string, 
   return values.size > 0 ? ok(values) : malformed(`${file} has no "key number" line`);
 }
 
+/** /proc/PID/cgroup, and the process's group in the unified (v2) hierarchy when it has one. */
+export function readMembership(pid: number, procRoot = '/proc'): Outcome<{ text: string; v2Path: string | undefined }> {
+  const membership = readProcText(`${procRoot}/${pid}/cgroup`);
+  if (!membership.ok) {
+    return membership;
+  }
+  const v2Path = parseCgroupV2Path(membership.value);
+  return v2Path.ok ? ok({ text: membership.value, v2Path: v2Path.value }) : v2Path;
+}
+
 /**
  * Reads the cgroup memory of a process: v2 where the unified hierarchy has the memory controller,
  * else the v1 memory controller (hybrid hosts); undefined when it has none we can see.
@@ -145,21 +155,18 @@ export function readCgroupMemory(
   procRoot = '/proc',
   cgroupRoot = '/sys/fs/cgroup',
 ): Outcome<CgroupMemory | undefined> {
-  const membership = readProcText(`${procRoot}/${pid}/cgroup`);
+  const membership = readMembership(pid, procRoot);
   if (!membership.ok) {
     return membership;
   }
-  const v2Path = parseCgroupV2Path(membership.value);
-  if (!v2Path.ok) {
-    return v2Path;
-  }
-  if (v2Path.value !== undefined) {
-    const v2 = readGroup(2, v2Path.value, cgroupRoot);
+  const { text, v2Path } = membership.value;
+  if (v2Path !== undefined) {
+    const v2 = readGroup(2, v2Path, cgroupRoot);
     if (!v2.ok || v2.value) {
       return v2;
     }
   }
-  const v1Path = parseCgroupV1MemoryPath(membership.value);
+  const v1Path = parseCgroupV1MemoryPath(text);
   return v1Path === undefined ? ok(undefined) : readGroup(1, v1Path, cgroupRoot);
 }
 

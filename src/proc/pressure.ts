@@ -1,4 +1,4 @@
-import { parseCgroupV2Path } from './cgroup';
+import { readMembership } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';
 import { readProcText } from './procFile';
 
@@ -101,15 +101,12 @@ export function parseCgroup2Mount(mountinfo: string): { mountPoint: string; root
  * hosts that is not the v1 group that holds the memory limit: the reading says which group it is.
  */
 export function readGroupPressure(pid: number, procRoot = '/proc'): Outcome<PressureReading> {
-  const membership = readProcText(`${procRoot}/${pid}/cgroup`);
+  const membership = readMembership(pid, procRoot);
   if (!membership.ok) {
     return membership;
   }
-  const v2Path = parseCgroupV2Path(membership.value);
-  if (!v2Path.ok) {
-    return v2Path;
-  }
-  if (v2Path.value === undefined) {
+  const path = membership.value.v2Path;
+  if (path === undefined) {
     return fail({
       kind: 'unsupported',
       detail: 'the process is in no cgroup v2 group (no "0::" line in its cgroup file)',
@@ -123,7 +120,6 @@ export function readGroupPressure(pid: number, procRoot = '/proc'): Outcome<Pres
   if (!mount) {
     return fail({ kind: 'unsupported', detail: 'no cgroup2 hierarchy is mounted' });
   }
-  const path = v2Path.value;
   const relative =
     mount.root === '/'
       ? path
