@@ -261,7 +261,13 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       throw new Error(`no command palette entry "${paletteTitle}"; entries: ${seen.join(' | ') || '(none)'}`);
     }
-    await row.click();
+    // The palette focuses its best match: Enter runs it as a user would; a click can land while the
+    // list re-renders (seen in CI: the row resolved but "not visible" for 30 s).
+    if ((await row.getAttribute('class'))?.split(' ').includes('focused')) {
+      await this.page.keyboard.press('Enter');
+    } else {
+      await row.click();
+    }
   }
 
   /**
