@@ -108,6 +108,33 @@ export type PressureFigure =
     }
   | { unavailable: string };
 
+/** What RES would run into if it kept growing: the tighter of the cgroup's headroom and the system's MemAvailable. */
+export type ForecastLimit =
+  | { kind: 'cgroup'; path: string; limitFile: string; limitBytes: number; headroomBytes: number }
+  | { kind: 'memAvailable'; headroomBytes: number };
+
+/**
+ * Is RES leaking? A line fitted to the troughs of RES (so a garbage collector's sawtooth counts by
+ * its base, not its peaks) over the last minutes, past the process's warm-up. `spanMs`: how much
+ * history the fit rests on; `r2`: how well the line fits the troughs (1 = perfectly).
+ */
+export type LeakForecast =
+  /** Not enough readings past the warm-up yet; `needMs`: about how much longer. */
+  | { verdict: 'collecting'; needMs: number }
+  /** No sustained growth: level, a sawtooth back to its base, or growth that stopped. */
+  | { verdict: 'steady'; reason: 'flat' | 'sawtooth' | 'settled'; spanMs: number; bytesPerMinute: number; r2: number }
+  | { verdict: 'shrinking'; spanMs: number; bytesPerMinute: number; r2: number }
+  /** Growth seen, but too uneven or too recent to forecast from. */
+  | { verdict: 'uncertain'; reason: 'poor-fit' | 'recent'; spanMs: number; bytesPerMinute: number; r2: number }
+  /** Sustained growth that fits a line: when it meets the limit, if one is known. */
+  | {
+      verdict: 'growing';
+      spanMs: number;
+      bytesPerMinute: number;
+      r2: number;
+      limit: (ForecastLimit & { timeToLimitMs: number }) | undefined;
+    };
+
 /** Everything a view shows about one process at one moment. Sizes in bytes. */
 export interface ProcessSnapshot {
   pid: number;
@@ -173,13 +200,21 @@ export type ToInspectPanel =
       snapshot: ProcessSnapshot | undefined;
       history: HistorySeries;
       trendPerMinute: number | undefined;
+      forecast: LeakForecast | undefined;
       ended: EndedInfo | undefined;
       /** A problem that is not the end of the process (e.g. a malformed file). */
       problem: string | undefined;
       markers: TimelineMarker[];
     }
   /** One new reading (fields left out of the snapshot are unchanged: see SampleSnapshot). */
-  | { type: 'sample'; snapshot: SampleSnapshot; timeMs: number; trendPerMinute: number | undefined }
+  | {
+      type: 'sample';
+      snapshot: SampleSnapshot;
+      timeMs: number;
+      trendPerMinute: number | undefined;
+      /** Left out while unchanged: it is refitted every few seconds, not every reading. */
+      forecast?: LeakForecast;
+    }
   /** The process exited or its PID was reused: figures freeze, history stays. */
   | { type: 'ended'; ended: EndedInfo }
   /** A reading failed without the process ending (permission, malformed file). */

@@ -7,6 +7,7 @@ import { historyToCsv, snapshotToText } from './historyExport';
 import { oomKillEvidence, OomAlerts } from './oomAlerts';
 import { makeRecording, RECORDING_SUFFIX, recordingToJson } from './recordingFile';
 import { History } from './proc/history';
+import { forecastFor } from './proc/historyForecast';
 import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
@@ -14,6 +15,7 @@ import { toSnapshot } from './processSnapshot';
 import {
   EndedInfo,
   HistorySeries,
+  LeakForecast,
   MappingsFigure,
   parseFromInspectPanel,
   ProcessSnapshot,
@@ -37,7 +39,10 @@ export class InspectPanel extends Disposable {
   private problem: string | undefined;
   private ready = false;
   /** What the page has of the parts a sample leaves out when unchanged (see SampleSnapshot). */
-  private shown: { mappings: MappingsFigure | undefined; commandLine: string | undefined } | undefined;
+  private shown:
+    | { mappings: MappingsFigure | undefined; commandLine: string | undefined; forecast?: LeakForecast }
+    | undefined;
+  private forecast: LeakForecast | undefined;
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
 
@@ -177,12 +182,15 @@ export class InspectPanel extends Disposable {
     if (event.outcome.ok) {
       this.problem = undefined;
       const trendPerMinute = event.history.resTrendPerMinute(TREND_WINDOW_MS);
+      this.forecast = forecastFor(event.history, event.outcome.value);
       if (this.ready) {
+        const forecast = this.forecast === this.shown?.forecast ? undefined : this.forecast;
         this.post({
           type: 'sample',
           snapshot: this.changes(this.snapshot as ProcessSnapshot),
           timeMs: event.outcome.value.timeMs,
           trendPerMinute,
+          ...(forecast && { forecast }),
         });
       }
     } else if (event.ended) {
@@ -207,7 +215,11 @@ export class InspectPanel extends Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.shown = { mappings: this.snapshot?.mappings, commandLine: this.snapshot?.commandLine };
+        this.shown = {
+          mappings: this.snapshot?.mappings,
+          commandLine: this.snapshot?.commandLine,
+          forecast: this.forecast,
+        };
         this.post(this.initMessage());
         break;
       case 'export':
@@ -235,7 +247,7 @@ export class InspectPanel extends Disposable {
     if (!this.shown || commandLine !== this.shown.commandLine) {
       changes.commandLine = commandLine;
     }
-    this.shown = { mappings, commandLine };
+    this.shown = { mappings, commandLine, forecast: this.forecast };
     return changes;
   }
 
@@ -246,6 +258,7 @@ export class InspectPanel extends Disposable {
       snapshot: this.snapshot,
       history: toSeries(this.history),
       trendPerMinute: this.history?.resTrendPerMinute(TREND_WINDOW_MS),
+      forecast: this.forecast,
       ended: this.ended,
       problem: this.problem,
       markers: this.markers.of(this.identity),

@@ -87,6 +87,19 @@ export class History {
     return result;
   }
 
+  /** RES and its times from `sinceMs` on, oldest first, as two arrays: what a fit wants. */
+  resSince(sinceMs: number): { timesMs: Float64Array; res: Float64Array } {
+    const first = this.firstSince(sinceMs);
+    const timesMs = new Float64Array(this.count - first);
+    const res = new Float64Array(this.count - first);
+    for (let i = first; i < this.count; i++) {
+      const index = (this.start + i) % this.times.length;
+      timesMs[i - first] = this.times[index];
+      res[i - first] = this.res[index];
+    }
+    return { timesMs, res };
+  }
+
   /** Index of the oldest point of the run of points at or after `sinceMs` that ends at the newest. */
   private firstSince(sinceMs: number): number {
     if (sinceMs === -Infinity) {

@@ -8,6 +8,7 @@ import type {
   FromDebugView,
   FromInspectPanel,
   HistorySeries,
+  LeakForecast,
   MappingKindRow,
   MappingRow,
   MappingsFigure,
@@ -368,6 +369,24 @@ function snapshot(overrides: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
   };
 }
 
+/** What the host's fit says of the leaking history: 236 MiB an hour, against the tightest limit. */
+function growingForecast(current: ProcessSnapshot): LeakForecast {
+  const bytesPerMinute = 3.93 * MiB;
+  const tightest = 'unavailable' in current.cgroup ? undefined : current.cgroup.tightest;
+  const limit =
+    tightest && !('unavailable' in tightest)
+      ? {
+          kind: 'cgroup' as const,
+          path: tightest.path,
+          limitFile: tightest.limitFile,
+          limitBytes: tightest.limitBytes,
+          headroomBytes: tightest.headroomBytes,
+          timeToLimitMs: (tightest.headroomBytes / bytesPerMinute) * 60000,
+        }
+      : undefined;
+  return { verdict: 'growing', spanMs: 600_000, bytesPerMinute, r2: 0.97, limit };
+}
+
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 const HOSTILE_COMMAND = `sh -c "<script>alert(document.cookie)</script>" '"><svg onload=alert(1)>' --style="background:red" javascript:alert(1) ${'A'.repeat(180)}`;
 
@@ -386,28 +405,32 @@ function inspectMessages(): ToInspectPanel[] {
     snapshot: current,
     history,
     trendPerMinute: trend,
+    forecast: growingForecast(current),
     ended: undefined,
     problem: undefined,
     markers: markersOver(history.timesMs),
     ...overrides,
   });
   switch (scenario) {
-    case 'hostile':
+    case 'hostile': {
+      const hostile: ProcessSnapshot = {
+        ...current,
+        name: HOSTILE_NAME,
+        commandLine: HOSTILE_COMMAND,
+        user: '<b>root</b>',
+        state: 'R',
+        stateText: 'running',
+        cgroup: cgroupOf('/app.slice/"><img src=x onerror=alert(2)>', 489 * MiB, 12 * MiB, 512 * MiB),
+        mappings: mappings(current.resBytes, true),
+      };
       return [
         init({
-          snapshot: {
-            ...current,
-            name: HOSTILE_NAME,
-            commandLine: HOSTILE_COMMAND,
-            user: '<b>root</b>',
-            state: 'R',
-            stateText: 'running',
-            cgroup: cgroupOf('/app.slice/"><img src=x onerror=alert(2)>', 489 * MiB, 12 * MiB, 512 * MiB),
-            mappings: mappings(current.resBytes, true),
-          },
+          snapshot: hostile,
+          forecast: growingForecast(hostile),
           problem: 'Could not read /proc/48213/smaps_rollup: <img src=x onerror=alert(3)> (EACCES)',
         }),
       ];
+    }
     case 'ended':
       return [
         init({
@@ -478,6 +501,7 @@ function inspectMessages(): ToInspectPanel[] {
         init({
           history: { timesMs: history.timesMs.slice(-40), res: history.res.slice(-40), shr: history.shr.slice(-40) },
           trendPerMinute: undefined,
+          forecast: { verdict: 'collecting', needMs: 20_000 },
           snapshot: {
             ...current,
             anon: { unavailable: 'kernel older than 4.5: no RssAnon in status' },

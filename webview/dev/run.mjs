@@ -864,6 +864,42 @@ async function checks(browser, origin) {
     (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) === '1,844/s' &&
       (await tab.textContent('[data-figure=majorFaults] [data-testid=figure-value]')) === '0.40/s',
   );
+  const forecastText = () => tab.textContent('[data-testid=forecast]');
+  const headroomBytes = levels.find((level) => level.tightest).headroom;
+  const timeToLimit = Number(await tab.getAttribute('[data-testid=forecast]', 'data-time-to-limit'));
+  check(
+    'forecast: growing, the rate, the fit and the time to the tightest limit (its headroom / rate)',
+    (await tab.getAttribute('[data-testid=forecast]', 'data-verdict')) === 'growing' &&
+      Math.abs(timeToLimit - (headroomBytes / (3.93 * 1024 * 1024)) * 60000) < 1 &&
+      /^↑At \+3\.93 MiB\/min this reaches the cgroup limit \(memory\.\w+ of \/[^)]+\) in about \d+ (h|min)/.test(
+        await tab.textContent('.forecast-verdict'),
+      ) &&
+      (await forecastText()).includes('R² 0.97'),
+    await forecastText(),
+  );
+  await tab.evaluate(() =>
+    window.__hostPost({
+      type: 'sample',
+      snapshot: window.__snapshot({}),
+      timeMs: Date.now(),
+      trendPerMinute: 0,
+      forecast: { verdict: 'steady', reason: 'sawtooth', spanMs: 600000, bytesPerMinute: 1024, r2: 0.02 },
+    }),
+  );
+  check(
+    'forecast: a new fit replaces the verdict (a sawtooth back to its base is no leak)',
+    (await tab.getAttribute('[data-testid=forecast]', 'data-verdict')) === 'steady' &&
+      (await tab.textContent('[data-testid=forecast-verdict]')).startsWith('No leak: RES rises and falls back') &&
+      !(await tab.locator('[data-testid=forecast]').getAttribute('data-time-to-limit')),
+    await forecastText(),
+  );
+  await tab.evaluate(() =>
+    window.__hostPost({ type: 'sample', snapshot: window.__snapshot({}), timeMs: Date.now(), trendPerMinute: 0 }),
+  );
+  check(
+    'forecast: a sample without one keeps the last fit',
+    (await tab.getAttribute('[data-testid=forecast]', 'data-verdict')) === 'steady',
+  );
   await tab.close();
   tab = await open('inspect', 'unavailable');
   check(
@@ -873,6 +909,12 @@ async function checks(browser, origin) {
       (await tab.textContent('[data-figure=oomScore] [data-testid=figure-value]')).startsWith('unavailable: ') &&
       (await tab.textContent('[data-figure=minorFaults] [data-testid=figure-value]')) ===
         'unavailable: needs two readings',
+  );
+  check(
+    'forecast: collecting says how much longer',
+    (await tab.getAttribute('[data-testid=forecast]', 'data-verdict')) === 'collecting' &&
+      (await tab.textContent('[data-testid=forecast-verdict]')) ===
+        'Leak forecast: collecting readings (about 20 s more).',
   );
   check(
     'pressure unavailable: dashes and the reason, never 0',
@@ -916,6 +958,11 @@ async function checks(browser, origin) {
     'hostile cgroup path shows as text',
     (await tab.textContent('[data-testid=cgroup-path]')).includes('"><img src=x onerror=alert(2)>') &&
       (await tab.locator('[data-testid=out-of-memory] img').count()) === 0,
+  );
+  check(
+    'hostile cgroup path in the forecast shows as text',
+    (await tab.textContent('[data-testid=forecast-verdict]')).includes('"><img src=x onerror=alert(2)>') &&
+      (await tab.locator('[data-testid=forecast] img').count()) === 0,
   );
   const hostileRow = await tab.locator('[data-testid=mapping-top]', { hasText: '<img' }).first().textContent();
   check('hostile mapping path shows as text', hostileRow?.includes('/tmp/<img src=x onerror=alert(1)>.so'), hostileRow);

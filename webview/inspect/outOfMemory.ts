@@ -3,6 +3,7 @@ import type { MemoryFigure } from '../../shared/memoryDocs';
 import type {
   CgroupFigure,
   CgroupLevelRow,
+  LeakForecast,
   OomCounterKey,
   PressureFigure,
   ProcessSnapshot,
@@ -11,6 +12,7 @@ import { docLabel } from '../docLabel';
 import { h, setSafeAttribute, setText } from '../dom';
 import { readFigure } from '../figure';
 import { FigureTile } from '../figureTile';
+import { LeakForecastView } from './leakForecast';
 
 const COUNTERS: readonly OomCounterKey[] = ['eventsHigh', 'eventsMax', 'eventsOom', 'failcnt', 'oomKill'];
 
@@ -22,11 +24,12 @@ function formatRate(perSecond: number): string {
 }
 
 /**
- * "Will it run out of memory?": the cgroup's usage and working set side by side, every level with
+ * "Will it run out of memory?": the leak forecast, the cgroup's usage and working set side by side, every level with
  * a limit and its headroom, the group's OOM counters, the OOM score and the page-fault rates.
  * Every label explains its figure (MEMORY_DOCS); what cannot be read says why.
  *
  * DOM: section[data-testid=out-of-memory][data-cgroup=value|unavailable]
+ *        div[data-testid=forecast] (see LeakForecastView)
  *        .tile[data-figure=cgroupUsage|workingSet|oomScore|oomScoreAdj|minorFaults|majorFaults|eventsHigh|...][data-state][data-bytes]
  *        p[data-testid=cgroup-unavailable]
  *        table[data-testid=limit-levels] > tr[data-testid=limit-level][data-path][data-limit][data-working-set][data-headroom][data-tightest]
@@ -51,6 +54,7 @@ export class OutOfMemorySection {
   });
   private readonly counterGrid: HTMLElement;
   private levelsKey = '';
+  private readonly forecast = new LeakForecastView();
 
   constructor() {
     const group = (title: string, ...children: Element[]) =>
@@ -93,6 +97,7 @@ export class OutOfMemorySection {
         attrs: { 'aria-labelledby': 'oom-title', 'data-cgroup': 'empty' },
       },
       h('div', { class: 'section-head' }, h('h2', { id: 'oom-title' }, 'Will it run out of memory?'), this.groupNote),
+      h('div', { class: 'figure-groups forecast-group' }, group('Leak forecast', this.forecast.element)),
       this.cgroupUnavailable,
       this.cgroupBody,
       h(
@@ -192,6 +197,11 @@ export class OutOfMemorySection {
       }
     }
     setText(this.pressureNote, notes.join('\n'));
+  }
+
+  /** A new fit of RES (the host refits it every few seconds, not with every reading). */
+  setForecast(forecast: LeakForecast | undefined): void {
+    this.forecast.update(forecast);
   }
 
   update(snapshot: ProcessSnapshot): void {

@@ -205,6 +205,7 @@ export class InspectView {
         this.saveState(this.state);
         this.header.identify(message.process);
         this.init(message.snapshot, message.history, message.trendPerMinute, message.ended, message.problem);
+        this.outOfMemory.setForecast(message.forecast);
         this.chart.setMarkers(message.markers ?? []);
         break;
       case 'markers':
@@ -212,6 +213,9 @@ export class InspectView {
         break;
       case 'sample':
         this.sample(message.snapshot, message.timeMs, message.trendPerMinute);
+        if (message.forecast && !this.ended) {
+          this.outOfMemory.setForecast(message.forecast);
+        }
         break;
       case 'ended':
         this.end(message.ended);

@@ -1,0 +1,51 @@
+import type { ForecastLimit, LeakForecast } from '../../shared/protocol';
+import { tightestLevel } from './cgroup';
+import { History } from './history';
+import { FORECAST_WINDOW_MS, forecastLeak } from './leakForecast';
+import { readMemAvailable } from './meminfo';
+import { Outcome } from './outcome';
+import { startTimeMs } from './processIdentity';
+import { ProcessSample } from './sampleProcess';
+import { systemInfo } from './systemInfo';
+
+/** A forecast changes slowly: refitting it once per 5 s of readings is plenty, whoever asks. */
+const REFRESH_MS = 5000;
+
+const cache = new WeakMap<History, { latestMs: number; forecast: LeakForecast }>();
+
+/**
+ * The leak forecast of a process from its history, with the limit it would run into: the
+ * cgroup level with the least headroom (its working set against its limit), or the system's
+ * MemAvailable when that is tighter or no group has a limit. Every view of a process gets the same
+ * object until the next refit, so a view can tell "unchanged" by identity.
+ */
+export function forecastFor(
+  history: History,
+  sample: ProcessSample,
+  memAvailable: () => Outcome<number> = readMemAvailable,
+): LeakForecast {
+  const latestMs = history.latest()?.timeMs ?? 0;
+  const cached = cache.get(history);
+  if (cached && latestMs >= cached.latestMs && latestMs < cached.latestMs + REFRESH_MS) {
+    return cached.forecast;
+  }
+  const { bootTimeMs, clockTicks } = systemInfo();
+  const forecast = forecastLeak(
+    history.resSince(latestMs - FORECAST_WINDOW_MS),
+    startTimeMs(sample.identity, bootTimeMs, clockTicks),
+    limitOf(sample, memAvailable),
+  );
+  cache.set(history, { latestMs, forecast });
+  return forecast;
+}
+
+function limitOf(sample: ProcessSample, memAvailable: () => Outcome<number>): ForecastLimit | undefined {
+  const group = sample.cgroup?.ok ? sample.cgroup.value : undefined;
+  const tightest = group ? tightestLevel(group) : undefined;
+  const available = memAvailable();
+  if (tightest && (!available.ok || tightest.headroomBytes <= available.value)) {
+    const { path, limitFile, limitBytes } = tightest.level;
+    return { kind: 'cgroup', path, limitFile, limitBytes, headroomBytes: tightest.headroomBytes };
+  }
+  return available.ok ? { kind: 'memAvailable', headroomBytes: available.value } : undefined;
+}

@@ -1,0 +1,153 @@
+import type { ForecastLimit, LeakForecast } from '../../shared/protocol';
+
+/** The fit looks this far back: long enough for several GC cycles, short enough to follow a change. */
+export const FORECAST_WINDOW_MS = 10 * 60000;
+/** The first 30 s of a process (loading code, filling caches) say nothing about a leak. */
+export const WARM_UP_MS = 30_000;
+/** Less than a minute of readings past the warm-up is too little to call anything a trend. */
+export const MIN_SPAN_MS = 60_000;
+/** Below this R² the troughs do not follow a line well enough to forecast from. */
+export const MIN_R2 = 0.8;
+const MIN_POINTS = 12;
+/** The window is cut into this many bins; the lowest reading of each is a trough. */
+const BINS = 12;
+const MiB = 1024 * 1024;
+
+/** RES readings, oldest first. */
+export interface ResSeries {
+  timesMs: ArrayLike<number>;
+  res: ArrayLike<number>;
+}
+
+/**
+ * Judges whether RES leaks, from its readings: see LeakForecast for the verdicts.
+ *
+ * - Warm-up: readings from the first WARM_UP_MS of the process are left out.
+ * - Troughs: the line is fitted to the lowest reading of each of BINS equal slices of the window,
+ *   so a sawtooth is judged by the base it returns to and noise by its floor.
+ * - Sustained: the lowest reading must rise from each third of the window to the next (by a third
+ *   of 1 MiB and 1 % of RES, and half of what the line predicts), so a step at start, or once, that
+ *   then stays level is no leak, and neither is a sawtooth: its thirds share one base.
+ */
+export function forecastLeak(
+  series: ResSeries,
+  processStartMs: number,
+  limit: ForecastLimit | undefined,
+): LeakForecast {
+  const { timesMs, res } = series;
+  const n = timesMs.length;
+  const latestMs = n > 0 ? timesMs[n - 1] : 0;
+  const warmedUpMs = Number.isFinite(processStartMs) ? processStartMs + WARM_UP_MS : -Infinity;
+  const fromMs = Math.max(latestMs - FORECAST_WINDOW_MS, warmedUpMs);
+  let first = n;
+  while (first > 0 && timesMs[first - 1] >= fromMs) {
+    first--;
+  }
+  const count = n - first;
+  const startMs = count > 0 ? timesMs[first] : Math.max(fromMs, latestMs);
+  const spanMs = latestMs - startMs;
+  if (count < MIN_POINTS || spanMs < MIN_SPAN_MS) {
+    return { verdict: 'collecting', needMs: Math.max(0, startMs + MIN_SPAN_MS - latestMs) };
+  }
+
+  const troughs = binMinima(series, first, startMs, spanMs);
+  const { slopePerMs, r2 } = fitLine(troughs.timesMs, troughs.res);
+  const fit = { spanMs, bytesPerMinute: slopePerMs * 60000, r2 };
+  const [m1, m2, m3] = thirdMinima(series, first, startMs, spanMs);
+  // A change under 1 MiB and 1 % of RES over the whole window is noise; a third of it per third.
+  const significant = Math.max(MiB, res[n - 1] * 0.01);
+  const step = Math.max(significant / 3, (Math.abs(slopePerMs) * spanMs) / 6);
+  const rose = (before: number, after: number) => after - before >= step;
+
+  if (rose(m1, m2) && rose(m2, m3)) {
+    if (r2 < MIN_R2 || slopePerMs <= 0) {
+      return { verdict: 'uncertain', reason: 'poor-fit', ...fit };
+    }
+    return {
+      verdict: 'growing',
+      ...fit,
+      limit: limit && { ...limit, timeToLimitMs: Math.max(0, limit.headroomBytes) / slopePerMs },
+    };
+  }
+  if (rose(m2, m1) && rose(m3, m2)) {
+    return { verdict: 'shrinking', ...fit };
+  }
+  // Risen above everything seen before the last third, without a trough since: a leak that began
+  // lately, or the rising edge of a very slow sawtooth; only time tells them apart.
+  const lastTrough = troughs.res[troughs.res.length - 1];
+  if (lastTrough - maxBefore(series, first, startMs + (spanMs * 2) / 3) >= step) {
+    return { verdict: 'uncertain', reason: 'recent', ...fit };
+  }
+  const reason = rose(m1, m3) ? 'settled' : rangeOf(res, first, n) >= 2 * significant ? 'sawtooth' : 'flat';
+  return { verdict: 'steady', reason, ...fit };
+}
+
+/** The lowest reading of each non-empty bin, with its time. */
+function binMinima(series: ResSeries, first: number, startMs: number, spanMs: number): ResSeries {
+  const times = new Array<number>(BINS).fill(NaN);
+  const minima = new Array<number>(BINS).fill(Infinity);
+  for (let i = first; i < series.timesMs.length; i++) {
+    const bin = Math.min(BINS - 1, Math.floor(((series.timesMs[i] - startMs) / spanMs) * BINS));
+    if (series.res[i] < minima[bin]) {
+      minima[bin] = series.res[i];
+      times[bin] = series.timesMs[i];
+    }
+  }
+  const kept = minima.map((_, bin) => bin).filter((bin) => minima[bin] !== Infinity);
+  return { timesMs: kept.map((bin) => times[bin]), res: kept.map((bin) => minima[bin]) };
+}
+
+/** The lowest reading in each third of the window. */
+function thirdMinima(series: ResSeries, first: number, startMs: number, spanMs: number): number[] {
+  const minima = [Infinity, Infinity, Infinity];
+  for (let i = first; i < series.timesMs.length; i++) {
+    const third = Math.min(2, Math.floor(((series.timesMs[i] - startMs) / spanMs) * 3));
+    minima[third] = Math.min(minima[third], series.res[i]);
+  }
+  return minima;
+}
+
+/** The highest reading before `untilMs`. */
+function maxBefore(series: ResSeries, first: number, untilMs: number): number {
+  let high = -Infinity;
+  for (let i = first; i < series.timesMs.length && series.timesMs[i] < untilMs; i++) {
+    high = Math.max(high, series.res[i]);
+  }
+  return high;
+}
+
+function rangeOf(values: ArrayLike<number>, first: number, end: number): number {
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = first; i < end; i++) {
+    low = Math.min(low, values[i]);
+    high = Math.max(high, values[i]);
+  }
+  return high - low;
+}
+
+/** Least-squares line through the points, and its R² (1 when the points are all level). */
+export function fitLine(xs: ArrayLike<number>, ys: ArrayLike<number>): { slopePerMs: number; r2: number } {
+  const n = xs.length;
+  let meanX = 0;
+  let meanY = 0;
+  for (let i = 0; i < n; i++) {
+    meanX += xs[i] / n;
+    meanY += ys[i] / n;
+  }
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = xs[i] - meanX;
+    const dy = ys[i] - meanY;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  if (sxx === 0) {
+    return { slopePerMs: 0, r2: 0 };
+  }
+  const slopePerMs = sxy / sxx;
+  return { slopePerMs, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
+}
