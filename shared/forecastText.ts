@@ -59,7 +59,9 @@ export function describeForecast(forecast: LeakForecast): ForecastText {
         return { verdict: `RES grows steadily at ${rate}; no limit is known to forecast against.`, basis: fit };
       }
       const target =
-        limit.kind === 'cgroup' ? `the cgroup limit (${limit.limitFile} of ${limit.path})` : 'the memory the system has available';
+        limit.kind === 'cgroup'
+          ? `the cgroup limit (${limit.limitFile} of ${limit.path})`
+          : 'the memory the system has available';
       const headroom =
         limit.kind === 'cgroup'
           ? `Headroom ${formatBytes(limit.headroomBytes)}: the ${formatBytes(limit.limitBytes)} limit minus that group’s working set, which grows as RES does.`

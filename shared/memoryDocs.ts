@@ -29,7 +29,8 @@ export type MemoryFigure =
   | 'minorFaults'
   | 'majorFaults'
   | 'pressureSome'
-  | 'pressureFull';
+  | 'pressureFull'
+  | 'leakForecast';
 
 export interface MemoryDoc {
   /** The name top or the kernel uses. */
@@ -162,6 +163,18 @@ export const MEMORY_DOCS: Record<MemoryFigure, MemoryDoc> = {
       'This is what the kubelet and cAdvisor compare with the limit to evict containers; when it reaches the limit, the OOM killer comes next.',
     source:
       'usage − inactive_file of memory.stat (cgroup v2); usage_in_bytes − total_inactive_file of memory.stat (v1); clamped at 0',
+  },
+  leakForecast: {
+    label: 'Leak forecast',
+    title: 'Forecast of RES growth against the limit',
+    summary:
+      'Whether RES keeps growing, judged from its lowest points over the last 10 minutes, and when it would meet the cgroup limit or run the machine out of available memory.',
+    details:
+      'A program that grows while it starts, or that rises and falls back as a garbage collector runs, is not leaking: the first 30 s of a process are left out, and the line is fitted to the lowest reading of each twelfth of the window, so a sawtooth counts by the base it returns to. ' +
+      'Growth counts as sustained only when the lowest reading rises from each third of the window to the next; R² says how well the line fits (under 0.8, no forecast is made). ' +
+      'The time to the limit assumes the group’s working set grows as RES does; other processes in the group, or memory freed later, change it.',
+    source:
+      'RES from /proc/PID/statm over time; the headroom of the tightest cgroup level (limit − its working set), or MemAvailable from /proc/meminfo when that is tighter or no level has a limit',
   },
   eventsHigh: {
     label: 'high',
@@ -337,6 +350,7 @@ export const MAPPING_DOCS: Record<MappingKind, MemoryDoc> = {
 
 /** The figures of the inspect panel's "Will it run out of memory?" section, in the README's order. */
 export const OUT_OF_MEMORY_FIGURES: readonly MemoryFigure[] = [
+  'leakForecast',
   'cgroupUsage',
   'workingSet',
   'eventsHigh',
@@ -365,9 +379,10 @@ export const MEMORY_ADVICE: readonly string[] = [
 /** The docs as Markdown, for the README (generated and checked by a test). */
 export function memoryDocsMarkdown(): string {
   const lines: string[] = [];
-  // Only the first letter goes lower case: "OOM score adjustment" must not become "oom score adjustment".
+  // An acronym ("OOM score adjustment") keeps its case.
+  const lower = (title: string) => (/^[A-Z]{2}/.test(title) ? title : title.charAt(0).toLowerCase() + title.slice(1));
   const item = (doc: MemoryDoc) =>
-    `- **${doc.label}** (${doc.title.charAt(0).toLowerCase()}${doc.title.slice(1)}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`;
+    `- **${doc.label}** (${lower(doc.title)}): ${doc.summary} ${doc.details} _Source: ${doc.source}._`;
   const entries = Object.entries(MEMORY_DOCS) as [MemoryFigure, MemoryDoc][];
   lines.push(...entries.filter(([figure]) => !OUT_OF_MEMORY_FIGURES.includes(figure)).map(([, doc]) => item(doc)));
   lines.push(

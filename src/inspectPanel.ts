@@ -89,6 +89,11 @@ export class InspectPanel extends Disposable {
     return this.snapshot;
   }
 
+  /** For tests: the leak forecast this panel shows. */
+  get lastForecast(): LeakForecast | undefined {
+    return this.forecast;
+  }
+
   get isEnded(): boolean {
     return this.ended !== undefined;
   }

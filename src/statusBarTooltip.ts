@@ -4,7 +4,9 @@ import { FocusTarget } from './focusTracker';
 import { formatBytes, formatDelta, formatRate } from '../shared/format';
 import { MEMORY_DOCS, MemoryFigure } from '../shared/memoryDocs';
 import { tightestLevel } from './proc/cgroup';
+import { describeForecast } from '../shared/forecastText';
 import { History } from './proc/history';
+import { forecastFor } from './proc/historyForecast';
 import { ProcessSample } from './proc/sampleProcess';
 import { escapeMarkdown } from './textEscapes';
 
@@ -64,6 +66,11 @@ export function buildTooltip(
     const change = lastMinuteChange(history);
     if (change) {
       md.appendMarkdown(`RES over the last minute: ${formatDelta(change.delta)} (${formatRate(change.perMinute)})\n\n`);
+    }
+    const forecast = forecastFor(history, sample);
+    if (forecast.verdict !== 'collecting') {
+      const icon = forecast.verdict === 'growing' ? '$(warning) ' : '';
+      md.appendMarkdown(`${icon}${escapeMarkdown(describeForecast(forecast).verdict)}\n\n`);
     }
   }
   md.appendMarkdown(`[$(pulse) Inspect](command:${Commands.InspectFocused} "Open the live memory panel")`);

@@ -15,5 +15,7 @@ export function readMemAvailable(procRoot = '/proc'): Outcome<number> {
 
 export function parseMemAvailable(text: string): Outcome<number> {
   const match = /^MemAvailable:\s+(\d{1,15}) kB$/m.exec(text);
-  return match ? ok(Number(match[1]) * 1024) : malformed('no "MemAvailable: N kB" line in meminfo (Linux before 3.14?)');
+  return match
+    ? ok(Number(match[1]) * 1024)
+    : malformed('no "MemAvailable: N kB" line in meminfo (Linux before 3.14?)');
 }

@@ -39,7 +39,11 @@ describe('forecastLeak', () => {
     assert.strictEqual(forecast.needMs, 30_000);
     assert.deepStrictEqual(forecastLeak({ timesMs: [], res: [] }, START, undefined).verdict, 'collecting');
     // An old process (started long before the history) needs no warm-up, just the minute.
-    const watchedLate = forecastLeak(series(0.5, () => 100 * MiB), START - 3600_000, undefined);
+    const watchedLate = forecastLeak(
+      series(0.5, () => 100 * MiB),
+      START - 3600_000,
+      undefined,
+    );
     assert.deepStrictEqual(watchedLate, { verdict: 'collecting', needMs: 30_000 });
   });
 

@@ -57,7 +57,7 @@ export class OutOfMemorySection {
   private readonly forecast = new LeakForecastView();
 
   constructor() {
-    const group = (title: string, ...children: Element[]) =>
+    const group = (title: string | Element, ...children: Element[]) =>
       h('div', { class: 'figure-group' }, h('h3', { class: 'group-title' }, title), ...children);
     const grid = (...tiles: HTMLElement[]) => h('div', { class: 'tile-grid' }, ...tiles);
     this.levelsTable = h(
@@ -97,7 +97,11 @@ export class OutOfMemorySection {
         attrs: { 'aria-labelledby': 'oom-title', 'data-cgroup': 'empty' },
       },
       h('div', { class: 'section-head' }, h('h2', { id: 'oom-title' }, 'Will it run out of memory?'), this.groupNote),
-      h('div', { class: 'figure-groups forecast-group' }, group('Leak forecast', this.forecast.element)),
+      h(
+        'div',
+        { class: 'figure-groups forecast-group' },
+        group(docLabel('leakForecast', 'full'), this.forecast.element),
+      ),
       this.cgroupUnavailable,
       this.cgroupBody,
       h(

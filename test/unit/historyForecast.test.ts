@@ -1,0 +1,117 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import { CgroupMemory } from '../../src/proc/cgroup';
+import { History } from '../../src/proc/history';
+import { forecastFor } from '../../src/proc/historyForecast';
+import { parseMemAvailable, readMemAvailable } from '../../src/proc/meminfo';
+import { ok } from '../../src/proc/outcome';
+import { ProcessSample } from '../../src/proc/sampleProcess';
+
+const MiB = 1024 * 1024;
+/** Now, so a process started at boot (startTicks 0) is long past its warm-up. */
+const BASE = Date.now() - 400_000;
+
+/** A process started at boot (no warm-up left) leaking 12 MiB/min for 5 min, one reading a second. */
+function leakingHistory(): History {
+  const history = new History(1000);
+  for (let s = 0; s <= 300; s++) {
+    history.push({ timeMs: BASE + s * 1000, resBytes: 100 * MiB + s * 0.2 * MiB, shrBytes: 0, virtBytes: 0 });
+  }
+  return history;
+}
+
+function sampleIn(cgroup: CgroupMemory | undefined): ProcessSample {
+  return { identity: { pid: 4242, startTicks: 0 }, cgroup: cgroup && ok(cgroup) } as ProcessSample;
+}
+
+function groupWithHeadroom(headroomBytes: number): CgroupMemory {
+  const limitBytes = 1024 * MiB;
+  return {
+    version: 2,
+    path: '/app.slice/app.service',
+    limitBytes,
+    currentBytes: limitBytes - headroomBytes,
+    workingSet: ok(limitBytes - headroomBytes),
+    levels: [
+      {
+        path: '/app.slice/app.service',
+        limitBytes,
+        limitFile: 'memory.max',
+        usageBytes: limitBytes - headroomBytes,
+        workingSet: ok(limitBytes - headroomBytes),
+      },
+    ],
+    oom: ok({ version: 2, path: '/app.slice/app.service' }),
+  };
+}
+
+describe('forecastFor (a history and the limit it grows towards)', () => {
+  it('forecasts against the cgroup when its headroom is the tighter', () => {
+    const forecast = forecastFor(leakingHistory(), sampleIn(groupWithHeadroom(240 * MiB)), () => ok(8000 * MiB));
+    assert.ok(forecast.verdict === 'growing' && forecast.limit?.kind === 'cgroup', JSON.stringify(forecast));
+    assert.strictEqual(forecast.limit.headroomBytes, 240 * MiB);
+    assert.ok(Math.abs(forecast.limit.timeToLimitMs - 20 * 60000) < 1000, String(forecast.limit.timeToLimitMs));
+  });
+
+  it('forecasts against MemAvailable when the machine runs out first, or without a cgroup limit', () => {
+    const tighter = forecastFor(leakingHistory(), sampleIn(groupWithHeadroom(900 * MiB)), () => ok(120 * MiB));
+    assert.ok(tighter.verdict === 'growing' && tighter.limit?.kind === 'memAvailable', JSON.stringify(tighter));
+    assert.ok(Math.abs(tighter.limit.timeToLimitMs - 10 * 60000) < 1000);
+    const noGroup = forecastFor(leakingHistory(), sampleIn(undefined), () => ok(600 * MiB));
+    assert.ok(noGroup.verdict === 'growing' && noGroup.limit?.kind === 'memAvailable');
+    const nothing = forecastFor(leakingHistory(), sampleIn(undefined), () => parseMemAvailable('MemTotal: 1 kB\n'));
+    assert.ok(nothing.verdict === 'growing' && nothing.limit === undefined, 'no limit known: no time to it');
+  });
+
+  it('is refitted once per 5 s of readings, the same object in between', () => {
+    const history = leakingHistory();
+    const first = forecastFor(history, sampleIn(undefined), () => ok(600 * MiB));
+    history.push({ timeMs: BASE + 301_000, resBytes: 161 * MiB, shrBytes: 0, virtBytes: 0 });
+    assert.strictEqual(
+      forecastFor(history, sampleIn(undefined), () => ok(600 * MiB)),
+      first,
+    );
+    for (let s = 302; s <= 306; s++) {
+      history.push({ timeMs: BASE + s * 1000, resBytes: 100 * MiB + s * 0.2 * MiB, shrBytes: 0, virtBytes: 0 });
+    }
+    assert.notStrictEqual(
+      forecastFor(history, sampleIn(undefined), () => ok(600 * MiB)),
+      first,
+    );
+  });
+});
+
+describe('MemAvailable (/proc/meminfo)', () => {
+  it('equals the "available" column of free(1), read around it', () => {
+    const free = () =>
+      Number(
+        execFileSync('free', ['-b'], { encoding: 'utf8' })
+          .split('\n')
+          .find((line) => line.startsWith('Mem:'))
+          ?.trim()
+          .split(/\s+/)[6],
+      );
+    // free reads the same line; the machine moves between reads, so ours must lie between a pair
+    // of free's readings taken around it (retried while the machine is busy).
+    const seen: string[] = [];
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const before = free();
+      const ours = readMemAvailable();
+      const after = free();
+      assert.ok(ours.ok);
+      if (ours.value >= Math.min(before, after) && ours.value <= Math.max(before, after)) {
+        return;
+      }
+      seen.push(`${before} ${ours.value} ${after}`);
+    }
+    assert.fail(`never framed by free: ${seen.join('; ')}`);
+  });
+
+  it('says why it is missing, never 0', () => {
+    for (const text of ['', 'MemTotal: 1000 kB\n', 'MemAvailable: -5 kB\n', 'MemAvailable: 12 MB\n', '<html>']) {
+      const result = parseMemAvailable(text);
+      assert.ok(!result.ok && result.error.kind === 'malformed', text);
+    }
+    assert.deepStrictEqual(parseMemAvailable('MemTotal: 4 kB\nMemAvailable:    2048 kB\n'), ok(2 * MiB));
+  });
+});
