@@ -121,6 +121,38 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
     await workbench.page.mouse.move(0, 0);
   });
 
+  it('forecasts when its steady leak reaches the group limit, within 20 % of the time computed from the group', async () => {
+    // 1 MiB every 2 s: 30 MiB/min, until the forecast has its minute of readings past the warm-up.
+    const leakMiBPerMinute = 30;
+    const leak = setInterval(() => allocator.child.stdin?.write('1\n'), 2000);
+    try {
+      const forecast = frame.locator('[data-testid=forecast]');
+      await waitForAttribute(forecast, 'data-verdict', (verdict) => verdict === 'growing', 180_000);
+      const limit = Number(readFileSync(`${dir}/memory.limit_in_bytes`, 'utf8'));
+      const usage = Number(readFileSync(`${dir}/memory.usage_in_bytes`, 'utf8'));
+      const inactive = Number(/^total_inactive_file (\d+)$/m.exec(readFileSync(`${dir}/memory.stat`, 'utf8'))?.[1]);
+      const expectedMs = ((limit - Math.max(0, usage - inactive)) / (leakMiBPerMinute * MiB)) * 60_000;
+      const shownMs = Number(await forecast.getAttribute('data-time-to-limit'));
+      console.log(
+        `      [forecast] time to limit ${(shownMs / 1000).toFixed(0)} s vs ${(expectedMs / 1000).toFixed(0)} s`,
+      );
+      assert.ok(Math.abs(shownMs / expectedMs - 1) < 0.2, `${shownMs} vs ${expectedMs}`);
+      const verdict = await forecast.locator('[data-testid=forecast-verdict]').innerText();
+      assert.ok(
+        new RegExp(
+          `^At \\+[\\d.]+ MiB/min this reaches the cgroup limit \\(memory\\.limit_in_bytes of ${groupPath}\\) in about \\d+ min\\.$`,
+        ).test(verdict),
+        verdict,
+      );
+      await frame
+        .locator('[data-testid=out-of-memory]')
+        .evaluate((element) => element.scrollIntoView({ block: 'start' }));
+      await workbench.screenshot('leak-forecast-dark');
+    } finally {
+      clearInterval(leak);
+    }
+  });
+
   it('says the process was most likely OOM-killed when the kernel kills it, with the evidence', async () => {
     allocator.child.stdin?.write('256\n'); // 256 MiB more in a 160 MiB group
     await until(() => allocator.child.signalCode === 'SIGKILL', 30_000, 'the kernel to kill the allocator');
