@@ -1,7 +1,7 @@
 // The leak forecast in words, the same in the status bar tooltip and the inspect panel.
 // Shared by the extension host and the webviews: no `vscode`, no DOM.
 import { formatBytes, formatInterval, formatRate } from './format';
-import type { LeakForecast } from './protocol';
+import { FORECAST_MIN_R2, FORECAST_MIN_SPAN_MS, FORECAST_WARM_UP_MS, type LeakForecast } from './protocol';
 
 export interface ForecastText {
   /** One sentence: the verdict, e.g. "At +12.0 MiB/min this reaches the cgroup limit in about 43 min." */
@@ -26,11 +26,12 @@ export function describeForecast(forecast: LeakForecast): ForecastText {
     const wait = forecast.needMs > 0 ? ` (about ${formatInterval(Math.ceil(forecast.needMs / 5000) * 5000)} more)` : '';
     return {
       verdict: `Leak forecast: collecting readings${wait}.`,
-      basis: 'It needs a minute of readings after the first 30 s of the process, which are left out as warm-up.',
+      basis: `It needs ${formatInterval(FORECAST_MIN_SPAN_MS)} of readings after the first ${formatInterval(FORECAST_WARM_UP_MS)} of the process, which are left out as warm-up.`,
     };
   }
-  const over = `over the last ${formatInterval(Math.round(forecast.spanMs / 1000) * 1000)}`;
-  const fit = `Line fitted to the lowest reading of each twelfth of the last ${formatInterval(Math.round(forecast.spanMs / 1000) * 1000)}: ${formatRate(forecast.bytesPerMinute)}, R² ${forecast.r2.toFixed(2)}.`;
+  const span = formatInterval(Math.round(forecast.spanMs / 1000) * 1000);
+  const over = `over the last ${span}`;
+  const fit = `Line fitted to the lowest reading of each twelfth of the last ${span}: ${formatRate(forecast.bytesPerMinute)}, R² ${forecast.r2.toFixed(2)}.`;
   switch (forecast.verdict) {
     case 'steady': {
       const verdicts = {
@@ -49,7 +50,7 @@ export function describeForecast(forecast: LeakForecast): ForecastText {
             basis: fit,
           }
         : {
-            verdict: `RES grows (${formatRate(forecast.bytesPerMinute)}), but too unevenly to forecast from (R² ${forecast.r2.toFixed(2)}, under 0.80).`,
+            verdict: `RES grows (${formatRate(forecast.bytesPerMinute)}), but too unevenly to forecast from (R² ${forecast.r2.toFixed(2)}, under ${FORECAST_MIN_R2.toFixed(2)}).`,
             basis: fit,
           };
     case 'growing': {

@@ -108,6 +108,15 @@ export type PressureFigure =
     }
   | { unavailable: string };
 
+/** The leak forecast looks this far back: long enough for several GC cycles, short enough to follow a change. */
+export const FORECAST_WINDOW_MS = 10 * 60000;
+/** The first 30 s of a process (loading code, filling caches) say nothing about a leak. */
+export const FORECAST_WARM_UP_MS = 30_000;
+/** Less than a minute of readings past the warm-up is too little to call anything a trend. */
+export const FORECAST_MIN_SPAN_MS = 60_000;
+/** Below this R² the troughs do not follow a line well enough to forecast from. */
+export const FORECAST_MIN_R2 = 0.8;
+
 /** What RES would run into if it kept growing: the tighter of the cgroup's headroom and the system's MemAvailable. */
 export type ForecastLimit =
   | { kind: 'cgroup'; path: string; limitFile: string; limitBytes: number; headroomBytes: number }

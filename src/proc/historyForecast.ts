@@ -1,7 +1,7 @@
-import type { ForecastLimit, LeakForecast } from '../../shared/protocol';
+import { FORECAST_WINDOW_MS, type ForecastLimit, type LeakForecast } from '../../shared/protocol';
 import { tightestLevel } from './cgroup';
 import { History } from './history';
-import { FORECAST_WINDOW_MS, forecastLeak } from './leakForecast';
+import { forecastLeak } from './leakForecast';
 import { readMemAvailable } from './meminfo';
 import { Outcome } from './outcome';
 import { startTimeMs } from './processIdentity';

@@ -1,13 +1,11 @@
-import type { ForecastLimit, LeakForecast } from '../../shared/protocol';
-
-/** The fit looks this far back: long enough for several GC cycles, short enough to follow a change. */
-export const FORECAST_WINDOW_MS = 10 * 60000;
-/** The first 30 s of a process (loading code, filling caches) say nothing about a leak. */
-export const WARM_UP_MS = 30_000;
-/** Less than a minute of readings past the warm-up is too little to call anything a trend. */
-export const MIN_SPAN_MS = 60_000;
-/** Below this R² the troughs do not follow a line well enough to forecast from. */
-export const MIN_R2 = 0.8;
+import {
+  FORECAST_MIN_R2,
+  FORECAST_MIN_SPAN_MS,
+  FORECAST_WARM_UP_MS,
+  FORECAST_WINDOW_MS,
+  type ForecastLimit,
+  type LeakForecast,
+} from '../../shared/protocol';
 const MIN_POINTS = 12;
 /** The window is cut into this many bins; the lowest reading of each is a trough. */
 const BINS = 12;
@@ -22,7 +20,7 @@ export interface ResSeries {
 /**
  * Judges whether RES leaks, from its readings: see LeakForecast for the verdicts.
  *
- * - Warm-up: readings from the first WARM_UP_MS of the process are left out.
+ * - Warm-up: readings from the first FORECAST_WARM_UP_MS of the process are left out.
  * - Troughs: the line is fitted to the lowest reading of each of BINS equal slices of the window,
  *   so a sawtooth is judged by the base it returns to and noise by its floor.
  * - Sustained: the lowest reading must rise from each third of the window to the next (by a third
@@ -37,7 +35,7 @@ export function forecastLeak(
   const { timesMs, res } = series;
   const n = timesMs.length;
   const latestMs = n > 0 ? timesMs[n - 1] : 0;
-  const warmedUpMs = Number.isFinite(processStartMs) ? processStartMs + WARM_UP_MS : -Infinity;
+  const warmedUpMs = Number.isFinite(processStartMs) ? processStartMs + FORECAST_WARM_UP_MS : -Infinity;
   const fromMs = Math.max(latestMs - FORECAST_WINDOW_MS, warmedUpMs);
   let first = n;
   while (first > 0 && timesMs[first - 1] >= fromMs) {
@@ -46,8 +44,8 @@ export function forecastLeak(
   const count = n - first;
   const startMs = count > 0 ? timesMs[first] : Math.max(fromMs, latestMs);
   const spanMs = latestMs - startMs;
-  if (count < MIN_POINTS || spanMs < MIN_SPAN_MS) {
-    return { verdict: 'collecting', needMs: Math.max(0, startMs + MIN_SPAN_MS - latestMs) };
+  if (count < MIN_POINTS || spanMs < FORECAST_MIN_SPAN_MS) {
+    return { verdict: 'collecting', needMs: Math.max(0, startMs + FORECAST_MIN_SPAN_MS - latestMs) };
   }
 
   const troughs = binMinima(series, first, startMs, spanMs);
@@ -60,7 +58,7 @@ export function forecastLeak(
   const rose = (before: number, after: number) => after - before >= step;
 
   if (rose(m1, m2) && rose(m2, m3)) {
-    if (r2 < MIN_R2 || slopePerMs <= 0) {
+    if (r2 < FORECAST_MIN_R2 || slopePerMs <= 0) {
       return { verdict: 'uncertain', reason: 'poor-fit', ...fit };
     }
     return {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { forecastLeak, ResSeries, WARM_UP_MS } from '../../src/proc/leakForecast';
-import type { ForecastLimit, LeakForecast } from '../../shared/protocol';
+import { forecastLeak, ResSeries } from '../../src/proc/leakForecast';
+import { FORECAST_WARM_UP_MS, type ForecastLimit, type LeakForecast } from '../../shared/protocol';
 import { Prng } from './helpers';
 
 const MiB = 1024 * 1024;
@@ -91,7 +91,7 @@ describe('forecastLeak', () => {
     assert.ok(Math.abs(forecast.limit.timeToLimitMs - 43 * MINUTE) < 1000, `${forecast.limit.timeToLimitMs}`);
     assert.strictEqual(forecast.limit.kind, 'cgroup');
     // The fit rests on the last 10 min, past the warm-up of a young process.
-    assert.strictEqual(forecast.spanMs, 10 * MINUTE - WARM_UP_MS);
+    assert.strictEqual(forecast.spanMs, 10 * MINUTE - FORECAST_WARM_UP_MS);
   });
 
   it('a noisy leak is found by its troughs, within 10 % of its rate', () => {
