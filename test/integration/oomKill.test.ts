@@ -120,6 +120,8 @@ describe('OOM kills', function () {
       skipBecause(this, process.getuid?.() === 0 ? 'no-cgroup-v1-memory' : 'no-root', 'a real v1 memory cgroup');
     }
     await setSetting('detailIntervalMs', 1000);
+    // The status bar would read the group too: off, the view has to read it for itself.
+    await setSetting('statusBar.enabled', false);
     await vscode.commands.executeCommand('procMemory.debugView.focus');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-oom-debug-'));
     const running = new Set<vscode.DebugSession>();
@@ -185,6 +187,7 @@ describe('OOM kills', function () {
       }
       listeners.forEach((listener) => listener.dispose());
       rmSync(dir, { recursive: true, force: true });
+      await setSetting('statusBar.enabled', undefined);
     }
   });
 });
