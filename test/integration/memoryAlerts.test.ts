@@ -192,48 +192,66 @@ describe('memory alerts', function () {
       await closeAllEditors();
     });
 
-    it('js-debug: the program that allocates past resAboveMiB is paused, and the notification says so', async () => {
-      const pidFile = path.join(dir, 'leak.pid');
-      const program = path.join(dir, 'leak.js');
-      writeFileSync(
-        program,
-        [
-          "require('fs').writeFileSync(process.argv[2], String(process.pid));",
-          'const held = [];',
-          'const timer = setInterval(() => {',
-          '  held.push(Buffer.alloc(8 * 1024 * 1024, 1)); // 32 MiB a second',
-          '  if (held.length >= 100) clearInterval(timer);',
-          '}, 250);',
-          'setInterval(() => held.length, 1000);',
-        ].join('\n'),
-      );
-      await setSetting('alerts.resAboveMiB', 160);
-      await setSetting('alerts.pauseDebuggee', true);
-      assert.ok(
-        await vscode.debug.startDebugging(undefined, {
-          type: 'node',
-          request: 'launch',
-          name: 'leak',
+    // Without a stop before, the thread comes from a `threads` request; after one, from that stop.
+    for (const stopFirst of [false, true]) {
+      it(`js-debug${stopFirst ? ', after a stop' : ''}: the program that allocates past resAboveMiB is paused, and the notification says so`, async () => {
+        const pidFile = path.join(dir, `leak-${stopFirst}.pid`);
+        const program = path.join(dir, `leak-${stopFirst}.js`);
+        writeFileSync(
           program,
-          args: [pidFile],
-          console: 'internalConsole',
-        }),
-      );
-      const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-      const [message] = await waitFor('the alert', () => alertsOf(pid).length > 0 && alertsOf(pid), 60000);
-      assert.match(
-        message,
-        /: RES [\d.]+ MiB is above 160 MiB \(procMemory\.alerts\.resAboveMiB\)\. The debug session "[^"]+" was paused: the program now stands within one sample \(250 ms\) of where the memory went \(procMemory\.alerts\.pauseDebuggee\)\.$/,
-      );
-      const sessionId = api.debugSessions.all.find((entry) => entry.identity?.pid === pid)!.session.id;
-      const stop = await waitFor('the stop', () => api.debugStops.currentStop(sessionId));
-      assert.match(stop.reason, /pause/i);
-      // Stopped for real: its RES stays put, well short of the 800 MiB it would reach.
-      const atStop = statmBytes(pid).res;
-      assert.ok(atStop >= 160 * MiB && atStop < 400 * MiB, `RES ${atStop / MiB} MiB at the pause`);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      assert.ok(Math.abs(statmBytes(pid).res - atStop) < 4 * MiB, 'no growth while paused');
-      assert.equal(alertsOf(pid).length, 1);
-    });
+          [
+            "require('fs').writeFileSync(process.argv[2], String(process.pid));",
+            stopFirst ? 'debugger;' : '',
+            'const held = [];',
+            'const timer = setInterval(() => {',
+            '  held.push(Buffer.alloc(8 * 1024 * 1024, 1)); // 32 MiB a second',
+            '  if (held.length >= 100) clearInterval(timer);',
+            '}, 250);',
+            'setInterval(() => held.length, 1000);',
+          ].join('\n'),
+        );
+        await setSetting('alerts.resAboveMiB', 160);
+        await setSetting('alerts.pauseDebuggee', true);
+        assert.ok(
+          await vscode.debug.startDebugging(undefined, {
+            type: 'node',
+            request: 'launch',
+            name: 'leak',
+            program,
+            args: [pidFile],
+            console: 'internalConsole',
+          }),
+        );
+        const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+        if (stopFirst) {
+          const sessionOf = () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid)?.session.id;
+          const first = await waitFor(
+            'the stop at debugger;',
+            () => {
+              const id = sessionOf();
+              return id ? api.debugStops.currentStop(id) : undefined;
+            },
+            60000,
+          );
+          assert.ok(first.threadId !== undefined, 'the stop names its thread');
+          await vscode.commands.executeCommand('workbench.action.debug.continue');
+          await waitFor('the program to run again', () => !api.debugStops.currentStop(sessionOf()!));
+        }
+        const [message] = await waitFor('the alert', () => alertsOf(pid).length > 0 && alertsOf(pid), 60000);
+        assert.match(
+          message,
+          /: RES [\d.]+ MiB is above 160 MiB \(procMemory\.alerts\.resAboveMiB\)\. The debug session "[^"]+" was paused: the program now stands within one sample \(250 ms\) of where the memory went \(procMemory\.alerts\.pauseDebuggee\)\.$/,
+        );
+        const sessionId = api.debugSessions.all.find((entry) => entry.identity?.pid === pid)!.session.id;
+        const stop = await waitFor('the stop', () => api.debugStops.currentStop(sessionId));
+        assert.match(stop.reason, /pause/i);
+        // Stopped for real: its RES stays put, well short of the 800 MiB it would reach.
+        const atStop = statmBytes(pid).res;
+        assert.ok(atStop >= 160 * MiB && atStop < 400 * MiB, `RES ${atStop / MiB} MiB at the pause`);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        assert.ok(Math.abs(statmBytes(pid).res - atStop) < 4 * MiB, 'no growth while paused');
+        assert.equal(alertsOf(pid).length, 1);
+      });
+    }
   });
 });
