@@ -172,9 +172,28 @@ describe('memory alerts', function () {
     let dir: string;
     const running = new Set<vscode.DebugSession>();
     const listeners: vscode.Disposable[] = [];
+    /** What the adapters were asked to pause, and the first thread each `threads` response listed, by session. */
+    const pauses: { sessionId: string; threadId: unknown }[] = [];
+    const firstThreads = new Map<string, unknown>();
 
     before(() => {
       dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-alerts-'));
+      listeners.push(
+        vscode.debug.registerDebugAdapterTrackerFactory('*', {
+          createDebugAdapterTracker: (session) => ({
+            onWillReceiveMessage: (message: { command?: string; arguments?: { threadId?: unknown } }) => {
+              if (message.command === 'pause') {
+                pauses.push({ sessionId: session.id, threadId: message.arguments?.threadId });
+              }
+            },
+            onDidSendMessage: (message: { command?: string; body?: { threads?: { id: unknown }[] } }) => {
+              if (message.command === 'threads' && message.body?.threads?.length) {
+                firstThreads.set(session.id, message.body.threads[0].id);
+              }
+            },
+          }),
+        }),
+      );
       listeners.push(vscode.debug.onDidStartDebugSession((session) => running.add(session)));
       listeners.push(vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)));
     });
@@ -223,6 +242,7 @@ describe('memory alerts', function () {
           }),
         );
         const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+        let stoppedThread: number | undefined;
         if (stopFirst) {
           const sessionOf = () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid)?.session.id;
           const first = await waitFor(
@@ -234,6 +254,7 @@ describe('memory alerts', function () {
             60000,
           );
           assert.ok(first.threadId !== undefined, 'the stop names its thread');
+          stoppedThread = first.threadId;
           await vscode.commands.executeCommand('workbench.action.debug.continue');
           await waitFor('the program to run again', () => !api.debugStops.currentStop(sessionOf()!));
         }
@@ -245,6 +266,10 @@ describe('memory alerts', function () {
         const sessionId = api.debugSessions.all.find((entry) => entry.identity?.pid === pid)!.session.id;
         const stop = await waitFor('the stop', () => api.debugStops.currentStop(sessionId));
         assert.match(stop.reason, /pause/i);
+        // One pause, ours, on the thread of the last stop, or else the first the adapter listed.
+        const ours = pauses.filter((pause) => pause.sessionId === sessionId);
+        assert.deepEqual(ours, [{ sessionId, threadId: stopFirst ? stoppedThread : firstThreads.get(sessionId) }]);
+        assert.equal(typeof ours[0].threadId, 'number');
         // Stopped for real: its RES stays put, well short of the 800 MiB it would reach.
         const atStop = statmBytes(pid).res;
         assert.ok(atStop >= 160 * MiB && atStop < 400 * MiB, `RES ${atStop / MiB} MiB at the pause`);
