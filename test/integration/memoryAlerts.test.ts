@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatBytes } from '../../shared/format';
 import type { ProcMemoryApi } from '../../src/extension';
 import { skipBecause } from '../skip';
 import {
@@ -110,15 +111,28 @@ describe('memory alerts', function () {
     await settle();
     assert.deepEqual(alertsOf(pid), [], 'below the size: nothing');
 
-    await breather.send('80');
-    const resNow = statmBytes(pid).res;
-    assert.ok(resNow >= thresholdMiB * MiB, `RES ${resNow} is above ${thresholdMiB} MiB by /proc`);
-    const [first] = await waitFor('the alert', () => alertsOf(pid).length > 0 && alertsOf(pid));
-    const shownMiB = Number(
-      /: RES ([\d.]+) MiB is above (\d+) MiB \(procMemory\.alerts\.resAboveMiB\)\.$/.exec(first)?.[1],
-    );
-    assert.ok(Math.abs(shownMiB * MiB - statmBytes(pid).res) <= 0.1 * MiB, `${first} vs /proc ${statmBytes(pid).res}`);
-    assert.ok(first.startsWith(`${sample.value.name} (PID ${pid}): RES`), first);
+    // Every reading the alerts see of it: the alert must come at the first one above the size.
+    const readings: number[] = [];
+    const tap = api.sampler.observe((event) => {
+      if (event.identity.pid === pid && event.outcome.ok) {
+        readings.push(event.outcome.value.resBytes);
+      }
+    });
+    const shownMiB = (message: string) =>
+      Number(/: RES ([\d.]+) MiB is above (\d+) MiB \(procMemory\.alerts\.resAboveMiB\)\.$/.exec(message)?.[1]);
+    try {
+      await breather.send('80');
+      const resNow = statmBytes(pid).res;
+      assert.ok(resNow >= thresholdMiB * MiB, `RES ${resNow} is above ${thresholdMiB} MiB by /proc`);
+      const [first] = await waitFor('the alert', () => alertsOf(pid).length > 0 && alertsOf(pid));
+      assert.ok(first.startsWith(`${sample.value.name} (PID ${pid}): RES`), first);
+      // A reading can land in the middle of the allocation: the first one at or above the size.
+      const crossing = readings.find((res) => res >= thresholdMiB * MiB);
+      assert.equal(formatBytes(crossing!), `${shownMiB(first).toFixed(1)} MiB`, `${first}; readings ${readings}`);
+      assert.ok(crossing! <= statmBytes(pid).res + MiB, 'no more than /proc shows once the allocation is done');
+    } finally {
+      tap.dispose();
+    }
 
     await breather.send('20'); // further above: no second alert
     await settle();
@@ -130,6 +144,12 @@ describe('memory alerts', function () {
     assert.equal(alertsOf(pid).length, 1, 'falling below does not alert');
     await breather.send('80');
     await waitFor('the second alert, after falling below the margin', () => alertsOf(pid).length === 2);
+
+    // Lowering the size starts over: the next reading alerts, of a process at rest, equal to /proc.
+    await setSetting('alerts.resAboveMiB', thresholdMiB - 10);
+    const third = await waitFor('the alert at the new size', () => alertsOf(pid)[2]);
+    const proc = statmBytes(pid).res;
+    assert.ok(Math.abs(shownMiB(third) * MiB - proc) <= 0.1 * MiB, `${third} vs /proc ${proc}`);
   });
 
   it("working set above a share of a real cgroup's limit, against the group's own files", async function () {
@@ -151,21 +171,36 @@ describe('memory alerts', function () {
 
     await breather.send('120'); // 60 % of 200 MiB
     const dir = `/sys/fs/cgroup/memory${cgroup.path}`;
-    const usage = Number(readFileSync(`${dir}/memory.usage_in_bytes`, 'utf8'));
-    const inactive = Number(/^total_inactive_file (\d+)$/m.exec(readFileSync(`${dir}/memory.stat`, 'utf8'))?.[1]);
-    const share = ((usage - inactive) / (200 * MiB)) * 100;
+    const workingSet = () =>
+      Number(readFileSync(`${dir}/memory.usage_in_bytes`, 'utf8')) -
+      Number(/^total_inactive_file (\d+)$/m.exec(readFileSync(`${dir}/memory.stat`, 'utf8'))?.[1]);
+    const share = (workingSet() / (200 * MiB)) * 100;
     assert.ok(share >= 50, `the group's own files say ${share}%`);
-    const [message] = await waitFor('the alert', () => alertsOf(pid).length > 0 && alertsOf(pid));
-    const match =
-      /: the working set of its cgroup (\S+) is (\d+)% of its limit \(([\d.]+) MiB of 200\.0 MiB, memory\.limit_in_bytes\), above 50% \(procMemory\.alerts\.workingSetAbovePercent\)\.$/.exec(
-        message,
+    const pattern = (percent: number) =>
+      new RegExp(
+        `: the working set of its cgroup (\\S+) is (\\d+)% of its limit \\(([\\d.]+) MiB of 200\\.0 MiB, memory\\.limit_in_bytes\\), above ${percent}% \\(procMemory\\.alerts\\.workingSetAbovePercent\\)\\.$`,
       );
+    const [message] = await waitFor('the alert', () => alertsOf(pid).length > 0 && alertsOf(pid));
+    const match = pattern(50).exec(message);
     assert.ok(match, message);
     assert.equal(match[1], cgroup.path);
-    assert.ok(Math.abs(Number(match[2]) - share) <= 2, `${match[2]}% shown, ${share}% from the group's files`);
+    // A reading can land in the middle of the allocation: at least the threshold, at most what the files say now.
+    assert.ok(
+      Number(match[2]) >= 50 && Number(match[2]) <= share + 1,
+      `${match[2]}% shown, ${share}% from the group's files`,
+    );
     await breather.send('10');
     await settle();
     assert.equal(alertsOf(pid).length, 1, 'once per crossing');
+
+    // A changed share starts over: the next reading of the group at rest alerts, equal to its files.
+    await setSetting('alerts.workingSetAbovePercent', 55);
+    const again = await waitFor('the alert at the new share', () => alertsOf(pid)[1]);
+    const files = workingSet();
+    const exact = pattern(55).exec(again);
+    assert.ok(exact, again);
+    assert.ok(Math.abs(Number(exact[2]) - (files / (200 * MiB)) * 100) <= 1, `${again} vs ${files} bytes in the files`);
+    assert.ok(Math.abs(Number(exact[3]) * MiB - files) <= MiB, `${again} vs ${files} bytes in the files`);
   });
 
   describe('pausing the debuggee', function () {
