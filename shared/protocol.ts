@@ -341,6 +341,8 @@ export interface DebugSessionRow {
   stops: StopRow[];
   /** What changed between the chosen baseline stop and the latest stop; undefined before two stops. */
   comparison: StopComparison | undefined;
+  /** Set when the process ended while its cgroup's OOM kill counter rose: the evidence, in one paragraph. */
+  oomKill?: string;
 }
 
 /** How many stops a session keeps. */

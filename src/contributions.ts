@@ -39,6 +39,9 @@ export interface Config {
   'recordings.includeCommandLine': boolean;
   recordDebugSessions: boolean;
   'alerts.oomKill': boolean;
+  'alerts.resAboveMiB': number;
+  'alerts.workingSetAbovePercent': number;
+  'alerts.pauseDebuggee': boolean;
 }
 
 export const CONFIG_DEFAULTS: Config = {
@@ -53,6 +56,9 @@ export const CONFIG_DEFAULTS: Config = {
   'recordings.includeCommandLine': true,
   recordDebugSessions: true,
   'alerts.oomKill': true,
+  'alerts.resAboveMiB': 0,
+  'alerts.workingSetAbovePercent': 0,
+  'alerts.pauseDebuggee': false,
 };
 
 const MINIMUMS: Partial<Record<keyof Config, number>> = {

@@ -10,6 +10,7 @@ import { RecordingEditor } from './recordingEditor';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
 import { InspectPanelRegistry } from './inspectPanelRegistry';
+import { MemoryAlerts } from './memoryAlerts';
 import { OomAlerts } from './oomAlerts';
 import { Sampler } from './proc/sampler';
 import { sampleProcess } from './proc/sampleProcess';
@@ -28,6 +29,8 @@ export interface ProcMemoryApi {
   panels: InspectPanelRegistry;
   /** The OOM-kill notifications shown. */
   oomAlerts: OomAlerts;
+  /** The threshold notifications shown (RES, working set share). */
+  memoryAlerts: MemoryAlerts;
   debugSessions: DebugSessions;
   debugStops: DebugStops;
   stopTips: StopTips;
@@ -60,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const debugSessions = store.add(new DebugSessions(focus));
   const debugStops = store.add(new DebugStops(debugSessions, markers));
   const stopTips = store.add(new StopTips(debugStops));
+  const memoryAlerts = store.add(new MemoryAlerts(sampler, debugSessions, debugStops));
   const recorder = store.add(
     new SessionRecorder(
       debugSessions,
@@ -90,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     statusBar,
     panels,
     oomAlerts,
+    memoryAlerts,
     debugSessions,
     debugStops,
     stopTips,

@@ -5,6 +5,7 @@ import { tightestLevel } from './proc/cgroup';
 import { describeOomKill, ExitCause } from './proc/oomKill';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
+import { escapeNotificationLinks } from './textEscapes';
 
 /** The evidence for an OOM kill in one paragraph: the counter, and the last readings. */
 export function oomKillEvidence(
@@ -48,7 +49,7 @@ export class OomAlerts {
     if (!readConfig('alerts.oomKill')) {
       return;
     }
-    const message = `${name} (PID ${identity.pid}) was most likely killed by the kernel's OOM killer: ${evidence}`;
+    const message = `${escapeNotificationLinks(name)} (PID ${identity.pid}) was most likely killed by the kernel's OOM killer: ${evidence}`;
     this.shown.push(message);
     void vscode.window.showWarningMessage(message);
   }

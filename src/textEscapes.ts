@@ -10,3 +10,11 @@ export function escapeMarkdown(text: string): string {
 export function escapeIcons(text: string): string {
   return text.replace(/\$\(/g, '\\$(');
 }
+
+/**
+ * Notifications turn `[text](command:…)` into links; a zero-width space after each `]` keeps a
+ * process name from becoming one while it still reads as typed.
+ */
+export function escapeNotificationLinks(text: string): string {
+  return text.replace(/\]/g, ']\u200b');
+}

@@ -3,6 +3,7 @@ import { Views } from '../contributions';
 import { Disposable } from '../dispose';
 import { History } from '../proc/history';
 import { readCommandLine } from '../proc/commandLine';
+import { oomKillEvidence } from '../oomAlerts';
 import { childProcesses } from '../proc/processChildren';
 import { identityKey } from '../proc/processIdentity';
 import { sampleProcess } from '../proc/sampleProcess';
@@ -32,6 +33,8 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   private view: vscode.WebviewView | undefined;
   private readonly watched = new Map<string, Watched>();
   private readonly histories = new Map<string, History>();
+  /** The OOM-kill evidence of processes that ended so, by identity: kept after their session ends. */
+  private readonly oomKills = new Map<string, string>();
   private lastState: ToDebugView | undefined;
   private ready = false;
 
@@ -104,8 +107,13 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     const wanted = new Map<string, DebuggedSession>();
     if (visible) {
       for (const entry of this.sessions.all) {
-        if (entry.identity && entry.status === 'found') {
-          wanted.set(identityKey(entry.identity), entry);
+        const key = entry.identity && identityKey(entry.identity);
+        // An ended session's process is read until the sampler has seen it end: that reading
+        // carries the OOM verdict, and the debugger often notices the exit first.
+        const untilEnd =
+          entry.status === 'ended' && key && this.watched.has(key) && !this.watched.get(key)?.event?.ended;
+        if (key && (entry.status === 'found' || untilEnd)) {
+          wanted.set(key, entry);
         }
       }
     }
@@ -119,9 +127,14 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       if (!this.watched.has(key) && entry.identity) {
         const watched: Watched = { subscription: { dispose() {} }, childrenReadAtMs: -Infinity };
         this.watched.set(key, watched);
-        watched.subscription = this.sampler.subscribe(entry.identity, { history: this.histories.get(key) }, (event) => {
+        // Detail brings the cgroup, whose OOM counters judge how the process ends.
+        const options = { detail: true, history: this.histories.get(key) };
+        watched.subscription = this.sampler.subscribe(entry.identity, options, (event) => {
           watched.event = event;
           this.histories.set(key, event.history);
+          if (event.exitCause?.kind === 'oom-kill') {
+            this.oomKills.set(key, oomKillEvidence(event.exitCause, event.lastSample));
+          }
           this.readChildren(watched, event);
           this.post();
         });
@@ -129,9 +142,10 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     }
     // Histories of sessions that are gone are not needed any more.
     const live = new Set(this.sessions.all.flatMap((entry) => (entry.identity ? [identityKey(entry.identity)] : [])));
-    for (const key of this.histories.keys()) {
+    for (const key of [...this.histories.keys(), ...this.oomKills.keys()]) {
       if (!live.has(key)) {
         this.histories.delete(key);
+        this.oomKills.delete(key);
       }
     }
     this.post();
@@ -188,6 +202,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     const sample = event?.lastSample;
     const ended = event?.ended || entry.status === 'ended';
     const points = event?.history.last(SPARKLINE_POINTS) ?? [];
+    const oomKill = entry.identity && this.oomKills.get(identityKey(entry.identity));
     return {
       sessionId: entry.session.id,
       parentSessionId: entry.session.parentSession?.id,
@@ -195,6 +210,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       debugType: entry.session.type,
       status: ended ? 'ended' : entry.status,
       message: event?.ended ? 'The process has exited.' : entry.message,
+      oomKill,
       snapshot: sample ? toSnapshot(sample) : undefined,
       sparkline: points.map((point) => point.resBytes),
       sparklineTimesMs: points.map((point) => point.timeMs),

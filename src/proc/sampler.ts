@@ -163,6 +163,7 @@ interface Target {
 export class Sampler {
   private readonly targets = new Map<string, Target>();
   private readonly recent = new Map<string, Detail>();
+  private readonly observers = new Set<SampleListener>();
   private timer: NodeJS.Timeout | undefined;
   private settings: SamplerSettings;
 
@@ -248,6 +249,15 @@ export class Sampler {
   }
 
   /**
+   * Sees every event of every watched process, without watching any: for observers such as the
+   * alerts, which judge the readings the views already cause and must never start polling.
+   */
+  observe(listener: SampleListener): { dispose(): void } {
+    this.observers.add(listener);
+    return { dispose: () => this.observers.delete(listener) };
+  }
+
+  /**
    * Reads /proc/PID/smaps of a watched process now, whatever its pace (the panel's "Read now").
    * Returns false when nobody watches its mappings, it ended, or a read is already under way.
    */
@@ -274,6 +284,7 @@ export class Sampler {
   dispose(): void {
     this.targets.clear();
     this.recent.clear();
+    this.observers.clear();
     this.stop();
     this.details.dispose();
   }
@@ -355,6 +366,9 @@ export class Sampler {
     target.lastEvent = event;
     for (const subscription of [...target.subscriptions]) {
       safeCall(subscription.listener, event);
+    }
+    for (const observer of [...this.observers]) {
+      safeCall(observer, event);
     }
   }
 

@@ -3,16 +3,20 @@
 // notification say it was most likely OOM-killed, with the counter that rose (read here from the
 // group's own memory.oom_control). A plain SIGKILL of the same kind of process is never called that.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
+import { skipBecause } from '../skip';
 import {
   Allocator,
   closeAllEditors,
   makeMemoryCgroup,
   MiB,
   procMemoryApi,
+  readPid,
   setSetting,
   startAllocator,
   waitFor,
@@ -108,5 +112,82 @@ describe('OOM kills', function () {
     await waitFor('the panel to end', () => panel.isEnded);
     assert.equal(panel.endedInfo?.oomKill, undefined);
     assert.equal(api.oomAlerts.shown.filter((message) => message.includes(`PID ${pid})`)).length, 0);
+  });
+
+  it('the Process Memory view shows the verdict on the row of a debuggee the OOM killer killed (js-debug)', async function () {
+    cgroup = makeMemoryCgroup(96 * MiB);
+    if (!cgroup) {
+      skipBecause(this, process.getuid?.() === 0 ? 'no-cgroup-v1-memory' : 'no-root', 'a real v1 memory cgroup');
+    }
+    await setSetting('detailIntervalMs', 1000);
+    // The status bar would read the group too: off, the view has to read it for itself.
+    await setSetting('statusBar.enabled', false);
+    await vscode.commands.executeCommand('procMemory.debugView.focus');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-oom-debug-'));
+    const running = new Set<vscode.DebugSession>();
+    const listeners = [
+      vscode.debug.onDidStartDebugSession((session) => running.add(session)),
+      vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)),
+    ];
+    try {
+      const pidFile = path.join(dir, 'pid');
+      const goFile = path.join(dir, 'go');
+      const program = path.join(dir, 'hog.js');
+      writeFileSync(
+        program,
+        [
+          "const fs = require('fs');",
+          'fs.writeFileSync(process.argv[2], String(process.pid));',
+          'const held = [];',
+          // Allocates only once the test has moved it into the group: 256 MiB in a 96 MiB group.
+          'const wait = setInterval(() => { if (fs.existsSync(process.argv[3])) { clearInterval(wait); for (let i = 0; i < 32; i++) held.push(Buffer.alloc(8 * 1024 * 1024, 1)); } }, 100);',
+          'setInterval(() => held.length, 1000);',
+        ].join('\n'),
+      );
+      const configuration = {
+        type: 'node',
+        request: 'launch',
+        name: 'hog',
+        program,
+        args: [pidFile, goFile],
+        console: 'internalConsole',
+      };
+      assert.ok(await vscode.debug.startDebugging(undefined, configuration));
+      const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+      cgroup.add(pid);
+      const rowOf = () => api.debugView.state?.rows.find((row) => row.snapshot?.pid === pid);
+      // The view has read the group (and so its OOM counters) while the process lives.
+      await waitFor(
+        'the cgroup in the view',
+        () => {
+          const cgroupFigure = rowOf()?.snapshot?.cgroup;
+          return cgroupFigure && !('unavailable' in cgroupFigure) && cgroupFigure.path === cgroup!.path;
+        },
+        30000,
+      );
+      assert.equal(rowOf()?.oomKill, undefined, 'no verdict while it lives');
+      // The counters the end is compared with are read before each reading: one more reading after
+      // the one that found the new group, so that they are the new group's.
+      const seenAtMs = rowOf()!.snapshot!.sampledAtMs;
+      await waitFor('a further reading', () => rowOf()!.snapshot!.sampledAtMs > seenAtMs);
+      writeFileSync(goFile, '');
+      const evidence = `memory.oom_control oom_kill of cgroup ${cgroup.path} rose by 1 (0 → 1) as it ended`;
+      const row = await waitFor('the verdict in the view', () => (rowOf()?.oomKill ? rowOf() : undefined), 30000);
+      assert.ok(row!.oomKill!.includes(evidence), row!.oomKill);
+      assert.match(
+        row!.oomKill!,
+        /Last reading: RES [\d.]+ MiB, working set [\d.]+ (B|KiB|MiB) of the 96\.0 MiB limit/,
+      );
+      assert.equal(row!.status, 'ended');
+      await waitFor('the debug session to end', () => running.size === 0, 20000);
+      assert.ok(rowOf()?.oomKill?.includes(evidence), 'the verdict stays on the row after the session ended');
+    } finally {
+      for (const session of running) {
+        await vscode.debug.stopDebugging(session);
+      }
+      listeners.forEach((listener) => listener.dispose());
+      rmSync(dir, { recursive: true, force: true });
+      await setSetting('statusBar.enabled', undefined);
+    }
   });
 });

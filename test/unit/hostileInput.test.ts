@@ -7,6 +7,7 @@ import { scanProcessTable } from '../../src/proc/processTable';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/processSnapshot';
 import { parseFromDebugView, parseFromInspectPanel } from '../../shared/protocol';
+import { escapeNotificationLinks } from '../../src/textEscapes';
 import { expectOk, killAllChildren, startChild } from './helpers';
 
 /** Shapes a page that renders untrusted text could post, none of which is a message of ours. */
@@ -180,5 +181,15 @@ describe('real processes with unusual names and command lines', function () {
     assert.equal(row.name, expectedName, 'name from stat');
     assert.equal(row.commandLine, snapshot.commandLine);
     await child.kill();
+  });
+});
+
+describe('process names in notifications', () => {
+  it('a name cannot become a link, and still reads as typed', () => {
+    const name = '[Open settings](command:workbench.action.openSettings)';
+    const escaped = escapeNotificationLinks(name);
+    // VS Code's notification link syntax: [text](https://…|command:…|file:…), nothing between ] and (.
+    assert.doesNotMatch(escaped, /\]\(/);
+    assert.equal(escaped.replace(/\u200b/g, ''), name);
   });
 });

@@ -232,6 +232,26 @@ describe('Sampler', function () {
     assert.strictEqual(sampler.isPolling, false);
   });
 
+  it('an observer sees every event of every watched process, and starts no polling of its own', async () => {
+    const seen: number[] = [];
+    const observer = sampler.observe((event) => seen.push(event.identity.pid));
+    await delay(3 * INTERVAL);
+    assert.strictEqual(sampler.isPolling, false);
+    assert.deepStrictEqual(seen, []);
+    const a = sampler.subscribe(A, {}, () => undefined);
+    const b = sampler.subscribe(B, {}, () => undefined);
+    await waitFor(() => fake.readsOf(A.pid).length >= 3, 'three reads of A');
+    a.dispose();
+    b.dispose();
+    assert.strictEqual(seen.filter((pid) => pid === A.pid).length, fake.readsOf(A.pid).length);
+    assert.strictEqual(seen.filter((pid) => pid === B.pid).length, fake.readsOf(B.pid).length);
+    observer.dispose();
+    const count = seen.length;
+    sampler.subscribe(A, {}, () => undefined);
+    await waitFor(() => fake.readsOf(A.pid).length >= 5, 'more reads of A');
+    assert.strictEqual(seen.length, count, 'nothing after dispose');
+  });
+
   it('reads each process once per tick however many subscribe', async () => {
     const events = [0, 0, 0];
     const subscriptions = events.map((_, i) => sampler.subscribe(A, {}, () => events[i]++));

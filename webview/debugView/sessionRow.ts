@@ -19,6 +19,7 @@ const FIGURES: readonly MemoryFigure[] = ['res', 'virt', 'shr'];
  * DOM: li.session[data-testid=session][data-session-id][data-status]
  *        > .session-card > .session-head (.session-name, .session-meta > .session-type + .session-pid, Inspect button)
  *                        + .session-status[data-testid=session-status] (waiting/remote/not-found/ended text, Pick button)
+ *                        + .banner.session-oom[data-testid=session-oom][role=alert] (OOM-killed, with the evidence)
  *                        + .session-body (tiles [data-figure=res|virt|shr], sparkline, [data-testid=peak-res],
  *                                         [data-testid=since-last-stop][data-delta], [data-testid=children-total][data-count],
  *                                         the stops list (stopsList.ts), what changed between stops (stopComparison.ts))
@@ -33,6 +34,14 @@ export class SessionRow {
   private readonly pid = h('span', { class: 'session-pid', testid: 'session-pid' });
   private readonly status = h('div', { class: 'session-status', testid: 'session-status' });
   private readonly body: HTMLElement;
+  private readonly oomText = h('span', { class: 'banner-text', testid: 'session-oom-text' });
+  /** The OOM verdict of a process that ended while its cgroup's oom_kill counter rose. */
+  private readonly oom = h(
+    'div',
+    { class: 'banner banner-error session-oom', testid: 'session-oom', attrs: { role: 'alert', hidden: true } },
+    h('span', { class: 'banner-title' }, "Most likely killed by the kernel's OOM killer."),
+    this.oomText,
+  );
   private readonly tiles = new Map<MemoryFigure, FigureTile>();
   private readonly sparkline = new Sparkline('RES over recent samples');
   private readonly peak = h('span', { class: 'peak', testid: 'peak-res' });
@@ -95,6 +104,7 @@ export class SessionRow {
         this.inspectButton,
       ),
       this.status,
+      this.oom,
       this.body,
     );
     // Clicking the row opens the panel too; clicks on its own controls (buttons, labels) do their own thing.
@@ -125,6 +135,8 @@ export class SessionRow {
     this.card.classList.toggle('clickable', canInspect);
     this.inspectButton.hidden = !canInspect;
     this.renderStatus(row);
+    this.oom.hidden = row.oomKill === undefined;
+    setText(this.oomText, row.oomKill ?? '');
     const showFigures =
       snapshot !== undefined && !snapshot.memoryless && (row.status === 'found' || row.status === 'ended');
     this.body.hidden = !showFigures;

@@ -803,6 +803,16 @@ function debugMessages(): ToDebugView[] {
       message: 'The process exited with code 0.',
       sinceLastStop: undefined,
     }),
+    row({
+      sessionId: 'oom',
+      name: 'Import batch',
+      debugType: 'debugpy',
+      status: 'ended',
+      message: 'The process has exited.',
+      sinceLastStop: undefined,
+      oomKill:
+        'memory.oom_control oom_kill of cgroup /docker/<img src=x onerror=alert(7)> rose by 1 (0 → 1) as it ended. Another process in the group may have been the victim instead. Last reading: RES 251.2 MiB, working set 254.1 MiB of the 256.0 MiB limit.',
+    }),
   ];
   return [{ type: 'state', debugging: true, rows: scenario === 'one' ? rows.slice(0, 1) : rows }];
 }

@@ -1047,6 +1047,25 @@ async function checks(browser, origin) {
     JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'pick', sessionId: 'lldb' }),
   );
   check('ended row has no Inspect button', !(await tab.isVisible('[data-session-id=old] [data-testid=inspect]')));
+  const oomRow = '[data-session-id=oom] > .session-card';
+  check(
+    'OOM-killed row: the verdict with its evidence, the cgroup path as text',
+    (await tab.isVisible(`${oomRow} [data-testid=session-oom]`)) &&
+      (await tab.getAttribute(`${oomRow} [data-testid=session-oom]`, 'role')) === 'alert' &&
+      (await tab.textContent(`${oomRow} [data-testid=session-oom]`)).startsWith(
+        "Most likely killed by the kernel's OOM killer.",
+      ) &&
+      (await tab.textContent(`${oomRow} [data-testid=session-oom-text]`)).includes(
+        'oom_kill of cgroup /docker/<img src=x onerror=alert(7)> rose by 1 (0 → 1)',
+      ) &&
+      (await tab.locator(`${oomRow} img`).count()) === 0,
+    await tab.textContent(`${oomRow}`),
+  );
+  check(
+    'a plain exit has no OOM verdict, a live row neither',
+    !(await tab.isVisible('[data-session-id=old] > .session-card [data-testid=session-oom]')) &&
+      !(await tab.isVisible('[data-session-id=parent] > .session-card [data-testid=session-oom]')),
+  );
   check(
     'since last stop text',
     (await tab.textContent('[data-session-id=parent] > .session-card [data-testid=since-last-stop]')) ===
