@@ -1,6 +1,8 @@
 // The alert rules and their hysteresis, free of `vscode` so they can be unit-tested with plain
 // samples: memoryAlerts.ts feeds them the readings the product already takes and shows what fires.
+import { describeForecast } from '../shared/forecastText';
 import { formatBytes } from '../shared/format';
+import type { LeakForecast } from '../shared/protocol';
 import { tightestLevel } from './proc/cgroup';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
@@ -15,11 +17,14 @@ export const SHARE_REARM_POINTS = 5;
 export interface AlertSettings {
   resAboveMiB: number;
   workingSetAbovePercent: number;
+  sustainedGrowth: boolean;
 }
 
-/** What a rule sees of one reading. A further rule adds the figure it needs here (e.g. a leak forecast). */
+/** What a rule sees of one reading. */
 export interface AlertInput {
   sample: ProcessSample;
+  /** The leak forecast of its history; only given while `sustainedGrowth` is on. */
+  forecast?: LeakForecast;
 }
 
 /**
@@ -87,7 +92,33 @@ export const WORKING_SET_SHARE: AlertRule = {
   },
 };
 
-export const ALERT_RULES: readonly AlertRule[] = [RES_ABOVE, WORKING_SET_SHARE];
+/**
+ * Sustained growth, as the leak forecast judges it: fires when it finds growth it can forecast
+ * from; re-arms only once it finds RES level or shrinking (not while it is unsure or collecting).
+ */
+export const SUSTAINED_GROWTH: AlertRule = {
+  id: 'sustainedGrowth',
+  threshold: (settings) => (settings.sustainedGrowth ? 1 : 0),
+  judge({ forecast, sample }, { sustainedGrowth }) {
+    if (!sustainedGrowth || !forecast || sample.memoryless) {
+      return undefined;
+    }
+    switch (forecast.verdict) {
+      case 'growing':
+        return {
+          level: 'above',
+          message: `RES keeps growing. ${describeForecast(forecast).verdict} (procMemory.alerts.sustainedGrowth)`,
+        };
+      case 'steady':
+      case 'shrinking':
+        return { level: 'below' };
+      default:
+        return { level: 'between' };
+    }
+  },
+};
+
+export const ALERT_RULES: readonly AlertRule[] = [RES_ABOVE, WORKING_SET_SHARE, SUSTAINED_GROWTH];
 
 /** An alert that fired: which rule, for which process, and why. */
 export interface FiredAlert {

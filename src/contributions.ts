@@ -41,6 +41,7 @@ export interface Config {
   'alerts.oomKill': boolean;
   'alerts.resAboveMiB': number;
   'alerts.workingSetAbovePercent': number;
+  'alerts.sustainedGrowth': boolean;
   'alerts.pauseDebuggee': boolean;
 }
 
@@ -58,6 +59,7 @@ export const CONFIG_DEFAULTS: Config = {
   'alerts.oomKill': true,
   'alerts.resAboveMiB': 0,
   'alerts.workingSetAbovePercent': 0,
+  'alerts.sustainedGrowth': false,
   'alerts.pauseDebuggee': false,
 };
 

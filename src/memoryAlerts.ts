@@ -5,13 +5,15 @@ import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
 import { Disposable } from './dispose';
 import { formatInterval } from '../shared/format';
+import { forecastFor } from './proc/historyForecast';
 import { sameProcess } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { escapeNotificationLinks } from './textEscapes';
 
 /**
- * The threshold notifications (`procMemory.alerts.resAboveMiB`, `.workingSetAbovePercent`): judged
+ * The threshold notifications (`procMemory.alerts.resAboveMiB`, `.workingSetAbovePercent`,
+ * `.sustainedGrowth`): judged
  * on the readings the views already cause (the status bar's focus, inspect panels, debuggees), never
  * on readings of their own; once per crossing (alertRules.ts). With `procMemory.alerts.pauseDebuggee`
  * a debuggee is paused as its alert fires, so the user lands where the memory went.
@@ -39,11 +41,13 @@ export class MemoryAlerts extends Disposable {
       return;
     }
     const sample = event.outcome.value;
+    const sustainedGrowth = readConfig('alerts.sustainedGrowth');
     const fired = this.hysteresis.evaluate(
-      { sample },
+      { sample, forecast: sustainedGrowth ? forecastFor(event.history, sample) : undefined },
       {
         resAboveMiB: readConfig('alerts.resAboveMiB'),
         workingSetAbovePercent: readConfig('alerts.workingSetAbovePercent'),
+        sustainedGrowth,
       },
     );
     for (const alert of fired) {

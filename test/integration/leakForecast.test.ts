@@ -45,6 +45,7 @@ describe('Leak forecast', function () {
     await Promise.all(allocators.map((allocator) => allocator.kill()));
     await cgroup?.remove();
     await setSetting('detailIntervalMs', undefined);
+    await setSetting('alerts.sustainedGrowth', undefined);
   });
 
   it('forecasts when a leak reaches the cgroup limit, within 20 %, and calls a level process no leak', async function () {
@@ -57,6 +58,7 @@ describe('Leak forecast', function () {
       );
     }
     await setSetting('detailIntervalMs', 1000);
+    await setSetting('alerts.sustainedGrowth', true);
     const leaking = await startAllocator(1);
     const level = await startAllocator(1);
     allocators.push(leaking, level);
@@ -108,6 +110,18 @@ describe('Leak forecast', function () {
     assert.ok(ratio > 0.8 && ratio < 1.2, `time to limit off by x${ratio}`);
     // Level since its start-up allocation (made within the warm-up): no leak.
     assert.match(tooltipText(api), /No leak: RES has stayed level over the last/);
+    // procMemory.alerts.sustainedGrowth: one notification, for the leaking process only.
+    const alerts = await waitFor('the sustained-growth alert', () => {
+      const shown = api.memoryAlerts.shown.filter((message) => message.includes('RES keeps growing'));
+      return shown.length > 0 ? shown : undefined;
+    });
+    assert.equal(alerts.length, 1, alerts.join('\n'));
+    assert.match(
+      alerts[0],
+      new RegExp(
+        `^node \\(PID ${leaking.pid}\\): RES keeps growing\\. At \\+[\\d.]+ MiB/min this reaches the cgroup limit`,
+      ),
+    );
     api.focus.watch(identity(leaking.pid));
     await waitFor('the forecast in the status bar tooltip', () =>
       /At \+[\d.]+ MiB\/min this reaches the cgroup limit \(memory\.limit_in_bytes of .*\) in about \d+ min/.test(

@@ -1,11 +1,12 @@
 // The alert rules' hysteresis: once per crossing, re-armed only below the margin.
 import * as assert from 'node:assert/strict';
-import { AlertHysteresis, AlertRule, AlertSettings, Verdict } from '../../src/alertRules';
+import { AlertHysteresis, AlertSettings } from '../../src/alertRules';
+import type { LeakForecast } from '../../shared/protocol';
 import { malformed, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
 
 const MiB = 1024 * 1024;
-const OFF: AlertSettings = { resAboveMiB: 0, workingSetAbovePercent: 0 };
+const OFF: AlertSettings = { resAboveMiB: 0, workingSetAbovePercent: 0, sustainedGrowth: false };
 
 const live = (() => {
   const sample = sampleProcess(process.pid);
@@ -86,7 +87,7 @@ describe('alert hysteresis', () => {
   it('off at 0; each process and each rule keeps its own state; an ended process is forgotten', () => {
     const alerts = new AlertHysteresis();
     assert.deepEqual(alerts.evaluate({ sample: sample(1e6, 999) }, OFF), []);
-    const settings = { resAboveMiB: 100, workingSetAbovePercent: 50 };
+    const settings = { ...OFF, resAboveMiB: 100, workingSetAbovePercent: 50 };
     assert.deepEqual(
       alerts.evaluate({ sample: sample(200, 600) }, settings).map((alert) => alert.rule),
       ['resAbove', 'workingSetShare'],
@@ -105,19 +106,28 @@ describe('alert hysteresis', () => {
     assert.equal(alerts.evaluate({ sample: sample(200) }, { ...OFF, resAboveMiB: 150 }).length, 1);
   });
 
-  it('a further rule fits the same shape (as a sustained-growth rule fed by a forecast would)', () => {
-    let growing = true;
-    const rule: AlertRule = {
-      id: 'test',
-      threshold: () => 1,
-      judge: (): Verdict => (growing ? { level: 'above', message: 'grows' } : { level: 'below' }),
+  it('sustained growth fires when the forecast finds it, stays quiet while unsure, re-arms only when RES is level', () => {
+    const alerts = new AlertHysteresis();
+    const fit = { spanMs: 600_000, bytesPerMinute: 12 * MiB, r2: 0.98 };
+    const growing: LeakForecast = {
+      verdict: 'growing',
+      ...fit,
+      limit: { kind: 'memAvailable', headroomBytes: 516 * MiB, timeToLimitMs: 43 * 60_000 },
     };
-    const alerts = new AlertHysteresis([rule]);
-    const once = () => alerts.evaluate({ sample: sample(1) }, OFF).length;
-    assert.deepEqual([once(), once()], [1, 0]);
-    growing = false;
-    assert.equal(once(), 0);
-    growing = true;
-    assert.equal(once(), 1);
+    const on = { ...OFF, sustainedGrowth: true };
+    const at = (forecast: LeakForecast, settings = on) =>
+      alerts.evaluate({ sample: sample(300), forecast }, settings).map((alert) => alert.message);
+    assert.deepEqual(at(growing, OFF), [], 'off by default');
+    assert.deepEqual(at({ verdict: 'collecting', needMs: 1000 }), []);
+    const [message] = at(growing);
+    assert.equal(
+      message,
+      'RES keeps growing. At +12.0 MiB/min this reaches the memory the system has available in about 43 min. (procMemory.alerts.sustainedGrowth)',
+    );
+    assert.deepEqual(at(growing), [], 'once per crossing');
+    assert.deepEqual(at({ verdict: 'uncertain', reason: 'poor-fit', ...fit, r2: 0.5 }), [], 'unsure: no re-arm');
+    assert.deepEqual(at(growing), []);
+    assert.deepEqual(at({ verdict: 'steady', reason: 'sawtooth', ...fit, bytesPerMinute: 0 }), [], 'level: re-arms');
+    assert.equal(at(growing).length, 1, 'and growth found again fires again');
   });
 });
