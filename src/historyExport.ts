@@ -1,5 +1,6 @@
 import { HistoryPoint } from './proc/history';
-import { CgroupFigure, PressureFigure, ProcessSnapshot } from '../shared/protocol';
+import { describeForecast } from '../shared/forecastText';
+import { CgroupFigure, LeakForecast, PressureFigure, ProcessSnapshot } from '../shared/protocol';
 
 /** One row per sample: ISO time, then bytes, so spreadsheets and scripts read it as is. */
 export function historyToCsv(points: HistoryPoint[]): string {
@@ -13,7 +14,11 @@ export function historyToCsv(points: HistoryPoint[]): string {
 }
 
 /** The current figures as plain text, in the order and names top uses. */
-export function snapshotToText(snapshot: ProcessSnapshot, format: (bytes: number) => string): string {
+export function snapshotToText(
+  snapshot: ProcessSnapshot,
+  format: (bytes: number) => string,
+  forecast?: LeakForecast,
+): string {
   const figure = (value: { bytes: number } | { unavailable: string }) =>
     'bytes' in value ? format(value.bytes) : `unavailable (${value.unavailable})`;
   return [
@@ -34,6 +39,7 @@ export function snapshotToText(snapshot: ProcessSnapshot, format: (bytes: number
         ? `unavailable (${snapshot.faults.unavailable})`
         : `minor ${snapshot.faults.minorPerSecond.toFixed(1)}/s, major ${snapshot.faults.majorPerSecond.toFixed(1)}/s (totals ${snapshot.faults.minorTotal} and ${snapshot.faults.majorTotal})`
     }`,
+    ...(forecast ? [`Leak forecast: ${describeForecast(forecast).verdict}`] : []),
     `Command: ${snapshot.commandLine}`,
   ].join('\n');
 }

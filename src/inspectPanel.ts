@@ -232,7 +232,7 @@ export class InspectPanel extends Disposable {
         break;
       case 'copySnapshot':
         if (this.snapshot) {
-          await vscode.env.clipboard.writeText(snapshotToText(this.snapshot, formatBytes));
+          await vscode.env.clipboard.writeText(snapshotToText(this.snapshot, formatBytes, this.forecast));
           void vscode.window.setStatusBarMessage('$(copy) Memory figures copied', 3000);
         }
         break;

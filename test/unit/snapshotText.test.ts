@@ -2,6 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { formatBytes } from '../../shared/format';
 import { snapshotToText } from '../../src/historyExport';
+import { describeForecast } from '../../shared/forecastText';
+import type { LeakForecast } from '../../shared/protocol';
 import { fail, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/processSnapshot';
@@ -82,6 +84,13 @@ describe('snapshotToText', () => {
       `Command: ${snapshot.commandLine}`,
     ]);
     assert.equal(tightest.headroomBytes, 224 * MiB, 'the tightest level is the parent, by its own working set');
+  });
+
+  it('ends with the leak forecast in the panel’s words, when there is one', () => {
+    const forecast: LeakForecast = { verdict: 'steady', reason: 'flat', spanMs: 600_000, bytesPerMinute: 0, r2: 0 };
+    const lines = snapshotToText(toSnapshot(sample()), formatBytes, forecast).split('\n');
+    assert.equal(lines.at(-2), `Leak forecast: ${describeForecast(forecast).verdict}`);
+    assert.equal(lines.at(-2), 'Leak forecast: No leak: RES has stayed level over the last 10 min.');
   });
 
   it('says why a figure is missing instead of leaving it out', () => {
