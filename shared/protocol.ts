@@ -302,8 +302,29 @@ export interface DebugSessionRow {
 /** How many stops a session keeps. */
 export const MAX_STOPS = 200;
 
+/** The part of a debug view row that changes with every sample of its process. */
+export type DebugSessionSample = Pick<
+  DebugSessionRow,
+  | 'sessionId'
+  | 'status'
+  | 'message'
+  | 'snapshot'
+  | 'sparkline'
+  | 'sparklineTimesMs'
+  | 'sinceLastStop'
+  | 'children'
+  | 'markers'
+>;
+
 /** Host -> debug view. */
-export type ToDebugView = { type: 'state'; debugging: boolean; rows: DebugSessionRow[] };
+export type ToDebugView =
+  /** Every row in full: when the view is ready or shown again, and when sessions, stops or markers change. */
+  | { type: 'state'; debugging: boolean; rows: DebugSessionRow[] }
+  /**
+   * A new sample of one process, for the rows of the sessions debugging it: the rest of each row
+   * (its stops, what changed between them) only changes with a `state`.
+   */
+  | { type: 'sample'; rows: DebugSessionSample[] };
 
 /** Debug view -> host. */
 export type FromDebugView =

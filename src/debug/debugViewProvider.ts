@@ -8,7 +8,7 @@ import { identityKey } from '../proc/processIdentity';
 import { sampleProcess } from '../proc/sampleProcess';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
 import { toSnapshot } from '../processSnapshot';
-import { DebugSessionRow, Figure, parseFromDebugView, ToDebugView } from '../../shared/protocol';
+import { DebugSessionRow, DebugSessionSample, Figure, parseFromDebugView, ToDebugView } from '../../shared/protocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { isDebuggerCommand } from './debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';
@@ -27,12 +27,14 @@ interface Watched {
 /**
  * "Process Memory" in Run and Debug: one row per debug session with the live memory of its
  * process. Reads only while the view is visible; shows its last state at once when it comes back.
+ * A sample sends only the figures of the rows it changes: the stops list and the comparison of two
+ * stops (up to MAX_STOPS rows) are built and sent when the sessions, stops or markers change.
  */
 export class DebugViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private readonly watched = new Map<string, Watched>();
   private readonly histories = new Map<string, History>();
-  private lastState: ToDebugView | undefined;
+  private lastState: Extract<ToDebugView, { type: 'state' }> | undefined;
   private ready = false;
 
   constructor(
@@ -54,7 +56,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   }
 
   /** The state last sent to the view, for tests. */
-  get state(): ToDebugView | undefined {
+  get state(): Extract<ToDebugView, { type: 'state' }> | undefined {
     return this.lastState;
   }
 
@@ -123,7 +125,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
           watched.event = event;
           this.histories.set(key, event.history);
           this.readChildren(watched, event);
-          this.post();
+          this.postSample(key);
         });
       }
     }
@@ -174,15 +176,54 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     watched.children = count > 0 ? { count, resBytes, pss } : undefined;
   }
 
+  /** Every row in full. */
   private post(): void {
     const rows = this.sessions.all.map((entry) => this.toRow(entry));
     this.lastState = { type: 'state', debugging: this.sessions.isDebugging, rows };
+    this.send(this.lastState);
+  }
+
+  /** A new sample of the process `key`: the live part of the rows of the sessions debugging it. */
+  private postSample(key: string): void {
+    const rows = this.lastState?.rows;
+    const samples: DebugSessionSample[] = [];
+    for (const entry of this.sessions.all) {
+      if (!entry.identity || identityKey(entry.identity) !== key) {
+        continue;
+      }
+      const index = rows?.findIndex((row) => row.sessionId === entry.session.id) ?? -1;
+      if (!rows || index < 0) {
+        // A session the last state does not have yet: send every row.
+        this.post();
+        return;
+      }
+      const sample = this.toSample(entry);
+      rows[index] = { ...rows[index], ...sample };
+      samples.push(sample);
+    }
+    if (samples.length > 0) {
+      this.send({ type: 'sample', rows: samples });
+    }
+  }
+
+  private send(message: ToDebugView): void {
     if (this.view?.visible && this.ready) {
-      void this.view.webview.postMessage(this.lastState);
+      void this.view.webview.postMessage(message);
     }
   }
 
   private toRow(entry: DebuggedSession): DebugSessionRow {
+    return {
+      ...this.toSample(entry),
+      parentSessionId: entry.session.parentSession?.id,
+      name: entry.session.name,
+      debugType: entry.session.type,
+      stops: this.stops.rows(entry.session.id),
+      comparison: this.stops.comparison(entry.session.id),
+    };
+  }
+
+  private toSample(entry: DebuggedSession): DebugSessionSample {
     const watched = entry.identity ? this.watched.get(identityKey(entry.identity)) : undefined;
     const event = watched?.event;
     const sample = event?.lastSample;
@@ -190,9 +231,6 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     const points = event?.history.last(SPARKLINE_POINTS) ?? [];
     return {
       sessionId: entry.session.id,
-      parentSessionId: entry.session.parentSession?.id,
-      name: entry.session.name,
-      debugType: entry.session.type,
       status: ended ? 'ended' : entry.status,
       message: event?.ended ? 'The process has exited.' : entry.message,
       snapshot: sample ? toSnapshot(sample) : undefined,
@@ -205,8 +243,6 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
         entry.identity && points.length > 0
           ? this.markers.of(entry.identity).filter((marker) => marker.timeMs >= points[0].timeMs)
           : [],
-      stops: this.stops.rows(entry.session.id),
-      comparison: this.stops.comparison(entry.session.id),
     };
   }
 

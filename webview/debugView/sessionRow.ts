@@ -1,6 +1,6 @@
 import { formatBytes, formatDelta } from '../../shared/format';
 import type { MemoryFigure } from '../../shared/memoryDocs';
-import type { DebugSessionRow, FromDebugView } from '../../shared/protocol';
+import type { DebugSessionRow, DebugSessionSample, FromDebugView } from '../../shared/protocol';
 import { h, setSafeAttribute, setText } from '../dom';
 import { readFigure } from '../figure';
 import { FigureTile } from '../figureTile';
@@ -13,7 +13,7 @@ import { StopsList } from './stopsList';
 const FIGURES: readonly MemoryFigure[] = ['res', 'virt', 'shr'];
 
 /**
- * One debug session in the sidebar, updated in place on every state message (so an open tooltip
+ * One debug session in the sidebar, updated in place on every state and sample message (so an open tooltip
  * or the focus on its buttons survives). Child sessions go into its `children` list.
  *
  * DOM: li.session[data-testid=session][data-session-id][data-status]
@@ -108,6 +108,11 @@ export class SessionRow {
     this.children = h('ul', { class: 'session-children', attrs: { role: 'group' } });
     this.element = h('li', { class: 'session', testid: 'session' }, this.card, this.children);
     this.update(row);
+  }
+
+  /** A new sample: the figures change, the stops and the comparison stay as the last state sent them. */
+  updateSample(sample: DebugSessionSample): void {
+    this.update({ ...this.row, ...sample });
   }
 
   update(row: DebugSessionRow): void {

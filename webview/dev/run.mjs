@@ -1075,6 +1075,48 @@ async function checks(browser, origin) {
       (await tab.locator(`${child} [data-testid=sparkline-mark] title`).first().textContent()) ===
         'server.js:41: handleOrder · breakpoint · RES 402.1 MiB at the first stop',
   );
+  // A sample message carries only the live part of a row: the stops and the comparison stay.
+  await tab.evaluate(() =>
+    window.__hostPost({
+      type: 'sample',
+      rows: [
+        {
+          sessionId: 'child',
+          status: 'found',
+          message: 'PID from the debug adapter (process event)',
+          snapshot: window.__snapshot({ pid: 48214, startTicks: 9812345, resBytes: 512 * 2 ** 20 }),
+          sparkline: [],
+          sparklineTimesMs: [],
+          sinceLastStop: -3 * 2 ** 20,
+          children: undefined,
+          markers: [],
+        },
+        // A session the view was never told about: ignored until a state brings it.
+        {
+          sessionId: 'nobody',
+          status: 'found',
+          message: '',
+          snapshot: window.__snapshot({}),
+          sparkline: [],
+          sparklineTimesMs: [],
+          sinceLastStop: undefined,
+          children: undefined,
+          markers: [],
+        },
+      ],
+    }),
+  );
+  await tab.waitForTimeout(50);
+  check(
+    'sample: new figures, same stops and comparison',
+    Number(await tab.getAttribute(`${child} [data-figure=res]`, 'data-bytes')) === 512 * 2 ** 20 &&
+      (await tab.textContent(`${child} [data-testid=since-last-stop]`)) === '-3.00 MiB since the last stop' &&
+      Number(await tab.getAttribute(`${child} [data-testid=sparkline]`, 'data-marks')) === 0 &&
+      (await tab.locator(`${child} [data-testid=stop]`).count()) === 4 &&
+      (await tab.locator(`${child} [data-testid=change-grew]`).count()) === 3 &&
+      (await tab.locator('[data-session-id=nobody]').count()) === 0,
+    `${await tab.getAttribute(`${child} [data-figure=res]`, 'data-bytes')} ${await tab.textContent(`${child} [data-testid=since-last-stop]`)}`,
+  );
   await tab.evaluate(() =>
     window.__hostPost({
       type: 'state',
