@@ -7,15 +7,22 @@ import { childProcesses } from '../proc/processChildren';
 import { identityKey } from '../proc/processIdentity';
 import { sampleProcess } from '../proc/sampleProcess';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
-import { toSnapshot } from '../processSnapshot';
-import { DebugSessionRow, DebugSessionSample, Figure, parseFromDebugView, ToDebugView } from '../../shared/protocol';
+import { statusFigure } from '../processSnapshot';
+import {
+  DebugSessionRow,
+  DebugSessionSample,
+  DebugSessionSnapshot,
+  Figure,
+  parseFromDebugView,
+  SPARKLINE_POINTS,
+  ToDebugView,
+} from '../../shared/protocol';
+import { ProcessSample } from '../proc/sampleProcess';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { isDebuggerCommand } from './debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';
 import { DebugStops } from './debugStops';
 import { TimelineMarkers } from '../timelineMarkers';
-
-const SPARKLINE_POINTS = 60;
 
 interface Watched {
   subscription: vscode.Disposable;
@@ -34,7 +41,8 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   private view: vscode.WebviewView | undefined;
   private readonly watched = new Map<string, Watched>();
   private readonly histories = new Map<string, History>();
-  private lastState: Extract<ToDebugView, { type: 'state' }> | undefined;
+  /** The sessions whose rows the view was last sent in full: a sample updates only those. */
+  private sentSessions = new Set<string>();
   private ready = false;
 
   constructor(
@@ -55,9 +63,13 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     this.register({ dispose: () => this.unwatchAll() });
   }
 
-  /** The state last sent to the view, for tests. */
-  get state(): Extract<ToDebugView, { type: 'state' }> | undefined {
-    return this.lastState;
+  /** Every row as a state message would send it now, for tests. */
+  get state(): Extract<ToDebugView, { type: 'state' }> {
+    return {
+      type: 'state',
+      debugging: this.sessions.isDebugging,
+      rows: this.sessions.all.map((entry) => this.toRow(entry)),
+    };
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -178,46 +190,47 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
 
   /** Every row in full. */
   private post(): void {
-    const rows = this.sessions.all.map((entry) => this.toRow(entry));
-    this.lastState = { type: 'state', debugging: this.sessions.isDebugging, rows };
-    this.send(this.lastState);
+    if (this.view?.visible && this.ready) {
+      const state = this.state;
+      this.sentSessions = new Set(state.rows.map((row) => row.sessionId));
+      void this.view.webview.postMessage(state);
+    }
   }
 
   /** A new sample of the process `key`: the live part of the rows of the sessions debugging it. */
   private postSample(key: string): void {
-    const rows = this.lastState?.rows;
+    if (!this.view?.visible || !this.ready) {
+      return;
+    }
     const samples: DebugSessionSample[] = [];
     for (const entry of this.sessions.all) {
       if (!entry.identity || identityKey(entry.identity) !== key) {
         continue;
       }
-      const index = rows?.findIndex((row) => row.sessionId === entry.session.id) ?? -1;
-      if (!rows || index < 0) {
-        // A session the last state does not have yet: send every row.
+      if (!this.sentSessions.has(entry.session.id)) {
+        // A session the view has no row for yet: send every row.
         this.post();
         return;
       }
-      const sample = this.toSample(entry);
-      rows[index] = { ...rows[index], ...sample };
-      samples.push(sample);
+      samples.push(this.toSample(entry));
     }
     if (samples.length > 0) {
-      this.send({ type: 'sample', rows: samples });
-    }
-  }
-
-  private send(message: ToDebugView): void {
-    if (this.view?.visible && this.ready) {
-      void this.view.webview.postMessage(message);
+      void this.view.webview.postMessage({ type: 'sample', rows: samples } satisfies ToDebugView);
     }
   }
 
   private toRow(entry: DebuggedSession): DebugSessionRow {
+    const { point: _point, ...live } = this.toSample(entry);
+    const history = entry.identity ? this.watched.get(identityKey(entry.identity))?.event?.history : undefined;
+    const points = history?.last(SPARKLINE_POINTS) ?? [];
     return {
-      ...this.toSample(entry),
+      ...live,
       parentSessionId: entry.session.parentSession?.id,
       name: entry.session.name,
       debugType: entry.session.type,
+      sparkline: points.map((point) => point.resBytes),
+      sparklineTimesMs: points.map((point) => point.timeMs),
+      markers: entry.identity ? this.markers.of(entry.identity) : [],
       stops: this.stops.rows(entry.session.id),
       comparison: this.stops.comparison(entry.session.id),
     };
@@ -228,21 +241,15 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     const event = watched?.event;
     const sample = event?.lastSample;
     const ended = event?.ended || entry.status === 'ended';
-    const points = event?.history.last(SPARKLINE_POINTS) ?? [];
+    const latest = event?.history.latest();
     return {
       sessionId: entry.session.id,
       status: ended ? 'ended' : entry.status,
       message: event?.ended ? 'The process has exited.' : entry.message,
-      snapshot: sample ? toSnapshot(sample) : undefined,
-      sparkline: points.map((point) => point.resBytes),
-      sparklineTimesMs: points.map((point) => point.timeMs),
+      snapshot: sample ? toDebugSnapshot(sample) : undefined,
       sinceLastStop: this.stops.sinceLastStop(entry.session.id, sample?.resBytes),
       children: watched?.children,
-      // Only the marks inside the sparkline's time span: the panel's chart shows them all.
-      markers:
-        entry.identity && points.length > 0
-          ? this.markers.of(entry.identity).filter((marker) => marker.timeMs >= points[0].timeMs)
-          : [],
+      point: latest ? { timeMs: latest.timeMs, resBytes: latest.resBytes } : undefined,
     };
   }
 
@@ -252,4 +259,18 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     }
     this.watched.clear();
   }
+}
+
+/** The figures a row shows, straight from the sample: the panel's whole snapshot would be built and sent for nothing. */
+function toDebugSnapshot(sample: ProcessSample): DebugSessionSnapshot {
+  return {
+    pid: sample.identity.pid,
+    startTicks: sample.identity.startTicks,
+    sampledAtMs: sample.timeMs,
+    memoryless: sample.memoryless,
+    resBytes: sample.resBytes,
+    virtBytes: sample.virtBytes,
+    shrBytes: sample.shrBytes,
+    peakRes: statusFigure(sample, sample.status.vmHWM),
+  };
 }

@@ -1,6 +1,11 @@
 import { formatBytes, formatDelta } from '../../shared/format';
 import type { MemoryFigure } from '../../shared/memoryDocs';
-import type { DebugSessionRow, DebugSessionSample, FromDebugView } from '../../shared/protocol';
+import {
+  SPARKLINE_POINTS,
+  type DebugSessionRow,
+  type DebugSessionSample,
+  type FromDebugView,
+} from '../../shared/protocol';
 import { h, setSafeAttribute, setText } from '../dom';
 import { readFigure } from '../figure';
 import { FigureTile } from '../figureTile';
@@ -110,9 +115,16 @@ export class SessionRow {
     this.update(row);
   }
 
-  /** A new sample: the figures change, the stops and the comparison stay as the last state sent them. */
+  /** A new sample: the figures change and the sparkline moves on; the stops and the comparison stay as the last state sent them. */
   updateSample(sample: DebugSessionSample): void {
-    this.update({ ...this.row, ...sample });
+    const { point, ...live } = sample;
+    let { sparkline, sparklineTimesMs } = this.row;
+    // A sample without a new reading (the process ended, or detail arrived between ticks) repeats the last point.
+    if (point && point.timeMs > (sparklineTimesMs.at(-1) ?? -Infinity)) {
+      sparkline = [...sparkline, point.resBytes].slice(-SPARKLINE_POINTS);
+      sparklineTimesMs = [...sparklineTimesMs, point.timeMs].slice(-SPARKLINE_POINTS);
+    }
+    this.update({ ...this.row, ...live, sparkline, sparklineTimesMs });
   }
 
   update(row: DebugSessionRow): void {
