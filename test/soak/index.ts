@@ -3,7 +3,8 @@
  * extension host (code-server) with what a user leaves open: the status bar on one process, three
  * inspect panels, and a debug session (js-debug) whose program allocates and frees, all at
  * sampleIntervalMs 250. Every minute it prints the extension host's CPU share and RSS, the Node
- * resources it holds (timers, handles), and the memory markers and stops kept, so drift shows.
+ * resources it holds (timers, handles), and the memory markers and stops kept, so drift shows; the
+ * runner prints the webviews' elements and the renderer's JS heap (test/host/webviewMemory.ts).
  * At the end: RSS and resources after the history buffers filled (first minute with full
  * buffers to the end) must be flat within a margin, and nothing may only grow.
  *
