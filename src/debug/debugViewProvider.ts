@@ -220,11 +220,10 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   }
 
   private toRow(entry: DebuggedSession): DebugSessionRow {
-    const { point: _point, ...live } = this.toSample(entry);
     const history = entry.identity ? this.watched.get(identityKey(entry.identity))?.event?.history : undefined;
     const points = history?.last(SPARKLINE_POINTS) ?? [];
     return {
-      ...live,
+      ...this.liveOf(entry),
       parentSessionId: entry.session.parentSession?.id,
       name: entry.session.name,
       debugType: entry.session.type,
@@ -237,11 +236,19 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   }
 
   private toSample(entry: DebuggedSession): DebugSessionSample {
+    const latest = entry.identity ? this.watched.get(identityKey(entry.identity))?.event?.history.latest() : undefined;
+    return {
+      ...this.liveOf(entry),
+      point: latest ? { timeMs: latest.timeMs, resBytes: latest.resBytes } : undefined,
+    };
+  }
+
+  /** What a row shows that changes with every sample, but the sparkline. */
+  private liveOf(entry: DebuggedSession): Omit<DebugSessionSample, 'point'> {
     const watched = entry.identity ? this.watched.get(identityKey(entry.identity)) : undefined;
     const event = watched?.event;
     const sample = event?.lastSample;
     const ended = event?.ended || entry.status === 'ended';
-    const latest = event?.history.latest();
     return {
       sessionId: entry.session.id,
       status: ended ? 'ended' : entry.status,
@@ -249,7 +256,6 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       snapshot: sample ? toDebugSnapshot(sample) : undefined,
       sinceLastStop: this.stops.sinceLastStop(entry.session.id, sample?.resBytes),
       children: watched?.children,
-      point: latest ? { timeMs: latest.timeMs, resBytes: latest.resBytes } : undefined,
     };
   }
 

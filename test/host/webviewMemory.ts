@@ -44,6 +44,7 @@ export class WebviewMemoryMonitor {
   private timer: NodeJS.Timeout | undefined;
   private session: CDPSession | undefined;
   private busy: Promise<void> = Promise.resolve();
+  private readonly reportedEmpty = new Set<string>();
   failed = false;
 
   /** `fullAfterMinute`: the minute after which the history buffers are full (the host's rule). */
@@ -96,6 +97,15 @@ export class WebviewMemoryMonitor {
         )
         .catch(() => undefined);
       if (reading) webviews.set(id, reading);
+      if (reading && reading.elements < 50 && !this.reportedEmpty.has(id)) {
+        // A webview that never drew its page (seen once: a panel stayed so for 5 minutes): say what it holds.
+        this.reportedEmpty.add(id);
+        const html = await frame
+          .locator('html')
+          .evaluate((element) => element.outerHTML.replace(/\s+/g, ' ').slice(0, 600))
+          .catch((error) => String(error));
+        this.write(`[soak] webview "${reading.title}" has ${reading.elements} elements: ${html}`);
+      }
     }
     const entry = {
       minute,
