@@ -316,6 +316,12 @@ export interface TimelineMarker {
   };
 }
 
+/** What a debug view row shows of its process. */
+export type DebugSessionSnapshot = Pick<
+  ProcessSnapshot,
+  'pid' | 'startTicks' | 'sampledAtMs' | 'memoryless' | 'resBytes' | 'virtBytes' | 'shrBytes' | 'peakRes'
+>;
+
 /** One row of the debug view: a debug session and the process behind it. */
 export interface DebugSessionRow {
   sessionId: string;
@@ -326,7 +332,8 @@ export interface DebugSessionRow {
   status: SessionStatus;
   /** A sentence for non-`found` states, and how the PID was found for `found`. */
   message: string;
-  snapshot: ProcessSnapshot | undefined;
+  /** The figures the row shows, not the panel's whole snapshot: it is sent with every sample. */
+  snapshot: DebugSessionSnapshot | undefined;
   /** Recent RES values for the sparkline, oldest first. */
   sparkline: number[];
   /** RES change since the program last stopped (breakpoint, step, pause). */
@@ -335,7 +342,7 @@ export interface DebugSessionRow {
   children: { count: number; resBytes: number; pss: Figure } | undefined;
   /** Times of the sparkline's points (ms since the epoch), to place its markers. */
   sparklineTimesMs: number[];
-  /** Stops and user markers of this process, oldest first. */
+  /** Stops and user markers of this process, oldest first (the sparkline draws those in its span). */
   markers: TimelineMarker[];
   /** The session's stops, newest first (at most MAX_STOPS). */
   stops: StopRow[];
@@ -348,8 +355,27 @@ export interface DebugSessionRow {
 /** How many stops a session keeps. */
 export const MAX_STOPS = 200;
 
+/** How many of the newest points of its history a debug view row's sparkline shows. */
+export const SPARKLINE_POINTS = 60;
+
+/** The part of a debug view row that changes with every sample of its process. */
+export type DebugSessionSample = Pick<
+  DebugSessionRow,
+  'sessionId' | 'status' | 'message' | 'snapshot' | 'sinceLastStop' | 'children' | 'oomKill'
+> & {
+  /** The newest point of the history: the view appends it to the sparkline, which keeps its last SPARKLINE_POINTS. */
+  point: { timeMs: number; resBytes: number } | undefined;
+};
+
 /** Host -> debug view. */
-export type ToDebugView = { type: 'state'; debugging: boolean; rows: DebugSessionRow[] };
+export type ToDebugView =
+  /** Every row in full: when the view is ready or shown again, and when sessions, stops or markers change. */
+  | { type: 'state'; debugging: boolean; rows: DebugSessionRow[] }
+  /**
+   * A new sample of one process, for the rows of the sessions debugging it: the rest of each row
+   * (its stops, what changed between them) only changes with a `state`.
+   */
+  | { type: 'sample'; rows: DebugSessionSample[] };
 
 /** Debug view -> host. */
 export type FromDebugView =

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { Commands, readSamplerSettings } from './contributions';
+import { cacheConfig, Commands, readSamplerSettings } from './contributions';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
 import { DebugViewProvider } from './debug/debugViewProvider';
@@ -45,6 +45,8 @@ export interface ProcMemoryApi {
 export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const store = new DisposableStore();
   context.subscriptions.push(store);
+  // First, so its listener runs before every other configuration listener (see cacheConfig).
+  store.add(cacheConfig());
   const sampler = new Sampler(readSamplerSettings());
   store.add({ dispose: () => sampler.dispose() });
   store.add(

@@ -22,15 +22,23 @@ import { MAPPING_CATEGORIES } from './proc/smaps';
 // once per process. Bounded so a long session that inspects many processes does not grow forever.
 const commandLines = new Map<string, string>();
 
+function notKeptReason(sample: ProcessSample): string {
+  return sample.memoryless
+    ? `a ${sample.memoryless.replace('-', ' ')} has no memory of its own`
+    : 'not reported by this kernel';
+}
+
+/** A figure of /proc/PID/status (`value`, of `sample`), with the reason where the kernel gives none. */
+export function statusFigure(sample: ProcessSample, value: number | undefined): Figure {
+  return value === undefined ? { unavailable: notKeptReason(sample) } : { bytes: value };
+}
+
 /** Turns an engine sample into what views show, with reasons where a figure is unknown. */
 export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
   const { clockTicks, bootTimeMs } = systemInfo();
   const status = sample.status;
-  const notKept = sample.memoryless
-    ? `a ${sample.memoryless.replace('-', ' ')} has no memory of its own`
-    : 'not reported by this kernel';
-  const fromStatus = (value: number | undefined): Figure =>
-    value === undefined ? { unavailable: notKept } : { bytes: value };
+  const notKept = notKeptReason(sample);
+  const fromStatus = (value: number | undefined): Figure => statusFigure(sample, value);
   const rollup = sample.rollup;
   const rollupFigure = (pick: (value: SmapsRollup) => number): Figure => {
     if (!rollup) {

@@ -13,6 +13,13 @@ import { escapeIcons } from './textEscapes';
 
 /** How long "exited" stays on screen before the entry falls back. */
 const EXIT_LINGER_MS = 5000;
+/**
+ * While the entry's text stays the same, its tooltip is rebuilt at most this often. Nobody hovers
+ * most ticks, and every item property set sends the whole entry (tooltip included) to the
+ * workbench: so figures the text does not show (VIRT, SHR, swap, the cgroup, the last minute's
+ * change) may be up to this old in the hover, while RES and the warning always match the text.
+ */
+export const TOOLTIP_REFRESH_MS = 5000;
 
 /** The status bar entry: RES of the process in focus, with a tooltip that explains it. */
 export class StatusBar extends Disposable {
@@ -24,6 +31,10 @@ export class StatusBar extends Disposable {
   private lingerTimer: NodeJS.Timeout | undefined;
   private warning: string | undefined;
   private visible = false;
+  /** What the last tooltip built from a sample showed in the text, and when it was built. */
+  private tooltipKey: string | undefined;
+  private tooltipBuiltAtMs = 0;
+  private background: 'warning' | 'error' | undefined;
 
   constructor(
     private readonly sampler: Sampler,
@@ -44,13 +55,20 @@ export class StatusBar extends Disposable {
     this.follow();
   }
 
-  /** What the entry shows now; for tests. */
-  get state(): { visible: boolean; text: string; tooltip: string; warning: string | undefined } {
+  /** What the entry shows now, and when its tooltip was last built from a sample; for tests. */
+  get state(): {
+    visible: boolean;
+    text: string;
+    tooltip: string;
+    tooltipBuiltAtMs: number;
+    warning: string | undefined;
+  } {
     const tooltip = this.item.tooltip;
     return {
       visible: this.visible,
       text: this.item.text,
       tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
+      tooltipBuiltAtMs: this.tooltipBuiltAtMs,
       warning: this.warning,
     };
   }
@@ -80,8 +98,8 @@ export class StatusBar extends Disposable {
       this.showEnded(target, event, describeProcError(event.outcome.error));
     } else {
       // Readable again next time, perhaps: say what went wrong, keep watching.
-      this.item.text = `$(pulse) ${escapeIcons(event.lastSample?.name ?? String(target.identity.pid))} ?`;
-      this.item.tooltip = describeProcError(event.outcome.error);
+      this.setText(`$(pulse) ${escapeIcons(event.lastSample?.name ?? String(target.identity.pid))} ?`);
+      this.setTooltip(describeProcError(event.outcome.error));
       this.show();
     }
   }
@@ -92,13 +110,24 @@ export class StatusBar extends Disposable {
       aboveMiB: readConfig('statusBar.warnAboveMiB'),
       aboveCgroupPercent: readConfig('statusBar.warnAboveCgroupPercent'),
     });
-    this.item.text = `${this.warning ? '$(warning)' : '$(pulse)'} ${escapeIcons(sample.name)} ${sample.memoryless ? '–' : formatBytes(sample.resBytes)}`;
-    this.item.tooltip = buildTooltip(target, sample, event.history, this.warning);
-    this.item.backgroundColor = this.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.command = { command: Commands.InspectFocused, title: 'Inspect Process' };
-    this.item.accessibilityInformation = {
-      label: `${sample.name}, process ${sample.identity.pid}, resident memory ${formatBytes(sample.resBytes)}${this.warning ? `, warning: ${this.warning}` : ''}`,
-    };
+    // Each property set costs a timer and a message with the whole entry: set only what changed.
+    this.setText(
+      `${this.warning ? '$(warning)' : '$(pulse)'} ${escapeIcons(sample.name)} ${sample.memoryless ? '–' : formatBytes(sample.resBytes)}`,
+    );
+    const key = `${this.item.text}\u0000${this.warning}\u0000${target.reason}\u0000${target.sessionName}`;
+    const now = Date.now();
+    if (key !== this.tooltipKey || now - this.tooltipBuiltAtMs >= TOOLTIP_REFRESH_MS) {
+      this.item.tooltip = buildTooltip(target, sample, event.history, this.warning);
+      this.tooltipKey = key;
+      this.tooltipBuiltAtMs = now;
+    }
+    this.setBackground(this.warning ? 'warning' : undefined);
+    if (this.item.command === undefined || (this.item.command as vscode.Command).command !== Commands.InspectFocused) {
+      this.item.command = { command: Commands.InspectFocused, title: 'Inspect Process' };
+    }
+    this.setAccessibilityLabel(
+      `${sample.name}, process ${sample.identity.pid}, resident memory ${formatBytes(sample.resBytes)}${this.warning ? `, warning: ${this.warning}` : ''}`,
+    );
     this.show();
   }
 
@@ -110,17 +139,15 @@ export class StatusBar extends Disposable {
     if (event.exitCause?.kind === 'oom-kill') {
       // Only with a counter that rose: a plain SIGKILL (exit 137) is no proof of an OOM kill.
       const evidence = oomKillEvidence(event.exitCause, last);
-      this.item.text = `$(error) ${escapeIcons(name)} OOM-killed?`;
-      this.item.tooltip = `Most likely killed by the kernel's OOM killer (PID ${target.identity.pid}). ${evidence}`;
-      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-      this.item.accessibilityInformation = {
-        label: `${name}, process ${target.identity.pid}, most likely killed by the OOM killer`,
-      };
+      this.setText(`$(error) ${escapeIcons(name)} OOM-killed?`);
+      this.setTooltip(`Most likely killed by the kernel's OOM killer (PID ${target.identity.pid}). ${evidence}`);
+      this.setBackground('error');
+      this.setAccessibilityLabel(`${name}, process ${target.identity.pid}, most likely killed by the OOM killer`);
       this.alerts.notify(target.identity, name, evidence);
     } else {
-      this.item.text = `$(circle-slash) ${escapeIcons(name)} exited`;
-      this.item.tooltip = `${reason} (PID ${target.identity.pid})`;
-      this.item.backgroundColor = undefined;
+      this.setText(`$(circle-slash) ${escapeIcons(name)} exited`);
+      this.setTooltip(`${reason} (PID ${target.identity.pid})`);
+      this.setBackground(undefined);
     }
     this.show();
     this.lingerTimer = setTimeout(() => {
@@ -130,24 +157,55 @@ export class StatusBar extends Disposable {
   }
 
   private showLoading(target: FocusTarget): void {
-    this.item.text = `$(loading~spin) ${target.identity.pid}`;
-    this.item.tooltip = 'Reading /proc…';
+    this.setText(`$(loading~spin) ${target.identity.pid}`);
+    this.setTooltip('Reading /proc…');
     this.show();
   }
 
   private showIdle(): void {
     this.warning = undefined;
-    this.item.text = '$(pulse) Memory';
-    this.item.tooltip = 'Proc Memory: choose a process to watch here';
-    this.item.backgroundColor = undefined;
+    this.setText('$(pulse) Memory');
+    this.setTooltip('Proc Memory: choose a process to watch here');
+    this.setBackground(undefined);
     this.item.command = { command: Commands.WatchProcess, title: 'Watch Process' };
-    this.item.accessibilityInformation = { label: 'Process memory: choose a process to watch' };
+    this.setAccessibilityLabel('Process memory: choose a process to watch');
     this.show();
   }
 
+  private setText(text: string): void {
+    if (this.item.text !== text) {
+      this.item.text = text;
+    }
+  }
+
+  /** A plain tooltip; the next sample builds its own again. */
+  private setTooltip(text: string): void {
+    this.tooltipKey = undefined;
+    if (this.item.tooltip !== text) {
+      this.item.tooltip = text;
+    }
+  }
+
+  private setBackground(background: 'warning' | 'error' | undefined): void {
+    if (this.background !== background) {
+      this.background = background;
+      this.item.backgroundColor = background
+        ? new vscode.ThemeColor(`statusBarItem.${background}Background`)
+        : undefined;
+    }
+  }
+
+  private setAccessibilityLabel(label: string): void {
+    if (this.item.accessibilityInformation?.label !== label) {
+      this.item.accessibilityInformation = { label };
+    }
+  }
+
   private show(): void {
-    this.visible = true;
-    this.item.show();
+    if (!this.visible) {
+      this.visible = true;
+      this.item.show();
+    }
   }
 
   private hide(): void {

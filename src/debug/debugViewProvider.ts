@@ -8,15 +8,22 @@ import { childProcesses } from '../proc/processChildren';
 import { identityKey } from '../proc/processIdentity';
 import { sampleProcess } from '../proc/sampleProcess';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
-import { toSnapshot } from '../processSnapshot';
-import { DebugSessionRow, Figure, parseFromDebugView, ToDebugView } from '../../shared/protocol';
+import { statusFigure } from '../processSnapshot';
+import {
+  DebugSessionRow,
+  DebugSessionSample,
+  DebugSessionSnapshot,
+  Figure,
+  parseFromDebugView,
+  SPARKLINE_POINTS,
+  ToDebugView,
+} from '../../shared/protocol';
+import { ProcessSample } from '../proc/sampleProcess';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { isDebuggerCommand } from './debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';
 import { DebugStops } from './debugStops';
 import { TimelineMarkers } from '../timelineMarkers';
-
-const SPARKLINE_POINTS = 60;
 
 interface Watched {
   subscription: vscode.Disposable;
@@ -28,6 +35,8 @@ interface Watched {
 /**
  * "Process Memory" in Run and Debug: one row per debug session with the live memory of its
  * process. Reads only while the view is visible; shows its last state at once when it comes back.
+ * A sample sends only the figures of the rows it changes: the stops list and the comparison of two
+ * stops (up to MAX_STOPS rows) are built and sent when the sessions, stops or markers change.
  */
 export class DebugViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
@@ -35,7 +44,8 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   private readonly histories = new Map<string, History>();
   /** The OOM-kill evidence of processes that ended so, by identity: kept after their session ends. */
   private readonly oomKills = new Map<string, string>();
-  private lastState: ToDebugView | undefined;
+  /** The sessions whose rows the view was last sent in full: a sample updates only those. */
+  private sentSessions = new Set<string>();
   private ready = false;
 
   constructor(
@@ -56,9 +66,18 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     this.register({ dispose: () => this.unwatchAll() });
   }
 
-  /** The state last sent to the view, for tests. */
-  get state(): ToDebugView | undefined {
-    return this.lastState;
+  /** Every row as a state message would send it now, for tests. */
+  get state(): Extract<ToDebugView, { type: 'state' }> {
+    return {
+      type: 'state',
+      debugging: this.sessions.isDebugging,
+      rows: this.sessions.all.map((entry) => this.toRow(entry)),
+    };
+  }
+
+  /** For tests: the last reading the view has of this process (the rows carry only what they show). */
+  lastSampleOf(pid: number): ProcessSample | undefined {
+    return [...this.watched.values()].find((watched) => watched.event?.identity.pid === pid)?.event?.lastSample;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -136,7 +155,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
             this.oomKills.set(key, oomKillEvidence(event.exitCause, event.lastSample));
           }
           this.readChildren(watched, event);
-          this.post();
+          this.postSample(key);
         });
       }
     }
@@ -188,41 +207,76 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     watched.children = count > 0 ? { count, resBytes, pss } : undefined;
   }
 
+  /** Every row in full. */
   private post(): void {
-    const rows = this.sessions.all.map((entry) => this.toRow(entry));
-    this.lastState = { type: 'state', debugging: this.sessions.isDebugging, rows };
     if (this.view?.visible && this.ready) {
-      void this.view.webview.postMessage(this.lastState);
+      const state = this.state;
+      this.sentSessions = new Set(state.rows.map((row) => row.sessionId));
+      void this.view.webview.postMessage(state);
+    }
+  }
+
+  /** A new sample of the process `key`: the live part of the rows of the sessions debugging it. */
+  private postSample(key: string): void {
+    if (!this.view?.visible || !this.ready) {
+      return;
+    }
+    const samples: DebugSessionSample[] = [];
+    for (const entry of this.sessions.all) {
+      if (!entry.identity || identityKey(entry.identity) !== key) {
+        continue;
+      }
+      if (!this.sentSessions.has(entry.session.id)) {
+        // A session the view has no row for yet: send every row.
+        this.post();
+        return;
+      }
+      samples.push(this.toSample(entry));
+    }
+    if (samples.length > 0) {
+      void this.view.webview.postMessage({ type: 'sample', rows: samples } satisfies ToDebugView);
     }
   }
 
   private toRow(entry: DebuggedSession): DebugSessionRow {
+    const history = entry.identity ? this.watched.get(identityKey(entry.identity))?.event?.history : undefined;
+    const points = history?.last(SPARKLINE_POINTS) ?? [];
+    return {
+      ...this.liveOf(entry),
+      parentSessionId: entry.session.parentSession?.id,
+      name: entry.session.name,
+      debugType: entry.session.type,
+      sparkline: points.map((point) => point.resBytes),
+      sparklineTimesMs: points.map((point) => point.timeMs),
+      markers: entry.identity ? this.markers.of(entry.identity) : [],
+      stops: this.stops.rows(entry.session.id),
+      comparison: this.stops.comparison(entry.session.id),
+    };
+  }
+
+  private toSample(entry: DebuggedSession): DebugSessionSample {
+    const latest = entry.identity ? this.watched.get(identityKey(entry.identity))?.event?.history.latest() : undefined;
+    return {
+      ...this.liveOf(entry),
+      point: latest ? { timeMs: latest.timeMs, resBytes: latest.resBytes } : undefined,
+    };
+  }
+
+  /** What a row shows that changes with every sample, but the sparkline. */
+  private liveOf(entry: DebuggedSession): Omit<DebugSessionSample, 'point'> {
     const watched = entry.identity ? this.watched.get(identityKey(entry.identity)) : undefined;
     const event = watched?.event;
     const sample = event?.lastSample;
     const ended = event?.ended || entry.status === 'ended';
-    const points = event?.history.last(SPARKLINE_POINTS) ?? [];
     const oomKill = entry.identity && this.oomKills.get(identityKey(entry.identity));
     return {
       sessionId: entry.session.id,
-      parentSessionId: entry.session.parentSession?.id,
-      name: entry.session.name,
-      debugType: entry.session.type,
       status: ended ? 'ended' : entry.status,
       message: event?.ended ? 'The process has exited.' : entry.message,
       oomKill,
-      snapshot: sample ? toSnapshot(sample) : undefined,
-      sparkline: points.map((point) => point.resBytes),
-      sparklineTimesMs: points.map((point) => point.timeMs),
+      snapshot: sample ? toDebugSnapshot(sample) : undefined,
       sinceLastStop: this.stops.sinceLastStop(entry.session.id, sample?.resBytes),
       children: watched?.children,
-      // Only the marks inside the sparkline's time span: the panel's chart shows them all.
-      markers:
-        entry.identity && points.length > 0
-          ? this.markers.of(entry.identity).filter((marker) => marker.timeMs >= points[0].timeMs)
-          : [],
-      stops: this.stops.rows(entry.session.id),
-      comparison: this.stops.comparison(entry.session.id),
     };
   }
 
@@ -232,4 +286,18 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     }
     this.watched.clear();
   }
+}
+
+/** The figures a row shows, straight from the sample: the panel's whole snapshot would be built and sent for nothing. */
+function toDebugSnapshot(sample: ProcessSample): DebugSessionSnapshot {
+  return {
+    pid: sample.identity.pid,
+    startTicks: sample.identity.startTicks,
+    sampledAtMs: sample.timeMs,
+    memoryless: sample.memoryless,
+    resBytes: sample.resBytes,
+    virtBytes: sample.virtBytes,
+    shrBytes: sample.shrBytes,
+    peakRes: statusFigure(sample, sample.status.vmHWM),
+  };
 }

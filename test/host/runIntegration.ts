@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
+import type { Page } from 'playwright-core';
 import { launchBrowser, BrowserSession } from './browser';
 import { repoRoot, startCodeServer, workbenchUrl, CodeServer } from './codeServer';
 
@@ -38,6 +39,11 @@ export interface IntegrationOptions {
   write?: (line: string) => void;
   /** The browser window; default VIEWPORT (test/host/browser.ts). */
   viewport?: { width: number; height: number };
+  /**
+   * Called once the workbench page is loading, to watch it from the browser's side (the soak reads
+   * the webviews' memory); what it returns runs when the suite ends, before the browser closes.
+   */
+  onWorkbench?: (page: Page) => () => Promise<void>;
 }
 
 export interface IntegrationResult {
@@ -74,6 +80,7 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
   let server: CodeServer | undefined;
   let session: BrowserSession | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let stopWatching: (() => Promise<void>) | undefined;
   try {
     const env: NodeJS.ProcessEnv = { ...options.env };
     if (process.env.MOCHA_GREP && env.MOCHA_GREP === undefined) env.MOCHA_GREP = process.env.MOCHA_GREP;
@@ -129,6 +136,7 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
       extensionTestsPath: options.extensionTestsPath ?? path.join(repoRoot, 'out', 'test', 'integration'),
     });
     await page.goto(url);
+    stopWatching = options.onWorkbench?.(page);
 
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs - (Date.now() - started)));
@@ -144,6 +152,7 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
     write(`[integration] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
     if (timer) clearTimeout(timer);
+    await stopWatching?.().catch((error) => write(`[integration] ${error}`));
     await session?.close();
     await server?.stop({ saveLogsTo: path.join(logsDir, 'server') });
     if (ownWorkspace) rmSync(workspaceFolder, { recursive: true, force: true });

@@ -160,8 +160,8 @@ describe('OOM kills', function () {
       await waitFor(
         'the cgroup in the view',
         () => {
-          const cgroupFigure = rowOf()?.snapshot?.cgroup;
-          return cgroupFigure && !('unavailable' in cgroupFigure) && cgroupFigure.path === cgroup!.path;
+          const read = api.debugView.lastSampleOf(pid)?.cgroup;
+          return read?.ok && read.value?.path === cgroup!.path;
         },
         30000,
       );

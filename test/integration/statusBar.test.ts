@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { ProcMemoryApi } from '../../src/extension';
+import { TOOLTIP_REFRESH_MS } from '../../src/statusBar';
 import { formatBytes } from '../../shared/format';
 import {
   Allocator,
@@ -63,6 +64,49 @@ describe('status bar', function () {
     assert.match(tooltip, new RegExp(`PID ${allocator.pid}`));
     assert.match(tooltip, /command:procMemory\.inspectFocused/);
     assert.match(tooltip, /command:procMemory\.stopWatching/);
+  });
+
+  it('rebuilds its tooltip when its text changes, otherwise only every TOOLTIP_REFRESH_MS, with the RES of the text', async () => {
+    await setSetting('sampleIntervalMs', 250);
+    // sleep's RES never changes: the text stays, so the tooltip waits for its refresh.
+    const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
+    try {
+      const sample = await waitFor('sleep', () => {
+        const read = api.sampleProcess(sleeper.pid as number);
+        return read.ok && read.value.name === 'sleep' ? read.value : undefined;
+      });
+      api.focus.watch(sample.identity);
+      await waitFor('the sleep text', () => api.statusBar.state.text.includes('sleep'));
+      const builtAt = api.statusBar.state.tooltipBuiltAtMs;
+      const text = api.statusBar.state.text;
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // 8 ticks
+      assert.equal(api.statusBar.state.text, text);
+      assert.equal(api.statusBar.state.tooltipBuiltAtMs, builtAt, 'not rebuilt while the text stays');
+      const rebuiltAt = await waitFor(
+        'the refresh',
+        () => api.statusBar.state.tooltipBuiltAtMs !== builtAt && api.statusBar.state.tooltipBuiltAtMs,
+        TOOLTIP_REFRESH_MS + 5000,
+      );
+      assert.ok(rebuiltAt - builtAt >= TOOLTIP_REFRESH_MS, `rebuilt after ${rebuiltAt - builtAt} ms`);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+    // A text that changes brings its tooltip along at once, with the same RES.
+    allocator = await startAllocator(16);
+    const identity = api.sampleProcess(allocator.pid);
+    assert.ok(identity.ok);
+    api.focus.watch(identity.value.identity);
+    await waitFor('the allocator text', () => api.statusBar.state.text.includes('MiB'));
+    for (let i = 0; i < 3; i++) {
+      const before = api.statusBar.state.text;
+      await allocator.grow(8);
+      await waitFor('the text to change', () => api.statusBar.state.text !== before);
+      const res = api.statusBar.state.text.split(' ').slice(-2).join('\u00a0');
+      assert.ok(
+        api.statusBar.state.tooltip.includes(`| **RES** | ${res} |`),
+        `tooltip RES ${res}: ${api.statusBar.state.tooltip.slice(0, 300)}`,
+      );
+    }
   });
 
   it('takes the warning state above procMemory.statusBar.warnAboveMiB and says why', async () => {

@@ -3,7 +3,8 @@
  * extension host (code-server) with what a user leaves open: the status bar on one process, three
  * inspect panels, and a debug session (js-debug) whose program allocates and frees, all at
  * sampleIntervalMs 250. Every minute it prints the extension host's CPU share and RSS, the Node
- * resources it holds (timers, handles), and the memory markers and stops kept, so drift shows.
+ * resources it holds (timers, handles), and the memory markers and stops kept, so drift shows; the
+ * runner prints the webviews' elements and the renderer's JS heap (test/host/webviewMemory.ts).
  * At the end: RSS and resources after the history buffers filled (first minute with full
  * buffers to the end) must be flat within a margin, and nothing may only grow.
  *
@@ -54,18 +55,28 @@ export async function run(): Promise<void> {
       children.push(child);
     }
     await delay(500);
-    const [first, ...rest] = children.map((child) => child.pid as number);
-    await vscode.commands.executeCommand('procMemory.inspectProcess', first);
-    for (const pid of rest) {
-      await vscode.commands.executeCommand('workbench.action.splitEditorRight');
-      await vscode.commands.executeCommand('procMemory.inspectProcess', pid);
+    // Each panel in an editor group of its own, so all three stay visible (a webview editor cannot
+    // be split: splitEditorRight left them as tabs of one group, two hidden), and a fourth group
+    // for the debuggee's source, which the debugger reveals at each stop.
+    await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{}, {}, {}, {}] });
+    for (const [i, child] of children.entries()) {
+      const sample = api.sampleProcess(child.pid as number);
+      if (!sample.ok) throw new Error(`cannot read ${child.pid}`);
+      api.panels.show(sample.value.identity)?.panel.reveal((i + 1) as vscode.ViewColumn, true);
+      await delay(200);
     }
+    for (let waited = 0; !api.panels.open.every((open) => open.panel.visible) && waited < 30_000; waited += 100) {
+      await delay(100);
+    }
+    log(`${api.panels.open.filter((open) => open.panel.visible).length} of ${api.panels.open.length} panels visible`);
     // A debug session whose program stops now and then (every 20 s), for stops, tips and markers.
     const program = path.join(dir, 'soak.js');
     writeFileSync(
       program,
       `let held = []; setInterval(() => { held.push(Buffer.alloc(1 << 20, 1)); if (held.length > 16) held = []; }, 200);\nsetInterval(() => { debugger; }, 20000);\n`,
     );
+    // Open in the fourth group already, where the debugger then shows each stop.
+    await vscode.window.showTextDocument(vscode.Uri.file(program), { viewColumn: vscode.ViewColumn.Four });
     await vscode.commands.executeCommand('procMemory.debugView.focus');
     await vscode.debug.startDebugging(undefined, {
       type: 'node',

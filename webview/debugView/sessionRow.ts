@@ -1,6 +1,11 @@
 import { formatBytes, formatDelta } from '../../shared/format';
 import type { MemoryFigure } from '../../shared/memoryDocs';
-import type { DebugSessionRow, FromDebugView } from '../../shared/protocol';
+import {
+  SPARKLINE_POINTS,
+  type DebugSessionRow,
+  type DebugSessionSample,
+  type FromDebugView,
+} from '../../shared/protocol';
 import { h, setSafeAttribute, setText } from '../dom';
 import { readFigure } from '../figure';
 import { FigureTile } from '../figureTile';
@@ -13,7 +18,7 @@ import { StopsList } from './stopsList';
 const FIGURES: readonly MemoryFigure[] = ['res', 'virt', 'shr'];
 
 /**
- * One debug session in the sidebar, updated in place on every state message (so an open tooltip
+ * One debug session in the sidebar, updated in place on every state and sample message (so an open tooltip
  * or the focus on its buttons survives). Child sessions go into its `children` list.
  *
  * DOM: li.session[data-testid=session][data-session-id][data-status]
@@ -118,6 +123,18 @@ export class SessionRow {
     this.children = h('ul', { class: 'session-children', attrs: { role: 'group' } });
     this.element = h('li', { class: 'session', testid: 'session' }, this.card, this.children);
     this.update(row);
+  }
+
+  /** A new sample: the figures change and the sparkline moves on; the stops and the comparison stay as the last state sent them. */
+  updateSample(sample: DebugSessionSample): void {
+    const { point, ...live } = sample;
+    let { sparkline, sparklineTimesMs } = this.row;
+    // A sample without a new reading (the process ended, or detail arrived between ticks) repeats the last point.
+    if (point && point.timeMs > (sparklineTimesMs.at(-1) ?? -Infinity)) {
+      sparkline = [...sparkline, point.resBytes].slice(-SPARKLINE_POINTS);
+      sparklineTimesMs = [...sparklineTimesMs, point.timeMs].slice(-SPARKLINE_POINTS);
+    }
+    this.update({ ...this.row, ...live, sparkline, sparklineTimesMs });
   }
 
   update(row: DebugSessionRow): void {

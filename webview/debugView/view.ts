@@ -26,7 +26,11 @@ export class DebugView {
   }
 
   handle(message: ToDebugView): void {
-    if (message.type !== 'state') {
+    if (message.type === 'sample') {
+      // Only rows the last state placed; a row it did not have comes with the next state.
+      for (const sample of message.rows) {
+        this.rows.get(sample.sessionId)?.updateSample(sample);
+      }
       return;
     }
     if (!message.debugging) {

@@ -1141,6 +1141,47 @@ async function checks(browser, origin) {
       (await tab.locator(`${child} [data-testid=sparkline-mark] title`).first().textContent()) ===
         'server.js:41: handleOrder · breakpoint · RES 402.1 MiB at the first stop',
   );
+  // A sample message carries only the live part of a row and the newest point: the stops, the
+  // comparison and the markers stay; the sparkline moves on by one point, once.
+  const sparkPoints = async () => Number(await tab.getAttribute(`${child} [data-testid=sparkline]`, 'data-points'));
+  const pointsBefore = await sparkPoints();
+  const postSample = (timeMs) =>
+    tab.evaluate((at) => {
+      const live = {
+        status: 'found',
+        message: 'PID from the debug adapter (process event)',
+        sinceLastStop: -3 * 2 ** 20,
+        children: undefined,
+        point: { timeMs: at, resBytes: 512 * 2 ** 20 },
+      };
+      window.__hostPost({
+        type: 'sample',
+        rows: [
+          {
+            ...live,
+            sessionId: 'child',
+            snapshot: window.__snapshot({ pid: 48214, startTicks: 9812345, resBytes: 512 * 2 ** 20 }),
+          },
+          // A session the view was never told about: ignored until a state brings it.
+          { ...live, sessionId: 'nobody', snapshot: window.__snapshot({}) },
+        ],
+      });
+    }, timeMs);
+  const at = Date.now() + 60_000;
+  await postSample(at);
+  await postSample(at); // the same reading again (detail arriving between ticks): no new point
+  await tab.waitForTimeout(50);
+  check(
+    'sample: new figures and one new point, same stops, comparison and markers',
+    Number(await tab.getAttribute(`${child} [data-figure=res]`, 'data-bytes')) === 512 * 2 ** 20 &&
+      (await tab.textContent(`${child} [data-testid=since-last-stop]`)) === '-3.00 MiB since the last stop' &&
+      (await sparkPoints()) === Math.min(60, pointsBefore + 1) &&
+      Number(await tab.getAttribute(`${child} [data-testid=sparkline]`, 'data-marks')) > 0 &&
+      (await tab.locator(`${child} [data-testid=stop]`).count()) === 4 &&
+      (await tab.locator(`${child} [data-testid=change-grew]`).count()) === 3 &&
+      (await tab.locator('[data-session-id=nobody]').count()) === 0,
+    `${await tab.getAttribute(`${child} [data-figure=res]`, 'data-bytes')} ${await tab.textContent(`${child} [data-testid=since-last-stop]`)} points ${pointsBefore} -> ${await sparkPoints()}`,
+  );
   await tab.evaluate(() =>
     window.__hostPost({
       type: 'state',
@@ -1193,6 +1234,26 @@ async function checks(browser, origin) {
     'comparison unavailable: the reason and Read now',
     (await tab.textContent('[data-testid=comparison-unavailable]')).includes('170 ms') &&
       (await tab.isVisible('[data-testid=read-mappings]')),
+  );
+  // 'big' starts with no points: the same reading sent twice adds one point, not two.
+  await tab.evaluate(() => {
+    const sample = {
+      sessionId: 'big',
+      status: 'found',
+      message: '',
+      snapshot: window.__snapshot({}),
+      sinceLastStop: undefined,
+      children: undefined,
+      point: { timeMs: Date.now(), resBytes: 2 ** 20 },
+    };
+    window.__hostPost({ type: 'sample', rows: [sample] });
+    window.__hostPost({ type: 'sample', rows: [sample] });
+  });
+  await tab.waitForTimeout(50);
+  check(
+    'sample: a repeated reading adds no point',
+    (await tab.getAttribute('[data-session-id=big] [data-testid=sparkline]', 'data-points')) === '1',
+    await tab.getAttribute('[data-session-id=big] [data-testid=sparkline]', 'data-points'),
   );
   await tab.click('[data-testid=read-mappings]');
   check(
