@@ -74,6 +74,12 @@ export interface Stop {
   tipShownAfterMs?: number;
 }
 
+/** A stop together with the session it belongs to: what features that ask the stopped program need. */
+export interface StopEvent {
+  stop: Stop;
+  session: vscode.DebugSession;
+}
+
 interface SessionStops {
   session: vscode.DebugSession;
   /** Oldest first, at most MAX_STOPS. */
@@ -101,6 +107,15 @@ export class DebugStops extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   /** Fires with the session id whose stops changed (a stop, its reading, its place, a resume). */
   readonly onDidChange = this.changed.event;
+  private readonly stoppedEmitter = this.register(new vscode.EventEmitter<StopEvent>());
+  /**
+   * Fires once per stop, after its /proc reading and outside the adapter tracker (so a listener may
+   * send requests to the adapter without holding up the stop), before its place is known.
+   */
+  readonly onDidStop = this.stoppedEmitter.event;
+  private readonly resumedEmitter = this.register(new vscode.EventEmitter<StopEvent>());
+  /** Fires when a stop ends: the program runs again (a run request or `continued`) or its session ended. */
+  readonly onDidResume = this.resumedEmitter.event;
   /** How many mappings the last smaps read of each process had: what one more read will cost. */
   private readonly mappingsCount = new Map<string, number>();
 
@@ -328,17 +343,28 @@ export class DebugStops extends Disposable {
       state.stops.splice(0, state.stops.length - MAX_STOPS);
     }
     // The tracker runs before VS Code passes the event on: read /proc after, never here.
-    this.later(state, () => this.read(state, stop), 0);
+    this.later(
+      state,
+      () => {
+        this.read(state, stop);
+        if (state.current === stop) {
+          this.stoppedEmitter.fire({ stop, session });
+        }
+      },
+      0,
+    );
     this.later(state, () => void this.askForFrames(state, stop), OWN_REQUEST_AFTER_MS);
   }
 
   private resumed(state: SessionStops): void {
-    if (!state.current) {
+    const stop = state.current;
+    if (!stop) {
       return;
     }
     state.current = undefined;
     state.frames = [];
     this.changed.fire(state.session.id);
+    this.resumedEmitter.fire({ stop, session: state.session });
   }
 
   private read(state: SessionStops, stop: Stop): void {
@@ -559,7 +585,7 @@ export class DebugStops extends Disposable {
       return;
     }
     this.clearTimers(state);
-    state.current = undefined;
+    this.resumed(state);
     this.changed.fire(session.id);
     // The debug view keeps ended sessions for a few seconds (DebugSessions); then forget them.
     const timer = setTimeout(() => this.sessions.delete(session.id), 15000);
