@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { ProcessIdentity } from '../../src/proc/processIdentity';
+import { cpuResult, CpuResult, formatCpuResult, measureCpuWindow, profileWindow } from './hostCpu';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const TICKS = 80;
@@ -28,7 +29,13 @@ const WARMUP_TICKS = 8;
 const INTERVAL_MS = 250;
 const HISTORY_MINUTES = 60;
 /** `HOST_BENCH_CASES=status,debug` runs only those cases (status, panels, debug); all by default. */
-const CASES = new Set((process.env.HOST_BENCH_CASES ?? 'status,panels,debug').split(',').map((name) => name.trim()));
+const CASES = new Set(
+  (process.env.HOST_BENCH_CASES ?? 'cpu,status,panels,debug').split(',').map((name) => name.trim()),
+);
+/** The window over which the host's whole CPU is read for each case of the 'cpu' set. */
+const CPU_WINDOW_MS = Number(process.env.HOST_BENCH_WINDOW_S ?? 45) * 1000;
+/** Time for a case to settle (panels drawn, first detail reads done) before its window starts. */
+const CPU_SETTLE_MS = 8000;
 
 interface Result {
   name: string;
@@ -326,7 +333,108 @@ async function closeAll(extension: ProcMemoryApi): Promise<void> {
   await waitFor('nothing polled', () => !extension.sampler.isPolling, 20000);
 }
 
+/** Starts a js-debug session of `source`. */
+async function startNodeSession(dir: string, name: string, source: string): Promise<void> {
+  const program = path.join(dir, `${name}.js`);
+  writeFileSync(program, source);
+  if (
+    !(await vscode.debug.startDebugging(undefined, {
+      type: 'node',
+      request: 'launch',
+      name,
+      program,
+      console: 'internalConsole',
+    }))
+  ) {
+    throw new Error(`could not start the js-debug session ${name}`);
+  }
+}
+
+/**
+ * The host's whole CPU per case, over idle (issue 19): the status bar with 1, 10 and 50 visible
+ * panels at 1000 and 250 ms, the debug view with a stopped and a running session, and the same
+ * workbench idle before and after (their mean is the baseline; both are printed to show drift).
+ */
+async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[]): Promise<CpuResult[]> {
+  const config = vscode.workspace.getConfiguration('procMemory');
+  const results: CpuResult[] = [];
+  const settled = () => delay(CPU_SETTLE_MS);
+  // Each case is measured right after the same workbench idle, so a drift of the host's own
+  // background work (code-server's built-in extensions) falls on both windows alike.
+  const measureCase = async (
+    name: string,
+    intervalMs: number,
+    visible: number,
+    target: number | undefined,
+    open: () => Promise<void>,
+  ): Promise<void> => {
+    await closeAll(extension);
+    await settled();
+    const idle = await measureCpuWindow(CPU_WINDOW_MS);
+    await open();
+    await settled();
+    const window = await measureCpuWindow(CPU_WINDOW_MS);
+    const result = cpuResult(name, intervalMs, visible, window, idle.percent, target);
+    results.push(result);
+    log(`cpu: ${formatCpuResult(result)} (idle ${idle.percent.toFixed(2)} %)`);
+  };
+  // The workbench has just started: let its start-up work end before the first idle window.
+  await delay(30000);
+  const targets: Record<string, Record<number, number>> = {
+    'status bar + 1 panel': { 1000: 0.1 },
+    'status bar + 10 panels': { 1000: 0.5, 250: 1.5 },
+  };
+  for (const intervalMs of [1000, 250]) {
+    await config.update('sampleIntervalMs', intervalMs, vscode.ConfigurationTarget.Global);
+    for (const count of [1, 10, 50]) {
+      const name = `status bar + ${count} panel${count > 1 ? 's' : ''}`;
+      await measureCase(name, intervalMs, count + 1, targets[name]?.[intervalMs], async () => {
+        extension.focus.watch(identities[0]);
+        await openPanels(extension, identities.slice(0, count));
+      });
+    }
+  }
+  // The debug view, visible, with one session stopped at a debugger statement and one running.
+  await config.update('sampleIntervalMs', 1000, vscode.ConfigurationTarget.Global);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-host-cpu-'));
+  try {
+    await measureCase('debug view (1 stopped, 1 running)', 1000, 2, 0.2, async () => {
+      await vscode.commands.executeCommand('procMemory.debugView.focus');
+      await startNodeSession(dir, 'running', 'setInterval(() => {}, 1 << 30);\n');
+      await startNodeSession(dir, 'stopped', 'setInterval(() => {}, 1 << 30);\ndebugger;\n');
+      await waitFor('the stopped session', () => extension.debugStops.currentStops.length > 0, 60000);
+      const rowsWithFigures = () => extension.debugView.state?.rows.filter((row) => row.snapshot?.resBytes).length ?? 0;
+      try {
+        await waitFor('two debug view rows with figures', () => rowsWithFigures() >= 2, 60000);
+      } catch (error) {
+        log(
+          `debug view rows: ${JSON.stringify(extension.debugView.state?.rows.map((row) => [row.name, row.status, row.message, row.snapshot?.pid]))}`,
+        );
+        throw error;
+      }
+    });
+    await vscode.debug.stopDebugging();
+    await waitFor('no debug session', () => vscode.debug.activeDebugSession === undefined, 30000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await closeAll(extension);
+  log(`Extension host CPU over ${CPU_WINDOW_MS / 1000} s windows, each case against the idle window before it:`);
+  results.forEach((result) => log(`  ${formatCpuResult(result)}`));
+  return results;
+}
+
 export async function run(): Promise<void> {
+  if (process.env.HOST_BENCH_WITHOUT_EXTENSION === '1') {
+    // The same workbench without Proc Memory: code-server's own share of the idle host.
+    await delay(CPU_SETTLE_MS);
+    const window = await measureCpuWindow(CPU_WINDOW_MS);
+    log(`cpu: idle without the extension ${window.percent.toFixed(2)} % of a core`);
+    if (process.env.HOST_BENCH_PROFILE === '1')
+      (await profileWindow(CPU_WINDOW_MS)).forEach((line) => log(`  ${line}`));
+    console.log('INTEGRATION-RESULT passed=1 failed=0 pending=0');
+    return;
+  }
   const results: Result[] = [];
   const profiles: Record<string, string[]> = {};
   let failed = 0;
@@ -339,6 +447,9 @@ export async function run(): Promise<void> {
     await config.update('statusBar.enabled', true, vscode.ConfigurationTarget.Global);
     await closeAll(extension);
     const identities = await sleepers(50, extension);
+
+    const cpu = CASES.has('cpu') ? await cpuCases(extension, identities) : [];
+    await config.update('sampleIntervalMs', INTERVAL_MS, vscode.ConfigurationTarget.Global);
 
     const base = await floor(extension, identities[0].pid);
     const floorMs = { hotMs: base.sampleMs + base.postMs, pacedMs: base.pacedMs };
@@ -423,6 +534,7 @@ export async function run(): Promise<void> {
           loadAverage: os.loadavg(),
           floor: { ...base, hotMs: floorMs.hotMs },
           results,
+          cpu,
           profiles,
         },
         null,

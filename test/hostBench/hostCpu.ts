@@ -1,0 +1,147 @@
+/**
+ * The cost as the user pays it: the extension host's whole CPU time (utime + stime of every thread,
+ * /proc/self/stat, read from inside the host) over a window, with the views of a case visible,
+ * against the same workbench idle in the same run. Unlike the tick timing in index.ts it includes
+ * everything the host does for us outside our own code: serialising each postMessage over the RPC
+ * channel, webview round trips, timers and promise callbacks after the tick.
+ *
+ * During a window the bench itself sleeps on one timer: nothing of its own runs.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second (utime and stime are counted in them). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU ms this process (all its threads) has used since it started. */
+export function processCpuMs(statPath = '/proc/self/stat'): number {
+  const stat = readFileSync(statPath, 'utf8');
+  // Fields after the command (which may hold spaces and parentheses): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** One window: the share of one core the host used, in percent. */
+export interface CpuWindow {
+  cpuMs: number;
+  wallMs: number;
+  percent: number;
+}
+
+/** Sleeps `windowMs` on a single timer and returns the host's CPU over it. */
+export async function measureCpuWindow(windowMs: number): Promise<CpuWindow> {
+  const cpuBefore = processCpuMs();
+  const wallBefore = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const cpuMs = processCpuMs() - cpuBefore;
+  const wallMs = performance.now() - wallBefore;
+  return { cpuMs, wallMs, percent: (cpuMs / wallMs) * 100 };
+}
+
+/** A case's cost over idle, with its target (percent of a core), for the table. */
+export interface CpuResult {
+  name: string;
+  intervalMs: number;
+  visibleSamplesPerSecond: number;
+  window: CpuWindow;
+  /** Percent of a core over the mean of the idle windows. */
+  overIdle: number;
+  /** ms of host CPU per visible sample, over idle. */
+  perSampleMs: number;
+  target?: number;
+}
+
+export function cpuResult(
+  name: string,
+  intervalMs: number,
+  visibleSamples: number,
+  window: CpuWindow,
+  idlePercent: number,
+  target?: number,
+): CpuResult {
+  const overIdle = window.percent - idlePercent;
+  const visibleSamplesPerSecond = (visibleSamples * 1000) / intervalMs;
+  return {
+    name,
+    intervalMs,
+    visibleSamplesPerSecond,
+    window,
+    overIdle,
+    perSampleMs: visibleSamplesPerSecond > 0 ? (overIdle * 10) / visibleSamplesPerSecond : 0,
+    target,
+  };
+}
+
+export function formatCpuResult(result: CpuResult): string {
+  const verdict =
+    result.target === undefined
+      ? ''
+      : `  target <= ${result.target} % ${result.overIdle <= result.target ? 'PASS' : 'FAIL'}`;
+  return `${result.name.padEnd(34)} ${String(result.intervalMs).padStart(5)} ms  host ${result.window.percent.toFixed(2).padStart(6)} %  over idle ${result.overIdle >= 0 ? '+' : ''}${result.overIdle.toFixed(2)} %  ${result.perSampleMs.toFixed(3)} ms per visible sample${verdict}`;
+}
+
+/**
+ * Where the whole host's time goes over a window (not only inside our ticks): self time by function
+ * and script, largest first. Profiling costs CPU itself, so it never runs in a measured window.
+ */
+export async function profileWindow(windowMs: number, top = 25): Promise<string[]> {
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const { profile } = await post<{
+    profile: {
+      nodes: {
+        id: number;
+        callFrame: { functionName: string; url: string; lineNumber: number };
+        children?: number[];
+      }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+  }>('Profiler.stop');
+  session.disconnect();
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const nameOf = (frame: { functionName: string; url: string; lineNumber: number }) =>
+    `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`;
+  // The whole stack of each sample, by the outermost script frames: who started the work.
+  const stacks = new Map<string, number>();
+  const self = new Map<string, number>();
+  let busy = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i + 1] ?? 0;
+    const frame = byNode.get(id);
+    if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)') return;
+    const key = nameOf(frame);
+    self.set(key, (self.get(key) ?? 0) + us);
+    busy += us;
+    const chain: string[] = [];
+    for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) {
+      const upFrame = byNode.get(up);
+      if (upFrame?.url) chain.push(nameOf(upFrame));
+    }
+    const stack = chain.slice(-6).join(' < ');
+    stacks.set(stack, (stacks.get(stack) ?? 0) + us);
+  });
+  return [
+    `${(busy / 1000).toFixed(0)} ms of JavaScript in ${windowMs / 1000} s (${((busy / 10 / windowMs) * 1).toFixed(2)} % of a core); self time:`,
+    ...[...self.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([key, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`),
+    'by the outermost frames of their stacks:',
+    ...[...stacks.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([key, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`),
+  ];
+}
