@@ -3,6 +3,7 @@
 // validates each of them, because the page renders untrusted process names.
 
 import { isPid } from './pid';
+import type { ReadPace } from './readPace';
 
 /** The window the host fits the RES trend over; the panel says how much of it the slope rests on. */
 export const TREND_WINDOW_MS = 5 * 60000;
@@ -18,6 +19,18 @@ export type Figure = { bytes: number } | { unavailable: string };
 
 /** What a mapping holds, by its path in /proc/PID/smaps (same keys as MAPPING_DOCS in memoryDocs.ts). */
 export type MappingKind = 'heap' | 'stack' | 'program' | 'libraries' | 'files' | 'shmem' | 'anonymous' | 'kernel';
+
+/** Every kind, in the order views list them when sizes tie. */
+export const MAPPING_KINDS: readonly MappingKind[] = [
+  'heap',
+  'stack',
+  'program',
+  'libraries',
+  'files',
+  'shmem',
+  'anonymous',
+  'kernel',
+];
 
 /** The mappings of one kind, summed. */
 export interface MappingKindRow {
@@ -42,22 +55,12 @@ export interface MappingRow {
 }
 
 /**
- * How often smaps is read for a process, and why: at the setting's pace, or slower because one
- * read costs so much (its cost stays under 0.5 % of wall time). `reading`: a read is under way.
+ * Where RES lives: kinds with at least one mapping, largest RSS first, and the largest mappings.
+ * `readAtMs`: smaps is read less often than the rest, so its total can lag RES; say when.
  */
-export interface MappingsPace {
-  everyMs: number;
-  byCost: boolean;
-  /** What the last read took, ms. */
-  costMs: number | undefined;
-  reading: boolean;
-}
-
-/** Where RES lives: kinds with at least one mapping, largest RSS first, and the largest mappings. */
-/** `readAtMs`: smaps is read less often than the rest, so its total can lag RES; say when. */
 export type MappingsFigure =
-  | { kinds: MappingKindRow[]; top: MappingRow[]; readAtMs: number; pace?: MappingsPace }
-  | { unavailable: string; pace?: MappingsPace };
+  | { kinds: MappingKindRow[]; top: MappingRow[]; readAtMs: number; pace?: ReadPace }
+  | { unavailable: string; pace?: ReadPace };
 
 /** One level from the process's cgroup up to the root that has a memory limit. */
 export interface CgroupLevelRow {
@@ -512,7 +515,7 @@ export type ToCompareView =
       type: 'compare';
       a: ComparedRun;
       b: ComparedRun;
-      alignment: 'start' | 'first-stop';
+      alignment: Alignment;
       /** Both runs have stops, so they can be aligned at their first. */
       canAlignAtStops: boolean;
       /** Stops matched by function and file, in order; `change` says what differs, in words. */
@@ -527,7 +530,10 @@ export type ToCompareView =
   | { type: 'invalid'; reason: string };
 
 /** Comparison panel -> host. */
-export type FromCompareView = { type: 'ready' } | { type: 'align'; alignment: 'start' | 'first-stop' };
+/** Where two runs' clocks start: at their own start, or at each one's first debug stop. */
+export type Alignment = 'start' | 'first-stop';
+
+export type FromCompareView = { type: 'ready' } | { type: 'align'; alignment: Alignment };
 
 export function parseFromCompareView(message: unknown): FromCompareView | undefined {
   if (!isRecord(message)) return undefined;

@@ -6,8 +6,8 @@ import type { LeakForecast } from '../shared/protocol';
 import { tightestLevel } from './proc/cgroup';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
-
-const MiB = 1024 * 1024;
+import { MiB } from '../shared/units';
+import { BoundedMap } from '../shared/boundedMap';
 
 /** Re-arm margins: a size alert re-arms below 90 % of its threshold, a share alert 5 points below its own. */
 export const SIZE_REARM_FRACTION = 0.9;
@@ -137,7 +137,7 @@ const KEPT_PROCESSES = 256;
  */
 export class AlertHysteresis {
   /** identity key -> rule id -> the threshold it fired at (absent: armed). */
-  private readonly fired = new Map<string, Map<string, number>>();
+  private readonly fired = new BoundedMap<string, Map<string, number>>(KEPT_PROCESSES);
 
   constructor(private readonly rules: readonly AlertRule[] = ALERT_RULES) {}
 
@@ -159,9 +159,6 @@ export class AlertHysteresis {
         if (!state) {
           state = new Map();
           this.fired.set(key, state);
-          if (this.fired.size > KEPT_PROCESSES) {
-            this.fired.delete(this.fired.keys().next().value as string);
-          }
         }
         state.set(rule.id, threshold);
         alerts.push({ rule: rule.id, identity: input.sample.identity, message: verdict.message });

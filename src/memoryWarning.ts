@@ -1,8 +1,7 @@
 import { formatBytes } from '../shared/format';
 import { tightestLevel } from './proc/cgroup';
 import { ProcessSample } from './proc/sampleProcess';
-
-const MiB = 1024 * 1024;
+import { MiB } from '../shared/units';
 
 /** The thresholds the user sets (0 turns one off). */
 export interface WarningThresholds {

@@ -6,6 +6,7 @@ import { describeOomKill, ExitCause } from './proc/oomKill';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
 import { escapeNotificationLinks } from './textEscapes';
+import { BoundedMap } from '../shared/boundedMap';
 
 /** The evidence for an OOM kill in one paragraph: the counter, and the last readings. */
 export function oomKillEvidence(
@@ -33,7 +34,7 @@ export function oomKillEvidence(
  * end: the status bar, an inspect panel, or both.
  */
 export class OomAlerts {
-  private readonly notified = new Set<string>();
+  private readonly notified = new BoundedMap<string, true>(256);
   /** The notifications shown, newest last; for tests. */
   readonly shown: string[] = [];
 
@@ -42,10 +43,7 @@ export class OomAlerts {
     if (this.notified.has(key)) {
       return;
     }
-    this.notified.add(key);
-    if (this.notified.size > 256) {
-      this.notified.delete(this.notified.values().next().value as string);
-    }
+    this.notified.set(key, true);
     if (!readConfig('alerts.oomKill')) {
       return;
     }

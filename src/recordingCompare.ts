@@ -1,10 +1,9 @@
 // Comparing two recordings: curves aligned in time, stops matched across the runs, and the
 // difference in words. No `vscode`: unit-tested on synthetic runs.
 import { formatBytes, formatDelta, formatInterval, formatRate } from '../shared/format';
-import { TimelineMarker } from '../shared/protocol';
+import { Alignment, TimelineMarker } from '../shared/protocol';
+import { MiB } from '../shared/units';
 import { Recording } from './recordingFile';
-
-export type Alignment = 'start' | 'first-stop';
 
 /** Where each run's time zero is (ms since the epoch), and whether the choice could be honoured. */
 export function alignmentOrigins(
@@ -96,7 +95,7 @@ export interface RunShape {
 }
 
 /** Growth below this over the last third of a run is not growth (allocator noise, GC). */
-const FLAT_BYTES_PER_MINUTE = 1024 * 1024;
+const FLAT_BYTES_PER_MINUTE = MiB;
 
 export function runShape(recording: Recording, origin: number): RunShape {
   const { timeMs, res } = recording.samples;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { parseFromCompareView, ToCompareView } from '../shared/protocol';
-import { Alignment, alignmentOrigins, matchStops, runShape, stopChange, verdict } from './recordingCompare';
+import { Alignment } from '../shared/protocol';
+import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from './recordingCompare';
 import { Recording, summarize } from './recordingFile';
 import { fileName, readRecordingFile } from './readRecording';
 import { webviewHtml, webviewOptions } from './webviewHtml';

@@ -17,6 +17,7 @@ import {
 import { MappingSummary } from './smaps';
 import { OffThreadSmaps, Timed } from './smapsOffThread';
 import { SmapsRollup } from './smapsRollup';
+import { BoundedMap } from '../../shared/boundedMap';
 
 /** What a subscriber receives after each reading of its process. */
 export interface SampleEvent {
@@ -162,7 +163,7 @@ interface Target {
  */
 export class Sampler {
   private readonly targets = new Map<string, Target>();
-  private readonly recent = new Map<string, Detail>();
+  private readonly recent = new BoundedMap<string, Detail>(RECENT_DETAILS);
   private readonly observers = new Set<SampleListener>();
   private timer: NodeJS.Timeout | undefined;
   private settings: SamplerSettings;
@@ -455,11 +456,7 @@ export class Sampler {
     if (detail.rollup.readAtMs === undefined && detail.smaps.readAtMs === undefined) {
       return;
     }
-    this.recent.delete(key);
     this.recent.set(key, detail);
-    if (this.recent.size > RECENT_DETAILS) {
-      this.recent.delete(this.recent.keys().next().value as string);
-    }
   }
 
   private capacity(): number {

@@ -1,21 +1,7 @@
 import * as fs from 'fs';
-import type { MappingKind } from '../../shared/protocol';
+import { MAPPING_KINDS, MappingKind } from '../../shared/protocol';
 import { fail, malformed, ok, Outcome } from './outcome';
 import { errnoToProcError, readProcText } from './procFile';
-
-/** What a mapping holds, judged from its path in /proc/PID/smaps: the one union of shared/protocol.ts. */
-export type MappingCategory = MappingKind;
-
-export const MAPPING_CATEGORIES: readonly MappingCategory[] = [
-  'heap',
-  'stack',
-  'program',
-  'libraries',
-  'files',
-  'shmem',
-  'anonymous',
-  'kernel',
-];
 
 /** Sums over the mappings of one category, in bytes. */
 export interface MappingTotals {
@@ -31,7 +17,7 @@ export interface MappingTotals {
 export interface MappingEntry {
   /** The path the kernel prints, or `[anonymous]` when it prints none. */
   name: string;
-  category: MappingCategory;
+  category: MappingKind;
   /** e.g. `rw-p`. */
   perms: string;
   /** Start address, hex, as printed. */
@@ -43,7 +29,7 @@ export interface MappingEntry {
 
 /** /proc/PID/smaps summed by kind of mapping. */
 export interface MappingSummary {
-  categories: Record<MappingCategory, MappingTotals>;
+  categories: Record<MappingKind, MappingTotals>;
   /** The largest mappings by Rss, largest first (at most TOP_MAPPINGS). */
   top: MappingEntry[];
   /** Number of mappings. */
@@ -61,7 +47,7 @@ export const TOP_MAPPINGS = 8;
 export interface MappingGroup {
   key: string;
   name: string;
-  category: MappingCategory;
+  category: MappingKind;
   /** Permissions of a file mapping; empty for named and anonymous regions. */
   perms: string;
   count: number;
@@ -94,7 +80,7 @@ const DELETED = ' (deleted)';
  * Which category a mapping path falls in. `exe` is the process's executable (the target of
  * /proc/PID/exe), or undefined when it could not be read: then nothing counts as `program`.
  */
-export function classifyMapping(path: string, exe: string | undefined): MappingCategory {
+export function classifyMapping(path: string, exe: string | undefined): MappingKind {
   if (path.length === 0) {
     return 'anonymous';
   }
@@ -165,8 +151,8 @@ function emptyTotals(): MappingTotals {
  * lines apart by their first characters (a Node process has ~1000 mappings and ~25 000 lines).
  */
 export function parseSmaps(text: string, exe?: string, groups?: Map<string, MappingGroup>): Outcome<MappingSummary> {
-  const categories = {} as Record<MappingCategory, MappingTotals>;
-  for (const category of MAPPING_CATEGORIES) {
+  const categories = {} as Record<MappingKind, MappingTotals>;
+  for (const category of MAPPING_KINDS) {
     categories[category] = emptyTotals();
   }
   const top: MappingEntry[] = [];
@@ -272,7 +258,7 @@ export function parseSmaps(text: string, exe?: string, groups?: Map<string, Mapp
   if (count === 0) {
     return malformed('smaps lists no mapping');
   }
-  for (const category of MAPPING_CATEGORIES) {
+  for (const category of MAPPING_KINDS) {
     const totals = categories[category];
     if (!Number.isSafeInteger(totals.rssBytes + totals.pssBytes + totals.privateBytes + totals.swapBytes)) {
       return malformed(`${category} sums beyond exact numbers`);

@@ -1,14 +1,15 @@
-import { MAPPING_CATEGORIES, MappingCategory, MappingGroup, MappingTotals } from './smaps';
+import { MAPPING_KINDS, MappingKind } from '../../shared/protocol';
+import { MappingGroup, MappingTotals } from './smaps';
 
 /** One read of /proc/PID/smaps as a stop keeps it: totals by kind and the mappings by group key. */
 export interface MappingsAtStop {
-  categories: Record<MappingCategory, MappingTotals>;
+  categories: Record<MappingKind, MappingTotals>;
   groups: MappingGroup[];
 }
 
 /** How one kind of mapping changed between two reads, in bytes (after − before). */
 export interface KindChange {
-  kind: MappingCategory;
+  kind: MappingKind;
   rssBytes: number;
   pssBytes: number;
   privateBytes: number;
@@ -19,7 +20,7 @@ export interface KindChange {
 /** How one group of mappings changed (a file with its permissions, a named region, or all anonymous memory). */
 export interface GroupChange {
   name: string;
-  kind: MappingCategory;
+  kind: MappingKind;
   perms: string;
   rssBytes: number;
   rssAfterBytes: number;
@@ -46,7 +47,7 @@ export const CHANGED_GROUPS = 8;
  */
 export function diffMappings(before: MappingsAtStop, after: MappingsAtStop): MappingsChange {
   const kinds: KindChange[] = [];
-  for (const kind of MAPPING_CATEGORIES) {
+  for (const kind of MAPPING_KINDS) {
     const a = before.categories[kind];
     const b = after.categories[kind];
     const change = {

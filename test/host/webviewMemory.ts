@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
 import { repoRoot } from './codeServer';
+import { MiB } from '../../shared/units';
 
 /** The renderer's JS heap may move this much once the history is full (V8 breathes). */
 const HEAP_MARGIN_BYTES = 24 * 1024 * 1024;
@@ -36,8 +37,6 @@ interface MinuteReading {
   nodes: number;
   listeners: number;
 }
-
-const MiB = 1024 * 1024;
 
 export class WebviewMemoryMonitor {
   private readonly minutes: MinuteReading[] = [];

@@ -1,21 +1,13 @@
 // The status bar entry in a real extension host: focus rules, figures against /proc, the warning
 // threshold, exit, PID reuse, settings changes, and no polling when nothing shows.
+import { MiB } from '../../shared/units';
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { ProcMemoryApi } from '../../src/extension';
 import { TOOLTIP_REFRESH_MS } from '../../src/statusBar';
 import { formatBytes } from '../../shared/format';
-import {
-  Allocator,
-  makeMemoryCgroup,
-  MiB,
-  procMemoryApi,
-  setSetting,
-  startAllocator,
-  statmBytes,
-  waitFor,
-} from './helpers';
+import { Allocator, makeMemoryCgroup, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
 import { skipBecause } from '../skip';
 
 describe('status bar', function () {

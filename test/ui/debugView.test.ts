@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { MiB, readPidFile, statmBytes, writeGrowWorkspace } from './processes';
+import { MiB } from '../../shared/units';
+import { readPidFile, statmBytes, writeGrowWorkspace } from './processes';
 import {
   hasSelector,
   itLoggedNoProblems,

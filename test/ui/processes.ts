@@ -5,8 +5,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-export const MiB = 1024 * 1024;
-
 export interface TestProcess {
   child: ChildProcess;
   pid: number;

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeRecording, recordingToJson } from '../../src/recordingFile';
 import type { TimelineMarker } from '../../shared/protocol';
-import { MiB } from './processes';
+import { MiB } from '../../shared/units';
 import { hasSelector, itLoggedNoProblems, openWorkbench, Workbench } from './workbench';
 
 const START = Date.UTC(2026, 10, 26, 9, 0, 0);

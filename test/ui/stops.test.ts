@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { MiB, readPidFile, writeGrowWorkspace } from './processes';
+import { MiB } from '../../shared/units';
+import { readPidFile, writeGrowWorkspace } from './processes';
 import {
   hasSelector,
   hasTitle,

@@ -4,8 +4,8 @@ import { AlertHysteresis, AlertSettings } from '../../src/alertRules';
 import type { LeakForecast } from '../../shared/protocol';
 import { malformed, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
+import { MiB } from '../../shared/units';
 
-const MiB = 1024 * 1024;
 const OFF: AlertSettings = { resAboveMiB: 0, workingSetAbovePercent: 0, sustainedGrowth: false };
 
 const live = (() => {

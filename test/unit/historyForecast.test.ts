@@ -6,8 +6,8 @@ import { forecastFor } from '../../src/proc/historyForecast';
 import { parseMemAvailable, readMemAvailable } from '../../src/proc/meminfo';
 import { ok } from '../../src/proc/outcome';
 import { ProcessSample } from '../../src/proc/sampleProcess';
+import { MiB } from '../../shared/units';
 
-const MiB = 1024 * 1024;
 /** Now, so a process started at boot (startTicks 0) is long past its warm-up. */
 const BASE = Date.now() - 400_000;
 

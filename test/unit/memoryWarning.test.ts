@@ -4,8 +4,7 @@ import { memoryWarning } from '../../src/memoryWarning';
 import { CgroupLimitLevel } from '../../src/proc/cgroup';
 import { malformed, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
-
-const MiB = 1024 * 1024;
+import { MiB } from '../../shared/units';
 
 interface GroupSpec {
   limitMiB?: number;

@@ -3,8 +3,8 @@ import * as assert from 'assert';
 import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from '../../src/recordingCompare';
 import { makeRecording, Recording } from '../../src/recordingFile';
 import { TimelineMarker } from '../../shared/protocol';
+import { MiB } from '../../shared/units';
 
-const MiB = 1024 * 1024;
 const T0 = 1_700_000_000_000;
 
 /** A run sampled every second for `seconds`, RES given by `res(t)` in MiB. */

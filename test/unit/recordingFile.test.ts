@@ -10,8 +10,7 @@ import {
   summarize,
   thinOlderHalf,
 } from '../../src/recordingFile';
-
-const MiB = 1024 * 1024;
+import { MiB } from '../../shared/units';
 
 /** What JSON keeps of a value (fields that are undefined are not written). */
 const asWritten = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

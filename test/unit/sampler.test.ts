@@ -21,13 +21,13 @@ import { ProcessIdentity, readIdentity } from '../../src/proc/processIdentity';
 import { paceMs, READ_SHARE } from '../../shared/readPace';
 import { OomScore, ProcessSample, SampleOptions } from '../../src/proc/sampleProcess';
 import { OomCounterReader } from '../../src/proc/oomKill';
-import { MAPPING_CATEGORIES, MappingSummary } from '../../src/proc/smaps';
+import { MAPPING_KINDS } from '../../shared/protocol';
+import { MappingSummary } from '../../src/proc/smaps';
 import { Timed } from '../../src/proc/smapsOffThread';
 import { SmapsRollup } from '../../src/proc/smapsRollup';
 import { DetailReaders, ProcessReader, SampleEvent, Sampler, SamplerSettings } from '../../src/proc/sampler';
 import { delay, expectOk, killAllChildren, startChild, startNode, waitFor } from './helpers';
-
-const MiB = 1024 * 1024;
+import { MiB } from '../../shared/units';
 
 interface Read {
   pid: number;
@@ -180,7 +180,7 @@ class FakeDetails implements DetailReaders {
 
 function fakeMappings(rss: number): MappingSummary {
   const categories = {} as MappingSummary['categories'];
-  for (const category of MAPPING_CATEGORIES) {
+  for (const category of MAPPING_KINDS) {
     categories[category] = { count: 0, rssBytes: 0, pssBytes: 0, privateBytes: 0, swapBytes: 0 };
   }
   categories.anonymous = { count: 1, rssBytes: rss, pssBytes: rss, privateBytes: rss, swapBytes: 0 };

@@ -4,25 +4,17 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readProcText } from '../../src/proc/procFile';
-import {
-  classifyMapping,
-  MAPPING_CATEGORIES,
-  MappingSummary,
-  parseSmaps,
-  readSmaps,
-  TOP_MAPPINGS,
-} from '../../src/proc/smaps';
+import { classifyMapping, MappingSummary, parseSmaps, readSmaps, TOP_MAPPINGS } from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
 import { expectError, expectOk, FIXTURE_PROC, killAllChildren, run, startNode } from './helpers';
-
-const MiB = 1024 * 1024;
-const KiB = 1024;
+import { MAPPING_KINDS } from '../../shared/protocol';
+import { KiB, MiB } from '../../shared/units';
 
 function total(
   summary: MappingSummary,
   field: 'rssBytes' | 'pssBytes' | 'privateBytes' | 'swapBytes' | 'count',
 ): number {
-  return MAPPING_CATEGORIES.reduce((sum, category) => sum + summary.categories[category][field], 0);
+  return MAPPING_KINDS.reduce((sum, category) => sum + summary.categories[category][field], 0);
 }
 
 /** The Rss of the total line of `pmap -X PID` (procps), in bytes. */

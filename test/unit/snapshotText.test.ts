@@ -7,8 +7,7 @@ import type { LeakForecast } from '../../shared/protocol';
 import { fail, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/processSnapshot';
-
-const MiB = 1024 * 1024;
+import { MiB } from '../../shared/units';
 
 function sample(): ProcessSample {
   const live = sampleProcess(process.pid, { detail: true });

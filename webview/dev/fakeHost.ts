@@ -21,6 +21,7 @@ import type {
   ToInspectPanel,
   ToRecordingView,
 } from '../../shared/protocol';
+import { MiB, GiB } from '../../shared/units';
 
 interface Violation {
   directive: string;
@@ -84,8 +85,6 @@ document.body.classList.add(
 );
 document.body.setAttribute('data-vscode-theme-kind', themeClass[theme]?.[0] ?? 'vscode-dark');
 
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 let state: unknown;
 
@@ -265,7 +264,7 @@ function mappings(res: number, hostile = false): MappingsFigure {
       privateBytes: Math.round(row.privateBytes / 4096) * 4096,
     })),
     readAtMs: NOW - 3000,
-    pace: { everyMs: 5000, byCost: false, costMs: 1.9, reading: false },
+    pace: { readAtMs: NOW - 3000, everyMs: 5000, byCost: false, costMs: 1.9, reading: false },
   };
 }
 
@@ -551,7 +550,7 @@ function inspectMessages(): ToInspectPanel[] {
               ...figure,
               kinds,
               readAtMs: NOW - 40_000,
-              pace: { everyMs: 60_000, byCost: true, costMs: 296, reading: false },
+              pace: { readAtMs: NOW - 40_000, everyMs: 60_000, byCost: true, costMs: 296, reading: false },
             },
           },
         }),

@@ -1,5 +1,6 @@
 import { formatRate } from '../../shared/format';
 import { TREND_WINDOW_MS } from '../../shared/protocol';
+import { KiB, MiB } from '../../shared/units';
 import { h, setSafeAttribute, setText } from '../dom';
 
 /** The window the host fits the RES trend over, in minutes. */
@@ -16,13 +17,13 @@ function trendLevel(bytesPerMinute: number | undefined, resBytes: number): Trend
   if (bytesPerMinute === undefined || !Number.isFinite(bytesPerMinute)) {
     return 'unknown';
   }
-  if (Math.abs(bytesPerMinute) < Math.max(16 * 1024, resBytes * 0.0005)) {
+  if (Math.abs(bytesPerMinute) < Math.max(16 * KiB, resBytes * 0.0005)) {
     return 'steady';
   }
   if (bytesPerMinute < 0) {
     return 'shrinking';
   }
-  return bytesPerMinute >= Math.max(1024 * 1024, resBytes * 0.01) ? 'fast' : 'growing';
+  return bytesPerMinute >= Math.max(MiB, resBytes * 0.01) ? 'fast' : 'growing';
 }
 
 /**

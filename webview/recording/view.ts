@@ -1,11 +1,11 @@
-import { formatBytes } from '../../shared/format';
+import { formatBytes, formatInterval } from '../../shared/format';
 import type { TimelineMarker, ToRecordingView } from '../../shared/protocol';
 import type { FromRecordingView } from '../../shared/protocol';
 import { Banner } from '../banner';
 import { button } from '../toolkit';
 import { h, setSafeAttribute, setText } from '../dom';
 import { MemoryChart } from '../inspect/chart';
-import { formatClock, formatDuration } from '../time';
+import { formatClock } from '../time';
 
 /**
  * A recording, read-only: what was recorded and on what, the chart of RES and SHR with its stops
@@ -85,7 +85,7 @@ export class RecordingView {
     setText(this.title, `${process.name} (PID ${process.pid})`);
     setText(
       this.facts,
-      `Recorded ${formatClock(summary.startMs)} for ${formatDuration(summary.durationMs)} · peak RES ${formatBytes(summary.peakResBytes)} at ${formatClock(summary.peakAtMs)} · ${summary.samples} samples · ${summary.stops} ${summary.stops === 1 ? 'stop' : 'stops'}`,
+      `Recorded ${formatClock(summary.startMs)} for ${formatInterval(summary.durationMs)} · peak RES ${formatBytes(summary.peakResBytes)} at ${formatClock(summary.peakAtMs)} · ${summary.samples} samples · ${summary.stops} ${summary.stops === 1 ? 'stop' : 'stops'}`,
     );
     const limit =
       context.cgroupLimitBytes !== undefined ? ` · cgroup limit ${formatBytes(context.cgroupLimitBytes)}` : '';
@@ -112,7 +112,7 @@ function stopItem(marker: TimelineMarker, startMs: number): HTMLElement {
   return h(
     'li',
     { class: `recording-stop mark-${marker.kind}`, testid: 'recording-stop', attrs: { 'data-kind': marker.kind } },
-    h('span', { class: 'recording-stop-time' }, `+${formatDuration(marker.timeMs - startMs)}`),
+    h('span', { class: 'recording-stop-time' }, `+${formatInterval(marker.timeMs - startMs)}`),
     h('span', { class: 'recording-stop-label' }, marker.label),
     h('span', { class: 'recording-stop-detail' }, marker.detail),
   );
