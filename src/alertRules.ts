@@ -2,8 +2,7 @@
 // samples: memoryAlerts.ts feeds them the readings the product already takes and shows what fires.
 import { describeForecast } from '../shared/forecastText';
 import { formatBytes } from '../shared/format';
-import type { LeakForecast } from '../shared/protocol';
-import { tightestLevel } from './proc/cgroup';
+import type { LeakForecast } from '../shared/model';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
 import { MiB } from '../shared/units';
@@ -76,13 +75,11 @@ export const WORKING_SET_SHARE: AlertRule = {
   threshold: (settings) => settings.workingSetAbovePercent,
   judge({ sample }, { workingSetAbovePercent: percent }) {
     const group = sample.cgroup?.ok ? sample.cgroup.value : undefined;
-    const tightest = group ? tightestLevel(group) : undefined;
+    const tightest = group?.tightest;
     if (!(percent > 0) || !tightest || sample.memoryless) {
       return undefined;
     }
-    const { level, headroomBytes } = tightest;
-    const workingSet = level.limitBytes - headroomBytes;
-    const share = (workingSet / level.limitBytes) * 100;
+    const { level, workingSetBytes: workingSet, sharePercent: share } = tightest;
     // Below 10 % a 5-point margin would never re-arm: half the threshold then.
     const rearmBelow = percent - Math.min(SHARE_REARM_POINTS, percent / 2);
     return band(share, percent, rearmBelow, () => {

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { readConfig } from './contributions';
 import { formatBytes } from '../shared/format';
-import { tightestLevel } from './proc/cgroup';
 import { describeOomKill, ExitCause } from './proc/oomKill';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
@@ -18,10 +17,10 @@ export function oomKillEvidence(
     parts.push(`RES ${formatBytes(last.resBytes)}`);
   }
   const group = last?.cgroup?.ok ? last.cgroup.value : undefined;
-  const tightest = group ? tightestLevel(group) : undefined;
+  const tightest = group?.tightest;
   if (tightest) {
     parts.push(
-      `working set ${formatBytes(tightest.level.limitBytes - tightest.headroomBytes)} of the ${formatBytes(tightest.level.limitBytes)} limit (${tightest.level.limitFile} of ${tightest.level.path})`,
+      `working set ${formatBytes(tightest.workingSetBytes)} of the ${formatBytes(tightest.level.limitBytes)} limit (${tightest.level.limitFile} of ${tightest.level.path})`,
     );
   } else if (group?.workingSet.ok) {
     parts.push(`working set of its cgroup ${formatBytes(group.workingSet.value)}`);

@@ -1,5 +1,5 @@
 import { describeState } from '../shared/format';
-import { OomCounters, tightestLevel } from './proc/cgroup';
+import { OomCounters } from './proc/cgroup';
 import { describeProcError, Outcome } from './proc/outcome';
 import { readCommandLine } from './proc/commandLine';
 import { identityKey, ProcessIdentity, startTimeMs } from './proc/processIdentity';
@@ -7,16 +7,9 @@ import { ProcessSample } from './proc/sampleProcess';
 import { SmapsRollup } from './proc/smapsRollup';
 import { systemInfo } from './proc/systemInfo';
 import { userName } from './proc/users';
-import {
-  CgroupFigure,
-  Figure,
-  MappingsFigure,
-  OomCounterKey,
-  PressureFigure,
-  ProcessSnapshot,
-} from '../shared/protocol';
+import { CgroupFigure, Figure, MappingsFigure, OomCounterKey, PressureFigure, ProcessSnapshot } from '../shared/model';
 import { PressureReading } from './proc/pressure';
-import { MAPPING_KINDS } from '../shared/protocol';
+import { MAPPING_KINDS } from '../shared/model';
 import { BoundedMap } from '../shared/boundedMap';
 
 // The command line never changes after exec in practice, and reading it costs a syscall; read it
@@ -137,7 +130,7 @@ function cgroupFigure(sample: ProcessSample): CgroupFigure {
   const memory = cgroup.value;
   const figure = (outcome: Outcome<number>): Figure =>
     outcome.ok ? { bytes: outcome.value } : { unavailable: describeProcError(outcome.error) };
-  const tightest = tightestLevel(memory);
+  const tightest = memory.tightest;
   const levels = memory.levels.map((level) => ({
     path: level.path,
     limitBytes: level.limitBytes,
@@ -162,7 +155,7 @@ function cgroupFigure(sample: ProcessSample): CgroupFigure {
           path: tightest.level.path,
           limitBytes: tightest.level.limitBytes,
           limitFile: tightest.level.limitFile,
-          workingSetBytes: tightest.level.limitBytes - tightest.headroomBytes,
+          workingSetBytes: tightest.workingSetBytes,
           headroomBytes: tightest.headroomBytes,
         }
       : {

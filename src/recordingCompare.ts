@@ -1,7 +1,8 @@
 // Comparing two recordings: curves aligned in time, stops matched across the runs, and the
 // difference in words. No `vscode`: unit-tested on synthetic runs.
 import { formatBytes, formatDelta, formatInterval, formatRate } from '../shared/format';
-import { Alignment, TimelineMarker } from '../shared/protocol';
+import { Alignment } from '../shared/protocol/compare';
+import { TimelineMarker } from '../shared/model';
 import { MiB } from '../shared/units';
 import { Recording } from './recordingFile';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
-import { TimelineMarker } from '../shared/protocol';
+import { TimelineMarker } from '../shared/model';
 import { BoundedMap } from '../shared/boundedMap';
 
 /** Markers kept per process; beyond this the oldest go (a stepping session can stop thousands of times). */

@@ -5,7 +5,7 @@ import {
   FORECAST_WINDOW_MS,
   type ForecastLimit,
   type LeakForecast,
-} from '../../shared/protocol';
+} from '../../shared/model';
 import { MiB } from '../../shared/units';
 const MIN_POINTS = 12;
 /** The window is cut into this many bins; the lowest reading of each is a trough. */

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { MAPPING_KINDS, MappingKind } from '../../shared/protocol';
+import { MAPPING_KINDS, MappingKind } from '../../shared/model';
 import { fail, malformed, ok, Outcome } from './outcome';
 import { errnoToProcError, readProcText } from './procFile';
 

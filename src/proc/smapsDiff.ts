@@ -1,4 +1,4 @@
-import { MAPPING_KINDS, MappingKind } from '../../shared/protocol';
+import { MAPPING_KINDS, MappingKind } from '../../shared/model';
 import { MappingGroup, MappingTotals } from './smaps';
 
 /** One read of /proc/PID/smaps as a stop keeps it: totals by kind and the mappings by group key. */

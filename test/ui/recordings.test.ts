@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeRecording, recordingToJson } from '../../src/recordingFile';
-import type { TimelineMarker } from '../../shared/protocol';
+import type { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
 import { hasSelector, itLoggedNoProblems, openWorkbench, Workbench } from './workbench';
 

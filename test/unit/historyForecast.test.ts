@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { cgroupOf } from './helpers';
 import { execFileSync } from 'child_process';
 import { CgroupMemory } from '../../src/proc/cgroup';
 import { History } from '../../src/proc/history';
@@ -26,7 +27,7 @@ function sampleIn(cgroup: CgroupMemory | undefined): ProcessSample {
 
 function groupWithHeadroom(headroomBytes: number): CgroupMemory {
   const limitBytes = 1024 * MiB;
-  return {
+  return cgroupOf({
     version: 2,
     path: '/app.slice/app.service',
     limitBytes,
@@ -42,7 +43,7 @@ function groupWithHeadroom(headroomBytes: number): CgroupMemory {
       },
     ],
     oom: ok({ version: 2, path: '/app.slice/app.service' }),
-  };
+  });
 }
 
 describe('forecastFor (a history and the limit it grows towards)', () => {

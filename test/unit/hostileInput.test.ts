@@ -6,7 +6,8 @@ import { readCommandLine, COMMAND_LINE_MAX_CHARS } from '../../src/proc/commandL
 import { scanProcessTable } from '../../src/proc/processTable';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/processSnapshot';
-import { parseFromDebugView, parseFromInspectPanel } from '../../shared/protocol';
+import { parseFromDebugView } from '../../shared/protocol/debugView';
+import { parseFromInspectPanel } from '../../shared/protocol/inspect';
 import { escapeNotificationLinks } from '../../src/textEscapes';
 import { expectOk, killAllChildren, startChild } from './helpers';
 

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { forecastLeak, ResSeries } from '../../src/proc/leakForecast';
-import { FORECAST_WARM_UP_MS, type ForecastLimit, type LeakForecast } from '../../shared/protocol';
+import { FORECAST_WARM_UP_MS, type ForecastLimit, type LeakForecast } from '../../shared/model';
 import { Prng } from './helpers';
 import { MiB } from '../../shared/units';
 

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { MAPPING_DOCS, MEMORY_ADVICE, MEMORY_DOCS, memoryDocsMarkdown, TOP_FIGURES } from '../../shared/memoryDocs';
-import { MAPPING_KINDS } from '../../shared/protocol';
+import { MAPPING_KINDS } from '../../shared/model';
 
 describe('memoryDocs', () => {
   it('documents every figure completely', () => {

@@ -1,4 +1,5 @@
 // When the status bar warns, and what it says.
+import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
 import { memoryWarning } from '../../src/memoryWarning';
 import { CgroupLimitLevel } from '../../src/proc/cgroup';
@@ -42,15 +43,17 @@ function sample(resMiB: number, cgroup?: GroupSpec): ProcessSample {
     ...live.value,
     resBytes: resMiB * MiB,
     cgroup: cgroup
-      ? ok({
-          version: 2,
-          path: '/app.slice/x.service',
-          limitBytes: levels.length ? Math.min(...levels.map((level) => level.limitBytes)) : undefined,
-          currentBytes: cgroup.currentMiB * MiB,
-          workingSet,
-          levels,
-          oom: malformed('not read in this test'),
-        })
+      ? ok(
+          cgroupOf({
+            version: 2,
+            path: '/app.slice/x.service',
+            limitBytes: levels.length ? Math.min(...levels.map((level) => level.limitBytes)) : undefined,
+            currentBytes: cgroup.currentMiB * MiB,
+            workingSet,
+            levels,
+            oom: malformed('not read in this test'),
+          }),
+        )
       : undefined,
   };
 }

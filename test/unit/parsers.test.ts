@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parseCgroupV2Path, parseFlatKeyed, parseMemoryMax } from '../../src/proc/cgroup';
 import { Outcome } from '../../src/proc/outcome';
 import { readProcText } from '../../src/proc/procFile';
-import { MAPPING_KINDS } from '../../shared/protocol';
+import { MAPPING_KINDS } from '../../shared/model';
 import { MappingSummary, parseSmaps } from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
 import { isKernelThread, parseStat } from '../../src/proc/stat';

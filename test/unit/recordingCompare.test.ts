@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from '../../src/recordingCompare';
 import { makeRecording, Recording } from '../../src/recordingFile';
-import { TimelineMarker } from '../../shared/protocol';
+import { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
 
 const T0 = 1_700_000_000_000;

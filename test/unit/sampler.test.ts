@@ -21,7 +21,7 @@ import { ProcessIdentity, readIdentity } from '../../src/proc/processIdentity';
 import { paceMs, READ_SHARE } from '../../shared/readPace';
 import { OomScore, ProcessSample, SampleOptions } from '../../src/proc/sampleProcess';
 import { OomCounterReader } from '../../src/proc/oomKill';
-import { MAPPING_KINDS } from '../../shared/protocol';
+import { MAPPING_KINDS } from '../../shared/model';
 import { MappingSummary } from '../../src/proc/smaps';
 import { Timed } from '../../src/proc/smapsOffThread';
 import { SmapsRollup } from '../../src/proc/smapsRollup';
@@ -697,6 +697,7 @@ describe('Sampler: OOM verdict at the end of a process', () => {
         currentBytes: MiB,
         workingSet: ok(MiB),
         levels: [],
+        tightest: undefined,
         oom: ok(counters()),
       };
       return ok({
@@ -728,6 +729,7 @@ describe('Sampler: OOM verdict at the end of a process', () => {
         currentBytes: MiB,
         workingSet: ok(MiB),
         levels: [],
+        tightest: undefined,
         oom: ok(counters()),
       });
     details.oomCounters = readOom;

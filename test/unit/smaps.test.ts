@@ -7,7 +7,7 @@ import { readProcText } from '../../src/proc/procFile';
 import { classifyMapping, MappingSummary, parseSmaps, readSmaps, TOP_MAPPINGS } from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
 import { expectError, expectOk, FIXTURE_PROC, killAllChildren, run, startNode } from './helpers';
-import { MAPPING_KINDS } from '../../shared/protocol';
+import { MAPPING_KINDS } from '../../shared/model';
 import { KiB, MiB } from '../../shared/units';
 
 function total(

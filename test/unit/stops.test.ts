@@ -7,7 +7,7 @@ import { EVALUATION_CAUTION, tipHover, tipText } from '../../src/debug/stopTipTe
 import { formatInterval } from '../../shared/format';
 import { parseSmaps, MappingGroup } from '../../src/proc/smaps';
 import { diffMappings, MappingsAtStop } from '../../src/proc/smapsDiff';
-import { parseFromDebugView } from '../../shared/protocol';
+import { parseFromDebugView } from '../../shared/protocol/debugView';
 import { expectOk } from './helpers';
 import { MiB } from '../../shared/units';
 

@@ -1,5 +1,5 @@
 import { formatBytes, formatDelta } from '../../shared/format';
-import type { MappingChangeRow, StopComparison, StopRow } from '../../shared/protocol';
+import type { MappingChangeRow, StopComparison, StopRow } from '../../shared/protocol/debugView';
 import { mappingDocLabel } from '../docLabel';
 import { h, setSafeAttribute, setText } from '../dom';
 import { pathText } from '../pathText';

@@ -4,23 +4,24 @@
 // posts (window.__posted) and every CSP violation (window.__cspViolations) for webview/dev/run.mjs.
 import type {
   CgroupFigure,
-  DebugSessionRow,
-  FromDebugView,
-  FromInspectPanel,
   HistorySeries,
   LeakForecast,
   MappingKindRow,
   MappingRow,
   MappingsFigure,
   ProcessSnapshot,
+  TimelineMarker,
+} from '../../shared/model';
+import type {
+  DebugSessionRow,
+  FromDebugView,
   StopComparison,
   StopRow,
-  TimelineMarker,
-  ToCompareView,
   ToDebugView,
-  ToInspectPanel,
-  ToRecordingView,
-} from '../../shared/protocol';
+} from '../../shared/protocol/debugView';
+import type { FromInspectPanel, ToInspectPanel } from '../../shared/protocol/inspect';
+import type { ToCompareView } from '../../shared/protocol/compare';
+import type { ToRecordingView } from '../../shared/protocol/recording';
 import { MiB, GiB } from '../../shared/units';
 
 interface Violation {

@@ -1,5 +1,5 @@
 import { describeState, formatInterval } from '../../shared/format';
-import type { ProcessSnapshot } from '../../shared/protocol';
+import type { ProcessSnapshot } from '../../shared/model';
 import { h, setSafeAttribute, setText } from '../dom';
 import { formatClock } from '../time';
 

@@ -1,6 +1,6 @@
 import { formatBytes, formatInterval } from '../../shared/format';
 import { describeEvery } from '../../shared/readPace';
-import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure } from '../../shared/protocol';
+import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure } from '../../shared/model';
 import type { ReadPace } from '../../shared/readPace';
 import { mappingDocLabel } from '../docLabel';
 import { h, setSafeAttribute, setText, svg } from '../dom';

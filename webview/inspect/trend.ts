@@ -1,5 +1,5 @@
 import { formatRate } from '../../shared/format';
-import { TREND_WINDOW_MS } from '../../shared/protocol';
+import { TREND_WINDOW_MS } from '../../shared/model';
 import { KiB, MiB } from '../../shared/units';
 import { h, setSafeAttribute, setText } from '../dom';
 

@@ -1,13 +1,7 @@
 import { formatBytes } from '../../shared/format';
 import type { MemoryFigure } from '../../shared/memoryDocs';
-import type {
-  EndedInfo,
-  FromInspectPanel,
-  HistorySeries,
-  ProcessSnapshot,
-  SampleSnapshot,
-  ToInspectPanel,
-} from '../../shared/protocol';
+import type { EndedInfo, FromInspectPanel, ToInspectPanel } from '../../shared/protocol/inspect';
+import type { HistorySeries, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
 import { figureBytes } from '../figure';

@@ -1,6 +1,7 @@
 import { formatBytes, formatInterval } from '../../shared/format';
-import type { TimelineMarker, ToRecordingView } from '../../shared/protocol';
-import type { FromRecordingView } from '../../shared/protocol';
+import type { TimelineMarker } from '../../shared/model';
+import type { ToRecordingView } from '../../shared/protocol/recording';
+import type { FromRecordingView } from '../../shared/protocol/recording';
 import { Banner } from '../banner';
 import { button } from '../toolkit';
 import { h, setSafeAttribute, setText } from '../dom';
