@@ -222,3 +222,25 @@ export interface TimelineMarker {
     mappingKinds?: Partial<Record<MappingKind, number>>;
   };
 }
+
+/** How one kind of mapping changed between two reads, in bytes (after − before). */
+export interface MappingKindChange {
+  kind: MappingKind;
+  rssBytes: number;
+  pssBytes: number;
+  privateBytes: number;
+  /** RSS at the later read. */
+  rssAfterBytes: number;
+}
+
+/** How one group of mappings changed (a file with its permissions, a named region, or all anonymous memory). */
+export interface MappingGroupChange {
+  name: string;
+  kind: MappingKind;
+  perms: string;
+  rssBytes: number;
+  rssAfterBytes: number;
+  /** Only in the later read (a file mapped between the two), or only in the earlier one. */
+  appeared: boolean;
+  vanished: boolean;
+}

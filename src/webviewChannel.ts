@@ -22,24 +22,25 @@ export class WebviewChannel<ToView extends Message, FromView extends Message> ex
 
   constructor(
     private readonly webview: vscode.Webview,
-    parse: (raw: unknown) => FromView | undefined,
-    handlers: ChannelHandlers<FromView>,
+    private readonly parse: (raw: unknown) => FromView | undefined,
+    private readonly handlers: ChannelHandlers<FromView>,
   ) {
     super();
-    this.register(
-      webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parse(raw);
-        if (!message) {
-          return; // not one of ours
-        }
-        if (message.type === 'ready') {
-          this.pageReady = true;
-          handlers.onReady();
-        } else {
-          void handlers.onMessage?.(message as Exclude<FromView, { type: 'ready' }>);
-        }
-      }),
-    );
+    this.register(webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
+  }
+
+  /** Handles one message from the page (what onDidReceiveMessage delivers); settles when its handler has. */
+  async receive(raw: unknown): Promise<void> {
+    const message = this.parse(raw);
+    if (!message) {
+      return; // not one of ours
+    }
+    if (message.type === 'ready') {
+      this.pageReady = true;
+      this.handlers.onReady();
+    } else {
+      await this.handlers.onMessage?.(message as Exclude<FromView, { type: 'ready' }>);
+    }
   }
 
   /** The page has said `ready` (and has not been reloaded since). */

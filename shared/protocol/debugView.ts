@@ -1,7 +1,14 @@
 // Messages between the host and the debug view "Process Memory" (webview/debugView): its rows,
 // their stops and what changed between two of them.
 import { isPid } from '../pid';
-import type { Figure, MappingKind, ProcessSnapshot, StopLocation, TimelineMarker } from '../model';
+import type {
+  Figure,
+  MappingGroupChange,
+  MappingKindChange,
+  ProcessSnapshot,
+  StopLocation,
+  TimelineMarker,
+} from '../model';
 import { isRecord } from './validate';
 
 /** How far finding a debug session's process got; `parent`: a launcher whose processes have sessions of their own. */
@@ -23,25 +30,14 @@ export interface StopRow {
   hasMappings: boolean;
 }
 
-/** How one kind or group of mappings changed between two stops (bytes, after − before). */
-export interface MappingChangeRow {
-  name: string;
-  kind: MappingKind;
-  perms: string;
-  rssBytes: number;
-  rssAfterBytes: number;
-  appeared: boolean;
-  vanished: boolean;
-}
-
 /** What changed between two stops, by kind of mapping and by mapping, from /proc/PID/smaps read at each. */
 export type StopComparison =
   | {
       baselineId: number;
       stopId: number;
-      kinds: { kind: MappingKind; rssBytes: number; pssBytes: number; privateBytes: number; rssAfterBytes: number }[];
-      grew: MappingChangeRow[];
-      shrank: MappingChangeRow[];
+      kinds: MappingKindChange[];
+      grew: MappingGroupChange[];
+      shrank: MappingGroupChange[];
       /** Interpreter adapters pause only their own thread: say that other threads may have run. */
       partialPause: boolean;
     }

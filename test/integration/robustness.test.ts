@@ -12,9 +12,9 @@ import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
 import { Allocator, closeAllEditors, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
 
-/** The host's handler of the panel's messages, as onDidReceiveMessage calls it. */
+/** The host's end of the panel's messages, as onDidReceiveMessage calls it. */
 function deliver(panel: InspectPanel, message: unknown): Promise<void> {
-  return (panel as unknown as { onMessage(raw: unknown): Promise<void> }).onMessage(message);
+  return (panel as unknown as { channel: { receive(raw: unknown): Promise<void> } }).channel.receive(message);
 }
 
 /** Replaces one function of a vscode namespace for the length of a test; returns the restorer. */
