@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readProcText } from '../../src/proc/procFile';
-import { classifyMapping, MappingSummary, parseSmaps, readSmaps, TOP_MAPPINGS } from '../../src/proc/smaps';
+import { MappingSummary, parseSmaps, readSmaps, TOP_MAPPINGS } from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
 import { expectError, expectOk, FIXTURE_PROC, killAllChildren, run, startNode } from './helpers';
 import { MAPPING_KINDS } from '../../shared/model';
@@ -189,40 +189,5 @@ describe('smaps: RES by kind of mapping', function () {
       assert.strictEqual(summary.categories.program.count, 0);
       assert.strictEqual(summary.categories.files.count, 3 + 3);
     });
-  });
-
-  describe('classifyMapping', () => {
-    const cases: [string, string][] = [
-      ['', 'anonymous'],
-      ['[heap]', 'heap'],
-      ['[stack]', 'stack'],
-      ['[stack:1234]', 'stack'],
-      ['[anon:v8 heap]', 'anonymous'],
-      ['[anon_shmem:ring]', 'shmem'],
-      ['[vdso]', 'kernel'],
-      ['[vvar]', 'kernel'],
-      ['[vvar_vclock]', 'kernel'],
-      ['[vsyscall]', 'kernel'],
-      ['/usr/bin/node', 'program'],
-      ['/usr/lib/libc.so.6', 'libraries'],
-      ['/usr/lib/libfoo.so', 'libraries'],
-      ['/usr/lib/libfoo.so (deleted)', 'libraries'],
-      ['/opt/app/node_modules/sharp/build/Release/sharp-linux-x64.node', 'files'],
-      ['/home/alice/a.sofa', 'files'],
-      ['/home/alice/.so/data', 'files'],
-      ['/dev/shm/pulse-shm-1', 'shmem'],
-      ['/SYSV00000000 (deleted)', 'shmem'],
-      ['/memfd:wayland (deleted)', 'shmem'],
-      ['memfd:doublemapper (deleted)', 'shmem'],
-      ['/dev/zero (deleted)', 'shmem'],
-      ['/dev/zero', 'files'],
-      ['anon_inode:[io_uring]', 'kernel'],
-      ['/tmp/<img src=x onerror=alert(1)>.so', 'libraries'],
-    ];
-    for (const [mappingPath, category] of cases) {
-      it(`${JSON.stringify(mappingPath)} is ${category}`, () => {
-        assert.strictEqual(classifyMapping(mappingPath, '/usr/bin/node'), category);
-      });
-    }
   });
 });
