@@ -11,7 +11,7 @@ import { MappingSummary } from '../../src/proc/smaps';
 import { Timed } from '../../src/proc/smapsOffThread';
 import { SmapsRollup } from '../../src/proc/smapsRollup';
 import { DetailReaders } from '../../src/proc/detailReaders';
-import { ProcessReader } from '../../src/proc/sampler';
+import { ProcessReader, Sampler, SamplerSettings } from '../../src/proc/sampler';
 import { delay } from './helpers';
 import { MiB } from '../../shared/units';
 
@@ -172,3 +172,18 @@ export function fakeMappings(rss: number): MappingSummary {
 
 export const A: ProcessIdentity = { pid: 101, startTicks: 5 };
 export const B: ProcessIdentity = { pid: 202, startTicks: 7 };
+
+/** The settings of the fake-reader tests: small intervals, real timers. */
+export const FAKE_SETTINGS: SamplerSettings = { intervalMs: 20, detailIntervalMs: 100, historyMinutes: 1 };
+
+/** A fresh fake /proc, fake costly readers and a Sampler on them for each test of the calling describe. */
+export function fakeSamplerPerTest(): { fake: FakeProc; details: FakeDetails; sampler: Sampler } {
+  const current = {} as { fake: FakeProc; details: FakeDetails; sampler: Sampler };
+  beforeEach(() => {
+    current.fake = new FakeProc();
+    current.details = new FakeDetails();
+    current.sampler = new Sampler(FAKE_SETTINGS, current.fake.reader, current.details, clock.now);
+  });
+  afterEach(() => current.sampler.dispose());
+  return current;
+}

@@ -14,27 +14,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { readIdentity } from '../../src/proc/processIdentity';
 import { paceMs, READ_SHARE } from '../../shared/readPace';
-import { SampleEvent, Sampler, SamplerSettings } from '../../src/proc/sampler';
+import { SampleEvent, Sampler } from '../../src/proc/sampler';
 import { expectOk, killAllChildren, startChild, startNode, waitFor } from './helpers';
 import { MiB } from '../../shared/units';
 
-import { clock, FakeDetails, FakeProc } from './samplerFakes';
-
 describe('Sampler: real readers', function () {
   this.timeout(10000);
-  const INTERVAL = 20;
-  const settings: SamplerSettings = { intervalMs: INTERVAL, detailIntervalMs: 100, historyMinutes: 1 };
-  let fake: FakeProc;
-  let details: FakeDetails;
-  let sampler: Sampler;
-
-  beforeEach(() => {
-    fake = new FakeProc();
-    details = new FakeDetails();
-    sampler = new Sampler(settings, fake.reader, details, clock.now);
-  });
-
-  afterEach(() => sampler.dispose());
 
   it('with the real reader, follows a real child until it exits', async () => {
     const child = startNode("console.log('ready'); setInterval(() => {}, 1 << 30);");
