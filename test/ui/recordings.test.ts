@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeRecording, recordingToJson } from '../../src/recordingFile';
+import { makeRecording, recordingToJson } from '../../src/recordings/recordingFile';
 import type { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
 import { hasSelector, itLoggedNoProblems, openWorkbench, Workbench } from './workbench';

@@ -9,7 +9,7 @@ import {
   recordingToJson,
   summarize,
   thinOlderHalf,
-} from '../../src/recordingFile';
+} from '../../src/recordings/recordingFile';
 import { MiB } from '../../shared/units';
 
 /** What JSON keeps of a value (fields that are undefined are not written). */

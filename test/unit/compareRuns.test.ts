@@ -1,7 +1,7 @@
 // Comparing two recordings, on synthetic runs whose answer is known.
 import * as assert from 'assert';
-import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from '../../src/recordingCompare';
-import { makeRecording, Recording } from '../../src/recordingFile';
+import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from '../../src/recordings/compareRuns';
+import { makeRecording, Recording } from '../../src/recordings/recordingFile';
 import { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
 

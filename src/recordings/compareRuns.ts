@@ -1,9 +1,9 @@
 // Comparing two recordings: curves aligned in time, stops matched across the runs, and the
 // difference in words. No `vscode`: unit-tested on synthetic runs.
-import { formatBytes, formatDelta, formatInterval, formatRate } from '../shared/format';
-import { Alignment } from '../shared/protocol/compare';
-import { TimelineMarker } from '../shared/model';
-import { MiB } from '../shared/units';
+import { formatBytes, formatDelta, formatInterval, formatRate } from '../../shared/format';
+import { Alignment } from '../../shared/protocol/compare';
+import { TimelineMarker } from '../../shared/model';
+import { MiB } from '../../shared/units';
 import { Recording } from './recordingFile';
 
 /** Where each run's time zero is (ms since the epoch), and whether the choice could be honoured. */

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { Commands } from './contributions';
-import { Disposable } from './dispose';
-import { RecordingComparison } from './recordingComparison';
+import { Commands } from '../contributions';
+import { Disposable } from '../dispose';
+import { RecordingComparison } from './comparisonPanel';
 import { fileName, readRecordingFile } from './readRecording';
 import { Recording, summarize } from './recordingFile';
-import { FromRecordingView, parseFromRecordingView, ToRecordingView } from '../shared/protocol/recording';
-import { WebviewChannel } from './webviewChannel';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { FromRecordingView, parseFromRecordingView, ToRecordingView } from '../../shared/protocol/recording';
+import { WebviewChannel } from '../webviewChannel';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const RECORDING_VIEW_TYPE = 'procMemory.recording';
 

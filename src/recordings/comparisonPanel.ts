@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { Alignment, FromCompareView, parseFromCompareView, ToCompareView } from '../shared/protocol/compare';
-import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from './recordingCompare';
+import { Alignment, FromCompareView, parseFromCompareView, ToCompareView } from '../../shared/protocol/compare';
+import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from './compareRuns';
 import { Recording, summarize } from './recordingFile';
 import { fileName, readRecordingFile } from './readRecording';
-import { WebviewChannel } from './webviewChannel';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { WebviewChannel } from '../webviewChannel';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const COMPARE_VIEW_TYPE = 'procMemory.compare';
 

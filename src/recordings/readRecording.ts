@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { MAX_RECORDING_BYTES, ParsedRecording, parseRecording } from './recordingFile';
-import { MiB } from '../shared/units';
+import { MiB } from '../../shared/units';
 
 /** The last part of a URI's path: how a recording is named to people. */
 export function fileName(uri: vscode.Uri): string {

@@ -1,6 +1,6 @@
-import { HistoryPoint } from './proc/history';
-import { describeForecast } from '../shared/forecastText';
-import { CgroupFigure, LeakForecast, PressureFigure, ProcessSnapshot } from '../shared/model';
+import { HistoryPoint } from '../proc/history';
+import { describeForecast } from '../../shared/forecastText';
+import { CgroupFigure, LeakForecast, PressureFigure, ProcessSnapshot } from '../../shared/model';
 
 /** One row per sample: ISO time, then bytes, so spreadsheets and scripts read it as is. */
 export function historyToCsv(points: HistoryPoint[]): string {

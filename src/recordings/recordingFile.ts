@@ -1,8 +1,8 @@
 // The recording file, `*.procmem.json`: one process's memory over a run, with its stops and
 // markers, to open later or compare with another run. No `vscode`: unit-tested as text.
-import { RecordingSummary } from '../shared/protocol/recording';
-import { TimelineMarker } from '../shared/model';
-import { MiB } from '../shared/units';
+import { RecordingSummary } from '../../shared/protocol/recording';
+import { TimelineMarker } from '../../shared/model';
+import { MiB } from '../../shared/units';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
 export const RECORDING_VERSION = 1;
