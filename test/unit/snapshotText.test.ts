@@ -2,7 +2,7 @@
 import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
 import { formatBytes } from '../../shared/format';
-import { snapshotToText } from '../../src/recordings/historyCsv';
+import { snapshotToText } from '../../src/snapshotText';
 import { describeForecast } from '../../shared/forecastText';
 import type { LeakForecast } from '../../shared/model';
 import { fail, ok } from '../../src/proc/outcome';
