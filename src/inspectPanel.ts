@@ -4,7 +4,7 @@ import { Disposable, MutableDisposable } from './dispose';
 import { formatBytes } from '../shared/format';
 import { readConfig } from './contributions';
 import { historyToCsv } from './recordings/historyCsv';
-import { snapshotToText } from './snapshotText';
+import { snapshotToText } from './core/snapshotText';
 import { oomKillEvidence, OomAlerts } from './oomAlerts';
 import { makeRecording, RECORDING_SUFFIX, recordingToJson } from './recordings/recordingFile';
 import { History } from './proc/history';
@@ -12,7 +12,7 @@ import { forecastFor } from './proc/historyForecast';
 import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
-import { toSnapshot } from './processSnapshot';
+import { toSnapshot } from './core/processSnapshot';
 import { EndedInfo, FromInspectPanel, parseFromInspectPanel, ToInspectPanel } from '../shared/protocol/inspect';
 import {
   HistorySeries,

@@ -4,7 +4,7 @@ import { formatBytes } from '../shared/format';
 import { describeOomKill, ExitCause } from './proc/oomKill';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
-import { escapeNotificationLinks } from './textEscapes';
+import { escapeNotificationLinks } from './core/textEscapes';
 import { BoundedMap } from '../shared/boundedMap';
 
 /** The evidence for an OOM kill in one paragraph: the counter, and the last readings. */

@@ -7,7 +7,7 @@ import { describeForecast } from '../shared/forecastText';
 import { History } from './proc/history';
 import { forecastFor } from './proc/historyForecast';
 import { ProcessSample } from './proc/sampleProcess';
-import { escapeMarkdown } from './textEscapes';
+import { escapeMarkdown } from './core/textEscapes';
 
 /** Commands the tooltip links to; the only ones its MarkdownString may run. */
 const LINKED_COMMANDS = [Commands.InspectFocused, Commands.WatchProcess, Commands.StopWatching];

@@ -7,7 +7,7 @@ import { readChildrenTotals } from '../proc/childrenTotals';
 import { oomKillEvidence } from '../oomAlerts';
 import { identityKey } from '../proc/processIdentity';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
-import { statusFigure } from '../processSnapshot';
+import { statusFigure } from '../core/processSnapshot';
 import {
   DebugSessionRow,
   DebugSessionSample,

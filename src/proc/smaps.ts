@@ -148,7 +148,9 @@ export function parseSmaps(text: string, exe?: string, groups?: Map<string, Mapp
       text.charCodeAt(line + 3) === 0x3a
     ) {
       const value = kbValue(text, line + 4, end);
-      if (value < 0 || !current) return malformed(`bad Rss line "${excerpt(text, line, end)}"`);
+      if (value < 0 || !current) {
+        return malformed(`bad Rss line "${excerpt(text, line, end)}"`);
+      }
       current.rssBytes = value;
       seen |= RSS;
     } else if (c === 0x50 /* P */) {
@@ -158,23 +160,31 @@ export function parseSmaps(text: string, exe?: string, groups?: Map<string, Mapp
         text.charCodeAt(line + 3) === 0x3a
       ) {
         const value = kbValue(text, line + 4, end);
-        if (value < 0 || !current) return malformed(`bad Pss line "${excerpt(text, line, end)}"`);
+        if (value < 0 || !current) {
+          return malformed(`bad Pss line "${excerpt(text, line, end)}"`);
+        }
         current.pssBytes = value;
         seen |= PSS;
       } else if (text.startsWith('Private_Clean:', line)) {
         const value = kbValue(text, line + 14, end);
-        if (value < 0 || !current) return malformed(`bad Private_Clean line "${excerpt(text, line, end)}"`);
+        if (value < 0 || !current) {
+          return malformed(`bad Private_Clean line "${excerpt(text, line, end)}"`);
+        }
         privateClean = value;
         seen |= PRIVATE_CLEAN;
       } else if (text.startsWith('Private_Dirty:', line)) {
         const value = kbValue(text, line + 14, end);
-        if (value < 0 || !current) return malformed(`bad Private_Dirty line "${excerpt(text, line, end)}"`);
+        if (value < 0 || !current) {
+          return malformed(`bad Private_Dirty line "${excerpt(text, line, end)}"`);
+        }
         current.privateBytes = value;
         seen |= PRIVATE_DIRTY;
       }
     } else if (c === 0x53 /* S */ && text.startsWith('Swap:', line)) {
       const value = kbValue(text, line + 5, end);
-      if (value < 0 || !current) return malformed(`bad Swap line "${excerpt(text, line, end)}"`);
+      if (value < 0 || !current) {
+        return malformed(`bad Swap line "${excerpt(text, line, end)}"`);
+      }
       swap = value;
       seen |= SWAP;
     } else if (!current && end > line) {

@@ -59,7 +59,9 @@ export function summarize(recording: Recording): RecordingSummary & { name: stri
   const { timeMs, res } = recording.samples;
   let peak = 0;
   for (let i = 1; i < res.length; i++) {
-    if (res[i] > res[peak]) peak = i;
+    if (res[i] > res[peak]) {
+      peak = i;
+    }
   }
   return {
     name: recording.process.name,

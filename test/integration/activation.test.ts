@@ -47,7 +47,9 @@ describe('activation', function () {
   });
 
   it("reads the extension host's own RES, VIRT and SHR from /proc", async function () {
-    if (!api) skipBecause(this, 'no-extension-api', 'the extension returned no API from activate()');
+    if (!api) {
+      skipBecause(this, 'no-extension-api', 'the extension returned no API from activate()');
+    }
     const before = ownResidentBytes();
     const result = await api.sampleProcess(process.pid);
     const after = ownResidentBytes();

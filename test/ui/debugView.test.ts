@@ -81,7 +81,9 @@ describe('Process Memory view while debugging', function () {
       const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
         hasText: new RegExp(`^\\s*${title}`, 'i'),
       });
-      if (await header.count()) await header.first().click();
+      if (await header.count()) {
+        await header.first().click();
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await workbench.screenshot('debug-view');

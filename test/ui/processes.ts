@@ -115,8 +115,12 @@ export function writeGrowWorkspace(folder: string): void {
 export async function readPidFile(file: string, deadline: number): Promise<number> {
   for (;;) {
     const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-    if (/^\d+$/.test(text)) return Number(text);
-    if (Date.now() > deadline) throw new Error(`no PID in ${file} (it holds ${JSON.stringify(text)})`);
+    if (/^\d+$/.test(text)) {
+      return Number(text);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no PID in ${file} (it holds ${JSON.stringify(text)})`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

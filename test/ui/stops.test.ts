@@ -77,8 +77,12 @@ for (const theme of [
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const tips = await tipsIn(file);
-        if (accept(tips)) return tips;
-        if (Date.now() > deadline) throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
+        if (accept(tips)) {
+          return tips;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     };
@@ -182,7 +186,9 @@ for (const theme of [
         const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
           hasText: new RegExp(`^\\s*${title}`, 'i'),
         });
-        if (await header.count()) await header.first().click();
+        if (await header.count()) {
+          await header.first().click();
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 800));
       await workbench.page

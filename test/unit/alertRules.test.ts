@@ -1,7 +1,7 @@
 // The alert rules' hysteresis: once per crossing, re-armed only below the margin.
 import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
-import { AlertHysteresis, AlertSettings } from '../../src/alertRules';
+import { AlertHysteresis, AlertSettings } from '../../src/core/alertRules';
 import type { LeakForecast } from '../../shared/model';
 import { malformed, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';

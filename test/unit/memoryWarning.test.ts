@@ -1,7 +1,7 @@
 // When the status bar warns, and what it says.
 import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
-import { memoryWarning } from '../../src/memoryWarning';
+import { memoryWarning } from '../../src/core/memoryWarning';
 import { CgroupLimitLevel } from '../../src/proc/cgroup';
 import { malformed, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';

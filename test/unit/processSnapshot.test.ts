@@ -4,7 +4,7 @@ import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
 import { fail, ok } from '../../src/proc/outcome';
 import { sampleProcess, ProcessSample } from '../../src/proc/sampleProcess';
-import { toSnapshot } from '../../src/processSnapshot';
+import { toSnapshot } from '../../src/core/processSnapshot';
 
 function liveSample(): ProcessSample {
   const sample = sampleProcess(process.pid, { detail: true });

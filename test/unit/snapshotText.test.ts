@@ -2,12 +2,12 @@
 import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
 import { formatBytes } from '../../shared/format';
-import { snapshotToText } from '../../src/snapshotText';
+import { snapshotToText } from '../../src/core/snapshotText';
 import { describeForecast } from '../../shared/forecastText';
 import type { LeakForecast } from '../../shared/model';
 import { fail, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
-import { toSnapshot } from '../../src/processSnapshot';
+import { toSnapshot } from '../../src/core/processSnapshot';
 import { MiB } from '../../shared/units';
 
 function sample(): ProcessSample {

@@ -48,7 +48,9 @@ describe('the reading at a stop, against /proc and ps', function () {
         .flatMap(([child]) => [child, ...below(child)]);
     await waitFor(() => below(parent.pid).length === 3, 'three descendants');
     const tree = [parent.pid, ...below(parent.pid)];
-    for (const pid of tree) process.kill(pid, 'SIGSTOP');
+    for (const pid of tree) {
+      process.kill(pid, 'SIGSTOP');
+    }
     try {
       // kill() returns before the signal is delivered: wait until every thread has stopped (state
       // T), or a busy machine lets the programs run on between the reading and the test's own.
@@ -93,9 +95,13 @@ describe('the reading at a stop, against /proc and ps', function () {
       const walked = expectOk(childProcesses(parent.pid));
       assert.deepStrictEqual(walked.map((child) => child.identity.pid).sort(), children.sort());
       const psParents = new Map(descendants().map(([pid, ppid]) => [pid, ppid]));
-      for (const child of walked) assert.strictEqual(child.ppid, psParents.get(child.identity.pid));
+      for (const child of walked) {
+        assert.strictEqual(child.ppid, psParents.get(child.identity.pid));
+      }
     } finally {
-      for (const pid of tree) process.kill(pid, 'SIGCONT');
+      for (const pid of tree) {
+        process.kill(pid, 'SIGCONT');
+      }
     }
   });
 

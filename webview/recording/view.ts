@@ -75,7 +75,9 @@ export class RecordingView {
     setSafeAttribute(this.root, 'data-state', message.type);
     if (message.type === 'invalid') {
       setText(this.title, message.fileName);
-      for (const element of [this.facts, this.context, this.commandLine]) setText(element, '');
+      for (const element of [this.facts, this.context, this.commandLine]) {
+        setText(element, '');
+      }
       this.invalid.show('This file cannot be shown as a recording.', message.reason);
       this.note.hide();
       this.content.hidden = true;
@@ -96,8 +98,11 @@ export class RecordingView {
       `${session}Linux ${context.kernel} · ${context.totalRamBytes ? `${formatBytes(context.totalRamBytes)} RAM` : 'RAM unknown'}${limit} · a sample every ${context.sampleIntervalMs ? `${context.sampleIntervalMs} ms` : '(unknown)'}`,
     );
     setText(this.commandLine, process.commandLine ?? 'The command line was left out when this was saved.');
-    if (message.note) this.note.show('Older file', message.note);
-    else this.note.hide();
+    if (message.note) {
+      this.note.show('Older file', message.note);
+    } else {
+      this.note.hide();
+    }
     this.content.hidden = false;
     this.chart.setHistory(message.history);
     this.chart.setMarkers(message.markers);

@@ -1,16 +1,23 @@
-import { describeState } from '../shared/format';
-import { OomCounters } from './proc/cgroup';
-import { describeProcError, Outcome } from './proc/outcome';
-import { readCommandLine } from './proc/commandLine';
-import { identityKey, ProcessIdentity, startTimeMs } from './proc/processIdentity';
-import { ProcessSample } from './proc/sampleProcess';
-import { SmapsRollup } from './proc/smapsRollup';
-import { systemInfo } from './proc/systemInfo';
-import { userName } from './proc/users';
-import { CgroupFigure, Figure, MappingsFigure, OomCounterKey, PressureFigure, ProcessSnapshot } from '../shared/model';
-import { PressureReading } from './proc/pressure';
-import { MAPPING_KINDS } from '../shared/model';
-import { BoundedMap } from '../shared/boundedMap';
+import { describeState } from '../../shared/format';
+import { OomCounters } from '../proc/cgroup';
+import { describeProcError, Outcome } from '../proc/outcome';
+import { readCommandLine } from '../proc/commandLine';
+import { identityKey, ProcessIdentity, startTimeMs } from '../proc/processIdentity';
+import { ProcessSample } from '../proc/sampleProcess';
+import { SmapsRollup } from '../proc/smapsRollup';
+import { systemInfo } from '../proc/systemInfo';
+import { userName } from '../proc/users';
+import {
+  CgroupFigure,
+  Figure,
+  MappingsFigure,
+  OomCounterKey,
+  PressureFigure,
+  ProcessSnapshot,
+} from '../../shared/model';
+import { PressureReading } from '../proc/pressure';
+import { MAPPING_KINDS } from '../../shared/model';
+import { BoundedMap } from '../../shared/boundedMap';
 
 // The command line never changes after exec in practice, and reading it costs a syscall; read it
 // once per process. Bounded so a long session that inspects many processes does not grow forever.

@@ -1,12 +1,12 @@
 // The alert rules and their hysteresis, free of `vscode` so they can be unit-tested with plain
 // samples: memoryAlerts.ts feeds them the readings the product already takes and shows what fires.
-import { describeForecast } from '../shared/forecastText';
-import { formatBytes } from '../shared/format';
-import type { LeakForecast } from '../shared/model';
-import { identityKey, ProcessIdentity } from './proc/processIdentity';
-import { ProcessSample } from './proc/sampleProcess';
-import { MiB } from '../shared/units';
-import { BoundedMap } from '../shared/boundedMap';
+import { describeForecast } from '../../shared/forecastText';
+import { formatBytes } from '../../shared/format';
+import type { LeakForecast } from '../../shared/model';
+import { identityKey, ProcessIdentity } from '../proc/processIdentity';
+import { ProcessSample } from '../proc/sampleProcess';
+import { MiB } from '../../shared/units';
+import { BoundedMap } from '../../shared/boundedMap';
 
 /** Re-arm margins: a size alert re-arms below 90 % of its threshold, a share alert 5 points below its own. */
 export const SIZE_REARM_FRACTION = 0.9;

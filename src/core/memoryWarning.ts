@@ -1,6 +1,6 @@
-import { formatBytes } from '../shared/format';
-import { ProcessSample } from './proc/sampleProcess';
-import { MiB } from '../shared/units';
+import { formatBytes } from '../../shared/format';
+import { ProcessSample } from '../proc/sampleProcess';
+import { MiB } from '../../shared/units';
 
 /** The thresholds the user sets (0 turns one off). */
 export interface WarningThresholds {

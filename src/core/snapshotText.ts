@@ -1,6 +1,6 @@
 // Copy snapshot: the inspect panel's figures as plain text for the clipboard.
-import { describeForecast } from '../shared/forecastText';
-import { CgroupFigure, LeakForecast, PressureFigure, ProcessSnapshot } from '../shared/model';
+import { describeForecast } from '../../shared/forecastText';
+import { CgroupFigure, LeakForecast, PressureFigure, ProcessSnapshot } from '../../shared/model';
 
 /** The current figures as plain text, in the order and names top uses. */
 export function snapshotToText(
