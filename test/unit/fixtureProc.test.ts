@@ -13,7 +13,7 @@ import { systemInfo } from '../../src/proc/systemInfo';
 import { cgroupOf, expectError, expectOk, FIXTURE_CGROUP, FIXTURE_PROC, FIXTURES } from './helpers';
 
 const procRoot = FIXTURE_PROC;
-const EVIL_V2_EVENTS = { high: 3, max: 17, oom: 1, oomKill: 1 };
+const EVIL_V2_EVENTS = { high: 3, max: 17, oom: 5, oomKill: 4 };
 /** cgroup of PID 1234: memory.high on the group, memory.max on its parent, each level with its working set. */
 const EVIL_SERVICE = cgroupOf({
   version: 2,
