@@ -1,5 +1,6 @@
 // Lint: the recommended rules of ESLint and typescript-eslint, plus the few that catch real bugs
-// in this code (floating promises would swallow errors from VS Code API calls).
+// in this code: type-aware floating promises (they would swallow errors from VS Code API calls) and
+// exhaustive switches (a new message type or verdict must be handled wherever one is switched on).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -7,21 +8,60 @@ export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'bench-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { rules: { curly: 'error' } },
   {
     files: ['**/*.ts'],
+    languageOptions: {
+      // Each file with its own tsconfig (the webviews have theirs, with the DOM library).
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
+      // VS Code's API returns Thenables, not Promises: those count too.
+      '@typescript-eslint/no-floating-promises': ['error', { checkThenables: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'smart'],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use crypto for nonces.' }],
     },
   },
   {
-    // The boundary, enforced: the /proc engine and what host and webviews share run without VS Code.
-    files: ['src/proc/**/*.ts', 'shared/**/*.ts'],
+    // The boundary, enforced: the /proc engine, what host and webviews share, and the host's own
+    // logic that needs no editor (src/core, and a few files beside the code that uses them) run
+    // without VS Code, so plain Node tests can load them.
+    files: [
+      'src/proc/**/*.ts',
+      'shared/**/*.ts',
+      'src/core/**/*.ts',
+      'src/debug/debuggeePid.ts',
+      'src/debug/revealedFrame.ts',
+      'src/debug/stopReading.ts',
+      'src/debug/stopTipText.ts',
+      'src/recordings/compareRuns.ts',
+      'src/recordings/historyCsv.ts',
+      'src/recordings/recordingFile.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'vscode', message: 'src/proc and shared/ must not depend on VS Code.' }] },
+        { paths: [{ name: 'vscode', message: 'This file must run without VS Code (see eslint.config.mjs).' }] },
+      ],
+    },
+  },
+  {
+    // And without what does: src/core imports only itself, src/proc and shared/.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/core must run without VS Code.' }],
+          patterns: [
+            {
+              regex: '^\\.\\./(?!proc(/|$)|\\.\\./shared(/|$))',
+              message: 'src/core imports only src/core, src/proc and shared/.',
+            },
+          ],
+        },
       ],
     },
   },

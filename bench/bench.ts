@@ -117,8 +117,11 @@ function stopSleeper(): void {
   for (const helper of helpers.splice(0)) {
     try {
       // The crowd is a process group of its own (detached); the others are plain children.
-      if (helper.spawnargs[0] === 'sh' && helper.pid !== undefined) process.kill(-helper.pid, 'SIGKILL');
-      else helper.kill('SIGKILL');
+      if (helper.spawnargs[0] === 'sh' && helper.pid !== undefined) {
+        process.kill(-helper.pid, 'SIGKILL');
+      } else {
+        helper.kill('SIGKILL');
+      }
     } catch {
       // already gone
     }
@@ -379,7 +382,9 @@ async function startMappings(dir: string, count: number): Promise<{ pid: number;
     let out = '';
     child.stdout?.on('data', (chunk) => {
       out += String(chunk);
-      if (out.includes(`ready ${count}`)) resolve(true);
+      if (out.includes(`ready ${count}`)) {
+        resolve(true);
+      }
     });
     child.once('exit', () => resolve(false));
   });

@@ -62,7 +62,9 @@ function run(cmd, args, cwd, extraEnv = {}) {
     stdio: ['ignore', process.stderr, process.stderr],
     env: { ...process.env, ...extraEnv },
   });
-  if (result.error) throw result.error;
+  if (result.error) {
+    throw result.error;
+  }
   if (result.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd} with exit code ${result.status}`);
   }
@@ -97,7 +99,9 @@ export function isInstalled() {
  */
 export async function ensureCodeServer() {
   checkSystemPrograms();
-  if (isInstalled()) return codeServerDir;
+  if (isInstalled()) {
+    return codeServerDir;
+  }
 
   const started = Date.now();
   log(`installing code-server ${CODE_SERVER_VERSION} into ${installDir}`);
@@ -141,7 +145,9 @@ export async function ensureCodeServer() {
 
   // The server loads its modules through node_modules.asar (as the desktop build does).
   const asar = join(vscodeDir, 'node_modules.asar');
-  if (!existsSync(asar) && !isSymlink(asar)) symlinkSync('node_modules', asar);
+  if (!existsSync(asar) && !isSymlink(asar)) {
+    symlinkSync('node_modules', asar);
+  }
 
   // Search (quick open, find in files) needs ripgrep where @vscode/ripgrep would have put it.
   const rgDir = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');

@@ -30,7 +30,9 @@ for (const name of chosen) {
   }
 }
 const wanted = new Set(chosen.length ? chosen : ALL);
-if (['unit', 'webview', 'integration', 'ui'].some((name) => wanted.has(name))) wanted.add('build');
+if (['unit', 'webview', 'integration', 'ui'].some((name) => wanted.has(name))) {
+  wanted.add('build');
+}
 
 /** @type {{ name: string, passed: number, failed: number, skipped: number, seconds: number, note?: string }[]} */
 const results = [];
@@ -227,7 +229,9 @@ async function webviewSuite() {
 }
 
 function hasTests(dir) {
-  if (!existsSync(dir)) return false;
+  if (!existsSync(dir)) {
+    return false;
+  }
   return readdirSync(dir, { recursive: true }).some((file) => String(file).endsWith('.test.js'));
 }
 
@@ -242,13 +246,18 @@ if (wanted.has('integration') || wanted.has('ui')) {
   }
 }
 
-if (wanted.has('typecheck')) await check('typecheck', [[npm, ['run', 'typecheck']]]);
-if (wanted.has('lint')) await check('lint', [[npm, ['run', 'lint']]]);
-if (wanted.has('build'))
+if (wanted.has('typecheck')) {
+  await check('typecheck', [[npm, ['run', 'typecheck']]]);
+}
+if (wanted.has('lint')) {
+  await check('lint', [[npm, ['run', 'lint']]]);
+}
+if (wanted.has('build')) {
   await check('build', [
     [npm, ['run', 'build']],
     [npm, ['run', 'compile-tests']],
   ]);
+}
 const built = results.find((r) => r.name === 'build')?.failed === 0;
 // tsc still writes out/ on type errors, so a failed build does not stop the suites that can run.
 const compiled = existsSync(join(repoRoot, 'out', 'test'));
@@ -259,23 +268,38 @@ function cannotRun(name, why) {
 }
 
 if (wanted.has('unit')) {
-  if (!compiled) cannotRun('unit', 'nothing compiled');
-  else await mochaSuite('unit', ['--timeout', '20000', 'out/test/unit/**/*.test.js']);
+  if (!compiled) {
+    cannotRun('unit', 'nothing compiled');
+  } else {
+    await mochaSuite('unit', ['--timeout', '20000', 'out/test/unit/**/*.test.js']);
+  }
 }
-if (wanted.has('webview')) await webviewSuite();
+if (wanted.has('webview')) {
+  await webviewSuite();
+}
 if (wanted.has('integration')) {
-  if (hostError) cannotRun('integration', hostError.split('\n')[0]);
-  else if (!compiled || !existsSync(join(repoRoot, 'dist', 'extension.js')))
+  if (hostError) {
+    cannotRun('integration', hostError.split('\n')[0]);
+  } else if (!compiled || !existsSync(join(repoRoot, 'dist', 'extension.js'))) {
     cannotRun('integration', 'extension not built');
-  else await integrationSuite();
+  } else {
+    await integrationSuite();
+  }
 }
 if (wanted.has('ui')) {
-  if (hostError) cannotRun('ui', hostError.split('\n')[0]);
-  else if (!compiled || !existsSync(join(repoRoot, 'dist', 'extension.js'))) cannotRun('ui', 'extension not built');
-  else if (!hasTests(join(repoRoot, 'out', 'test', 'ui'))) cannotRun('ui', 'no out/test/ui/**/*.test.js');
-  else await mochaSuite('ui', ['--jobs', '1', '--timeout', '300000', '--slow', '15000', 'out/test/ui/**/*.test.js']);
+  if (hostError) {
+    cannotRun('ui', hostError.split('\n')[0]);
+  } else if (!compiled || !existsSync(join(repoRoot, 'dist', 'extension.js'))) {
+    cannotRun('ui', 'extension not built');
+  } else if (!hasTests(join(repoRoot, 'out', 'test', 'ui'))) {
+    cannotRun('ui', 'no out/test/ui/**/*.test.js');
+  } else {
+    await mochaSuite('ui', ['--jobs', '1', '--timeout', '300000', '--slow', '15000', 'out/test/ui/**/*.test.js']);
+  }
 }
-if (wanted.has('build') && !built) console.error('\n[test] the build failed: later suites ran on whatever it produced');
+if (wanted.has('build') && !built) {
+  console.error('\n[test] the build failed: later suites ran on whatever it produced');
+}
 
 // Every skip named; a skip without its reason line (a bare this.skip(), it.skip) is named by count.
 for (const r of results) {

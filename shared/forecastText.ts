@@ -1,7 +1,7 @@
 // The leak forecast in words, the same in the status bar tooltip and the inspect panel.
 // Shared by the extension host and the webviews: no `vscode`, no DOM.
 import { formatBytes, formatInterval, formatRate } from './format';
-import { FORECAST_MIN_R2, FORECAST_MIN_SPAN_MS, FORECAST_WARM_UP_MS, type LeakForecast } from './protocol';
+import { FORECAST_MIN_R2, FORECAST_MIN_SPAN_MS, FORECAST_WARM_UP_MS, type LeakForecast } from './model';
 
 export interface ForecastText {
   /** One sentence: the verdict, e.g. "At +12.0 MiB/min this reaches the cgroup limit in about 43 min." */

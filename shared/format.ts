@@ -53,7 +53,10 @@ export function describeState(state: string): string {
   return states[state] ?? state;
 }
 
-/** The time between two debug stops: `0 s`, `320 ms`, `1.2 s`, `14 s`, `2 min 5 s`, `1 h 3 min`. */
+/**
+ * A duration, the one way every view says it: `0 s`, `320 ms`, `1.2 s`, `14 s`, `2 min 5 s`,
+ * `1 h 3 min`, `3 d 4 h`.
+ */
 export function formatInterval(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) {
     return '–';
@@ -76,5 +79,9 @@ export function formatInterval(ms: number): string {
     return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
   }
   const hours = Math.floor(minutes / 60);
-  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  if (hours < 24) {
+    return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  }
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }

@@ -2,7 +2,7 @@
 // the debug view and the README (generated, checked by a test) all read from here.
 // Written from the user's notes on Linux memory (VIRT, RES, SHR and how memory flows between them).
 // Shared by the extension host and the webviews: no `vscode`, no DOM.
-import type { MappingKind } from './protocol';
+import type { MappingKind } from './model';
 
 /** Every figure the extension shows. */
 export type MemoryFigure =

@@ -9,7 +9,7 @@ import { InspectPanelRegistry } from './inspectPanelRegistry';
 import { pickProcess } from './processPicker';
 import { TimelineMarkers } from './timelineMarkers';
 import { SessionRecorder } from './debug/sessionRecorder';
-import { RECORDING_VIEW_TYPE, readRecordingView, RecordingEditor } from './recordingEditor';
+import { RECORDING_VIEW_TYPE, readRecordingView, RecordingEditor } from './recordings/recordingEditor';
 import { formatBytes } from '../shared/format';
 
 /** The palette commands: each asks for what it needs and hands over to a feature. */

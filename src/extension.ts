@@ -6,7 +6,7 @@ import { DebugStops } from './debug/debugStops';
 import { DebugViewProvider } from './debug/debugViewProvider';
 import { SessionRecorder } from './debug/sessionRecorder';
 import { StopTips } from './debug/stopTips';
-import { RecordingEditor } from './recordingEditor';
+import { RecordingEditor } from './recordings/recordingEditor';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
 import { InspectPanelRegistry } from './inspectPanelRegistry';

@@ -3,27 +3,27 @@ import * as vscode from 'vscode';
 import { Disposable, MutableDisposable } from './dispose';
 import { formatBytes } from '../shared/format';
 import { readConfig } from './contributions';
-import { historyToCsv, snapshotToText } from './historyExport';
+import { historyToCsv } from './recordings/historyCsv';
+import { snapshotToText } from './core/snapshotText';
 import { oomKillEvidence, OomAlerts } from './oomAlerts';
-import { makeRecording, RECORDING_SUFFIX, recordingToJson } from './recordingFile';
+import { makeRecording, RECORDING_SUFFIX, recordingToJson } from './recordings/recordingFile';
 import { History } from './proc/history';
 import { forecastFor } from './proc/historyForecast';
 import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
-import { toSnapshot } from './processSnapshot';
+import { toSnapshot } from './core/processSnapshot';
+import { EndedInfo, FromInspectPanel, parseFromInspectPanel, ToInspectPanel } from '../shared/protocol/inspect';
 import {
-  EndedInfo,
   HistorySeries,
   LeakForecast,
   MappingsFigure,
-  parseFromInspectPanel,
   ProcessSnapshot,
   SampleSnapshot,
-  ToInspectPanel,
   TREND_WINDOW_MS,
-} from '../shared/protocol';
+} from '../shared/model';
 import { TimelineMarkers } from './timelineMarkers';
+import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /**
@@ -37,7 +37,7 @@ export class InspectPanel extends Disposable {
   private snapshot: ProcessSnapshot | undefined;
   private ended: EndedInfo | undefined;
   private problem: string | undefined;
-  private ready = false;
+  private readonly channel: WebviewChannel<ToInspectPanel, FromInspectPanel>;
   /** What the page has of the parts a sample leaves out when unchanged (see SampleSnapshot). */
   private shown:
     | { mappings: MappingsFigure | undefined; commandLine: string | undefined; forecast?: LeakForecast }
@@ -66,7 +66,12 @@ export class InspectPanel extends Disposable {
     };
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'inspect', panel.title);
-    this.register(panel.webview.onDidReceiveMessage((message) => this.onMessage(message)));
+    this.channel = this.register(
+      new WebviewChannel<ToInspectPanel, FromInspectPanel>(panel.webview, parseFromInspectPanel, {
+        onReady: () => this.onReady(),
+        onMessage: (message) => this.onMessage(message),
+      }),
+    );
     this.register(panel.onDidChangeViewState(() => this.followVisibility()));
     this.register(
       panel.onDidDispose(() => {
@@ -188,7 +193,7 @@ export class InspectPanel extends Disposable {
       this.problem = undefined;
       const trendPerMinute = event.history.resTrendPerMinute(TREND_WINDOW_MS);
       this.forecast = forecastFor(event.history, event.outcome.value);
-      if (this.ready) {
+      if (this.channel.ready) {
         const forecast = this.forecast === this.shown?.forecast ? undefined : this.forecast;
         this.post({
           type: 'sample',
@@ -212,21 +217,18 @@ export class InspectPanel extends Disposable {
     }
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const message = parseFromInspectPanel(raw);
-    if (!message) {
-      return; // not one of ours: the page renders untrusted text, so ignore anything unexpected
-    }
+  /** The page loaded (or was restored): the full state, and what it holds from now on. */
+  private onReady(): void {
+    this.shown = {
+      mappings: this.snapshot?.mappings,
+      commandLine: this.snapshot?.commandLine,
+      forecast: this.forecast,
+    };
+    this.post(this.initMessage());
+  }
+
+  private async onMessage(message: Exclude<FromInspectPanel, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.shown = {
-          mappings: this.snapshot?.mappings,
-          commandLine: this.snapshot?.commandLine,
-          forecast: this.forecast,
-        };
-        this.post(this.initMessage());
-        break;
       case 'export':
         await this.exportHistory(message.format);
         break;
@@ -271,9 +273,7 @@ export class InspectPanel extends Disposable {
   }
 
   private post(message: ToInspectPanel): void {
-    if (this.ready) {
-      void this.panel.webview.postMessage(message);
-    }
+    this.channel.post(message);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AlertHysteresis, FiredAlert } from './alertRules';
+import { AlertHysteresis, FiredAlert } from './core/alertRules';
 import { readConfig } from './contributions';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
@@ -9,7 +9,7 @@ import { forecastFor } from './proc/historyForecast';
 import { sameProcess } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
 import { SampleEvent, Sampler } from './proc/sampler';
-import { escapeNotificationLinks } from './textEscapes';
+import { escapeNotificationLinks } from './core/textEscapes';
 
 /**
  * The threshold notifications (`procMemory.alerts.resAboveMiB`, `.workingSetAbovePercent`,

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { readConfig } from './contributions';
 import { formatBytes } from '../shared/format';
-import { tightestLevel } from './proc/cgroup';
 import { describeOomKill, ExitCause } from './proc/oomKill';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
-import { escapeNotificationLinks } from './textEscapes';
+import { escapeNotificationLinks } from './core/textEscapes';
+import { BoundedMap } from '../shared/boundedMap';
 
 /** The evidence for an OOM kill in one paragraph: the counter, and the last readings. */
 export function oomKillEvidence(
@@ -17,10 +17,10 @@ export function oomKillEvidence(
     parts.push(`RES ${formatBytes(last.resBytes)}`);
   }
   const group = last?.cgroup?.ok ? last.cgroup.value : undefined;
-  const tightest = group ? tightestLevel(group) : undefined;
+  const tightest = group?.tightest;
   if (tightest) {
     parts.push(
-      `working set ${formatBytes(tightest.level.limitBytes - tightest.headroomBytes)} of the ${formatBytes(tightest.level.limitBytes)} limit (${tightest.level.limitFile} of ${tightest.level.path})`,
+      `working set ${formatBytes(tightest.workingSetBytes)} of the ${formatBytes(tightest.level.limitBytes)} limit (${tightest.level.limitFile} of ${tightest.level.path})`,
     );
   } else if (group?.workingSet.ok) {
     parts.push(`working set of its cgroup ${formatBytes(group.workingSet.value)}`);
@@ -33,7 +33,7 @@ export function oomKillEvidence(
  * end: the status bar, an inspect panel, or both.
  */
 export class OomAlerts {
-  private readonly notified = new Set<string>();
+  private readonly notified = new BoundedMap<string, true>(256);
   /** The notifications shown, newest last; for tests. */
   readonly shown: string[] = [];
 
@@ -42,10 +42,7 @@ export class OomAlerts {
     if (this.notified.has(key)) {
       return;
     }
-    this.notified.add(key);
-    if (this.notified.size > 256) {
-      this.notified.delete(this.notified.values().next().value as string);
-    }
+    this.notified.set(key, true);
     if (!readConfig('alerts.oomKill')) {
       return;
     }

@@ -5,7 +5,7 @@ import { ProcessIdentity } from './proc/processIdentity';
 import { ProcessRow, scanProcessTableInChunks } from './proc/processTable';
 import { descendants } from './proc/processTree';
 import { userName } from './proc/users';
-import { escapeIcons } from './textEscapes';
+import { escapeIcons } from './core/textEscapes';
 
 export interface ProcessItem extends vscode.QuickPickItem {
   identity: ProcessIdentity;
@@ -35,12 +35,18 @@ export async function pickProcess(title: string): Promise<ProcessIdentity | unde
     const startedMs = performance.now();
     // Rows as they come: with thousands of processes the first ones show at once, the rest follow.
     const scan = await scanProcessTableInChunks((rows, done) => {
-      if (stale()) return;
+      if (stale()) {
+        return;
+      }
       quickPick.items = toItems([...rows]);
       lastPickerTimings.firstRowsMs ??= performance.now() - startedMs;
-      if (done) lastPickerTimings.allRowsMs = performance.now() - startedMs;
+      if (done) {
+        lastPickerTimings.allRowsMs = performance.now() - startedMs;
+      }
     }, stale);
-    if (stale()) return;
+    if (stale()) {
+      return;
+    }
     if (!scan.ok) {
       quickPick.items = await listWithPsList();
     }

@@ -3,13 +3,13 @@ import { Commands, readConfig } from './contributions';
 import { Disposable, MutableDisposable } from './dispose';
 import { FocusTarget, FocusTracker } from './focusTracker';
 import { formatBytes } from '../shared/format';
-import { memoryWarning } from './memoryWarning';
+import { memoryWarning } from './core/memoryWarning';
 import { oomKillEvidence, OomAlerts } from './oomAlerts';
 import { describeProcError } from './proc/outcome';
 import { ProcessSample } from './proc/sampleProcess';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { buildTooltip } from './statusBarTooltip';
-import { escapeIcons } from './textEscapes';
+import { escapeIcons } from './core/textEscapes';
 
 /** How long "exited" stays on screen before the entry falls back. */
 const EXIT_LINGER_MS = 5000;

@@ -3,12 +3,11 @@ import { Commands } from './contributions';
 import { FocusTarget } from './focusTracker';
 import { formatBytes, formatDelta, formatRate } from '../shared/format';
 import { MEMORY_DOCS, MemoryFigure } from '../shared/memoryDocs';
-import { tightestLevel } from './proc/cgroup';
 import { describeForecast } from '../shared/forecastText';
 import { History } from './proc/history';
 import { forecastFor } from './proc/historyForecast';
 import { ProcessSample } from './proc/sampleProcess';
-import { escapeMarkdown } from './textEscapes';
+import { escapeMarkdown } from './core/textEscapes';
 
 /** Commands the tooltip links to; the only ones its MarkdownString may run. */
 const LINKED_COMMANDS = [Commands.InspectFocused, Commands.WatchProcess, Commands.StopWatching];
@@ -52,12 +51,15 @@ export function buildTooltip(
     const group = sample.cgroup?.ok ? sample.cgroup.value : undefined;
     if (group) {
       // The cgroup as the kernel judges it: the working set (not the usage, which counts page
-      // cache the kernel drops first) against the limit with the least headroom.
-      const tightest = tightestLevel(group);
-      const workingSet = group.workingSet.ok ? formatBytes(group.workingSet.value) : 'unavailable';
-      const limit = tightest
-        ? ` of ${formatBytes(tightest.level.limitBytes)} (headroom ${formatBytes(tightest.headroomBytes)}${tightest.level.path === group.path ? '' : ` at ${tightest.level.path}`})`
-        : ', no limit';
+      // cache the kernel drops first) of the level with the least headroom, against that level's
+      // limit: one level's figures together, the level named when it is a parent.
+      const tightest = group.tightest;
+      const [workingSet, limit] = tightest
+        ? [
+            formatBytes(tightest.workingSetBytes),
+            ` of ${formatBytes(tightest.level.limitBytes)} (headroom ${formatBytes(tightest.headroomBytes)}${tightest.level.path === group.path ? '' : `, cgroup ${tightest.level.path}`})`,
+          ]
+        : [group.workingSet.ok ? formatBytes(group.workingSet.value) : 'unavailable', ', no limit'];
       md.appendMarkdown(
         `| **${keep(MEMORY_DOCS.workingSet.label)}** | ${keep(workingSet)}${escapeMarkdown(limit)} | ${escapeMarkdown(MEMORY_DOCS.workingSet.summary)} |\n`,
       );

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
-import { TimelineMarker } from '../shared/protocol';
+import { TimelineMarker } from '../shared/model';
+import { BoundedMap } from '../shared/boundedMap';
 
 /** Markers kept per process; beyond this the oldest go (a stepping session can stop thousands of times). */
 const MAX_MARKERS_PER_PROCESS = 500;
@@ -13,7 +14,7 @@ const MAX_PROCESSES = 64;
  * the inspect panel's chart and the debug view's sparkline show the same marks.
  */
 export class TimelineMarkers extends Disposable {
-  private readonly byProcess = new Map<string, TimelineMarker[]>();
+  private readonly byProcess = new BoundedMap<string, TimelineMarker[]>(MAX_PROCESSES);
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   /** Fires with the identity key of the process whose markers changed. */
   readonly onDidChange = this.changed.event;
@@ -21,16 +22,12 @@ export class TimelineMarkers extends Disposable {
   add(identity: ProcessIdentity, marker: TimelineMarker): void {
     const key = identityKey(identity);
     const markers = this.byProcess.get(key) ?? [];
-    this.byProcess.delete(key); // re-insert: the map's order is the order of last use
     markers.push(marker);
     markers.sort((a, b) => a.timeMs - b.timeMs);
     if (markers.length > MAX_MARKERS_PER_PROCESS) {
       markers.splice(0, markers.length - MAX_MARKERS_PER_PROCESS);
     }
     this.byProcess.set(key, markers);
-    if (this.byProcess.size > MAX_PROCESSES) {
-      this.byProcess.delete(this.byProcess.keys().next().value as string);
-    }
     this.changed.fire(key);
   }
 

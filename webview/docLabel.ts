@@ -1,5 +1,5 @@
 import { MAPPING_DOCS, MEMORY_DOCS, type MemoryDoc, type MemoryFigure } from '../shared/memoryDocs';
-import type { MappingKind } from '../shared/protocol';
+import type { MappingKind } from '../shared/model';
 import { h, uniqueId } from './dom';
 import { attachTooltip } from './tooltip';
 

@@ -1,5 +1,5 @@
 import { formatBytes } from '../shared/format';
-import type { Figure } from '../shared/protocol';
+import type { Figure } from '../shared/model';
 
 /** What a figure reads as: bytes, or why it is unknown (never a misleading 0). */
 export interface FigureReading {

@@ -1,6 +1,6 @@
 import { formatBytes } from '../shared/format';
 import type { MemoryFigure } from '../shared/memoryDocs';
-import type { Figure } from '../shared/protocol';
+import type { Figure } from '../shared/model';
 import { docLabel } from './docLabel';
 import { h, setSafeAttribute, setText } from './dom';
 import { readFigure } from './figure';

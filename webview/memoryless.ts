@@ -1,4 +1,4 @@
-import type { ProcessSnapshot } from '../shared/protocol';
+import type { ProcessSnapshot } from '../shared/model';
 
 /**
  * Why a process has no memory figures. Not a figure explanation (those live in MEMORY_DOCS only):

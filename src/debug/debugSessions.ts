@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SessionStatus } from '../../shared/protocol';
+import type { SessionStatus } from '../../shared/protocol/debugView';
 import { Disposable } from '../dispose';
 import { FocusTracker } from '../focusTracker';
 import { ProcessIdentity, readIdentity, startTimeMs } from '../proc/processIdentity';

@@ -1,23 +1,23 @@
 import * as vscode from 'vscode';
 import { Views } from '../contributions';
-import { Disposable } from '../dispose';
+import { Disposable, MutableDisposable } from '../dispose';
+import { WebviewChannel } from '../webviewChannel';
 import { History } from '../proc/history';
-import { readCommandLine } from '../proc/commandLine';
+import { readChildrenTotals } from '../proc/childrenTotals';
 import { oomKillEvidence } from '../oomAlerts';
-import { childProcesses } from '../proc/processChildren';
 import { identityKey } from '../proc/processIdentity';
-import { sampleProcess } from '../proc/sampleProcess';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
-import { statusFigure } from '../processSnapshot';
+import { statusFigure } from '../core/processSnapshot';
 import {
   DebugSessionRow,
   DebugSessionSample,
   DebugSessionSnapshot,
-  Figure,
+  FromDebugView,
   parseFromDebugView,
   SPARKLINE_POINTS,
   ToDebugView,
-} from '../../shared/protocol';
+} from '../../shared/protocol/debugView';
+import { Figure } from '../../shared/model';
 import { ProcessSample } from '../proc/sampleProcess';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { isDebuggerCommand } from './debuggeePid';
@@ -46,7 +46,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   private readonly oomKills = new Map<string, string>();
   /** The sessions whose rows the view was last sent in full: a sample updates only those. */
   private sentSessions = new Set<string>();
-  private ready = false;
+  private readonly channel = this.register(new MutableDisposable<WebviewChannel<ToDebugView, FromDebugView>>());
 
   constructor(
     private readonly sessions: DebugSessions,
@@ -82,40 +82,36 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    this.ready = false;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'debugView', 'Process Memory');
     view.onDidChangeVisibility(() => this.refresh());
     view.onDidDispose(() => {
       this.view = undefined;
+      this.channel.value = undefined;
       this.refresh();
     });
-    view.webview.onDidReceiveMessage((raw) => {
-      const message = parseFromDebugView(raw);
-      if (!message) {
-        return;
-      }
-      switch (message.type) {
-        case 'ready':
-          this.ready = true;
-          this.refresh();
-          break;
-        case 'inspect':
-          this.openPanel(message.pid, message.startTicks);
-          break;
-        case 'pick':
-          this.pickFor(message.sessionId);
-          break;
-        case 'revealStop':
-          void this.stops.reveal(message.sessionId, message.stopId);
-          break;
-        case 'setBaseline':
-          this.stops.setBaseline(message.sessionId, message.stopId);
-          break;
-        case 'readMappings':
-          void this.stops.readMappingsNow(message.sessionId);
-          break;
-      }
+    // A view resolved again has a new page, which says `ready` again.
+    this.channel.value = new WebviewChannel<ToDebugView, FromDebugView>(view.webview, parseFromDebugView, {
+      onReady: () => this.refresh(),
+      onMessage: (message) => {
+        switch (message.type) {
+          case 'inspect':
+            this.openPanel(message.pid, message.startTicks);
+            break;
+          case 'pick':
+            this.pickFor(message.sessionId);
+            break;
+          case 'revealStop':
+            void this.stops.reveal(message.sessionId, message.stopId);
+            break;
+          case 'setBaseline':
+            this.stops.setBaseline(message.sessionId, message.stopId);
+            break;
+          case 'readMappings':
+            void this.stops.readMappingsNow(message.sessionId);
+            break;
+        }
+      },
     });
     this.refresh();
   }
@@ -177,48 +173,26 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       return;
     }
     watched.childrenReadAtMs = now;
-    // From the debuggee's own subtree: the cost grows with its children, not with every process.
-    const below = childProcesses(event.identity.pid);
-    // js-debug starts a watchdog below each Node program: the debugger's, not the program's.
-    const children = (below.ok ? below.value : []).filter(
-      (child) => !isDebuggerCommand(child.name, readCommandLine(`/proc/${child.identity.pid}`)),
-    );
-    if (children.length === 0) {
-      watched.children = undefined;
-      return;
-    }
-    let pss: Figure = { bytes: 0 };
-    let resBytes = 0;
-    let count = 0;
-    for (const child of children) {
-      const sample = sampleProcess(child.identity.pid, { expected: child.identity, detail: true });
-      if (!sample.ok) {
-        continue; // exited since it was listed
-      }
-      count++;
-      resBytes += sample.value.resBytes;
-      const rollup = sample.value.rollup;
-      if ('bytes' in pss && rollup?.ok) {
-        pss = { bytes: pss.bytes + rollup.value.pss };
-      } else if (rollup && !rollup.ok) {
-        pss = { unavailable: 'PSS of a child process could not be read' };
-      }
-    }
+    // From the debuggee's own subtree (the cost grows with its children, not with every process),
+    // by the stops' rule, so the row and the stops list agree; the debugger's helpers left out.
+    const { count, resBytes, pssBytes } = readChildrenTotals(event.identity.pid, isDebuggerCommand);
+    const pss: Figure =
+      pssBytes === undefined ? { unavailable: 'PSS of a child process could not be read' } : { bytes: pssBytes };
     watched.children = count > 0 ? { count, resBytes, pss } : undefined;
   }
 
   /** Every row in full. */
   private post(): void {
-    if (this.view?.visible && this.ready) {
+    if (this.view?.visible && this.channel.value?.ready) {
       const state = this.state;
       this.sentSessions = new Set(state.rows.map((row) => row.sessionId));
-      void this.view.webview.postMessage(state);
+      this.channel.value.post(state);
     }
   }
 
   /** A new sample of the process `key`: the live part of the rows of the sessions debugging it. */
   private postSample(key: string): void {
-    if (!this.view?.visible || !this.ready) {
+    if (!this.view?.visible || !this.channel.value?.ready) {
       return;
     }
     const samples: DebugSessionSample[] = [];
@@ -234,7 +208,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       samples.push(this.toSample(entry));
     }
     if (samples.length > 0) {
-      void this.view.webview.postMessage({ type: 'sample', rows: samples } satisfies ToDebugView);
+      this.channel.value.post({ type: 'sample', rows: samples });
     }
   }
 

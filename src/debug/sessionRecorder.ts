@@ -5,7 +5,7 @@ import { Disposable } from '../dispose';
 import { readCommandLine } from '../proc/commandLine';
 import { identityKey, ProcessIdentity } from '../proc/processIdentity';
 import { Sampler } from '../proc/sampler';
-import { makeRecording, RECORDING_SUFFIX, recordingToJson, thinOlderHalf } from '../recordingFile';
+import { makeRecording, RECORDING_SUFFIX, recordingToJson, thinOlderHalf } from '../recordings/recordingFile';
 import { TimelineMarkers } from '../timelineMarkers';
 import { DebugSessions } from './debugSessions';
 

@@ -1,9 +1,8 @@
 // What is read from /proc when a debugged program stops. No `vscode`: unit tests and the bench
 // call it on real processes.
 import { describeProcError, Outcome } from '../proc/outcome';
-import { childProcesses } from '../proc/processChildren';
+import { ChildrenTotals, readChildrenTotals } from '../proc/childrenTotals';
 import { ProcessIdentity } from '../proc/processIdentity';
-import { readCommandLine } from '../proc/commandLine';
 import { sampleProcess } from '../proc/sampleProcess';
 import { GroupedSmaps, readSmapsGrouped } from '../proc/smaps';
 import { MappingsAtStop } from '../proc/smapsDiff';
@@ -17,8 +16,8 @@ export interface StopReading {
   anonBytes: number | undefined;
   fileBytes: number | undefined;
   shmemBytes: number | undefined;
-  /** The program's child processes (the debugger's own helpers left out), summed; PSS so shared pages count once. */
-  children: { count: number; resBytes: number; pssBytes: number | undefined };
+  /** The program's child processes, the debugger's own helpers left out. */
+  children: ChildrenTotals;
 }
 
 /**
@@ -31,22 +30,8 @@ export function readStopReading(identity: ProcessIdentity, procRoot = '/proc'): 
     return sample;
   }
   const { resBytes, status, rollup, timeMs } = sample.value;
-  const children = { count: 0, resBytes: 0, pssBytes: 0 as number | undefined };
-  const below = childProcesses(identity.pid, procRoot);
-  for (const child of below.ok ? below.value : []) {
-    if (isDebuggerCommand(child.name, readCommandLine(`${procRoot}/${child.identity.pid}`))) {
-      continue; // js-debug's watchdog, a debugger's launcher: not the program's memory
-    }
-    const childSample = sampleProcess(child.identity.pid, { expected: child.identity, detail: true, procRoot });
-    if (!childSample.ok || childSample.value.memoryless) {
-      continue;
-    }
-    children.count++;
-    children.resBytes += childSample.value.resBytes;
-    const childRollup = childSample.value.rollup;
-    children.pssBytes =
-      children.pssBytes !== undefined && childRollup?.ok ? children.pssBytes + childRollup.value.pss : undefined;
-  }
+  // The debugger's own helpers (js-debug's watchdog, a launcher) are not the program's memory.
+  const children = readChildrenTotals(identity.pid, isDebuggerCommand, procRoot);
   return {
     ok: true,
     value: {

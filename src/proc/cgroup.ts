@@ -47,18 +47,35 @@ export interface CgroupMemory {
   workingSet: Outcome<number>;
   /** Every level with a limit, from the group up (v2: memory.max and memory.high; v1: memory.limit_in_bytes, and hierarchical_memory_limit). */
   levels: CgroupLimitLevel[];
+  /** tightestLevel(levels), computed once when the group is read; undefined without a readable limited level. */
+  tightest: TightestLevel | undefined;
   /** The OOM counters of the group; unavailable when the kernel has none or they cannot be read. */
   oom: Outcome<OomCounters>;
 }
 
+/**
+ * The level with the least headroom, with that level's own figures together: the kernel reclaims
+ * and kills by the working set of the level whose limit is hit, which may be a parent's.
+ */
+export interface TightestLevel {
+  level: CgroupLimitLevel;
+  /** The working set of this level (not of the process's own group, when the level is a parent). */
+  workingSetBytes: number;
+  /** limitBytes − workingSetBytes; negative when over the limit. */
+  headroomBytes: number;
+  /** workingSetBytes as a percentage of limitBytes. */
+  sharePercent: number;
+}
+
 /** The level with the least headroom (its limit minus its own working set), or undefined without limits. */
-export function tightestLevel(memory: CgroupMemory): { level: CgroupLimitLevel; headroomBytes: number } | undefined {
-  let best: { level: CgroupLimitLevel; headroomBytes: number } | undefined;
-  for (const level of memory.levels) {
+export function tightestLevel(levels: readonly CgroupLimitLevel[]): TightestLevel | undefined {
+  let best: TightestLevel | undefined;
+  for (const level of levels) {
     if (level.workingSet.ok) {
-      const headroomBytes = level.limitBytes - level.workingSet.value;
+      const workingSetBytes = level.workingSet.value;
+      const headroomBytes = level.limitBytes - workingSetBytes;
       if (!best || headroomBytes < best.headroomBytes) {
-        best = { level, headroomBytes };
+        best = { level, workingSetBytes, headroomBytes, sharePercent: (workingSetBytes / level.limitBytes) * 100 };
       }
     }
   }
@@ -283,6 +300,7 @@ function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Outcome<Cg
     currentBytes: current.value,
     workingSet: workingSetOf(version, current.value, ownStat),
     levels,
+    tightest: tightestLevel(levels),
     oom: readOomCounters(version, path, cgroupRoot),
   });
 }

@@ -1,5 +1,4 @@
-import { FORECAST_WINDOW_MS, type ForecastLimit, type LeakForecast } from '../../shared/protocol';
-import { tightestLevel } from './cgroup';
+import { FORECAST_WINDOW_MS, type ForecastLimit, type LeakForecast } from '../../shared/model';
 import { History } from './history';
 import { forecastLeak } from './leakForecast';
 import { readMemAvailable } from './meminfo';
@@ -41,7 +40,7 @@ export function forecastFor(
 
 function limitOf(sample: ProcessSample, memAvailable: () => Outcome<number>): ForecastLimit | undefined {
   const group = sample.cgroup?.ok ? sample.cgroup.value : undefined;
-  const tightest = group ? tightestLevel(group) : undefined;
+  const tightest = group?.tightest;
   const available = memAvailable();
   if (tightest && (!available.ok || tightest.headroomBytes <= available.value)) {
     const { path, limitFile, limitBytes } = tightest.level;

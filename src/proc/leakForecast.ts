@@ -5,11 +5,11 @@ import {
   FORECAST_WINDOW_MS,
   type ForecastLimit,
   type LeakForecast,
-} from '../../shared/protocol';
+} from '../../shared/model';
+import { MiB } from '../../shared/units';
 const MIN_POINTS = 12;
 /** The window is cut into this many bins; the lowest reading of each is a trough. */
 const BINS = 12;
-const MiB = 1024 * 1024;
 
 /** RES readings, oldest first. */
 export interface ResSeries {

@@ -102,3 +102,33 @@ export function describeOomKill(cause: Extract<ExitCause, { kind: 'oom-kill' }>)
   const times = cause.after - cause.before === 1 ? 'by 1' : `by ${cause.after - cause.before}`;
   return `${cause.counter} of cgroup ${cause.path} rose ${times} (${cause.before} → ${cause.after}) as it ended. Another process in the group may have been the victim instead.`;
 }
+
+/**
+ * The baseline after a reading that found the process alive. `before`: the counters read just
+ * before that reading, where its group was known (undefined when unreadable). Before the group is
+ * known, the counters that came with its first reading serve (read right after the process was
+ * seen). Without detail subscribers there is none: no claim at the end, rather than one resting on
+ * an old reading (another process's kill since then).
+ */
+export function baselineAfterReading(
+  previous: OomBaseline | undefined,
+  reading: {
+    before: OomBaseline | undefined;
+    groupKnown: boolean;
+    wantsDetail: boolean;
+    firstCounters: Outcome<OomCounters> | undefined;
+    read: OomCounterReader;
+  },
+): OomBaseline | undefined {
+  const { before, groupKnown, wantsDetail, firstCounters, read } = reading;
+  if (groupKnown || !wantsDetail) {
+    return before;
+  }
+  if (!previous && firstCounters?.ok) {
+    const first = firstCounters.value;
+    return readOomBaseline(first.version, first.path, (version, path) =>
+      path === first.path ? { ok: true, value: first } : read(version, path),
+    );
+  }
+  return previous;
+}

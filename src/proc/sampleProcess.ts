@@ -1,4 +1,4 @@
-import type { MemorylessReason } from '../../shared/protocol';
+import type { MemorylessReason } from '../../shared/model';
 import * as fs from 'fs';
 import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';

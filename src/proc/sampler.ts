@@ -1,22 +1,24 @@
-import { CgroupMemory, readCgroupMemory, readOomCounters } from './cgroup';
+// The one owner of all polling: which processes are read when, their histories, and who hears of
+// each reading. The costly reads' pacing is in costlyReads.ts, the readers in detailReaders.ts,
+// the OOM baseline in oomKill.ts.
 import { History } from './history';
-import { ExitCause, judgeExit, OomBaseline, OomCounterReader, readOomBaseline } from './oomKill';
-import { fail, ok, Outcome } from './outcome';
-import { readGroupPressure, readSystemPressure } from './pressure';
-import { identityKey, ProcessIdentity } from './processIdentity';
-import { paceMs, ReadPace } from '../../shared/readPace';
 import {
-  OomScore,
-  ProcessSample,
-  readOomScore,
-  readSmapsRollup,
-  readSmapsRollupAsync,
-  sampleProcess,
-  SampleOptions,
-} from './sampleProcess';
-import { MappingSummary } from './smaps';
-import { OffThreadSmaps, Timed } from './smapsOffThread';
-import { SmapsRollup } from './smapsRollup';
+  CostlyRead,
+  Detail,
+  failedRead,
+  landed,
+  newDetail,
+  repace,
+  SYNC_ROLLUP_MAX_MS,
+  withDetail,
+} from './costlyReads';
+import { DetailReaders, realDetailReaders } from './detailReaders';
+import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, readOomBaseline } from './oomKill';
+import { ok, Outcome } from './outcome';
+import { identityKey, ProcessIdentity } from './processIdentity';
+import { ProcessSample, sampleProcess, SampleOptions } from './sampleProcess';
+import { Timed } from './smapsOffThread';
+import { BoundedMap } from '../../shared/boundedMap';
 
 /** What a subscriber receives after each reading of its process. */
 export interface SampleEvent {
@@ -65,72 +67,6 @@ export type SampleListener = (event: SampleEvent) => void;
 /** Reads one process; a seam so tests can drive a fixture /proc tree. */
 export type ProcessReader = (pid: number, options: SampleOptions) => Outcome<ProcessSample>;
 
-/** The costly reads, each timed so that its cost sets its pace; a seam like ProcessReader. */
-export interface DetailReaders {
-  /** smaps_rollup in this thread: only for a process whose rollup proved cheap. */
-  rollupSync(pid: number): Timed<Outcome<SmapsRollup>>;
-  /** smaps_rollup with the kernel's part in the thread pool. */
-  rollupAsync(pid: number): Promise<Timed<Outcome<SmapsRollup>>>;
-  /** /proc/PID/smaps summed by kind of mapping, read and parsed off this thread. */
-  smaps(pid: number): Promise<Timed<Outcome<MappingSummary>>>;
-  cgroup(pid: number): Outcome<CgroupMemory | undefined>;
-  /** oom_score and oom_score_adj, and memory pressure of the system and the process's group: cheap files, read with the cgroup. */
-  oomScore(pid: number): Outcome<OomScore>;
-  pressure(pid: number): NonNullable<ProcessSample['pressure']>;
-  /** The OOM counters of a group, read before each reading of the process (see oomKill.ts). */
-  oomCounters: OomCounterReader;
-  dispose(): void;
-}
-
-/** Below this cost a rollup is read in the tick itself: an async read costs more than that (~0.3 ms). */
-const SYNC_ROLLUP_MAX_MS = 1;
-
-/** The real readers: rollup in the thread pool or inline by its cost, smaps in a worker thread. */
-export function realDetailReaders(procRoot = '/proc'): DetailReaders {
-  const smaps = new OffThreadSmaps();
-  const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
-  return {
-    rollupSync: (pid) => {
-      const started = performance.now();
-      return timed(started, readSmapsRollup(pid, procRoot));
-    },
-    rollupAsync: async (pid) => {
-      const started = performance.now();
-      return timed(started, await readSmapsRollupAsync(pid, procRoot));
-    },
-    smaps: (pid) => smaps.read(pid, procRoot),
-    cgroup: (pid) => readCgroupMemory(pid, procRoot),
-    oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
-    pressure: (pid) => ({ system: readSystemPressure(procRoot), group: readGroupPressure(pid, procRoot) }),
-    oomCounters: readOomCounters,
-    dispose: () => smaps.dispose(),
-  };
-}
-
-/** One costly read of one process: its last value, what it cost, and when it may run again. */
-interface CostlyRead<T> {
-  value?: T;
-  readAtMs?: number;
-  /** What the last read took; the pace follows the median of the last three (one slow read on a busy machine does not slow it for long). */
-  costMs?: number;
-  costs: number[];
-  everyMs: number;
-  byCost: boolean;
-  /** No read before this (ms since the epoch); 0: at the next tick. */
-  nextAtMs: number;
-  reading: boolean;
-}
-
-/** The costly figures of one process; kept a while after its last subscriber leaves (see RECENT_DETAILS). */
-interface Detail {
-  rollup: CostlyRead<Outcome<SmapsRollup>>;
-  smaps: CostlyRead<Outcome<MappingSummary>>;
-  cgroup?: Outcome<CgroupMemory | undefined>;
-  oomScore?: Outcome<OomScore>;
-  pressure?: ProcessSample['pressure'];
-  cgroupNextAtMs: number;
-}
-
 /**
  * How many processes keep their costly figures and pace after nobody watches them: a panel hidden
  * and shown again must not read a big process's smaps sooner than its cost allows.
@@ -162,7 +98,7 @@ interface Target {
  */
 export class Sampler {
   private readonly targets = new Map<string, Target>();
-  private readonly recent = new Map<string, Detail>();
+  private readonly recent = new BoundedMap<string, Detail>(RECENT_DETAILS);
   private readonly observers = new Set<SampleListener>();
   private timer: NodeJS.Timeout | undefined;
   private settings: SamplerSettings;
@@ -171,6 +107,8 @@ export class Sampler {
     settings: SamplerSettings,
     private readonly read: ProcessReader = sampleProcess,
     private readonly details: DetailReaders = realDetailReaders(),
+    /** The wall clock (ms since the epoch), taken once per tick; tests pass their own. */
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.settings = { ...settings };
   }
@@ -190,8 +128,8 @@ export class Sampler {
     const capacityChanged = intervalChanged || settings.historyMinutes !== this.settings.historyMinutes;
     this.settings = { ...settings };
     for (const detail of [...[...this.targets.values()].map((target) => target.detail), ...this.recent.values()]) {
-      this.repace(detail.rollup);
-      this.repace(detail.smaps);
+      repace(detail.rollup, this.settings.detailIntervalMs);
+      repace(detail.smaps, this.settings.detailIntervalMs);
       detail.cgroupNextAtMs = 0;
     }
     if (capacityChanged) {
@@ -271,7 +209,7 @@ export class Sampler {
     ) {
       return false;
     }
-    this.readSmaps(target, Date.now());
+    this.readSmaps(target, this.now());
     this.emitDetail(target); // says "reading" at once
     return true;
   }
@@ -291,7 +229,7 @@ export class Sampler {
 
   /** Reads every watched process now. Public for tests; the timer calls it. */
   tick(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const target of [...this.targets.values()]) {
       if (!target.ended) {
         this.sampleTarget(target, now);
@@ -329,17 +267,13 @@ export class Sampler {
         };
       }
       const counters = target.detail.cgroup?.ok ? target.detail.cgroup.value?.oom : undefined;
-      if (group || !wantsDetail) {
-        // Undefined when unreadable, or when nobody asks for detail any more: then no claim at the
-        // end, rather than one resting on an old reading (another process's kill since then).
-        target.oomBaseline = oomBefore;
-      } else if (!target.oomBaseline && counters?.ok) {
-        // The first reading of the group: its counters came right after the process was seen.
-        const first = counters.value;
-        target.oomBaseline = readOomBaseline(first.version, first.path, (version, path) =>
-          path === first.path ? { ok: true, value: first } : this.details.oomCounters(version, path),
-        );
-      }
+      target.oomBaseline = baselineAfterReading(target.oomBaseline, {
+        before: oomBefore,
+        groupKnown: group !== undefined,
+        wantsDetail,
+        firstCounters: counters,
+        read: this.details.oomCounters,
+      });
       target.lastSample = outcome.value;
       if (!outcome.value.memoryless) {
         const { timeMs, resBytes, shrBytes, virtBytes } = outcome.value;
@@ -385,7 +319,7 @@ export class Sampler {
     if (!rollup.reading && now >= rollup.nextAtMs) {
       if (rollup.costMs !== undefined && rollup.costMs < SYNC_ROLLUP_MAX_MS) {
         const read = this.details.rollupSync(identity.pid);
-        this.landed(rollup, now, read);
+        landed(rollup, now, read, this.settings.detailIntervalMs);
       } else {
         // Unknown or costly: the kernel's walk in the thread pool; the figures follow in their own event.
         rollup.reading = true;
@@ -409,18 +343,9 @@ export class Sampler {
     );
   }
 
-  private landed<T>(read: CostlyRead<T>, startedMs: number, result: Timed<T>): void {
-    read.value = result.value;
-    read.readAtMs = startedMs;
-    read.costMs = result.costMs;
-    read.costs = [...read.costs.slice(-2), result.costMs];
-    read.reading = false;
-    this.repace(read);
-  }
-
   /** An off-thread read came back: keep it, and tell the views now rather than at the next tick. */
   private landedLater<T>(target: Target, read: CostlyRead<T>, startedMs: number, result: Timed<T>): void {
-    this.landed(read, startedMs, result);
+    landed(read, startedMs, result, this.settings.detailIntervalMs);
     this.emitDetail(target);
   }
 
@@ -440,26 +365,11 @@ export class Sampler {
     this.emit(target, ok(sample));
   }
 
-  private repace<T>(read: CostlyRead<T>): void {
-    if (read.costMs === undefined || read.readAtMs === undefined) {
-      return;
-    }
-    const sorted = [...read.costs].sort((a, b) => a - b);
-    const pace = paceMs(sorted[(sorted.length - 1) >> 1], this.settings.detailIntervalMs);
-    read.everyMs = pace.everyMs;
-    read.byCost = pace.byCost;
-    read.nextAtMs = read.readAtMs + pace.everyMs;
-  }
-
   private remember(key: string, detail: Detail): void {
     if (detail.rollup.readAtMs === undefined && detail.smaps.readAtMs === undefined) {
       return;
     }
-    this.recent.delete(key);
     this.recent.set(key, detail);
-    if (this.recent.size > RECENT_DETAILS) {
-      this.recent.delete(this.recent.keys().next().value as string);
-    }
   }
 
   private capacity(): number {
@@ -495,47 +405,6 @@ export class Sampler {
       this.timer = undefined;
     }
   }
-}
-
-/** A reader that threw (it should not): an error to show, and the read is retried at the setting's pace. */
-function failedRead<T>(error: unknown): Timed<Outcome<T>> {
-  return {
-    value: fail({ kind: 'io-error', detail: error instanceof Error ? error.message : String(error) }),
-    costMs: 0,
-  };
-}
-
-function newDetail(): Detail {
-  const read = () => ({ costs: [], everyMs: 0, byCost: false, nextAtMs: 0, reading: false });
-  return { rollup: read(), smaps: read(), cgroupNextAtMs: 0 };
-}
-
-/** Puts the last costly figures on a sample: between reads they are carried over, not "unknown". */
-function withDetail(sample: ProcessSample, detail: Detail): ProcessSample {
-  if (sample.memoryless) {
-    return sample;
-  }
-  sample.rollup = detail.rollup.value;
-  sample.cgroup = detail.cgroup;
-  sample.oomScore = detail.oomScore;
-  sample.pressure = detail.pressure;
-  const smaps = detail.smaps;
-  if (smaps.value || smaps.reading) {
-    sample.mappings = smaps.value;
-    sample.mappingsTimeMs = smaps.readAtMs;
-    sample.mappingsPace = pace(smaps);
-  }
-  return sample;
-}
-
-function pace<T>(read: CostlyRead<T>): ReadPace {
-  return {
-    readAtMs: read.readAtMs,
-    costMs: read.costMs,
-    everyMs: read.everyMs,
-    byCost: read.byCost,
-    reading: read.reading,
-  };
 }
 
 function safeCall(listener: SampleListener, event: SampleEvent): void {

@@ -1,21 +1,8 @@
 import * as fs from 'fs';
-import type { MappingKind } from '../../shared/protocol';
+import { MAPPING_KINDS, MappingKind } from '../../shared/model';
 import { fail, malformed, ok, Outcome } from './outcome';
+import { classifyMapping } from './mappingKind';
 import { errnoToProcError, readProcText } from './procFile';
-
-/** What a mapping holds, judged from its path in /proc/PID/smaps: the one union of shared/protocol.ts. */
-export type MappingCategory = MappingKind;
-
-export const MAPPING_CATEGORIES: readonly MappingCategory[] = [
-  'heap',
-  'stack',
-  'program',
-  'libraries',
-  'files',
-  'shmem',
-  'anonymous',
-  'kernel',
-];
 
 /** Sums over the mappings of one category, in bytes. */
 export interface MappingTotals {
@@ -31,7 +18,7 @@ export interface MappingTotals {
 export interface MappingEntry {
   /** The path the kernel prints, or `[anonymous]` when it prints none. */
   name: string;
-  category: MappingCategory;
+  category: MappingKind;
   /** e.g. `rw-p`. */
   perms: string;
   /** Start address, hex, as printed. */
@@ -43,7 +30,7 @@ export interface MappingEntry {
 
 /** /proc/PID/smaps summed by kind of mapping. */
 export interface MappingSummary {
-  categories: Record<MappingCategory, MappingTotals>;
+  categories: Record<MappingKind, MappingTotals>;
   /** The largest mappings by Rss, largest first (at most TOP_MAPPINGS). */
   top: MappingEntry[];
   /** Number of mappings. */
@@ -61,7 +48,7 @@ export const TOP_MAPPINGS = 8;
 export interface MappingGroup {
   key: string;
   name: string;
-  category: MappingCategory;
+  category: MappingKind;
   /** Permissions of a file mapping; empty for named and anonymous regions. */
   perms: string;
   count: number;
@@ -76,73 +63,6 @@ export function groupKey(path: string, perms: string): string {
     return '[anonymous]';
   }
   return path.charCodeAt(0) === 0x5b /* [ */ ? path : `${path} ${perms}`;
-}
-
-/** The kernel's own special mappings (also `[vvar_vclock]` since 6.13, `[uprobes]` for uprobes). */
-const KERNEL_NAMES = new Set([
-  '[vdso]',
-  '[vvar]',
-  '[vvar_vclock]',
-  '[vsyscall]',
-  '[uprobes]',
-  '[sigpage]',
-  '[vectors]',
-]);
-const DELETED = ' (deleted)';
-
-/**
- * Which category a mapping path falls in. `exe` is the process's executable (the target of
- * /proc/PID/exe), or undefined when it could not be read: then nothing counts as `program`.
- */
-export function classifyMapping(path: string, exe: string | undefined): MappingCategory {
-  if (path.length === 0) {
-    return 'anonymous';
-  }
-  const first = path.charCodeAt(0);
-  if (first === 0x5b /* [ */) {
-    if (path === '[heap]') {
-      return 'heap';
-    }
-    // `[stack]`; kernels before 4.5 also printed `[stack:TID]` for thread stacks.
-    if (path === '[stack]' || path.startsWith('[stack:')) {
-      return 'stack';
-    }
-    if (KERNEL_NAMES.has(path)) {
-      return 'kernel';
-    }
-    // `[anon_shmem:name]` (prctl PR_SET_VMA_ANON_NAME on shared anonymous memory, Linux 6.2+).
-    return path.startsWith('[anon_shmem:') ? 'shmem' : 'anonymous'; // `[anon:name]` and anything new
-  }
-  if (path === exe) {
-    return 'program';
-  }
-  // Shared memory is a file on the kernel's internal tmpfs: SysV segments (`/SYSV0000abcd (deleted)`),
-  // memfd_create (`/memfd:name (deleted)`), MAP_SHARED|MAP_ANONYMOUS (`/dev/zero (deleted)`), and
-  // POSIX shm_open under /dev/shm.
-  if (
-    path.startsWith('/dev/shm/') ||
-    path.startsWith('/SYSV') ||
-    path.startsWith('/memfd:') ||
-    path.startsWith('memfd:') ||
-    path === '/dev/zero (deleted)'
-  ) {
-    return 'shmem';
-  }
-  if (first !== 0x2f /* / */) {
-    return 'kernel'; // anon_inode:[io_uring], anon_inode:dmabuf...: memory a driver maps in
-  }
-  return isSharedLibrary(path) ? 'libraries' : 'files';
-}
-
-/** `/\.so(\.|$)/` on the path without a trailing " (deleted)", without a regex. */
-function isSharedLibrary(path: string): boolean {
-  const end = path.endsWith(DELETED) ? path.length - DELETED.length : path.length;
-  for (let at = path.indexOf('.so'); at >= 0 && at + 3 <= end; at = path.indexOf('.so', at + 1)) {
-    if (at + 3 === end || path.charCodeAt(at + 3) === 0x2e /* . */) {
-      return true;
-    }
-  }
-  return false;
 }
 
 // The five lines read per mapping, as bits: a mapping without all of them is malformed.
@@ -165,8 +85,8 @@ function emptyTotals(): MappingTotals {
  * lines apart by their first characters (a Node process has ~1000 mappings and ~25 000 lines).
  */
 export function parseSmaps(text: string, exe?: string, groups?: Map<string, MappingGroup>): Outcome<MappingSummary> {
-  const categories = {} as Record<MappingCategory, MappingTotals>;
-  for (const category of MAPPING_CATEGORIES) {
+  const categories = {} as Record<MappingKind, MappingTotals>;
+  for (const category of MAPPING_KINDS) {
     categories[category] = emptyTotals();
   }
   const top: MappingEntry[] = [];
@@ -228,7 +148,9 @@ export function parseSmaps(text: string, exe?: string, groups?: Map<string, Mapp
       text.charCodeAt(line + 3) === 0x3a
     ) {
       const value = kbValue(text, line + 4, end);
-      if (value < 0 || !current) return malformed(`bad Rss line "${excerpt(text, line, end)}"`);
+      if (value < 0 || !current) {
+        return malformed(`bad Rss line "${excerpt(text, line, end)}"`);
+      }
       current.rssBytes = value;
       seen |= RSS;
     } else if (c === 0x50 /* P */) {
@@ -238,23 +160,31 @@ export function parseSmaps(text: string, exe?: string, groups?: Map<string, Mapp
         text.charCodeAt(line + 3) === 0x3a
       ) {
         const value = kbValue(text, line + 4, end);
-        if (value < 0 || !current) return malformed(`bad Pss line "${excerpt(text, line, end)}"`);
+        if (value < 0 || !current) {
+          return malformed(`bad Pss line "${excerpt(text, line, end)}"`);
+        }
         current.pssBytes = value;
         seen |= PSS;
       } else if (text.startsWith('Private_Clean:', line)) {
         const value = kbValue(text, line + 14, end);
-        if (value < 0 || !current) return malformed(`bad Private_Clean line "${excerpt(text, line, end)}"`);
+        if (value < 0 || !current) {
+          return malformed(`bad Private_Clean line "${excerpt(text, line, end)}"`);
+        }
         privateClean = value;
         seen |= PRIVATE_CLEAN;
       } else if (text.startsWith('Private_Dirty:', line)) {
         const value = kbValue(text, line + 14, end);
-        if (value < 0 || !current) return malformed(`bad Private_Dirty line "${excerpt(text, line, end)}"`);
+        if (value < 0 || !current) {
+          return malformed(`bad Private_Dirty line "${excerpt(text, line, end)}"`);
+        }
         current.privateBytes = value;
         seen |= PRIVATE_DIRTY;
       }
     } else if (c === 0x53 /* S */ && text.startsWith('Swap:', line)) {
       const value = kbValue(text, line + 5, end);
-      if (value < 0 || !current) return malformed(`bad Swap line "${excerpt(text, line, end)}"`);
+      if (value < 0 || !current) {
+        return malformed(`bad Swap line "${excerpt(text, line, end)}"`);
+      }
       swap = value;
       seen |= SWAP;
     } else if (!current && end > line) {
@@ -272,7 +202,7 @@ export function parseSmaps(text: string, exe?: string, groups?: Map<string, Mapp
   if (count === 0) {
     return malformed('smaps lists no mapping');
   }
-  for (const category of MAPPING_CATEGORIES) {
+  for (const category of MAPPING_KINDS) {
     const totals = categories[category];
     if (!Number.isSafeInteger(totals.rssBytes + totals.pssBytes + totals.privateBytes + totals.swapBytes)) {
       return malformed(`${category} sums beyond exact numbers`);

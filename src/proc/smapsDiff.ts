@@ -1,40 +1,19 @@
-import { MAPPING_CATEGORIES, MappingCategory, MappingGroup, MappingTotals } from './smaps';
+import { MAPPING_KINDS, MappingGroupChange, MappingKind, MappingKindChange } from '../../shared/model';
+import { MappingGroup, MappingTotals } from './smaps';
 
 /** One read of /proc/PID/smaps as a stop keeps it: totals by kind and the mappings by group key. */
 export interface MappingsAtStop {
-  categories: Record<MappingCategory, MappingTotals>;
+  categories: Record<MappingKind, MappingTotals>;
   groups: MappingGroup[];
-}
-
-/** How one kind of mapping changed between two reads, in bytes (after − before). */
-export interface KindChange {
-  kind: MappingCategory;
-  rssBytes: number;
-  pssBytes: number;
-  privateBytes: number;
-  /** RSS at the later read. */
-  rssAfterBytes: number;
-}
-
-/** How one group of mappings changed (a file with its permissions, a named region, or all anonymous memory). */
-export interface GroupChange {
-  name: string;
-  kind: MappingCategory;
-  perms: string;
-  rssBytes: number;
-  rssAfterBytes: number;
-  /** Only in the later read (a file mapped between the two), or only in the earlier one. */
-  appeared: boolean;
-  vanished: boolean;
 }
 
 export interface MappingsChange {
   /** Kinds that changed, largest change in RSS first (by magnitude). */
-  kinds: KindChange[];
+  kinds: MappingKindChange[];
   /** The groups that grew most in RSS, largest first. */
-  grew: GroupChange[];
+  grew: MappingGroupChange[];
   /** The groups that shrank most in RSS, largest drop first. */
-  shrank: GroupChange[];
+  shrank: MappingGroupChange[];
 }
 
 export const CHANGED_GROUPS = 8;
@@ -45,8 +24,8 @@ export const CHANGED_GROUPS = 8;
  * another one). Unnamed anonymous mappings share one key, so their change is the kind's change.
  */
 export function diffMappings(before: MappingsAtStop, after: MappingsAtStop): MappingsChange {
-  const kinds: KindChange[] = [];
-  for (const kind of MAPPING_CATEGORIES) {
+  const kinds: MappingKindChange[] = [];
+  for (const kind of MAPPING_KINDS) {
     const a = before.categories[kind];
     const b = after.categories[kind];
     const change = {
@@ -63,7 +42,7 @@ export function diffMappings(before: MappingsAtStop, after: MappingsAtStop): Map
   kinds.sort((x, y) => Math.abs(y.rssBytes) - Math.abs(x.rssBytes) || Math.abs(y.pssBytes) - Math.abs(x.pssBytes));
 
   const earlier = new Map(before.groups.map((group) => [group.key, group]));
-  const changes: GroupChange[] = [];
+  const changes: MappingGroupChange[] = [];
   for (const group of after.groups) {
     const old = earlier.get(group.key);
     earlier.delete(group.key);

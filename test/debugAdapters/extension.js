@@ -19,7 +19,9 @@ const ADAPTERS = {
   'procmem-lldb-nothread': () =>
     new vscode.DebugAdapterInlineImplementation(
       new Relay(LLDB, (message) => {
-        if (message.type === 'event' && message.event === 'stopped' && message.body) delete message.body.threadId;
+        if (message.type === 'event' && message.event === 'stopped' && message.body) {
+          delete message.body.threadId;
+        }
         return message;
       }),
     ),

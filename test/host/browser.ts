@@ -62,7 +62,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       context,
       page,
       close: async () => {
-        if (closed) return;
+        if (closed) {
+          return;
+        }
         closed = true;
         await browser.close().catch(() => undefined);
       },

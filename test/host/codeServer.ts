@@ -32,12 +32,16 @@ function findRepoRoot(start: string): string {
     const manifest = path.join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'proc-memory') return dir;
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'proc-memory') {
+          return dir;
+        }
       } catch {
         // not ours; keep walking up
       }
     }
-    if (path.dirname(dir) === dir) throw new Error(`no proc-memory package.json above ${start}`);
+    if (path.dirname(dir) === dir) {
+      throw new Error(`no proc-memory package.json above ${start}`);
+    }
   }
 }
 
@@ -49,7 +53,9 @@ let installedCodeServerDir: string | undefined;
  * repository; see there why) and installs it when missing, about 1.5 minutes the first time.
  */
 export function ensureCodeServerInstalled(): string {
-  if (installedCodeServerDir) return installedCodeServerDir;
+  if (installedCodeServerDir) {
+    return installedCodeServerDir;
+  }
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'install-test-host.mjs')], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -191,19 +197,25 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     '--extensions-dir',
     extensionsDir,
   ];
-  if (options.folder) args.push(options.folder);
+  if (options.folder) {
+    args.push(options.folder);
+  }
 
   // Variables of an enclosing VS Code (a terminal inside one) would send the server's CLI there.
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(VSCODE_|ELECTRON_)/.test(key) && key !== 'PASSWORD' && key !== 'HASHED_PASSWORD') env[key] = value;
+    if (!/^(VSCODE_|ELECTRON_)/.test(key) && key !== 'PASSWORD' && key !== 'HASHED_PASSWORD') {
+      env[key] = value;
+    }
   }
   // code-server writes its own logs under $XDG_DATA_HOME/code-server: keep them in tempRoot too.
   env.XDG_DATA_HOME = path.join(tempRoot, 'xdg-data');
   env.XDG_CONFIG_HOME = path.join(tempRoot, 'xdg-config');
   // No extension gallery (open-vsx): these machines cannot reach it, and a test must not depend on
   // it. An empty gallery config turns the marketplace off instead of failing lookups.
-  if (!options.gallery) env.EXTENSIONS_GALLERY = '{}';
+  if (!options.gallery) {
+    env.EXTENSIONS_GALLERY = '{}';
+  }
   Object.assign(env, options.env);
   env.PROC_MEMORY_TEST_PARENT_PID = String(process.pid);
   env.PROC_MEMORY_TEST_TEMP_ROOT = tempRoot;
@@ -247,9 +259,13 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const onData = (chunk: Buffer) => {
     log.write(chunk);
     for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
+      if (!line.trim()) {
+        continue;
+      }
       recent.push(line);
-      if (recent.length > 40) recent.shift();
+      if (recent.length > 40) {
+        recent.shift();
+      }
       options.onOutput?.(line);
     }
   };
@@ -262,12 +278,16 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       resolve();
     }),
   );
-  if (child.pid === undefined) throw new Error('code-server did not start');
+  if (child.pid === undefined) {
+    throw new Error('code-server did not start');
+  }
   const pid = child.pid;
 
   let stopped = false;
   const stop = async (stopOptions: { saveLogsTo?: string } = {}) => {
-    if (stopped) return;
+    if (stopped) {
+      return;
+    }
     stopped = true;
     if (exited === undefined) {
       signalGroup(pid, 'SIGTERM');
@@ -285,7 +305,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         mkdirSync(stopOptions.saveLogsTo, { recursive: true });
         cpSync(logFile, path.join(stopOptions.saveLogsTo, 'code-server.log'));
         const logsDir = path.join(userDataDir, 'logs');
-        if (existsSync(logsDir)) cpSync(logsDir, path.join(stopOptions.saveLogsTo, 'server'), { recursive: true });
+        if (existsSync(logsDir)) {
+          cpSync(logsDir, path.join(stopOptions.saveLogsTo, 'server'), { recursive: true });
+        }
       } catch {
         // logs are a courtesy; never fail a stop over them
       }
@@ -302,7 +324,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     }
     try {
       const status = await httpStatus(`${url}/`);
-      if (status > 0 && status < 500) break;
+      if (status > 0 && status < 500) {
+        break;
+      }
     } catch {
       // not listening yet
     }
@@ -363,12 +387,20 @@ export function workbenchUrl(
   } else if (devPaths.length > 1) {
     payload.push(['extensionDevelopmentPath', remoteUri(server, linkDevelopmentPaths(server.tempRoot, devPaths))]);
   }
-  if (options.extensionTestsPath) payload.push(['extensionTestsPath', remoteUri(server, options.extensionTestsPath)]);
-  if (options.skipWelcome ?? true) payload.push(['skipWelcome', 'true']);
+  if (options.extensionTestsPath) {
+    payload.push(['extensionTestsPath', remoteUri(server, options.extensionTestsPath)]);
+  }
+  if (options.skipWelcome ?? true) {
+    payload.push(['skipWelcome', 'true']);
+  }
 
   const query: string[] = [];
-  if (options.folder) query.push(`folder=${encodeURIComponent(path.resolve(options.folder))}`);
-  if (payload.length) query.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  if (options.folder) {
+    query.push(`folder=${encodeURIComponent(path.resolve(options.folder))}`);
+  }
+  if (payload.length) {
+    query.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  }
   return `${server.url}/${query.length ? '?' + query.join('&') : ''}`;
 }
 
@@ -376,12 +408,15 @@ export function workbenchUrl(
 function linkDevelopmentPaths(tempRoot: string, devPaths: readonly string[]): string {
   for (let n = 0; ; n++) {
     const dir = path.join(tempRoot, `dev-extensions-${n}`);
-    if (existsSync(dir)) continue;
+    if (existsSync(dir)) {
+      continue;
+    }
     mkdirSync(dir, { recursive: true });
     devPaths.forEach((devPath, index) => {
       const absolute = path.resolve(devPath);
-      if (!existsSync(path.join(absolute, 'package.json')))
+      if (!existsSync(path.join(absolute, 'package.json'))) {
         throw new Error(`no package.json in extension folder ${absolute}`);
+      }
       symlinkSync(absolute, path.join(dir, `${index}-${path.basename(absolute)}`), 'dir');
     });
     return dir;

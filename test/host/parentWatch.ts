@@ -25,7 +25,9 @@ if (testPid > 1) {
   // Every process of the group watches its own parent (code-server's forked server and extension
   // hosts inherit the preload): the first one orphaned ends them all.
   const timer = setInterval(() => {
-    if (!orphaned()) return;
+    if (!orphaned()) {
+      return;
+    }
     clearInterval(timer);
     removeTempRoot();
     process.kill(0, 'SIGKILL'); // 0: this process's group
@@ -33,5 +35,7 @@ if (testPid > 1) {
   timer.unref();
   // Often code-server's first process goes by itself when the test dies (its stdout pipe closes),
   // and its server follows: the temporary folder is then left to this.
-  if (initialParent === testPid) process.on('exit', () => orphaned() && removeTempRoot());
+  if (initialParent === testPid) {
+    process.on('exit', () => orphaned() && removeTempRoot());
+  }
 }

@@ -70,8 +70,9 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
   const timeoutMs = options.timeoutMs ?? Number(process.env.INTEGRATION_TIMEOUT_MS ?? 600_000);
   const ownWorkspace = options.workspaceFolder === undefined;
   const workspaceFolder = options.workspaceFolder ?? mkdtempSync(path.join(os.tmpdir(), 'proc-memory-ws-'));
-  if (ownWorkspace)
+  if (ownWorkspace) {
     writeFileSync(path.join(workspaceFolder, 'README.txt'), 'Workspace of a Proc Memory integration test run.\n');
+  }
 
   const logsDir = path.join(repoRoot, 'test-results', 'integration-logs');
   rmSync(logsDir, { recursive: true, force: true });
@@ -83,13 +84,17 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
   let stopWatching: (() => Promise<void>) | undefined;
   try {
     const env: NodeJS.ProcessEnv = { ...options.env };
-    if (process.env.MOCHA_GREP && env.MOCHA_GREP === undefined) env.MOCHA_GREP = process.env.MOCHA_GREP;
+    if (process.env.MOCHA_GREP && env.MOCHA_GREP === undefined) {
+      env.MOCHA_GREP = process.env.MOCHA_GREP;
+    }
     server = await startCodeServer({
       folder: workspaceFolder,
       settings: options.settings,
       env,
       onOutput: (line) => {
-        if (/error/i.test(line)) write(`[code-server] ${line}`);
+        if (/error/i.test(line)) {
+          write(`[code-server] ${line}`);
+        }
       },
     });
     write(`[integration] code-server ${server.url} (pid ${server.pid}) ready in ${Date.now() - started} ms`);
@@ -100,7 +105,9 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
       void page.exposeFunction(
         'codeAutomationExit',
         (code: number, logs?: { relativePath: string; contents: string }[]) => {
-          if (logs?.length) saveLogs(logs, logsDir);
+          if (logs?.length) {
+            saveLogs(logs, logsDir);
+          }
           resolve(typeof code === 'number' ? code : 1);
         },
       );
@@ -116,13 +123,19 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
         result.failed = Number(match[2]);
         result.pending = match[3] === undefined ? undefined : Number(match[3]);
       }
-      if (verbose) write(`[${level}] ${text}`);
-      else if (level === 'error' || level === 'warn') write(`[workbench ${level}] ${text}`);
-      else if (level === 'info' && !WORKBENCH_NOISE.test(text)) write(text);
+      if (verbose) {
+        write(`[${level}] ${text}`);
+      } else if (level === 'error' || level === 'warn') {
+        write(`[workbench ${level}] ${text}`);
+      } else if (level === 'info' && !WORKBENCH_NOISE.test(text)) {
+        write(text);
+      }
     });
     page.on('console', (message) => {
       // Lines from the log service are forwarded by codeAutomationLog already.
-      if (!verbose || message.text().startsWith('%c')) return;
+      if (!verbose || message.text().startsWith('%c')) {
+        return;
+      }
       write(`[browser ${message.type()}] ${message.text()}`);
     });
     page.on('pageerror', (error) => write(`[page error] ${error.message}`));
@@ -151,14 +164,20 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
   } catch (error) {
     write(`[integration] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    if (timer) clearTimeout(timer);
+    if (timer) {
+      clearTimeout(timer);
+    }
     await stopWatching?.().catch((error) => write(`[integration] ${error}`));
     await session?.close();
     await server?.stop({ saveLogsTo: path.join(logsDir, 'server') });
-    if (ownWorkspace) rmSync(workspaceFolder, { recursive: true, force: true });
+    if (ownWorkspace) {
+      rmSync(workspaceFolder, { recursive: true, force: true });
+    }
   }
   // An exit code of 0 with failures (or without any result line) is not a pass.
-  if (result.exitCode === 0 && (result.failed === undefined || result.failed > 0)) result.exitCode = 1;
+  if (result.exitCode === 0 && (result.failed === undefined || result.failed > 0)) {
+    result.exitCode = 1;
+  }
   result.durationMs = Date.now() - started;
   return result;
 }

@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
 import { repoRoot } from './codeServer';
+import { MiB } from '../../shared/units';
 
 /** The renderer's JS heap may move this much once the history is full (V8 breathes). */
 const HEAP_MARGIN_BYTES = 24 * 1024 * 1024;
@@ -37,8 +38,6 @@ interface MinuteReading {
   listeners: number;
 }
 
-const MiB = 1024 * 1024;
-
 export class WebviewMemoryMonitor {
   private readonly minutes: MinuteReading[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -64,7 +63,9 @@ export class WebviewMemoryMonitor {
 
   /** Stops reading and judges: after the buffers are full, nothing may keep growing. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) {
+      clearInterval(this.timer);
+    }
     await this.busy;
     this.judge();
   }
@@ -92,7 +93,9 @@ export class WebviewMemoryMonitor {
             let stopNodes = 0;
             for (const row of html.querySelectorAll(stopSelector)) {
               const walker = html.ownerDocument.createTreeWalker(row);
-              for (stopNodes++; walker.nextNode(); ) stopNodes++;
+              for (stopNodes++; walker.nextNode(); ) {
+                stopNodes++;
+              }
             }
             return { title: html.ownerDocument.title, elements: all, outsideStops: all - inStops, stops, stopNodes };
           },
@@ -100,7 +103,9 @@ export class WebviewMemoryMonitor {
           { timeout: 10_000 },
         )
         .catch(() => undefined);
-      if (reading) webviews.set(id, reading);
+      if (reading) {
+        webviews.set(id, reading);
+      }
       if (reading && reading.elements < 50 && !this.reportedEmpty.has(id)) {
         // A webview that never drew its page (seen once: a panel stayed so for 5 minutes): say what it holds.
         this.reportedEmpty.add(id);
@@ -140,18 +145,24 @@ export class WebviewMemoryMonitor {
     const stopNodesGrowth = sum(last, (view) => view.stopNodes) - sum(first, (view) => view.stopNodes);
     const problems: string[] = [];
     const heapDrift = last.heapBytes - first.heapBytes;
-    if (heapDrift > HEAP_MARGIN_BYTES) problems.push(`renderer JS heap +${(heapDrift / MiB).toFixed(1)} MiB`);
+    if (heapDrift > HEAP_MARGIN_BYTES) {
+      problems.push(`renderer JS heap +${(heapDrift / MiB).toFixed(1)} MiB`);
+    }
     const nodesDrift = last.nodes - first.nodes;
-    if (nodesDrift - Math.max(0, stopNodesGrowth) > NODES_MARGIN)
+    if (nodesDrift - Math.max(0, stopNodesGrowth) > NODES_MARGIN) {
       problems.push(
         `renderer DOM nodes +${nodesDrift} with ${stopsGrowth} more stops (+${stopNodesGrowth} nodes in them)`,
       );
+    }
     const listenersDrift = last.listeners - first.listeners;
-    if (listenersDrift > NODES_MARGIN) problems.push(`JS listeners +${listenersDrift}`);
+    if (listenersDrift > NODES_MARGIN) {
+      problems.push(`JS listeners +${listenersDrift}`);
+    }
     for (const [id, view] of last.webviews) {
       const before = first.webviews.get(id);
-      if (before && view.outsideStops - before.outsideStops > NODES_MARGIN)
+      if (before && view.outsideStops - before.outsideStops > NODES_MARGIN) {
         problems.push(`"${view.title}" +${view.outsideStops - before.outsideStops} elements outside its stops`);
+      }
     }
     this.write(
       `[soak] webviews after the buffers filled (minute ${first.minute} to ${last.minute}): renderer JS heap ${signed(heapDrift / MiB, 1)} MiB, DOM nodes ${signed(nodesDrift)} (${signed(stopNodesGrowth)} in ${signed(stopsGrowth)} stops), JS listeners ${signed(listenersDrift)}; ${[

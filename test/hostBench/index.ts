@@ -57,7 +57,9 @@ function log(line: string): void {
 
 async function api(): Promise<ProcMemoryApi> {
   const extension = vscode.extensions.getExtension<ProcMemoryApi>('proc-memory.proc-memory');
-  if (!extension) throw new Error('proc-memory.proc-memory is not loaded');
+  if (!extension) {
+    throw new Error('proc-memory.proc-memory is not loaded');
+  }
   return extension.activate();
 }
 
@@ -67,8 +69,12 @@ async function waitFor<T>(what: string, check: () => T | undefined | false, time
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (value !== undefined && value !== false) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
     await delay(50);
   }
 }
@@ -102,11 +108,15 @@ async function sleepers(count: number, extension: ProcMemoryApi): Promise<Proces
 
 /** Times `operation` per call: median ms over `rounds` batches of `perBatch`. */
 function timePerCall(rounds: number, perBatch: number, operation: () => unknown): number {
-  for (let i = 0; i < perBatch * 5; i++) operation();
+  for (let i = 0; i < perBatch * 5; i++) {
+    operation();
+  }
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const started = performance.now();
-    for (let i = 0; i < perBatch; i++) operation();
+    for (let i = 0; i < perBatch; i++) {
+      operation();
+    }
     samples.push((performance.now() - started) / perBatch);
   }
   return median(samples);
@@ -133,7 +143,9 @@ async function floor(
   const posts: number[] = [];
   for (let r = 0; r < 30; r++) {
     const started = performance.now();
-    for (let i = 0; i < 20; i++) void panel.webview.postMessage({});
+    for (let i = 0; i < 20; i++) {
+      void panel.webview.postMessage({});
+    }
     posts.push((performance.now() - started) / 20);
     await delay(15);
   }
@@ -159,7 +171,9 @@ async function timeTicks(extension: ProcMemoryApi, count = TICKS): Promise<numbe
   sampler.tick = function benchTimedTick(this: typeof sampler) {
     const started = performance.now();
     original.call(this);
-    if (seen++ >= WARMUP_TICKS) times.push(performance.now() - started);
+    if (seen++ >= WARMUP_TICKS) {
+      times.push(performance.now() - started);
+    }
   };
   try {
     await waitFor(`${count} ticks`, () => times.length >= count, 10 * count * INTERVAL_MS);
@@ -174,7 +188,9 @@ function fillHistories(extension: ProcMemoryApi, identities: ProcessIdentity[]):
   for (const identity of identities) {
     const history = extension.sampler.history(identity);
     const latest = history?.latest();
-    if (!history || !latest) continue;
+    if (!history || !latest) {
+      continue;
+    }
     const now = Date.now();
     for (let i = history.capacity; i > 0; i--) {
       history.push({ ...latest, timeMs: now - i * INTERVAL_MS, resBytes: latest.resBytes + (i % 7) * 4096 });
@@ -212,11 +228,17 @@ async function profileTicks(extension: ProcMemoryApi, ticks: number): Promise<st
   session.disconnect();
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of profile.nodes) {
+    for (const child of node.children ?? []) {
+      parent.set(child, node.id);
+    }
+  }
   const inTick = new Map<number, boolean>();
   const isInTick = (id: number): boolean => {
     const known = inTick.get(id);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      return known;
+    }
     const up = parent.get(id);
     const value = byNode.get(id)?.callFrame.functionName === 'benchTimedTick' || (up !== undefined && isInTick(up));
     inTick.set(id, value);
@@ -232,14 +254,18 @@ async function profileTicks(extension: ProcMemoryApi, ticks: number): Promise<st
     // timeDeltas[i] is the time before sample i; the time of sample i is the next delta.
     const us = profile.timeDeltas[i + 1] ?? 0;
     const frame = byNode.get(id)?.callFrame;
-    if (!frame || !isInTick(id)) return;
+    if (!frame || !isInTick(id)) {
+      return;
+    }
     const key = keyOf(frame);
     self.set(key, (self.get(key) ?? 0) + us);
     total += us;
     const seen = new Set<string>();
     for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) {
       const upFrame = byNode.get(up)?.callFrame;
-      if (!upFrame || upFrame.functionName === 'benchTimedTick') break;
+      if (!upFrame || upFrame.functionName === 'benchTimedTick') {
+        break;
+      }
       const upKey = keyOf(upFrame);
       if (upFrame.url.endsWith('extension.js') && !seen.has(upKey)) {
         seen.add(upKey);
@@ -476,7 +502,9 @@ export async function run(): Promise<void> {
         floorMs,
         results,
       );
-      if (count === 10) profiles['10 inspect panels'] = await profileTicks(extension, TICKS);
+      if (count === 10) {
+        profiles['10 inspect panels'] = await profileTicks(extension, TICKS);
+      }
       await closeAll(extension);
     }
 
@@ -551,7 +579,9 @@ export async function run(): Promise<void> {
     failed = 1;
     log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
   } finally {
-    for (const child of children) child.kill('SIGKILL');
+    for (const child of children) {
+      child.kill('SIGKILL');
+    }
     await vscode.workspace
       .getConfiguration('procMemory')
       .update('sampleIntervalMs', undefined, vscode.ConfigurationTarget.Global);
@@ -560,5 +590,7 @@ export async function run(): Promise<void> {
       .update('historyMinutes', undefined, vscode.ConfigurationTarget.Global);
   }
   console.log(`INTEGRATION-RESULT passed=${1 - failed} failed=${failed} pending=0`);
-  if (failed) throw new Error('host bench failed');
+  if (failed) {
+    throw new Error('host bench failed');
+  }
 }

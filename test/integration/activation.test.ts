@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { skipBecause } from '../skip';
+import { MiB } from '../../shared/units';
 
 /** The part of the extension's API (the value `activate` returns) this test relies on. */
 interface ProcessSample {
@@ -22,7 +23,6 @@ interface ProcMemoryApi {
 }
 
 const EXTENSION_ID = 'proc-memory.proc-memory';
-const MiB = 1024 * 1024;
 
 function pageSize(): number {
   return Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
@@ -47,7 +47,9 @@ describe('activation', function () {
   });
 
   it("reads the extension host's own RES, VIRT and SHR from /proc", async function () {
-    if (!api) skipBecause(this, 'no-extension-api', 'the extension returned no API from activate()');
+    if (!api) {
+      skipBecause(this, 'no-extension-api', 'the extension returned no API from activate()');
+    }
     const before = ownResidentBytes();
     const result = await api.sampleProcess(process.pid);
     const after = ownResidentBytes();

@@ -4,12 +4,13 @@
 // file; the extension must find that PID by itself.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
-import { MiB, procMemoryApi, readPid, waitFor, writeGrowScript } from './helpers';
+import { MiB } from '../../shared/units';
+import { procMemoryApi, readPid, statmBytes, waitFor, writeGrowScript } from './helpers';
 
 /** Records `stopped` events per session, through the same public API the extension uses. */
 class StopRecorder implements vscode.Disposable {
@@ -189,6 +190,72 @@ describe('debug view with real debuggers', function () {
     );
     assert.ok(parentRow.children!.resBytes > 0);
     assert.ok('bytes' in parentRow.children!.pss && parentRow.children!.pss.bytes > 0, 'PSS of the children');
+  });
+
+  it('js-debug: the stops list and the view row give the same children, with a zombie and an exited child', async () => {
+    // The program's children: `true`, which exited (and was collected); `sh`, which forks
+    // `sleep 0` and execs `sleep 1000`, so the `sleep 0` it never collects stays a zombie.
+    const program = path.join(dir, 'zombie.js');
+    writeFileSync(
+      program,
+      [
+        "const fs = require('fs');",
+        "const { spawn, spawnSync } = require('child_process');",
+        "spawnSync('true');",
+        "const sh = spawn('sh', ['-c', 'sleep 0 & exec sleep 1000'], { stdio: 'ignore' });",
+        'const zombie = () => {',
+        '  try {',
+        "    const children = fs.readFileSync(`/proc/${sh.pid}/task/${sh.pid}/children`, 'utf8').trim().split(' ');",
+        "    return children.some((pid) => pid && fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] === 'Z');",
+        '  } catch {',
+        '    return false;',
+        '  }',
+        '};',
+        'const wait = setInterval(() => {',
+        '  if (zombie()) {',
+        '    clearInterval(wait);',
+        '    fs.writeFileSync(process.argv[2], `${process.pid} ${sh.pid}`);',
+        '    debugger;',
+        '  }',
+        '}, 50);',
+      ].join('\n'),
+    );
+    const pidFile = path.join(dir, 'zombie.pid');
+    assert.ok(
+      await vscode.debug.startDebugging(undefined, {
+        type: 'node',
+        request: 'launch',
+        name: 'zombie',
+        program,
+        args: [pidFile],
+        console: 'internalConsole',
+      }),
+    );
+    const [pid, sleeperPid] = await waitFor(
+      'the PIDs',
+      () => {
+        const pids = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split(' ').map(Number) : [];
+        return pids.length === 2 ? pids : undefined;
+      },
+      30000,
+    );
+    const stop = await waitFor('the stop with its reading', () =>
+      api.debugStops.currentStops.find((candidate) => candidate.identity?.pid === pid && candidate.reading),
+    );
+    const atStop = stop.reading!.children;
+    // Read by the test itself: the one child that holds memory is `sleep 1000` (it sleeps, so its
+    // RES stays put); the zombie and the exited child hold none.
+    const sleeperRes = statmBytes(sleeperPid).res;
+    assert.deepEqual({ count: atStop.count, resBytes: atStop.resBytes }, { count: 1, resBytes: sleeperRes });
+    const rowChildren = () => api.debugView.state?.rows.find((row) => row.snapshot?.pid === pid)?.children;
+    await waitFor(
+      `the view row's children as the stop's (${JSON.stringify(atStop)}; row: ${JSON.stringify(rowChildren())})`,
+      () => {
+        const row = rowChildren();
+        return row?.count === atStop.count && row.resBytes === atStop.resBytes && 'bytes' in row.pss;
+      },
+      20000,
+    );
   });
 
   it('debugpy: finds the Python program from the process event', async () => {

@@ -4,8 +4,6 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'n
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 
-export const MiB = 1024 * 1024;
-
 export async function procMemoryApi(): Promise<ProcMemoryApi> {
   const extension = vscode.extensions.getExtension<ProcMemoryApi>('proc-memory.proc-memory');
   if (!extension) {

@@ -15,8 +15,11 @@ function findTests(dir: string): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...findTests(full));
-    else if (entry.isFile() && entry.name.endsWith('.test.js')) files.push(full);
+    if (entry.isDirectory()) {
+      files.push(...findTests(full));
+    } else if (entry.isFile() && entry.name.endsWith('.test.js')) {
+      files.push(full);
+    }
   }
   return files.sort();
 }
@@ -29,9 +32,13 @@ export function run(): Promise<void> {
     timeout: 30_000,
     slow: 2_000,
   });
-  if (process.env.MOCHA_GREP) mocha.grep(process.env.MOCHA_GREP);
+  if (process.env.MOCHA_GREP) {
+    mocha.grep(process.env.MOCHA_GREP);
+  }
   const files = findTests(__dirname);
-  for (const file of files) mocha.addFile(file);
+  for (const file of files) {
+    mocha.addFile(file);
+  }
 
   return new Promise((resolve, reject) => {
     if (files.length === 0) {
@@ -45,8 +52,11 @@ export function run(): Promise<void> {
         const passed = stats?.passes ?? 0;
         const failed = Math.max(failures, stats?.failures ?? 0);
         console.log(`INTEGRATION-RESULT passed=${passed} failed=${failed} pending=${stats?.pending ?? 0}`);
-        if (failed > 0) reject(new Error(`${failed} integration test(s) failed`));
-        else resolve();
+        if (failed > 0) {
+          reject(new Error(`${failed} integration test(s) failed`));
+        } else {
+          resolve();
+        }
       });
     } catch (error) {
       console.log('INTEGRATION-RESULT passed=0 failed=1 pending=0');

@@ -2,6 +2,7 @@
 // with a 256 MiB limit, one leaking at a known rate, one that grew once and then stays level. The
 // forecast of the leaking one must give a time to the limit within 20 % of the one computed here
 // from the group's own files and the known rate; the level one must not be called a leak.
+import { MiB } from '../../shared/units';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -12,7 +13,6 @@ import {
   Allocator,
   closeAllEditors,
   makeMemoryCgroup,
-  MiB,
   procMemoryApi,
   setSetting,
   startAllocator,

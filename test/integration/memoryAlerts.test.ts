@@ -1,6 +1,7 @@
 // Memory alerts in a real extension host, on real processes: RES above a size (checked against this
 // test's own read of /proc/PID/statm), the working set of a real cgroup v1 group above a share of
 // its limit (checked against the group's own files), and a js-debug debuggee paused as its alert fires.
+import { MiB } from '../../shared/units';
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,16 +11,7 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../shared/format';
 import type { ProcMemoryApi } from '../../src/extension';
 import { skipBecause } from '../skip';
-import {
-  closeAllEditors,
-  makeMemoryCgroup,
-  MiB,
-  procMemoryApi,
-  readPid,
-  setSetting,
-  statmBytes,
-  waitFor,
-} from './helpers';
+import { closeAllEditors, makeMemoryCgroup, procMemoryApi, readPid, setSetting, statmBytes, waitFor } from './helpers';
 
 /** A Node process that grows by N MiB on the line `N` and gives everything back on `free`. */
 async function startBreather(): Promise<{

@@ -2,6 +2,7 @@
 // allocates until the kernel kills it; the status bar, the inspect panel's exit banner and a
 // notification say it was most likely OOM-killed, with the counter that rose (read here from the
 // group's own memory.oom_control). A plain SIGKILL of the same kind of process is never called that.
+import { MiB } from '../../shared/units';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -14,7 +15,6 @@ import {
   Allocator,
   closeAllEditors,
   makeMemoryCgroup,
-  MiB,
   procMemoryApi,
   readPid,
   setSetting,

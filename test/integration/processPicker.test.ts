@@ -73,7 +73,9 @@ describe('process picker with 5 000 processes', function () {
 
   after(() => {
     // The shell's children are in its process group: end them all.
-    if (crowd?.pid) process.kill(-crowd.pid, 'SIGKILL');
+    if (crowd?.pid) {
+      process.kill(-crowd.pid, 'SIGKILL');
+    }
   });
 
   it('shows its first rows before the whole table is read, and stops when closed', async () => {

@@ -12,9 +12,9 @@ import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
 import { Allocator, closeAllEditors, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
 
-/** The host's handler of the panel's messages, as onDidReceiveMessage calls it. */
+/** The host's end of the panel's messages, as onDidReceiveMessage calls it. */
 function deliver(panel: InspectPanel, message: unknown): Promise<void> {
-  return (panel as unknown as { onMessage(raw: unknown): Promise<void> }).onMessage(message);
+  return (panel as unknown as { channel: { receive(raw: unknown): Promise<void> } }).channel.receive(message);
 }
 
 /** Replaces one function of a vscode namespace for the length of a test; returns the restorer. */
@@ -27,8 +27,11 @@ function stub<T extends object, K extends keyof T>(target: T, key: K, replacemen
     enumerable: descriptor?.enumerable ?? true,
   });
   return () => {
-    if (descriptor) Object.defineProperty(target, key, descriptor);
-    else delete (target as Record<K, unknown>)[key];
+    if (descriptor) {
+      Object.defineProperty(target, key, descriptor);
+    } else {
+      delete (target as Record<K, unknown>)[key];
+    }
   };
 }
 
@@ -36,10 +39,14 @@ function stub<T extends object, K extends keyof T>(target: T, key: K, replacemen
 function ownChildren(): Set<number> {
   const children = new Set<number>();
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) children.add(Number(entry));
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) {
+        children.add(Number(entry));
+      }
     } catch {
       // gone meanwhile
     }
@@ -50,7 +57,9 @@ function ownChildren(): Set<number> {
 /** process.getActiveResourcesInfo() as counts per kind. */
 function resourceCounts(): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  for (const kind of process.getActiveResourcesInfo()) {
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
   return counts;
 }
 
@@ -311,10 +320,13 @@ describe('robustness', function () {
       ['debug', vscode.debug],
     ] as const) {
       for (const key of Object.keys(namespace) as (keyof typeof namespace)[]) {
-        if (!/^on(Did|Will)/.test(String(key)) || !Object.getOwnPropertyDescriptor(namespace, key)?.configurable)
+        if (!/^on(Did|Will)/.test(String(key)) || !Object.getOwnPropertyDescriptor(namespace, key)?.configurable) {
           continue;
+        }
         const event = namespace[key] as unknown;
-        if (typeof event !== 'function') continue;
+        if (typeof event !== 'function') {
+          continue;
+        }
         const wrapped = (...args: unknown[]) =>
           track(`${name}.${String(key)}`, (event as (...a: unknown[]) => vscode.Disposable)(...args));
         restorers.push(stub(namespace as Record<string, unknown>, String(key), wrapped));
@@ -366,7 +378,9 @@ describe('robustness', function () {
 
     await allocator.kill();
     allocators = [];
-    for (const subscription of subscriptions.splice(0)) subscription.dispose();
+    for (const subscription of subscriptions.splice(0)) {
+      subscription.dispose();
+    }
     deactivate();
     assert.deepEqual([...live], [], 'every registration and listener disposed');
     assert.equal(second.sampler.isPolling, false, 'no sampler timer');

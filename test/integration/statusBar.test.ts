@@ -1,21 +1,13 @@
 // The status bar entry in a real extension host: focus rules, figures against /proc, the warning
 // threshold, exit, PID reuse, settings changes, and no polling when nothing shows.
+import { MiB } from '../../shared/units';
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import type { ProcMemoryApi } from '../../src/extension';
 import { TOOLTIP_REFRESH_MS } from '../../src/statusBar';
 import { formatBytes } from '../../shared/format';
-import {
-  Allocator,
-  makeMemoryCgroup,
-  MiB,
-  procMemoryApi,
-  setSetting,
-  startAllocator,
-  statmBytes,
-  waitFor,
-} from './helpers';
+import { Allocator, makeMemoryCgroup, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
 import { skipBecause } from '../skip';
 
 describe('status bar', function () {
@@ -153,6 +145,79 @@ describe('status bar', function () {
     } finally {
       await allocator?.kill();
       await cgroup.remove();
+    }
+  });
+
+  it("pairs the tightest level's own working set with its limit when that level is a parent", async function () {
+    const parent = makeMemoryCgroup(256 * MiB);
+    if (!parent) {
+      skipBecause(
+        this,
+        process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
+        'making a test cgroup needs root and a cgroup v1 memory hierarchy',
+      );
+    }
+    // The watched process in a group of its own without a limit, below a parent limited to 256 MiB
+    // that also holds a 48 MiB process: the parent's working set is far from the child group's.
+    const parentDir = `/sys/fs/cgroup/memory${parent.path}`;
+    mkdirSync(`${parentDir}/child`);
+    let sibling: Allocator | undefined;
+    try {
+      // v1 charges memory to the group a process is in when it touches it: move first, then grow.
+      sibling = await startAllocator(1);
+      parent.add(sibling.pid);
+      await sibling.grow(48);
+      allocator = await startAllocator(1);
+      writeFileSync(`${parentDir}/child/cgroup.procs`, String(allocator.pid));
+      await allocator.grow(4);
+      const sample = api.sampleProcess(allocator.pid);
+      assert.ok(sample.ok);
+      api.focus.watch(sample.value.identity);
+      const cell = () =>
+        /\| \*\*Working.set\*\* \| ([\d.]+ [KMG]iB) of 256\.0 MiB \(headroom ([\d.]+ [KMG]iB), cgroup ([^)]+)\)/.exec(
+          // The tooltip's Markdown, its escapes and no-break spaces undone.
+          api.statusBar.state.tooltip.replace(/\\(.)/g, '$1').replace(/\u00a0/g, ' '),
+        ) ?? undefined;
+      const [, workingSet, headroom, level] = await waitFor("the parent's figures in the tooltip", cell).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}: ${api.statusBar.state.tooltip}`);
+        },
+      );
+      assert.equal(level, parent.path);
+      // The parent's own working set, from its files: usage − total_inactive_file.
+      const usage = Number(readFileSync(`${parentDir}/memory.usage_in_bytes`, 'utf8'));
+      const inactive = Number(
+        /^total_inactive_file (\d+)$/m.exec(readFileSync(`${parentDir}/memory.stat`, 'utf8'))?.[1],
+      );
+      const fromFiles = usage - inactive;
+      const bytes = (text: string) => parseFloat(text) * 1024 ** ['KiB', 'MiB', 'GiB'].indexOf(text.slice(-3)) * 1024;
+      const shown = bytes(workingSet);
+      assert.ok(
+        Math.abs(shown - fromFiles) < 4 * MiB,
+        `working set ${workingSet} vs ${formatBytes(fromFiles)} in the parent's files`,
+      );
+      assert.ok(
+        shown > 48 * MiB,
+        `the parent's working set (with its 48 MiB process), not the child group's: ${workingSet}`,
+      );
+      assert.ok(
+        Math.abs(bytes(headroom) - (256 * MiB - shown)) < 0.1 * MiB,
+        'headroom = that limit − that working set',
+      );
+    } finally {
+      api.focus.stopWatching();
+      await allocator?.kill();
+      allocator = undefined;
+      await sibling?.kill();
+      await waitFor('the child group to be removed', () => {
+        try {
+          rmdirSync(`${parentDir}/child`);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      await parent.remove();
     }
   });
 

@@ -1,6 +1,7 @@
 // Memory at the line where the program stopped, against real debug adapters: js-debug (built into
 // VS Code), debugpy and lldb-vscode-15 (Debian's, started by test/debugAdapters). Each program
 // stops twice around a known allocation; the test reads /proc/PID/statm itself at each stop.
+import { MiB } from '../../shared/units';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,6 @@ import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
 import {
   closeAllEditors,
-  MiB,
   procMemoryApi,
   readPid,
   setSetting,

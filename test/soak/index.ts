@@ -41,7 +41,9 @@ export async function run(): Promise<void> {
   let failed = 0;
   try {
     const extension = vscode.extensions.getExtension<ProcMemoryApi>('proc-memory.proc-memory');
-    if (!extension) throw new Error('proc-memory.proc-memory is not loaded');
+    if (!extension) {
+      throw new Error('proc-memory.proc-memory is not loaded');
+    }
     const api = await extension.activate();
     const settings = vscode.workspace.getConfiguration('procMemory');
     await settings.update('sampleIntervalMs', 250, vscode.ConfigurationTarget.Global);
@@ -61,7 +63,9 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{}, {}, {}, {}] });
     for (const [i, child] of children.entries()) {
       const sample = api.sampleProcess(child.pid as number);
-      if (!sample.ok) throw new Error(`cannot read ${child.pid}`);
+      if (!sample.ok) {
+        throw new Error(`cannot read ${child.pid}`);
+      }
       api.panels.show(sample.value.identity)?.panel.reveal((i + 1) as vscode.ViewColumn, true);
       await delay(200);
     }
@@ -147,10 +151,16 @@ export async function run(): Promise<void> {
     failed = 1;
     log(`FAIL: ${error instanceof Error ? error.stack : String(error)}`);
   } finally {
-    for (const session of [vscode.debug.activeDebugSession].filter(Boolean)) await vscode.debug.stopDebugging(session);
-    for (const child of children) child.kill('SIGKILL');
+    for (const session of [vscode.debug.activeDebugSession].filter(Boolean)) {
+      await vscode.debug.stopDebugging(session);
+    }
+    for (const child of children) {
+      child.kill('SIGKILL');
+    }
     rmSync(dir, { recursive: true, force: true });
     console.log(`INTEGRATION-RESULT passed=${1 - failed} failed=${failed} pending=0`);
   }
-  if (failed) throw new Error('soak failed');
+  if (failed) {
+    throw new Error('soak failed');
+  }
 }

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { MiB, readPidFile, statmBytes, writeGrowWorkspace } from './processes';
+import { MiB } from '../../shared/units';
+import { readPidFile, statmBytes, writeGrowWorkspace } from './processes';
 import {
   hasSelector,
   itLoggedNoProblems,
@@ -80,7 +81,9 @@ describe('Process Memory view while debugging', function () {
       const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
         hasText: new RegExp(`^\\s*${title}`, 'i'),
       });
-      if (await header.count()) await header.first().click();
+      if (await header.count()) {
+        await header.first().click();
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await workbench.screenshot('debug-view');

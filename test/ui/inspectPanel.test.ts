@@ -7,7 +7,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { MEMORY_DOCS } from '../../shared/memoryDocs';
-import { MiB, startAllocator, statmBytes, TestProcess } from './processes';
+import { MiB } from '../../shared/units';
+import { startAllocator, statmBytes, TestProcess } from './processes';
 import { hasSelector, openWorkbench, waitForAttribute, Workbench, itLoggedNoProblems } from './workbench';
 
 const HOSTILE_ARGV0 = '<img src=x onerror=alert(1)>';

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
-import { MiB, startAllocator, TestProcess, until } from './processes';
+import { MiB } from '../../shared/units';
+import { startAllocator, TestProcess, until } from './processes';
 import { hasSelector, openWorkbench, waitForAttribute, Workbench } from './workbench';
 
 const V1_MEMORY = '/sys/fs/cgroup/memory';

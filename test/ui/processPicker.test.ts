@@ -24,7 +24,9 @@ describe('process picker with 5 000 processes', function () {
     dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-ui-picker-'));
     const needle = path.join(dir, NEEDLE);
     copyFileSync('/bin/sleep', needle);
-    for (let i = 0; i < NEEDLES; i++) needles.push(spawn(needle, ['600'], { stdio: 'ignore' }));
+    for (let i = 0; i < NEEDLES; i++) {
+      needles.push(spawn(needle, ['600'], { stdio: 'ignore' }));
+    }
     crowd = spawn('bash', ['-c', `for i in $(seq ${CROWD}); do sleep 600 & done; echo started; wait`], {
       detached: true,
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -42,7 +44,9 @@ describe('process picker with 5 000 processes', function () {
   after(async () => {
     await workbench?.close();
     // The shell's children are in its process group: end them all.
-    if (crowd?.pid) process.kill(-crowd.pid, 'SIGKILL');
+    if (crowd?.pid) {
+      process.kill(-crowd.pid, 'SIGKILL');
+    }
     needles.forEach((child) => child.kill('SIGKILL'));
     rmSync(dir, { recursive: true, force: true });
   });

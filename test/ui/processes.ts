@@ -5,8 +5,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-export const MiB = 1024 * 1024;
-
 export interface TestProcess {
   child: ChildProcess;
   pid: number;
@@ -117,8 +115,12 @@ export function writeGrowWorkspace(folder: string): void {
 export async function readPidFile(file: string, deadline: number): Promise<number> {
   for (;;) {
     const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-    if (/^\d+$/.test(text)) return Number(text);
-    if (Date.now() > deadline) throw new Error(`no PID in ${file} (it holds ${JSON.stringify(text)})`);
+    if (/^\d+$/.test(text)) {
+      return Number(text);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no PID in ${file} (it holds ${JSON.stringify(text)})`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -4,9 +4,9 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeRecording, recordingToJson } from '../../src/recordingFile';
-import type { TimelineMarker } from '../../shared/protocol';
-import { MiB } from './processes';
+import { makeRecording, recordingToJson } from '../../src/recordings/recordingFile';
+import type { TimelineMarker } from '../../shared/model';
+import { MiB } from '../../shared/units';
 import { hasSelector, itLoggedNoProblems, openWorkbench, Workbench } from './workbench';
 
 const START = Date.UTC(2026, 10, 26, 9, 0, 0);

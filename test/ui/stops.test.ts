@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { MiB, readPidFile, writeGrowWorkspace } from './processes';
+import { MiB } from '../../shared/units';
+import { readPidFile, writeGrowWorkspace } from './processes';
 import {
   hasSelector,
   hasTitle,
@@ -76,8 +77,12 @@ for (const theme of [
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const tips = await tipsIn(file);
-        if (accept(tips)) return tips;
-        if (Date.now() > deadline) throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
+        if (accept(tips)) {
+          return tips;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     };
@@ -181,7 +186,9 @@ for (const theme of [
         const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
           hasText: new RegExp(`^\\s*${title}`, 'i'),
         });
-        if (await header.count()) await header.first().click();
+        if (await header.count()) {
+          await header.first().click();
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 800));
       await workbench.page

@@ -124,7 +124,9 @@ export class Workbench {
   static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
     const ownFolder = options.folder === undefined;
     const folder = options.folder ?? mkdtempSync(path.join(os.tmpdir(), 'proc-memory-ui-'));
-    if (ownFolder) writeFileSync(path.join(folder, 'README.txt'), 'Workspace of a Proc Memory UI test.\n');
+    if (ownFolder) {
+      writeFileSync(path.join(folder, 'README.txt'), 'Workspace of a Proc Memory UI test.\n');
+    }
     let server: CodeServer | undefined;
     let session: BrowserSession | undefined;
     try {
@@ -147,7 +149,9 @@ export class Workbench {
     } catch (error) {
       await session?.close();
       await server?.stop();
-      if (ownFolder) rmSync(folder, { recursive: true, force: true });
+      if (ownFolder) {
+        rmSync(folder, { recursive: true, force: true });
+      }
       throw error;
     }
   }
@@ -222,7 +226,9 @@ export class Workbench {
   async commandPaletteItems(text: string, settleMs = 500): Promise<string[]> {
     await this.openCommandPalette(text);
     let labels = await this.waitForStableLabels(settleMs);
-    if (labels.length === 0) labels = await this.waitForStableLabels(settleMs * 4);
+    if (labels.length === 0) {
+      labels = await this.waitForStableLabels(settleMs * 4);
+    }
     await this.page.keyboard.press('Escape');
     return labels;
   }
@@ -234,7 +240,9 @@ export class Workbench {
       await sleep(settleMs / 2);
       labels = await this.quickInputLabels();
       const key = labels.join('\n');
-      if (key === previous) break;
+      if (key === previous) {
+        break;
+      }
       previous = key;
     }
     return labels;
@@ -286,7 +294,9 @@ export class Workbench {
       .waitFor({ state: 'hidden', timeout: timeoutMs * 2 })
       .catch(() => undefined);
     let rows = widget.locator('.quick-input-list .monaco-list-row');
-    if (label !== undefined) rows = rows.filter({ has: this.page.locator('.label-name', { hasText: label }) });
+    if (label !== undefined) {
+      rows = rows.filter({ has: this.page.locator('.label-name', { hasText: label }) });
+    }
     const row = rows.filter({ visible: true }).first();
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
     await row.click();
@@ -303,7 +313,9 @@ export class Workbench {
   /** For an afterEach hook: a screenshot named after the test when it failed. */
   async screenshotIfFailed(context: Mocha.Context): Promise<void> {
     const test = context.currentTest;
-    if (test?.state === 'failed') await this.screenshot(`FAILED-${test.fullTitle()}`).catch(() => undefined);
+    if (test?.state === 'failed') {
+      await this.screenshot(`FAILED-${test.fullTitle()}`).catch(() => undefined);
+    }
   }
 
   /** The inner documents of all webviews now on the page (panels and views). */
@@ -327,7 +339,9 @@ export class Workbench {
     for (;;) {
       for (const frame of this.webviewFrames()) {
         try {
-          if (!frame.isDetached() && (await predicate(frame))) return frame;
+          if (!frame.isDetached() && (await predicate(frame))) {
+            return frame;
+          }
         } catch {
           // the frame navigated or went away while we looked: try the next round
         }
@@ -429,7 +443,9 @@ export class Workbench {
         ? { saveLogsTo: path.join(repoRoot, 'test-results', 'ui-logs', logName.replace(/[^\w.-]+/g, '_')) }
         : undefined,
     );
-    if (this.ownFolder) rmSync(this.folder, { recursive: true, force: true });
+    if (this.ownFolder) {
+      rmSync(this.folder, { recursive: true, force: true });
+    }
   }
 }
 
@@ -440,7 +456,9 @@ export class Workbench {
 export function itLoggedNoProblems(workbench: () => Workbench | undefined): void {
   it('logged no console error, page error or CSP violation (webviews included)', () => {
     const current = workbench();
-    if (!current) throw new Error('no workbench: it did not open');
+    if (!current) {
+      throw new Error('no workbench: it did not open');
+    }
     current.assertNoProblems();
   });
 }
@@ -471,8 +489,12 @@ export async function waitForAttribute(
       .first()
       .getAttribute(name, { timeout: Math.max(1, deadline - Date.now()) })
       .catch(() => null);
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${name} of ${locator} (last: ${value})`);
+    if (accept(value)) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${name} of ${locator} (last: ${value})`);
+    }
     await sleep(100);
   }
 }

@@ -1,11 +1,12 @@
 // The alert rules' hysteresis: once per crossing, re-armed only below the margin.
+import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
-import { AlertHysteresis, AlertSettings } from '../../src/alertRules';
-import type { LeakForecast } from '../../shared/protocol';
+import { AlertHysteresis, AlertSettings } from '../../src/core/alertRules';
+import type { LeakForecast } from '../../shared/model';
 import { malformed, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
+import { MiB } from '../../shared/units';
 
-const MiB = 1024 * 1024;
 const OFF: AlertSettings = { resAboveMiB: 0, workingSetAbovePercent: 0, sustainedGrowth: false };
 
 const live = (() => {
@@ -34,15 +35,17 @@ function sample(resMiB: number, workingSetMiB?: number, startTicks = live.identi
     cgroup:
       workingSetMiB === undefined
         ? undefined
-        : ok({
-            version: 1,
-            path: '/app/web',
-            limitBytes: 1000 * MiB,
-            currentBytes: workingSetMiB * MiB,
-            workingSet: ok(workingSetMiB * MiB),
-            levels,
-            oom: malformed('not read in this test'),
-          }),
+        : ok(
+            cgroupOf({
+              version: 1,
+              path: '/app/web',
+              limitBytes: 1000 * MiB,
+              currentBytes: workingSetMiB * MiB,
+              workingSet: ok(workingSetMiB * MiB),
+              levels,
+              oom: malformed('not read in this test'),
+            }),
+          ),
   };
 }
 

@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { sampleProcess } from '../../src/proc/sampleProcess';
-import { toSnapshot } from '../../src/processSnapshot';
-import { Figure, ProcessSnapshot } from '../../shared/protocol';
+import { toSnapshot } from '../../src/core/processSnapshot';
+import { Figure, ProcessSnapshot } from '../../shared/model';
 import { expectOk, FIXTURE_CGROUP, FIXTURE_PROC, killAllChildren, startChild, waitFor } from './helpers';
 import {
   kbField,

@@ -4,18 +4,18 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readCgroupMemory, tightestLevel } from '../../src/proc/cgroup';
+import { readCgroupMemory } from '../../src/proc/cgroup';
 import { ok } from '../../src/proc/outcome';
 import { readIdentity } from '../../src/proc/processIdentity';
 import { scanProcessTable } from '../../src/proc/processTable';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { systemInfo } from '../../src/proc/systemInfo';
-import { expectError, expectOk, FIXTURES, FIXTURE_CGROUP, FIXTURE_PROC } from './helpers';
+import { cgroupOf, expectError, expectOk, FIXTURE_CGROUP, FIXTURE_PROC, FIXTURES } from './helpers';
 
 const procRoot = FIXTURE_PROC;
-const EVIL_V2_EVENTS = { high: 3, max: 17, oom: 1, oomKill: 1 };
+const EVIL_V2_EVENTS = { high: 3, max: 17, oom: 5, oomKill: 4 };
 /** cgroup of PID 1234: memory.high on the group, memory.max on its parent, each level with its working set. */
-const EVIL_SERVICE = {
+const EVIL_SERVICE = cgroupOf({
   version: 2,
   path: '/app.slice/evil.service',
   limitBytes: 536870912,
@@ -38,7 +38,7 @@ const EVIL_SERVICE = {
     },
   ],
   oom: ok({ version: 2, path: '/app.slice/evil.service', ...EVIL_V2_EVENTS, oomKillLocal: 1 }),
-};
+});
 const cgroupRoot = FIXTURE_CGROUP;
 const page = systemInfo().pageSize;
 
@@ -199,7 +199,7 @@ describe('engine on the fixture /proc', () => {
 
     it('finds the level with the least headroom: memory.high of the group, against its working set', () => {
       const memory = expectOk(readCgroupMemory(1234, procRoot, cgroupRoot))!;
-      const tightest = tightestLevel(memory)!;
+      const tightest = memory.tightest!;
       assert.strictEqual(tightest.level.path, '/app.slice/evil.service');
       assert.strictEqual(tightest.level.limitFile, 'memory.high');
       assert.strictEqual(tightest.headroomBytes, 300000000 - (123456789 - 23456789));
@@ -235,7 +235,7 @@ describe('engine on the fixture /proc', () => {
         ],
       );
       // The only level whose headroom is known; the snapshot shows the other as unavailable.
-      assert.strictEqual(tightestLevel(memory)!.level.path, '/small.slice');
+      assert.strictEqual(memory.tightest!.level.path, '/small.slice');
       expectError(memory.oom, 'unsupported', 'no memory.events');
     });
 
@@ -245,7 +245,7 @@ describe('engine on the fixture /proc', () => {
       assert.strictEqual(memory.currentBytes, 4096);
       assert.strictEqual(expectOk(memory.workingSet), 4096);
       assert.deepStrictEqual(memory.levels, []);
-      assert.strictEqual(tightestLevel(memory), undefined);
+      assert.strictEqual(memory.tightest, undefined);
     });
 
     it('has nothing to show for cgroup v1 only, or a cgroup not visible here', () => {
@@ -313,7 +313,7 @@ describe('engine on the fixture /proc', () => {
             workingSet: ok(150000000),
           },
         ]);
-        assert.strictEqual(tightestLevel(memory)!.headroomBytes, 268435456 - 150000000);
+        assert.strictEqual(memory.tightest!.headroomBytes, 268435456 - 150000000);
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
       }

@@ -1,9 +1,6 @@
 import * as assert from 'assert';
 import { describeState, formatBytes, formatDelta, formatRate } from '../../shared/format';
-
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const GiB = 1024 * MiB;
+import { KiB, MiB, GiB } from '../../shared/units';
 
 describe('format', () => {
   describe('formatBytes', () => {

@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { CgroupMemory, tightestLevel } from '../../src/proc/cgroup';
 import { Outcome, ProcError } from '../../src/proc/outcome';
 
 /** test/fixtures in the source tree (the tests run from out/test/unit). */
@@ -244,4 +245,9 @@ export class Prng {
     }
     return buffer;
   }
+}
+
+/** A cgroup as a test builds it, with its tightest level computed as the reader does. */
+export function cgroupOf(group: Omit<CgroupMemory, 'tightest'>): CgroupMemory {
+  return { ...group, tightest: tightestLevel(group.levels) };
 }

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { cgroupOf } from './helpers';
 import { execFileSync } from 'child_process';
 import { CgroupMemory } from '../../src/proc/cgroup';
 import { History } from '../../src/proc/history';
@@ -6,8 +7,8 @@ import { forecastFor } from '../../src/proc/historyForecast';
 import { parseMemAvailable, readMemAvailable } from '../../src/proc/meminfo';
 import { ok } from '../../src/proc/outcome';
 import { ProcessSample } from '../../src/proc/sampleProcess';
+import { MiB } from '../../shared/units';
 
-const MiB = 1024 * 1024;
 /** Now, so a process started at boot (startTicks 0) is long past its warm-up. */
 const BASE = Date.now() - 400_000;
 
@@ -26,7 +27,7 @@ function sampleIn(cgroup: CgroupMemory | undefined): ProcessSample {
 
 function groupWithHeadroom(headroomBytes: number): CgroupMemory {
   const limitBytes = 1024 * MiB;
-  return {
+  return cgroupOf({
     version: 2,
     path: '/app.slice/app.service',
     limitBytes,
@@ -42,7 +43,7 @@ function groupWithHeadroom(headroomBytes: number): CgroupMemory {
       },
     ],
     oom: ok({ version: 2, path: '/app.slice/app.service' }),
-  };
+  });
 }
 
 describe('forecastFor (a history and the limit it grows towards)', () => {

@@ -5,9 +5,10 @@ import * as fs from 'fs';
 import { readCommandLine, COMMAND_LINE_MAX_CHARS } from '../../src/proc/commandLine';
 import { scanProcessTable } from '../../src/proc/processTable';
 import { sampleProcess } from '../../src/proc/sampleProcess';
-import { toSnapshot } from '../../src/processSnapshot';
-import { parseFromDebugView, parseFromInspectPanel } from '../../shared/protocol';
-import { escapeNotificationLinks } from '../../src/textEscapes';
+import { toSnapshot } from '../../src/core/processSnapshot';
+import { parseFromDebugView } from '../../shared/protocol/debugView';
+import { parseFromInspectPanel } from '../../shared/protocol/inspect';
+import { escapeNotificationLinks } from '../../src/core/textEscapes';
 import { expectOk, killAllChildren, startChild } from './helpers';
 
 /** Shapes a page that renders untrusted text could post, none of which is a message of ours. */

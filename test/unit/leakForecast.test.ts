@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import { forecastLeak, ResSeries } from '../../src/proc/leakForecast';
-import { FORECAST_WARM_UP_MS, type ForecastLimit, type LeakForecast } from '../../shared/protocol';
+import { FORECAST_WARM_UP_MS, type ForecastLimit, type LeakForecast } from '../../shared/model';
 import { Prng } from './helpers';
+import { MiB } from '../../shared/units';
 
-const MiB = 1024 * 1024;
 const MINUTE = 60000;
 const START = 1.7e12;
 

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { MAPPING_DOCS, MEMORY_ADVICE, MEMORY_DOCS, memoryDocsMarkdown, TOP_FIGURES } from '../../shared/memoryDocs';
-import { MAPPING_CATEGORIES } from '../../src/proc/smaps';
+import { MAPPING_KINDS } from '../../shared/model';
 
 describe('memoryDocs', () => {
   it('documents every figure completely', () => {
@@ -12,7 +12,7 @@ describe('memoryDocs', () => {
   });
 
   it('documents every kind of mapping the engine sorts smaps into, and no other', () => {
-    assert.deepStrictEqual(Object.keys(MAPPING_DOCS).sort(), [...MAPPING_CATEGORIES].sort());
+    assert.deepStrictEqual(Object.keys(MAPPING_DOCS).sort(), [...MAPPING_KINDS].sort());
     for (const doc of Object.values(MAPPING_DOCS)) {
       assert.ok(doc.source.startsWith('/proc/PID/smaps'), doc.label);
     }

@@ -1,11 +1,11 @@
 // When the status bar warns, and what it says.
+import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
-import { memoryWarning } from '../../src/memoryWarning';
+import { memoryWarning } from '../../src/core/memoryWarning';
 import { CgroupLimitLevel } from '../../src/proc/cgroup';
 import { malformed, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
-
-const MiB = 1024 * 1024;
+import { MiB } from '../../shared/units';
 
 interface GroupSpec {
   limitMiB?: number;
@@ -43,15 +43,17 @@ function sample(resMiB: number, cgroup?: GroupSpec): ProcessSample {
     ...live.value,
     resBytes: resMiB * MiB,
     cgroup: cgroup
-      ? ok({
-          version: 2,
-          path: '/app.slice/x.service',
-          limitBytes: levels.length ? Math.min(...levels.map((level) => level.limitBytes)) : undefined,
-          currentBytes: cgroup.currentMiB * MiB,
-          workingSet,
-          levels,
-          oom: malformed('not read in this test'),
-        })
+      ? ok(
+          cgroupOf({
+            version: 2,
+            path: '/app.slice/x.service',
+            limitBytes: levels.length ? Math.min(...levels.map((level) => level.limitBytes)) : undefined,
+            currentBytes: cgroup.currentMiB * MiB,
+            workingSet,
+            levels,
+            oom: malformed('not read in this test'),
+          }),
+        )
       : undefined,
   };
 }

@@ -34,13 +34,13 @@ describe('OOM kill verdicts', () => {
       path: '/app.slice/evil.service',
       high: 3,
       max: 17,
-      oom: 1,
-      oomKill: 1,
+      oom: 5,
+      oomKill: 4,
       oomKillLocal: 1,
     });
     assert.deepEqual(
       expectOk(readOomCounters(2, '/app.slice', FIXTURE_CGROUP)),
-      { version: 2, path: '/app.slice', high: 3, max: 20, oom: 2, oomKill: 2 },
+      { version: 2, path: '/app.slice', high: 8, max: 20, oom: 9, oomKill: 7 },
       'no memory.events.local: a kernel before 5.2',
     );
     expectError(readOomCounters(2, '/free.slice', FIXTURE_CGROUP), 'unsupported', 'no memory.events: says which file');

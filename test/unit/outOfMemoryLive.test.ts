@@ -15,9 +15,9 @@ import { parseCgroup2Mount, readGroupPressure, readSystemPressure } from '../../
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { SampleEvent, Sampler } from '../../src/proc/sampler';
 import { expectOk, waitFor } from './helpers';
+import { MiB } from '../../shared/units';
 
 const V1_ROOT = '/sys/fs/cgroup/memory';
-const MiB = 1024 * 1024;
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** The test's own v1 memory group, or undefined where there is none (or we are not root). */

@@ -51,21 +51,35 @@ export type OwnKind = 'heap' | 'stack' | 'program' | 'libraries' | 'files' | 'sh
  * the documentation rather than from src/proc/smaps.ts).
  */
 export function ownKind(pathName: string, exe: string | undefined): OwnKind {
-  if (pathName === '' || pathName.startsWith('[anon:')) return 'anonymous';
-  if (pathName === '[heap]') return 'heap';
-  if (pathName === '[stack]') return 'stack';
-  if (['[vdso]', '[vvar]', '[vvar_vclock]', '[vsyscall]'].includes(pathName) || pathName.startsWith('anon_inode:'))
+  if (pathName === '' || pathName.startsWith('[anon:')) {
+    return 'anonymous';
+  }
+  if (pathName === '[heap]') {
+    return 'heap';
+  }
+  if (pathName === '[stack]') {
+    return 'stack';
+  }
+  if (['[vdso]', '[vvar]', '[vvar_vclock]', '[vsyscall]'].includes(pathName) || pathName.startsWith('anon_inode:')) {
     return 'kernel';
-  if (pathName === exe) return 'program';
+  }
+  if (pathName === exe) {
+    return 'program';
+  }
   if (
     pathName.startsWith('/dev/shm/') ||
     pathName.startsWith('/SYSV') ||
     pathName.startsWith('/memfd:') ||
     pathName === '/dev/zero (deleted)'
-  )
+  ) {
     return 'shmem';
-  if (/\.so(\.|$)/.test(pathName.replace(/ \(deleted\)$/, ''))) return 'libraries';
-  if (pathName.startsWith('[')) return 'anonymous';
+  }
+  if (/\.so(\.|$)/.test(pathName.replace(/ \(deleted\)$/, ''))) {
+    return 'libraries';
+  }
+  if (pathName.startsWith('[')) {
+    return 'anonymous';
+  }
   return 'files';
 }
 
@@ -135,7 +149,9 @@ export function pmapXX(pid: number): { rows: Map<string, Map<string, number>>; t
   const rows = new Map<string, Map<string, number>>();
   for (const line of lines.slice(2)) {
     const fields = line.trim().split(/\s+/);
-    if (!/^[0-9a-f]+$/.test(fields[0] ?? '') || fields.length < first + names.length) continue;
+    if (!/^[0-9a-f]+$/.test(fields[0] ?? '') || fields.length < first + names.length) {
+      continue;
+    }
     const values = new Map<string, number>();
     names.forEach((name, i) => values.set(name, Number(fields[first + i])));
     rows.set(fields[0].replace(/^0+(?=.)/, ''), values);
@@ -151,7 +167,9 @@ export function mapsPaths(pid: number): Map<string, string> {
   const paths = new Map<string, string>();
   for (const line of fs.readFileSync(`/proc/${pid}/maps`, 'latin1').trimEnd().split('\n')) {
     const match = /^([0-9a-f]+)-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (match) paths.set(match[1].replace(/^0+(?=.)/, ''), match[2]);
+    if (match) {
+      paths.set(match[1].replace(/^0+(?=.)/, ''), match[2]);
+    }
   }
   return paths;
 }

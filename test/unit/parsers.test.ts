@@ -4,7 +4,8 @@ import * as path from 'path';
 import { parseCgroupV2Path, parseFlatKeyed, parseMemoryMax } from '../../src/proc/cgroup';
 import { Outcome } from '../../src/proc/outcome';
 import { readProcText } from '../../src/proc/procFile';
-import { MAPPING_CATEGORIES, MappingSummary, parseSmaps } from '../../src/proc/smaps';
+import { MAPPING_KINDS } from '../../shared/model';
+import { MappingSummary, parseSmaps } from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
 import { isKernelThread, parseStat } from '../../src/proc/stat';
 import { parseStatm } from '../../src/proc/statm';
@@ -75,7 +76,7 @@ const PARSERS: ParserUnderTest[] = [
     check: (value) => {
       const summary = value as MappingSummary;
       let count = 0;
-      for (const category of MAPPING_CATEGORIES) {
+      for (const category of MAPPING_KINDS) {
         assertSafeCounts(summary.categories[category], `smaps.${category}`);
         count += summary.categories[category].count;
       }
@@ -84,7 +85,7 @@ const PARSERS: ParserUnderTest[] = [
       for (const entry of summary.top) {
         assertSafeCounts(entry, 'smaps.top');
         assert.ok(
-          MAPPING_CATEGORIES.includes(entry.category) && /^[r-][w-][x-][ps]$/.test(entry.perms),
+          MAPPING_KINDS.includes(entry.category) && /^[r-][w-][x-][ps]$/.test(entry.perms),
           JSON.stringify(entry),
         );
       }

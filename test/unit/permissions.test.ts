@@ -124,12 +124,17 @@ describe('errors and permissions', function () {
       fs.writeFileSync(secret, 'root only');
       fs.chmodSync(secret, 0o600);
       fs.chmodSync(dir, 0o755);
-      // A copy of the compiled engine that nobody can read wherever the checkout lives (CI may
-      // keep it under a home directory that is closed to other users).
-      const engine = path.join(dir, 'proc');
-      fs.mkdirSync(engine);
-      for (const file of fs.readdirSync(COMPILED_PROC).filter((name) => name.endsWith('.js'))) {
-        fs.copyFileSync(path.join(COMPILED_PROC, file), path.join(engine, file));
+      // A copy of the compiled engine (src/proc and the shared/ it imports) that nobody can read
+      // wherever the checkout lives (CI may keep it under a home directory closed to other users).
+      const engine = path.join(dir, 'src', 'proc');
+      for (const [from, to] of [
+        [COMPILED_PROC, engine],
+        [path.join(COMPILED_PROC, '..', '..', 'shared'), path.join(dir, 'shared')],
+      ]) {
+        fs.mkdirSync(to, { recursive: true });
+        for (const file of fs.readdirSync(from).filter((name) => name.endsWith('.js'))) {
+          fs.copyFileSync(path.join(from, file), path.join(to, file));
+        }
       }
       const script = `
         const dir = process.argv[1];

@@ -1,9 +1,10 @@
 // What views are given for each state of a process: a figure the kernel refuses or does not have
 // is an explained "unavailable", never a 0 that looks like a reading.
+import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
 import { fail, ok } from '../../src/proc/outcome';
 import { sampleProcess, ProcessSample } from '../../src/proc/sampleProcess';
-import { toSnapshot } from '../../src/processSnapshot';
+import { toSnapshot } from '../../src/core/processSnapshot';
 
 function liveSample(): ProcessSample {
   const sample = sampleProcess(process.pid, { detail: true });
@@ -50,7 +51,7 @@ describe('toSnapshot', () => {
       levels: [],
       oom: ok({ version: 2 as const, path: '/user.slice', high: 0, max: 5, oom: 0, oomKill: 0 }),
     };
-    const unlimited = toSnapshot({ ...liveSample(), cgroup: ok(base) } as ProcessSample);
+    const unlimited = toSnapshot({ ...liveSample(), cgroup: ok(cgroupOf(base)) } as ProcessSample);
     assert.ok(!('unavailable' in unlimited.cgroup));
     assert.deepEqual(unlimited.cgroup.tightest, { unavailable: 'no limit on its cgroup /user.slice or above' });
     assert.deepEqual(unlimited.cgroup.workingSet, { bytes: 2 << 20 }, 'the working set is shown without a limit too');
@@ -101,7 +102,7 @@ describe('toSnapshot', () => {
       ],
       oom: ok({ version: 1 as const, path: '/app/web', oomKillLocal: 2, failcnt: 7 }),
     };
-    const snapshot = toSnapshot({ ...liveSample(), cgroup: ok(cgroup) } as ProcessSample);
+    const snapshot = toSnapshot({ ...liveSample(), cgroup: ok(cgroupOf(cgroup)) } as ProcessSample);
     assert.ok(!('unavailable' in snapshot.cgroup));
     assert.deepEqual(
       snapshot.cgroup.levels.map((level) => level.headroom),

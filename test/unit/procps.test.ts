@@ -30,9 +30,8 @@ import {
   topMemory,
 } from './helpers';
 import { skipBecause } from '../skip';
+import { KiB, MiB } from '../../shared/units';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
 const ALLOCATION = 64 * MiB;
 const ATTEMPTS = 6;
 

@@ -1,7 +1,7 @@
 // The cost rule of the costly reads (smaps, smaps_rollup), and the panel's words for it.
 import * as assert from 'assert';
 import { describeEvery, paceMs, READ_SHARE } from '../../shared/readPace';
-import { parseFromInspectPanel } from '../../shared/protocol';
+import { parseFromInspectPanel } from '../../shared/protocol/inspect';
 
 describe('readPace', () => {
   it('follows the setting while a read costs at most 0.5 % of it', () => {

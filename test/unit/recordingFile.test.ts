@@ -9,9 +9,8 @@ import {
   recordingToJson,
   summarize,
   thinOlderHalf,
-} from '../../src/recordingFile';
-
-const MiB = 1024 * 1024;
+} from '../../src/recordings/recordingFile';
+import { MiB } from '../../shared/units';
 
 /** What JSON keeps of a value (fields that are undefined are not written). */
 const asWritten = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

@@ -4,25 +4,17 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readProcText } from '../../src/proc/procFile';
-import {
-  classifyMapping,
-  MAPPING_CATEGORIES,
-  MappingSummary,
-  parseSmaps,
-  readSmaps,
-  TOP_MAPPINGS,
-} from '../../src/proc/smaps';
+import { MappingSummary, parseSmaps, readSmaps, TOP_MAPPINGS } from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
 import { expectError, expectOk, FIXTURE_PROC, killAllChildren, run, startNode } from './helpers';
-
-const MiB = 1024 * 1024;
-const KiB = 1024;
+import { MAPPING_KINDS } from '../../shared/model';
+import { KiB, MiB } from '../../shared/units';
 
 function total(
   summary: MappingSummary,
   field: 'rssBytes' | 'pssBytes' | 'privateBytes' | 'swapBytes' | 'count',
 ): number {
-  return MAPPING_CATEGORIES.reduce((sum, category) => sum + summary.categories[category][field], 0);
+  return MAPPING_KINDS.reduce((sum, category) => sum + summary.categories[category][field], 0);
 }
 
 /** The Rss of the total line of `pmap -X PID` (procps), in bytes. */
@@ -197,40 +189,5 @@ describe('smaps: RES by kind of mapping', function () {
       assert.strictEqual(summary.categories.program.count, 0);
       assert.strictEqual(summary.categories.files.count, 3 + 3);
     });
-  });
-
-  describe('classifyMapping', () => {
-    const cases: [string, string][] = [
-      ['', 'anonymous'],
-      ['[heap]', 'heap'],
-      ['[stack]', 'stack'],
-      ['[stack:1234]', 'stack'],
-      ['[anon:v8 heap]', 'anonymous'],
-      ['[anon_shmem:ring]', 'shmem'],
-      ['[vdso]', 'kernel'],
-      ['[vvar]', 'kernel'],
-      ['[vvar_vclock]', 'kernel'],
-      ['[vsyscall]', 'kernel'],
-      ['/usr/bin/node', 'program'],
-      ['/usr/lib/libc.so.6', 'libraries'],
-      ['/usr/lib/libfoo.so', 'libraries'],
-      ['/usr/lib/libfoo.so (deleted)', 'libraries'],
-      ['/opt/app/node_modules/sharp/build/Release/sharp-linux-x64.node', 'files'],
-      ['/home/alice/a.sofa', 'files'],
-      ['/home/alice/.so/data', 'files'],
-      ['/dev/shm/pulse-shm-1', 'shmem'],
-      ['/SYSV00000000 (deleted)', 'shmem'],
-      ['/memfd:wayland (deleted)', 'shmem'],
-      ['memfd:doublemapper (deleted)', 'shmem'],
-      ['/dev/zero (deleted)', 'shmem'],
-      ['/dev/zero', 'files'],
-      ['anon_inode:[io_uring]', 'kernel'],
-      ['/tmp/<img src=x onerror=alert(1)>.so', 'libraries'],
-    ];
-    for (const [mappingPath, category] of cases) {
-      it(`${JSON.stringify(mappingPath)} is ${category}`, () => {
-        assert.strictEqual(classifyMapping(mappingPath, '/usr/bin/node'), category);
-      });
-    }
   });
 });

@@ -1,44 +1,46 @@
 // "Copy snapshot": every figure of the snapshot in the text, the cgroup, OOM and pressure ones included.
+import { cgroupOf } from './helpers';
 import * as assert from 'node:assert/strict';
 import { formatBytes } from '../../shared/format';
-import { snapshotToText } from '../../src/historyExport';
+import { snapshotToText } from '../../src/core/snapshotText';
 import { describeForecast } from '../../shared/forecastText';
-import type { LeakForecast } from '../../shared/protocol';
+import type { LeakForecast } from '../../shared/model';
 import { fail, ok } from '../../src/proc/outcome';
 import { ProcessSample, sampleProcess } from '../../src/proc/sampleProcess';
-import { toSnapshot } from '../../src/processSnapshot';
-
-const MiB = 1024 * 1024;
+import { toSnapshot } from '../../src/core/processSnapshot';
+import { MiB } from '../../shared/units';
 
 function sample(): ProcessSample {
   const live = sampleProcess(process.pid, { detail: true });
   assert.ok(live.ok);
   return {
     ...live.value,
-    cgroup: ok({
-      version: 1,
-      path: '/app/web',
-      limitBytes: 1024 * MiB,
-      currentBytes: 900 * MiB,
-      workingSet: ok(100 * MiB),
-      levels: [
-        {
-          path: '/app/web',
-          limitBytes: 2048 * MiB,
-          limitFile: 'memory.limit_in_bytes',
-          usageBytes: 900 * MiB,
-          workingSet: ok(100 * MiB),
-        },
-        {
-          path: '/app',
-          limitBytes: 1024 * MiB,
-          limitFile: 'memory.limit_in_bytes',
-          usageBytes: 1000 * MiB,
-          workingSet: ok(800 * MiB),
-        },
-      ],
-      oom: ok({ version: 1, path: '/app/web', oomKillLocal: 2, failcnt: 7 }),
-    }),
+    cgroup: ok(
+      cgroupOf({
+        version: 1,
+        path: '/app/web',
+        limitBytes: 1024 * MiB,
+        currentBytes: 900 * MiB,
+        workingSet: ok(100 * MiB),
+        levels: [
+          {
+            path: '/app/web',
+            limitBytes: 2048 * MiB,
+            limitFile: 'memory.limit_in_bytes',
+            usageBytes: 900 * MiB,
+            workingSet: ok(100 * MiB),
+          },
+          {
+            path: '/app',
+            limitBytes: 1024 * MiB,
+            limitFile: 'memory.limit_in_bytes',
+            usageBytes: 1000 * MiB,
+            workingSet: ok(800 * MiB),
+          },
+        ],
+        oom: ok({ version: 1, path: '/app/web', oomKillLocal: 2, failcnt: 7 }),
+      }),
+    ),
     oomScore: ok({ score: 712, adj: 100 }),
     pressure: {
       system: ok({

@@ -1,8 +1,8 @@
 // What is read at a stop, against the test's own reads of /proc and ps for the same stopped process
 // tree (SIGSTOP, so both reads see the same pages). The test's readers import nothing from src/.
 import * as assert from 'assert';
-import { readFileSync } from 'fs';
-import { readStopMappings, readStopReading } from '../../src/debug/stopReading';
+import { readdirSync, readFileSync } from 'fs';
+import { readStopMappings, readStopReading, StopReading } from '../../src/debug/stopReading';
 import { childProcesses } from '../../src/proc/processChildren';
 import { expectOk, killAllChildren, run, startNode, waitFor } from './helpers';
 
@@ -48,36 +48,60 @@ describe('the reading at a stop, against /proc and ps', function () {
         .flatMap(([child]) => [child, ...below(child)]);
     await waitFor(() => below(parent.pid).length === 3, 'three descendants');
     const tree = [parent.pid, ...below(parent.pid)];
-    for (const pid of tree) process.kill(pid, 'SIGSTOP');
+    for (const pid of tree) {
+      process.kill(pid, 'SIGSTOP');
+    }
     try {
-      const reading = expectOk(
-        readStopReading({
-          pid: parent.pid,
-          startTicks: Number(readFileSync(`/proc/${parent.pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]),
-        }),
-      );
+      // kill() returns before the signal is delivered: wait until every thread has stopped (state
+      // T), or a busy machine lets the programs run on between the reading and the test's own.
+      const stopped = (pid: number) =>
+        readdirSync(`/proc/${pid}/task`).every(
+          (tid) => readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1][0] === 'T',
+        );
+      await waitFor(() => tree.every(stopped), 'the whole tree stopped');
+      // PSS shares each page among the processes that map it, so it moves whenever any process on
+      // the machine that maps the same files (node, libc) starts or exits: the reading is compared
+      // with the test's own, taken just before and just after it and equal to each other.
+      const children = tree.slice(1);
+      const pssNow = () => ({
+        parent: rollupKb(parent.pid, 'Pss'),
+        children: children.reduce((sum, pid) => sum + rollupKb(pid, 'Pss'), 0),
+      });
+      const identity = {
+        pid: parent.pid,
+        startTicks: Number(readFileSync(`/proc/${parent.pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]),
+      };
+      let steady: { reading: StopReading; pss: ReturnType<typeof pssNow> } | undefined;
+      await waitFor(() => {
+        const before = pssNow();
+        const reading = expectOk(readStopReading(identity));
+        const after = pssNow();
+        steady = JSON.stringify(before) === JSON.stringify(after) ? { reading, pss: after } : undefined;
+        return steady !== undefined;
+      }, 'a reading with no PSS change around it');
+      const { reading, pss } = steady!;
       assert.strictEqual(reading.resBytes, statusKb(parent.pid, 'VmRSS'));
       assert.strictEqual(reading.anonBytes, statusKb(parent.pid, 'RssAnon'));
       assert.strictEqual(reading.fileBytes, statusKb(parent.pid, 'RssFile'));
       assert.strictEqual(reading.shmemBytes, statusKb(parent.pid, 'RssShmem'));
-      assert.strictEqual(reading.pssBytes, rollupKb(parent.pid, 'Pss'));
-      const children = tree.slice(1);
+      assert.strictEqual(reading.pssBytes, pss.parent);
       assert.strictEqual(reading.children.count, 3);
       assert.strictEqual(
         reading.children.resBytes,
         children.reduce((sum, pid) => sum + statusKb(pid, 'VmRSS'), 0),
       );
-      assert.strictEqual(
-        reading.children.pssBytes,
-        children.reduce((sum, pid) => sum + rollupKb(pid, 'Pss'), 0),
-      );
+      assert.strictEqual(reading.children.pssBytes, pss.children);
       // The subtree walk finds what ps finds, with each child's parent.
       const walked = expectOk(childProcesses(parent.pid));
       assert.deepStrictEqual(walked.map((child) => child.identity.pid).sort(), children.sort());
       const psParents = new Map(descendants().map(([pid, ppid]) => [pid, ppid]));
-      for (const child of walked) assert.strictEqual(child.ppid, psParents.get(child.identity.pid));
+      for (const child of walked) {
+        assert.strictEqual(child.ppid, psParents.get(child.identity.pid));
+      }
     } finally {
-      for (const pid of tree) process.kill(pid, 'SIGCONT');
+      for (const pid of tree) {
+        process.kill(pid, 'SIGCONT');
+      }
     }
   });
 

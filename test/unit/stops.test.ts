@@ -7,10 +7,9 @@ import { EVALUATION_CAUTION, tipHover, tipText } from '../../src/debug/stopTipTe
 import { formatInterval } from '../../shared/format';
 import { parseSmaps, MappingGroup } from '../../src/proc/smaps';
 import { diffMappings, MappingsAtStop } from '../../src/proc/smapsDiff';
-import { parseFromDebugView } from '../../shared/protocol';
+import { parseFromDebugView } from '../../shared/protocol/debugView';
 import { expectOk } from './helpers';
-
-const MiB = 1024 * 1024;
+import { MiB } from '../../shared/units';
 
 describe('revealedFrame: the frame VS Code reveals after a stop', () => {
   const frame = (id: number, source?: DapFrame['source']): DapFrame => ({ id, name: `f${id}`, line: id * 10, source });
@@ -134,16 +133,10 @@ describe('the tip at the stopped line', () => {
     assert.ok(!hover.includes('](command:'), hover);
   });
   it('formatInterval', () => {
-    assert.deepStrictEqual([0, 999, 1000, 1250, 9999, 14_000, 125_000, 3_780_000].map(formatInterval), [
-      '0 s',
-      '999 ms',
-      '1.0 s',
-      '1.2 s',
-      '9.9 s',
-      '14 s',
-      '2 min 5 s',
-      '1 h 3 min',
-    ]);
+    assert.deepStrictEqual(
+      [0, 999, 1000, 1250, 9999, 14_000, 125_000, 3_780_000, 86_400_000, 183_600_000].map(formatInterval),
+      ['0 s', '999 ms', '1.0 s', '1.2 s', '9.9 s', '14 s', '2 min 5 s', '1 h 3 min', '1 d', '2 d 3 h'],
+    );
   });
 });
 

@@ -3,7 +3,7 @@ import 'uplot/dist/uPlot.min.css';
 import '../inspect/inspect.css';
 import '../recording/recording.css';
 import './compare.css';
-import type { FromCompareView, ToCompareView } from '../../shared/protocol';
+import type { FromCompareView, ToCompareView } from '../../shared/protocol/compare';
 import { connectToHost, onHostMessage } from '../vscodeApi';
 import { CompareView } from './view';
 

@@ -1,5 +1,5 @@
 import { formatBytes, formatInterval } from '../../shared/format';
-import type { ComparedRun, FromCompareView, ToCompareView } from '../../shared/protocol';
+import type { ComparedRun, FromCompareView, ToCompareView } from '../../shared/protocol/compare';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
 import { formatClock } from '../time';

@@ -1,6 +1,6 @@
 // The Run and Debug sidebar view: the memory of each debugged process.
 import './debugView.css';
-import type { FromDebugView, ToDebugView } from '../../shared/protocol';
+import type { FromDebugView, ToDebugView } from '../../shared/protocol/debugView';
 import { registerToolkit } from '../toolkit';
 import { connectToHost, onHostMessage } from '../vscodeApi';
 import { DebugView } from './view';

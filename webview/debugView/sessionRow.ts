@@ -5,7 +5,7 @@ import {
   type DebugSessionRow,
   type DebugSessionSample,
   type FromDebugView,
-} from '../../shared/protocol';
+} from '../../shared/protocol/debugView';
 import { h, setSafeAttribute, setText } from '../dom';
 import { readFigure } from '../figure';
 import { FigureTile } from '../figureTile';

@@ -1,5 +1,6 @@
 import { formatBytes, formatDelta } from '../../shared/format';
-import type { MappingChangeRow, StopComparison, StopRow } from '../../shared/protocol';
+import type { MappingGroupChange } from '../../shared/model';
+import type { StopComparison, StopRow } from '../../shared/protocol/debugView';
 import { mappingDocLabel } from '../docLabel';
 import { h, setSafeAttribute, setText } from '../dom';
 import { pathText } from '../pathText';
@@ -166,7 +167,7 @@ function row(testid: string, delta: number, label: HTMLElement, now: string): HT
   );
 }
 
-function groupName(group: MappingChangeRow): HTMLElement {
+function groupName(group: MappingGroupChange): HTMLElement {
   const suffix = group.appeared ? ' (new)' : group.vanished ? ' (unmapped)' : '';
   return h(
     'span',

@@ -1,5 +1,5 @@
 import { formatBytes, formatDelta, formatInterval } from '../../shared/format';
-import type { StopRow } from '../../shared/protocol';
+import type { StopRow } from '../../shared/protocol/debugView';
 import { h, setSafeAttribute, setText } from '../dom';
 import { formatClock } from '../time';
 

@@ -1,4 +1,4 @@
-import type { DebugSessionRow, FromDebugView, ToDebugView } from '../../shared/protocol';
+import type { DebugSessionRow, FromDebugView, ToDebugView } from '../../shared/protocol/debugView';
 import { h, setSafeAttribute } from '../dom';
 import { SessionRow } from './sessionRow';
 

@@ -4,23 +4,25 @@
 // posts (window.__posted) and every CSP violation (window.__cspViolations) for webview/dev/run.mjs.
 import type {
   CgroupFigure,
-  DebugSessionRow,
-  FromDebugView,
-  FromInspectPanel,
   HistorySeries,
   LeakForecast,
   MappingKindRow,
   MappingRow,
   MappingsFigure,
   ProcessSnapshot,
+  TimelineMarker,
+} from '../../shared/model';
+import type {
+  DebugSessionRow,
+  FromDebugView,
   StopComparison,
   StopRow,
-  TimelineMarker,
-  ToCompareView,
   ToDebugView,
-  ToInspectPanel,
-  ToRecordingView,
-} from '../../shared/protocol';
+} from '../../shared/protocol/debugView';
+import type { FromInspectPanel, ToInspectPanel } from '../../shared/protocol/inspect';
+import type { ToCompareView } from '../../shared/protocol/compare';
+import type { ToRecordingView } from '../../shared/protocol/recording';
+import { MiB, GiB } from '../../shared/units';
 
 interface Violation {
   directive: string;
@@ -84,8 +86,6 @@ document.body.classList.add(
 );
 document.body.setAttribute('data-vscode-theme-kind', themeClass[theme]?.[0] ?? 'vscode-dark');
 
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 let state: unknown;
 
@@ -265,7 +265,7 @@ function mappings(res: number, hostile = false): MappingsFigure {
       privateBytes: Math.round(row.privateBytes / 4096) * 4096,
     })),
     readAtMs: NOW - 3000,
-    pace: { everyMs: 5000, byCost: false, costMs: 1.9, reading: false },
+    pace: { readAtMs: NOW - 3000, everyMs: 5000, byCost: false, costMs: 1.9, reading: false },
   };
 }
 
@@ -551,7 +551,7 @@ function inspectMessages(): ToInspectPanel[] {
               ...figure,
               kinds,
               readAtMs: NOW - 40_000,
-              pace: { everyMs: 60_000, byCost: true, costMs: 296, reading: false },
+              pace: { readAtMs: NOW - 40_000, everyMs: 60_000, byCost: true, costMs: 296, reading: false },
             },
           },
         }),

@@ -179,7 +179,9 @@ async function readViolations(tab, watched) {
   for (const violation of violations) {
     const at = locate(violation.sourceFile, violation.line, violation.column);
     const text = `csp ${violation.directive} at ${at?.module ?? violation.sourceFile}:${violation.line}:${violation.column} ${at?.code ?? ''}`;
-    if (!watched.problems.includes(text)) watched.problems.push(text);
+    if (!watched.problems.includes(text)) {
+      watched.problems.push(text);
+    }
   }
 }
 
@@ -507,15 +509,25 @@ async function clippedTileValues(tab) {
       const box = value.getBoundingClientRect();
       const tileBox = tile.getBoundingClientRect();
       const name = `${tile.getAttribute('data-figure')} "${value.textContent}"`;
-      if (value.scrollWidth > value.clientWidth)
+      if (value.scrollWidth > value.clientWidth) {
         problems.push(`${name}: scrollWidth ${value.scrollWidth} > clientWidth ${value.clientWidth}`);
-      if (style.textOverflow !== 'clip') problems.push(`${name}: text-overflow ${style.textOverflow}`);
-      if (tile.scrollWidth > tile.clientWidth) problems.push(`${name}: its tile overflows`);
-      if (box.left < tileBox.left - 0.5 || box.right > tileBox.right + 0.5) problems.push(`${name}: outside its tile`);
-      if (tileBox.right > pageWidth + 0.5) problems.push(`${name}: tile outside the page`);
+      }
+      if (style.textOverflow !== 'clip') {
+        problems.push(`${name}: text-overflow ${style.textOverflow}`);
+      }
+      if (tile.scrollWidth > tile.clientWidth) {
+        problems.push(`${name}: its tile overflows`);
+      }
+      if (box.left < tileBox.left - 0.5 || box.right > tileBox.right + 0.5) {
+        problems.push(`${name}: outside its tile`);
+      }
+      if (tileBox.right > pageWidth + 0.5) {
+        problems.push(`${name}: tile outside the page`);
+      }
     }
-    if (document.documentElement.scrollWidth > pageWidth)
+    if (document.documentElement.scrollWidth > pageWidth) {
       problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${pageWidth})`);
+    }
     return { values: values.length, problems };
   });
 }
@@ -573,7 +585,9 @@ async function checks(browser, origin) {
   }
   await tab.click('[data-testid=pause]');
   check('pause saved in state', (await tab.evaluate(() => window.__savedState()))?.paused === true);
-  for (let i = 0; i < 3; i++) await sample(tab, 500 * 2 ** 20);
+  for (let i = 0; i < 3; i++) {
+    await sample(tab, 500 * 2 ** 20);
+  }
   await tab.waitForTimeout(50);
   check('paused: chart not updated', (await points(tab)) === 3600, String(await points(tab)));
   check(
@@ -652,7 +666,9 @@ async function checks(browser, origin) {
 
   tab = await open('inspect', 'waiting');
   check('waiting: no figures yet', await tab.isVisible('[data-testid=no-snapshot]'));
-  for (let i = 0; i < 3; i++) await sample(tab, (100 + i) * 2 ** 20);
+  for (let i = 0; i < 3; i++) {
+    await sample(tab, (100 + i) * 2 ** 20);
+  }
   await tab.waitForTimeout(50);
   check(
     'first samples after waiting are drawn',

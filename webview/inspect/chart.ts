@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { formatBytes } from '../../shared/format';
-import type { HistorySeries, TimelineMarker } from '../../shared/protocol';
+import type { HistorySeries, TimelineMarker } from '../../shared/model';
 import { h, setSafeAttribute } from '../dom';
 import { fitPlot, plotSize } from '../plotSize';
 import { isHighContrast, onThemeChange, themeColor, themeFont, withAlpha } from '../theme';

@@ -1,7 +1,7 @@
-import { describeState } from '../../shared/format';
-import type { ProcessSnapshot } from '../../shared/protocol';
+import { describeState, formatInterval } from '../../shared/format';
+import type { ProcessSnapshot } from '../../shared/model';
 import { h, setSafeAttribute, setText } from '../dom';
-import { formatClock, formatDuration } from '../time';
+import { formatClock } from '../time';
 
 /**
  * Who the process is: name, PID, state, user, start time and the full command line (monospace,
@@ -57,7 +57,7 @@ export class ProcessHeader {
     this.state.hidden = false;
     setText(this.user, snapshot.user || 'unknown');
     const running = Number.isFinite(snapshot.startTimeMs)
-      ? ` (running for ${formatDuration(nowMs - snapshot.startTimeMs)})`
+      ? ` (running for ${formatInterval(nowMs - snapshot.startTimeMs)})`
       : '';
     setText(this.started, `${formatClock(snapshot.startTimeMs, nowMs)}${running}`);
     this.meta.hidden = false;

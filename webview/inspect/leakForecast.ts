@@ -1,5 +1,5 @@
 import { describeForecast } from '../../shared/forecastText';
-import type { LeakForecast } from '../../shared/protocol';
+import type { LeakForecast } from '../../shared/model';
 import { h, setSafeAttribute, setText } from '../dom';
 
 const ICONS: Record<LeakForecast['verdict'], string> = {

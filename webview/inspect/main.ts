@@ -1,7 +1,7 @@
 // The inspect panel's page: one process, its figures, history chart and exports.
 import 'uplot/dist/uPlot.min.css';
 import './inspect.css';
-import type { FromInspectPanel, ToInspectPanel } from '../../shared/protocol';
+import type { FromInspectPanel, ToInspectPanel } from '../../shared/protocol/inspect';
 import { registerToolkit } from '../toolkit';
 import { connectToHost, onHostMessage } from '../vscodeApi';
 import { InspectView, parseInspectState, type InspectState } from './view';

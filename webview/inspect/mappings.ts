@@ -1,10 +1,10 @@
-import { formatBytes } from '../../shared/format';
+import { formatBytes, formatInterval } from '../../shared/format';
 import { describeEvery } from '../../shared/readPace';
-import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure, MappingsPace } from '../../shared/protocol';
+import type { MappingKind, MappingKindRow, MappingRow, MappingsFigure } from '../../shared/model';
+import type { ReadPace } from '../../shared/readPace';
 import { mappingDocLabel } from '../docLabel';
 import { h, setSafeAttribute, setText, svg } from '../dom';
 import { pathText } from '../pathText';
-import { formatDuration } from '../time';
 import { button } from '../toolkit';
 
 /** Which part of the RES split above each kind belongs to, for its colour. */
@@ -70,7 +70,7 @@ class KindRow {
   }
 }
 
-function costReason(count: number | undefined, pace: MappingsPace): string {
+function costReason(count: number | undefined, pace: ReadPace): string {
   const cost =
     pace.costMs === undefined
       ? ''
@@ -226,7 +226,7 @@ export class MappingsSection {
     const parts: string[] = [];
     if ('readAtMs' in figure) {
       parts.push(
-        `read ${nowMs - figure.readAtMs < 1000 ? 'just now' : `${formatDuration(nowMs - figure.readAtMs)} ago`}`,
+        `read ${nowMs - figure.readAtMs < 1000 ? 'just now' : `${formatInterval(nowMs - figure.readAtMs)} ago`}`,
       );
     }
     if (pace.everyMs > 0) {

@@ -7,7 +7,7 @@ import type {
   OomCounterKey,
   PressureFigure,
   ProcessSnapshot,
-} from '../../shared/protocol';
+} from '../../shared/model';
 import { docLabel } from '../docLabel';
 import { h, setSafeAttribute, setText } from '../dom';
 import { readFigure } from '../figure';

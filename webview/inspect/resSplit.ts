@@ -1,5 +1,5 @@
 import { formatBytes } from '../../shared/format';
-import type { ProcessSnapshot } from '../../shared/protocol';
+import type { ProcessSnapshot } from '../../shared/model';
 import { setSafeAttribute, svg } from '../dom';
 import { figureBytes } from '../figure';
 

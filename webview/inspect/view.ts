@@ -1,13 +1,7 @@
 import { formatBytes } from '../../shared/format';
 import type { MemoryFigure } from '../../shared/memoryDocs';
-import type {
-  EndedInfo,
-  FromInspectPanel,
-  HistorySeries,
-  ProcessSnapshot,
-  SampleSnapshot,
-  ToInspectPanel,
-} from '../../shared/protocol';
+import type { EndedInfo, FromInspectPanel, ToInspectPanel } from '../../shared/protocol/inspect';
+import type { HistorySeries, LeakForecast, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
 import { figureBytes } from '../figure';
@@ -72,6 +66,8 @@ export class InspectView {
   private readonly content: HTMLElement;
   private readonly tiles = new Map<string, FigureTile>();
   private readonly trend = new TrendIndicator();
+  /** The leak forecast last sent: the headline's trend may only alarm where it finds growth too. */
+  private forecast: LeakForecast | undefined;
   private readonly readingTime = h('span', { class: 'reading-time', testid: 'reading-time' });
   private readonly split = new ResSplitBar();
   private readonly mappings = new MappingsSection(() => this.post({ type: 'readMappings' }));
@@ -205,6 +201,7 @@ export class InspectView {
         this.saveState(this.state);
         this.header.identify(message.process);
         this.init(message.snapshot, message.history, message.trendPerMinute, message.ended, message.problem);
+        this.forecast = message.forecast;
         this.outOfMemory.setForecast(message.forecast);
         this.chart.setMarkers(message.markers ?? []);
         break;
@@ -212,10 +209,11 @@ export class InspectView {
         this.chart.setMarkers(message.markers);
         break;
       case 'sample':
-        this.sample(message.snapshot, message.timeMs, message.trendPerMinute);
         if (message.forecast && !this.ended) {
+          this.forecast = message.forecast;
           this.outOfMemory.setForecast(message.forecast);
         }
+        this.sample(message.snapshot, message.timeMs, message.trendPerMinute);
         break;
       case 'ended':
         this.end(message.ended);
@@ -320,7 +318,7 @@ export class InspectView {
     setSafeAttribute(this.root, 'data-view', this.ended ? 'ended' : 'live');
     this.renderFigures(snapshot);
     const historyMinutes = this.historyStartMs === undefined ? 0 : (snapshot.sampledAtMs - this.historyStartMs) / 60000;
-    this.trend.update(trend, snapshot.resBytes, historyMinutes);
+    this.trend.update(trend, snapshot.resBytes, historyMinutes, this.forecast);
     setText(this.readingTime, `Last reading ${formatClock(snapshot.sampledAtMs)}`);
   }
 

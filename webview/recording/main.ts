@@ -2,7 +2,7 @@
 import 'uplot/dist/uPlot.min.css';
 import '../inspect/inspect.css';
 import './recording.css';
-import type { FromRecordingView, ToRecordingView } from '../../shared/protocol';
+import type { FromRecordingView, ToRecordingView } from '../../shared/protocol/recording';
 import { registerToolkit } from '../toolkit';
 import { connectToHost, onHostMessage } from '../vscodeApi';
 import { RecordingView } from './view';

@@ -1,11 +1,12 @@
-import { formatBytes } from '../../shared/format';
-import type { TimelineMarker, ToRecordingView } from '../../shared/protocol';
-import type { FromRecordingView } from '../../shared/protocol';
+import { formatBytes, formatInterval } from '../../shared/format';
+import type { TimelineMarker } from '../../shared/model';
+import type { ToRecordingView } from '../../shared/protocol/recording';
+import type { FromRecordingView } from '../../shared/protocol/recording';
 import { Banner } from '../banner';
 import { button } from '../toolkit';
 import { h, setSafeAttribute, setText } from '../dom';
 import { MemoryChart } from '../inspect/chart';
-import { formatClock, formatDuration } from '../time';
+import { formatClock } from '../time';
 
 /**
  * A recording, read-only: what was recorded and on what, the chart of RES and SHR with its stops
@@ -74,7 +75,9 @@ export class RecordingView {
     setSafeAttribute(this.root, 'data-state', message.type);
     if (message.type === 'invalid') {
       setText(this.title, message.fileName);
-      for (const element of [this.facts, this.context, this.commandLine]) setText(element, '');
+      for (const element of [this.facts, this.context, this.commandLine]) {
+        setText(element, '');
+      }
       this.invalid.show('This file cannot be shown as a recording.', message.reason);
       this.note.hide();
       this.content.hidden = true;
@@ -85,7 +88,7 @@ export class RecordingView {
     setText(this.title, `${process.name} (PID ${process.pid})`);
     setText(
       this.facts,
-      `Recorded ${formatClock(summary.startMs)} for ${formatDuration(summary.durationMs)} · peak RES ${formatBytes(summary.peakResBytes)} at ${formatClock(summary.peakAtMs)} · ${summary.samples} samples · ${summary.stops} ${summary.stops === 1 ? 'stop' : 'stops'}`,
+      `Recorded ${formatClock(summary.startMs)} for ${formatInterval(summary.durationMs)} · peak RES ${formatBytes(summary.peakResBytes)} at ${formatClock(summary.peakAtMs)} · ${summary.samples} samples · ${summary.stops} ${summary.stops === 1 ? 'stop' : 'stops'}`,
     );
     const limit =
       context.cgroupLimitBytes !== undefined ? ` · cgroup limit ${formatBytes(context.cgroupLimitBytes)}` : '';
@@ -95,8 +98,11 @@ export class RecordingView {
       `${session}Linux ${context.kernel} · ${context.totalRamBytes ? `${formatBytes(context.totalRamBytes)} RAM` : 'RAM unknown'}${limit} · a sample every ${context.sampleIntervalMs ? `${context.sampleIntervalMs} ms` : '(unknown)'}`,
     );
     setText(this.commandLine, process.commandLine ?? 'The command line was left out when this was saved.');
-    if (message.note) this.note.show('Older file', message.note);
-    else this.note.hide();
+    if (message.note) {
+      this.note.show('Older file', message.note);
+    } else {
+      this.note.hide();
+    }
     this.content.hidden = false;
     this.chart.setHistory(message.history);
     this.chart.setMarkers(message.markers);
@@ -112,7 +118,7 @@ function stopItem(marker: TimelineMarker, startMs: number): HTMLElement {
   return h(
     'li',
     { class: `recording-stop mark-${marker.kind}`, testid: 'recording-stop', attrs: { 'data-kind': marker.kind } },
-    h('span', { class: 'recording-stop-time' }, `+${formatDuration(marker.timeMs - startMs)}`),
+    h('span', { class: 'recording-stop-time' }, `+${formatInterval(marker.timeMs - startMs)}`),
     h('span', { class: 'recording-stop-label' }, marker.label),
     h('span', { class: 'recording-stop-detail' }, marker.detail),
   );

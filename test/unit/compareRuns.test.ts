@@ -1,10 +1,10 @@
 // Comparing two recordings, on synthetic runs whose answer is known.
 import * as assert from 'assert';
-import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from '../../src/recordingCompare';
-import { makeRecording, Recording } from '../../src/recordingFile';
-import { TimelineMarker } from '../../shared/protocol';
+import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from '../../src/recordings/compareRuns';
+import { makeRecording, Recording } from '../../src/recordings/recordingFile';
+import { TimelineMarker } from '../../shared/model';
+import { MiB } from '../../shared/units';
 
-const MiB = 1024 * 1024;
 const T0 = 1_700_000_000_000;
 
 /** A run sampled every second for `seconds`, RES given by `res(t)` in MiB. */

@@ -1,12 +1,12 @@
-import { describeState } from '../shared/format';
-import { OomCounters, tightestLevel } from './proc/cgroup';
-import { describeProcError, Outcome } from './proc/outcome';
-import { readCommandLine } from './proc/commandLine';
-import { identityKey, ProcessIdentity, startTimeMs } from './proc/processIdentity';
-import { ProcessSample } from './proc/sampleProcess';
-import { SmapsRollup } from './proc/smapsRollup';
-import { systemInfo } from './proc/systemInfo';
-import { userName } from './proc/users';
+import { describeState } from '../../shared/format';
+import { OomCounters } from '../proc/cgroup';
+import { describeProcError, Outcome } from '../proc/outcome';
+import { readCommandLine } from '../proc/commandLine';
+import { identityKey, ProcessIdentity, startTimeMs } from '../proc/processIdentity';
+import { ProcessSample } from '../proc/sampleProcess';
+import { SmapsRollup } from '../proc/smapsRollup';
+import { systemInfo } from '../proc/systemInfo';
+import { userName } from '../proc/users';
 import {
   CgroupFigure,
   Figure,
@@ -14,13 +14,14 @@ import {
   OomCounterKey,
   PressureFigure,
   ProcessSnapshot,
-} from '../shared/protocol';
-import { PressureReading } from './proc/pressure';
-import { MAPPING_CATEGORIES } from './proc/smaps';
+} from '../../shared/model';
+import { PressureReading } from '../proc/pressure';
+import { MAPPING_KINDS } from '../../shared/model';
+import { BoundedMap } from '../../shared/boundedMap';
 
 // The command line never changes after exec in practice, and reading it costs a syscall; read it
 // once per process. Bounded so a long session that inspects many processes does not grow forever.
-const commandLines = new Map<string, string>();
+const commandLines = new BoundedMap<string, string>(256);
 
 function notKeptReason(sample: ProcessSample): string {
   return sample.memoryless
@@ -87,9 +88,7 @@ function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure 
   const mappings = sample.mappings;
   const read = sample.mappingsPace;
   // How often it is read and why, for the panel's freshness line (absent until the Sampler read it).
-  const pace = read && {
-    pace: { everyMs: read.everyMs, byCost: read.byCost, costMs: read.costMs, reading: read.reading },
-  };
+  const pace = read && { pace: read };
   if (!mappings) {
     return {
       unavailable: sample.memoryless ? notKept : read?.reading ? 'reading /proc/PID/smaps…' : 'not read yet',
@@ -103,7 +102,7 @@ function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure 
   if (!rows) {
     const { categories, top } = mappings.value;
     rows = {
-      kinds: MAPPING_CATEGORIES.filter((kind) => categories[kind].count > 0)
+      kinds: MAPPING_KINDS.filter((kind) => categories[kind].count > 0)
         .map((kind) => ({ kind, ...categories[kind] }))
         .sort((a, b) => b.rssBytes - a.rssBytes || b.count - a.count),
       top: top.map(({ name, category, perms, rssBytes, pssBytes, privateBytes }) => ({
@@ -138,7 +137,7 @@ function cgroupFigure(sample: ProcessSample): CgroupFigure {
   const memory = cgroup.value;
   const figure = (outcome: Outcome<number>): Figure =>
     outcome.ok ? { bytes: outcome.value } : { unavailable: describeProcError(outcome.error) };
-  const tightest = tightestLevel(memory);
+  const tightest = memory.tightest;
   const levels = memory.levels.map((level) => ({
     path: level.path,
     limitBytes: level.limitBytes,
@@ -163,7 +162,7 @@ function cgroupFigure(sample: ProcessSample): CgroupFigure {
           path: tightest.level.path,
           limitBytes: tightest.level.limitBytes,
           limitFile: tightest.level.limitFile,
-          workingSetBytes: tightest.level.limitBytes - tightest.headroomBytes,
+          workingSetBytes: tightest.workingSetBytes,
           headroomBytes: tightest.headroomBytes,
         }
       : {
@@ -242,9 +241,6 @@ function commandLine(identity: ProcessIdentity): string {
   let line = commandLines.get(key);
   if (line === undefined) {
     line = readCommandLine(`/proc/${identity.pid}`);
-    if (commandLines.size >= 256) {
-      commandLines.delete(commandLines.keys().next().value as string);
-    }
     commandLines.set(key, line);
   }
   return line;

@@ -1,13 +1,12 @@
 // The alert rules and their hysteresis, free of `vscode` so they can be unit-tested with plain
 // samples: memoryAlerts.ts feeds them the readings the product already takes and shows what fires.
-import { describeForecast } from '../shared/forecastText';
-import { formatBytes } from '../shared/format';
-import type { LeakForecast } from '../shared/protocol';
-import { tightestLevel } from './proc/cgroup';
-import { identityKey, ProcessIdentity } from './proc/processIdentity';
-import { ProcessSample } from './proc/sampleProcess';
-
-const MiB = 1024 * 1024;
+import { describeForecast } from '../../shared/forecastText';
+import { formatBytes } from '../../shared/format';
+import type { LeakForecast } from '../../shared/model';
+import { identityKey, ProcessIdentity } from '../proc/processIdentity';
+import { ProcessSample } from '../proc/sampleProcess';
+import { MiB } from '../../shared/units';
+import { BoundedMap } from '../../shared/boundedMap';
 
 /** Re-arm margins: a size alert re-arms below 90 % of its threshold, a share alert 5 points below its own. */
 export const SIZE_REARM_FRACTION = 0.9;
@@ -76,13 +75,11 @@ export const WORKING_SET_SHARE: AlertRule = {
   threshold: (settings) => settings.workingSetAbovePercent,
   judge({ sample }, { workingSetAbovePercent: percent }) {
     const group = sample.cgroup?.ok ? sample.cgroup.value : undefined;
-    const tightest = group ? tightestLevel(group) : undefined;
+    const tightest = group?.tightest;
     if (!(percent > 0) || !tightest || sample.memoryless) {
       return undefined;
     }
-    const { level, headroomBytes } = tightest;
-    const workingSet = level.limitBytes - headroomBytes;
-    const share = (workingSet / level.limitBytes) * 100;
+    const { level, workingSetBytes: workingSet, sharePercent: share } = tightest;
     // Below 10 % a 5-point margin would never re-arm: half the threshold then.
     const rearmBelow = percent - Math.min(SHARE_REARM_POINTS, percent / 2);
     return band(share, percent, rearmBelow, () => {
@@ -137,7 +134,7 @@ const KEPT_PROCESSES = 256;
  */
 export class AlertHysteresis {
   /** identity key -> rule id -> the threshold it fired at (absent: armed). */
-  private readonly fired = new Map<string, Map<string, number>>();
+  private readonly fired = new BoundedMap<string, Map<string, number>>(KEPT_PROCESSES);
 
   constructor(private readonly rules: readonly AlertRule[] = ALERT_RULES) {}
 
@@ -159,9 +156,6 @@ export class AlertHysteresis {
         if (!state) {
           state = new Map();
           this.fired.set(key, state);
-          if (this.fired.size > KEPT_PROCESSES) {
-            this.fired.delete(this.fired.keys().next().value as string);
-          }
         }
         state.set(rule.id, threshold);
         alerts.push({ rule: rule.id, identity: input.sample.identity, message: verdict.message });

@@ -1,11 +1,13 @@
 // The recording file, `*.procmem.json`: one process's memory over a run, with its stops and
 // markers, to open later or compare with another run. No `vscode`: unit-tested as text.
-import { RecordingSummary, TimelineMarker } from '../shared/protocol';
+import { RecordingSummary } from '../../shared/protocol/recording';
+import { TimelineMarker } from '../../shared/model';
+import { MiB } from '../../shared/units';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
 export const RECORDING_VERSION = 1;
 /** Larger files are refused before parsing: a day at 1 Hz is ~4 MB, so this leaves room for weeks. */
-export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
+export const MAX_RECORDING_BYTES = 64 * MiB;
 /** What the file name ends with; the custom editor opens these. */
 export const RECORDING_SUFFIX = '.procmem.json';
 
@@ -57,7 +59,9 @@ export function summarize(recording: Recording): RecordingSummary & { name: stri
   const { timeMs, res } = recording.samples;
   let peak = 0;
   for (let i = 1; i < res.length; i++) {
-    if (res[i] > res[peak]) peak = i;
+    if (res[i] > res[peak]) {
+      peak = i;
+    }
   }
   return {
     name: recording.process.name,
@@ -93,7 +97,7 @@ export function parseRecording(text: string): ParsedRecording {
   if (text.length > MAX_RECORDING_BYTES) {
     return {
       ok: false,
-      reason: `The file is larger than ${MAX_RECORDING_BYTES / 1048576} MiB, the most a recording may be.`,
+      reason: `The file is larger than ${MAX_RECORDING_BYTES / MiB} MiB, the most a recording may be.`,
     };
   }
   let data: unknown;

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { Commands } from './contributions';
-import { Disposable } from './dispose';
-import { RecordingComparison } from './recordingComparison';
+import { Commands } from '../contributions';
+import { Disposable } from '../dispose';
+import { RecordingComparison } from './comparisonPanel';
 import { fileName, readRecordingFile } from './readRecording';
 import { Recording, summarize } from './recordingFile';
-import { parseFromRecordingView, ToRecordingView } from '../shared/protocol';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { FromRecordingView, parseFromRecordingView, ToRecordingView } from '../../shared/protocol/recording';
+import { WebviewChannel } from '../webviewChannel';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const RECORDING_VIEW_TYPE = 'procMemory.recording';
 
@@ -40,25 +41,20 @@ export class RecordingEditor extends Disposable implements vscode.CustomReadonly
     const uri = document.uri;
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'recording', fileName(uri));
-    let ready = false;
+    const channel = new WebviewChannel<ToRecordingView, FromRecordingView>(panel.webview, parseFromRecordingView, {
+      onReady: () => void show(),
+      onMessage: (message) => {
+        if (message.type === 'compareWith') {
+          void vscode.commands.executeCommand(Commands.CompareRecordings, uri);
+        }
+      },
+    });
     const show = async () => {
       const message = await readRecordingView(uri);
       this.shown.set(uri.toString(), message);
-      if (ready) {
-        void panel.webview.postMessage(message);
-      }
+      channel.post(message);
     };
-    const subscriptions: vscode.Disposable[] = [
-      panel.webview.onDidReceiveMessage((raw) => {
-        const message = parseFromRecordingView(raw);
-        if (message?.type === 'ready') {
-          ready = true;
-          void show();
-        } else if (message?.type === 'compareWith') {
-          void vscode.commands.executeCommand(Commands.CompareRecordings, uri);
-        }
-      }),
-    ];
+    const subscriptions: vscode.Disposable[] = [channel];
     // Reload when the file changes on disk (a recording written again, a file replaced).
     if (uri.scheme === 'file') {
       const slash = uri.path.lastIndexOf('/');

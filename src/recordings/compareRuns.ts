@@ -1,10 +1,10 @@
 // Comparing two recordings: curves aligned in time, stops matched across the runs, and the
 // difference in words. No `vscode`: unit-tested on synthetic runs.
-import { formatBytes, formatDelta, formatInterval, formatRate } from '../shared/format';
-import { TimelineMarker } from '../shared/protocol';
+import { formatBytes, formatDelta, formatInterval, formatRate } from '../../shared/format';
+import { Alignment } from '../../shared/protocol/compare';
+import { TimelineMarker } from '../../shared/model';
+import { MiB } from '../../shared/units';
 import { Recording } from './recordingFile';
-
-export type Alignment = 'start' | 'first-stop';
 
 /** Where each run's time zero is (ms since the epoch), and whether the choice could be honoured. */
 export function alignmentOrigins(
@@ -96,12 +96,14 @@ export interface RunShape {
 }
 
 /** Growth below this over the last third of a run is not growth (allocator noise, GC). */
-const FLAT_BYTES_PER_MINUTE = 1024 * 1024;
+const FLAT_BYTES_PER_MINUTE = MiB;
 
 export function runShape(recording: Recording, origin: number): RunShape {
   const { timeMs, res } = recording.samples;
   let peak = 0;
-  for (const value of res) peak = Math.max(peak, value);
+  for (const value of res) {
+    peak = Math.max(peak, value);
+  }
   const third = Math.floor(res.length / 3);
   if (third < 1) {
     return { peakBytes: peak, endSlopePerMinute: 0, levelsOffAtS: undefined };
@@ -117,7 +119,9 @@ export function runShape(recording: Recording, origin: number): RunShape {
   }
   // Where it levelled off: the first sample from which RES stays within 1 % of the final trough.
   let settled = res.length - 1;
-  while (settled > 0 && res[settled - 1] >= last * 0.99) settled--;
+  while (settled > 0 && res[settled - 1] >= last * 0.99) {
+    settled--;
+  }
   return { peakBytes: peak, endSlopePerMinute: slope, levelsOffAtS: Math.max(0, (timeMs[settled] - origin) / 1000) };
 }
 
@@ -137,7 +141,11 @@ export function verdict(a: RunShape, b: RunShape): string {
 
 /** The change of a stop between the runs, in words for a table cell. */
 export function stopChange(pair: StopPair): string {
-  if (!pair.a || !pair.b) return pair.a ? 'only in run A' : 'only in run B';
-  if (pair.a.resBytes === undefined || pair.b.resBytes === undefined) return '–';
+  if (!pair.a || !pair.b) {
+    return pair.a ? 'only in run A' : 'only in run B';
+  }
+  if (pair.a.resBytes === undefined || pair.b.resBytes === undefined) {
+    return '–';
+  }
   return `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
 }

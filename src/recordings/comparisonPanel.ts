@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { parseFromCompareView, ToCompareView } from '../shared/protocol';
-import { Alignment, alignmentOrigins, matchStops, runShape, stopChange, verdict } from './recordingCompare';
+import { Alignment, FromCompareView, parseFromCompareView, ToCompareView } from '../../shared/protocol/compare';
+import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from './compareRuns';
 import { Recording, summarize } from './recordingFile';
 import { fileName, readRecordingFile } from './readRecording';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { WebviewChannel } from '../webviewChannel';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const COMPARE_VIEW_TYPE = 'procMemory.compare';
 
@@ -14,13 +15,20 @@ export const COMPARE_VIEW_TYPE = 'procMemory.compare';
 export class RecordingComparison {
   /** The last state shown, for tests. */
   state: ToCompareView | undefined;
+  private readonly channel: WebviewChannel<ToCompareView, FromCompareView>;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly runs:
       | { a: { uri: vscode.Uri; recording: Recording }; b: { uri: vscode.Uri; recording: Recording } }
       | { reason: string },
-  ) {}
+  ) {
+    this.channel = new WebviewChannel<ToCompareView, FromCompareView>(panel.webview, parseFromCompareView, {
+      onReady: () => this.show('first-stop'),
+      onMessage: (message) => this.show(message.alignment),
+    });
+    panel.onDidDispose(() => this.channel.dispose());
+  }
 
   static async open(extensionUri: vscode.Uri, a: vscode.Uri, b: vscode.Uri): Promise<RecordingComparison> {
     const [first, second] = await Promise.all([readRecordingFile(a), readRecordingFile(b)]);
@@ -39,15 +47,7 @@ export class RecordingComparison {
       webviewOptions(extensionUri),
     );
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', panel.title);
-    const comparison = new RecordingComparison(panel, runs);
-    const subscription = panel.webview.onDidReceiveMessage((raw) => {
-      const message = parseFromCompareView(raw);
-      if (message) {
-        comparison.show(message.type === 'align' ? message.alignment : 'first-stop');
-      }
-    });
-    panel.onDidDispose(() => subscription.dispose());
-    return comparison;
+    return new RecordingComparison(panel, runs);
   }
 
   private show(alignment: Alignment): void {
@@ -84,6 +84,6 @@ export class RecordingComparison {
         verdict: verdict(runShape(a.recording, origins.a), runShape(b.recording, origins.b)),
       };
     }
-    void this.panel.webview.postMessage(this.state);
+    this.channel.post(this.state);
   }
 }

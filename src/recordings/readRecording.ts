@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { MAX_RECORDING_BYTES, ParsedRecording, parseRecording } from './recordingFile';
+import { MiB } from '../../shared/units';
 
 /** The last part of a URI's path: how a recording is named to people. */
 export function fileName(uri: vscode.Uri): string {
@@ -13,7 +14,7 @@ export async function readRecordingFile(uri: vscode.Uri): Promise<ParsedRecordin
     if (stat.size > MAX_RECORDING_BYTES) {
       return {
         ok: false,
-        reason: `The file is ${(stat.size / 1048576).toFixed(1)} MiB; a recording may be at most ${MAX_RECORDING_BYTES / 1048576} MiB, so it was not read.`,
+        reason: `The file is ${(stat.size / MiB).toFixed(1)} MiB; a recording may be at most ${MAX_RECORDING_BYTES / MiB} MiB, so it was not read.`,
       };
     }
     return parseRecording(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));

@@ -1,8 +1,6 @@
-import { formatBytes } from '../shared/format';
-import { tightestLevel } from './proc/cgroup';
-import { ProcessSample } from './proc/sampleProcess';
-
-const MiB = 1024 * 1024;
+import { formatBytes } from '../../shared/format';
+import { ProcessSample } from '../proc/sampleProcess';
+import { MiB } from '../../shared/units';
 
 /** The thresholds the user sets (0 turns one off). */
 export interface WarningThresholds {
@@ -16,16 +14,15 @@ export function memoryWarning(sample: ProcessSample, thresholds: WarningThreshol
     return `RES is above ${thresholds.aboveMiB} MiB (setting procMemory.statusBar.warnAboveMiB).`;
   }
   const cgroup = sample.cgroup?.ok ? sample.cgroup.value : undefined;
-  const tightest = cgroup ? tightestLevel(cgroup) : undefined;
+  const tightest = cgroup?.tightest;
   if (thresholds.aboveCgroupPercent > 0 && tightest) {
     // The kernel acts on what is charged to the whole group (not on this process's RES, part of
     // which may be charged elsewhere), and reclaims inactive page cache before it kills anything:
     // so the group's working set, not its usage, is compared with its limit, at the level with the
     // least headroom.
-    const { level } = tightest;
-    const used = level.limitBytes - tightest.headroomBytes;
-    if (used >= (level.limitBytes * thresholds.aboveCgroupPercent) / 100) {
-      const share = Math.round((used / level.limitBytes) * 100);
+    const { level, workingSetBytes: used, sharePercent } = tightest;
+    if (sharePercent >= thresholds.aboveCgroupPercent) {
+      const share = Math.round(sharePercent);
       const where = level.path === cgroup?.path ? 'Its cgroup' : `Its parent cgroup ${level.path}`;
       return `${where} has a working set of ${share}% of its memory limit (${formatBytes(used)} of ${formatBytes(level.limitBytes)}, ${level.limitFile}); at 100% the kernel reclaims memory and may kill processes in it.`;
     }

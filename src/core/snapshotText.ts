@@ -1,17 +1,6 @@
-import { HistoryPoint } from './proc/history';
-import { describeForecast } from '../shared/forecastText';
-import { CgroupFigure, LeakForecast, PressureFigure, ProcessSnapshot } from '../shared/protocol';
-
-/** One row per sample: ISO time, then bytes, so spreadsheets and scripts read it as is. */
-export function historyToCsv(points: HistoryPoint[]): string {
-  const lines = ['time,time_ms,res_bytes,shr_bytes,virt_bytes'];
-  for (const point of points) {
-    lines.push(
-      `${new Date(point.timeMs).toISOString()},${point.timeMs},${point.resBytes},${point.shrBytes},${point.virtBytes}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
+// Copy snapshot: the inspect panel's figures as plain text for the clipboard.
+import { describeForecast } from '../../shared/forecastText';
+import { CgroupFigure, LeakForecast, PressureFigure, ProcessSnapshot } from '../../shared/model';
 
 /** The current figures as plain text, in the order and names top uses. */
 export function snapshotToText(

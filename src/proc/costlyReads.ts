@@ -1,0 +1,99 @@
+// Pacing of the costly reads of one process: each read's cost, measured, keeps it at most
+// READ_SHARE of wall time (shared/readPace.ts); between reads the last figures are carried over.
+import { CgroupMemory } from './cgroup';
+import { fail, Outcome } from './outcome';
+import { OomScore, ProcessSample } from './sampleProcess';
+import { MappingSummary } from './smaps';
+import { Timed } from './smapsOffThread';
+import { SmapsRollup } from './smapsRollup';
+import { paceMs, ReadPace } from '../../shared/readPace';
+
+/** Below this cost a rollup is read in the tick itself: an async read costs more than that (~0.3 ms). */
+export const SYNC_ROLLUP_MAX_MS = 1;
+
+/** One costly read of one process: its last value, what it cost, and when it may run again. */
+export interface CostlyRead<T> {
+  value?: T;
+  readAtMs?: number;
+  /** What the last read took; the pace follows the median of the last three (one slow read on a busy machine does not slow it for long). */
+  costMs?: number;
+  costs: number[];
+  everyMs: number;
+  byCost: boolean;
+  /** No read before this (ms since the epoch); 0: at the next tick. */
+  nextAtMs: number;
+  reading: boolean;
+}
+
+/** The costly figures of one process; kept a while after its last subscriber leaves (see RECENT_DETAILS). */
+export interface Detail {
+  rollup: CostlyRead<Outcome<SmapsRollup>>;
+  smaps: CostlyRead<Outcome<MappingSummary>>;
+  cgroup?: Outcome<CgroupMemory | undefined>;
+  oomScore?: Outcome<OomScore>;
+  pressure?: ProcessSample['pressure'];
+  cgroupNextAtMs: number;
+}
+
+/** Keeps what a read returned and when it started, and paces the next one by its cost. */
+export function landed<T>(read: CostlyRead<T>, startedMs: number, result: Timed<T>, settingMs: number): void {
+  read.value = result.value;
+  read.readAtMs = startedMs;
+  read.costMs = result.costMs;
+  read.costs = [...read.costs.slice(-2), result.costMs];
+  read.reading = false;
+  repace(read, settingMs);
+}
+
+/** The next read: at the setting's pace (`settingMs`), or slower where the median of the last costs asks. */
+export function repace<T>(read: CostlyRead<T>, settingMs: number): void {
+  if (read.costMs === undefined || read.readAtMs === undefined) {
+    return;
+  }
+  const sorted = [...read.costs].sort((a, b) => a - b);
+  const pace = paceMs(sorted[(sorted.length - 1) >> 1], settingMs);
+  read.everyMs = pace.everyMs;
+  read.byCost = pace.byCost;
+  read.nextAtMs = read.readAtMs + pace.everyMs;
+}
+
+/** A reader that threw (it should not): an error to show, and the read is retried at the setting's pace. */
+export function failedRead<T>(error: unknown): Timed<Outcome<T>> {
+  return {
+    value: fail({ kind: 'io-error', detail: error instanceof Error ? error.message : String(error) }),
+    costMs: 0,
+  };
+}
+
+export function newDetail(): Detail {
+  const read = () => ({ costs: [], everyMs: 0, byCost: false, nextAtMs: 0, reading: false });
+  return { rollup: read(), smaps: read(), cgroupNextAtMs: 0 };
+}
+
+/** Puts the last costly figures on a sample: between reads they are carried over, not "unknown". */
+export function withDetail(sample: ProcessSample, detail: Detail): ProcessSample {
+  if (sample.memoryless) {
+    return sample;
+  }
+  sample.rollup = detail.rollup.value;
+  sample.cgroup = detail.cgroup;
+  sample.oomScore = detail.oomScore;
+  sample.pressure = detail.pressure;
+  const smaps = detail.smaps;
+  if (smaps.value || smaps.reading) {
+    sample.mappings = smaps.value;
+    sample.mappingsTimeMs = smaps.readAtMs;
+    sample.mappingsPace = pace(smaps);
+  }
+  return sample;
+}
+
+function pace<T>(read: CostlyRead<T>): ReadPace {
+  return {
+    readAtMs: read.readAtMs,
+    costMs: read.costMs,
+    everyMs: read.everyMs,
+    byCost: read.byCost,
+    reading: read.reading,
+  };
+}

@@ -1,0 +1,49 @@
+// The costly reads of a process (smaps_rollup, smaps, the cgroup and the cheap files read with
+// it), each timed so that its cost can set its pace: the Sampler's seam for tests.
+import { CgroupMemory, readCgroupMemory, readOomCounters } from './cgroup';
+import { OomCounterReader } from './oomKill';
+import { Outcome } from './outcome';
+import { readGroupPressure, readSystemPressure } from './pressure';
+import { OomScore, ProcessSample, readOomScore, readSmapsRollup, readSmapsRollupAsync } from './sampleProcess';
+import { MappingSummary } from './smaps';
+import { OffThreadSmaps, Timed } from './smapsOffThread';
+import { SmapsRollup } from './smapsRollup';
+
+/** The costly reads, each timed so that its cost sets its pace; a seam like ProcessReader. */
+export interface DetailReaders {
+  /** smaps_rollup in this thread: only for a process whose rollup proved cheap. */
+  rollupSync(pid: number): Timed<Outcome<SmapsRollup>>;
+  /** smaps_rollup with the kernel's part in the thread pool. */
+  rollupAsync(pid: number): Promise<Timed<Outcome<SmapsRollup>>>;
+  /** /proc/PID/smaps summed by kind of mapping, read and parsed off this thread. */
+  smaps(pid: number): Promise<Timed<Outcome<MappingSummary>>>;
+  cgroup(pid: number): Outcome<CgroupMemory | undefined>;
+  /** oom_score and oom_score_adj, and memory pressure of the system and the process's group: cheap files, read with the cgroup. */
+  oomScore(pid: number): Outcome<OomScore>;
+  pressure(pid: number): NonNullable<ProcessSample['pressure']>;
+  /** The OOM counters of a group, read before each reading of the process (see oomKill.ts). */
+  oomCounters: OomCounterReader;
+  dispose(): void;
+}
+
+/** The real readers: rollup in the thread pool or inline by its cost, smaps in a worker thread. */
+export function realDetailReaders(procRoot = '/proc'): DetailReaders {
+  const smaps = new OffThreadSmaps();
+  const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
+  return {
+    rollupSync: (pid) => {
+      const started = performance.now();
+      return timed(started, readSmapsRollup(pid, procRoot));
+    },
+    rollupAsync: async (pid) => {
+      const started = performance.now();
+      return timed(started, await readSmapsRollupAsync(pid, procRoot));
+    },
+    smaps: (pid) => smaps.read(pid, procRoot),
+    cgroup: (pid) => readCgroupMemory(pid, procRoot),
+    oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
+    pressure: (pid) => ({ system: readSystemPressure(procRoot), group: readGroupPressure(pid, procRoot) }),
+    oomCounters: readOomCounters,
+    dispose: () => smaps.dispose(),
+  };
+}

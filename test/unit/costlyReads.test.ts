@@ -1,0 +1,175 @@
+// The pacing of the Sampler's costly reads (smaps_rollup, smaps, the cgroup): at most once per detailIntervalMs, slower where their cost asks.
+//
+// Most tests give the Sampler a fake reader (test/unit/samplerFakes.ts). That is the seam its
+// constructor offers for this (`ProcessReader`, and `DetailReaders` for the costly reads): it lets
+// a test decide what each reading returns and count the readings, while the timers are real, and
+// gives it a clock whose last reading the fakes record.
+//
+// Timers fire late on a loaded machine, never early. So the tests wait for what they need
+// (waitFor) instead of sleeping a fixed time and counting, and only bound counts from above.
+import * as assert from 'assert';
+import { paceMs, READ_SHARE } from '../../shared/readPace';
+import { SampleEvent } from '../../src/proc/sampler';
+import { expectOk, waitFor } from './helpers';
+
+import { A, B, FAKE_SETTINGS, fakeSamplerPerTest } from './samplerFakes';
+
+describe('Sampler: costly reads', function () {
+  this.timeout(10000);
+  const t = fakeSamplerPerTest();
+
+  it('reads the detail only for a subscriber that wants it, at most once per detailIntervalMs', async () => {
+    const plain = t.sampler.subscribe(A, {}, () => undefined);
+    await waitFor(() => t.fake.reads.length >= 4, 'four plain reads');
+    assert.deepStrictEqual(t.details.reads, [], 'no detail without a subscriber asking for it');
+
+    const events: SampleEvent[] = [];
+    const detailed = t.sampler.subscribe(A, { detail: true }, (event) => events.push(event));
+    assert.strictEqual(events.length, 1, 'the last plain event is replayed at once');
+    assert.strictEqual(expectOk(events[0].outcome).rollup, undefined);
+    const started = Date.now();
+    await waitFor(() => t.details.of('rollup').length >= 3, 'three rollup reads');
+    const elapsed = Date.now() - started;
+    const rollups = t.details.of('rollup');
+    assert.strictEqual(rollups[0].what, 'rollup-async', 'the first rollup is read off the thread: its cost is unknown');
+    assert.ok(
+      rollups.slice(1).every((read) => read.what === 'rollup-sync'),
+      'then in the tick, since it proved cheap',
+    );
+    assert.ok(
+      rollups.length <= elapsed / FAKE_SETTINGS.detailIntervalMs + 2,
+      `${rollups.length} rollup reads in ${elapsed} ms`,
+    );
+    // The rule, read by read: a cheap read comes detailIntervalMs after the last one started.
+    for (let i = 1; i < rollups.length; i++) {
+      const since = rollups[i].timeMs - rollups[i - 1].timeMs;
+      assert.ok(since >= FAKE_SETTINGS.detailIntervalMs, `a rollup read ${since} ms after the previous one`);
+    }
+    assert.ok(t.details.of('cgroup').length >= 1, 'the cgroup comes with the detail');
+    // The off-thread read lands in an event of its own; then the last rollup is carried over.
+    const firstWithRollup = events.findIndex((event) => expectOk(event.outcome).rollup?.ok);
+    assert.ok(firstWithRollup > 0);
+    assert.ok(
+      events.slice(firstWithRollup).every((event) => expectOk(event.outcome).rollup?.ok),
+      'every reading since the first rollup has one',
+    );
+
+    detailed.dispose();
+    const afterDispose = t.details.reads.length;
+    const plainAfter = t.fake.reads.length;
+    await waitFor(() => t.fake.reads.length >= plainAfter + 3, 'the plain subscriber is still served');
+    assert.strictEqual(t.details.reads.length, afterDispose, 'no detail once its subscriber left');
+    plain.dispose();
+  });
+
+  it('reads the mappings (smaps) only for a subscriber that asks, off the tick, and keeps them between', async () => {
+    // The status bar and the debug view: plain and detail subscribers never cost an smaps read.
+    const plain = t.sampler.subscribe(A, {}, () => undefined);
+    const detailOnly = t.sampler.subscribe(A, { detail: true }, () => undefined);
+    await waitFor(() => t.details.of('rollup').length >= 2, 'two rollup reads');
+    assert.deepStrictEqual(t.details.of('smaps'), [], 'no smaps read without a subscriber asking for it');
+
+    const events: SampleEvent[] = [];
+    const readsBefore = t.details.reads.length;
+    const panel = t.sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => t.details.of('smaps', readsBefore).length >= 3, 'three mapping reads');
+    const smaps = t.details.of('smaps', readsBefore);
+    for (let i = 1; i < smaps.length; i++) {
+      assert.ok(
+        smaps[i].timeMs - smaps[i - 1].timeMs >= FAKE_SETTINGS.detailIntervalMs,
+        'a cheap smaps read comes at the setting',
+      );
+    }
+    // Between reads the last mappings are carried over, with when they were read and at what pace.
+    const firstWith = events.findIndex((event) => expectOk(event.outcome).mappings?.ok);
+    assert.ok(firstWith > 0, 'the panel gets its mappings in an event of their own');
+    for (const event of events.slice(firstWith)) {
+      const sample = expectOk(event.outcome);
+      assert.ok(sample.mappings?.ok);
+      assert.ok(
+        sample.mappingsPace &&
+          sample.mappingsPace.everyMs === FAKE_SETTINGS.detailIntervalMs &&
+          !sample.mappingsPace.byCost,
+        JSON.stringify(sample.mappingsPace),
+      );
+      assert.ok(sample.mappingsTimeMs !== undefined && sample.mappingsTimeMs <= sample.timeMs);
+    }
+
+    panel.dispose();
+    const afterDispose = t.details.reads.length;
+    await waitFor(() => t.details.of('rollup', afterDispose).length >= 2, 'two more rollup reads');
+    assert.deepStrictEqual(t.details.of('smaps', afterDispose), [], 'no smaps once the panel left');
+    plain.dispose();
+    detailOnly.dispose();
+  });
+
+  it('reads a costly smaps no more often than its cost allows (0.5 % of wall time), or now on demand', async () => {
+    t.details.smapsCostMs = 170; // what 40 000 mappings cost here
+    const events: SampleEvent[] = [];
+    t.sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok), 'the first mappings');
+    const expected = paceMs(170, FAKE_SETTINGS.detailIntervalMs);
+    assert.ok(expected.everyMs >= 170 / READ_SHARE && expected.byCost);
+    const pace = expectOk(events[events.length - 1].outcome).mappingsPace;
+    assert.deepStrictEqual(
+      { everyMs: pace?.everyMs, byCost: pace?.byCost, costMs: pace?.costMs, reading: pace?.reading },
+      { everyMs: expected.everyMs, byCost: true, costMs: 170, reading: false },
+    );
+    // Many detail intervals later (the setting alone would read it every tick now): no new read.
+    const rollupsBefore = t.details.of('rollup').length;
+    await waitFor(() => t.details.of('rollup').length >= rollupsBefore + 3, 'three more detail intervals');
+    assert.strictEqual(t.details.of('smaps').length, 1, 'smaps read once');
+
+    // "Read now": one read at once, whatever the pace; not a second one while it runs.
+    t.details.hold = true;
+    const before = events.length;
+    assert.strictEqual(t.sampler.readMappingsNow(A), true);
+    assert.strictEqual(t.sampler.readMappingsNow(A), false, 'a read is under way');
+    assert.strictEqual(t.details.of('smaps').length, 2);
+    assert.strictEqual(events.length, before + 1, 'the panel hears at once that a read is under way');
+    assert.strictEqual(expectOk(events[before].outcome).mappingsPace?.reading, true);
+    assert.ok(expectOk(events[before].outcome).mappings?.ok, 'and keeps showing the last mappings meanwhile');
+    // The read is slow: the ticks go on meanwhile.
+    const ticks = t.fake.reads.length;
+    await waitFor(() => t.fake.reads.length >= ticks + 3, 'three ticks while smaps is read');
+    t.details.release();
+    await waitFor(
+      () => expectOk(events[events.length - 1].outcome).mappingsPace?.reading === false,
+      'the read to land',
+    );
+    assert.strictEqual(t.sampler.readMappingsNow(B), false, 'nobody watches B');
+  });
+
+  it('a costly reader that throws shows an error, and its read is tried again', async () => {
+    let throwing = true;
+    const smaps = t.details.smaps.bind(t.details);
+    t.details.smaps = (pid) => (throwing ? Promise.reject(new Error('worker broke')) : smaps(pid));
+    const events: SampleEvent[] = [];
+    t.sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => events.some((event) => expectOk(event.outcome).mappings?.ok === false), 'the error');
+    const failed = expectOk(events.find((event) => expectOk(event.outcome).mappings?.ok === false)!.outcome).mappings;
+    assert.ok(
+      failed && !failed.ok && failed.error.kind === 'io-error' && failed.error.detail === 'worker broke',
+      JSON.stringify(failed),
+    );
+    throwing = false;
+    await waitFor(() => expectOk(events[events.length - 1].outcome).mappings?.ok === true, 'a good read after it');
+  });
+
+  it('keeps the costly figures and their pace when a panel is hidden and shown again', async () => {
+    t.details.smapsCostMs = 170;
+    let last: SampleEvent | undefined;
+    const first = t.sampler.subscribe(A, { detail: true, mappings: true }, (event) => (last = event));
+    await waitFor(() => last !== undefined && expectOk(last.outcome).mappings?.ok === true, 'the first mappings');
+    first.dispose();
+    assert.strictEqual(t.sampler.isPolling, false);
+    const events: SampleEvent[] = [];
+    t.sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => events.length >= 3, 'three readings after showing it again');
+    assert.strictEqual(t.details.of('smaps').length, 1, 'not read again before its pace allows');
+    assert.ok(
+      events.every((event) => expectOk(event.outcome).mappings?.ok),
+      'the mappings read before are shown at once',
+    );
+  });
+});

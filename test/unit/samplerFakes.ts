@@ -1,0 +1,189 @@
+// Fakes for the Sampler's tests: a /proc whose readings the test decides, costly readers that
+// count their reads, and the clock the Sampler is given.
+import * as assert from 'assert';
+import { CgroupMemory } from '../../src/proc/cgroup';
+import { fail, ok, Outcome, ProcError } from '../../src/proc/outcome';
+import { ProcessIdentity } from '../../src/proc/processIdentity';
+import { OomScore, ProcessSample, SampleOptions } from '../../src/proc/sampleProcess';
+import { OomCounterReader } from '../../src/proc/oomKill';
+import { MAPPING_KINDS } from '../../shared/model';
+import { MappingSummary } from '../../src/proc/smaps';
+import { Timed } from '../../src/proc/smapsOffThread';
+import { SmapsRollup } from '../../src/proc/smapsRollup';
+import { DetailReaders } from '../../src/proc/detailReaders';
+import { ProcessReader, Sampler, SamplerSettings } from '../../src/proc/sampler';
+import { delay } from './helpers';
+import { MiB } from '../../shared/units';
+
+export interface Read {
+  pid: number;
+  /** The Date.now() the sampler took at the start of the tick that made this read. */
+  timeMs: number;
+}
+
+export interface DetailRead extends Read {
+  what: 'rollup-sync' | 'rollup-async' | 'smaps' | 'cgroup';
+}
+
+/**
+ * The clock the tests give the Sampler: the wall clock, remembering the last value it gave, so
+ * the fake readers can record exactly the `now` of the tick that called them (the Sampler takes
+ * it once per tick; the fake reader stamps its samples with that same value).
+ */
+export const clock = {
+  last: 0,
+  now: (): number => (clock.last = Date.now()),
+};
+
+/** A fake /proc: counts reads; each process can be told to end or to be memoryless. */
+export class FakeProc {
+  readonly reads: Read[] = [];
+  /** pid -> the error to return from now on. */
+  readonly errors = new Map<number, ProcError>();
+  readonly memoryless = new Set<number>();
+  private counter = 0;
+
+  readonly reader: ProcessReader = (pid: number, options: SampleOptions): Outcome<ProcessSample> => {
+    assert.ok(!options.detail && !options.mappings, 'the Sampler reads the costly figures through its DetailReaders');
+    this.reads.push({ pid, timeMs: clock.last });
+    const error = this.errors.get(pid);
+    if (error) {
+      return fail(error);
+    }
+    this.counter++;
+    const identity = options.expected ?? { pid, startTicks: 1 };
+    return ok({
+      identity,
+      timeMs: clock.last,
+      name: `fake${pid}`,
+      state: 'S',
+      ppid: 1,
+      uid: 0,
+      threads: 1,
+      memoryless: this.memoryless.has(pid) ? 'zombie' : undefined,
+      resBytes: this.memoryless.has(pid) ? 0 : 100 * MiB + this.counter,
+      virtBytes: 1000 * MiB,
+      shrBytes: 10 * MiB,
+      status: {},
+      faults: { minor: this.counter * 3, major: 0 },
+    });
+  };
+
+  readsOf(pid: number): Read[] {
+    return this.reads.filter((read) => read.pid === pid);
+  }
+}
+
+/**
+ * Fake costly reads: each reports the cost the test sets, and an off-thread one lands when the
+ * test says (`hold`) or on the next turn of the event loop.
+ */
+export class FakeDetails implements DetailReaders {
+  readonly reads: DetailRead[] = [];
+  rollupCostMs = 0.2;
+  /** Cheap enough for the tests' 100 ms setting (0.5 ms / 0.5 % = 100 ms). */
+  smapsCostMs = 0.3;
+  /** While set, smaps reads wait for release(). */
+  hold = false;
+  private readonly held: (() => void)[] = [];
+  private counter = 0;
+
+  rollupSync(pid: number): Timed<Outcome<SmapsRollup>> {
+    this.reads.push({ pid, what: 'rollup-sync', timeMs: clock.last });
+    return { value: ok(this.rollup()), costMs: this.rollupCostMs };
+  }
+
+  async rollupAsync(pid: number): Promise<Timed<Outcome<SmapsRollup>>> {
+    this.reads.push({ pid, what: 'rollup-async', timeMs: clock.last });
+    await delay(0);
+    return { value: ok(this.rollup()), costMs: this.rollupCostMs };
+  }
+
+  async smaps(pid: number): Promise<Timed<Outcome<MappingSummary>>> {
+    this.reads.push({ pid, what: 'smaps', timeMs: clock.last });
+    const costMs = this.smapsCostMs;
+    if (this.hold) {
+      await new Promise<void>((resolve) => this.held.push(resolve));
+    } else {
+      await delay(0);
+    }
+    return { value: ok(fakeMappings(++this.counter)), costMs };
+  }
+
+  /** What cgroup() answers; the OOM tests give the process a group. */
+  cgroupOf: () => Outcome<CgroupMemory | undefined> = () => ok(undefined);
+  oomCounters: OomCounterReader = () => fail({ kind: 'unsupported', detail: 'no group in this test' });
+
+  cgroup(pid: number): Outcome<CgroupMemory | undefined> {
+    this.reads.push({ pid, what: 'cgroup', timeMs: clock.last });
+    return this.cgroupOf();
+  }
+
+  oomScore(): Outcome<OomScore> {
+    return ok({ score: 667, adj: 0 });
+  }
+
+  pressure(): NonNullable<ProcessSample['pressure']> {
+    return {
+      system: fail({ kind: 'unsupported', detail: 'not in this test' }),
+      group: fail({ kind: 'unsupported', detail: 'not in this test' }),
+    };
+  }
+
+  release(): void {
+    this.hold = false;
+    this.held.splice(0).forEach((resolve) => resolve());
+  }
+
+  dispose(): void {
+    this.release();
+  }
+
+  of(what: DetailRead['what'] | 'rollup', after = 0): DetailRead[] {
+    return this.reads
+      .slice(after)
+      .filter((read) => read.what === what || (what === 'rollup' && read.what.startsWith('rollup')));
+  }
+
+  private rollup(): SmapsRollup {
+    return {
+      rss: 1,
+      pss: ++this.counter,
+      sharedClean: 0,
+      sharedDirty: 0,
+      privateClean: 0,
+      privateDirty: 0,
+      uss: 0,
+      anonymous: 0,
+      swap: 0,
+      locked: 0,
+    };
+  }
+}
+
+export function fakeMappings(rss: number): MappingSummary {
+  const categories = {} as MappingSummary['categories'];
+  for (const category of MAPPING_KINDS) {
+    categories[category] = { count: 0, rssBytes: 0, pssBytes: 0, privateBytes: 0, swapBytes: 0 };
+  }
+  categories.anonymous = { count: 1, rssBytes: rss, pssBytes: rss, privateBytes: rss, swapBytes: 0 };
+  return { categories, top: [], count: 1 };
+}
+
+export const A: ProcessIdentity = { pid: 101, startTicks: 5 };
+export const B: ProcessIdentity = { pid: 202, startTicks: 7 };
+
+/** The settings of the fake-reader tests: small intervals, real timers. */
+export const FAKE_SETTINGS: SamplerSettings = { intervalMs: 20, detailIntervalMs: 100, historyMinutes: 1 };
+
+/** A fresh fake /proc, fake costly readers and a Sampler on them for each test of the calling describe. */
+export function fakeSamplerPerTest(): { fake: FakeProc; details: FakeDetails; sampler: Sampler } {
+  const current = {} as { fake: FakeProc; details: FakeDetails; sampler: Sampler };
+  beforeEach(() => {
+    current.fake = new FakeProc();
+    current.details = new FakeDetails();
+    current.sampler = new Sampler(FAKE_SETTINGS, current.fake.reader, current.details, clock.now);
+  });
+  afterEach(() => current.sampler.dispose());
+  return current;
+}
