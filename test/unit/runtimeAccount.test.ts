@@ -13,7 +13,10 @@ import {
 import { accountMarkdown } from '../../src/debug/runtime/accountMarkdown';
 import { DapRequester, evaluateAtStop, unquoteResult } from '../../src/debug/runtime/evaluateAtStop';
 import { parsePythonHelperAnswer, pythonHelperExpression } from '../../src/debug/runtime/pythonHelper';
+import { memoryDocsMarkdown } from '../../shared/memoryDocs';
+import { ACCOUNT_DOCS } from '../../shared/runtimeAccountDocs';
 import {
+  ACCOUNT_TERM_LABELS,
   accountChange,
   accountChangeText,
   accountText,
@@ -394,5 +397,18 @@ describe('the account that adds up to RES', () => {
     assert.strictEqual(long.notes.length, 12);
     assert.strictEqual(long.notes[0].length, 300);
     assert.deepStrictEqual(long.facts, []);
+  });
+});
+
+describe('the account’s docs', () => {
+  it('document every term completely, and the README lists them', () => {
+    assert.deepStrictEqual(Object.keys(ACCOUNT_DOCS).sort(), Object.keys(ACCOUNT_TERM_LABELS).sort());
+    const markdown = memoryDocsMarkdown();
+    for (const doc of Object.values(ACCOUNT_DOCS)) {
+      for (const field of ['label', 'title', 'summary', 'details', 'source'] as const) {
+        assert.ok(doc[field].trim().length > 0, `${doc.label}.${field}`);
+      }
+      assert.ok(markdown.includes(`**${doc.label}**`), doc.label);
+    }
   });
 });
