@@ -137,13 +137,14 @@ export function buildAccount(figures: RuntimeFigures, resBytes: number, code: Co
       terms.push({
         key: 'mallocInUse',
         bytes: malloc.inUseBytes + malloc.mmappedBytes,
-        detail: malloc.mmappedBytes > 0 ? `${formatBytes(malloc.mmappedBytes)} of it in mmapped blocks` : undefined,
+        ...(malloc.mmappedBytes > 0 ? { detail: `${formatBytes(malloc.mmappedBytes)} of it in mmapped blocks` } : {}),
       });
       terms.push({
         key: 'mallocFreeKept',
         bytes: malloc.freeKeptBytes,
-        detail:
-          malloc.trimmableBytes > 0 ? `malloc_trim() could return ${formatBytes(malloc.trimmableBytes)}` : undefined,
+        ...(malloc.trimmableBytes > 0
+          ? { detail: `malloc_trim() could return ${formatBytes(malloc.trimmableBytes)}` }
+          : {}),
       });
       notes.push(
         'malloc counts what it handed out, whether the program wrote to it or not: unwritten pages are not resident, so the terms can exceed RES.',

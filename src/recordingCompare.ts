@@ -1,5 +1,6 @@
 // Comparing two recordings: curves aligned in time, stops matched across the runs, and the
 // difference in words. No `vscode`: unit-tested on synthetic runs.
+import { accountChange, accountChangeText, RuntimeAccount } from '../shared/runtimeAccount';
 import { formatBytes, formatDelta, formatInterval, formatRate } from '../shared/format';
 import { TimelineMarker } from '../shared/protocol';
 import { Recording } from './recordingFile';
@@ -31,6 +32,8 @@ export interface ComparedStop {
   atS: number;
   resBytes: number | undefined;
   sincePreviousBytes: number | undefined;
+  /** The runtime's own account at the stop, where the recording has one. */
+  account?: RuntimeAccount;
 }
 
 /** One line of the stops table: the same place in both runs, or a place only one run stopped at. */
@@ -65,6 +68,7 @@ export function matchStops(
           atS: (marker.timeMs - origin) / 1000,
           resBytes: marker.stop?.resBytes,
           sincePreviousBytes: marker.stop?.sincePrevious?.resBytes,
+          account: marker.stop?.account,
         };
         return { key: `${place}\u0000${occurrence}`, place, stop };
       });
@@ -139,5 +143,9 @@ export function verdict(a: RunShape, b: RunShape): string {
 export function stopChange(pair: StopPair): string {
   if (!pair.a || !pair.b) return pair.a ? 'only in run A' : 'only in run B';
   if (pair.a.resBytes === undefined || pair.b.resBytes === undefined) return '–';
-  return `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
+  const accounts = pair.a.account && pair.b.account ? accountChange(pair.a.account, pair.b.account) : undefined;
+  // With both runs' accounts, which part of RES made the difference.
+  return accounts
+    ? `${accountChangeText(accounts)} in run B`
+    : `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
 }

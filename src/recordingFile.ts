@@ -1,5 +1,6 @@
 // The recording file, `*.procmem.json`: one process's memory over a run, with its stops and
 // markers, to open later or compare with another run. No `vscode`: unit-tested as text.
+import { readAccount } from '../shared/runtimeAccount';
 import { RecordingSummary, TimelineMarker } from '../shared/protocol';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
@@ -167,7 +168,9 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
     }
   }
   const context = isRecord(data.context) ? data.context : {};
-  const markers = Array.isArray(data.markers) ? data.markers.filter(isMarker).slice(0, 100_000) : [];
+  const markers = Array.isArray(data.markers)
+    ? data.markers.filter(isMarker).slice(0, 100_000).map(withCheckedAccount)
+    : [];
   return {
     ok: true,
     fromOlderExport,
@@ -196,6 +199,14 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
       markers: markers.sort((a, b) => a.timeMs - b.timeMs),
     },
   };
+}
+
+/** A stop's runtime account, kept only when whole and within bounds (the file is untrusted). */
+function withCheckedAccount(marker: TimelineMarker): TimelineMarker {
+  if (marker.stop?.account === undefined) {
+    return marker;
+  }
+  return { ...marker, stop: { ...marker.stop, account: readAccount(marker.stop.account) } };
 }
 
 function isMarker(value: unknown): value is TimelineMarker {
