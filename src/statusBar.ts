@@ -211,7 +211,7 @@ export class StatusBar extends Disposable {
 
   private setAccessibilityLabel(base: string): void {
     this.baseLabel = base;
-    const label = this.stopLabel ? `${base}; ${this.stopLabel}` : base;
+    const label = this.stopLabel ? [base, this.stopLabel].filter(Boolean).join('; ') : base;
     if (this.item.accessibilityInformation?.label !== label) {
       this.item.accessibilityInformation = { label };
     }

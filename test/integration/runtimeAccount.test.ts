@@ -273,6 +273,32 @@ describe('the runtime’s own account at a stop, with real debuggers', function 
       context: 'clipboard',
     })) as { result: string };
     assert.deepEqual(JSON.parse(unquoteResult(names.result) ?? ''), reported.names);
+    // Where a screen reader gets the tip: a hover on the stopped line (Show Hover from the keyboard, at
+    // the cursor) and the status bar item's accessibility label while the process shown is stopped.
+    const line = first.stop.place!.line;
+    const hoverText = await waitFor('the hover provider’s answer', () =>
+      api.stopTipAccess.hoverAt(vscode.Uri.file(program), line),
+    );
+    assert.match(hoverText, /\*\*Memory at this stop\*\*/);
+    assert.match(hoverText, /The runtime’s own account of RES\*\* \(Node \(V8\)\)/);
+    const provided = (await vscode.commands.executeCommand(
+      'vscode.executeHoverProvider',
+      vscode.Uri.file(program),
+      new vscode.Position(line, 0),
+    )) as vscode.Hover[];
+    const texts = provided.flatMap((hover) =>
+      hover.contents.map((content) => (typeof content === 'string' ? content : content.value)),
+    );
+    assert.ok(
+      texts.some((text) => text.includes('The runtime’s own account of RES')),
+      `hovers at the stopped line: ${JSON.stringify(texts)}`,
+    );
+    const spoken = await waitFor('the status bar’s accessibility label with the stop', () =>
+      api.statusBar.accessibilityLabel?.includes('stopped at account.js line 5')
+        ? api.statusBar.accessibilityLabel
+        : undefined,
+    );
+    assert.match(spoken, /RES [\d.]+ MiB · paused on debugger statement\. RES [\d.]+ MiB: JS heap /);
     // js-debug's own getPerformance while paused, for the record: the account does not use it.
     const performance = await Promise.race([
       Promise.resolve(session.customRequest('getPerformance')).then(
