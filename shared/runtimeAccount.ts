@@ -130,6 +130,11 @@ export function buildAccount(figures: RuntimeFigures, resBytes: number, code: Co
         "Python's small objects live in pymalloc's own arenas (mmapped, not from malloc): they are part of the rest.",
       );
     }
+    if (figures.runtime === 'native') {
+      notes.push(
+        'To call mallinfo2(), lldb maps a few pages for its own code in the program (12 KiB measured here): RES was read before.',
+      );
+    }
     const malloc = figures.malloc;
     if ('unavailable' in malloc) {
       notes.push(`malloc's figures: ${malloc.unavailable}.`);

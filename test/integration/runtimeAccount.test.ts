@@ -4,7 +4,7 @@
 // Proc Memory reads through the debugger is compared with it.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -22,6 +22,22 @@ function term(account: RuntimeAccount, key: AccountTermKey): number {
   const found = account.terms.find((candidate) => candidate.key === key);
   assert.ok(found, `the account has ${key}: ${JSON.stringify(account.terms)}`);
   return found.bytes;
+}
+
+/** Rss of the program file and its shared libraries, from the test's own read of /proc/PID/smaps. */
+function codeRss(pid: number): number {
+  const exe = readlinkSync(`/proc/${pid}/exe`);
+  let path = '';
+  let kib = 0;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      path = header[1];
+    } else if (line.startsWith('Rss:') && (path === exe || /\.so(\.|$)/.test(path))) {
+      kib += Number(/(\d+) kB/.exec(line)![1]);
+    }
+  }
+  return kib * 1024;
 }
 
 function readReport(file: string): Record<string, number> | undefined {
@@ -348,7 +364,7 @@ describe('the runtime’s own account at a stop, with real debuggers', function 
     vscode.debug.addBreakpoints(
       [12, 15].map((line) => new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(line - 1, 0)))),
     );
-    const { sessionId } = await start(
+    const { pid, sessionId } = await start(
       {
         type: 'procmem-lldb',
         request: 'launch',
@@ -368,6 +384,15 @@ describe('the runtime’s own account at a stop, with real debuggers', function 
       JSON.stringify([a1.terms, r1]),
     );
     assert.ok(Math.abs(term(a1, 'mallocFreeKept') - r1.fordblks) <= 64 * 1024, JSON.stringify([a1.terms, r1]));
+    // RES and the code term against the test's own read of /proc, after our call. lldb stops every
+    // thread, but calling mallinfo2() makes lldb map a few pages for its own code in the program.
+    const resAfterCall = statmBytes(pid).res;
+    assert.ok(
+      resAfterCall - a1.resBytes >= 0 && resAfterCall - a1.resBytes <= 64 * 1024,
+      `RES at the stop ${a1.resBytes}, after our call ${resAfterCall}`,
+    );
+    assert.equal(term(a1, 'code'), codeRss(pid));
+    console.log(`[account] native: lldb's call added ${resAfterCall - a1.resBytes} bytes of RES`);
     await vscode.commands.executeCommand('workbench.action.debug.continue');
     const second = await settledStop(sessionId, 1);
     const a2 = accountOf(second);
