@@ -328,6 +328,42 @@ describe('the runtime’s own account at a stop, with real debuggers', function 
     console.log(`[account] node: ${JSON.stringify(account.terms)}`);
   });
 
+  it('Node (js-debug) in an ES module frame, where there is no require: the account still comes', async () => {
+    const program = path.join(dir, 'account.mjs');
+    const pidFile = path.join(dir, 'account-mjs.pid');
+    const report = path.join(dir, 'account-mjs');
+    writeFileSync(
+      program,
+      [
+        "import { writeFileSync } from 'node:fs';",
+        'writeFileSync(process.argv[2], String(process.pid));',
+        'const held = [new ArrayBuffer(32 * 1024 * 1024)];',
+        'writeFileSync(process.argv[3], JSON.stringify({ ...process.memoryUsage(), require: typeof require }));',
+        'debugger; // first stop',
+        'setInterval(() => held.length, 1000);',
+      ].join('\n'),
+    );
+    const { sessionId } = await start(
+      {
+        type: 'node',
+        request: 'launch',
+        name: 'account.mjs',
+        program,
+        args: [pidFile, report],
+        console: 'internalConsole',
+      },
+      pidFile,
+    );
+    const account = accountOf(await settledStop(sessionId, 0));
+    const reported = await waitFor('the program’s own report', () => readReport(report));
+    assert.equal(reported.require as unknown, 'undefined', 'the frame has no require');
+    assert.ok(
+      Math.abs(term(account, 'external') - reported.external) <= 1 * MiB,
+      `external: ours ${term(account, 'external')}, the program's ${reported.external}`,
+    );
+    assert.ok(account.terms.find((part) => part.key === 'jsHeap')?.detail?.includes('used of'));
+  });
+
   function compile(name: string, source: string[]): string {
     const file = path.join(dir, `${name}.c`);
     writeFileSync(file, source.join('\n'));

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { readConfig } from '../../contributions';
 import { Disposable } from '../../dispose';
-import { DebugStops, StopEvent } from '../debugStops';
+import { DebugStops, Stop, StopEvent } from '../debugStops';
 import { askNative } from './nativeAccount';
 import { askNode } from './nodeAccount';
 import { askPython } from './pythonAccount';
 import type { RuntimeAnswer } from './runtimeAnswer';
+
+/** How long to wait for the stop's place (DebugStops asks the adapter itself after 1.5 s). */
+const PLACE_WAIT_MS = 2000;
 
 /** Which runtime a debug type's programs run on; undefined for debuggers we cannot ask. */
 export function runtimeOfDebugType(type: string): 'node' | 'python' | 'native' | undefined {
@@ -45,6 +48,13 @@ export class RuntimeAccounts extends Disposable {
       return;
     }
     this.answered(stop, { status: 'pending' });
+    // Our own stackTrace requests must not decide which thread and frame the stop is at
+    // (DebugStops learns that from the responses it sees): ask once VS Code's have placed it.
+    await this.placed(stop);
+    if (this.stops.currentStop(session.id) !== stop) {
+      this.answered(stop, { status: 'unavailable', reason: 'the program ran on before its runtime was asked' });
+      return;
+    }
     let answer: RuntimeAnswer;
     try {
       answer =
@@ -62,7 +72,27 @@ export class RuntimeAccounts extends Disposable {
     this.answered(stop, answer);
   }
 
-  private answered(stop: StopEvent['stop'], answer: RuntimeAnswer): void {
+  /** Resolves once the stop has its place, or it ended, or PLACE_WAIT_MS passed. */
+  private placed(stop: Stop): Promise<void> {
+    if (stop.place) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, PLACE_WAIT_MS);
+      const subscription = this.stops.onDidChange(() => {
+        if (stop.place || this.stops.currentStop(stop.sessionId) !== stop) {
+          done();
+        }
+      });
+    });
+  }
+
+  private answered(stop: Stop, answer: RuntimeAnswer): void {
     stop.runtime = answer;
     this.stops.stopChanged(stop);
   }
