@@ -90,9 +90,10 @@ describe('evaluateAtStop: bounded, errors in words (a scripted adapter: a real o
 
 describe('the Python helper, in a real interpreter', () => {
   /** Runs the expression with eval() inside a function frame, as pydevd does; prints what changed. */
-  function runInPython(expression: string): { answer: string; stdout: string; stderr: string } {
+  function runInPython(expression: string, setup: string[] = []): { answer: string; stdout: string; stderr: string } {
     const script = [
       'import io, json, sys',
+      ...setup,
       'def user_function():',
       '    local_value = 1',
       '    before = (sorted(locals()), sorted(globals()))',
@@ -134,6 +135,33 @@ describe('the Python helper, in a real interpreter', () => {
       assert.ok(account.figures.allocatedBlocks > 1000);
       assert.ok(!('unavailable' in account.figures.malloc), JSON.stringify(account.figures.malloc));
     }
+  });
+
+  it('says which C library lacks mallinfo2(): musl (no glibc version), or a glibc before 2.33', () => {
+    const mallocOf = (setup: string[]) => {
+      const parsed = parsePythonHelperAnswer(
+        JSON.stringify(runInPython(pythonHelperExpression('account'), setup).answer),
+      );
+      assert.ok(parsed.ok);
+      const account = parsePythonAccount(parsed.value);
+      assert.ok(account.ok && account.figures.runtime === 'python');
+      return account.figures.malloc;
+    };
+    // Like musl: os.confstr knows no GNU libc version.
+    assert.deepStrictEqual(mallocOf(['import os', 'os.confstr = lambda name: None']), {
+      unavailable: 'not glibc (musl or another C library): it has no mallinfo2()',
+    });
+    // Like glibc 2.31: a C library without the mallinfo2 symbol.
+    assert.deepStrictEqual(
+      mallocOf([
+        'import ctypes, os',
+        'os.confstr = lambda name: "glibc 2.31"',
+        'class OldLibc:',
+        '    def __init__(self, name): pass',
+        'ctypes.CDLL = OldLibc',
+      ]),
+      { unavailable: 'glibc 2.31 has no mallinfo2() (it came in glibc 2.33)' },
+    );
   });
 
   it('a failing helper function answers with its error, not an exception', () => {
