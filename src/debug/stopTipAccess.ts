@@ -27,7 +27,6 @@ export class StopTipAccess extends Disposable {
     this.register(vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'debug' }], provider));
     this.register(stops.onDidChange(() => this.announce()));
     this.register(focus.onDidChange(() => this.announce()));
-    this.register({ dispose: () => statusBar.setStopLabel(undefined) });
   }
 
   /** The hover's Markdown at a line, if a stop is there: for tests and the provider. */
