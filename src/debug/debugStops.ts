@@ -9,7 +9,7 @@ import { TimelineMarkers } from '../timelineMarkers';
 import { DebugSessions } from './debugSessions';
 import { DapFrame, framesOf, revealedFrame, sourceLabel } from './revealedFrame';
 import { readStopMappings, readStopReading, StopMappings, StopReading } from './stopReading';
-import { RuntimeAnswer, stopAccount } from './runtime/runtimeAnswer';
+import { rowAccount, RuntimeAnswer, stopAccount } from './runtime/runtimeAnswer';
 import { accountChange } from '../../shared/runtimeAccount';
 
 /**
@@ -170,7 +170,7 @@ export class DebugStops extends Disposable {
         resBytes: stop.reading?.resBytes,
         sincePrevious: sincePrevious(stop),
         hasMappings: stop.mappings?.ok === true,
-        account: stopAccount(stop),
+        account: rowAccount(stop),
       }));
   }
 

@@ -29,6 +29,12 @@ export function stopAccount(stop: {
   return { status: 'ok', account: buildAccount(answer.figures, stop.reading.resBytes, codeBytes(stop.mappings)) };
 }
 
+/** The account as a stops list row carries it: its terms, without the notes and facts only the hover shows. */
+export function rowAccount(stop: Parameters<typeof stopAccount>[0]): StopAccount | undefined {
+  const account = stopAccount(stop);
+  return account?.status === 'ok' ? { status: 'ok', account: { ...account.account, facts: [], notes: [] } } : account;
+}
+
 /** RSS of the program file and its libraries, from the stop's smaps. */
 function codeBytes(mappings: StopMappings | undefined): CodeBytes {
   if (!mappings) {
