@@ -3,6 +3,7 @@
 // Written from the user's notes on Linux memory (VIRT, RES, SHR and how memory flows between them).
 // Shared by the extension host and the webviews: no `vscode`, no DOM.
 import type { MappingKind } from './model';
+import { ACCOUNT_DOCS } from './runtimeAccountDocs';
 
 /** Every figure the extension shows. */
 export type MemoryFigure =
@@ -395,6 +396,8 @@ export function memoryDocsMarkdown(): string {
   for (const doc of Object.values(MAPPING_DOCS)) {
     lines.push(item(doc));
   }
+  lines.push('', '**The runtime’s own account at a stop** (what V8, CPython or glibc malloc say they hold)', '');
+  lines.push(...Object.values(ACCOUNT_DOCS).map(item));
   lines.push('', '**Making memory use better**', '');
   for (const advice of MEMORY_ADVICE) {
     lines.push(`- ${advice}`);

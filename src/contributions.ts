@@ -36,6 +36,7 @@ export interface Config {
   'statusBar.warnAboveMiB': number;
   'statusBar.warnAboveCgroupPercent': number;
   'inlineTips.enabled': boolean;
+  'runtimeAccount.enabled': boolean;
   'recordings.includeCommandLine': boolean;
   recordDebugSessions: boolean;
   'alerts.oomKill': boolean;
@@ -54,6 +55,7 @@ export const CONFIG_DEFAULTS: Config = {
   'statusBar.warnAboveMiB': 0,
   'statusBar.warnAboveCgroupPercent': 90,
   'inlineTips.enabled': true,
+  'runtimeAccount.enabled': true,
   'recordings.includeCommandLine': true,
   recordDebugSessions: true,
   'alerts.oomKill': true,

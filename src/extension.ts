@@ -6,6 +6,8 @@ import { DebugStops } from './debug/debugStops';
 import { DebugViewProvider } from './debug/debugViewProvider';
 import { SessionRecorder } from './debug/sessionRecorder';
 import { StopTips } from './debug/stopTips';
+import { StopTipAccess } from './debug/stopTipAccess';
+import { RuntimeAccounts } from './debug/runtime/runtimeAccounts';
 import { RecordingEditor } from './recordings/recordingEditor';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
@@ -34,6 +36,8 @@ export interface ProcMemoryApi {
   debugSessions: DebugSessions;
   debugStops: DebugStops;
   stopTips: StopTips;
+  runtimeAccounts: RuntimeAccounts;
+  stopTipAccess: StopTipAccess;
   markers: TimelineMarkers;
   recorder: SessionRecorder;
   recordings: RecordingEditor;
@@ -65,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const debugSessions = store.add(new DebugSessions(focus));
   const debugStops = store.add(new DebugStops(debugSessions, markers));
   const stopTips = store.add(new StopTips(debugStops));
+  const runtimeAccounts = store.add(new RuntimeAccounts(debugStops));
+  const stopTipAccess = store.add(new StopTipAccess(debugStops, focus, statusBar));
   const memoryAlerts = store.add(new MemoryAlerts(sampler, debugSessions, debugStops));
   const recorder = store.add(
     new SessionRecorder(
@@ -100,6 +106,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     debugSessions,
     debugStops,
     stopTips,
+    runtimeAccounts,
+    stopTipAccess,
     markers,
     recorder,
     recordings,

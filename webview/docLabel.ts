@@ -1,5 +1,7 @@
 import { MAPPING_DOCS, MEMORY_DOCS, type MemoryDoc, type MemoryFigure } from '../shared/memoryDocs';
 import type { MappingKind } from '../shared/model';
+import type { AccountTermKey } from '../shared/runtimeAccount';
+import { ACCOUNT_DOCS } from '../shared/runtimeAccountDocs';
 import { h, uniqueId } from './dom';
 import { attachTooltip } from './tooltip';
 
@@ -22,6 +24,11 @@ export function docLabel(
 /** The name of a kind of mapping ("Heap") with its explanation from MAPPING_DOCS; KEY is `mapping-KIND`. */
 export function mappingDocLabel(kind: MappingKind, detail: 'short' | 'full'): HTMLElement {
   return explainedLabel(`mapping-${kind}`, MAPPING_DOCS[kind], detail, MAPPING_DOCS[kind].label);
+}
+
+/** A term of the runtime's account ("free but kept by malloc") with its explanation from ACCOUNT_DOCS; KEY is `account-TERM`. */
+export function accountDocLabel(term: AccountTermKey, detail: 'short' | 'full'): HTMLElement {
+  return explainedLabel(`account-${term}`, ACCOUNT_DOCS[term], detail, ACCOUNT_DOCS[term].label);
 }
 
 function explainedLabel(key: string, doc: MemoryDoc, detail: 'short' | 'full', text: string): HTMLElement {

@@ -9,6 +9,7 @@ import type {
   StopLocation,
   TimelineMarker,
 } from '../model';
+import type { AccountChange, StopAccount } from '../runtimeAccount';
 import { isRecord } from './validate';
 
 /** How far finding a debug session's process got; `parent`: a launcher whose processes have sessions of their own. */
@@ -28,6 +29,8 @@ export interface StopRow {
   sincePrevious: { resBytes: number; ms: number } | undefined;
   /** Whether /proc/PID/smaps was read at this stop, so it can be compared with another one. */
   hasMappings: boolean;
+  /** The runtime's own account of RES at this stop (shared/runtimeAccount.ts); undefined where not asked. */
+  account?: StopAccount;
 }
 
 /** What changed between two stops, by kind of mapping and by mapping, from /proc/PID/smaps read at each. */
@@ -40,6 +43,8 @@ export type StopComparison =
       shrank: MappingGroupChange[];
       /** Interpreter adapters pause only their own thread: say that other threads may have run. */
       partialPause: boolean;
+      /** How the runtime's account changed between the two stops, where both have one. */
+      account?: AccountChange;
     }
   | { unavailable: string; canReadNow: boolean };
 

@@ -10,6 +10,8 @@ import { TimelineMarkers } from '../timelineMarkers';
 import { DebugSessions } from './debugSessions';
 import { DapFrame, framesOf, revealedFrame, sourceLabel } from './revealedFrame';
 import { readStopMappings, readStopReading, StopMappings, StopReading } from './stopReading';
+import { rowAccount, RuntimeAnswer, stopAccount } from './runtime/runtimeAnswer';
+import { accountChange } from '../../shared/runtimeAccount';
 
 /**
  * Requests after which the program runs again. Adapters send no `continued` event for them (the
@@ -73,6 +75,8 @@ export interface Stop {
   marker?: TimelineMarker;
   /** ms from the `stopped` event until the tip was first drawn in an editor. */
   tipShownAfterMs?: number;
+  /** What the program's runtime said of its memory at this stop (RuntimeAccounts). */
+  runtime?: RuntimeAnswer;
 }
 
 /** A stop together with the session it belongs to: what features that ask the stopped program need. */
@@ -167,6 +171,7 @@ export class DebugStops extends Disposable {
         resBytes: stop.reading?.resBytes,
         sincePrevious: sincePrevious(stop),
         hasMappings: stop.mappings?.ok === true,
+        account: rowAccount(stop),
       }));
   }
 
@@ -196,7 +201,7 @@ export class DebugStops extends Disposable {
         : undefined;
     const baseline =
       chosen ?? state.stops.findLast((stop) => stop !== latest && stop.mappings?.ok && sameProcess(stop, latest));
-    const key = `${baseline?.id}:${latest.id}:${baseline?.mappings?.ok}:${latest.mappings?.ok}:${state.current === latest}`;
+    const key = `${baseline?.id}:${latest.id}:${baseline?.mappings?.ok}:${latest.mappings?.ok}:${state.current === latest}:${baseline?.runtime?.status}:${latest.runtime?.status}`;
     if (state.comparisonCache?.key !== key) {
       state.comparisonCache = { key, value: this.compare(state, baseline, latest) };
     }
@@ -230,6 +235,12 @@ export class DebugStops extends Disposable {
         preserveFocus: false,
       });
     }
+  }
+
+  /** Something a feature keeps on a stop changed (its runtime's answer): redraw, and update its marker. */
+  stopChanged(stop: Stop): void {
+    this.updateMarker(stop);
+    this.changed.fire(stop.sessionId);
   }
 
   private stateFor(session: vscode.DebugSession): SessionStops {
@@ -542,6 +553,7 @@ export class DebugStops extends Disposable {
         resBytes: stop.reading.resBytes,
         sincePrevious: since,
         mappingKinds: stop.mappings?.ok ? kindTotals(stop.mappings) : undefined,
+        account: accountOfMarker(stop),
       },
     };
     if (stop.marker) {
@@ -577,6 +589,7 @@ export class DebugStops extends Disposable {
       grew: change.grew.map(row),
       shrank: change.shrank.map(row),
       partialPause: !ALL_STOP_TYPES.test(state.session.type),
+      account: accountsChange(baseline, latest),
     };
   }
 
@@ -605,6 +618,19 @@ export class DebugStops extends Disposable {
     state.timers.forEach((timer) => clearTimeout(timer));
     state.timers.clear();
   }
+}
+
+/** How the runtime's account changed between two stops, where both have one. */
+function accountsChange(before: Stop, after: Stop) {
+  const a = accountOfMarker(before);
+  const b = accountOfMarker(after);
+  return a && b ? accountChange(a, b) : undefined;
+}
+
+/** The account a stop's marker (and so a recording) keeps: only a whole one. */
+function accountOfMarker(stop: Stop) {
+  const account = stopAccount(stop);
+  return account?.status === 'ok' ? account.account : undefined;
 }
 
 /** RSS per kind of mapping, leaving out the kinds the process has none of. */

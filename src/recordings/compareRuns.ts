@@ -4,6 +4,7 @@ import { formatBytes, formatDelta, formatInterval, formatRate } from '../../shar
 import { Alignment } from '../../shared/protocol/compare';
 import { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
+import { accountChange, accountChangeText, RuntimeAccount } from '../../shared/runtimeAccount';
 import { Recording } from './recordingFile';
 
 /** Where each run's time zero is (ms since the epoch), and whether the choice could be honoured. */
@@ -31,6 +32,8 @@ export interface ComparedStop {
   atS: number;
   resBytes: number | undefined;
   sincePreviousBytes: number | undefined;
+  /** The runtime's own account at the stop, where the recording has one. */
+  account?: RuntimeAccount;
 }
 
 /** One line of the stops table: the same place in both runs, or a place only one run stopped at. */
@@ -65,6 +68,7 @@ export function matchStops(
           atS: (marker.timeMs - origin) / 1000,
           resBytes: marker.stop?.resBytes,
           sincePreviousBytes: marker.stop?.sincePrevious?.resBytes,
+          account: marker.stop?.account,
         };
         return { key: `${place}\u0000${occurrence}`, place, stop };
       });
@@ -147,5 +151,9 @@ export function stopChange(pair: StopPair): string {
   if (pair.a.resBytes === undefined || pair.b.resBytes === undefined) {
     return '–';
   }
-  return `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
+  const accounts = pair.a.account && pair.b.account ? accountChange(pair.a.account, pair.b.account) : undefined;
+  // With both runs' accounts, which part of RES made the difference.
+  return accounts
+    ? `${accountChangeText(accounts)} in run B`
+    : `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
 }

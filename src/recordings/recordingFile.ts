@@ -3,6 +3,7 @@
 import { RecordingSummary } from '../../shared/protocol/recording';
 import { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
+import { readAccount } from '../../shared/runtimeAccount';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
 export const RECORDING_VERSION = 1;
@@ -171,7 +172,9 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
     }
   }
   const context = isRecord(data.context) ? data.context : {};
-  const markers = Array.isArray(data.markers) ? data.markers.filter(isMarker).slice(0, 100_000) : [];
+  const markers = Array.isArray(data.markers)
+    ? data.markers.filter(isMarker).slice(0, 100_000).map(withCheckedAccount)
+    : [];
   return {
     ok: true,
     fromOlderExport,
@@ -200,6 +203,14 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
       markers: markers.sort((a, b) => a.timeMs - b.timeMs),
     },
   };
+}
+
+/** A stop's runtime account, kept only when whole and within bounds (the file is untrusted). */
+function withCheckedAccount(marker: TimelineMarker): TimelineMarker {
+  if (marker.stop?.account === undefined) {
+    return marker;
+  }
+  return { ...marker, stop: { ...marker.stop, account: readAccount(marker.stop.account) } };
 }
 
 function isMarker(value: unknown): value is TimelineMarker {

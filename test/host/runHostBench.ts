@@ -25,7 +25,9 @@ async function main(): Promise<number> {
       settings,
       env: { HOST_BENCH_WITHOUT_EXTENSION: '1' },
     });
-    if (without.exitCode !== 0) return without.exitCode;
+    if (without.exitCode !== 0) {
+      return without.exitCode;
+    }
   }
   const result = await runIntegration({ extensionTestsPath, timeoutMs: 1_800_000, viewport, settings });
   console.log(

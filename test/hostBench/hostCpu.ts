@@ -110,7 +110,11 @@ export async function profileWindow(windowMs: number, top = 25): Promise<string[
   session.disconnect();
   const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of profile.nodes) {
+    for (const child of node.children ?? []) {
+      parent.set(child, node.id);
+    }
+  }
   const nameOf = (frame: { functionName: string; url: string; lineNumber: number }) =>
     `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`;
   // The whole stack of each sample, by the outermost script frames: who started the work.
@@ -120,14 +124,18 @@ export async function profileWindow(windowMs: number, top = 25): Promise<string[
   profile.samples.forEach((id, i) => {
     const us = profile.timeDeltas[i + 1] ?? 0;
     const frame = byNode.get(id);
-    if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)') return;
+    if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)') {
+      return;
+    }
     const key = nameOf(frame);
     self.set(key, (self.get(key) ?? 0) + us);
     busy += us;
     const chain: string[] = [];
     for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) {
       const upFrame = byNode.get(up);
-      if (upFrame?.url) chain.push(nameOf(upFrame));
+      if (upFrame?.url) {
+        chain.push(nameOf(upFrame));
+      }
     }
     const stack = chain.slice(-6).join(' < ');
     stacks.set(stack, (stacks.get(stack) ?? 0) + us);

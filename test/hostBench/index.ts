@@ -456,8 +456,9 @@ export async function run(): Promise<void> {
     await delay(CPU_SETTLE_MS);
     const window = await measureCpuWindow(CPU_WINDOW_MS);
     log(`cpu: idle without the extension ${window.percent.toFixed(2)} % of a core`);
-    if (process.env.HOST_BENCH_PROFILE === '1')
+    if (process.env.HOST_BENCH_PROFILE === '1') {
       (await profileWindow(CPU_WINDOW_MS)).forEach((line) => log(`  ${line}`));
+    }
     console.log('INTEGRATION-RESULT passed=1 failed=0 pending=0');
     return;
   }

@@ -167,6 +167,9 @@ describe('memory at the stopped line, with real debuggers', function () {
   before(async () => {
     api = await procMemoryApi();
     dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-stops-'));
+    // RES is compared exactly here; the runtime account's call into the program (lldb maps 12 KiB
+    // for it, once) is tested in runtimeAccount.test.ts.
+    await setSetting('runtimeAccount.enabled', false);
     listeners.push(vscode.debug.onDidStartDebugSession((session) => running.add(session)));
     listeners.push(vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)));
     await vscode.commands.executeCommand('procMemory.debugView.focus');
@@ -174,6 +177,7 @@ describe('memory at the stopped line, with real debuggers', function () {
 
   after(async () => {
     await setSetting('inlineTips.enabled', undefined);
+    await setSetting('runtimeAccount.enabled', undefined);
     listeners.forEach((listener) => listener.dispose());
     rmSync(dir, { recursive: true, force: true });
   });

@@ -5,6 +5,7 @@ import { mappingDocLabel } from '../docLabel';
 import { h, setSafeAttribute, setText } from '../dom';
 import { pathText } from '../pathText';
 import { button } from '../toolkit';
+import { accountChangeTable } from './runtimeAccount';
 
 /**
  * What changed between two stops, from /proc/PID/smaps read at each: RSS by kind of mapping and the
@@ -14,6 +15,7 @@ import { button } from '../toolkit';
  *        > .comparison-head (h3, select[data-testid=baseline])
  *        + table.comparison-kinds > tr[data-testid=change-kind-KIND][data-rss]
  *        + table.comparison-grew > tr[data-testid=change-grew][data-rss]
+ *        + table.comparison-account (runtimeAccount.ts)
  *        + p[data-testid=comparison-note] + p[data-testid=comparison-unavailable] (+ Read now button)
  */
 export class StopComparisonView {
@@ -27,6 +29,7 @@ export class StopComparisonView {
   private readonly kinds = h('tbody');
   private readonly grew = h('tbody');
   private readonly body: HTMLElement;
+  private readonly account = h('div', { class: 'comparison-account-wrap' });
   private readonly note = h('p', { class: 'comparison-note', testid: 'comparison-note' });
   private readonly unavailable = h('p', { class: 'comparison-unavailable', testid: 'comparison-unavailable' });
   private readonly readNow: HTMLElement;
@@ -69,6 +72,7 @@ export class StopComparisonView {
         head('Grew most', 'RSS', 'Now'),
         this.grew,
       ),
+      this.account,
       this.note,
     );
     this.element = h(
@@ -148,6 +152,7 @@ export class StopComparisonView {
       ),
     );
     this.grew.closest('table')!.hidden = comparison.grew.length === 0;
+    this.account.replaceChildren(...[accountChangeTable(comparison.account)].filter((table) => table !== undefined));
     setText(
       this.note,
       comparison.partialPause

@@ -2,6 +2,7 @@ import { formatBytes, formatDelta, formatInterval } from '../../shared/format';
 import type { StopRow } from '../../shared/protocol/debugView';
 import { h, setSafeAttribute, setText } from '../dom';
 import { formatClock } from '../time';
+import { stopAccountLine } from './runtimeAccount';
 
 /**
  * The stops of one debug session, newest first: where it stopped, when, RES at the stop and the
@@ -11,6 +12,7 @@ import { formatClock } from '../time';
  * DOM: details.stops[data-testid=stops][data-count=N] > summary + ol.stop-list
  *        > li.stop[data-testid=stop][data-stop-id][data-delta][tabindex=0][role=button]
  *            > .stop-where (.stop-id, .stop-file, .stop-function) + .stop-figures (.stop-time, .stop-res, .stop-delta, .stop-reason)
+ *              + .stop-account (runtimeAccount.ts)
  */
 export class StopsList {
   readonly element: HTMLDetailsElement;
@@ -86,6 +88,7 @@ export class StopsList {
           ),
         h('span', { class: 'stop-reason' }, stop.reason),
       ),
+      stopAccountLine(stop.account),
     );
     setSafeAttribute(item, 'data-delta', change?.resBytes);
     setSafeAttribute(item, 'data-res', stop.resBytes);
