@@ -2,6 +2,7 @@
 // Data flows one way (host -> webview); the webview only sends user intents back, and the host
 // validates each of them, because the page renders untrusted process names.
 
+import { parseOpenSite, type OpenSiteIntent, type RecordedSite, type SessionAllocations } from './allocationSites';
 import { isPid } from './pid';
 
 /** The window the host fits the RES trend over; the panel says how much of it the slope rests on. */
@@ -313,6 +314,8 @@ export interface TimelineMarker {
     sincePrevious: { resBytes: number; ms: number } | undefined;
     /** RSS by kind of mapping at the stop, where /proc/PID/smaps was read there (the kinds with any). */
     mappingKinds?: Partial<Record<MappingKind, number>>;
+    /** The lines that allocated memory since the previous stop (largest first), where allocation tracking was on. */
+    sites?: RecordedSite[];
   };
 }
 
@@ -350,6 +353,8 @@ export interface DebugSessionRow {
   comparison: StopComparison | undefined;
   /** Set when the process ended while its cgroup's OOM kill counter rose: the evidence, in one paragraph. */
   oomKill?: string;
+  /** The lines that allocated memory up to the current (or latest) stop, where allocation tracking is on. */
+  allocations?: SessionAllocations;
 }
 
 /** How many stops a session keeps. */
@@ -389,7 +394,9 @@ export type FromDebugView =
   /** Compare the latest stop with this earlier one. */
   | { type: 'setBaseline'; sessionId: string; stopId: number }
   /** Read smaps now, at the current stop, where it was too costly to read at every stop. */
-  | { type: 'readMappings'; sessionId: string };
+  | { type: 'readMappings'; sessionId: string }
+  /** Open the source of one of a stop's allocation sites. */
+  | OpenSiteIntent;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -444,6 +451,8 @@ export function parseFromDebugView(message: unknown): FromDebugView | undefined 
       return isSessionId(message.sessionId) && isStopId(message.stopId)
         ? { type: message.type, sessionId: message.sessionId, stopId: message.stopId }
         : undefined;
+    case 'openSite':
+      return parseOpenSite(message);
     default:
       return undefined;
   }

@@ -6,6 +6,7 @@ import { identityKey, ProcessIdentity } from '../proc/processIdentity';
 import { diffMappings, MappingsAtStop } from '../proc/smapsDiff';
 import { MappingKind, MAX_STOPS, StopComparison, StopLocation, StopRow, TimelineMarker } from '../../shared/protocol';
 import { TimelineMarkers } from '../timelineMarkers';
+import { recordedSites, StopAllocations } from '../../shared/allocationSites';
 import { DebugSessions } from './debugSessions';
 import { DapFrame, framesOf, revealedFrame, sourceLabel } from './revealedFrame';
 import { readStopMappings, readStopReading, StopMappings, StopReading } from './stopReading';
@@ -72,6 +73,8 @@ export interface Stop {
   marker?: TimelineMarker;
   /** ms from the `stopped` event until the tip was first drawn in an editor. */
   tipShownAfterMs?: number;
+  /** The lines that allocated memory since the previous stop, where allocation tracking is on. */
+  allocations?: StopAllocations;
 }
 
 /** A stop together with the session it belongs to: what features that ask the stopped program need. */
@@ -229,6 +232,12 @@ export class DebugStops extends Disposable {
         preserveFocus: false,
       });
     }
+  }
+
+  /** A feature that asks the stopped program set what it found on `stop`: mark it and show it. */
+  stopChanged(stop: Stop): void {
+    this.updateMarker(stop);
+    this.changed.fire(stop.sessionId);
   }
 
   private stateFor(session: vscode.DebugSession): SessionStops {
@@ -541,6 +550,7 @@ export class DebugStops extends Disposable {
         resBytes: stop.reading.resBytes,
         sincePrevious: since,
         mappingKinds: stop.mappings?.ok ? kindTotals(stop.mappings) : undefined,
+        sites: recordedSites(stop.allocations),
       },
     };
     if (stop.marker) {
