@@ -106,7 +106,9 @@ export function countNoun(tracer: AllocationTracer, count: number): string {
 
 /** `grow.py:5 in fill`. */
 export function frameLabel(frame: Pick<SiteFrame, 'file' | 'line' | 'functionName'>): string {
-  return `${frame.file}:${frame.line} in ${frame.functionName || '(anonymous)'}`;
+  // Built-in functions have no line.
+  const where = frame.line > 0 ? `${frame.file}:${frame.line}` : frame.file;
+  return `${where} in ${frame.functionName || '(anonymous)'}`;
 }
 
 /** `grow.py:5 in fill · +80.0 MiB in 1 block`. */

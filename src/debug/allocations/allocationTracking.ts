@@ -1,10 +1,5 @@
 import * as vscode from 'vscode';
-import {
-  MAX_SITES,
-  RUNTIME_GROWTH_LABEL,
-  SessionAllocations,
-  StopAllocations,
-} from '../../../shared/allocationSites';
+import { MAX_SITES, RUNTIME_GROWTH_LABEL, SessionAllocations, StopAllocations } from '../../../shared/allocationSites';
 import { Commands, readConfig, registerCommand } from '../../contributions';
 import { Disposable } from '../../dispose';
 import { escapeNotificationLinks } from '../../textEscapes';

@@ -17,7 +17,8 @@ export interface AllocationTrace {
 }
 
 /** Frames of the debugger, and of the helper we load into a Python program. */
-const DEBUGGER_PATH = /(^|[/\\])(pydevd[^/\\]*|_pydevd[^/\\]*|_pydev_[^/\\]*|debugpy)([/\\]|\.py$|$)|^<procmem>$|[/\\]tracemalloc\.py$/;
+const DEBUGGER_PATH =
+  /(^|[/\\])(pydevd[^/\\]*|_pydevd[^/\\]*|_pydev_[^/\\]*|debugpy)([/\\]|\.py$|$)|^<procmem>$|[/\\]tracemalloc\.py$/;
 /** Libraries and the runtime: installed packages, Node's own modules, frozen and generated code. */
 const LIBRARY_PATH = /[/\\](node_modules|site-packages|dist-packages)[/\\]|^(node:|internal[/\\]|<)/;
 
@@ -55,6 +56,9 @@ export function localPath(path: string): string {
 
 /** The name people read: the last part of the path (or URL), without a query. */
 export function fileLabel(path: string): string {
+  if (path.startsWith('node:')) {
+    return path; // the runtime's own module: its name says where it is
+  }
   const local = localPath(path).replace(/[?#].*$/, '');
   return local.split(/[/\\]/).filter(Boolean).at(-1) ?? local;
 }
@@ -114,7 +118,7 @@ export function attributeSites(
 function judged(frame: RawFrame, libraryPrefixes: readonly string[]): SiteFrame {
   return {
     functionName: frame.functionName,
-    file: fileLabel(frame.path) || '(native)',
+    file: fileLabel(frame.path) || '(built-in)',
     path: localPath(frame.path),
     line: frame.line,
     own: isOwnCode(frame.path, libraryPrefixes),

@@ -28,11 +28,8 @@ export class V8Sampler implements Tracer {
 
   async start(): Promise<void> {
     const cdp = await this.connect();
-    await cdp.call('HeapProfiler.enable', {}, EVALUATION_BOUND_MS);
-    // A collection first, so the heap figure starts from live objects, as later reads do.
-    await cdp.call('HeapProfiler.collectGarbage', {}, EVALUATION_BOUND_MS);
-    this.lastHeapUsed = await this.heapUsed(cdp);
     await this.startSampling(cdp);
+    this.lastHeapUsed = await this.heapUsed(cdp);
   }
 
   async read(): Promise<TracerReading> {
@@ -46,15 +43,11 @@ export class V8Sampler implements Tracer {
       }
       // Something else stopped the sampler (js-debug's own heap profile calls HeapProfiler.disable
       // when it ends): what it had sampled is gone. Start again; the next stop is whole.
-      await cdp.call('HeapProfiler.enable', {}, EVALUATION_BOUND_MS);
-      await cdp.call('HeapProfiler.collectGarbage', {}, EVALUATION_BOUND_MS);
-      const heapUsed = await this.heapUsed(cdp);
       await this.startSampling(cdp);
-      const growth = this.growth(heapUsed);
       return {
         traces: [],
         libraryPrefixes: [],
-        runtimeGrowthBytes: growth,
+        runtimeGrowthBytes: this.growth(await this.heapUsed(cdp)),
         partial:
           "Something else stopped V8's sampling heap profiler since the last stop (a heap profile taken in the debugger does), so what it sampled is lost. It is sampling again: the next stop is complete.",
       };
@@ -122,9 +115,16 @@ export class V8Sampler implements Tracer {
     return this.connection;
   }
 
+  /**
+   * Starts sampling, then reads the empty profile once: that forces the full collection the later
+   * reads force too, so the heap figure taken next starts from live objects as theirs do.
+   * (`HeapProfiler.collectGarbage` cannot: V8 runs it from the event loop, which a paused program does not turn.)
+   */
   private async startSampling(cdp: CdpConnection): Promise<void> {
+    await cdp.call('HeapProfiler.enable', {}, EVALUATION_BOUND_MS);
     await cdp.call('HeapProfiler.startSampling', { samplingInterval: SAMPLING_INTERVAL_BYTES }, EVALUATION_BOUND_MS);
-    this.lastOrdinal = 0;
+    const profile = parseSamplingProfile(await cdp.call('HeapProfiler.getSamplingProfile', {}, EVALUATION_BOUND_MS), 0);
+    this.lastOrdinal = profile.ok ? profile.maxOrdinal : 0;
   }
 
   private async heapUsed(cdp: CdpConnection): Promise<number | undefined> {
