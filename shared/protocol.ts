@@ -4,6 +4,7 @@
 
 import { parseOpenSite, type OpenSiteIntent, type RecordedSite, type SessionAllocations } from './allocationSites';
 import { isPid } from './pid';
+import type { AccountChange, RuntimeAccount, StopAccount } from './runtimeAccount';
 
 /** The window the host fits the RES trend over; the panel says how much of it the slope rests on. */
 export const TREND_WINDOW_MS = 5 * 60000;
@@ -273,6 +274,8 @@ export interface StopRow {
   sincePrevious: { resBytes: number; ms: number } | undefined;
   /** Whether /proc/PID/smaps was read at this stop, so it can be compared with another one. */
   hasMappings: boolean;
+  /** The runtime's own account of RES at this stop (shared/runtimeAccount.ts); undefined where not asked. */
+  account?: StopAccount;
 }
 
 /** How one kind or group of mappings changed between two stops (bytes, after − before). */
@@ -296,6 +299,8 @@ export type StopComparison =
       shrank: MappingChangeRow[];
       /** Interpreter adapters pause only their own thread: say that other threads may have run. */
       partialPause: boolean;
+      /** How the runtime's account changed between the two stops, where both have one. */
+      account?: AccountChange;
     }
   | { unavailable: string; canReadNow: boolean };
 
@@ -316,6 +321,8 @@ export interface TimelineMarker {
     mappingKinds?: Partial<Record<MappingKind, number>>;
     /** The lines that allocated memory since the previous stop (largest first), where allocation tracking was on. */
     sites?: RecordedSite[];
+    /** The runtime's own account of RES at the stop, where it answered. */
+    account?: RuntimeAccount;
   };
 }
 

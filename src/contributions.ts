@@ -38,6 +38,7 @@ export interface Config {
   'statusBar.warnAboveCgroupPercent': number;
   'inlineTips.enabled': boolean;
   'allocations.enabled': boolean;
+  'runtimeAccount.enabled': boolean;
   'recordings.includeCommandLine': boolean;
   recordDebugSessions: boolean;
   'alerts.oomKill': boolean;
@@ -57,6 +58,7 @@ export const CONFIG_DEFAULTS: Config = {
   'statusBar.warnAboveCgroupPercent': 90,
   'inlineTips.enabled': true,
   'allocations.enabled': false,
+  'runtimeAccount.enabled': true,
   'recordings.includeCommandLine': true,
   recordDebugSessions: true,
   'alerts.oomKill': true,

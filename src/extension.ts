@@ -8,6 +8,8 @@ import { DebugStops } from './debug/debugStops';
 import { DebugViewProvider } from './debug/debugViewProvider';
 import { SessionRecorder } from './debug/sessionRecorder';
 import { StopTips } from './debug/stopTips';
+import { StopTipAccess } from './debug/stopTipAccess';
+import { RuntimeAccounts } from './debug/runtime/runtimeAccounts';
 import { RecordingEditor } from './recordingEditor';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
@@ -39,6 +41,8 @@ export interface ProcMemoryApi {
   /** The lines that allocated memory between two stops, and their tips. */
   allocations: AllocationTracking;
   allocationTips: AllocationTips;
+  runtimeAccounts: RuntimeAccounts;
+  stopTipAccess: StopTipAccess;
   markers: TimelineMarkers;
   recorder: SessionRecorder;
   recordings: RecordingEditor;
@@ -72,6 +76,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const stopTips = store.add(new StopTips(debugStops));
   const allocations = store.add(new AllocationTracking(debugStops));
   const allocationTips = store.add(new AllocationTips(debugStops));
+  const runtimeAccounts = store.add(new RuntimeAccounts(debugStops));
+  const stopTipAccess = store.add(new StopTipAccess(debugStops, focus, statusBar));
   const memoryAlerts = store.add(new MemoryAlerts(sampler, debugSessions, debugStops));
   const recorder = store.add(
     new SessionRecorder(
@@ -110,6 +116,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     stopTips,
     allocations,
     allocationTips,
+    runtimeAccounts,
+    stopTipAccess,
     markers,
     recorder,
     recordings,

@@ -35,6 +35,9 @@ export class StatusBar extends Disposable {
   private tooltipKey: string | undefined;
   private tooltipBuiltAtMs = 0;
   private background: 'warning' | 'error' | undefined;
+  /** The label without the stop, and what the stop tip says while the process shown is stopped. */
+  private baseLabel = '';
+  private stopLabel: string | undefined;
 
   constructor(
     private readonly sampler: Sampler,
@@ -195,7 +198,20 @@ export class StatusBar extends Disposable {
     }
   }
 
-  private setAccessibilityLabel(label: string): void {
+  /** What a screen reader hears of the stop tip while the process shown is stopped (StopTipAccess). */
+  setStopLabel(text: string | undefined): void {
+    this.stopLabel = text;
+    this.setAccessibilityLabel(this.baseLabel);
+  }
+
+  /** The accessibility label now: for tests. */
+  get accessibilityLabel(): string | undefined {
+    return this.item.accessibilityInformation?.label;
+  }
+
+  private setAccessibilityLabel(base: string): void {
+    this.baseLabel = base;
+    const label = this.stopLabel ? `${base}; ${this.stopLabel}` : base;
     if (this.item.accessibilityInformation?.label !== label) {
       this.item.accessibilityInformation = { label };
     }

@@ -10,6 +10,8 @@ import { recordedSites, StopAllocations } from '../../shared/allocationSites';
 import { DebugSessions } from './debugSessions';
 import { DapFrame, framesOf, revealedFrame, sourceLabel } from './revealedFrame';
 import { readStopMappings, readStopReading, StopMappings, StopReading } from './stopReading';
+import { RuntimeAnswer, stopAccount } from './runtime/runtimeAnswer';
+import { accountChange } from '../../shared/runtimeAccount';
 
 /**
  * Requests after which the program runs again. Adapters send no `continued` event for them (the
@@ -75,6 +77,8 @@ export interface Stop {
   tipShownAfterMs?: number;
   /** The lines that allocated memory since the previous stop, where allocation tracking is on. */
   allocations?: StopAllocations;
+  /** What the program's runtime said of its memory at this stop (RuntimeAccounts). */
+  runtime?: RuntimeAnswer;
 }
 
 /** A stop together with the session it belongs to: what features that ask the stopped program need. */
@@ -169,6 +173,7 @@ export class DebugStops extends Disposable {
         resBytes: stop.reading?.resBytes,
         sincePrevious: sincePrevious(stop),
         hasMappings: stop.mappings?.ok === true,
+        account: stopAccount(stop),
       }));
   }
 
@@ -198,7 +203,7 @@ export class DebugStops extends Disposable {
         : undefined;
     const baseline =
       chosen ?? state.stops.findLast((stop) => stop !== latest && stop.mappings?.ok && sameProcess(stop, latest));
-    const key = `${baseline?.id}:${latest.id}:${baseline?.mappings?.ok}:${latest.mappings?.ok}:${state.current === latest}`;
+    const key = `${baseline?.id}:${latest.id}:${baseline?.mappings?.ok}:${latest.mappings?.ok}:${state.current === latest}:${baseline?.runtime?.status}:${latest.runtime?.status}`;
     if (state.comparisonCache?.key !== key) {
       state.comparisonCache = { key, value: this.compare(state, baseline, latest) };
     }
@@ -234,7 +239,7 @@ export class DebugStops extends Disposable {
     }
   }
 
-  /** A feature that asks the stopped program set what it found on `stop`: mark it and show it. */
+  /** Something a feature keeps on a stop changed (its runtime's answer): redraw, and update its marker. */
   stopChanged(stop: Stop): void {
     this.updateMarker(stop);
     this.changed.fire(stop.sessionId);
@@ -551,6 +556,7 @@ export class DebugStops extends Disposable {
         sincePrevious: since,
         mappingKinds: stop.mappings?.ok ? kindTotals(stop.mappings) : undefined,
         sites: recordedSites(stop.allocations),
+        account: accountOfMarker(stop),
       },
     };
     if (stop.marker) {
@@ -586,6 +592,7 @@ export class DebugStops extends Disposable {
       grew: change.grew.map(row),
       shrank: change.shrank.map(row),
       partialPause: !ALL_STOP_TYPES.test(state.session.type),
+      account: accountsChange(baseline, latest),
     };
   }
 
@@ -614,6 +621,19 @@ export class DebugStops extends Disposable {
     state.timers.forEach((timer) => clearTimeout(timer));
     state.timers.clear();
   }
+}
+
+/** How the runtime's account changed between two stops, where both have one. */
+function accountsChange(before: Stop, after: Stop) {
+  const a = accountOfMarker(before);
+  const b = accountOfMarker(after);
+  return a && b ? accountChange(a, b) : undefined;
+}
+
+/** The account a stop's marker (and so a recording) keeps: only a whole one. */
+function accountOfMarker(stop: Stop) {
+  const account = stopAccount(stop);
+  return account?.status === 'ok' ? account.account : undefined;
 }
 
 /** RSS per kind of mapping, leaving out the kinds the process has none of. */

@@ -3,6 +3,7 @@ import { readConfig } from '../contributions';
 import { Disposable } from '../dispose';
 import { DebugStops, Stop } from './debugStops';
 import { tipHover, tipText } from './stopTipText';
+import { accountHoverPart } from './stopTipAccess';
 
 /**
  * The memory tip at the line where a program stopped: a muted text after the line, in every
@@ -63,7 +64,8 @@ export class StopTips extends Disposable {
         // A zero-width range at the end of the line: the hover shows reliably there.
         const end = editor.document.lineAt(place.line).range.end;
         const hover = new vscode.MarkdownString(
-          tipHover({ ...stop, reading: stop.reading! }, (ms) => new Date(ms).toLocaleTimeString()),
+          tipHover({ ...stop, reading: stop.reading! }, (ms) => new Date(ms).toLocaleTimeString()) +
+            accountHoverPart(stop),
         );
         options.push({
           range: new vscode.Range(end, end),

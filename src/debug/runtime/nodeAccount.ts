@@ -1,0 +1,14 @@
+// Node's account at a stop: process.memoryUsage() and V8's heap statistics, through one DAP
+// `evaluate` in the stopped frame (js-debug). No `vscode`.
+import { DapRequester, evaluateAtStop } from './evaluateAtStop';
+import { NODE_ACCOUNT_EXPRESSION, parseNodeAnswer } from './accountAnswers';
+import type { RuntimeAnswer } from './runtimeAnswer';
+
+export async function askNode(session: DapRequester, threadId: number | undefined): Promise<RuntimeAnswer> {
+  const evaluation = await evaluateAtStop(session, NODE_ACCOUNT_EXPRESSION, { threadId });
+  if (!evaluation.ok) {
+    return { status: 'unavailable', reason: `js-debug could not evaluate in the stopped frame: ${evaluation.reason}` };
+  }
+  const parsed = parseNodeAnswer(evaluation.text);
+  return parsed.ok ? { status: 'ok', figures: parsed.figures } : { status: 'unavailable', reason: parsed.reason };
+}
