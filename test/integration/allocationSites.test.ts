@@ -34,6 +34,8 @@ interface Case {
   ): { configuration: vscode.DebugConfiguration; second: string };
   /** Lines of the four stops in the main file. */
   stopLines: number[];
+  /** Whether the stops are breakpoints (else the program has `debugger;` statements). */
+  breakpoints: boolean;
   /** Per stop after the first: the sites expected on top, in this order. */
   expected: ExpectedSite[][];
 }
@@ -94,6 +96,7 @@ const CASES: Case[] = [
       };
     },
     stopLines: [15, 16, 17, 18],
+    breakpoints: false,
     // V8 records the function, not the line: a site is the function, at its first line.
     expected: [
       [{ file: 'main.js', line: 10, functionName: 'bigArray', report: 'big' }],
@@ -102,6 +105,70 @@ const CASES: Case[] = [
         { file: 'small.js', line: 1, functionName: 'makeSmall', report: 'small' },
       ],
       [{ file: 'main.js', line: 10, functionName: 'bigArray', report: 'medium' }],
+    ],
+  },
+  {
+    name: 'debugpy',
+    prepare(dir, pidFile, reportFile) {
+      const main = path.join(dir, 'main.py');
+      mkdirSync(path.join(dir, 'lib'), { recursive: true });
+      writeFileSync(path.join(dir, 'lib', '__init__.py'), '');
+      const second = path.join(dir, 'lib', 'small.py');
+      // 200 000 small bytes objects made by the standard library's random.randbytes.
+      writeFileSync(
+        second,
+        [
+          'import random',
+          'def make_small(count):',
+          '    return [random.randbytes(200) for _ in range(count)]',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(
+        main,
+        [
+          'import json, os, sys, time',
+          'from lib.small import make_small',
+          'def report(name, objects):',
+          '    # What the program allocated there: the sizes of the objects it built (sys.getsizeof).',
+          '    with open(sys.argv[2], "a") as out:',
+          '        out.write(json.dumps({"name": name, "bytes": sum(map(sys.getsizeof, objects))}) + "\\n")',
+          'def big_buffer(size):',
+          '    return bytearray(size)',
+          'def checkpoint():',
+          '    pass',
+          'held = []',
+          'open(sys.argv[1], "w").write(str(os.getpid()))',
+          'checkpoint()  # stop 1: tracking starts',
+          'held.append(big_buffer(64 * 1024 * 1024)); report("big", held[-1:])',
+          'checkpoint()  # stop 2',
+          'held.append(make_small(200000)); report("small", held[-1] + held[-1:])',
+          'checkpoint()  # stop 3',
+          'del held[1]; held.append(big_buffer(16 * 1024 * 1024)); report("medium", held[-1:])',
+          'checkpoint()  # stop 4',
+          'time.sleep(120)',
+          '',
+        ].join('\n'),
+      );
+      return {
+        second,
+        configuration: {
+          type: 'procmem-debugpy',
+          request: 'launch',
+          name: 'allocations (python)',
+          program: main,
+          args: [pidFile, reportFile],
+          python: '/usr/bin/python3',
+          console: 'internalConsole',
+        },
+      };
+    },
+    stopLines: [13, 15, 17, 19],
+    breakpoints: true,
+    expected: [
+      [{ file: 'main.py', line: 8, functionName: 'big_buffer', report: 'big' }],
+      [{ file: 'small.py', line: 3, functionName: 'make_small', report: 'small' }],
+      [{ file: 'main.py', line: 8, functionName: 'big_buffer', report: 'medium' }],
     ],
   },
 ];
@@ -138,6 +205,8 @@ describe('allocation sites between stops, with real debuggers', function () {
 
   for (const testCase of CASES) {
     it(`${testCase.name}: the top sites name the allocating functions and lines, their bytes within 10 % of the program's own account, the tip in a second file, nothing of ours in the program`, async () => {
+      // Named after the case: the Python program lives in a folder called "debugpy", which must not
+      // make its frames count as the debugger's.
       const caseDir = path.join(dir, testCase.name);
       mkdirSync(caseDir, { recursive: true });
       const pidFile = path.join(caseDir, 'pid');
@@ -162,8 +231,18 @@ describe('allocation sites between stops, with real debuggers', function () {
       listeners.push(
         vscode.debug.registerDebugAdapterTrackerFactory('*', {
           createDebugAdapterTracker: () => ({
-            onDidSendMessage: (message: { type?: string; event?: string; body?: { output?: string } }) => {
-              if (firstStopSeen && message.type === 'event' && message.event === 'output') {
+            onDidSendMessage: (message: {
+              type?: string;
+              event?: string;
+              body?: { output?: string; category?: string };
+            }) => {
+              // Telemetry events are the adapter's own reports to VS Code, never shown in the Debug Console.
+              if (
+                firstStopSeen &&
+                message.type === 'event' &&
+                message.event === 'output' &&
+                message.body?.category !== 'telemetry'
+              ) {
                 outputs.push(String(message.body?.output));
               }
             },
@@ -171,6 +250,14 @@ describe('allocation sites between stops, with real debuggers', function () {
         }),
       );
 
+      if (testCase.breakpoints) {
+        const uri = vscode.Uri.file(configuration.program);
+        vscode.debug.addBreakpoints(
+          testCase.stopLines.map(
+            (line) => new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(line - 1, 0))),
+          ),
+        );
+      }
       assert.ok(await vscode.debug.startDebugging(undefined, configuration));
       const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
       const sessionId = await waitFor(

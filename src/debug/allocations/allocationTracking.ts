@@ -7,12 +7,15 @@ import { DebugStops, Stop, StopEvent } from '../debugStops';
 import { attributeSites } from './siteAttribution';
 import { CdpTimeout } from './cdpConnection';
 import { EVALUATION_BOUND_MS, StopContext, Tracer } from './tracer';
+import { TracemallocSites } from './tracemallocSites';
 import { V8Sampler } from './v8Sampler';
 
 /** What turning tracking on costs, in the words of the setting and the command's notification. */
 export const TRACKING_COST =
   "Python's tracemalloc slows the program while it runs (about 3x on average, up to 20x) and holds a record of every live block; V8's sampling heap profiler costs little while the program runs but forces a full garbage collection at every stop.";
 
+/** debugpy's session types (and the test adapter's): tracemalloc through the helper module. */
+const PYTHON_TYPES = /python|debugpy/;
 /** js-debug's session types: V8's sampler through its CDP proxy. */
 const V8_TYPES = /^(pwa-)?(node|chrome|msedge|extensionHost)$|^node-terminal$/;
 
@@ -184,6 +187,9 @@ export class AllocationTracking extends Disposable {
 function tracerFor(session: vscode.DebugSession): Tracer | undefined {
   if (V8_TYPES.test(session.type)) {
     return new V8Sampler(session);
+  }
+  if (PYTHON_TYPES.test(session.type)) {
+    return new TracemallocSites(session);
   }
   return undefined;
 }

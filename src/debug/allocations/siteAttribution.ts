@@ -16,9 +16,13 @@ export interface AllocationTrace {
   frames: RawFrame[];
 }
 
-/** Frames of the debugger, and of the helper we load into a Python program. */
+/**
+ * Frames of the debugger (debugpy's own packages, pydevd's files), of tracemalloc and of the helper
+ * we load into a Python program. By package, not by any path that mentions "debugpy": a user's
+ * project may live in a folder of that name.
+ */
 const DEBUGGER_PATH =
-  /(^|[/\\])(pydevd[^/\\]*|_pydevd[^/\\]*|_pydev_[^/\\]*|debugpy)([/\\]|\.py$|$)|^<procmem>$|[/\\]tracemalloc\.py$/;
+  /[/\\]debugpy[/\\](_vendored|adapter|server|launcher|common)[/\\]|[/\\](_pydevd_bundle|_pydev_bundle|_pydevd_frame_eval|pydevd_plugins)[/\\]|[/\\]pydevd(_[\w]+)?\.py$|^<procmem helper>$|[/\\]tracemalloc\.py$/;
 /** Libraries and the runtime: installed packages, Node's own modules, frozen and generated code. */
 const LIBRARY_PATH = /[/\\](node_modules|site-packages|dist-packages)[/\\]|^(node:|internal[/\\]|<)/;
 
