@@ -1,6 +1,7 @@
 // Comparing two recordings: curves aligned in time, stops matched across the runs, and the
 // difference in words. No `vscode`: unit-tested on synthetic runs.
 import { formatBytes, formatDelta, formatInterval, formatRate } from '../shared/format';
+import { compareSites, RecordedSite } from '../shared/allocationSites';
 import { TimelineMarker } from '../shared/protocol';
 import { Recording } from './recordingFile';
 
@@ -31,6 +32,8 @@ export interface ComparedStop {
   atS: number;
   resBytes: number | undefined;
   sincePreviousBytes: number | undefined;
+  /** The lines that allocated memory since the previous stop, where allocation tracking was on. */
+  sites?: RecordedSite[];
 }
 
 /** One line of the stops table: the same place in both runs, or a place only one run stopped at. */
@@ -65,6 +68,7 @@ export function matchStops(
           atS: (marker.timeMs - origin) / 1000,
           resBytes: marker.stop?.resBytes,
           sincePreviousBytes: marker.stop?.sincePrevious?.resBytes,
+          sites: marker.stop?.sites,
         };
         return { key: `${place}\u0000${occurrence}`, place, stop };
       });
@@ -138,6 +142,10 @@ export function verdict(a: RunShape, b: RunShape): string {
 /** The change of a stop between the runs, in words for a table cell. */
 export function stopChange(pair: StopPair): string {
   if (!pair.a || !pair.b) return pair.a ? 'only in run A' : 'only in run B';
-  if (pair.a.resBytes === undefined || pair.b.resBytes === undefined) return '–';
-  return `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
+  const sites = compareSites(pair.a.sites, pair.b.sites);
+  const res =
+    pair.a.resBytes === undefined || pair.b.resBytes === undefined
+      ? '–'
+      : `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
+  return sites ? `${res}; ${sites}` : res;
 }

@@ -1,5 +1,6 @@
 // The recording file, `*.procmem.json`: one process's memory over a run, with its stops and
 // markers, to open later or compare with another run. No `vscode`: unit-tested as text.
+import { parseRecordedSites } from '../shared/allocationSites';
 import { RecordingSummary, TimelineMarker } from '../shared/protocol';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
@@ -167,7 +168,7 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
     }
   }
   const context = isRecord(data.context) ? data.context : {};
-  const markers = Array.isArray(data.markers) ? data.markers.filter(isMarker).slice(0, 100_000) : [];
+  const markers = Array.isArray(data.markers) ? data.markers.filter(isMarker).slice(0, 100_000).map(withSites) : [];
   return {
     ok: true,
     fromOlderExport,
@@ -208,6 +209,13 @@ function isMarker(value: unknown): value is TimelineMarker {
     typeof value.detail === 'string' &&
     (value.stop === undefined || isRecord(value.stop))
   );
+}
+
+/** A stop's allocation sites, checked like the rest (the file is untrusted). */
+function withSites(marker: TimelineMarker): TimelineMarker {
+  return marker.stop?.sites === undefined
+    ? marker
+    : { ...marker, stop: { ...marker.stop, sites: parseRecordedSites(marker.stop.sites) } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
