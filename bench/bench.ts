@@ -14,6 +14,8 @@
  * 4. Children totals and the picker with 5 000 processes running: childProcesses() of a process with a
  *    few children vs scanning the whole table (target < 0.1x), and the picker's first rows (<= 300 ms).
  * 5. A debug stop (no targets): see bench/stops.ts.
+ * 5b. Tracking allocations (no targets): tracemalloc and V8's sampler on a JSON round trip, against
+ *    the same workload untracked: see bench/allocations.ts.
  * 6. Diagnostics (no targets): where the time of sampleProcess and of the scan goes.
  *
  * Prints a table and writes bench-results/bench.json. Exits 0 when a target is missed (it is a
@@ -37,6 +39,7 @@ import { parseStatm } from '../src/proc/statm';
 import { parseStatus } from '../src/proc/status';
 import { systemInfo } from '../src/proc/systemInfo';
 import { Plan, Summary, consume, formatNs, formatRatio, sinkValue, summarize, timeAsync, timeSync } from './measure';
+import { benchAllocations } from './allocations';
 import { benchStops } from './stops';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -54,7 +57,7 @@ const PS_EO_PLAN: Plan = { warmup: 2, batches: 8, perBatch: 1, budgetMs: 1000 };
 const DIAGNOSTIC_PLAN: Plan = { warmup: 500, batches: 15, perBatch: 500, budgetMs: 1000 };
 const SCAN_DIAGNOSTIC_PLAN: Plan = { warmup: 10, batches: 15, perBatch: 10, budgetMs: 1000 };
 
-type Section = 'sample' | 'scan' | 'big' | 'children' | 'stops' | 'diagnostic';
+type Section = 'sample' | 'scan' | 'big' | 'children' | 'stops' | 'allocations' | 'diagnostic';
 
 interface Row {
   section: Section;
@@ -935,6 +938,9 @@ async function main(): Promise<void> {
         ratioText: ratio ? `${formatRatio(ratio)} sampleProcess` : undefined,
         target: 'info',
       });
+    }
+    for (const cost of benchAllocations()) {
+      addRow({ section: 'allocations', ...cost, target: 'info' });
     }
     benchDiagnostics(pid);
 

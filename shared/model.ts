@@ -1,6 +1,7 @@
 // The domain model: what views show about a process, shared by the host and every webview (no
 // `vscode`, no DOM). The messages of each view are in shared/protocol/, one module per view.
 import type { ReadPace } from './readPace';
+import type { RecordedSite } from './allocationSites';
 import type { RuntimeAccount } from './runtimeAccount';
 
 /** The window the host fits the RES trend over; the panel says how much of it the slope rests on. */
@@ -221,6 +222,8 @@ export interface TimelineMarker {
     sincePrevious: { resBytes: number; ms: number } | undefined;
     /** RSS by kind of mapping at the stop, where /proc/PID/smaps was read there (the kinds with any). */
     mappingKinds?: Partial<Record<MappingKind, number>>;
+    /** The lines that allocated memory since the previous stop (largest first), where allocation tracking was on. */
+    sites?: RecordedSite[];
     /** The runtime's own account of RES at the stop, where it answered. */
     account?: RuntimeAccount;
   };

@@ -13,6 +13,7 @@ export const enum Commands {
   OpenRecording = 'procMemory.openRecording',
   OpenRecentRecording = 'procMemory.openRecentRecording',
   CompareRecordings = 'procMemory.compareRecordings',
+  TrackAllocations = 'procMemory.trackAllocations',
 }
 
 export const enum Views {
@@ -36,6 +37,7 @@ export interface Config {
   'statusBar.warnAboveMiB': number;
   'statusBar.warnAboveCgroupPercent': number;
   'inlineTips.enabled': boolean;
+  'allocations.enabled': boolean;
   'runtimeAccount.enabled': boolean;
   'recordings.includeCommandLine': boolean;
   recordDebugSessions: boolean;
@@ -55,6 +57,7 @@ export const CONFIG_DEFAULTS: Config = {
   'statusBar.warnAboveMiB': 0,
   'statusBar.warnAboveCgroupPercent': 90,
   'inlineTips.enabled': true,
+  'allocations.enabled': false,
   'runtimeAccount.enabled': true,
   'recordings.includeCommandLine': true,
   recordDebugSessions: true,

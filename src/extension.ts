@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { cacheConfig, Commands, readSamplerSettings } from './contributions';
+import { AllocationTips } from './debug/allocations/allocationTips';
+import { AllocationTracking } from './debug/allocations/allocationTracking';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
 import { DebugViewProvider } from './debug/debugViewProvider';
@@ -36,6 +38,9 @@ export interface ProcMemoryApi {
   debugSessions: DebugSessions;
   debugStops: DebugStops;
   stopTips: StopTips;
+  /** The lines that allocated memory between two stops, and their tips. */
+  allocations: AllocationTracking;
+  allocationTips: AllocationTips;
   runtimeAccounts: RuntimeAccounts;
   stopTipAccess: StopTipAccess;
   markers: TimelineMarkers;
@@ -69,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const debugSessions = store.add(new DebugSessions(focus));
   const debugStops = store.add(new DebugStops(debugSessions, markers));
   const stopTips = store.add(new StopTips(debugStops));
+  const allocations = store.add(new AllocationTracking(debugStops));
+  const allocationTips = store.add(new AllocationTips(debugStops));
   const runtimeAccounts = store.add(new RuntimeAccounts(debugStops));
   const stopTipAccess = store.add(new StopTipAccess(debugStops, focus, statusBar));
   const memoryAlerts = store.add(new MemoryAlerts(sampler, debugSessions, debugStops));
@@ -88,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       debugStops,
       markers,
       sampler,
+      allocations,
       context.extensionUri,
       readSamplerSettings,
       (pid, startTicks) => panels.show({ pid, startTicks }),
@@ -106,6 +114,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     debugSessions,
     debugStops,
     stopTips,
+    allocations,
+    allocationTips,
     runtimeAccounts,
     stopTipAccess,
     markers,

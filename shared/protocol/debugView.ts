@@ -1,5 +1,6 @@
 // Messages between the host and the debug view "Process Memory" (webview/debugView): its rows,
 // their stops and what changed between two of them.
+import { parseOpenSite, type OpenSiteIntent, type SessionAllocations } from '../allocationSites';
 import { isPid } from '../pid';
 import type {
   Figure,
@@ -82,6 +83,8 @@ export interface DebugSessionRow {
   comparison: StopComparison | undefined;
   /** Set when the process ended while its cgroup's OOM kill counter rose: the evidence, in one paragraph. */
   oomKill?: string;
+  /** The lines that allocated memory up to the current (or latest) stop, where allocation tracking is on. */
+  allocations?: SessionAllocations;
 }
 
 /** How many stops a session keeps. */
@@ -121,7 +124,9 @@ export type FromDebugView =
   /** Compare the latest stop with this earlier one. */
   | { type: 'setBaseline'; sessionId: string; stopId: number }
   /** Read smaps now, at the current stop, where it was too costly to read at every stop. */
-  | { type: 'readMappings'; sessionId: string };
+  | { type: 'readMappings'; sessionId: string }
+  /** Open the source of one of a stop's allocation sites. */
+  | OpenSiteIntent;
 
 function isSessionId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 200;
@@ -154,6 +159,8 @@ export function parseFromDebugView(message: unknown): FromDebugView | undefined 
       return isSessionId(message.sessionId) && isStopId(message.stopId)
         ? { type: message.type, sessionId: message.sessionId, stopId: message.stopId }
         : undefined;
+    case 'openSite':
+      return parseOpenSite(message);
     default:
       return undefined;
   }

@@ -7,6 +7,7 @@ import { diffMappings, MappingsAtStop } from '../proc/smapsDiff';
 import { MappingKind, StopLocation, TimelineMarker } from '../../shared/model';
 import { MAX_STOPS, StopComparison, StopRow } from '../../shared/protocol/debugView';
 import { TimelineMarkers } from '../timelineMarkers';
+import { recordedSites, StopAllocations } from '../../shared/allocationSites';
 import { DebugSessions } from './debugSessions';
 import { DapFrame, framesOf, revealedFrame, sourceLabel } from './revealedFrame';
 import { readStopMappings, readStopReading, StopMappings, StopReading } from './stopReading';
@@ -75,6 +76,8 @@ export interface Stop {
   marker?: TimelineMarker;
   /** ms from the `stopped` event until the tip was first drawn in an editor. */
   tipShownAfterMs?: number;
+  /** The lines that allocated memory since the previous stop, where allocation tracking is on. */
+  allocations?: StopAllocations;
   /** What the program's runtime said of its memory at this stop (RuntimeAccounts). */
   runtime?: RuntimeAnswer;
 }
@@ -553,6 +556,7 @@ export class DebugStops extends Disposable {
         resBytes: stop.reading.resBytes,
         sincePrevious: since,
         mappingKinds: stop.mappings?.ok ? kindTotals(stop.mappings) : undefined,
+        sites: recordedSites(stop.allocations),
         account: accountOfMarker(stop),
       },
     };

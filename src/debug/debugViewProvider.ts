@@ -24,6 +24,7 @@ import { isDebuggerCommand } from './debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';
 import { DebugStops } from './debugStops';
 import { TimelineMarkers } from '../timelineMarkers';
+import type { AllocationTracking } from './allocations/allocationTracking';
 
 interface Watched {
   subscription: vscode.Disposable;
@@ -53,6 +54,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     private readonly stops: DebugStops,
     private readonly markers: TimelineMarkers,
     private readonly sampler: Sampler,
+    private readonly allocations: AllocationTracking,
     private readonly extensionUri: vscode.Uri,
     private readonly settings: () => SamplerSettings,
     private readonly openPanel: (pid: number, startTicks: number) => void,
@@ -109,6 +111,9 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
             break;
           case 'readMappings':
             void this.stops.readMappingsNow(message.sessionId);
+            break;
+          case 'openSite':
+            void this.allocations.openSite(message.sessionId, message.stopId, message.index);
             break;
         }
       },
@@ -225,6 +230,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       markers: entry.identity ? this.markers.of(entry.identity) : [],
       stops: this.stops.rows(entry.session.id),
       comparison: this.stops.comparison(entry.session.id),
+      allocations: this.allocations.viewOf(entry.session.id),
     };
   }
 

@@ -5,6 +5,7 @@ import { Alignment } from '../../shared/protocol/compare';
 import { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
 import { accountChange, accountChangeText, RuntimeAccount } from '../../shared/runtimeAccount';
+import { compareSites, RecordedSite } from '../../shared/allocationSites';
 import { Recording } from './recordingFile';
 
 /** Where each run's time zero is (ms since the epoch), and whether the choice could be honoured. */
@@ -34,6 +35,8 @@ export interface ComparedStop {
   sincePreviousBytes: number | undefined;
   /** The runtime's own account at the stop, where the recording has one. */
   account?: RuntimeAccount;
+  /** The lines that allocated memory since the previous stop, where allocation tracking was on. */
+  sites?: RecordedSite[];
 }
 
 /** One line of the stops table: the same place in both runs, or a place only one run stopped at. */
@@ -69,6 +72,7 @@ export function matchStops(
           resBytes: marker.stop?.resBytes,
           sincePreviousBytes: marker.stop?.sincePrevious?.resBytes,
           account: marker.stop?.account,
+          sites: marker.stop?.sites,
         };
         return { key: `${place}\u0000${occurrence}`, place, stop };
       });
@@ -148,12 +152,14 @@ export function stopChange(pair: StopPair): string {
   if (!pair.a || !pair.b) {
     return pair.a ? 'only in run A' : 'only in run B';
   }
-  if (pair.a.resBytes === undefined || pair.b.resBytes === undefined) {
-    return '–';
-  }
+  const sites = compareSites(pair.a.sites, pair.b.sites);
   const accounts = pair.a.account && pair.b.account ? accountChange(pair.a.account, pair.b.account) : undefined;
   // With both runs' accounts, which part of RES made the difference.
-  return accounts
-    ? `${accountChangeText(accounts)} in run B`
-    : `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
+  const res =
+    pair.a.resBytes === undefined || pair.b.resBytes === undefined
+      ? '–'
+      : accounts
+        ? `${accountChangeText(accounts)} in run B`
+        : `${formatDelta(pair.b.resBytes - pair.a.resBytes)} RES in run B`;
+  return sites ? `${res}; ${sites}` : res;
 }

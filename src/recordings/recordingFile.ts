@@ -4,6 +4,7 @@ import { RecordingSummary } from '../../shared/protocol/recording';
 import { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
 import { readAccount } from '../../shared/runtimeAccount';
+import { parseRecordedSites } from '../../shared/allocationSites';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
 export const RECORDING_VERSION = 1;
@@ -173,7 +174,7 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
   }
   const context = isRecord(data.context) ? data.context : {};
   const markers = Array.isArray(data.markers)
-    ? data.markers.filter(isMarker).slice(0, 100_000).map(withCheckedAccount)
+    ? data.markers.filter(isMarker).slice(0, 100_000).map(withCheckedAccount).map(withSites)
     : [];
   return {
     ok: true,
@@ -223,6 +224,13 @@ function isMarker(value: unknown): value is TimelineMarker {
     typeof value.detail === 'string' &&
     (value.stop === undefined || isRecord(value.stop))
   );
+}
+
+/** A stop's allocation sites, checked like the rest (the file is untrusted). */
+function withSites(marker: TimelineMarker): TimelineMarker {
+  return marker.stop?.sites === undefined
+    ? marker
+    : { ...marker, stop: { ...marker.stop, sites: parseRecordedSites(marker.stop.sites) } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -12,6 +12,7 @@ import { FigureTile } from '../figureTile';
 import { memorylessReason } from '../memoryless';
 import { Sparkline } from '../sparkline';
 import { button, progressRing } from '../toolkit';
+import { AllocationSitesView } from './allocationSites';
 import { StopComparisonView } from './stopComparison';
 import { StopsList } from './stopsList';
 
@@ -69,6 +70,9 @@ export class SessionRow {
   private readonly card: HTMLElement;
   private readonly stops: StopsList;
   private readonly comparison: StopComparisonView;
+  private readonly allocations = new AllocationSitesView((stopId, index) =>
+    this.post({ type: 'openSite', sessionId: this.row.sessionId, stopId, index }),
+  );
   private statusKey = '';
 
   constructor(
@@ -97,6 +101,7 @@ export class SessionRow {
       this.since,
       this.childTotal,
       this.stops.element,
+      this.allocations.element,
       this.comparison.element,
     );
     this.card = h(
@@ -115,7 +120,7 @@ export class SessionRow {
     // Clicking the row opens the panel too; clicks on its own controls (buttons, labels) do their own thing.
     this.card.addEventListener('click', (event) => {
       const target = event.target as Element | null;
-      if (target?.closest('vscode-button, button, .doc-label-wrap, .tooltip, .stops, .comparison')) {
+      if (target?.closest('vscode-button, button, .doc-label-wrap, .tooltip, .stops, .comparison, .allocations')) {
         return;
       }
       this.inspect();
@@ -175,6 +180,7 @@ export class SessionRow {
     );
     this.stops.update(row.stops);
     this.comparison.update(row.comparison, row.stops);
+    this.allocations.update(row.allocations);
     setText(this.peak, `Peak RES ${readFigure(snapshot.peakRes).text}`);
     this.since.hidden = row.sinceLastStop === undefined;
     if (row.sinceLastStop !== undefined) {

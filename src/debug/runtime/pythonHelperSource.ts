@@ -5,6 +5,8 @@
 // Rules for every part: print nothing, call no user code, keep no reference to user objects,
 // import lazily what a call needs.
 
+import { TRACEMALLOC_PART } from '../allocations/tracemallocHelper';
+
 /** Dispatch: `_answer(name, json_kwargs)` calls a helper function and returns its result as a JSON string. */
 const CORE = `
 import json as _json
@@ -76,4 +78,4 @@ def account():
 `;
 
 /** The parts, in order. The module is loaded again whenever their text changes. */
-export const PYTHON_HELPER_PARTS: readonly string[] = [CORE, ACCOUNT];
+export const PYTHON_HELPER_PARTS: readonly string[] = [CORE, ACCOUNT, TRACEMALLOC_PART];
