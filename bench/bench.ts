@@ -14,6 +14,8 @@
  * 4. Children totals and the picker with 5 000 processes running: childProcesses() of a process with a
  *    few children vs scanning the whole table (target < 0.1x), and the picker's first rows (<= 300 ms).
  * 5. A debug stop (no targets): see bench/stops.ts.
+ * 5b. A task's tree of 200 processes: one recording interval's walk vs ps --forest and a full scan
+ *    (bench/taskTree.ts). Target: the walk costs less than spawning ps --forest.
  * 6. Diagnostics (no targets): where the time of sampleProcess and of the scan goes.
  *
  * Prints a table and writes bench-results/bench.json. Exits 0 when a target is missed (it is a
@@ -38,6 +40,7 @@ import { parseStatus } from '../src/proc/status';
 import { systemInfo } from '../src/proc/systemInfo';
 import { Plan, Summary, consume, formatNs, formatRatio, sinkValue, summarize, timeAsync, timeSync } from './measure';
 import { benchStops } from './stops';
+import { benchTaskTree } from './taskTree';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS_DIR = path.join(REPO_ROOT, 'bench-results');
@@ -54,7 +57,7 @@ const PS_EO_PLAN: Plan = { warmup: 2, batches: 8, perBatch: 1, budgetMs: 1000 };
 const DIAGNOSTIC_PLAN: Plan = { warmup: 500, batches: 15, perBatch: 500, budgetMs: 1000 };
 const SCAN_DIAGNOSTIC_PLAN: Plan = { warmup: 10, batches: 15, perBatch: 10, budgetMs: 1000 };
 
-type Section = 'sample' | 'scan' | 'big' | 'children' | 'stops' | 'diagnostic';
+type Section = 'sample' | 'scan' | 'big' | 'children' | 'stops' | 'tree' | 'diagnostic';
 
 interface Row {
   section: Section;
@@ -849,6 +852,7 @@ function printTable(): void {
     ],
     ['children', `Children totals with ${counts.childrenTable ?? '2 000+'} processes running`],
     ['stops', 'A debug stop: the host work before the tip shows, and the smaps read for the comparison (info)'],
+    ['tree', "A task's process tree (200 processes): one recording interval vs ps --forest and a full /proc scan"],
     [
       'diagnostic',
       'Diagnostics: where the time goes (no targets; timed one after another, so under load they need not add up)',
@@ -929,6 +933,22 @@ async function main(): Promise<void> {
         ratio,
         ratioText: ratio ? `${formatRatio(ratio)} sampleProcess` : undefined,
         target: 'info',
+      });
+    }
+    const tree = await benchTaskTree();
+    const psForest = tree.costs.find((cost) => cost.id === 'tree-ps-forest')?.summary?.medianNs ?? NaN;
+    for (const cost of tree.costs) {
+      const ratio = cost.summary ? cost.summary.medianNs / psForest : undefined;
+      addRow({
+        section: 'tree',
+        id: cost.id,
+        operation: cost.operation,
+        summary: cost.summary,
+        skipped: cost.skipped,
+        ratio,
+        ratioText: ratio ? `${formatRatio(ratio)} ps --forest` : undefined,
+        target: cost.id === 'tree-walk' ? '< 1x ps --forest' : 'info',
+        pass: cost.id === 'tree-walk' && ratio !== undefined ? ratio < 1 : undefined,
       });
     }
     benchDiagnostics(pid);
