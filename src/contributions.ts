@@ -13,6 +13,7 @@ export const enum Commands {
   OpenRecording = 'procMemory.openRecording',
   OpenRecentRecording = 'procMemory.openRecentRecording',
   CompareRecordings = 'procMemory.compareRecordings',
+  RunTaskWithMemoryLimit = 'procMemory.runTaskWithMemoryLimit',
 }
 
 export const enum Views {
@@ -43,6 +44,10 @@ export interface Config {
   'alerts.workingSetAbovePercent': number;
   'alerts.sustainedGrowth': boolean;
   'alerts.pauseDebuggee': boolean;
+  'tasks.record': boolean;
+  'tasks.sampleIntervalMs': number;
+  /** A number for every task, or an object by task label: read by taskBudgetBytes(), not readConfig. */
+  'tasks.memoryBudgetMiB': number;
 }
 
 export const CONFIG_DEFAULTS: Config = {
@@ -61,12 +66,16 @@ export const CONFIG_DEFAULTS: Config = {
   'alerts.workingSetAbovePercent': 0,
   'alerts.sustainedGrowth': false,
   'alerts.pauseDebuggee': false,
+  'tasks.record': true,
+  'tasks.sampleIntervalMs': 1000,
+  'tasks.memoryBudgetMiB': 0,
 };
 
 const MINIMUMS: Partial<Record<keyof Config, number>> = {
   sampleIntervalMs: 250,
   detailIntervalMs: 1000,
   historyMinutes: 1,
+  'tasks.sampleIntervalMs': 100,
 };
 
 /**

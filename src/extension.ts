@@ -17,6 +17,8 @@ import { sampleProcess } from './proc/sampleProcess';
 import { scanProcessTable } from './proc/processTable';
 import { lastPickerTimings } from './processPicker';
 import { StatusBar } from './statusBar';
+import { TaskRecorder } from './tasks/taskRecorder';
+import { TaskRunStatus } from './tasks/taskRunStatus';
 import { TimelineMarkers } from './timelineMarkers';
 
 /** What the extension exports: used by its integration tests and open to other extensions. */
@@ -38,6 +40,10 @@ export interface ProcMemoryApi {
   recorder: SessionRecorder;
   recordings: RecordingEditor;
   debugView: DebugViewProvider;
+  /** Task runs being recorded and those finished. */
+  tasks: TaskRecorder;
+  /** The end-of-run line in the status bar. */
+  taskRunStatus: TaskRunStatus;
   /** Host time from opening the last process picker to its first rows and to all of them. */
   pickerTimings(): typeof lastPickerTimings;
 }
@@ -74,6 +80,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'recordings'),
     ),
   );
+  const taskRunStatus = store.add(new TaskRunStatus());
+  const tasks = store.add(new TaskRecorder(recorder, taskRunStatus, oomAlerts));
   const recordings = store.add(new RecordingEditor(context.extensionUri));
   store.add(registerCommands(focus, panels, debugSessions, markers, recorder, recordings));
   const debugView = store.add(
@@ -104,6 +112,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     recorder,
     recordings,
     debugView,
+    tasks,
+    taskRunStatus,
     pickerTimings: () => lastPickerTimings,
   };
 }

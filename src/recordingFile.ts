@@ -1,6 +1,7 @@
 // The recording file, `*.procmem.json`: one process's memory over a run, with its stops and
 // markers, to open later or compare with another run. No `vscode`: unit-tested as text.
 import { RecordingSummary, TimelineMarker } from '../shared/protocol';
+import { parseTaskRun, TaskRun } from '../shared/taskRun';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
 export const RECORDING_VERSION = 1;
@@ -33,6 +34,8 @@ export interface Recording {
   samples: RecordingSamples;
   /** Debug stops (with their figures) and user markers, oldest first. */
   markers: TimelineMarker[];
+  /** A task run: the process is the task's root, the samples its whole tree summed. */
+  task?: TaskRun;
 }
 
 /** A recording from a history (the points as a view keeps them) and the markers of the process. */
@@ -194,8 +197,15 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
         shr: samples.shr as number[],
       },
       markers: markers.sort((a, b) => a.timeMs - b.timeMs),
+      ...taskOf(data.task, length),
     },
   };
+}
+
+/** The task part of a recording, when it has a valid one: a malformed one is dropped, the samples stay. */
+function taskOf(value: unknown, samples: number): { task?: TaskRun } {
+  const task = value === undefined ? undefined : parseTaskRun(value, samples);
+  return task ? { task } : {};
 }
 
 function isMarker(value: unknown): value is TimelineMarker {
