@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { cacheConfig, Commands, readSamplerSettings } from './contributions';
+import { cacheConfig, Commands, readSamplerSettings, registerCommand } from './contributions';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
 import { DebugViewProvider } from './debug/debugViewProvider';
@@ -17,6 +17,7 @@ import { sampleProcess } from './proc/sampleProcess';
 import { scanProcessTable } from './proc/processTable';
 import { lastPickerTimings } from './processPicker';
 import { StatusBar } from './statusBar';
+import { runTaskWithMemoryLimit } from './tasks/limitedTaskRun';
 import { TaskRecorder } from './tasks/taskRecorder';
 import { TaskRunStatus } from './tasks/taskRunStatus';
 import { TimelineMarkers } from './timelineMarkers';
@@ -82,6 +83,15 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   );
   const taskRunStatus = store.add(new TaskRunStatus());
   const tasks = store.add(new TaskRecorder(recorder, taskRunStatus, oomAlerts));
+  store.add(
+    registerCommand(Commands.RunTaskWithMemoryLimit, (task, limitMiB) =>
+      runTaskWithMemoryLimit(
+        tasks,
+        task instanceof vscode.Task || typeof task === 'string' ? task : undefined,
+        typeof limitMiB === 'number' && limitMiB > 0 ? limitMiB : undefined,
+      ),
+    ),
+  );
   const recordings = store.add(new RecordingEditor(context.extensionUri));
   store.add(registerCommands(focus, panels, debugSessions, markers, recorder, recordings));
   const debugView = store.add(

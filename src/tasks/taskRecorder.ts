@@ -20,7 +20,9 @@ import { TaskRunRecording } from './taskRunRecording';
 import { TaskRunStatus } from './taskRunStatus';
 
 /** A group a run with a memory limit will run in, waiting for its task to start. */
-export interface ExpectedGroup extends MemoryGroup {
+export interface ExpectedGroup {
+  /** Undefined for a systemd scope, whose path is known once it runs (found as the tree's own group). */
+  group?: MemoryGroup;
   limitBytes: number;
   /** Called once the run is recorded (or could not be): the group may go. */
   release(): void;
@@ -114,14 +116,14 @@ export class TaskRecorder extends Disposable {
       return;
     }
     const walk = new ProcessTreeWalk(root.value);
-    const group = limit ?? memoryGroupOf(processId);
+    const group = limit?.group ?? memoryGroupOf(processId);
     const run: ActiveRun = {
       execution,
       root: root.value,
       walk,
       recording: new TaskRunRecording(task.name, task.source, Date.now()),
       timer: setInterval(() => this.sample(run), readConfig('tasks.sampleIntervalMs')),
-      group: limit,
+      group: limit?.group,
       limit,
       groupPeak: undefined,
       oomBaseline: group ? readOomBaseline(group.version, group.path) : undefined,
@@ -134,7 +136,7 @@ export class TaskRecorder extends Disposable {
   private sample(run: ActiveRun): void {
     const reading = run.walk.walk();
     run.recording.add(reading);
-    if (!run.limit && !run.group && reading.members.length > 0) {
+    if (!run.group && reading.members.length > 0) {
       // A task started in a group of its own (systemd-run, a CI wrapper): its peak is exact.
       const group = memoryGroupOf(run.root.pid);
       const pids = new Set(reading.members.map((member) => member.identity.pid));
@@ -200,6 +202,11 @@ export class TaskRecorder extends Disposable {
 
   /** The newest saved run of the same task, if any. */
   private async lastRunOf(label: string): Promise<TaskRun | undefined> {
+    try {
+      await vscode.workspace.fs.createDirectory(this.recordings.folder); // list() of a missing folder logs a warning
+    } catch {
+      return undefined;
+    }
     for (const uri of await this.recordings.list()) {
       if (!uri.path.includes('-task-')) continue;
       const parsed = await readRecordingFile(uri);

@@ -35,7 +35,7 @@ export class TaskRunStatus extends Disposable {
     const versus = versusLastText(run, last);
     const budget = budgetText(run);
     const icon = run.oomKill ? '$(error)' : budget ? '$(warning)' : '$(pulse)';
-    const text = `${icon} ${escapeIcons(peakText(run))}${versus ? ` · ${versus}` : ''}`;
+    const text = `${icon} ${escapeIcons(peakText(run))}${run.oomKill ? ' · OOM-killed' : ''}${versus ? ` · ${versus}` : ''}`;
     const largest = run.peak.largest;
     const lines = [
       peakText(run),
@@ -43,7 +43,10 @@ export class TaskRunStatus extends Disposable {
       `Exit code ${run.exitCode ?? 'unknown'} after ${formatInterval(run.durationMs)}; ${run.members.length + run.membersOmitted} processes in all.`,
       ...(versus && last ? [`${versus} (${formatBytes(last.peak.pssBytes)} PSS then).`] : []),
       ...(budget ? [budget.text] : []),
-      ...(run.oomKill ? [`OOM-killed: ${run.oomKill}`] : []),
+      ...(run.group?.limitBytes
+        ? [`Ran in cgroup ${run.group.path} with a ${formatBytes(run.group.limitBytes)} limit.`]
+        : []),
+      ...(run.oomKill ? [`A member was most likely killed by the kernel's OOM killer: ${run.oomKill}`] : []),
       'Peaks are sampled PSS sums (shared pages counted once) unless the task ran in its own cgroup; a sampler misses what lived or peaked between samples.',
     ];
     this.show(text, lines.join('\n'), file);

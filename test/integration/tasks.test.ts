@@ -4,81 +4,14 @@
 // PID the program wrote down itself, and the end-of-run line, the comparison with the last run
 // and the budget warning are checked against the recording.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
-import type { FinishedTaskRun } from '../../src/tasks/taskRecorder';
 import { formatBytes, formatDelta } from '../../shared/format';
 import { readRecordingFile } from '../../src/readRecording';
 import { MiB, procMemoryApi, setSetting, waitFor } from './helpers';
-
-const SOURCE = path.resolve(__dirname, '..', '..', '..', 'test', 'programs', 'taskTree.c');
-
-/** The program's own list of its processes: PID -> role. */
-function programTree(dir: string): Map<number, string> {
-  const tree = new Map<number, string>();
-  for (const pid of readdirSync(path.join(dir, 'roles'))) {
-    tree.set(Number(pid), readFileSync(path.join(dir, 'roles', pid), 'utf8'));
-  }
-  return tree;
-}
-
-/** Sums Pss of smaps_rollup over the PIDs the program wrote, every 50 ms, until stopped: the test's own peak. */
-function samplePssPeak(dir: string): { stop(): number } {
-  let peak = 0;
-  const timer = setInterval(() => {
-    let sum = 0;
-    for (const pid of existsSync(path.join(dir, 'pids')) ? readdirSync(path.join(dir, 'pids')) : []) {
-      try {
-        const match = /\nPss:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-        sum += match ? Number(match[1]) * 1024 : 0;
-      } catch {
-        // exited
-      }
-    }
-    peak = Math.max(peak, sum);
-  }, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      return peak;
-    },
-  };
-}
-
-export async function runTreeTask(
-  api: ProcMemoryApi,
-  binary: string,
-  label: string,
-  options: { scaleMiB?: number; exitCode?: number } = {},
-): Promise<{ finished: FinishedTaskRun; dir: string; measuredPeak: number }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'task-tree-'));
-  mkdirSync(path.join(dir, 'pids'));
-  mkdirSync(path.join(dir, 'roles'));
-  const before = api.tasks.finished.length;
-  const sampler = samplePssPeak(dir);
-  const task = new vscode.Task(
-    { type: 'shell', id: label },
-    vscode.TaskScope.Workspace,
-    label,
-    'proc-memory-test',
-    new vscode.ShellExecution(`'${binary}' '${dir}' ${options.scaleMiB ?? 8} ${options.exitCode ?? 0}`),
-  );
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Never };
-  await vscode.tasks.executeTask(task);
-  const finished = await waitFor('the task run to be recorded', () => api.tasks.finished[before], 60000);
-  return { finished, dir, measuredPeak: sampler.stop() };
-}
-
-export function compileTaskTree(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'task-tree-bin-'));
-  const binary = path.join(dir, 'taskTree');
-  execFileSync('cc', ['-O2', '-o', binary, SOURCE]);
-  return binary;
-}
+import { compileTaskTree, programTree, runTreeTask } from './taskTree';
 
 describe('task runs', function () {
   this.timeout(180000);
@@ -104,7 +37,10 @@ describe('task runs', function () {
     dirs.push(dir);
     const run = finished.run;
     // The program's own figures: 40 x 8 MiB allocated and held together, plus small baselines.
-    assert.ok(measuredPeak > 40 * 8 * MiB && measuredPeak < 40 * 8 * MiB * 1.05, `the test's own peak ${formatBytes(measuredPeak)}`);
+    assert.ok(
+      measuredPeak > 40 * 8 * MiB && measuredPeak < 40 * 8 * MiB * 1.05,
+      `the test's own peak ${formatBytes(measuredPeak)}`,
+    );
     const error = Math.abs(run.peak.pssBytes - measuredPeak) / measuredPeak;
     assert.ok(
       error < 0.05,

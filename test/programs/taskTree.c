@@ -3,15 +3,17 @@
  *
  *   taskTree DIR [SCALE_MIB] [EXIT_CODE]
  *
- * Forks 8 children; child i (1..7) allocates and touches (i + 1) * SCALE_MIB MiB at 300 + 100 i ms
- * and holds it until 2 500 ms. Child 0 allocates nothing: it forks a grandchild and exits at 200 ms, before its
- * grandchild allocates: the grandchild (re-parented to init or a subreaper) allocates 5 * SCALE_MIB
- * MiB at 400 ms and holds it until 2 500 ms too. Every process writes its PID to DIR/pids/PID and
- * its role to DIR/roles/PID first thing, so a test knows the whole tree without walking it. The
- * parent waits for its children and for the grandchild's DIR/done-grandchild, then exits with
- * EXIT_CODE. The peak, with every allocation held, is (2 + ... + 8) + 5 = 40 SCALE_MIB MiB (plus
- * the processes' small baselines), from 1 000 to 2 500 ms.
+ * Forks 8 children. Child i (1..7) allocates and touches (i + 1) * SCALE_MIB MiB at 300 + 100 i
+ * ms. Child 0 allocates nothing: it forks a grandchild and exits at 200 ms, before the grandchild
+ * (re-parented to init or a subreaper) allocates 5 * SCALE_MIB MiB at 400 ms. Each holds its
+ * memory until 2 500 ms, and in any case until all 8 have theirs (DIR/allocated/PID) and 1 000 ms
+ * more: on a loaded machine a process may allocate late, and the peak is still a moment with every
+ * allocation held: (2 + ... + 8) + 5 = 40 SCALE_MIB MiB, plus the processes' small baselines.
+ * Every process writes its PID to DIR/pids/PID and its role to DIR/roles/PID first thing, so a
+ * test knows the whole tree without walking it. The parent waits for its children and for the
+ * grandchild's DIR/done-grandchild (8 s at most: it may be OOM-killed), then exits with EXIT_CODE.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,19 @@ static void note(const char *kind, const char *text) {
   }
 }
 
+static int count_allocated(void) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/allocated", dir);
+  DIR *d = opendir(path);
+  int count = 0;
+  if (!d) return 0;
+  for (struct dirent *entry; (entry = readdir(d)) != NULL;) {
+    if (entry->d_name[0] != '.') count++;
+  }
+  closedir(d);
+  return count;
+}
+
 static void hold(long at_ms, long mib, const char *role) {
   note("pids", "");
   note("roles", role);
@@ -53,7 +68,10 @@ static void hold(long at_ms, long mib, const char *role) {
   char *block = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (block == MAP_FAILED) _exit(2);
   memset(block, 1, bytes); /* resident, private: its PSS is its size */
-  sleep_until(2500);
+  note("allocated", "");
+  while (count_allocated() < 8 && elapsed_ms() < 6000) usleep(10000);
+  long all_held = elapsed_ms();
+  sleep_until(all_held + 1000 > 2500 ? all_held + 1000 : 2500);
 }
 
 int main(int argc, char **argv) {
@@ -90,6 +108,6 @@ int main(int argc, char **argv) {
   }
   char done[4096];
   snprintf(done, sizeof done, "%s/done-grandchild", dir);
-  while (access(done, F_OK) != 0 && elapsed_ms() < 30000) usleep(20000);
+  while (access(done, F_OK) != 0 && elapsed_ms() < 8000) usleep(20000);
   return code;
 }
