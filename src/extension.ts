@@ -19,6 +19,7 @@ import { lastPickerTimings } from './processPicker';
 import { StatusBar } from './statusBar';
 import { runTaskWithMemoryLimit } from './tasks/limitedTaskRun';
 import { TaskRecorder } from './tasks/taskRecorder';
+import { TerminalFollower } from './terminals/terminalFollower';
 import { TaskRunStatus } from './tasks/taskRunStatus';
 import { TimelineMarkers } from './timelineMarkers';
 
@@ -45,6 +46,8 @@ export interface ProcMemoryApi {
   tasks: TaskRecorder;
   /** The end-of-run line in the status bar. */
   taskRunStatus: TaskRunStatus;
+  /** What the active terminal runs, put in focus for the status bar. */
+  terminals: TerminalFollower;
   /** Host time from opening the last process picker to its first rows and to all of them. */
   pickerTimings(): typeof lastPickerTimings;
 }
@@ -66,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const focus = store.add(new FocusTracker(context.workspaceState));
   const oomAlerts = new OomAlerts();
   const statusBar = store.add(new StatusBar(sampler, focus, oomAlerts));
+  const terminals = store.add(new TerminalFollower(focus));
   const markers = store.add(new TimelineMarkers());
   const panels = store.add(new InspectPanelRegistry(sampler, markers, context.extensionUri, oomAlerts));
 
@@ -124,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     debugView,
     tasks,
     taskRunStatus,
+    terminals,
     pickerTimings: () => lastPickerTimings,
   };
 }

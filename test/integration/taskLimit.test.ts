@@ -46,6 +46,8 @@ describe('task runs with a memory limit', function () {
   });
 
   after(async () => {
+    // Task terminals stay open; the status bar would follow them in later tests.
+    vscode.window.terminals.forEach((terminal) => terminal.dispose());
     await setSetting('tasks.sampleIntervalMs', undefined);
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     if (binary) rmSync(path.dirname(binary), { recursive: true, force: true });

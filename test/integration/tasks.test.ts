@@ -26,6 +26,8 @@ describe('task runs', function () {
   });
 
   after(async () => {
+    // Task terminals stay open; the status bar would follow them in later tests.
+    vscode.window.terminals.forEach((terminal) => terminal.dispose());
     await setSetting('tasks.sampleIntervalMs', undefined);
     await setSetting('tasks.memoryBudgetMiB', undefined);
     rmSync(path.dirname(binary), { recursive: true, force: true });

@@ -17,6 +17,9 @@ export interface FakeProcess {
   pssKiB: number;
   hwmKiB: number;
   state?: string;
+  /** Field 8: the terminal's foreground process group (-1: no terminal). */
+  tpgid?: number;
+  pgrp?: number;
 }
 
 export class FakeProc {
@@ -61,7 +64,27 @@ export class FakeProc {
     fs.mkdirSync(path.join(dir, 'task', String(p.pid)), { recursive: true });
     // Fields after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
     // utime stime cutime cstime priority nice threads itrealvalue starttime vsize rss
-    const rest = [p.state ?? 'S', p.ppid, p.pid, p.session, 0, -1, 4194304, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 1, 0];
+    const rest = [
+      p.state ?? 'S',
+      p.ppid,
+      p.pgrp ?? p.pid,
+      p.session,
+      0,
+      p.tpgid ?? -1,
+      4194304,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      20,
+      0,
+      1,
+      0,
+    ];
     fs.writeFileSync(path.join(dir, 'stat'), `${p.pid} (${p.name}) ${rest.join(' ')} ${p.startTicks} 1000 10 0\n`);
     const memory =
       p.state === 'Z'
