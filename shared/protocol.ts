@@ -3,6 +3,7 @@
 // validates each of them, because the page renders untrusted process names.
 
 import { isPid } from './pid';
+import type { TaskRun } from './taskRun';
 
 /** The window the host fits the RES trend over; the panel says how much of it the slope rests on. */
 export const TREND_WINDOW_MS = 5 * 60000;
@@ -478,6 +479,8 @@ export type ToRecordingView =
       markers: TimelineMarker[];
       /** Set when the file was written by an older version (an export without a schema). */
       note: string | undefined;
+      /** A task run: the samples are its tree's sums, and this is the rest of it. */
+      task?: TaskRun;
     }
   | { type: 'invalid'; fileName: string; reason: string };
 
