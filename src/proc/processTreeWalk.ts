@@ -7,6 +7,12 @@ import { parseStatJob } from './statJob';
 import { parseStatm } from './statm';
 import { systemInfo } from './systemInfo';
 
+/**
+ * The longest time between two scans of the process table for orphans of the session that no walk
+ * saw: a scan reads every process's stat (about 3 ms for 300 processes), so not every walk.
+ */
+export const SESSION_SCAN_MS = 1000;
+
 /** One process of a tree as one walk read it. */
 export interface MemberReading {
   identity: ProcessIdentity;
@@ -63,14 +69,16 @@ export interface TreeReading {
  * descendants of the root through /proc/PID/task/TID/children, then looks for members seen before
  * that the walk from the root no longer reaches: their parent exited and they were re-parented to a
  * subreaper or to init. Those stay members (a build's orphaned compiler still counts), and their
- * own children with them. When a member exits, processes of the root's session that appeared
- * since the last walk and whose parent is outside the tree are looked for once in the whole
- * process table: a grandchild orphaned between two walks is found that way, unless it left the
- * session (setsid). Identity is PID + start time, so a reused PID is a new process, not a member.
+ * own children with them. Processes of the root's session that started after the root and whose
+ * parent is outside the tree are looked for in the whole process table when a member exits, and
+ * at most SESSION_SCAN_MS apart otherwise: a grandchild whose parent exited before any walk saw
+ * either is found that way, unless it left the session (setsid). Identity is PID + start time, so
+ * a reused PID is a new process, not a member.
  */
 export class ProcessTreeWalk {
   private readonly known = new Map<string, TreeMember>();
   private rootSession: number | undefined;
+  private lastSessionScanMs = -Infinity;
   /** Orphans found by the session scan started after the root did. */
   private readonly rootStartTicks: number;
 
@@ -114,7 +122,8 @@ export class ProcessTreeWalk {
       alive.set(key, { identity: member.identity, ppid: stat.ppid, name: stat.comm });
       this.addDescendants(member.identity.pid, alive);
     }
-    if (exited && this.rootSession !== undefined) {
+    if (this.rootSession !== undefined && (exited || timeMs - this.lastSessionScanMs >= SESSION_SCAN_MS)) {
+      this.lastSessionScanMs = timeMs;
       this.adoptOrphansOfSession(alive);
     }
     const members: MemberReading[] = [];

@@ -9,6 +9,9 @@
  * memory until 2 500 ms, and in any case until all 8 have theirs (DIR/allocated/PID) and 1 000 ms
  * more: on a loaded machine a process may allocate late, and the peak is still a moment with every
  * allocation held: (2 + ... + 8) + 5 = 40 SCALE_MIB MiB, plus the processes' small baselines.
+ * Before forking, the parent also touches a shared anonymous mapping of 4 SCALE_MIB MiB, which
+ * every process that allocates reads page by page: it is in the RES of 9 processes at the peak,
+ * but counted once in their PSS summed (44 SCALE_MIB MiB in all, against a RES sum of about 76).
  * Every process writes its PID to DIR/pids/PID and its role to DIR/roles/PID first thing, so a
  * test knows the whole tree without walking it. The parent waits for its children and for the
  * grandchild's DIR/done-grandchild (8 s at most: it may be OOM-killed), then exits with EXIT_CODE.
@@ -24,6 +27,8 @@
 #include <unistd.h>
 
 static const char *dir;
+static volatile char *shared;
+static size_t shared_bytes;
 static struct timespec start;
 
 static long elapsed_ms(void) {
@@ -63,6 +68,9 @@ static int count_allocated(void) {
 static void hold(long at_ms, long mib, const char *role) {
   note("pids", "");
   note("roles", role);
+  long sum = 0;
+  for (size_t offset = 0; offset < shared_bytes; offset += 4096) sum += shared[offset]; /* map it: into RES */
+  if (sum < 0) _exit(3);
   sleep_until(at_ms);
   size_t bytes = (size_t)mib * 1024 * 1024;
   char *block = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -80,6 +88,10 @@ int main(int argc, char **argv) {
   long scale = argc > 2 ? atol(argv[2]) : 8;
   int code = argc > 3 ? atoi(argv[3]) : 0;
   clock_gettime(CLOCK_MONOTONIC, &start);
+  shared_bytes = (size_t)(4 * scale) * 1024 * 1024;
+  shared = mmap(NULL, shared_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (shared == MAP_FAILED) return 2;
+  memset((char *)shared, 1, shared_bytes);
   note("pids", "");
   note("roles", "parent");
   for (int i = 0; i < 8; i++) {

@@ -97,7 +97,7 @@ for (const [theme, name] of [
       assert.match(await frame.locator('[data-testid=recording-name]').innerText(), /^Task “build” \(PID \d+\)$/);
       assert.match(
         await frame.locator('[data-testid=task-peak]').innerText(),
-        /^build peaked at 3[2-4]\d\.\d MiB \(PSS, 10 processes\)$/,
+        /^build peaked at 3[5-6]\d\.\d MiB \(PSS, 10 processes\)$/,
       );
       // The program's 10 processes and the shell's own (bash, mktemp, mkdir...): every one listed.
       const listed = await frame.locator('[data-testid=task-member]').count();

@@ -1,7 +1,7 @@
 // The tree walk on a fake /proc: re-parented orphans, PID reuse inside the tree, 5 000 processes.
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { ProcessTreeWalk } from '../../src/proc/processTreeWalk';
+import { ProcessTreeWalk, SESSION_SCAN_MS } from '../../src/proc/processTreeWalk';
 import { FakeProc, fakeProcess, SHARED_PAGES } from './procTreeFixture';
 
 const KiB = 1024;
@@ -80,6 +80,29 @@ describe('ProcessTreeWalk', () => {
     const reading = walk.walk();
     assert.deepEqual(reading.members.map((m) => m.identity.pid).sort(), [100, 105]);
     assert.deepEqual(walk.members.find((m) => m.identity.pid === 105)?.reparentedTo, { pid: 1, name: 'init' });
+  });
+
+  it('finds an orphan whose parent no walk ever saw, within SESSION_SCAN_MS, without any exit seen', () => {
+    const walk = walkOf();
+    walk.walk();
+    // 101 forks 105 and exits before any walk saw either: no member exits in the walk's eyes.
+    proc.add(fakeProcess(101, 100));
+    proc.add(fakeProcess(105, 101, { pssKiB: 800 }));
+    proc.exit(101);
+    clock += 100;
+    assert.deepEqual(
+      walk.walk().members.map((m) => m.identity.pid),
+      [100],
+      'not yet: the last scan was 100 ms ago',
+    );
+    clock += SESSION_SCAN_MS;
+    assert.deepEqual(
+      walk
+        .walk()
+        .members.map((m) => m.identity.pid)
+        .sort(),
+      [100, 105],
+    );
   });
 
   it('does not take the new owner of a reused PID for the member that held it', () => {
