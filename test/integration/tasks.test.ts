@@ -94,6 +94,17 @@ describe('task runs', function () {
     const delta = run.peak.pssBytes - first.finished.run.peak.pssBytes;
     assert.ok(Math.abs(delta - 44 * 4 * MiB) < 44 * 4 * MiB * 0.1, `delta ${formatBytes(delta)}`);
     assert.ok(api.taskRunStatus.state.visible);
+    // Memory: Compare Recordings works on task runs: their trees' summed RES, side by side.
+    assert.ok(first.finished.file && second.finished.file);
+    const comparison = await api.recordings.compare(first.finished.file, second.finished.file);
+    const state = await waitFor('the comparison', () => comparison.state);
+    comparison.panel.dispose();
+    assert.ok(state.type === 'compare', JSON.stringify(state).slice(0, 200));
+    const [a, b] = await Promise.all([readRecordingFile(first.finished.file), readRecordingFile(second.finished.file)]);
+    assert.ok(a.ok && b.ok);
+    assert.equal(state.a.peakBytes, Math.max(...a.recording.samples.res));
+    assert.equal(state.b.peakBytes, Math.max(...b.recording.samples.res));
+    assert.match(state.verdict, /^Run B peaks .* higher than run A/);
     assert.ok(first.finished.last === undefined || first.finished.last.label === 'tree compare');
   });
 

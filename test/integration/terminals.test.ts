@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import { visibleText } from '../../src/terminals/terminalFollower';
+import { terminalCommandItems } from '../../src/terminals/terminalItems';
 import { procMemoryApi, readPid, setSetting, statmBytes, waitFor } from './helpers';
 import { formatBytes } from '../../shared/format';
 
@@ -74,6 +75,12 @@ describe('terminals', function () {
     assert.match(tooltip, /\\\\x1b\\\[31m/);
     assert.match(tooltip, /Its tree: 1 process, PSS/);
     assert.match(tooltip, new RegExp(`Largest: node \\\\\\(PID ${pid}\\\\\\)`));
+    // Memory: Inspect Process lists it first, as the command in terminal N.
+    const items = await terminalCommandItems();
+    const index = vscode.window.terminals.indexOf(terminal) + 1;
+    assert.equal(items[0]?.identity.pid, pid);
+    assert.equal(items[0]?.label, `$(terminal) the command in terminal ${index}: node`);
+    assert.match(items[0]?.description ?? '', new RegExp(`^${pid} · alloc \\[x\\]\\(command:y\\) \\\\\\$\\(z\\)$`));
     writeFileSync(stopFile, '');
     await waitFor('the allocator to exit', () => !existsSync(`/proc/${pid}`));
     const ticksAtExit = api.terminals.ticks;
