@@ -16,6 +16,8 @@
  * 5. A debug stop (no targets): see bench/stops.ts.
  * 5b. Tracking allocations (no targets): tracemalloc and V8's sampler on a JSON round trip, against
  *    the same workload untracked: see bench/allocations.ts.
+ * 5c. A task's tree of 200 processes: one recording interval's walk vs ps --forest and a full scan
+ *    (bench/taskTree.ts). Target: the walk costs less than spawning ps --forest.
  * 6. Diagnostics (no targets): where the time of sampleProcess and of the scan goes.
  *
  * Prints a table and writes bench-results/bench.json. Exits 0 when a target is missed (it is a
@@ -41,6 +43,7 @@ import { systemInfo } from '../src/proc/systemInfo';
 import { Plan, Summary, consume, formatNs, formatRatio, sinkValue, summarize, timeAsync, timeSync } from './measure';
 import { benchAllocations } from './allocations';
 import { benchStops } from './stops';
+import { benchTaskTree } from './taskTree';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS_DIR = path.join(REPO_ROOT, 'bench-results');
@@ -57,7 +60,7 @@ const PS_EO_PLAN: Plan = { warmup: 2, batches: 8, perBatch: 1, budgetMs: 1000 };
 const DIAGNOSTIC_PLAN: Plan = { warmup: 500, batches: 15, perBatch: 500, budgetMs: 1000 };
 const SCAN_DIAGNOSTIC_PLAN: Plan = { warmup: 10, batches: 15, perBatch: 10, budgetMs: 1000 };
 
-type Section = 'sample' | 'scan' | 'big' | 'children' | 'stops' | 'allocations' | 'diagnostic';
+type Section = 'sample' | 'scan' | 'big' | 'children' | 'stops' | 'allocations' | 'tree' | 'diagnostic';
 
 interface Row {
   section: Section;
@@ -857,6 +860,7 @@ function printTable(): void {
     ],
     ['children', `Children totals with ${counts.childrenTable ?? '2 000+'} processes running`],
     ['stops', 'A debug stop: the host work before the tip shows, and the smaps read for the comparison (info)'],
+    ['tree', "A task's process tree (200 processes): one recording interval vs ps --forest and a full /proc scan"],
     [
       'diagnostic',
       'Diagnostics: where the time goes (no targets; timed one after another, so under load they need not add up)',
@@ -941,6 +945,22 @@ async function main(): Promise<void> {
     }
     for (const cost of benchAllocations()) {
       addRow({ section: 'allocations', ...cost, target: 'info' });
+    }
+    const tree = await benchTaskTree();
+    const psForest = tree.costs.find((cost) => cost.id === 'tree-ps-forest')?.summary?.medianNs ?? NaN;
+    for (const cost of tree.costs) {
+      const ratio = cost.summary ? cost.summary.medianNs / psForest : undefined;
+      addRow({
+        section: 'tree',
+        id: cost.id,
+        operation: cost.operation,
+        summary: cost.summary,
+        skipped: cost.skipped,
+        ratio,
+        ratioText: ratio ? `${formatRatio(ratio)} ps --forest` : undefined,
+        target: cost.id === 'tree-walk' ? '< 1x ps --forest' : 'info',
+        pass: cost.id === 'tree-walk' && ratio !== undefined ? ratio < 1 : undefined,
+      });
     }
     benchDiagnostics(pid);
 

@@ -7,6 +7,7 @@ import { FocusTracker } from './focusTracker';
 import { InspectPanel } from './inspectPanel';
 import { InspectPanelRegistry } from './inspectPanelRegistry';
 import { pickProcess } from './processPicker';
+import { terminalCommandItems } from './terminals/terminalItems';
 import { TimelineMarkers } from './timelineMarkers';
 import { SessionRecorder } from './debug/sessionRecorder';
 import { RECORDING_VIEW_TYPE, readRecordingView, RecordingEditor } from './recordings/recordingEditor';
@@ -44,7 +45,7 @@ export function registerCommands(
         }
         return watchAndShow(panels.showPid(number));
       }
-      const identity = await pickProcess('Memory: Inspect Process');
+      const identity = await pickProcess('Memory: Inspect Process', await terminalCommandItems());
       return identity ? watchAndShow(panels.show(identity)) : undefined;
     }),
   );

@@ -14,6 +14,7 @@ export const enum Commands {
   OpenRecentRecording = 'procMemory.openRecentRecording',
   CompareRecordings = 'procMemory.compareRecordings',
   TrackAllocations = 'procMemory.trackAllocations',
+  RunTaskWithMemoryLimit = 'procMemory.runTaskWithMemoryLimit',
 }
 
 export const enum Views {
@@ -46,6 +47,10 @@ export interface Config {
   'alerts.workingSetAbovePercent': number;
   'alerts.sustainedGrowth': boolean;
   'alerts.pauseDebuggee': boolean;
+  'tasks.record': boolean;
+  'tasks.sampleIntervalMs': number;
+  /** A number for every task, or an object by task label: read by taskBudgetBytes(), not readConfig. */
+  'tasks.memoryBudgetMiB': number;
 }
 
 export const CONFIG_DEFAULTS: Config = {
@@ -66,12 +71,16 @@ export const CONFIG_DEFAULTS: Config = {
   'alerts.workingSetAbovePercent': 0,
   'alerts.sustainedGrowth': false,
   'alerts.pauseDebuggee': false,
+  'tasks.record': true,
+  'tasks.sampleIntervalMs': 1000,
+  'tasks.memoryBudgetMiB': 0,
 };
 
 const MINIMUMS: Partial<Record<keyof Config, number>> = {
   sampleIntervalMs: 250,
   detailIntervalMs: 1000,
   historyMinutes: 1,
+  'tasks.sampleIntervalMs': 100,
 };
 
 /**

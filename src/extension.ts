@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { cacheConfig, Commands, readSamplerSettings } from './contributions';
+import { cacheConfig, Commands, readSamplerSettings, registerCommand } from './contributions';
 import { AllocationTips } from './debug/allocations/allocationTips';
 import { AllocationTracking } from './debug/allocations/allocationTracking';
 import { DebugSessions } from './debug/debugSessions';
@@ -21,6 +21,10 @@ import { sampleProcess } from './proc/sampleProcess';
 import { scanProcessTable } from './proc/processTable';
 import { lastPickerTimings } from './processPicker';
 import { StatusBar } from './statusBar';
+import { runTaskWithMemoryLimit } from './tasks/limitedTaskRun';
+import { TaskRecorder } from './tasks/taskRecorder';
+import { TerminalFollower } from './terminals/terminalFollower';
+import { TaskRunStatus } from './tasks/taskRunStatus';
 import { TimelineMarkers } from './timelineMarkers';
 
 /** What the extension exports: used by its integration tests and open to other extensions. */
@@ -47,6 +51,12 @@ export interface ProcMemoryApi {
   recorder: SessionRecorder;
   recordings: RecordingEditor;
   debugView: DebugViewProvider;
+  /** Task runs being recorded and those finished. */
+  tasks: TaskRecorder;
+  /** The end-of-run line in the status bar. */
+  taskRunStatus: TaskRunStatus;
+  /** What the active terminal runs, put in focus for the status bar. */
+  terminals: TerminalFollower;
   /** Host time from opening the last process picker to its first rows and to all of them. */
   pickerTimings(): typeof lastPickerTimings;
 }
@@ -68,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const focus = store.add(new FocusTracker(context.workspaceState));
   const oomAlerts = new OomAlerts();
   const statusBar = store.add(new StatusBar(sampler, focus, oomAlerts));
+  const terminals = store.add(new TerminalFollower(focus));
   const markers = store.add(new TimelineMarkers());
   const panels = store.add(new InspectPanelRegistry(sampler, markers, context.extensionUri, oomAlerts));
 
@@ -85,6 +96,17 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       sampler,
       markers,
       vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'recordings'),
+    ),
+  );
+  const taskRunStatus = store.add(new TaskRunStatus());
+  const tasks = store.add(new TaskRecorder(recorder, taskRunStatus, oomAlerts));
+  store.add(
+    registerCommand(Commands.RunTaskWithMemoryLimit, (task, limitMiB) =>
+      runTaskWithMemoryLimit(
+        tasks,
+        task instanceof vscode.Task || typeof task === 'string' ? task : undefined,
+        typeof limitMiB === 'number' && limitMiB > 0 ? limitMiB : undefined,
+      ),
     ),
   );
   const recordings = store.add(new RecordingEditor(context.extensionUri));
@@ -122,6 +144,9 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     recorder,
     recordings,
     debugView,
+    tasks,
+    taskRunStatus,
+    terminals,
     pickerTimings: () => lastPickerTimings,
   };
 }

@@ -6,17 +6,19 @@ import { ProcessIdentity, readIdentity, sameProcess } from './proc/processIdenti
 /** The process the status bar shows, and why. */
 export interface FocusTarget {
   identity: ProcessIdentity;
-  /** `debug`: the debuggee of the active debug session; `watch`: chosen by the user. */
-  reason: 'debug' | 'watch';
+  /** `debug`: the debuggee of the active debug session; `watch`: chosen by the user; `terminal`: what the active terminal runs. */
+  reason: 'debug' | 'watch' | 'terminal';
   /** The debug session's name, for the tooltip. */
   sessionName?: string;
+  /** For `terminal`: which terminal, and the hover's lines about the command's tree (plain text). */
+  terminal?: { name: string; describe(): string };
 }
 
 const WATCHED_KEY = 'procMemory.watched';
 
 /**
  * Decides which process is in focus: the debuggee of the active debug session while debugging,
- * else the process the user chose to watch, else none.
+ * else the process the user chose to watch, else what the active terminal runs, else none.
  */
 export class FocusTracker extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<FocusTarget | undefined>());
@@ -25,6 +27,7 @@ export class FocusTracker extends Disposable {
 
   private watched: ProcessIdentity | undefined;
   private debuggee: { identity: ProcessIdentity; sessionName: string } | undefined;
+  private terminal: { identity: ProcessIdentity; terminal: NonNullable<FocusTarget['terminal']> } | undefined;
   private last: FocusTarget | undefined;
 
   constructor(private readonly state: vscode.Memento) {
@@ -67,6 +70,9 @@ export class FocusTracker extends Disposable {
     if (this.debuggee && sameProcess(this.debuggee.identity, identity)) {
       this.debuggee = undefined;
     }
+    if (this.terminal && sameProcess(this.terminal.identity, identity)) {
+      this.terminal = undefined;
+    }
     if (this.watched && sameProcess(this.watched, identity)) {
       this.stopWatching();
     } else {
@@ -80,12 +86,27 @@ export class FocusTracker extends Disposable {
     this.update();
   }
 
+  /** Whether a debug session or a watched process comes before any terminal. */
+  get outranksTerminal(): boolean {
+    return this.debuggee !== undefined || this.watched !== undefined;
+  }
+
+  /** Set by the terminal follower: the process the active terminal runs (undefined: none). */
+  setTerminal(
+    terminal: { identity: ProcessIdentity; terminal: NonNullable<FocusTarget['terminal']> } | undefined,
+  ): void {
+    this.terminal = terminal;
+    this.update();
+  }
+
   private update(): void {
     const next: FocusTarget | undefined = this.debuggee
       ? { identity: this.debuggee.identity, reason: 'debug', sessionName: this.debuggee.sessionName }
       : this.watched
         ? { identity: this.watched, reason: 'watch' }
-        : undefined;
+        : this.terminal
+          ? { identity: this.terminal.identity, reason: 'terminal', terminal: this.terminal.terminal }
+          : undefined;
     void vscode.commands.executeCommand('setContext', ContextKeys.Watching, this.watched !== undefined);
     void vscode.commands.executeCommand('setContext', ContextKeys.HasFocus, next !== undefined);
     const same =
@@ -94,7 +115,8 @@ export class FocusTracker extends Disposable {
         this.last &&
         sameProcess(next.identity, this.last.identity) &&
         next.reason === this.last.reason &&
-        next.sessionName === this.last.sessionName);
+        next.sessionName === this.last.sessionName &&
+        next.terminal?.name === this.last.terminal?.name);
     if (!same) {
       this.last = next;
       this.changed.fire(next);

@@ -15,9 +15,9 @@ export interface ProcessItem extends vscode.QuickPickItem {
  * A searchable list of every process, largest RES first. On Linux it comes from our own /proc
  * scan, measured by `npm run bench` on 75-90 processes: 2.1-6.9 ms, against 10.7-60 ms for
  * ps-list (which spawns `ps`: 5-9x slower) and 7-15 ms for `ps -eo` itself. ps-list is only the
- * fallback where there is no /proc.
+ * fallback where there is no /proc. `first` (the commands running in terminals) leads the list.
  */
-export async function pickProcess(title: string): Promise<ProcessIdentity | undefined> {
+export async function pickProcess(title: string, first: ProcessItem[] = []): Promise<ProcessIdentity | undefined> {
   const quickPick = vscode.window.createQuickPick<ProcessItem>();
   quickPick.title = title;
   quickPick.placeholder = 'Filter by name, PID or command line';
@@ -38,7 +38,7 @@ export async function pickProcess(title: string): Promise<ProcessIdentity | unde
       if (stale()) {
         return;
       }
-      quickPick.items = toItems([...rows]);
+      quickPick.items = [...first, ...toItems([...rows])];
       lastPickerTimings.firstRowsMs ??= performance.now() - startedMs;
       if (done) {
         lastPickerTimings.allRowsMs = performance.now() - startedMs;
@@ -48,7 +48,7 @@ export async function pickProcess(title: string): Promise<ProcessIdentity | unde
       return;
     }
     if (!scan.ok) {
-      quickPick.items = await listWithPsList();
+      quickPick.items = [...first, ...(await listWithPsList())];
     }
     quickPick.busy = false;
   };

@@ -22,8 +22,16 @@ export function buildTooltip(
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = { enabledCommands: LINKED_COMMANDS };
   md.supportHtml = false;
-  const why = target.reason === 'debug' ? ` · debugging "${escapeMarkdown(target.sessionName ?? '')}"` : ' · watched';
+  const why =
+    target.reason === 'debug'
+      ? ` · debugging "${escapeMarkdown(target.sessionName ?? '')}"`
+      : target.reason === 'terminal'
+        ? ` · in terminal "${escapeMarkdown(target.terminal?.name ?? '')}"`
+        : ' · watched';
   md.appendMarkdown(`**${escapeMarkdown(sample.name)}** · PID ${sample.identity.pid}${why}\n\n`);
+  for (const line of target.terminal?.describe().split('\n') ?? []) {
+    md.appendMarkdown(`${escapeMarkdown(line)}\n\n`);
+  }
   if (warning) {
     md.appendMarkdown(`$(warning) ${escapeMarkdown(warning)}\n\n`);
   }

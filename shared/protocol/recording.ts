@@ -1,6 +1,7 @@
 // Messages between the host and the recording editor (webview/recording), which shows a
 // `*.procmem.json` file.
 import type { HistorySeries, TimelineMarker } from '../model';
+import type { TaskRun } from '../taskRun';
 import { isRecord } from './validate';
 
 /** A recording at a glance: when, how long, its peak RES and when, how many samples and stops. */
@@ -32,6 +33,8 @@ export type ToRecordingView =
       markers: TimelineMarker[];
       /** Set when the file was written by an older version (an export without a schema). */
       note: string | undefined;
+      /** A task run: the samples are its tree's sums, and this is the rest of it. */
+      task?: TaskRun;
     }
   | { type: 'invalid'; fileName: string; reason: string };
 

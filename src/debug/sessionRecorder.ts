@@ -142,7 +142,8 @@ export class SessionRecorder extends Disposable {
       .map((name) => vscode.Uri.joinPath(this.folder, name));
   }
 
-  private async prune(): Promise<void> {
+  /** Keeps the newest KEPT_RECORDINGS (task runs too, which are saved in the same folder). */
+  async prune(): Promise<void> {
     for (const old of (await this.list()).slice(KEPT_RECORDINGS)) {
       await vscode.workspace.fs.delete(old);
     }

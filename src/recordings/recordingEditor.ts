@@ -105,5 +105,6 @@ function toView(fileName: string, recording: Recording, note: string | undefined
     history: { timesMs: timeMs, res, shr },
     markers: recording.markers,
     note,
+    ...(recording.task ? { task: recording.task } : {}),
   };
 }

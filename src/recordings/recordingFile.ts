@@ -5,6 +5,7 @@ import { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
 import { readAccount } from '../../shared/runtimeAccount';
 import { parseRecordedSites } from '../../shared/allocationSites';
+import { parseTaskRun, TaskRun } from '../../shared/taskRun';
 
 export const RECORDING_SCHEMA = 'proc-memory/recording';
 export const RECORDING_VERSION = 1;
@@ -37,6 +38,8 @@ export interface Recording {
   samples: RecordingSamples;
   /** Debug stops (with their figures) and user markers, oldest first. */
   markers: TimelineMarker[];
+  /** A task run: the process is the task's root, the samples its whole tree summed. */
+  task?: TaskRun;
 }
 
 /** A recording from a history (the points as a view keeps them) and the markers of the process. */
@@ -202,6 +205,7 @@ function checked(data: Record<string, unknown>, fromOlderExport: boolean): Parse
         shr: samples.shr as number[],
       },
       markers: markers.sort((a, b) => a.timeMs - b.timeMs),
+      ...taskOf(data.task, length),
     },
   };
 }
@@ -212,6 +216,12 @@ function withCheckedAccount(marker: TimelineMarker): TimelineMarker {
     return marker;
   }
   return { ...marker, stop: { ...marker.stop, account: readAccount(marker.stop.account) } };
+}
+
+/** The task part of a recording, when it has a valid one: a malformed one is dropped, the samples stay. */
+function taskOf(value: unknown, samples: number): { task?: TaskRun } {
+  const task = value === undefined ? undefined : parseTaskRun(value, samples);
+  return task ? { task } : {};
 }
 
 function isMarker(value: unknown): value is TimelineMarker {

@@ -7,6 +7,7 @@ import { button } from '../toolkit';
 import { h, setSafeAttribute, setText } from '../dom';
 import { MemoryChart } from '../inspect/chart';
 import { formatClock } from '../time';
+import { TaskRunSection } from './taskRunSection';
 
 /**
  * A recording, read-only: what was recorded and on what, the chart of RES and SHR with its stops
@@ -26,6 +27,8 @@ export class RecordingView {
   private readonly note = new Banner('info', 'recording-note');
   private readonly chart = new MemoryChart();
   private readonly stops = h('ol', { class: 'recording-stop-list' });
+  private readonly task = new TaskRunSection();
+  private readonly chartTitle = h('h2', { id: 'recording-history-title' }, 'RES and SHR over the run');
   private readonly content: HTMLElement;
 
   constructor(
@@ -38,9 +41,10 @@ export class RecordingView {
       h(
         'section',
         { class: 'history', attrs: { 'aria-labelledby': 'recording-history-title' } },
-        h('div', { class: 'section-head' }, h('h2', { id: 'recording-history-title' }, 'RES and SHR over the run')),
+        h('div', { class: 'section-head' }, this.chartTitle),
         this.chart.element,
       ),
+      this.task.element,
       h(
         'section',
         { class: 'recording-stops', testid: 'recording-stops', attrs: { 'aria-labelledby': 'recording-stops-title' } },
@@ -85,7 +89,19 @@ export class RecordingView {
     }
     this.invalid.hide();
     const { process, context, summary } = message;
-    setText(this.title, `${process.name} (PID ${process.pid})`);
+    setText(
+      this.title,
+      message.task ? `Task “${message.task.label}” (PID ${process.pid})` : `${process.name} (PID ${process.pid})`,
+    );
+    setText(
+      this.chartTitle,
+      message.task ? 'RES and SHR of the whole process tree (summed) over the run' : 'RES and SHR over the run',
+    );
+    if (message.task) {
+      this.task.show(message.task);
+    } else {
+      this.task.hide();
+    }
     setText(
       this.facts,
       `Recorded ${formatClock(summary.startMs)} for ${formatInterval(summary.durationMs)} · peak RES ${formatBytes(summary.peakResBytes)} at ${formatClock(summary.peakAtMs)} · ${summary.samples} samples · ${summary.stops} ${summary.stops === 1 ? 'stop' : 'stops'}`,

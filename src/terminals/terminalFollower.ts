@@ -1,0 +1,145 @@
+import * as vscode from 'vscode';
+import { formatBytes } from '../../shared/format';
+import { readConfig } from '../contributions';
+import { Disposable } from '../dispose';
+import { FocusTracker } from '../focusTracker';
+import { readCommandLine } from '../proc/commandLine';
+import { identityKey } from '../proc/processIdentity';
+import { ProcessTreeWalk } from '../proc/processTreeWalk';
+import { terminalForeground, TerminalForeground } from '../proc/terminalForeground';
+
+/** Characters of the command line the hover shows. */
+const HOVER_COMMAND_CHARS = 200;
+/** Members the hover names. */
+const HOVER_MEMBERS = 3;
+
+/** Control characters (escape sequences) shown as `\xNN`: a command line is shown as text, never run by a terminal. */
+export function visibleText(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/**
+ * Puts what the active terminal runs in focus for the status bar, after a debug session and a
+ * watched process: the foreground process of the terminal's shell (its tpgid), or the shell while
+ * it waits. Polls only while the status bar would show it: a terminal is active, nothing outranks
+ * it, and the status bar is on. Each poll reads the shell's stat, and walks the command's tree for
+ * the hover (its total and largest members).
+ */
+export class TerminalFollower extends Disposable {
+  private timer: NodeJS.Timeout | undefined;
+  private walk: ProcessTreeWalk | undefined;
+  private summary = '';
+  /** Polls made (for tests: "within two samples"). */
+  ticks = 0;
+  /** What the last poll found, for tests and the process picker. */
+  state: (TerminalForeground & { terminal: string }) | undefined;
+
+  constructor(private readonly focus: FocusTracker) {
+    super();
+    this.register(vscode.window.onDidChangeActiveTerminal(() => this.reschedule()));
+    this.register(vscode.window.onDidCloseTerminal(() => this.reschedule()));
+    this.register(focus.onDidChange(() => this.reschedule()));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('procMemory')) {
+          this.reschedule(true);
+        }
+      }),
+    );
+    this.register({ dispose: () => this.stop() });
+    this.reschedule();
+  }
+
+  /** Whether anything is polled for terminals now. */
+  get isPolling(): boolean {
+    return this.timer !== undefined;
+  }
+
+  private reschedule(restart = false): void {
+    const wanted =
+      vscode.window.activeTerminal !== undefined && !this.focus.outranksTerminal && readConfig('statusBar.enabled');
+    if (!wanted) {
+      this.stop();
+      if (this.state) {
+        this.state = undefined;
+        this.focus.setTerminal(undefined);
+      }
+      return;
+    }
+    if (this.timer && !restart) {
+      return;
+    }
+    this.stop();
+    this.timer = setInterval(() => void this.poll(), readConfig('sampleIntervalMs'));
+    void this.poll();
+  }
+
+  private stop(): void {
+    if (this.timer) {
+      clearInterval(this.timer);
+    }
+    this.timer = undefined;
+  }
+
+  private async poll(): Promise<void> {
+    const terminal = vscode.window.activeTerminal;
+    if (!terminal) {
+      return;
+    }
+    const shellPid = await terminal.processId;
+    if (!this.timer || terminal !== vscode.window.activeTerminal) {
+      return;
+    }
+    this.ticks++;
+    const name = terminal.name;
+    const foreground: TerminalForeground =
+      shellPid === undefined
+        ? { kind: 'unreadable', why: 'the terminal has no process here' }
+        : terminalForeground(shellPid);
+    this.state = { ...foreground, terminal: name };
+    if (foreground.kind === 'unreadable') {
+      this.walk = undefined;
+      // Not a wrong process: nothing, with the reason for tests and the picker.
+      this.focus.setTerminal(undefined);
+      return;
+    }
+    if (foreground.kind === 'command') {
+      if (!this.walk || identityKey(this.walk.root) !== identityKey(foreground.identity)) {
+        this.walk = new ProcessTreeWalk(foreground.identity);
+      }
+      this.summary = this.describeTree(this.walk, foreground.identity.pid);
+    } else {
+      this.walk = undefined;
+      this.summary = 'The shell waits for a command.';
+    }
+    this.focus.setTerminal({
+      identity: foreground.identity,
+      terminal: { name, describe: () => this.summary },
+    });
+  }
+
+  private describeTree(walk: ProcessTreeWalk, pid: number): string {
+    const reading = walk.walk();
+    const command = readCommandLine(`/proc/${pid}`);
+    const shown =
+      command.length > HOVER_COMMAND_CHARS
+        ? `${command.slice(0, HOVER_COMMAND_CHARS)}… (${command.length} characters)`
+        : command;
+    const largest = [...reading.members]
+      .sort((a, b) => (b.pssBytes ?? b.resBytes) - (a.pssBytes ?? a.resBytes))
+      .slice(0, HOVER_MEMBERS)
+      .map(
+        (member) =>
+          `${visibleText(member.name)} (PID ${member.identity.pid}) ${formatBytes(member.pssBytes ?? member.resBytes)}`,
+      );
+    return [
+      `Command: ${visibleText(shown)}`,
+      `Its tree: ${reading.members.length} ${reading.members.length === 1 ? 'process' : 'processes'}, PSS ${formatBytes(reading.pssBytes)}, RES ${formatBytes(reading.resBytes)}${reading.pssMissing ? ` (PSS of ${reading.pssMissing} unreadable)` : ''}`,
+      `Largest: ${largest.join(', ')}`,
+    ].join('\n');
+  }
+}

@@ -1,0 +1,115 @@
+// A task run in the real workbench, dark and light: "Tasks: Run Task" runs the task-tree program
+// (test/programs/taskTree.c) twice; the end-of-run line in the status bar says its peak and the
+// change since the last run; a click opens the task recording. Screenshots looked at.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { hasSelector, itLoggedNoProblems, openWorkbench, Workbench } from './workbench';
+
+const SOURCE = path.resolve(__dirname, '..', '..', '..', 'test', 'programs', 'taskTree.c');
+
+for (const [theme, name] of [
+  ['Default Dark Modern', 'dark'],
+  ['Default Light Modern', 'light'],
+] as const) {
+  describe(`task run (${name})`, function () {
+    this.timeout(300_000);
+    let workbench: Workbench;
+    let folder: string;
+
+    before(async () => {
+      folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-task-ui-'));
+      execFileSync('cc', ['-O2', '-o', path.join(folder, 'taskTree'), SOURCE]);
+      mkdirSync(path.join(folder, '.vscode'));
+      // Each run gets fresh directories for the program's notes; the scale (MiB) comes from a file.
+      writeFileSync(
+        path.join(folder, '.vscode', 'tasks.json'),
+        JSON.stringify({
+          version: '2.0.0',
+          tasks: [
+            {
+              label: 'build',
+              type: 'shell',
+              command:
+                'd=$(mktemp -d) && mkdir $d/pids $d/roles $d/allocated && ./taskTree $d $(cat scale) 0; rm -rf $d',
+              problemMatcher: [],
+              presentation: { reveal: 'never' },
+            },
+          ],
+        }),
+      );
+      writeFileSync(path.join(folder, 'scale'), '4');
+      workbench = await openWorkbench({
+        folder,
+        settings: { 'workbench.colorTheme': theme, 'procMemory.tasks.sampleIntervalMs': 100 },
+      });
+    });
+
+    afterEach(async function () {
+      await workbench?.screenshotIfFailed(this);
+    });
+
+    after(async () => {
+      await workbench?.close(`task-run-${name}`);
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    async function runBuild(): Promise<string> {
+      // The task list is fetched when the picker opens; on a busy machine the first one can come up empty.
+      for (let attempt = 1; ; attempt++) {
+        await workbench.runCommand('Tasks: Run Task');
+        try {
+          await workbench.pickQuickInput('build', 'build');
+          break;
+        } catch (error) {
+          if (attempt === 3) {
+            throw error;
+          }
+          await workbench.page.keyboard.press('Escape');
+        }
+      }
+      const item = workbench.page.locator('.statusbar-item', { hasText: 'build peaked at' }).first();
+      await item.waitFor({ state: 'visible', timeout: 60_000 });
+      return item.innerText();
+    }
+
+    it('ends with the peak in the status bar, and the change since the last run', async () => {
+      const first = await runBuild();
+      assert.match(first, /build peaked at 1[6-9]\d\.\d MiB \(PSS, 10 processes\)/);
+      await workbench.page
+        .locator('.statusbar-item', { hasText: 'build peaked at' })
+        .first()
+        .waitFor({ state: 'hidden', timeout: 30_000 });
+      writeFileSync(path.join(folder, 'scale'), '8');
+      const second = await runBuild();
+      const [, before] = /peaked at ([\d.]+) MiB/.exec(first) ?? [];
+      const [, after, delta] = /peaked at ([\d.]+) MiB .* · \+([\d.]+) MiB vs the last run/.exec(second) ?? [];
+      assert.ok(after && delta, second);
+      assert.ok(Math.abs(Number(after) - Number(before) - Number(delta)) <= 0.2, second);
+      await workbench.screenshot(`task-end-of-run-${name}`);
+    });
+
+    it('opens the task recording from the status bar', async () => {
+      await workbench.page.locator('.statusbar-item', { hasText: 'build peaked at' }).first().click();
+      const frame = await workbench.findWebviewFrame(
+        hasSelector('#app[data-state=recording] [data-testid=task-run]:not([hidden])'),
+      );
+      assert.match(await frame.locator('[data-testid=recording-name]').innerText(), /^Task “build” \(PID \d+\)$/);
+      assert.match(
+        await frame.locator('[data-testid=task-peak]').innerText(),
+        /^build peaked at 3[5-6]\d\.\d MiB \(PSS, 10 processes\)$/,
+      );
+      // The program's 10 processes and the shell's own (bash, mktemp, mkdir...): every one listed.
+      const listed = await frame.locator('[data-testid=task-member]').count();
+      assert.ok(listed >= 10, `${listed} members`);
+      assert.match(await frame.locator('.task-members-title').innerText(), new RegExp(`^${listed} processes`));
+      assert.equal(await frame.locator('[data-testid=task-member]', { hasText: 'taskTree' }).count(), 10);
+      assert.match(await frame.locator('[data-testid=task-members]').innerText(), /re-parented to/);
+      await workbench.screenshot(`task-recording-${name}`);
+    });
+
+    itLoggedNoProblems(() => workbench);
+  });
+}

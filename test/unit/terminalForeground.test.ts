@@ -1,0 +1,45 @@
+// The foreground of a terminal from its shell's tpgid, on a fake /proc.
+import * as assert from 'node:assert/strict';
+import { terminalForeground } from '../../src/proc/terminalForeground';
+import { FakeProc, fakeProcess } from './procTreeFixture';
+
+describe('terminalForeground', () => {
+  let proc: FakeProc;
+  beforeEach(() => {
+    proc = new FakeProc();
+    proc.add(fakeProcess(100, 1, { name: 'bash', tpgid: 100 }));
+  });
+  afterEach(() => proc.remove());
+
+  it('is the shell while the shell holds the terminal', () => {
+    assert.deepEqual(terminalForeground(100, proc.root), {
+      kind: 'shell',
+      identity: { pid: 100, startTicks: 1100 },
+      name: 'bash',
+    });
+  });
+
+  it('is the leader of the foreground process group while a command runs', () => {
+    proc.add(fakeProcess(200, 100, { name: 'node', pgrp: 200, tpgid: 200 }));
+    proc.update(100, { tpgid: 200 });
+    assert.deepEqual(terminalForeground(100, proc.root), {
+      kind: 'command',
+      identity: { pid: 200, startTicks: 1200 },
+      name: 'node',
+      shell: { pid: 100, startTicks: 1100 },
+    });
+  });
+
+  it("falls back to the shell when the group leader is gone or its PID is another session's", () => {
+    proc.update(100, { tpgid: 300 });
+    assert.equal(terminalForeground(100, proc.root).kind, 'shell');
+    proc.add(fakeProcess(300, 1, { name: 'other', session: 300 }));
+    assert.equal(terminalForeground(100, proc.root).kind, 'shell');
+  });
+
+  it('says why a shell that is not ours to see cannot be followed', () => {
+    const gone = terminalForeground(4242, proc.root);
+    assert.equal(gone.kind, 'unreadable');
+    assert.match(gone.kind === 'unreadable' ? gone.why : '', /not in this machine's \/proc/);
+  });
+});
