@@ -34,6 +34,8 @@ const CASES = new Set(
 );
 /** The window over which the host's whole CPU is read for each case of the 'cpu' set. */
 const CPU_WINDOW_MS = Number(process.env.HOST_BENCH_WINDOW_S ?? 45) * 1000;
+/** `HOST_BENCH_CPU_ONLY='10 panels 250'` measures only the CPU cases whose "name interval" holds it. */
+const CPU_ONLY = process.env.HOST_BENCH_CPU_ONLY;
 /** Time for a case to settle (panels drawn, first detail reads done) before its window starts. */
 const CPU_SETTLE_MS = 8000;
 
@@ -394,6 +396,9 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     target: number | undefined,
     open: () => Promise<void>,
   ): Promise<void> => {
+    if (CPU_ONLY && !`${name} ${intervalMs}`.includes(CPU_ONLY)) {
+      return;
+    }
     await closeAll(extension);
     await settled();
     const idle = await measureCpuWindow(CPU_WINDOW_MS);
@@ -403,6 +408,9 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     const result = cpuResult(name, intervalMs, visible, window, idle.percent, target);
     results.push(result);
     log(`cpu: ${formatCpuResult(result)} (idle ${idle.percent.toFixed(2)} %)`);
+    if (process.env.HOST_BENCH_PROFILE === '1') {
+      (await profileWindow(CPU_WINDOW_MS)).forEach((line) => log(`  ${line}`));
+    }
   };
   // The workbench has just started: let its start-up work end before the first idle window.
   await delay(30000);
