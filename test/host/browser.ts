@@ -4,22 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
+import chromiumFlags from './chromiumFlags.json';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Flags for a closed network: without the background-networking ones Chromium keeps trying (and
- * failing) to reach Google's services. --no-sandbox because the tests run as root.
+ * failing) to reach Google's services. --no-sandbox because the tests run as root. In a JSON file
+ * so that the webview harness (webview/dev/run.mjs, plain JavaScript) launches with the same.
  */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+export const CHROMIUM_ARGS: readonly string[] = chromiumFlags;
 
 export const VIEWPORT = { width: 1400, height: 900 } as const;
 

@@ -67,10 +67,21 @@ describe('status bar', function () {
         const read = api.sampleProcess(sleeper.pid as number);
         return read.ok && read.value.name === 'sleep' ? read.value : undefined;
       });
+      // Just after exec, sleep is still mapping its libraries and its RES moves: wait until it
+      // sleeps and its RES stays put over a few readings, then take the text it settles on.
+      let settledRes = -1;
+      for (let steady = 0; steady < 3; ) {
+        const res = statmBytes(sleeper.pid as number).res;
+        steady = res === settledRes ? steady + 1 : 0;
+        settledRes = res;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
       api.focus.watch(sample.identity);
-      await waitFor('the sleep text', () => api.statusBar.state.text.includes('sleep'));
-      const builtAt = api.statusBar.state.tooltipBuiltAtMs;
-      const text = api.statusBar.state.text;
+      // Text and build time from one reading of the state.
+      const { text, tooltipBuiltAtMs: builtAt } = await waitFor('the settled sleep text', () => {
+        const state = api.statusBar.state;
+        return state.text.includes('sleep') && state.text.endsWith(formatBytes(settledRes)) ? state : undefined;
+      });
       await new Promise((resolve) => setTimeout(resolve, 2000)); // 8 ticks
       assert.equal(api.statusBar.state.text, text);
       assert.equal(api.statusBar.state.tooltipBuiltAtMs, builtAt, 'not rebuilt while the text stays');
@@ -92,12 +103,13 @@ describe('status bar', function () {
     for (let i = 0; i < 3; i++) {
       const before = api.statusBar.state.text;
       await allocator.grow(8);
-      await waitFor('the text to change', () => api.statusBar.state.text !== before);
-      const res = api.statusBar.state.text.split(' ').slice(-2).join('\u00a0');
-      assert.ok(
-        api.statusBar.state.tooltip.includes(`| **RES** | ${res} |`),
-        `tooltip RES ${res}: ${api.statusBar.state.tooltip.slice(0, 300)}`,
-      );
+      // Text and tooltip from one reading of the state: a tick may come between two.
+      const { text: grown, tooltip } = await waitFor('the text to change', () => {
+        const state = api.statusBar.state;
+        return state.text !== before ? state : undefined;
+      });
+      const res = grown.split(' ').slice(-2).join('\u00a0');
+      assert.ok(tooltip.includes(`| **RES** | ${res} |`), `tooltip RES ${res}: ${tooltip.slice(0, 300)}`);
     }
   });
 

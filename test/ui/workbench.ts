@@ -427,9 +427,28 @@ export class Workbench {
     }
   }
 
-  /** Closes all editors (webview panels included) through the command palette. */
-  async closeAllEditors(): Promise<void> {
-    await this.runCommand('View: Close All Editors');
+  /**
+   * Closes all editors (webview panels included) through the command palette, and waits until no
+   * tab is left. On a busy machine the palette can fill too slowly for one attempt, or a panel
+   * that is still opening can land after the command: then it is run again, within `timeoutMs`.
+   */
+  async closeAllEditors(timeoutMs = 60_000): Promise<void> {
+    const tabs = this.page.locator('.editor-group-container .tab');
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      const left = Math.max(5_000, deadline - Date.now());
+      try {
+        await this.runCommand('View: Close All Editors', Math.min(20_000, left));
+        await tabs.first().waitFor({ state: 'detached', timeout: Math.min(10_000, left) });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `editors still open after ${attempt} attempts of View: Close All Editors (${await tabs.count()} tabs): ${error instanceof Error ? error.message : error}`,
+          );
+        }
+      }
+    }
   }
 
   /**

@@ -125,7 +125,8 @@ export class SessionRow {
       }
       this.inspect();
     });
-    this.children = h('ul', { class: 'session-children', attrs: { role: 'group' } });
+    // A list of its own (role group would leave its items outside any list for screen readers).
+    this.children = h('ul', { class: 'session-children', attrs: { 'aria-label': 'Child sessions' } });
     this.element = h('li', { class: 'session', testid: 'session' }, this.card, this.children);
     this.update(row);
   }

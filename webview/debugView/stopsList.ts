@@ -57,10 +57,10 @@ export class StopsList {
       {
         class: 'stop',
         testid: 'stop',
+        // A list item stays one (a role would take it out of the list): focusable and titled instead.
         attrs: {
           'data-stop-id': stop.id,
           tabindex: stop.location ? 0 : undefined,
-          role: stop.location ? 'button' : undefined,
           title: stop.location ? `Show ${where}` : undefined,
         },
       },
@@ -96,7 +96,7 @@ export class StopsList {
   }
 
   private activate(target: EventTarget | null): void {
-    const item = (target as Element | null)?.closest('li.stop[role=button]');
+    const item = (target as Element | null)?.closest('li.stop[tabindex]');
     const id = Number(item?.getAttribute('data-stop-id'));
     if (item && Number.isSafeInteger(id)) {
       this.reveal(id);

@@ -393,17 +393,10 @@ async function shots(origin) {
   const { chromium } = await import('playwright-core');
   mkdirSync(shotsDir, { recursive: true });
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    // The flags the tests' browser uses (test/host/browser.ts).
+    args: JSON.parse(readFileSync(join(repo, 'test', 'host', 'chromiumFlags.json'), 'utf8')),
   });
   const report = [];
   let failed = false;
@@ -1347,6 +1340,31 @@ async function checks(browser, origin) {
     JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'align', alignment: 'start' }),
   );
   await tab.close();
+
+  // Accessibility: axe-core's WCAG 2.0 and 2.1 A and AA rules on every page of the harness (each
+  // view in each scenario of SHOTS), in the dark and the light theme; any violation fails.
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const pages = [...new Map(SHOTS.map((shot) => [`${shot.view} ${shot.scenario}`, shot])).values()];
+  for (const shot of pages) {
+    for (const theme of ['dark', 'light']) {
+      tab = await open(shot.view, shot.scenario, theme);
+      await tab.evaluate(axeSource); // through the debugger protocol: the page's CSP allows no inline script
+      const violations = await tab.evaluate(async () => {
+        const result = await window.axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        });
+        return result.violations.map(
+          (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+        );
+      });
+      check(
+        `axe (WCAG 2.1 AA): ${shot.view} ${shot.scenario} ${theme}`,
+        violations.length === 0,
+        violations.join('; '),
+      );
+      await tab.close();
+    }
+  }
 
   for (const result of results) {
     console.log(
