@@ -43,7 +43,7 @@ function post<T>(session: Session, method: string, params: object = {}): Promise
 /** Held by the sampled allocation below, so the profile (live objects only) keeps it. */
 let kept: number[][] = [];
 function allocateKnown(): number[][] {
-  return Array.from({ length: 20000 }, (_, i) => new Array(16).fill(i));
+  return Array.from({ length: 200000 }, (_, i) => new Array(16).fill(i));
 }
 
 describe('V8 sampling profile', () => {
@@ -68,20 +68,21 @@ describe('V8 sampling profile', () => {
   });
 
   after(() => {
-    assert.equal(kept.length, 20000);
+    assert.equal(kept.length, 200000);
     kept = [];
   });
 
-  it('finds the allocation of a real profile at the function that made it, within 20 % of its size', () => {
+  it('finds the allocation of a real profile at the function that made it, within 10 % of its size', () => {
     const reading = parseSamplingProfile(profile, firstOrdinal);
     assert.ok(reading.ok, JSON.stringify(reading));
     const { sites } = attributeSites(reading.traces, []);
     const top = sites[0];
     assert.equal(top.frame.file, 'allocationSites.test.js');
-    // 20 000 arrays of 16 elements: a JSArray (32 bytes) and its FixedArray (16 + 16 × 8) each.
-    const expected = 20000 * (32 + 16 + 16 * 8);
+    // 200 000 arrays of 16 elements, a JSArray (32 bytes) and its FixedArray (16 + 16 × 8) each, in
+    // one array of 200 000 (16 + 200 000 × 8): about 1 000 samples, so the estimate is within ~3 %.
+    const expected = 200000 * (32 + 16 + 16 * 8) + 16 + 200000 * 8;
     const ours = sites.filter((site) => site.frame.file === 'allocationSites.test.js').reduce((a, s) => a + s.bytes, 0);
-    assert.ok(Math.abs(ours - expected) <= expected * 0.2, `sampled ${ours}, allocated ${expected}`);
+    assert.ok(Math.abs(ours - expected) <= expected * 0.1, `sampled ${ours}, allocated ${expected}`);
     assert.ok(top.stack.every((frame, index) => index === 0 || frame !== top.frame));
     assert.ok(reading.maxOrdinal > firstOrdinal);
   });
@@ -202,7 +203,8 @@ describe('attribution to the innermost frame of the user’s own code', () => {
   });
 });
 
-describe('the tracemalloc helper in a real python3', () => {
+describe('the tracemalloc helper in a real python3', function () {
+  this.timeout(60000);
   /** Runs the helper's expressions in a function frame of a real program, as pydevd's evaluate would. */
   function runInPython(program: string[]): { answers: string[]; same: boolean; stdout: string; stderr: string } {
     const script = [

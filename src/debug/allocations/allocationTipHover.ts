@@ -12,8 +12,10 @@ import { escapeMarkdown } from '../../core/textEscapes';
 
 type Sites = Extract<StopAllocations, { state: 'sites' }>;
 
-/** How many lines get a tip: the largest sites in the user's own code. */
+/** How many lines get a tip: the largest sites in the user's own code… */
 export const TIPPED_SITES = 5;
+/** …that hold at least this share of all the sites' bytes (small ones would only clutter the editor; the list has them). */
+export const TIPPED_SHARE = 0.05;
 
 /** One tip: a line of a file and the sites there. */
 export interface AllocationTip {
@@ -27,7 +29,10 @@ export interface AllocationTip {
 /** The tips of a stop: its largest sites in the user's own code, one tip per line. */
 export function allocationTips(allocations: Sites, stopId: number): AllocationTip[] {
   const byLine = new Map<string, AllocationSite[]>();
-  for (const site of allocations.sites.filter((candidate) => candidate.frame.own).slice(0, TIPPED_SITES)) {
+  const tipped = allocations.sites.filter(
+    (candidate) => candidate.frame.own && candidate.bytes >= allocations.sitesBytes * TIPPED_SHARE,
+  );
+  for (const site of tipped.slice(0, TIPPED_SITES)) {
     const key = `${site.frame.path}\u0000${site.frame.line}`;
     byLine.set(key, [...(byLine.get(key) ?? []), site]);
   }

@@ -1,0 +1,237 @@
+// The lines that allocated memory between two stops, in the real workbench, dark and light: a Node
+// program whose second stop follows a large array and whose third follows 200 000 small arrays
+// made in a second file through Array.from. The tip at the allocating line of the second file, its
+// hover, and the sites list in Run and Debug, each looked at in a screenshot.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { readPidFile } from './processes';
+import {
+  hasSelector,
+  itLoggedNoProblems,
+  openWorkbench,
+  SCREENSHOT_DIR,
+  waitForAttribute,
+  Workbench,
+} from './workbench';
+
+function writeWorkspace(folder: string): void {
+  mkdirSync(path.join(folder, 'lib'));
+  writeFileSync(
+    path.join(folder, 'lib', 'records.js'),
+    [
+      'function makeRecords(count) {',
+      '  return Array.from({ length: count }, (_, i) => new Array(24).fill(i));',
+      '}',
+      'module.exports = { makeRecords };',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    path.join(folder, 'main.js'),
+    [
+      "const fs = require('fs');",
+      "const { makeRecords } = require('./lib/records');",
+      'function loadTable(rows) {',
+      '  return new Array(rows).fill(0.5);',
+      '}',
+      'const held = [];',
+      "fs.writeFileSync(require('path').join(__dirname, 'main.pid'), String(process.pid));",
+      'debugger; // stop 1: tracking starts',
+      'held.push(loadTable(8000000));',
+      'debugger; // stop 2',
+      'held.push(makeRecords(200000));',
+      'debugger; // stop 3',
+      'setInterval(() => held.length, 1000);',
+      '',
+    ].join('\n'),
+  );
+  mkdirSync(path.join(folder, '.vscode'));
+  writeFileSync(
+    path.join(folder, '.vscode', 'launch.json'),
+    JSON.stringify({
+      version: '0.2.0',
+      configurations: [
+        {
+          type: 'node',
+          request: 'launch',
+          name: 'Main',
+          program: '${workspaceFolder}/main.js',
+          console: 'internalConsole',
+        },
+      ],
+    }),
+  );
+}
+
+for (const theme of [
+  { name: 'dark', id: 'Default Dark Modern' },
+  { name: 'light', id: 'Default Light Modern' },
+]) {
+  describe(`allocation sites between stops (${theme.name})`, function () {
+    this.timeout(240_000);
+    let workbench: Workbench;
+    let folder: string;
+    let view: Frame;
+
+    before(async () => {
+      folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-allocations-ui-'));
+      writeWorkspace(folder);
+      workbench = await openWorkbench({
+        folder,
+        settings: {
+          'workbench.colorTheme': theme.id,
+          'procMemory.sampleIntervalMs': 500,
+          'procMemory.allocations.enabled': true,
+          // F5 asks every task provider; TypeScript's timed out on the busy test machine and logged a
+          // console error of the workbench's own. This workspace has no tasks.
+          'typescript.tsc.autoDetect': 'off',
+          'task.autoDetect': 'off',
+        },
+      });
+    });
+
+    afterEach(async function () {
+      await workbench?.screenshotIfFailed(this);
+    });
+
+    after(async () => {
+      await workbench?.page.keyboard.press('Shift+F5').catch(() => undefined);
+      await workbench?.close(`allocations-${theme.name}`);
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    /** The allocation tips in the editor showing `file`, read from the decorations' ::after content. */
+    const tipsIn = async (file: string): Promise<{ line: string; tip: string; x: number; y: number }[]> =>
+      workbench.page.evaluate(`(() => {
+        const group = [...document.querySelectorAll('.editor-group-container')].find((g) => g.querySelector('.tab.active[aria-label^="${file}"]'));
+        if (!group) return [];
+        const tips = [];
+        for (const line of group.querySelectorAll('.view-line')) {
+          for (const span of line.querySelectorAll('span')) {
+            const content = getComputedStyle(span, '::after').content;
+            if (content && content !== 'none' && content.includes('allocated')) {
+              const box = span.getBoundingClientRect();
+              tips.push({ line: line.textContent.replace(/\u00a0/g, ' '), tip: JSON.parse(content), x: box.left + 40, y: box.top + box.height / 2 });
+            }
+          }
+        }
+        return tips;
+      })()`);
+    const waitForTips = async (
+      file: string,
+      accept: (tips: { line: string; tip: string; x: number; y: number }[]) => boolean,
+      timeoutMs = 30_000,
+    ) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const tips = await tipsIn(file);
+        if (accept(tips)) return tips;
+        if (Date.now() > deadline) throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+    const openFile = async (file: string) => {
+      await workbench.page.keyboard.press('Control+P');
+      const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(file);
+      await workbench.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: file })
+        .first()
+        .waitFor({ state: 'visible' });
+      await workbench.page.keyboard.press('Enter');
+      await workbench.page.locator(`.tab.active[aria-label^="${file}"]`).first().waitFor({ state: 'visible' });
+    };
+
+    it('puts a tip at the allocating line of the second file, with the stack on hover', async () => {
+      await openFile('main.js');
+      await workbench.runCommand('View: Split Editor Right');
+      await openFile('records.js');
+      // The debugger reveals its stops in the group in focus: the first, so records.js stays in view.
+      await workbench.runCommand('View: Focus First Editor Group');
+      await workbench.runCommand('View: Show Run and Debug');
+      await workbench.runCommand('Run and Debug: Focus on Process Memory View');
+      view = await workbench.findWebviewFrame(hasSelector('#app[data-view]'));
+      await workbench.runCommand('View: Focus First Editor Group');
+      await workbench.runCommand('Debug: Start Debugging');
+      await readPidFile(path.join(folder, 'main.pid'), Date.now() + 60_000);
+      // Room for the view: the debugger's other sections folded.
+      for (const title of ['Variables', 'Watch', 'Breakpoints', 'Call Stack', 'Loaded Scripts']) {
+        const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
+          hasText: new RegExp(`^\\s*${title}`, 'i'),
+        });
+        if (await header.count()) await header.first().click();
+      }
+      // The program's row (the launcher's row above it has no allocations).
+      const allocations = view.locator('[data-testid=allocations][data-state]').first();
+      await waitForAttribute(allocations, 'data-state', (value) => value === 'started', 60_000);
+      await workbench.page.keyboard.press('F5');
+      await waitForAttribute(allocations, 'data-stop-id', (value) => value === '2', 60_000);
+      await waitForAttribute(allocations, 'data-state', (value) => value === 'sites', 60_000);
+      await workbench.page.keyboard.press('F5');
+      await waitForAttribute(allocations, 'data-stop-id', (value) => value === '3', 60_000);
+      await waitForAttribute(allocations, 'data-state', (value) => value === 'sites', 60_000);
+      // The second file alone in the editor area, wide enough for its long line and the tip after it.
+      await workbench.runCommand('View: Join All Editor Groups');
+      await workbench.page.locator('.tab[aria-label^="records.js"]').first().click();
+      await workbench.page.locator('.tab.active[aria-label^="records.js"]').first().waitFor({ state: 'visible' });
+      await workbench.runCommand('View: Toggle Panel Visibility'); // the Debug Console opened with the session
+      // One tip, at the arrow that made the small arrays; the array holding them (makeRecords, 3 % of
+      // the bytes) is in the list but too small for a tip.
+      const [tip] = await waitForTips('records.js', (found) => found.length === 1);
+      assert.match(tip.line, /Array\.from\(\{ length: count \}, \(_, i\) => new Array\(24\)\.fill\(i\)\)/);
+      assert.match(tip.tip, /^allocated \+(4[3-9]|5[0-4])\.\d MiB in this function since the last stop$/);
+      await workbench.screenshot(`allocation-tip-${theme.name}`);
+      await workbench.page.mouse.move(0, 0);
+      await workbench.page.mouse.move(tip.x, tip.y);
+      const hover = workbench.page
+        .locator('.monaco-hover:not(.hidden)')
+        .filter({ visible: true, hasText: 'Allocated here since the last stop' })
+        .first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const hoverText = await hover.innerText();
+      for (const expected of [
+        'records.js:2',
+        'from',
+        'records.js:1 in makeRecords',
+        'main.js',
+        'The sites account for',
+      ]) {
+        assert.ok(hoverText.includes(expected), `hover has ${expected}: ${hoverText}`);
+      }
+      await workbench.screenshot(`allocation-tip-hover-${theme.name}`);
+      await workbench.page.mouse.move(0, 0);
+    });
+
+    it('lists the sites in Run and Debug, largest first; a click opens the line', async () => {
+      const sites = view.locator('[data-testid=allocations][data-state] [data-testid=site]');
+      assert.match(await sites.nth(0).innerText(), /records\.js:2 in \(anonymous\)\s+\+\d+\.\d MiB in \d+ samples/);
+      assert.match(await sites.nth(1).innerText(), /records\.js:1 in makeRecords\s+\+1\.53 MiB in 1 sample/);
+      assert.match(
+        await view.locator('[data-testid=allocations][data-state] [data-testid=allocations-note]').first().innerText(),
+        /The sites account for [\d.]+ of [\d.]+ MiB \(the V8 heap used grew by that much since the last stop\)/,
+      );
+      await view.locator('[data-testid=allocations][data-state]').first().scrollIntoViewIfNeeded();
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await workbench.page
+        .locator('.part.sidebar')
+        .screenshot({ path: path.join(SCREENSHOT_DIR, `allocation-sites-${theme.name}.png`) });
+      await workbench.screenshot(`allocations-${theme.name}`);
+      await sites.nth(1).click();
+      await workbench.page
+        .locator('.editor-group-container .tab.active[aria-label^="records.js"]')
+        .first()
+        .waitFor({ state: 'visible' });
+    });
+
+    it('the tips go as soon as the program runs again', async () => {
+      await workbench.page.keyboard.press('F5');
+      await waitForTips('records.js', (tips) => tips.length === 0, 10_000);
+    });
+
+    itLoggedNoProblems(() => workbench);
+  });
+}
