@@ -12,7 +12,7 @@ import { buildTooltip } from './statusBarTooltip';
 import { escapeIcons } from './core/textEscapes';
 
 /** How long "exited" stays on screen before the entry falls back. */
-const EXIT_LINGER_MS = 5000;
+export const EXIT_LINGER_MS = 5000;
 /**
  * While the entry's text stays the same, its tooltip is rebuilt at most this often. Nobody hovers
  * most ticks, and every item property set sends the whole entry (tooltip included) to the

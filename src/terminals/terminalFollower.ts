@@ -3,6 +3,7 @@ import { formatBytes } from '../../shared/format';
 import { readConfig } from '../contributions';
 import { Disposable } from '../dispose';
 import { FocusTracker } from '../focusTracker';
+import { EXIT_LINGER_MS } from '../statusBar';
 import { readCommandLine } from '../proc/commandLine';
 import { identityKey } from '../proc/processIdentity';
 import { ProcessTreeWalk } from '../proc/processTreeWalk';
@@ -31,8 +32,12 @@ export function visibleText(text: string): string {
  */
 export class TerminalFollower extends Disposable {
   private timer: NodeJS.Timeout | undefined;
+  /** Set while the status bar still says how a debugged or watched process ended: the terminal waits. */
+  private holdUntilMs = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
   private walk: ProcessTreeWalk | undefined;
   private summary = '';
+  private lastReason: string | undefined;
   /** Polls made (for tests: "within two samples"). */
   ticks = 0;
   /** What the last poll found, for tests and the process picker. */
@@ -42,7 +47,16 @@ export class TerminalFollower extends Disposable {
     super();
     this.register(vscode.window.onDidChangeActiveTerminal(() => this.reschedule()));
     this.register(vscode.window.onDidCloseTerminal(() => this.reschedule()));
-    this.register(focus.onDidChange(() => this.reschedule()));
+    this.register(
+      focus.onDidChange((target) => {
+        // A debug session or watched process that just went: let the status bar say how it ended.
+        if (target === undefined && this.lastReason !== undefined && this.lastReason !== 'terminal') {
+          this.holdUntilMs = Date.now() + EXIT_LINGER_MS + 500;
+        }
+        this.lastReason = target?.reason;
+        this.reschedule();
+      }),
+    );
     this.register(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('procMemory')) {
@@ -50,7 +64,7 @@ export class TerminalFollower extends Disposable {
         }
       }),
     );
-    this.register({ dispose: () => this.stop() });
+    this.register({ dispose: () => (this.stop(), this.holdTimer && clearTimeout(this.holdTimer)) });
     this.reschedule();
   }
 
@@ -68,6 +82,15 @@ export class TerminalFollower extends Disposable {
         this.state = undefined;
         this.focus.setTerminal(undefined);
       }
+      return;
+    }
+    const wait = this.holdUntilMs - Date.now();
+    if (wait > 0) {
+      this.stop();
+      this.holdTimer ??= setTimeout(() => {
+        this.holdTimer = undefined;
+        this.reschedule();
+      }, wait);
       return;
     }
     if (this.timer && !restart) {
