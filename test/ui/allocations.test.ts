@@ -128,8 +128,12 @@ for (const theme of [
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const tips = await tipsIn(file);
-        if (accept(tips)) return tips;
-        if (Date.now() > deadline) throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
+        if (accept(tips)) {
+          return tips;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     };
@@ -163,7 +167,9 @@ for (const theme of [
         const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
           hasText: new RegExp(`^\\s*${title}`, 'i'),
         });
-        if (await header.count()) await header.first().click();
+        if (await header.count()) {
+          await header.first().click();
+        }
       }
       // The program's row (the launcher's row above it has no allocations).
       const allocations = view.locator('[data-testid=allocations][data-state]').first();
