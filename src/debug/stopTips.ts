@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { readConfig } from '../contributions';
 import { Disposable } from '../dispose';
-import { DebugStops, Stop } from './debugStops';
+import { DebugStops } from './debugStops';
+import { LineTip, LineTips } from './lineTips';
 import { tipHover, tipText } from './stopTipText';
 import { accountHoverPart } from './stopTipAccess';
 
@@ -11,14 +12,7 @@ import { accountHoverPart } from './stopTipAccess';
  * as soon as the program runs again. It opens no editor itself.
  */
 export class StopTips extends Disposable {
-  private readonly decoration = this.register(
-    vscode.window.createTextEditorDecorationType({
-      after: { color: new vscode.ThemeColor('procMemory.stopTipForeground'), margin: '0 0 0 3ch', fontStyle: 'italic' },
-      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-    }),
-  );
-  /** Editors that have a tip now, so that only they are cleared. */
-  private decorated = new Set<vscode.TextEditor>();
+  private readonly lineTips = this.register(new LineTips());
 
   constructor(private readonly stops: DebugStops) {
     super();
@@ -34,69 +28,35 @@ export class StopTips extends Disposable {
   }
 
   /** Tips drawn now, per editor URI: for tests. */
-  get shown(): { uri: string; line: number; text: string }[] {
-    return this.tips().flatMap(({ stop, text }) =>
-      vscode.window.visibleTextEditors
-        .filter((editor) => this.decorated.has(editor) && showsSource(editor.document.uri, stop.place!.uri))
-        .map((editor) => ({ uri: editor.document.uri.toString(), line: stop.place!.line, text })),
-    );
+  get shown(): { uri: string; line: number; text: string; hover: string }[] {
+    return this.lineTips.shown(this.tips());
   }
 
-  private tips(): { stop: Stop; text: string }[] {
+  private tips(): LineTip[] {
     if (!readConfig('inlineTips.enabled')) {
       return [];
     }
-    return this.stops.currentStops.flatMap((stop) =>
-      stop.place && stop.reading ? [{ stop, text: tipText({ ...stop, reading: stop.reading }) }] : [],
-    );
+    return this.stops.currentStops.flatMap((stop) => {
+      const { place, reading } = stop;
+      if (!place || !reading) {
+        return [];
+      }
+      return [
+        {
+          uri: place.uri,
+          line: place.line,
+          text: tipText({ ...stop, reading }),
+          hover: () =>
+            new vscode.MarkdownString(
+              tipHover({ ...stop, reading }, (ms) => new Date(ms).toLocaleTimeString()) + accountHoverPart(stop),
+            ),
+          onDrawn: () => (stop.tipShownAfterMs ??= performance.now() - stop.stoppedAtPerfMs),
+        },
+      ];
+    });
   }
 
   private render(): void {
-    const tips = this.tips();
-    const now = new Set<vscode.TextEditor>();
-    for (const editor of vscode.window.visibleTextEditors) {
-      const options: vscode.DecorationOptions[] = [];
-      for (const { stop, text } of tips) {
-        const place = stop.place!;
-        if (!showsSource(editor.document.uri, place.uri) || place.line >= editor.document.lineCount) {
-          continue;
-        }
-        // A zero-width range at the end of the line: the hover shows reliably there.
-        const end = editor.document.lineAt(place.line).range.end;
-        const hover = new vscode.MarkdownString(
-          tipHover({ ...stop, reading: stop.reading! }, (ms) => new Date(ms).toLocaleTimeString()) +
-            accountHoverPart(stop),
-        );
-        options.push({
-          range: new vscode.Range(end, end),
-          hoverMessage: hover,
-          renderOptions: { after: { contentText: text } },
-        });
-        stop.tipShownAfterMs ??= performance.now() - stop.stoppedAtPerfMs;
-      }
-      if (options.length > 0 || this.decorated.has(editor)) {
-        editor.setDecorations(this.decoration, options);
-      }
-      if (options.length > 0) {
-        now.add(editor);
-      }
-    }
-    this.decorated = now;
+    this.lineTips.draw(this.tips());
   }
-}
-
-/** Whether an editor shows a stop's source: the same file, or the same source served by the same debug session. */
-function showsSource(editorUri: vscode.Uri, sourceUri: vscode.Uri): boolean {
-  if (sourceUri.scheme === 'debug') {
-    if (editorUri.scheme !== 'debug') {
-      return false;
-    }
-    const a = new URLSearchParams(editorUri.query);
-    const b = new URLSearchParams(sourceUri.query);
-    return a.get('session') === b.get('session') && a.get('ref') === b.get('ref');
-  }
-  if (sourceUri.scheme === 'file' && editorUri.scheme === 'file') {
-    return editorUri.fsPath === sourceUri.fsPath;
-  }
-  return editorUri.toString() === sourceUri.toString();
 }

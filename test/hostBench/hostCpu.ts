@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 
 /** Clock ticks per second (utime and stime are counted in them). */
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -80,34 +81,38 @@ export function formatCpuResult(result: CpuResult): string {
   return `${result.name.padEnd(34)} ${String(result.intervalMs).padStart(5)} ms  host ${result.window.percent.toFixed(2).padStart(6)} %  over idle ${result.overIdle >= 0 ? '+' : ''}${result.overIdle.toFixed(2)} %  ${result.perSampleMs.toFixed(3)} ms per visible sample${verdict}`;
 }
 
-/**
- * Where the whole host's time goes over a window (not only inside our ticks): self time by function
- * and script, largest first. Profiling costs CPU itself, so it never runs in a measured window.
- */
-export async function profileWindow(windowMs: number, top = 25): Promise<string[]> {
-  const { Session } = await import('node:inspector');
+/** A V8 CPU profile (node:inspector) of this host: nodes with their callers' links, samples and their times. */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Profiles this host, sampling every `intervalUs`, while `during` runs. */
+export async function takeProfile(intervalUs: number, during: () => Promise<unknown>): Promise<CpuProfile> {
   const session = new Session();
   session.connect();
   const post = <T>(method: string, params?: object) =>
     new Promise<T>((resolve, reject) =>
       session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
     );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 200 });
-  await post('Profiler.start');
-  await new Promise((resolve) => setTimeout(resolve, windowMs));
-  const { profile } = await post<{
-    profile: {
-      nodes: {
-        id: number;
-        callFrame: { functionName: string; url: string; lineNumber: number };
-        children?: number[];
-      }[];
-      samples: number[];
-      timeDeltas: number[];
-    };
-  }>('Profiler.stop');
-  session.disconnect();
+  try {
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: intervalUs });
+    await post('Profiler.start');
+    await during();
+    return (await post<{ profile: CpuProfile }>('Profiler.stop')).profile;
+  } finally {
+    session.disconnect();
+  }
+}
+
+/**
+ * Where the whole host's time goes over a window (not only inside our ticks): self time by function
+ * and script, largest first. Profiling costs CPU itself, so it never runs in a measured window.
+ */
+export async function profileWindow(windowMs: number, top = 25): Promise<string[]> {
+  const profile = await takeProfile(200, () => new Promise((resolve) => setTimeout(resolve, windowMs)));
   const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) {

@@ -15,13 +15,12 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { ProcessIdentity } from '../../src/proc/processIdentity';
-import { cpuResult, CpuResult, formatCpuResult, measureCpuWindow, profileWindow } from './hostCpu';
+import { cpuResult, CpuResult, formatCpuResult, measureCpuWindow, profileWindow, takeProfile } from './hostCpu';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const TICKS = 80;
@@ -206,28 +205,7 @@ function fillHistories(extension: ProcMemoryApi, identities: ProcessIdentity[]):
  * whose time says nothing about ours.
  */
 async function profileTicks(extension: ProcMemoryApi, ticks: number): Promise<string[]> {
-  const session = new Session();
-  session.connect();
-  const post = <T>(method: string, params?: object) =>
-    new Promise<T>((resolve, reject) =>
-      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 50 });
-  await post('Profiler.start');
-  await timeTicks(extension, ticks);
-  const { profile } = await post<{
-    profile: {
-      nodes: {
-        id: number;
-        callFrame: { functionName: string; url: string; lineNumber: number };
-        children?: number[];
-      }[];
-      samples: number[];
-      timeDeltas: number[];
-    };
-  }>('Profiler.stop');
-  session.disconnect();
+  const profile = await takeProfile(50, () => timeTicks(extension, ticks));
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) {

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { readConfig } from '../../contributions';
 import { Disposable } from '../../dispose';
 import { DebugStops } from '../debugStops';
-import { AllocationTip, allocationTips } from './allocationTipHover';
+import { allocationTips } from './allocationTipHover';
+import { LineTip, LineTips } from '../lineTips';
 
 /**
  * The tip at a line that allocated memory since the last stop (`allocated +80.0 MiB since the last
@@ -10,13 +11,7 @@ import { AllocationTip, allocationTips } from './allocationTipHover';
  * as it runs again. It opens no editor itself.
  */
 export class AllocationTips extends Disposable {
-  private readonly decoration = this.register(
-    vscode.window.createTextEditorDecorationType({
-      after: { color: new vscode.ThemeColor('procMemory.stopTipForeground'), margin: '0 0 0 3ch', fontStyle: 'italic' },
-      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-    }),
-  );
-  private decorated = new Set<vscode.TextEditor>();
+  private readonly lineTips = this.register(new LineTips());
 
   constructor(private readonly stops: DebugStops) {
     super();
@@ -33,53 +28,24 @@ export class AllocationTips extends Disposable {
 
   /** Tips drawn now: for tests. */
   get shown(): { uri: string; line: number; text: string; hover: string }[] {
-    const tips = this.tips();
-    return vscode.window.visibleTextEditors
-      .filter((editor) => this.decorated.has(editor))
-      .flatMap((editor) =>
-        tips
-          .filter((tip) => showsFile(editor, tip))
-          .map((tip) => ({ uri: editor.document.uri.toString(), line: tip.line, text: tip.text, hover: tip.hover })),
-      );
+    return this.lineTips.shown(this.tips());
   }
 
-  private tips(): AllocationTip[] {
+  private tips(): LineTip[] {
     if (!readConfig('inlineTips.enabled')) {
       return [];
     }
-    return this.stops.currentStops.flatMap((stop) =>
-      stop.allocations?.state === 'sites' ? allocationTips(stop.allocations, stop.id) : [],
-    );
+    return this.stops.currentStops
+      .flatMap((stop) => (stop.allocations?.state === 'sites' ? allocationTips(stop.allocations, stop.id) : []))
+      .map((tip) => ({
+        uri: vscode.Uri.file(tip.path),
+        line: tip.line,
+        text: tip.text,
+        hover: () => new vscode.MarkdownString(tip.hover),
+      }));
   }
 
   private render(): void {
-    const tips = this.tips();
-    const now = new Set<vscode.TextEditor>();
-    for (const editor of vscode.window.visibleTextEditors) {
-      const options: vscode.DecorationOptions[] = [];
-      for (const tip of tips) {
-        if (!showsFile(editor, tip) || tip.line >= editor.document.lineCount) {
-          continue;
-        }
-        // A zero-width range at the end of the line: the hover shows reliably there.
-        const end = editor.document.lineAt(tip.line).range.end;
-        options.push({
-          range: new vscode.Range(end, end),
-          hoverMessage: new vscode.MarkdownString(tip.hover),
-          renderOptions: { after: { contentText: tip.text } },
-        });
-      }
-      if (options.length > 0 || this.decorated.has(editor)) {
-        editor.setDecorations(this.decoration, options);
-      }
-      if (options.length > 0) {
-        now.add(editor);
-      }
-    }
-    this.decorated = now;
+    this.lineTips.draw(this.tips());
   }
-}
-
-function showsFile(editor: vscode.TextEditor, tip: AllocationTip): boolean {
-  return editor.document.uri.scheme === 'file' && editor.document.uri.fsPath === tip.path;
 }
