@@ -39,6 +39,35 @@ const results = [];
 /** Every skipped test, from the `SKIP-REASON <reason> <title> :: <detail>` lines of test/skip.ts. */
 /** @type {{ suite: string, reason: string, title: string, detail: string }[]} */
 const skips = [];
+/** Every failed test, with its first error line, repeated at the end where a log's tail shows it. */
+/** @type {{ suite: string, text: string }[]} */
+const failures = [];
+
+/**
+ * Reads mocha's failure list (after "N failing": `  1) suite title` blocks) and the webview
+ * harness's `FAIL name` lines: the title and the first line of the error of each.
+ */
+function collectFailures(suite, output) {
+  const text = stripAnsi(output);
+  for (const match of text.matchAll(/^FAIL (.+)$/gm)) {
+    failures.push({ suite, text: match[1].trim() });
+  }
+  const failing = [...text.matchAll(/^\s*\d+ failing\b/gm)].at(-1);
+  if (!failing) {
+    return;
+  }
+  const blocks = text.slice(failing.index + failing[0].length).split(/^\s+\d+\) /m).slice(1);
+  for (const block of blocks) {
+    const lines = block
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const errorAt = lines.findIndex((line) => /^\w*(Error|Exception)\b|^AssertionError|^Timeout|^expected/i.test(line));
+    const title = (errorAt > 0 ? lines.slice(0, errorAt) : lines.slice(0, 2)).join(' ').slice(0, 300);
+    const error = errorAt >= 0 ? lines[errorAt].slice(0, 300) : '';
+    failures.push({ suite, text: error ? `${title} -- ${error}` : title });
+  }
+}
 
 /** Whether a command is on PATH. */
 function onPath(command) {
@@ -172,6 +201,7 @@ async function mochaSuite(name, args) {
   const started = Date.now();
   const { code, output } = await run(process.execPath, [mochaBin, '--reporter', 'spec', ...args]);
   collectSkips(name, output);
+  collectFailures(name, output);
   const counts = mochaCounts(output);
   const passed = counts.passed ?? 0;
   let failed = counts.failed ?? 0;
@@ -191,6 +221,7 @@ async function integrationSuite() {
   const started = Date.now();
   const { code, output } = await run(process.execPath, [join(repoRoot, 'out', 'test', 'host', 'runIntegration.js')]);
   collectSkips('integration', output);
+  collectFailures('integration', output);
   const match = /^integration: passed=(\d+|\?) failed=(\d+|\?)(?: pending=(\d+))?/m.exec(stripAnsi(output));
   const passed = match && match[1] !== '?' ? Number(match[1]) : 0;
   let failed = match && match[2] !== '?' ? Number(match[2]) : 0;
@@ -218,6 +249,7 @@ async function integrationSuite() {
 async function webviewSuite() {
   const started = Date.now();
   const { code, output } = await run(process.execPath, [join(repoRoot, 'webview', 'dev', 'run.mjs')]);
+  collectFailures('webview', output);
   const passed = (stripAnsi(output).match(/^ok {3}/gm) ?? []).length;
   let failed = (stripAnsi(output).match(/^FAIL /gm) ?? []).length;
   let note;
@@ -355,6 +387,12 @@ if (skips.length) {
     console.log(
       `${skip.failsCi ? 'FAIL' : 'skip'} ${skip.suite}: ${skip.title}: [${skip.reason}] ${skip.detail}${skip.failsCi ? ` (CI: ${skip.failsCi})` : ''}`,
     );
+  }
+}
+if (failures.length) {
+  console.log('\n== Failed');
+  for (const failure of failures) {
+    console.log(`FAIL ${failure.suite}: ${failure.text}`);
   }
 }
 const skippedCount = Math.max(total.skipped, skips.length);
