@@ -76,7 +76,7 @@ export function savedState(tab: Page): Promise<unknown> {
 }
 
 /** Polls `condition` until it holds or `timeoutMs` passes; the assertion after it says what is wrong. */
-export async function until(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+export async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await condition()) && Date.now() < end) {
     await new Promise((resolve) => setTimeout(resolve, 20));
