@@ -43,15 +43,9 @@ const skips = [];
 /** @type {{ suite: string, text: string }[]} */
 const failures = [];
 
-/**
- * Reads mocha's failure list (after "N failing": `  1) suite title` blocks) and the webview
- * harness's `FAIL name` lines: the title and the first line of the error of each.
- */
+/** Reads mocha's failure list (after "N failing": `  1) suite title` blocks): the title and the first line of the error of each. */
 function collectFailures(suite, output) {
   const text = stripAnsi(output);
-  for (const match of text.matchAll(/^FAIL (.+)$/gm)) {
-    failures.push({ suite, text: match[1].trim() });
-  }
   const failing = [...text.matchAll(/^\s*\d+ failing\b/gm)].at(-1);
   if (!failing) {
     return;
