@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { cacheConfig, Commands, readSamplerSettings, registerCommand } from './contributions';
-import { AllocationTips } from './debug/allocations/allocationTips';
-import { AllocationTracking } from './debug/allocations/allocationTracking';
+import { AllocationTips } from './debug/allocationTips';
+import { AllocationTracking } from './debug/allocationTracking';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
 import { DebugViewProvider } from './debug/debugViewProvider';
 import { SessionRecorder } from './debug/sessionRecorder';
 import { StopTips } from './debug/stopTips';
 import { StopTipAccess } from './debug/stopTipAccess';
-import { RuntimeAccounts } from './debug/runtime/runtimeAccounts';
+import { RuntimeAccounts } from './debug/runtimeAccounts';
 import { RecordingEditor } from './recordings/recordingEditor';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';

@@ -12,7 +12,7 @@ import {
   pidFromConfiguration,
   pidFromSessionName,
   remoteHost,
-} from './debuggeePid';
+} from './core/debuggeePid';
 import { descendants } from '../proc/processTree';
 
 /** What we know about one debug session and the process behind it. */

@@ -9,8 +9,8 @@ import { MAX_STOPS, StopComparison, StopRow } from '../../shared/protocol/debugV
 import { TimelineMarkers } from '../timelineMarkers';
 import { recordedSites, StopAllocations } from '../../shared/allocationSites';
 import { DebugSessions } from './debugSessions';
-import { DapFrame, framesOf, revealedFrame, sourceLabel } from './revealedFrame';
-import { readStopMappings, readStopReading, StopMappings, StopReading } from './stopReading';
+import { DapFrame, framesOf, revealedFrame, sourceLabel } from './core/revealedFrame';
+import { readStopMappings, readStopReading, StopMappings, StopReading } from './core/stopReading';
 import { rowAccount, RuntimeAnswer, stopAccount } from './runtime/runtimeAnswer';
 import { accountChange } from '../../shared/runtimeAccount';
 

@@ -8,7 +8,7 @@ import { stopAccountLine } from '../../shared/runtimeAccount';
 import { DebugStops, Stop } from './debugStops';
 import { accountMarkdown } from './runtime/accountMarkdown';
 import { stopAccount } from './runtime/runtimeAnswer';
-import { tipHover, tipText } from './stopTipText';
+import { tipHover, tipText } from './core/stopTipText';
 
 /**
  * The stop tip where a screen reader gets it: a screen reader never reads an editor decoration. A

@@ -3,7 +3,7 @@ import { readConfig } from '../contributions';
 import { Disposable } from '../dispose';
 import { DebugStops } from './debugStops';
 import { LineTip, LineTips } from './lineTips';
-import { tipHover, tipText } from './stopTipText';
+import { tipHover, tipText } from './core/stopTipText';
 import { accountHoverPart } from './stopTipAccess';
 
 /**

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { readConfig } from '../../contributions';
-import { Disposable } from '../../dispose';
-import { DebugStops } from '../debugStops';
-import { allocationTips } from './allocationTipHover';
-import { LineTip, LineTips } from '../lineTips';
+import { readConfig } from '../contributions';
+import { Disposable } from '../dispose';
+import { DebugStops } from './debugStops';
+import { allocationTips } from './allocations/allocationTipHover';
+import { LineTip, LineTips } from './lineTips';
 
 /**
  * The tip at a line that allocated memory since the last stop (`allocated +80.0 MiB since the last
