@@ -56,7 +56,10 @@ function collectFailures(suite, output) {
   if (!failing) {
     return;
   }
-  const blocks = text.slice(failing.index + failing[0].length).split(/^\s+\d+\) /m).slice(1);
+  const blocks = text
+    .slice(failing.index + failing[0].length)
+    .split(/^\s+\d+\) /m)
+    .slice(1);
   for (const block of blocks) {
     const lines = block
       .split('\n')
