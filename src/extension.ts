@@ -3,6 +3,7 @@ import { registerCommands } from './commands';
 import { cacheConfig, Commands, readSamplerSettings, registerCommand } from './contributions';
 import { AllocationTips } from './debug/allocationTips';
 import { AllocationTracking } from './debug/allocationTracking';
+import { AdapterMessages } from './debug/adapterMessages';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
 import { DebugViewProvider } from './debug/debugViewProvider';
@@ -82,8 +83,9 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const markers = store.add(new TimelineMarkers());
   const panels = store.add(new InspectPanelRegistry(sampler, markers, context.extensionUri, oomAlerts));
 
-  const debugSessions = store.add(new DebugSessions(focus));
-  const debugStops = store.add(new DebugStops(debugSessions, markers));
+  const adapterMessages = store.add(new AdapterMessages());
+  const debugSessions = store.add(new DebugSessions(adapterMessages, focus));
+  const debugStops = store.add(new DebugStops(adapterMessages, debugSessions, markers));
   const stopTips = store.add(new StopTips(debugStops));
   const allocations = store.add(new AllocationTracking(debugStops));
   const allocationTips = store.add(new AllocationTips(debugStops));

@@ -1,5 +1,5 @@
 import type { AllocationTracer } from '../../../shared/allocationSites';
-import type { DapRequester } from '../runtime/evaluateAtStop';
+import type { DapRequester } from '../core/dapRequester';
 import type { AllocationTrace } from './siteAttribution';
 
 /** Every call into the program is bounded by this; a longer one is reported, not waited for. */

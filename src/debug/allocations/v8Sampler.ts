@@ -1,5 +1,5 @@
 import type { AllocationSite } from '../../../shared/allocationSites';
-import type { DapRequester } from '../runtime/evaluateAtStop';
+import type { DapRequester } from '../core/dapRequester';
 import { CdpConnection } from './cdpConnection';
 import { fileLabel, localPath } from './siteAttribution';
 import { EVALUATION_BOUND_MS, Tracer, TracerReading } from './tracer';

@@ -1,6 +1,7 @@
 // Node's account at a stop: process.memoryUsage() and V8's heap statistics, through one DAP
 // `evaluate` in the stopped frame (js-debug). No `vscode`.
-import { DapRequester, evaluateAtStop } from './evaluateAtStop';
+import type { DapRequester } from '../core/dapRequester';
+import { evaluateAtStop } from './evaluateAtStop';
 import { NODE_ACCOUNT_EXPRESSION, parseNodeAnswer } from './accountAnswers';
 import type { RuntimeAnswer } from './runtimeAnswer';
 
