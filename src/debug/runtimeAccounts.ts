@@ -5,7 +5,7 @@ import { DebugStops, Stop, StopEvent } from './debugStops';
 import { askNative } from './runtime/nativeAccount';
 import { askNode } from './runtime/nodeAccount';
 import { askPython } from './runtime/pythonAccount';
-import type { RuntimeAnswer } from './runtime/runtimeAnswer';
+import type { RuntimeAnswer } from './core/runtimeAnswer';
 
 /** How long to wait for the stop's place (DebugStops asks the adapter itself after 1.5 s). */
 const PLACE_WAIT_MS = 2000;

@@ -7,7 +7,7 @@ import { StatusBar } from '../statusBar';
 import { stopAccountLine } from '../../shared/runtimeAccount';
 import { DebugStops, Stop } from './debugStops';
 import { accountMarkdown } from './runtime/accountMarkdown';
-import { stopAccount } from './runtime/runtimeAnswer';
+import { stopAccount } from './core/runtimeAnswer';
 import { tipHover, tipText } from './core/stopTipText';
 
 /**

@@ -8,7 +8,7 @@ import { recordedSites, StopAllocations } from '../../../shared/allocationSites'
 import { accountChange } from '../../../shared/runtimeAccount';
 import { ProcessIdentity, sameProcess } from '../../proc/processIdentity';
 import { diffMappings, MappingsAtStop } from '../../proc/smapsDiff';
-import { rowAccount, RuntimeAnswer, stopAccount } from '../runtime/runtimeAnswer';
+import { rowAccount, RuntimeAnswer, stopAccount } from './runtimeAnswer';
 import { StopMappings, StopReading } from './stopReading';
 
 /** What the summaries read of a stop (DebugStops keeps more on it). */

@@ -5,7 +5,7 @@
 import type { DapRequester } from '../core/dapRequester';
 import { describeDapError, requestAtStop, topFrameId } from './evaluateAtStop';
 import { isMallocFrame, MALLINFO2_FIELDS, parseLldbMallinfo } from './accountAnswers';
-import type { RuntimeAnswer } from './runtimeAnswer';
+import type { RuntimeAnswer } from '../core/runtimeAnswer';
 
 /** How long lldb lets the call run before it interrupts it (µs): within our own 2 s bound. */
 const LLDB_TIMEOUT_US = 1_500_000;

@@ -3,7 +3,7 @@
 import type { DapRequester } from '../core/dapRequester';
 import { evaluateAtStop } from './evaluateAtStop';
 import { NODE_ACCOUNT_EXPRESSION, parseNodeAnswer } from './accountAnswers';
-import type { RuntimeAnswer } from './runtimeAnswer';
+import type { RuntimeAnswer } from '../core/runtimeAnswer';
 
 export async function askNode(session: DapRequester, threadId: number | undefined): Promise<RuntimeAnswer> {
   const evaluation = await evaluateAtStop(session, NODE_ACCOUNT_EXPRESSION, { threadId });

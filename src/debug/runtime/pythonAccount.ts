@@ -3,7 +3,7 @@
 import type { DapRequester } from '../core/dapRequester';
 import { parsePythonAccount } from './accountAnswers';
 import { callPythonHelper } from './pythonHelper';
-import type { RuntimeAnswer } from './runtimeAnswer';
+import type { RuntimeAnswer } from '../core/runtimeAnswer';
 
 export async function askPython(session: DapRequester, threadId: number | undefined): Promise<RuntimeAnswer> {
   const answer = await callPythonHelper(session, 'account', {}, { threadId });
