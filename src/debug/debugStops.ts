@@ -14,8 +14,8 @@ import {
   requestMeaning,
   revealedOfSeen,
   seenFrame,
-  StackRequest,
   StopFrames,
+  withRequest,
   withResponse,
 } from './core/frameTracking';
 import { DapFrame, framesOf, sourceLabel } from './core/revealedFrame';
@@ -85,10 +85,8 @@ interface SessionStops {
   stops: Stop[];
   /** The stop the program is in now; undefined while it runs. */
   current: Stop | undefined;
-  /** The current stop's thread and its frames seen so far (core/frameTracking.ts). */
+  /** The current stop's thread, its frames seen so far and VS Code's requests for them (core/frameTracking.ts). */
   frames: StopFrames;
-  /** VS Code's stackTrace requests waiting for their response, by seq. */
-  stackRequests: Map<number, StackRequest>;
   baselineId: number | undefined;
   comparisonCache?: { key: string; value: StopComparison | undefined };
   timers: Set<NodeJS.Timeout>;
@@ -245,7 +243,6 @@ export class DebugStops extends Disposable {
         stops: [],
         current: undefined,
         frames: noFrames(undefined),
-        stackRequests: new Map(),
         baselineId: undefined,
         timers: new Set(),
       };
@@ -262,8 +259,8 @@ export class DebugStops extends Disposable {
     }
     if (meaning.kind === 'run') {
       this.resumed(state);
-    } else {
-      state.stackRequests.set(meaning.seq, meaning.request);
+    } else if (state.current) {
+      state.frames = withRequest(state.frames, meaning.seq, meaning.request);
     }
   }
 
@@ -281,12 +278,9 @@ export class DebugStops extends Disposable {
       this.resumed(state);
       return;
     }
-    const request = state.stackRequests.get(meaning.requestSeq);
-    if (request) {
-      state.stackRequests.delete(meaning.requestSeq);
-      if (meaning.success) {
-        this.framesArrived(state, request, meaning.body);
-      }
+    const stop = state.current;
+    if (stop) {
+      this.framesArrived(state, stop, withResponse(state.frames, meaning.requestSeq, meaning.success, meaning.body));
     }
   }
 
@@ -389,16 +383,12 @@ export class DebugStops extends Disposable {
     }
   }
 
-  private framesArrived(state: SessionStops, request: StackRequest, body: unknown): void {
-    const stop = state.current;
-    if (!stop || stop.place) {
+  private framesArrived(state: SessionStops, stop: Stop, seen: StopFrames): void {
+    const arrived = seen.frames !== state.frames.frames;
+    this.setFrames(state, stop, seen);
+    if (!arrived || stop.place) {
       return;
     }
-    const seen = withResponse(state.frames, request, body);
-    if (seen === state.frames) {
-      return; // another thread's frames
-    }
-    this.setFrames(state, stop, seen);
     // VS Code's rule, as soon as the frames seen settle it; if they do not yet (the top frames are
     // de-emphasised and more are coming), VS Code's own focus (onFocusedFrame) or a later response
     // settles it, and after a short wait the frames seen so far do.
@@ -451,7 +441,7 @@ export class DebugStops extends Disposable {
         if (state.current !== stop || stop.place) {
           return;
         }
-        this.setFrames(state, stop, { threadId, frames: framesOf(body), complete: true });
+        this.setFrames(state, stop, { ...state.frames, threadId, frames: framesOf(body), complete: true });
       }
       this.placeByRule(state, stop, true);
     } catch {

@@ -11,6 +11,8 @@ import {
   revealedOfSeen,
   seenFrame,
   StopFrames,
+  StackRequest,
+  withRequest,
   withResponse,
 } from '../../src/debug/core/frameTracking';
 
@@ -150,18 +152,20 @@ describe('frame tracking: which messages start and end a stop', () => {
 });
 
 describe('frame tracking: the frame VS Code reveals, as the stack arrives', () => {
-  const ids = (seen: StopFrames) => seen.frames.map((frame) => frame?.id);
+  const ids = (seen: StopFrames) => Array.from(seen.frames, (frame) => frame?.id);
+  let seq = 100;
+  /** VS Code asks for part of the stack during the stop, and the adapter answers. */
+  const answered = (seen: StopFrames, request: StackRequest, body: unknown) => {
+    seq += 1;
+    return withResponse(withRequest(seen, seq, request), seq, true, body);
+  };
 
   it('places frames by position as VS Code pages the stack (top frame first, then the rest)', () => {
     let seen = noFrames(0);
-    seen = withResponse(
-      seen,
-      { threadId: 0, startFrame: 0, levels: 1 },
-      { stackFrames: [nodeInternal], totalFrames: 4 },
-    );
+    seen = answered(seen, { threadId: 0, startFrame: 0, levels: 1 }, { stackFrames: [nodeInternal], totalFrames: 4 });
     assert.deepEqual(ids(seen), [1]);
     assert.equal(seen.complete, false);
-    seen = withResponse(
+    seen = answered(
       seen,
       { threadId: 0, startFrame: 1, levels: 19 },
       { stackFrames: [nodeModule, userFrame, mainFrame], totalFrames: 4 },
@@ -171,10 +175,10 @@ describe('frame tracking: the frame VS Code reveals, as the stack arrives', () =
   });
 
   it('a de-emphasised top frame waits for more frames; the first of the program wins', () => {
-    let seen = withResponse(noFrames(0), { threadId: 0, startFrame: 0, levels: 1 }, { stackFrames: [nodeInternal] });
+    let seen = answered(noFrames(0), { threadId: 0, startFrame: 0, levels: 1 }, { stackFrames: [nodeInternal] });
     assert.equal(revealedOfSeen(seen, false), undefined, 'a frame of the program may still come');
     assert.equal(revealedOfSeen(seen, true)?.id, 1, 'after the wait, the best seen');
-    seen = withResponse(
+    seen = answered(
       seen,
       { threadId: 0, startFrame: 1, levels: 19 },
       { stackFrames: [nodeModule, userFrame, mainFrame] },
@@ -184,7 +188,7 @@ describe('frame tracking: the frame VS Code reveals, as the stack arrives', () =
   });
 
   it("the program's own top frame settles it at once (debugpy)", () => {
-    const seen = withResponse(
+    const seen = answered(
       noFrames(1),
       { threadId: 1, startFrame: 0, levels: 1 },
       { stackFrames: [{ id: 2, name: '<module>', line: 12, column: 1, source: { path: '/tmp/grow.py' } }] },
@@ -193,7 +197,7 @@ describe('frame tracking: the frame VS Code reveals, as the stack arrives', () =
   });
 
   it('a stack with only de-emphasised frames settles once it is complete: the top frame', () => {
-    const seen = withResponse(
+    const seen = answered(
       noFrames(0),
       { threadId: 0, startFrame: 0, levels: 20 },
       { stackFrames: [nodeInternal, nodeModule] },
@@ -204,40 +208,68 @@ describe('frame tracking: the frame VS Code reveals, as the stack arrives', () =
   });
 
   it('the stack ends at totalFrames, or with an empty page', () => {
-    const full = withResponse(
+    const full = answered(
       noFrames(5),
       { threadId: 5, startFrame: 0, levels: 2 },
       { stackFrames: [nodeInternal, nodeModule], totalFrames: 2 },
     );
     assert.equal(full.complete, true);
-    const more = withResponse(
+    const more = answered(
       noFrames(5),
       { threadId: 5, startFrame: 0, levels: 2 },
       { stackFrames: [nodeInternal, nodeModule], totalFrames: 9 },
     );
     assert.equal(more.complete, false);
-    assert.equal(withResponse(more, { threadId: 5, startFrame: 2, levels: 20 }, { stackFrames: [] }).complete, true);
+    assert.equal(answered(more, { threadId: 5, startFrame: 2, levels: 20 }, { stackFrames: [] }).complete, true);
   });
 
   it("another thread's frames change nothing", () => {
-    const seen = withResponse(noFrames(7), { threadId: 7, startFrame: 0, levels: 1 }, { stackFrames: [userFrame] });
-    assert.equal(withResponse(seen, { threadId: 8, startFrame: 0, levels: 20 }, { stackFrames: [mainFrame] }), seen);
-    assert.equal(revealedOfSeen(seen, false)?.id, 3);
+    const seen = answered(noFrames(7), { threadId: 7, startFrame: 0, levels: 1 }, { stackFrames: [userFrame] });
+    const other = answered(seen, { threadId: 8, startFrame: 0, levels: 20 }, { stackFrames: [mainFrame] });
+    assert.equal(other.frames, seen.frames);
+    assert.equal(other.threadId, 7);
+    assert.equal(revealedOfSeen(other, false)?.id, 3);
+  });
+
+  it("a response to a request of the last stop is not this stop's (lldb answers with the new stack)", () => {
+    // VS Code asks for the rest of the first stop's stack after `continue`; lldb answers once the
+    // program stopped again, without a thread in its `stopped` event: frames 1.. of the new stack.
+    const firstStop = withRequest(noFrames(31231), 12, { threadId: 31231, startFrame: 1, levels: 19 });
+    const startCall = {
+      id: 524289,
+      name: '__libc_start_call_main',
+      line: 58,
+      column: 16,
+      source: { name: 'libc_start_call_main.h', path: 'sysdeps/nptl/libc_start_call_main.h' },
+    };
+    const secondStop = withResponse(noFrames(undefined), 12, true, { stackFrames: [startCall], totalFrames: 4 });
+    assert.deepEqual(secondStop.frames, []);
+    assert.equal(secondStop.threadId, undefined);
+    assert.equal(revealedOfSeen(secondStop, true), undefined);
+    // During the first stop, the same response would have been its frames.
+    assert.deepEqual(ids(withResponse(firstStop, 12, true, { stackFrames: [startCall] })), [undefined, 524289]);
+  });
+
+  it('a failed response brings nothing, and the request is answered', () => {
+    const asked = withRequest(noFrames(1), 5, { threadId: 1, startFrame: 0, levels: 1 });
+    const failed = withResponse(asked, 5, false, { stackFrames: [userFrame] });
+    assert.deepEqual(failed.frames, []);
+    assert.equal(failed.asked.size, 0);
   });
 
   it('a stop without a thread takes the first thread VS Code asks about, and then only it', () => {
-    let seen = withResponse(
+    let seen = answered(
       noFrames(undefined),
       { threadId: 2, startFrame: 0, levels: 1 },
       { stackFrames: [nodeInternal] },
     );
     assert.equal(seen.threadId, 2);
-    seen = withResponse(seen, { threadId: 3, startFrame: 1, levels: 19 }, { stackFrames: [userFrame] });
+    seen = answered(seen, { threadId: 3, startFrame: 1, levels: 19 }, { stackFrames: [userFrame] });
     assert.deepEqual(ids(seen), [1]);
   });
 
   it('keeps only frame-shaped entries, and finds the frame VS Code focused by its id', () => {
-    const seen = withResponse(
+    const seen = answered(
       noFrames(1),
       { threadId: 1, startFrame: 0, levels: 20 },
       { stackFrames: [null, { id: 'x' }, userFrame, mainFrame] },

@@ -44,6 +44,12 @@ export interface StopFrames {
   frames: readonly (DapFrame | undefined)[];
   /** True once a response said the stack has no more frames. */
   complete: boolean;
+  /**
+   * VS Code's stackTrace requests sent during this stop, by seq, waiting for their response. A
+   * request sent before (VS Code asks for the rest of a stack even after `continue`) may be answered
+   * with the next stop's frames at the wrong positions: its response is not this stop's.
+   */
+  asked: ReadonlyMap<number, StackRequest>;
 }
 
 export function requestMeaning(message: unknown): RequestMeaning | undefined {
@@ -96,17 +102,28 @@ export function adapterMeaning(message: unknown): AdapterMeaning | undefined {
 
 /** Nothing seen yet of a stop's frames; the thread, if the `stopped` event named one. */
 export function noFrames(threadId: number | undefined): StopFrames {
-  return { threadId, frames: [], complete: false };
+  return { threadId, frames: [], complete: false, asked: new Map() };
+}
+
+/** The frames seen, with one more stackTrace request of VS Code's waiting for its response. */
+export function withRequest(seen: StopFrames, seq: number, request: StackRequest): StopFrames {
+  return { ...seen, asked: new Map(seen.asked).set(seq, request) };
 }
 
 /**
- * The frames seen after one more stackTrace response. A response about another thread changes
- * nothing; for a stop without a thread (some adapters), the thread VS Code asks about first is the
- * one it shows.
+ * The frames seen after the response to a stackTrace request. Only a successful response to a
+ * request of this stop, about its thread, brings frames (`frames` is then a new array); for a stop
+ * without a thread (some adapters), the thread VS Code asks about first is the one it shows.
  */
-export function withResponse(seen: StopFrames, request: StackRequest, body: unknown): StopFrames {
-  if (seen.threadId !== undefined && request.threadId !== seen.threadId) {
+export function withResponse(seen: StopFrames, requestSeq: number, success: boolean, body: unknown): StopFrames {
+  const request = seen.asked.get(requestSeq);
+  if (!request) {
     return seen;
+  }
+  const asked = new Map(seen.asked);
+  asked.delete(requestSeq);
+  if (!success || (seen.threadId !== undefined && request.threadId !== seen.threadId)) {
+    return { ...seen, asked };
   }
   const arrived = framesOf(body);
   const frames = [...seen.frames];
@@ -116,7 +133,7 @@ export function withResponse(seen: StopFrames, request: StackRequest, body: unkn
     arrived.length === 0 ||
     (request.levels > 0 && arrived.length < request.levels) ||
     (typeof total === 'number' && request.startFrame + arrived.length >= total);
-  return { threadId: request.threadId, frames, complete: seen.complete || last };
+  return { threadId: request.threadId, frames, complete: seen.complete || last, asked };
 }
 
 /**
