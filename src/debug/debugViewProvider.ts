@@ -20,11 +20,11 @@ import {
 import { Figure } from '../../shared/model';
 import { ProcessSample } from '../proc/sampleProcess';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
-import { isDebuggerCommand } from './debuggeePid';
+import { isDebuggerCommand } from './core/debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';
 import { DebugStops } from './debugStops';
 import { TimelineMarkers } from '../timelineMarkers';
-import type { AllocationTracking } from './allocations/allocationTracking';
+import type { AllocationTracking } from './allocationTracking';
 
 interface Watched {
   subscription: vscode.Disposable;
