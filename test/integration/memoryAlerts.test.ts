@@ -282,6 +282,13 @@ describe('memory alerts', function () {
           );
           assert.ok(first.threadId !== undefined, 'the stop names its thread');
           stoppedThread = first.threadId;
+          // Continue acts on the thread VS Code has in focus, which it sets after our tracker saw the
+          // stop: on a loaded machine the command came first and did nothing.
+          await waitFor(
+            'VS Code to focus the stopped thread',
+            () => vscode.debug.activeStackItem?.session.id === sessionOf(),
+            30000,
+          );
           await vscode.commands.executeCommand('workbench.action.debug.continue');
           await waitFor('the program to run again', () => !api.debugStops.currentStop(sessionOf()!));
         }
