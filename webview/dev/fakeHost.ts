@@ -17,6 +17,7 @@ import type {
   FromDebugView,
   StopComparison,
   StopRow,
+  TerminalRow,
   ToDebugView,
 } from '../../shared/protocol/debugView';
 import type { FromInspectPanel, ToInspectPanel } from '../../shared/protocol/inspect';
@@ -714,6 +715,9 @@ function debugMessages(): ToDebugView[] {
   if (scenario === 'idle') {
     return [{ type: 'state', debugging: false, rows: [] }];
   }
+  if (scenario === 'terminals') {
+    return terminalMessages();
+  }
   const spark = leakingHistory(3600, NOW).res.slice(-120);
   const row = (overrides: Partial<DebugSessionRow>): DebugSessionRow => ({
     sessionId: 's1',
@@ -817,6 +821,44 @@ function debugMessages(): ToDebugView[] {
   return [{ type: 'state', debugging: true, rows: scenario === 'one' ? rows.slice(0, 1) : rows }];
 }
 
+/** Not debugging; two terminals run a command, one of them with a hostile name and command line. */
+function terminalMessages(): ToDebugView[] {
+  const terminals: TerminalRow[] = [
+    {
+      index: 1,
+      terminal: 'bash',
+      pid: 51200,
+      startTicks: 7712345,
+      name: 'npm run dev',
+      commandLine: 'npm run dev -- --port 5173 | tee dev.log',
+      commandSource: 'shell',
+      processes: 6,
+      resBytes: 912.4 * MiB,
+      pssBytes: 688.1 * MiB,
+      pssMissing: 0,
+      largest: { pid: 51233, name: 'node', bytes: 402.7 * MiB, figure: 'PSS' },
+    },
+    {
+      index: 3,
+      terminal: `${HOSTILE_NAME} $(zap) **bold**`,
+      pid: 51300,
+      startTicks: 7719999,
+      name: HOSTILE_NAME,
+      commandLine: `${HOSTILE_COMMAND} \\x1b[31m`,
+      commandSource: 'proc',
+      processes: 1,
+      resBytes: 12.5 * MiB,
+      pssBytes: 9.1 * MiB,
+      pssMissing: 1,
+      largest: { pid: 51300, name: HOSTILE_NAME, bytes: 12.5 * MiB, figure: 'RES' },
+    },
+  ];
+  return [
+    { type: 'state', debugging: false, rows: [] },
+    { type: 'terminals', rows: terminals },
+  ];
+}
+
 function recordingMessages(): ToRecordingView[] {
   if (scenario === 'invalid') {
     return [
@@ -863,12 +905,14 @@ function compareMessages(): ToCompareView[] {
     startMs: series.timesMs[0],
     durationMs: series.timesMs[series.timesMs.length - 1] - series.timesMs[0],
     peakBytes: Math.max(...series.res),
+    peakResBytes: Math.max(...series.res),
     timesS: series.timesMs.map((time) => (time - series.timesMs[0]) / 1000),
-    res: series.res,
+    values: series.res,
   });
   return [
     {
       type: 'compare',
+      figure: 'RES',
       a: run('before', before),
       b: run('after', after),
       alignment: 'first-stop',

@@ -349,6 +349,14 @@ const SHOTS = [
   { name: 'debug-wide', view: 'debugView', scenario: 'sessions', themes: ['light'], width: 520, height: 1000 },
   { name: 'debug-narrow', view: 'debugView', scenario: 'sessions', themes: ['dark'], width: 210, height: 900 },
   { name: 'debug-stops', view: 'debugView', scenario: 'sessions', themes: ['dark', 'light'], width: 320, height: 1400 },
+  {
+    name: 'debug-terminals',
+    view: 'debugView',
+    scenario: 'terminals',
+    themes: ['dark', 'light'],
+    width: 300,
+    height: 560,
+  },
   { name: 'recording', view: 'recording', scenario: 'recording', themes: ['dark', 'light'], width: 1100, height: 900 },
   { name: 'recording-invalid', view: 'recording', scenario: 'invalid', themes: ['dark'], width: 900, height: 300 },
   { name: 'compare', view: 'compare', scenario: 'compare', themes: ['dark', 'light'], width: 1100, height: 1000 },
@@ -1338,6 +1346,49 @@ async function checks(browser, origin) {
   check(
     'compare: changing the alignment posts align',
     JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'align', alignment: 'start' }),
+  );
+  await tab.close();
+
+  // The debug view's terminals (issue 17): a row per terminal that runs a command, text only.
+  tab = await open('debugView', 'terminals');
+  const terminalRow = (pid) => `[data-testid=terminal][data-pid="${pid}"]`;
+  check(
+    'terminals: a row per terminal running a command, with its tree and largest member',
+    (await tab.locator('[data-testid=terminal]').count()) === 2 &&
+      (await tab.textContent(`${terminalRow(51200)} [data-testid=terminal-name]`)) === 'Terminal 1: bash' &&
+      (await tab.textContent(`${terminalRow(51200)} [data-testid=terminal-command]`)) ===
+        'npm run dev -- --port 5173 | tee dev.log' &&
+      (await tab.getAttribute(`${terminalRow(51200)} [data-testid=terminal-command]`, 'data-source')) === 'shell' &&
+      (await tab.textContent(`${terminalRow(51200)} [data-testid=terminal-tree]`)) ===
+        '6 processes · RES 912.4 MiB · PSS 688.1 MiB' &&
+      (await tab.textContent(`${terminalRow(51200)} [data-testid=terminal-largest]`)) ===
+        'Largest: node (PID 51233) PSS 402.7 MiB',
+    await tab.textContent('[data-testid=terminals]'),
+  );
+  check(
+    'terminals: a hostile name and command line stay text',
+    (await tab.textContent(`${terminalRow(51300)} [data-testid=terminal-command]`)).startsWith(
+      'sh -c "<script>alert(document.cookie)</script>"',
+    ) &&
+      (await tab.textContent(`${terminalRow(51300)} [data-testid=terminal-name]`)).includes(
+        '<img src=x onerror=alert(1)> $(zap) **bold**',
+      ) &&
+      (await tab
+        .locator('[data-testid=terminals] img, [data-testid=terminals] script, [data-testid=terminals] svg')
+        .count()) === 0 &&
+      (await tab.textContent(`${terminalRow(51300)} [data-testid=terminal-tree]`)).endsWith('(PSS of 1 unreadable)'),
+  );
+  await tab.click(`${terminalRow(51200)} [data-testid=terminal-tree]`);
+  check(
+    'terminals: a row click posts inspect of the command',
+    JSON.stringify((await posted(tab)).at(-1)) === JSON.stringify({ type: 'inspect', pid: 51200, startTicks: 7712345 }),
+    JSON.stringify((await posted(tab)).at(-1)),
+  );
+  await tab.evaluate(() => window.__hostPost({ type: 'terminals', rows: [] }));
+  await tab.waitForFunction(() => document.querySelectorAll('[data-testid=terminal]').length === 0);
+  check(
+    'terminals: none running, no section',
+    !(await tab.isVisible('[data-testid=terminals]')) && (await tab.isVisible('[data-testid=not-debugging]')),
   );
   await tab.close();
 
