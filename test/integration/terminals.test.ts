@@ -14,16 +14,21 @@ import { formatBytes } from '../../shared/format';
 import { terminalForeground } from '../../src/proc/terminalForeground';
 import type { TerminalRow } from '../../shared/protocol/debugView';
 
-/** RES summed over `pid` and every descendant, by the test's own walk of /proc/PID/task/TID/children and statm. */
-function treeResBytes(pid: number): number {
-  let sum = statmBytes(pid).res;
+/** `figure` summed over `pid` and every descendant, by the test's own walk of /proc/PID/task/TID/children. */
+function treeSum(pid: number, figure: (pid: number) => number): number {
+  let sum = figure(pid);
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     const children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
     for (const child of children ? children.split(/\s+/).map(Number) : []) {
-      sum += treeResBytes(child);
+      sum += treeSum(child, figure);
     }
   }
   return sum;
+}
+
+/** Pss of smaps_rollup, in bytes. */
+function pssBytes(pid: number): number {
+  return Number(/\nPss:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1]) * 1024;
 }
 
 describe('terminals', function () {
@@ -171,27 +176,29 @@ describe('terminals', function () {
         },
         30000,
       );
-      // The row's RES sum against the test's own walk of /proc (statm of every descendant), read
-      // around the same moment: RES of an idle Node moves by a few pages, so within 1 %.
-      let ownSum = 0;
+      // The row's RES and PSS sums against the test's own walk of /proc (statm and smaps_rollup of
+      // every descendant), read around the same moment: an idle Node moves by a few pages, so within 1 %.
+      let ownSum = { res: 0, pss: 0 };
+      const near = (value: number, expected: number) => Math.abs(value - expected) <= expected * 0.01;
       const row = await waitFor(
-        'a row whose tree RES matches /proc',
+        'a row whose tree RES and PSS match /proc',
         () => {
           const found = rowOf(own);
-          ownSum = treeResBytes(pids.parent);
-          return found && found.processes === 3 && Math.abs(found.resBytes - ownSum) <= ownSum * 0.01 && found;
+          ownSum = { res: treeSum(pids.parent, (pid) => statmBytes(pid).res), pss: treeSum(pids.parent, pssBytes) };
+          return (
+            found?.processes === 3 && near(found.resBytes, ownSum.res) && near(found.pssBytes, ownSum.pss) && found
+          );
         },
         30000,
       ).catch((error: Error) => {
-        throw new Error(`${error.message}: row ${JSON.stringify(rowOf(own))}, /proc says ${ownSum}`);
+        throw new Error(`${error.message}: row ${JSON.stringify(rowOf(own))}, /proc says ${JSON.stringify(ownSum)}`);
       });
       assert.equal(row.pid, pids.parent);
       assert.equal(row.index, vscode.window.terminals.indexOf(own) + 1);
       assert.equal(row.terminal, 'tree \\x1b[31m');
       assert.equal(row.commandSource, 'proc');
       assert.equal(row.commandLine, `${process.execPath} ${program} \\x1b[31m [x](command:y)`);
-      assert.ok(ownSum > 128 * 1048576, `tree RES ${ownSum}`);
-      assert.ok(row.pssBytes > 100 * 1048576 && row.pssBytes <= row.resBytes, `PSS ${row.pssBytes}`);
+      assert.ok(ownSum.res > 128 * 1048576 && ownSum.pss > 100 * 1048576, JSON.stringify(ownSum));
       assert.equal(row.largest?.pid, pids.big, JSON.stringify(row.largest));
       assert.equal(row.largest?.figure, 'PSS');
 
