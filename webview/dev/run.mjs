@@ -1392,6 +1392,42 @@ async function checks(browser, origin) {
   );
   await tab.close();
 
+  // Two task runs compare by PSS summed (issue 17), RES summed beside.
+  tab = await open('compare', 'compare');
+  await tab.evaluate(() => {
+    const run = (name, peak) => ({
+      fileName: `${name}.procmem.json`,
+      name: 'make',
+      pid: 4100,
+      startMs: Date.now(),
+      durationMs: 60000,
+      peakBytes: peak,
+      peakResBytes: peak * 3,
+      timesS: [0, 1, 2],
+      values: [0, peak, peak / 2],
+    });
+    window.__hostPost({
+      type: 'compare',
+      figure: 'PSS summed',
+      a: run('build-a', 300 * 2 ** 20),
+      b: run('build-b', 400 * 2 ** 20),
+      alignment: 'start',
+      canAlignAtStops: false,
+      stops: [],
+      verdict: 'Run B peaks 100.0 MiB higher than run A in PSS summed',
+    });
+  });
+  await tab.waitForFunction(
+    () => document.querySelector('[data-testid=compare-figure]')?.textContent === 'PSS summed of both runs',
+  );
+  check(
+    'compare of task runs: PSS summed curves and peaks, RES summed beside',
+    (await tab.getAttribute('[data-testid=overlay-chart]', 'data-figure')) === 'PSS summed' &&
+      (await tab.textContent('[data-testid=run-b]')).endsWith('peak PSS summed 400.0 MiB (RES summed 1.17 GiB)'),
+    await tab.textContent('[data-testid=run-b]'),
+  );
+  await tab.close();
+
   // Accessibility: axe-core's WCAG 2.0 and 2.1 A and AA rules on every page of the harness (each
   // view in each scenario of SHOTS), in the dark and the light theme; any violation fails.
   const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
