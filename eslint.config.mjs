@@ -81,6 +81,25 @@ export default tseslint.config(
     },
   },
   {
+    // The webview tests drive the views through the fake host: they import webview/dev/, shared/
+    // and the test host's browser, never the extension host's src/.
+    files: ['test/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The webview tests run in plain Node.' }],
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src(/|$)',
+              message: 'The webview tests import from webview/dev/ and shared/, not from src/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
       globals: {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm test: every check, in order, going on after a failure:
-//   typecheck, lint, build, unit (mocha, plain Node), webview (the webviews in Chromium with a
-//   fake host, webview/dev/run.mjs), integration (mocha inside the extension host
+//   typecheck, lint, build, unit (mocha, plain Node), webview (mocha in Node: the webviews in
+//   Chromium with a fake host, test/webview/), integration (mocha inside the extension host
 //   of a real VS Code: code-server + Chromium), ui (mocha in Node driving the workbench in Chromium).
 // Prints each suite's own output, then a summary ending with the line
 // `N passed, M failed, K skipped: NAMES`, each skipped test listed above it with its reason.
@@ -43,20 +43,17 @@ const skips = [];
 /** @type {{ suite: string, text: string }[]} */
 const failures = [];
 
-/**
- * Reads mocha's failure list (after "N failing": `  1) suite title` blocks) and the webview
- * harness's `FAIL name` lines: the title and the first line of the error of each.
- */
+/** Reads mocha's failure list (after "N failing": `  1) suite title` blocks): the title and the first line of the error of each. */
 function collectFailures(suite, output) {
   const text = stripAnsi(output);
-  for (const match of text.matchAll(/^FAIL (.+)$/gm)) {
-    failures.push({ suite, text: match[1].trim() });
-  }
   const failing = [...text.matchAll(/^\s*\d+ failing\b/gm)].at(-1);
   if (!failing) {
     return;
   }
-  const blocks = text.slice(failing.index + failing[0].length).split(/^\s+\d+\) /m).slice(1);
+  const blocks = text
+    .slice(failing.index + failing[0].length)
+    .split(/^\s+\d+\) /m)
+    .slice(1);
   for (const block of blocks) {
     const lines = block
       .split('\n')
@@ -241,23 +238,17 @@ async function integrationSuite() {
 }
 
 /**
- * The webviews in Chromium under their real CSP, fed by a fake host (webview/dev/run.mjs): the
- * states a live system will not produce on demand (a malformed /proc file, a kernel thread, a
- * figure the kernel refuses) are checked here; the real host is covered by the integration and
- * UI suites. Each check prints `ok   NAME` or `FAIL NAME`.
+ * The webviews in Chromium under their real CSP, fed by a fake host (mocha, test/webview/, one file
+ * per view; the pages and the fake host are webview/dev/): the states a live system will not
+ * produce on demand (a malformed /proc file, a kernel thread, a figure the kernel refuses) are
+ * checked here; the real host is covered by the integration and UI suites.
  */
 async function webviewSuite() {
-  const started = Date.now();
-  const { code, output } = await run(process.execPath, [join(repoRoot, 'webview', 'dev', 'run.mjs')]);
-  collectFailures('webview', output);
-  const passed = (stripAnsi(output).match(/^ok {3}/gm) ?? []).length;
-  let failed = (stripAnsi(output).match(/^FAIL /gm) ?? []).length;
-  let note;
-  if (code !== 0 && failed === 0) {
-    failed = 1;
-    note = `harness exited with ${code}`;
+  if (!compiled) {
+    cannotRun('webview', 'nothing compiled');
+    return;
   }
-  results.push({ name: 'webview', passed, failed, skipped: 0, seconds: (Date.now() - started) / 1000, note });
+  await mochaSuite('webview', ['--timeout', '120000', '--slow', '5000', 'out/test/webview/**/*.test.js']);
 }
 
 function hasTests(dir) {

@@ -1,5 +1,5 @@
 // The HTML of every webview page, without `vscode`: the extension host fills in its resource
-// URIs (webviewHtml.ts), and the webview dev harness (webview/dev/run.mjs) its local server's, so
+// URIs (webviewHtml.ts), and the webview dev server (webview/dev/devServer.ts) its local server's, so
 // both run the bundles under the very same Content Security Policy.
 
 export interface WebviewPageParts {

@@ -3,8 +3,8 @@
 // library) means changing this file only: the views ask for a button or a progress ring
 // here and never write `vscode-*` tags themselves.
 //
-// CSP findings (Chromium 156 under the exact CSP of src/webviewHtml.ts, `node webview/dev/run.mjs`,
-// violations caught as securitypolicyviolation events and traced to the bundle code):
+// CSP findings (Chromium 156 under the exact CSP of src/webviewHtml.ts, the webview tests in
+// test/webview/, violations caught as securitypolicyviolation events and traced to the bundle code):
 // 1. style-src-elem, every page that loads the toolkit: @microsoft/fast-web-utilities
 //    `canUseFocusVisible()` appends an EMPTY <style> to <head> to test whether `:focus-visible`
 //    parses (with a nonce only if the page has <meta property="csp-nonce">). Blocked, so FAST falls

@@ -49,6 +49,11 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   private readonly histories = new Map<string, History>();
   /** The OOM-kill evidence of processes that ended so, by identity: kept after their session ends. */
   private readonly oomKills = new Map<string, string>();
+  /**
+   * What a process no longer read (its session ended, or the view was hidden) last showed, by
+   * identity: its row keeps its last figures instead of losing them at the next refresh.
+   */
+  private readonly lastSeen = new Map<string, Pick<Watched, 'event' | 'children'>>();
   /** The sessions whose rows the view was last sent in full: a sample updates only those. */
   private sentSessions = new Set<string>();
   private readonly channel = this.register(new MutableDisposable<WebviewChannel<ToDebugView, FromDebugView>>());
@@ -83,6 +88,11 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       debugging: this.sessions.isDebugging,
       rows: this.sessions.all.map((entry) => this.toRow(entry)),
     };
+  }
+
+  /** Whether the view is shown (it reads only then). */
+  get visible(): boolean {
+    return this.view?.visible === true;
   }
 
   /** For tests: the last reading the view has of this process (the rows carry only what they show). */
@@ -154,6 +164,9 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       if (!wanted.has(key)) {
         watched.subscription.dispose();
         this.watched.delete(key);
+        if (watched.event) {
+          this.lastSeen.set(key, { event: watched.event, children: watched.children });
+        }
       }
     }
     for (const [key, entry] of wanted) {
@@ -164,6 +177,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
         const options = { detail: true, history: this.histories.get(key) };
         watched.subscription = this.sampler.subscribe(entry.identity, options, (event) => {
           watched.event = event;
+          this.lastSeen.delete(key);
           this.histories.set(key, event.history);
           if (event.exitCause?.kind === 'oom-kill') {
             this.oomKills.set(key, oomKillEvidence(event.exitCause, event.lastSample));
@@ -175,10 +189,11 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     }
     // Histories of sessions that are gone are not needed any more.
     const live = new Set(this.sessions.all.flatMap((entry) => (entry.identity ? [identityKey(entry.identity)] : [])));
-    for (const key of [...this.histories.keys(), ...this.oomKills.keys()]) {
+    for (const key of [...this.histories.keys(), ...this.oomKills.keys(), ...this.lastSeen.keys()]) {
       if (!live.has(key)) {
         this.histories.delete(key);
         this.oomKills.delete(key);
+        this.lastSeen.delete(key);
       }
     }
     this.post();
@@ -264,11 +279,13 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
 
   /** What a row shows that changes with every sample, but the sparkline. */
   private liveOf(entry: DebuggedSession): Omit<DebugSessionSample, 'point'> {
-    const watched = entry.identity ? this.watched.get(identityKey(entry.identity)) : undefined;
-    const event = watched?.event;
+    const key = entry.identity && identityKey(entry.identity);
+    const watched = key ? this.watched.get(key) : undefined;
+    const last = key ? this.lastSeen.get(key) : undefined;
+    const event = watched?.event ?? last?.event;
     const sample = event?.lastSample;
     const ended = event?.ended || entry.status === 'ended';
-    const oomKill = entry.identity && this.oomKills.get(identityKey(entry.identity));
+    const oomKill = key && this.oomKills.get(key);
     return {
       sessionId: entry.session.id,
       status: ended ? 'ended' : entry.status,
@@ -276,7 +293,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       oomKill,
       snapshot: sample ? toDebugSnapshot(sample) : undefined,
       sinceLastStop: this.stops.sinceLastStop(entry.session.id, sample?.resBytes),
-      children: watched?.children,
+      children: watched?.children ?? last?.children,
     };
   }
 

@@ -4,16 +4,22 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
-import chromiumFlags from './chromiumFlags.json';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Flags for a closed network: without the background-networking ones Chromium keeps trying (and
- * failing) to reach Google's services. --no-sandbox because the tests run as root. In a JSON file
- * so that the webview harness (webview/dev/run.mjs, plain JavaScript) launches with the same.
+ * failing) to reach Google's services. --no-sandbox because the tests run as root.
  */
-export const CHROMIUM_ARGS: readonly string[] = chromiumFlags;
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 export const VIEWPORT = { width: 1400, height: 900 } as const;
 
@@ -31,18 +37,19 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
 }
 
-/** Launches Chromium with one context (1400x900) and one page. */
-export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
+/** Launches Chromium with CHROMIUM_ARGS, and no page: the webview tests open their own. */
+export async function launchChromium(headless = process.env.HEADED !== '1'): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `${CHROMIUM_PATH} is missing: apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium`,
     );
   }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: options.headless ?? process.env.HEADED !== '1',
-    args: [...CHROMIUM_ARGS],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless, args: [...CHROMIUM_ARGS] });
+}
+
+/** Launches Chromium with one context (1400x900) and one page. */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
+  const browser = await launchChromium(options.headless);
   try {
     // Clipboard permissions, so a test can read what the extension copied (e.g. Copy snapshot).
     const context = await browser.newContext({

@@ -11,7 +11,8 @@ import * as vscode from 'vscode';
 import type { AllocationSite, StopAllocations } from '../../shared/allocationSites';
 import type { Stop } from '../../src/debug/debugStops';
 import type { ProcMemoryApi } from '../../src/extension';
-import { closeAllEditors, procMemoryApi, readPid, setSetting, waitFor } from './helpers';
+import { DebugSessionsStarted, startDebuggee } from './debuggees';
+import { procMemoryApi, setSetting, waitFor } from './helpers';
 
 type Sites = Extract<StopAllocations, { state: 'sites' }>;
 
@@ -177,31 +178,24 @@ describe('allocation sites between stops, with real debuggers', function () {
   this.timeout(180000);
   let api: ProcMemoryApi;
   let dir: string;
-  const running = new Set<vscode.DebugSession>();
+  let sessions: DebugSessionsStarted;
   const listeners: vscode.Disposable[] = [];
 
   before(async () => {
     api = await procMemoryApi();
     dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-allocations-'));
-    listeners.push(vscode.debug.onDidStartDebugSession((session) => running.add(session)));
-    listeners.push(vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)));
+    sessions = new DebugSessionsStarted();
     await setSetting('allocations.enabled', true);
   });
 
   after(async () => {
     await setSetting('allocations.enabled', undefined);
+    sessions.dispose();
     listeners.forEach((listener) => listener.dispose());
     rmSync(dir, { recursive: true, force: true });
   });
 
-  afterEach(async () => {
-    for (const session of running) {
-      await vscode.debug.stopDebugging(session);
-    }
-    await waitFor('sessions to end', () => running.size === 0, 20000);
-    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    await closeAllEditors();
-  });
+  afterEach(() => sessions.endAll());
 
   for (const testCase of CASES) {
     it(`${testCase.name}: the top sites name the allocating functions and lines, their bytes within 10 % of the program's own account, the tip in a second file, nothing of ours in the program`, async () => {
@@ -258,14 +252,9 @@ describe('allocation sites between stops, with real debuggers', function () {
           ),
         );
       }
-      assert.ok(await vscode.debug.startDebugging(undefined, configuration));
-      const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-      const sessionId = await waitFor(
-        'the session of the program',
-        () =>
-          api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
-        30000,
-      );
+      const {
+        session: { id: sessionId },
+      } = await startDebuggee(api, configuration, pidFile);
       const session = () => api.debugSessions.all.find((entry) => entry.session.id === sessionId)!.session;
       const stopAt = (index: number) =>
         waitFor(

@@ -297,9 +297,11 @@ describe('memory alerts', function () {
         const ours = pauses.filter((pause) => pause.sessionId === sessionId);
         assert.deepEqual(ours, [{ sessionId, threadId: stopFirst ? stoppedThread : firstThreads.get(sessionId) }]);
         assert.equal(typeof ours[0].threadId, 'number');
-        // Stopped for real: its RES stays put, well short of the 800 MiB it would reach.
+        // Stopped for real: its RES stays put, well short of the 800 MiB it would reach. It passed
+        // 160 MiB at the alert's reading, but V8 may have handed a little garbage back since (159.98
+        // MiB was seen under load), so the floor has a margin.
         const atStop = statmBytes(pid).res;
-        assert.ok(atStop >= 160 * MiB && atStop < 400 * MiB, `RES ${atStop / MiB} MiB at the pause`);
+        assert.ok(atStop >= 150 * MiB && atStop < 400 * MiB, `RES ${atStop / MiB} MiB at the pause`);
         await new Promise((resolve) => setTimeout(resolve, 1500));
         assert.ok(Math.abs(statmBytes(pid).res - atStop) < 4 * MiB, 'no growth while paused');
         assert.equal(alertsOf(pid).length, 1);

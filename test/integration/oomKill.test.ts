@@ -181,6 +181,13 @@ describe('OOM kills', function () {
       assert.equal(row!.status, 'ended');
       await waitFor('the debug session to end', () => running.size === 0, 20000);
       assert.ok(rowOf()?.oomKill?.includes(evidence), 'the verdict stays on the row after the session ended');
+      // Hidden and shown again, the view reads nothing for the ended process: the row keeps its last
+      // figures and the verdict (the row had lost its figures at the first refresh after the end).
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      await waitFor('the view hidden', () => !api.debugView.visible);
+      await vscode.commands.executeCommand('procMemory.debugView.focus');
+      await waitFor('the view shown', () => api.debugView.visible);
+      assert.ok(rowOf()?.oomKill?.includes(evidence), 'the verdict and the figures stay on the row after a refresh');
     } finally {
       for (const session of running) {
         await vscode.debug.stopDebugging(session);

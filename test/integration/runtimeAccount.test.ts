@@ -12,9 +12,10 @@ import type { Stop } from '../../src/debug/debugStops';
 import { unquoteResult } from '../../src/debug/runtime/evaluateAtStop';
 import { stopAccount } from '../../src/debug/runtime/runtimeAnswer';
 import type { ProcMemoryApi } from '../../src/extension';
+import { DebugSessionsStarted, startDebuggee } from './debuggees';
 import type { AccountTermKey, RuntimeAccount, StopAccount } from '../../shared/runtimeAccount';
 import { MiB } from '../../shared/units';
-import { closeAllEditors, procMemoryApi, readPid, setSetting, statmBytes, waitFor } from './helpers';
+import { procMemoryApi, setSetting, statmBytes, waitFor } from './helpers';
 
 /** DAP messages an adapter sent, per session: what the Debug Console would show, and our evaluations. */
 const sent = new Map<string, { output: { category?: string; output?: string }[] }>();
@@ -56,14 +57,13 @@ describe('the runtime’s own account at a stop, with real debuggers', function 
   this.timeout(180000);
   let api: ProcMemoryApi;
   let dir: string;
-  const running = new Set<vscode.DebugSession>();
+  let sessions: DebugSessionsStarted;
   const listeners: vscode.Disposable[] = [];
 
   before(async () => {
     api = await procMemoryApi();
     dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-account-'));
-    listeners.push(vscode.debug.onDidStartDebugSession((session) => running.add(session)));
-    listeners.push(vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)));
+    sessions = new DebugSessionsStarted();
     listeners.push(
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
         createDebugAdapterTracker: (session) => {
@@ -87,30 +87,17 @@ describe('the runtime’s own account at a stop, with real debuggers', function 
 
   after(async () => {
     await setSetting('runtimeAccount.enabled', undefined);
+    sessions.dispose();
     listeners.forEach((listener) => listener.dispose());
     rmSync(dir, { recursive: true, force: true });
   });
 
-  afterEach(async () => {
-    for (const session of running) {
-      await vscode.debug.stopDebugging(session);
-    }
-    await waitFor('sessions to end', () => running.size === 0, 20000);
-    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    await closeAllEditors();
-  });
+  afterEach(() => sessions.endAll());
 
   /** Starts a program; returns its PID and its session, once it has written its PID. */
   async function start(configuration: vscode.DebugConfiguration, pidFile: string) {
-    assert.ok(await vscode.debug.startDebugging(undefined, configuration));
-    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-    const session = await waitFor(
-      'the session of the program',
-      () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session,
-      30000,
-    );
-    const sessionId = session.id;
-    return { pid, sessionId, session };
+    const { pid, session } = await startDebuggee(api, configuration, pidFile);
+    return { pid, sessionId: session.id, session };
   }
 
   /** The n-th stop (0-based) once its account is settled (answered or not) and its smaps read. */

@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Stop } from '../../src/debug/debugStops';
 import type { ProcMemoryApi } from '../../src/extension';
+import { DebugSessionsStarted, startDebuggee } from './debuggees';
 import { MiB } from '../../shared/units';
-import { closeAllEditors, procMemoryApi, readPid, statmBytes, waitFor } from './helpers';
+import { procMemoryApi, statmBytes, waitFor } from './helpers';
 
 /** 1-based lines of the program below, as editors and the stops list count them. */
 const PROGRAM = [
@@ -40,24 +41,18 @@ describe('a run of stops, each compared with the previous one', function () {
   this.timeout(120000);
   let api: ProcMemoryApi;
   let dir: string;
-  const running = new Set<vscode.DebugSession>();
-  const listeners: vscode.Disposable[] = [];
+  let sessions: DebugSessionsStarted;
 
   before(async () => {
     api = await procMemoryApi();
     dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-stop-sequence-'));
-    listeners.push(vscode.debug.onDidStartDebugSession((session) => running.add(session)));
-    listeners.push(vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)));
+    sessions = new DebugSessionsStarted();
     await vscode.commands.executeCommand('procMemory.debugView.focus');
   });
 
   after(async () => {
-    for (const session of running) {
-      await vscode.debug.stopDebugging(session);
-    }
-    await waitFor('sessions to end', () => running.size === 0, 20000);
-    listeners.forEach((listener) => listener.dispose());
-    await closeAllEditors();
+    await sessions.endAll();
+    sessions.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -67,22 +62,18 @@ describe('a run of stops, each compared with the previous one', function () {
     const programUri = vscode.Uri.file(program);
     await vscode.window.showTextDocument(programUri, { preview: false });
     const pidFile = path.join(dir, 'sequence.pid');
-    assert.ok(
-      await vscode.debug.startDebugging(undefined, {
-        type: 'node',
-        request: 'launch',
-        name: 'sequence',
-        program,
-        args: [pidFile],
-        console: 'internalConsole',
-      }),
-    );
-    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-    const sessionId = await waitFor(
-      'the session of the program',
-      () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
-      30000,
-    );
+    const configuration = {
+      type: 'node',
+      request: 'launch',
+      name: 'sequence',
+      program,
+      args: [pidFile],
+      console: 'internalConsole',
+    };
+    const {
+      pid,
+      session: { id: sessionId },
+    } = await startDebuggee(api, configuration, pidFile);
     const stops = () => api.debugStops.stopsOf(sessionId);
     /** The `count`th stop once it is read, placed, and its tip drawn; with the test's own RES read then. */
     const stopNumber = async (count: number, line: number): Promise<{ stop: Stop; procRes: number }> => {

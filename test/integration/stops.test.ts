@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Stop } from '../../src/debug/debugStops';
 import type { ProcMemoryApi } from '../../src/extension';
+import { DebugSessionsStarted, foundSession, startDebuggee } from './debuggees';
 import type { InspectPanel } from '../../src/inspectPanel';
 import {
   closeAllEditors,
@@ -161,8 +162,7 @@ describe('memory at the stopped line, with real debuggers', function () {
   this.timeout(180000);
   let api: ProcMemoryApi;
   let dir: string;
-  const running = new Set<vscode.DebugSession>();
-  const listeners: vscode.Disposable[] = [];
+  let sessions: DebugSessionsStarted;
 
   before(async () => {
     api = await procMemoryApi();
@@ -170,26 +170,18 @@ describe('memory at the stopped line, with real debuggers', function () {
     // RES is compared exactly here; the runtime account's call into the program (lldb maps 12 KiB
     // for it, once) is tested in runtimeAccount.test.ts.
     await setSetting('runtimeAccount.enabled', false);
-    listeners.push(vscode.debug.onDidStartDebugSession((session) => running.add(session)));
-    listeners.push(vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)));
+    sessions = new DebugSessionsStarted();
     await vscode.commands.executeCommand('procMemory.debugView.focus');
   });
 
   after(async () => {
     await setSetting('inlineTips.enabled', undefined);
     await setSetting('runtimeAccount.enabled', undefined);
-    listeners.forEach((listener) => listener.dispose());
+    sessions.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  afterEach(async () => {
-    for (const session of running) {
-      await vscode.debug.stopDebugging(session);
-    }
-    await waitFor('sessions to end', () => running.size === 0, 20000);
-    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    await closeAllEditors();
-  });
+  afterEach(() => sessions.endAll());
 
   for (const testCase of CASES) {
     it(`${testCase.name}: both stops with file and line, RES change equal to /proc, the allocation under ${testCase.kind}, a tip at the line`, async () => {
@@ -218,14 +210,10 @@ describe('memory at the stopped line, with real debuggers', function () {
         });
       }
 
-      assert.ok(await vscode.debug.startDebugging(undefined, configuration));
-      const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-      const sessionId = await waitFor(
-        'the session of the program',
-        () =>
-          api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
-        30000,
-      );
+      const {
+        pid,
+        session: { id: sessionId },
+      } = await startDebuggee(api, configuration, pidFile);
       const stopsOf = () => api.debugStops.stopsOf(sessionId);
       const settled = (stop: Stop | undefined) => (stop?.reading && stop.place && stop.mappings ? stop : undefined);
 
@@ -393,12 +381,7 @@ describe('memory at the stopped line, with real debuggers', function () {
     }
     for (const { program, pidFile } of programs) {
       const pid = await waitFor(`${program} to write its PID`, () => readPid(pidFile), 60000);
-      const sessionId = await waitFor(
-        'its session',
-        () =>
-          api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
-        30000,
-      );
+      const sessionId = await waitFor('its session', () => foundSession(api, pid)?.id, 30000);
       const stop = await waitFor(
         'its stop, read and placed',
         () => api.debugStops.stopsOf(sessionId)[0]?.place && api.debugStops.stopsOf(sessionId)[0],
@@ -442,13 +425,9 @@ describe('memory at the stopped line, with real debuggers', function () {
     const pidFile = path.join(dir, 'off.pid');
     const { program, configuration } = CASES[0].prepare(dir, pidFile);
     await vscode.window.showTextDocument(vscode.Uri.file(program), { preview: false });
-    assert.ok(await vscode.debug.startDebugging(undefined, configuration));
-    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-    const sessionId = await waitFor(
-      'the session',
-      () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
-      30000,
-    );
+    const {
+      session: { id: sessionId },
+    } = await startDebuggee(api, configuration, pidFile);
     await waitFor(
       'the first stop, read and placed',
       () => api.debugStops.stopsOf(sessionId)[0]?.place && api.debugStops.stopsOf(sessionId)[0]?.reading,
@@ -496,11 +475,7 @@ describe('recordings of debug sessions', function () {
       }),
     );
     const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
-    const sessionId = await waitFor(
-      'its session',
-      () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid && entry.status === 'found')?.session.id,
-      30000,
-    );
+    const sessionId = await waitFor('its session', () => foundSession(api, pid)?.id, 30000);
     await waitFor('the first stop', () => api.debugStops.stopsOf(sessionId)[0]?.reading, 60000);
     const resAtFirst = statmBytes(pid).res;
     await new Promise((resolve) => setTimeout(resolve, 1500)); // a sample or two at the first stop

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { readPidFile } from './processes';
+import { EditorTip, hoverAt, waitForTips as waitForTipsInEditor } from './editorTips';
 import {
   hasSelector,
   itLoggedNoProblems,
@@ -103,57 +104,13 @@ for (const theme of [
       rmSync(folder, { recursive: true, force: true });
     });
 
-    /** The allocation tips in the editor showing `file`, read from the decorations' ::after content. */
-    const tipsIn = async (file: string): Promise<{ line: string; tip: string; x: number; y: number }[]> =>
-      workbench.page.evaluate(`(() => {
-        const group = [...document.querySelectorAll('.editor-group-container')].find((g) => g.querySelector('.tab.active[aria-label^="${file}"]'));
-        if (!group) return [];
-        const tips = [];
-        for (const line of group.querySelectorAll('.view-line')) {
-          for (const span of line.querySelectorAll('span')) {
-            const content = getComputedStyle(span, '::after').content;
-            if (content && content !== 'none' && content.includes('allocated')) {
-              const box = span.getBoundingClientRect();
-              tips.push({ line: line.textContent.replace(/\u00a0/g, ' '), tip: JSON.parse(content), x: box.left + 40, y: box.top + box.height / 2 });
-            }
-          }
-        }
-        return tips;
-      })()`);
-    const waitForTips = async (
-      file: string,
-      accept: (tips: { line: string; tip: string; x: number; y: number }[]) => boolean,
-      timeoutMs = 30_000,
-    ) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const tips = await tipsIn(file);
-        if (accept(tips)) {
-          return tips;
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    };
-    const openFile = async (file: string) => {
-      await workbench.page.keyboard.press('Control+P');
-      const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
-      await input.waitFor({ state: 'visible' });
-      await input.fill(file);
-      await workbench.page
-        .locator('.quick-input-widget .monaco-list-row', { hasText: file })
-        .first()
-        .waitFor({ state: 'visible' });
-      await workbench.page.keyboard.press('Enter');
-      await workbench.page.locator(`.tab.active[aria-label^="${file}"]`).first().waitFor({ state: 'visible' });
-    };
+    const waitForTips = (file: string, accept: (tips: EditorTip[]) => boolean, timeoutMs?: number) =>
+      waitForTipsInEditor(workbench.page, file, 'allocated', accept, timeoutMs);
 
     it('puts a tip at the allocating line of the second file, with the stack on hover', async () => {
-      await openFile('main.js');
+      await workbench.openFile('main.js');
       await workbench.runCommand('View: Split Editor Right');
-      await openFile('records.js');
+      await workbench.openFile('records.js');
       // The debugger reveals its stops in the group in focus: the first, so records.js stays in view.
       await workbench.runCommand('View: Focus First Editor Group');
       await workbench.runCommand('View: Show Run and Debug');
@@ -163,14 +120,7 @@ for (const theme of [
       await workbench.runCommand('Debug: Start Debugging');
       await readPidFile(path.join(folder, 'main.pid'), Date.now() + 60_000);
       // Room for the view: the debugger's other sections folded.
-      for (const title of ['Variables', 'Watch', 'Breakpoints', 'Call Stack', 'Loaded Scripts']) {
-        const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
-          hasText: new RegExp(`^\\s*${title}`, 'i'),
-        });
-        if (await header.count()) {
-          await header.first().click();
-        }
-      }
+      await workbench.foldSideBarSections(['Variables', 'Watch', 'Breakpoints', 'Call Stack', 'Loaded Scripts']);
       // The program's row (the launcher's row above it has no allocations).
       const allocations = view.locator('[data-testid=allocations][data-state]').first();
       await waitForAttribute(allocations, 'data-state', (value) => value === 'started', 60_000);
@@ -191,25 +141,8 @@ for (const theme of [
       assert.match(tip.line, /Array\.from\(\{ length: count \}, \(_, i\) => new Array\(24\)\.fill\(i\)\)/);
       assert.match(tip.tip, /^allocated \+(4[3-9]|5[0-4])\.\d MiB in this function since the last stop$/);
       await workbench.screenshot(`allocation-tip-${theme.name}`);
-      const hover = workbench.page
-        .locator('.monaco-hover:not(.hidden)')
-        .filter({ visible: true, hasText: 'Allocated here since the last stop' })
-        .first();
-      // The editor shows a hover after the pointer rests on the text; a single jump of the pointer
-      // onto the tip's injected text is sometimes not taken as a rest (seen on a loaded machine),
-      // so the pointer comes in again, in steps, until the hover opens.
-      for (let attempt = 1; ; attempt++) {
-        await workbench.page.mouse.move(0, 0);
-        await workbench.page.mouse.move(tip.x, tip.y, { steps: 8 });
-        try {
-          await hover.waitFor({ state: 'visible', timeout: 4_000 });
-          break;
-        } catch (error) {
-          if (attempt === 4) {
-            throw error;
-          }
-        }
-      }
+      // At the tip's start: the end of the line is beyond the editor's right edge.
+      const hover = await hoverAt(workbench.page, tip.left + 40, tip.y, 'Allocated here since the last stop');
       const hoverText = await hover.innerText();
       for (const expected of [
         'records.js:2',

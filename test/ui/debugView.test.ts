@@ -77,14 +77,7 @@ describe('Process Memory view while debugging', function () {
       10_000,
     );
     // Give the view room, as a user would: collapse the other Run and Debug sections.
-    for (const title of ['Variables', 'Watch', 'Breakpoints']) {
-      const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
-        hasText: new RegExp(`^\\s*${title}`, 'i'),
-      });
-      if (await header.count()) {
-        await header.first().click();
-      }
-    }
+    await workbench.foldSideBarSections(['Variables', 'Watch', 'Breakpoints']);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await workbench.screenshot('debug-view');
     await workbench.page

@@ -124,14 +124,7 @@ for (const theme of [
       const tooltip = freed.locator('[data-testid=tooltip-account-mallocFreeKept]');
       await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
       assert.match(await tooltip.innerText(), /RES does not go down/);
-      for (const title of ['Variables', 'Watch', 'Breakpoints', 'Call Stack']) {
-        const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
-          hasText: new RegExp(`^\\s*${title}`, 'i'),
-        });
-        if (await header.count()) {
-          await header.first().click();
-        }
-      }
+      await workbench.foldSideBarSections(['Variables', 'Watch', 'Breakpoints', 'Call Stack']);
       await freed.scrollIntoViewIfNeeded();
       await workbench.page
         .locator('.part.sidebar')

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { MiB } from '../../shared/units';
 import { readPidFile, writeGrowWorkspace } from './processes';
+import { EditorTip, hoverAt, tipsIn as tipsInEditor, waitForTips as waitForTipsInEditor } from './editorTips';
 import {
   hasSelector,
   hasTitle,
@@ -49,60 +50,14 @@ for (const theme of [
       rmSync(folder, { recursive: true, force: true });
     });
 
-    /**
-     * The tips in the editor showing `file`: VS Code draws a decoration's `after` text as a CSS
-     * ::after of a span at the end of the line, so it is read from the computed style.
-     */
-    const tipsIn = async (file: string): Promise<{ line: string; tip: string; x: number; y: number }[]> =>
-      workbench.page.evaluate(`(() => {
-        const group = [...document.querySelectorAll('.editor-group-container')].find((g) => g.querySelector('.tab.active[aria-label^="${file}"]'));
-        if (!group) return [];
-        const tips = [];
-        for (const line of group.querySelectorAll('.view-line')) {
-          for (const span of line.querySelectorAll('span')) {
-            const content = getComputedStyle(span, '::after').content;
-            if (content && content !== 'none' && content.includes('RES')) {
-              const box = span.getBoundingClientRect();
-              tips.push({ line: line.textContent.replace(/\u00a0/g, ' '), tip: JSON.parse(content), x: box.right - 20, y: box.top + box.height / 2 });
-            }
-          }
-        }
-        return tips;
-      })()`);
-    const waitForTips = async (
-      file: string,
-      accept: (tips: { line: string; tip: string; x: number; y: number }[]) => boolean,
-      timeoutMs = 30_000,
-    ) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const tips = await tipsIn(file);
-        if (accept(tips)) {
-          return tips;
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`tips in ${file}: ${JSON.stringify(tips)}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    };
-    const openFile = async (file: string) => {
-      await workbench.page.keyboard.press('Control+P');
-      const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
-      await input.waitFor({ state: 'visible' });
-      await input.fill(file);
-      await workbench.page
-        .locator('.quick-input-widget .monaco-list-row', { hasText: file })
-        .first()
-        .waitFor({ state: 'visible' });
-      await workbench.page.keyboard.press('Enter');
-      await workbench.page.locator(`.tab.active[aria-label^="${file}"]`).first().waitFor({ state: 'visible' });
-    };
+    const tipsIn = (file: string) => tipsInEditor(workbench.page, file, 'RES');
+    const waitForTips = (file: string, accept: (tips: EditorTip[]) => boolean, timeoutMs?: number) =>
+      waitForTipsInEditor(workbench.page, file, 'RES', accept, timeoutMs);
 
     it('shows RES at the first stop, at the stopped line, and nowhere else', async () => {
-      await openFile('notes.md');
+      await workbench.openFile('notes.md');
       await workbench.runCommand('View: Split Editor Right');
-      await openFile('grow.js');
+      await workbench.openFile('grow.js');
       await workbench.runCommand('View: Show Run and Debug');
       await workbench.runCommand('Run and Debug: Focus on Process Memory View');
       view = await workbench.findWebviewFrame(hasSelector('#app[data-view]'));
@@ -138,13 +93,7 @@ for (const theme of [
       assert.match(tips[0].tip, /^RES \+(8[6-9]|9\d|10\d)\.\d MiB · [\d.]+ (ms|s) since last stop · /);
       await workbench.screenshot(`stop-tip-${theme.name}`);
       // The hover sits on a zero-width range at the end of the line, where the text is drawn.
-      await workbench.page.mouse.move(0, 0);
-      await workbench.page.mouse.move(tips[0].x, tips[0].y);
-      const hover = workbench.page
-        .locator('.monaco-hover:not(.hidden)')
-        .filter({ visible: true, hasText: 'Memory at this stop' })
-        .first();
-      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const hover = await hoverAt(workbench.page, tips[0].right - 20, tips[0].y, 'Memory at this stop');
       const hoverText = await hover.innerText();
       for (const expected of [
         'RES',
@@ -182,14 +131,7 @@ for (const theme of [
       const anonymous = row.locator('[data-testid=change-kind-anonymous]').first();
       await anonymous.waitFor({ state: 'visible', timeout: 15_000 });
       assert.ok(Number(await anonymous.getAttribute('data-rss')) > 86 * MiB);
-      for (const title of ['Variables', 'Watch', 'Breakpoints', 'Call Stack']) {
-        const header = workbench.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
-          hasText: new RegExp(`^\\s*${title}`, 'i'),
-        });
-        if (await header.count()) {
-          await header.first().click();
-        }
-      }
+      await workbench.foldSideBarSections(['Variables', 'Watch', 'Breakpoints', 'Call Stack']);
       await new Promise((resolve) => setTimeout(resolve, 800));
       await workbench.page
         .locator('.part.sidebar')

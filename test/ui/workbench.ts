@@ -373,6 +373,32 @@ export class Workbench {
     return hover;
   }
 
+  /** Opens `file` of the workspace with Quick Open (Ctrl+P) and waits until its tab is the active one. */
+  async openFile(file: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(file);
+    await this.page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: file })
+      .first()
+      .waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tab.active[aria-label^="${file}"]`).first().waitFor({ state: 'visible' });
+  }
+
+  /** Folds the side bar's sections with these titles (e.g. the debugger's Variables, Watch), for room. */
+  async foldSideBarSections(titles: readonly string[]): Promise<void> {
+    for (const title of titles) {
+      const header = this.page.locator('.part.sidebar .pane-header[aria-expanded="true"]', {
+        hasText: new RegExp(`^\\s*${title}`, 'i'),
+      });
+      if (await header.count()) {
+        await header.first().click();
+      }
+    }
+  }
+
   /** A status bar entry by the id VS Code gives it (`publisher.name.entryId`, or `status.*`). */
   statusBarItem(id: string): Locator {
     return this.page.locator(`.part.statusbar [id="${id}"]`);

@@ -11,8 +11,11 @@ export interface DapRequester {
 /** What an evaluation gave: the result text, or a reason in words why there is none. */
 export type Evaluation = { ok: true; text: string } | { ok: false; reason: string; timedOut?: boolean };
 
-/** How long one evaluation may take before its result is reported as timed out. */
-export const EVALUATE_TIMEOUT_MS = 2000;
+/**
+ * How long to wait for one answer before reporting it as timed out. Nothing waits on it (stepping
+ * never does), so it is long enough for a machine busy with a build: 2 s timed out under load.
+ */
+export const EVALUATE_TIMEOUT_MS = 5000;
 
 export interface EvaluateOptions {
   /** The frame to evaluate in; without it, the thread's top frame (asked with `stackTrace` levels 1). */

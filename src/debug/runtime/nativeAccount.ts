@@ -6,7 +6,7 @@ import { describeDapError, DapRequester, requestAtStop, topFrameId } from './eva
 import { isMallocFrame, MALLINFO2_FIELDS, parseLldbMallinfo } from './accountAnswers';
 import type { RuntimeAnswer } from './runtimeAnswer';
 
-/** How long lldb lets the call run before it interrupts it (µs): within our own 2 s bound. */
+/** How long lldb lets the call run before it interrupts it (µs): well within our own bound for the answer (EVALUATE_TIMEOUT_MS). */
 const LLDB_TIMEOUT_US = 1_500_000;
 /** Frames per thread looked at: malloc may sit under an mmap or a lock wait it called. */
 const FRAMES_CHECKED = 4;
