@@ -26,16 +26,14 @@ export default tseslint.config(
   },
   {
     // The boundary, enforced: the /proc engine, what host and webviews share, and the host's own
-    // logic that needs no editor (src/core, and a few files beside the code that uses them) run
-    // without VS Code, so plain Node tests can load them.
+    // logic that needs no editor (src/core; every folder of src/debug: its files directly in
+    // src/debug are the VS Code side; and a few files beside the code that uses them) run without
+    // VS Code, so plain Node tests can load them.
     files: [
       'src/proc/**/*.ts',
       'shared/**/*.ts',
       'src/core/**/*.ts',
-      'src/debug/debuggeePid.ts',
-      'src/debug/revealedFrame.ts',
-      'src/debug/stopReading.ts',
-      'src/debug/stopTipText.ts',
+      'src/debug/*/**/*.ts',
       'src/recordings/compareRuns.ts',
       'src/recordings/historyCsv.ts',
       'src/recordings/recordingFile.ts',

@@ -9,7 +9,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readStopMappings, readStopReading } from '../src/debug/stopReading';
+import { readStopMappings, readStopReading } from '../src/debug/core/stopReading';
 import { readIdentity } from '../src/proc/processIdentity';
 import { Plan, Summary, summarize, timeAsync, timeSync } from './measure';
 

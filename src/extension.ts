@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { cacheConfig, Commands, readSamplerSettings, registerCommand } from './contributions';
-import { AllocationTips } from './debug/allocations/allocationTips';
-import { AllocationTracking } from './debug/allocations/allocationTracking';
+import { allocationLineTips } from './debug/allocationTips';
+import { AllocationTracking } from './debug/allocationTracking';
+import { AdapterMessages } from './debug/adapterMessages';
 import { DebugSessions } from './debug/debugSessions';
 import { DebugStops } from './debug/debugStops';
 import { DebugViewProvider } from './debug/debugViewProvider';
+import { LineTips } from './debug/lineTips';
 import { SessionRecorder } from './debug/sessionRecorder';
-import { StopTips } from './debug/stopTips';
+import { stopLineTips } from './debug/stopTips';
 import { StopTipAccess } from './debug/stopTipAccess';
-import { RuntimeAccounts } from './debug/runtime/runtimeAccounts';
+import { RuntimeAccounts } from './debug/runtimeAccounts';
 import { RecordingEditor } from './recordings/recordingEditor';
 import { DisposableStore } from './dispose';
 import { FocusTracker } from './focusTracker';
@@ -42,10 +44,10 @@ export interface ProcMemoryApi {
   memoryAlerts: MemoryAlerts;
   debugSessions: DebugSessions;
   debugStops: DebugStops;
-  stopTips: StopTips;
+  stopTips: LineTips;
   /** The lines that allocated memory between two stops, and their tips. */
   allocations: AllocationTracking;
-  allocationTips: AllocationTips;
+  allocationTips: LineTips;
   runtimeAccounts: RuntimeAccounts;
   stopTipAccess: StopTipAccess;
   markers: TimelineMarkers;
@@ -84,11 +86,12 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const markers = store.add(new TimelineMarkers());
   const panels = store.add(new InspectPanelRegistry(sampler, markers, context.extensionUri, oomAlerts));
 
-  const debugSessions = store.add(new DebugSessions(focus));
-  const debugStops = store.add(new DebugStops(debugSessions, markers));
-  const stopTips = store.add(new StopTips(debugStops));
+  const adapterMessages = store.add(new AdapterMessages());
+  const debugSessions = store.add(new DebugSessions(adapterMessages, focus));
+  const debugStops = store.add(new DebugStops(adapterMessages, debugSessions, markers));
+  const stopTips = store.add(new LineTips(() => stopLineTips(debugStops), debugStops.onDidChange));
   const allocations = store.add(new AllocationTracking(debugStops));
-  const allocationTips = store.add(new AllocationTips(debugStops));
+  const allocationTips = store.add(new LineTips(() => allocationLineTips(debugStops), debugStops.onDidChange));
   const runtimeAccounts = store.add(new RuntimeAccounts(debugStops));
   const stopTipAccess = store.add(new StopTipAccess(debugStops, focus, statusBar));
   const memoryAlerts = store.add(new MemoryAlerts(sampler, debugSessions, debugStops));

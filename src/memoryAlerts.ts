@@ -6,7 +6,6 @@ import { DebugStops } from './debug/debugStops';
 import { Disposable } from './dispose';
 import { formatInterval } from '../shared/format';
 import { forecastFor } from './proc/historyForecast';
-import { sameProcess } from './proc/processIdentity';
 import { ProcessSample } from './proc/sampleProcess';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { escapeNotificationLinks } from './core/textEscapes';
@@ -64,30 +63,21 @@ export class MemoryAlerts extends Disposable {
 
   /** Pauses the debug session of this process if it runs; says what happened, or undefined when it is no debuggee. */
   private async pauseDebuggee(sample: ProcessSample): Promise<string | undefined> {
-    const entry = this.sessions.all.find(
-      (candidate) =>
-        candidate.status === 'found' && candidate.identity && sameProcess(candidate.identity, sample.identity),
-    );
-    if (!entry || this.stops.currentStop(entry.session.id)) {
-      return undefined; // not debugged, or already stopped: nothing ran since
+    const session = this.sessions.sessionOf(sample.identity);
+    if (!session) {
+      return undefined;
     }
-    const session = entry.session;
     const name = `"${escapeNotificationLinks(session.name)}"`;
-    try {
-      // DAP `pause` needs a thread: the one of the last stop, else the first the adapter lists.
-      let threadId = this.stops.stopsOf(session.id).at(-1)?.threadId;
-      if (threadId === undefined) {
-        const threads = (await session.customRequest('threads')) as { threads?: { id?: unknown }[] } | undefined;
-        const first = threads?.threads?.[0]?.id;
-        threadId = typeof first === 'number' ? first : undefined;
-      }
-      if (threadId === undefined) {
+    const outcome = await this.stops.pause(session);
+    switch (outcome.status) {
+      case 'already stopped':
+        return undefined; // nothing ran since
+      case 'no thread':
         return `The debug session ${name} could not be paused: its debugger lists no thread.`;
-      }
-      await session.customRequest('pause', { threadId });
-      return `The debug session ${name} was paused: the program now stands within one sample (${formatInterval(readConfig('sampleIntervalMs'))}) of where the memory went (procMemory.alerts.pauseDebuggee).`;
-    } catch (error) {
-      return `The debug session ${name} could not be paused: ${error instanceof Error ? error.message : String(error)}`;
+      case 'failed':
+        return `The debug session ${name} could not be paused: ${outcome.reason}`;
+      case 'paused':
+        return `The debug session ${name} was paused: the program now stands within one sample (${formatInterval(readConfig('sampleIntervalMs'))}) of where the memory went (procMemory.alerts.pauseDebuggee).`;
     }
   }
 }

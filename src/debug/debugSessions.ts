@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { SessionStatus } from '../../shared/protocol/debugView';
 import { Disposable } from '../dispose';
 import { FocusTracker } from '../focusTracker';
-import { ProcessIdentity, readIdentity, startTimeMs } from '../proc/processIdentity';
+import { AdapterMessages } from './adapterMessages';
+import { ProcessIdentity, readIdentity, sameProcess, startTimeMs } from '../proc/processIdentity';
 import { scanProcessTable } from '../proc/processTable';
 import { systemInfo } from '../proc/systemInfo';
 import {
@@ -12,7 +13,7 @@ import {
   pidFromConfiguration,
   pidFromSessionName,
   remoteHost,
-} from './debuggeePid';
+} from './core/debuggeePid';
 import { descendants } from '../proc/processTree';
 
 /** What we know about one debug session and the process behind it. */
@@ -42,14 +43,13 @@ export class DebugSessions extends Disposable {
   readonly onDidChange = this.changed.event;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly focus: FocusTracker) {
+  constructor(
+    adapterMessages: AdapterMessages,
+    private readonly focus: FocusTracker,
+  ) {
     super();
     this.register(
-      vscode.debug.registerDebugAdapterTrackerFactory('*', {
-        createDebugAdapterTracker: (session) => ({
-          onDidSendMessage: (message: unknown) => this.onAdapterMessage(session, message),
-        }),
-      }),
+      adapterMessages.onDidReceiveFromAdapter(({ session, message }) => this.onAdapterMessage(session, message)),
     );
     this.register(vscode.debug.onDidStartDebugSession((session) => this.onStart(session)));
     this.register(vscode.debug.onDidTerminateDebugSession((session) => this.onTerminate(session)));
@@ -74,6 +74,13 @@ export class DebugSessions extends Disposable {
   identityOf(sessionId: string): ProcessIdentity | undefined {
     const entry = this.sessions.get(sessionId);
     return entry?.status === 'found' ? entry.identity : undefined;
+  }
+
+  /** The session that debugs this process, once its process is found. */
+  sessionOf(identity: ProcessIdentity): vscode.DebugSession | undefined {
+    return [...this.sessions.values()].find(
+      (entry) => entry.status === 'found' && entry.identity && sameProcess(entry.identity, identity),
+    )?.session;
   }
 
   /** Sets the process of a session by hand (the "pick process" action). */

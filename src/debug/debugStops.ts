@@ -1,33 +1,34 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
-import { formatBytes, formatDelta, formatInterval } from '../../shared/format';
 import { describeProcError } from '../proc/outcome';
 import { identityKey, ProcessIdentity } from '../proc/processIdentity';
-import { diffMappings, MappingsAtStop } from '../proc/smapsDiff';
-import { MappingKind, StopLocation, TimelineMarker } from '../../shared/model';
+import { StopLocation, TimelineMarker } from '../../shared/model';
 import { MAX_STOPS, StopComparison, StopRow } from '../../shared/protocol/debugView';
 import { TimelineMarkers } from '../timelineMarkers';
-import { recordedSites, StopAllocations } from '../../shared/allocationSites';
+import { AdapterMessages } from './adapterMessages';
 import { DebugSessions } from './debugSessions';
-import { DapFrame, framesOf, revealedFrame, sourceLabel } from './revealedFrame';
-import { readStopMappings, readStopReading, StopMappings, StopReading } from './stopReading';
-import { rowAccount, RuntimeAnswer, stopAccount } from './runtime/runtimeAnswer';
-import { accountChange } from '../../shared/runtimeAccount';
-
-/**
- * Requests after which the program runs again. Adapters send no `continued` event for them (the
- * DAP says so), so the stop ends when VS Code sends one.
- */
-const RUN_REQUESTS = new Set([
-  'continue',
-  'next',
-  'stepIn',
-  'stepOut',
-  'stepBack',
-  'reverseContinue',
-  'goto',
-  'restartFrame',
-]);
+import { threadForRequest } from './core/dapRequester';
+import {
+  adapterMeaning,
+  noFrames,
+  requestMeaning,
+  revealedOfSeen,
+  seenFrame,
+  StopFrames,
+  withRequest,
+  withResponse,
+} from './core/frameTracking';
+import { DapFrame, framesOf, sourceLabel } from './core/revealedFrame';
+import { readStopMappings, readStopReading } from './core/stopReading';
+import {
+  compareStops,
+  comparisonBaseline,
+  sameProcessStops,
+  stopMarker,
+  StopFacts,
+  stopRow,
+  sincePrevious,
+} from './core/stopSummaries';
 
 /**
  * Above this many mappings smaps is read on demand only ("Read mappings now"), not at every stop.
@@ -43,9 +44,6 @@ const FOCUS_WAIT_MS = 300;
 /** How long to wait for VS Code's own stackTrace request before asking the adapter ourselves. */
 const OWN_REQUEST_AFTER_MS = 1500;
 
-/** Debuggers that stop every thread of the program (native ones); interpreters pause only their own. */
-const ALL_STOP_TYPES = /lldb|cppdbg|cppvsdbg|gdb|native|go|delve|rust/i;
-
 /** Where a stop is, for editors (0-based line) and for people. */
 export interface StopPlace {
   uri: vscode.Uri;
@@ -53,34 +51,27 @@ export interface StopPlace {
   label: StopLocation;
 }
 
-/** One stop of one debug session. */
-export interface Stop {
-  id: number;
+/** One stop of one debug session: what the summaries read (StopFacts), and where it is for editors. */
+export interface Stop extends StopFacts {
   sessionId: string;
-  identity: ProcessIdentity | undefined;
-  atMs: number;
   /** performance.now() at the `stopped` event: the start of the "stopped to tip" measurement. */
   stoppedAtPerfMs: number;
-  reason: string;
+  /** The stopped thread (core/frameTracking.ts): what requests at this stop name. */
   threadId: number | undefined;
   place?: StopPlace;
-  reading?: StopReading;
   /** Why there is no reading (the process could not be read). */
   readingError?: string;
-  /**
-   * The previous stop of the same process that has a reading: a copy of what the comparison needs,
-   * not the stop itself, so that stops dropped from the list are not kept alive through a chain.
-   */
-  previous?: { id: number; atMs: number; reading: StopReading };
-  mappings?: StopMappings;
   marker?: TimelineMarker;
   /** ms from the `stopped` event until the tip was first drawn in an editor. */
   tipShownAfterMs?: number;
-  /** The lines that allocated memory since the previous stop, where allocation tracking is on. */
-  allocations?: StopAllocations;
-  /** What the program's runtime said of its memory at this stop (RuntimeAccounts). */
-  runtime?: RuntimeAnswer;
 }
+
+/** What a request to pause a debuggee did. */
+export type PauseOutcome =
+  | { status: 'paused' }
+  | { status: 'already stopped' }
+  | { status: 'no thread' }
+  | { status: 'failed'; reason: string };
 
 /** A stop together with the session it belongs to: what features that ask the stopped program need. */
 export interface StopEvent {
@@ -94,11 +85,8 @@ interface SessionStops {
   stops: Stop[];
   /** The stop the program is in now; undefined while it runs. */
   current: Stop | undefined;
-  /** Frames of the current stop's thread, by position, from the stackTrace responses seen. */
-  frames: DapFrame[];
-  /** True once a response said the stack has no more frames. */
-  framesComplete: boolean;
-  stackRequests: Map<number, { threadId: number; startFrame: number; levels: number }>;
+  /** The current stop's thread, its frames seen so far and VS Code's requests for them (core/frameTracking.ts). */
+  frames: StopFrames;
   baselineId: number | undefined;
   comparisonCache?: { key: string; value: StopComparison | undefined };
   timers: Set<NodeJS.Timeout>;
@@ -128,17 +116,14 @@ export class DebugStops extends Disposable {
   private readonly mappingsCount = new Map<string, number>();
 
   constructor(
+    adapterMessages: AdapterMessages,
     private readonly debugSessions: DebugSessions,
     private readonly markers: TimelineMarkers,
   ) {
     super();
+    this.register(adapterMessages.onWillSendToAdapter(({ session, message }) => this.onRequest(session, message)));
     this.register(
-      vscode.debug.registerDebugAdapterTrackerFactory('*', {
-        createDebugAdapterTracker: (session) => ({
-          onWillReceiveMessage: (message: unknown) => this.onRequest(session, message),
-          onDidSendMessage: (message: unknown) => this.onAdapterMessage(session, message),
-        }),
-      }),
+      adapterMessages.onDidReceiveFromAdapter(({ session, message }) => this.onAdapterMessage(session, message)),
     );
     this.register(vscode.debug.onDidChangeActiveStackItem((item) => this.onFocusedFrame(item)));
     this.register(vscode.debug.onDidTerminateDebugSession((session) => this.onTerminate(session)));
@@ -163,19 +148,7 @@ export class DebugStops extends Disposable {
   /** The stops list of the debug view, newest first. */
   rows(sessionId: string): StopRow[] {
     const stops = this.sessions.get(sessionId)?.stops ?? [];
-    return stops
-      .slice()
-      .reverse()
-      .map((stop) => ({
-        id: stop.id,
-        atMs: stop.atMs,
-        reason: stop.reason,
-        location: stop.place?.label,
-        resBytes: stop.reading?.resBytes,
-        sincePrevious: sincePrevious(stop),
-        hasMappings: stop.mappings?.ok === true,
-        account: rowAccount(stop),
-      }));
+    return stops.slice().reverse().map(stopRow);
   }
 
   /** RES change since the last stop: at a stop, since the one before; while running, since the last one. */
@@ -198,15 +171,11 @@ export class DebugStops extends Disposable {
     if (!state || !latest || state.stops.length < 2) {
       return undefined;
     }
-    const chosen =
-      state.baselineId !== undefined
-        ? state.stops.find((stop) => stop.id === state.baselineId && stop !== latest)
-        : undefined;
-    const baseline =
-      chosen ?? state.stops.findLast((stop) => stop !== latest && stop.mappings?.ok && sameProcess(stop, latest));
+    const baseline = comparisonBaseline(state.stops, latest, state.baselineId);
     const key = `${baseline?.id}:${latest.id}:${baseline?.mappings?.ok}:${latest.mappings?.ok}:${state.current === latest}:${baseline?.runtime?.status}:${latest.runtime?.status}`;
     if (state.comparisonCache?.key !== key) {
-      state.comparisonCache = { key, value: this.compare(state, baseline, latest) };
+      const canReadNow = state.current === latest && latest.identity !== undefined;
+      state.comparisonCache = { key, value: compareStops(baseline, latest, canReadNow, state.session.type) };
     }
     return state.comparisonCache.value;
   }
@@ -240,6 +209,26 @@ export class DebugStops extends Disposable {
     }
   }
 
+  /**
+   * Pauses a session that runs (the memory alerts' `pauseDebuggee`). DAP `pause` names a thread: the
+   * one of the last stop, else the first the adapter lists.
+   */
+  async pause(session: vscode.DebugSession): Promise<PauseOutcome> {
+    if (this.currentStop(session.id)) {
+      return { status: 'already stopped' };
+    }
+    try {
+      const threadId = await threadForRequest(session, this.stopsOf(session.id).at(-1)?.threadId);
+      if (threadId === undefined) {
+        return { status: 'no thread' };
+      }
+      await session.customRequest('pause', { threadId });
+      return { status: 'paused' };
+    } catch (error) {
+      return { status: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   /** Something a feature keeps on a stop changed (its runtime's answer): redraw, and update its marker. */
   stopChanged(stop: Stop): void {
     this.updateMarker(stop);
@@ -253,9 +242,7 @@ export class DebugStops extends Disposable {
         session,
         stops: [],
         current: undefined,
-        frames: [],
-        framesComplete: false,
-        stackRequests: new Map(),
+        frames: noFrames(undefined),
         baselineId: undefined,
         timers: new Set(),
       };
@@ -264,80 +251,44 @@ export class DebugStops extends Disposable {
     return state;
   }
 
-  private onRequest(session: vscode.DebugSession, raw: unknown): void {
-    const message = raw as
-      | {
-          type?: string;
-          command?: string;
-          seq?: number;
-          arguments?: { threadId?: unknown; startFrame?: unknown; levels?: unknown };
-        }
-      | undefined;
-    if (message?.type !== 'request' || typeof message.command !== 'string') {
+  private onRequest(session: vscode.DebugSession, message: unknown): void {
+    const meaning = requestMeaning(message);
+    const state = this.sessions.get(session.id);
+    if (!meaning || !state) {
+      return;
+    }
+    if (meaning.kind === 'run') {
+      this.resumed(state);
+    } else if (state.current) {
+      state.frames = withRequest(state.frames, meaning.seq, meaning.request);
+    }
+  }
+
+  private onAdapterMessage(session: vscode.DebugSession, message: unknown): void {
+    const meaning = adapterMeaning(message);
+    if (meaning?.kind === 'stopped') {
+      this.stopped(session, meaning.threadId, meaning.reason);
       return;
     }
     const state = this.sessions.get(session.id);
-    if (!state) {
+    if (!meaning || !state) {
       return;
     }
-    if (RUN_REQUESTS.has(message.command)) {
+    if (meaning.kind === 'continued') {
       this.resumed(state);
-    } else if (
-      message.command === 'stackTrace' &&
-      typeof message.seq === 'number' &&
-      typeof message.arguments?.threadId === 'number'
-    ) {
-      const { threadId, startFrame, levels } = message.arguments;
-      state.stackRequests.set(message.seq, {
-        threadId,
-        startFrame: typeof startFrame === 'number' ? startFrame : 0,
-        levels: typeof levels === 'number' ? levels : 0,
-      });
+      return;
+    }
+    const stop = state.current;
+    if (stop) {
+      this.framesArrived(state, stop, withResponse(state.frames, meaning.requestSeq, meaning.success, meaning.body));
     }
   }
 
-  private onAdapterMessage(session: vscode.DebugSession, raw: unknown): void {
-    const message = raw as
-      | {
-          type?: string;
-          event?: string;
-          command?: string;
-          request_seq?: number;
-          success?: boolean;
-          body?: Record<string, unknown>;
-        }
-      | undefined;
-    if (message?.type === 'event') {
-      if (message.event === 'stopped') {
-        this.stopped(session, message.body ?? {});
-      } else if (message.event === 'continued') {
-        const state = this.sessions.get(session.id);
-        if (state) {
-          this.resumed(state);
-        }
-      }
-    } else if (
-      message?.type === 'response' &&
-      message.command === 'stackTrace' &&
-      typeof message.request_seq === 'number'
-    ) {
-      const state = this.sessions.get(session.id);
-      const request = state?.stackRequests.get(message.request_seq);
-      if (state && request) {
-        state.stackRequests.delete(message.request_seq);
-        if (message.success) {
-          this.framesArrived(state, request, message.body);
-        }
-      }
-    }
-  }
-
-  private stopped(session: vscode.DebugSession, body: Record<string, unknown>): void {
+  private stopped(session: vscode.DebugSession, threadId: number | undefined, reason: string): void {
     const state = this.stateFor(session);
-    const threadId = typeof body.threadId === 'number' ? body.threadId : undefined;
     if (state.current) {
       // Another thread reporting the same stop (all-stop debuggers), not a new one.
-      state.current.threadId ??= threadId;
+      this.setFrames(state, state.current, { ...state.frames, threadId: state.frames.threadId ?? threadId });
       return;
     }
     const previousId = state.stops.at(-1)?.id ?? 0;
@@ -347,12 +298,11 @@ export class DebugStops extends Disposable {
       identity: undefined,
       atMs: Date.now(),
       stoppedAtPerfMs: performance.now(),
-      reason: stopReason(body),
+      reason,
       threadId,
     };
     state.current = stop;
-    state.frames = [];
-    state.framesComplete = false;
+    state.frames = noFrames(threadId);
     state.stops.push(stop);
     if (state.stops.length > MAX_STOPS) {
       state.stops.splice(0, state.stops.length - MAX_STOPS);
@@ -377,7 +327,7 @@ export class DebugStops extends Disposable {
       return;
     }
     state.current = undefined;
-    state.frames = [];
+    state.frames = noFrames(undefined);
     this.changed.fire(state.session.id);
     this.resumedEmitter.fire({ stop, session: state.session });
   }
@@ -398,7 +348,9 @@ export class DebugStops extends Disposable {
     }
     stop.reading = reading.value;
     // "Since the last stop" starts over when the session's process is a new one (a restart).
-    const previous = state.stops.findLast((other) => other.id < stop.id && other.reading && sameProcess(other, stop));
+    const previous = state.stops.findLast(
+      (other) => other.id < stop.id && other.reading && sameProcessStops(other, stop),
+    );
     stop.previous = previous?.reading && { id: previous.id, atMs: previous.atMs, reading: previous.reading };
     this.updateMarker(stop);
     this.changed.fire(state.session.id);
@@ -431,29 +383,11 @@ export class DebugStops extends Disposable {
     }
   }
 
-  private framesArrived(
-    state: SessionStops,
-    request: { threadId: number; startFrame: number; levels: number },
-    body: unknown,
-  ): void {
-    const stop = state.current;
-    if (!stop || stop.place) {
+  private framesArrived(state: SessionStops, stop: Stop, seen: StopFrames): void {
+    const arrived = seen.frames !== state.frames.frames;
+    this.setFrames(state, stop, seen);
+    if (!arrived || stop.place) {
       return;
-    }
-    if (stop.threadId !== undefined && request.threadId !== stop.threadId) {
-      return;
-    }
-    // A stop without a thread (some adapters): the thread VS Code asks about first is the one it shows.
-    stop.threadId ??= request.threadId;
-    const frames = framesOf(body);
-    frames.forEach((frame, index) => (state.frames[request.startFrame + index] = frame));
-    const total = (body as { totalFrames?: unknown } | undefined)?.totalFrames;
-    if (
-      frames.length === 0 ||
-      (request.levels > 0 && frames.length < request.levels) ||
-      (typeof total === 'number' && request.startFrame + frames.length >= total)
-    ) {
-      state.framesComplete = true;
     }
     // VS Code's rule, as soon as the frames seen settle it; if they do not yet (the top frames are
     // de-emphasised and more are coming), VS Code's own focus (onFocusedFrame) or a later response
@@ -462,13 +396,19 @@ export class DebugStops extends Disposable {
     this.later(state, () => this.placeByRule(state, stop, true), FOCUS_WAIT_MS);
   }
 
+  /** The current stop's frames, and its thread with them. */
+  private setFrames(state: SessionStops, stop: Stop, seen: StopFrames): void {
+    state.frames = seen;
+    stop.threadId = seen.threadId;
+  }
+
   private onFocusedFrame(item: vscode.DebugThread | vscode.DebugStackFrame | undefined): void {
     if (!(item instanceof vscode.DebugStackFrame)) {
       return;
     }
     const state = this.sessions.get(item.session.id);
     const stop = state?.current;
-    const frame = state?.frames.find((candidate) => candidate?.id === item.frameId);
+    const frame = state && seenFrame(state.frames, item.frameId);
     if (state && stop && !stop.place && frame) {
       this.place(state, stop, frame);
     }
@@ -479,12 +419,8 @@ export class DebugStops extends Disposable {
     if (stop.place || state.current !== stop) {
       return;
     }
-    const frames = [...state.frames].filter((frame): frame is DapFrame => frame !== undefined);
-    const chosen = revealedFrame(frames);
-    const settled =
-      chosen !== undefined &&
-      (chosen !== frames[0] || frames[0].source?.presentationHint !== 'deemphasize' || state.framesComplete);
-    if (chosen && (settled || force)) {
+    const chosen = revealedOfSeen(state.frames, force);
+    if (chosen) {
       this.place(state, stop, chosen);
     }
   }
@@ -495,25 +431,17 @@ export class DebugStops extends Disposable {
       return;
     }
     try {
-      if (state.frames.length === 0) {
-        let threadId = stop.threadId;
-        if (threadId === undefined) {
-          const threads = (await state.session.customRequest('threads')) as
-            | { threads?: { id?: unknown }[] }
-            | undefined;
-          const first = threads?.threads?.[0]?.id;
-          threadId = typeof first === 'number' ? first : undefined;
-        }
+      if (state.frames.frames.length === 0) {
+        const threadId = await threadForRequest(state.session, state.frames.threadId);
         if (threadId === undefined || state.current !== stop) {
           return;
         }
-        stop.threadId ??= threadId;
+        this.setFrames(state, stop, { ...state.frames, threadId });
         const body = await state.session.customRequest('stackTrace', { threadId, startFrame: 0, levels: 20 });
         if (state.current !== stop || stop.place) {
           return;
         }
-        framesOf(body).forEach((frame, index) => (state.frames[index] = frame));
-        state.framesComplete = true;
+        this.setFrames(state, stop, { ...state.frames, threadId, frames: framesOf(body), complete: true });
       }
       this.placeByRule(state, stop, true);
     } catch {
@@ -536,65 +464,16 @@ export class DebugStops extends Disposable {
   }
 
   private updateMarker(stop: Stop): void {
-    if (!stop.identity || !stop.reading) {
+    const marker = stopMarker(stop);
+    if (!marker || !stop.identity) {
       return;
     }
-    const where = stop.place ? `${stop.place.label.file}:${stop.place.label.line}` : `stop ${stop.id}`;
-    const since = sincePrevious(stop);
-    const change = since
-      ? `RES ${formatDelta(since.resBytes)} in ${formatInterval(since.ms)} since the previous stop`
-      : `RES ${formatBytes(stop.reading.resBytes)} at the first stop`;
-    const marker: TimelineMarker = {
-      timeMs: stop.atMs,
-      kind: 'stop',
-      label: where,
-      detail: `${stop.place ? `${stop.place.label.functionName} · ` : ''}${stop.reason} · ${change}`,
-      stop: {
-        id: stop.id,
-        reason: stop.reason,
-        location: stop.place?.label,
-        resBytes: stop.reading.resBytes,
-        sincePrevious: since,
-        mappingKinds: stop.mappings?.ok ? kindTotals(stop.mappings) : undefined,
-        sites: recordedSites(stop.allocations),
-        account: accountOfMarker(stop),
-      },
-    };
     if (stop.marker) {
       this.markers.replace(stop.identity, stop.marker, marker);
     } else {
       this.markers.add(stop.identity, marker);
     }
     stop.marker = marker;
-  }
-
-  private compare(state: SessionStops, baseline: Stop | undefined, latest: Stop): StopComparison {
-    const canReadNow = state.current === latest && latest.identity !== undefined;
-    if (!latest.mappings) {
-      return { unavailable: 'Reading the mappings at this stop…', canReadNow: false };
-    }
-    if (!latest.mappings.ok) {
-      return { unavailable: `No mappings at stop ${latest.id}: ${latest.mappings.reason}.`, canReadNow };
-    }
-    if (!baseline?.mappings?.ok) {
-      return {
-        unavailable: baseline
-          ? `No mappings at stop ${baseline.id} to compare with.`
-          : 'No earlier stop of this process has its mappings to compare with.',
-        canReadNow: false,
-      };
-    }
-    const change = diffMappings(baseline.mappings, latest.mappings);
-    const row = (group: (typeof change.grew)[number]) => ({ ...group });
-    return {
-      baselineId: baseline.id,
-      stopId: latest.id,
-      kinds: change.kinds,
-      grew: change.grew.map(row),
-      shrank: change.shrank.map(row),
-      partialPause: !ALL_STOP_TYPES.test(state.session.type),
-      account: accountsChange(baseline, latest),
-    };
   }
 
   private onTerminate(session: vscode.DebugSession): void {
@@ -622,51 +501,6 @@ export class DebugStops extends Disposable {
     state.timers.forEach((timer) => clearTimeout(timer));
     state.timers.clear();
   }
-}
-
-/** How the runtime's account changed between two stops, where both have one. */
-function accountsChange(before: Stop, after: Stop) {
-  const a = accountOfMarker(before);
-  const b = accountOfMarker(after);
-  return a && b ? accountChange(a, b) : undefined;
-}
-
-/** The account a stop's marker (and so a recording) keeps: only a whole one. */
-function accountOfMarker(stop: Stop) {
-  const account = stopAccount(stop);
-  return account?.status === 'ok' ? account.account : undefined;
-}
-
-/** RSS per kind of mapping, leaving out the kinds the process has none of. */
-function kindTotals(mappings: MappingsAtStop): Partial<Record<MappingKind, number>> {
-  return Object.fromEntries(
-    Object.entries(mappings.categories)
-      .filter(([, totals]) => totals.count > 0)
-      .map(([kind, totals]) => [kind, totals.rssBytes]),
-  );
-}
-
-/** RES change and wall time since the previous stop of the same process. */
-function sincePrevious(stop: Stop): { resBytes: number; ms: number } | undefined {
-  return stop.reading && stop.previous
-    ? { resBytes: stop.reading.resBytes - stop.previous.reading.resBytes, ms: stop.atMs - stop.previous.atMs }
-    : undefined;
-}
-
-/**
- * Why it stopped, in words: the adapter's own sentence when it gives a short one (js-debug: "Paused
- * on debugger statement"), else the DAP reason (`breakpoint`, `step`, `exception`...).
- */
-function stopReason(body: Record<string, unknown>): string {
-  const description = typeof body.description === 'string' ? body.description.trim() : '';
-  if (description.length > 0 && description.length <= 40) {
-    return description.charAt(0).toLowerCase() + description.slice(1);
-  }
-  return typeof body.reason === 'string' && body.reason.length > 0 ? body.reason : 'stopped';
-}
-
-function sameProcess(a: Stop, b: Stop): boolean {
-  return a.identity !== undefined && b.identity !== undefined && identityKey(a.identity) === identityKey(b.identity);
 }
 
 /** The URI VS Code opens for a frame's source: `debug:` for sources the adapter serves, else the file. */

@@ -21,11 +21,11 @@ import {
 import { Figure } from '../../shared/model';
 import { ProcessSample } from '../proc/sampleProcess';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
-import { isDebuggerCommand } from './debuggeePid';
+import { isDebuggerCommand } from './core/debuggeePid';
 import { DebuggedSession, DebugSessions } from './debugSessions';
 import { DebugStops } from './debugStops';
 import { TimelineMarkers } from '../timelineMarkers';
-import type { AllocationTracking } from './allocations/allocationTracking';
+import type { AllocationTracking } from './allocationTracking';
 import { ShellCommandLines } from '../terminals/shellCommandLines';
 import { TerminalRows } from '../terminals/terminalRows';
 

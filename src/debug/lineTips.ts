@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readConfig } from '../contributions';
 import { Disposable } from '../dispose';
 
 /** A muted text after one line of a source, with its hover. */
@@ -15,8 +16,10 @@ export interface LineTip {
 
 /**
  * Tips after lines (the memory at a stop, the allocations of a line), drawn in every visible
- * editor of their source: also editors opened later and `debug:` sources. Each feature owns one
- * and draws its whole set again whenever it changes; editors left without a tip are cleared.
+ * editor of their source: also editors opened later and `debug:` sources. Each feature gives one
+ * its `tips` and the event after which they may differ (the stops changed); the whole set is drawn
+ * again then, when the visible editors change and when `procMemory.inlineTips.enabled` does.
+ * Editors left without a tip are cleared.
  */
 export class LineTips extends Disposable {
   private readonly decoration = this.register(
@@ -28,7 +31,45 @@ export class LineTips extends Disposable {
   /** Editors that have a tip now, so that only they are cleared. */
   private decorated = new Set<vscode.TextEditor>();
 
-  draw(tips: readonly LineTip[]): void {
+  constructor(
+    private readonly tips: () => LineTip[],
+    changed: vscode.Event<unknown>,
+  ) {
+    super();
+    this.register(changed(() => this.draw()));
+    this.register(vscode.window.onDidChangeVisibleTextEditors(() => this.draw()));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('procMemory.inlineTips.enabled')) {
+          this.draw();
+        }
+      }),
+    );
+  }
+
+  /** The tips drawn now, per editor: for tests. */
+  get shown(): { uri: string; line: number; text: string; hover: string }[] {
+    const tips = this.enabledTips();
+    return vscode.window.visibleTextEditors
+      .filter((editor) => this.decorated.has(editor))
+      .flatMap((editor) =>
+        tips
+          .filter((tip) => showsSource(editor.document.uri, tip.uri) && tip.line < editor.document.lineCount)
+          .map((tip) => ({
+            uri: editor.document.uri.toString(),
+            line: tip.line,
+            text: tip.text,
+            hover: tip.hover().value,
+          })),
+      );
+  }
+
+  private enabledTips(): LineTip[] {
+    return readConfig('inlineTips.enabled') ? this.tips() : [];
+  }
+
+  private draw(): void {
+    const tips = this.enabledTips();
     const now = new Set<vscode.TextEditor>();
     for (const editor of vscode.window.visibleTextEditors) {
       const options: vscode.DecorationOptions[] = [];
@@ -53,22 +94,6 @@ export class LineTips extends Disposable {
       }
     }
     this.decorated = now;
-  }
-
-  /** Which of `tips` are drawn now, per editor: for tests. */
-  shown(tips: readonly LineTip[]): { uri: string; line: number; text: string; hover: string }[] {
-    return vscode.window.visibleTextEditors
-      .filter((editor) => this.decorated.has(editor))
-      .flatMap((editor) =>
-        tips
-          .filter((tip) => showsSource(editor.document.uri, tip.uri) && tip.line < editor.document.lineCount)
-          .map((tip) => ({
-            uri: editor.document.uri.toString(),
-            line: tip.line,
-            text: tip.text,
-            hover: tip.hover().value,
-          })),
-      );
   }
 }
 

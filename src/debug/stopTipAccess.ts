@@ -7,8 +7,8 @@ import { StatusBar } from '../statusBar';
 import { stopAccountLine } from '../../shared/runtimeAccount';
 import { DebugStops, Stop } from './debugStops';
 import { accountMarkdown } from './runtime/accountMarkdown';
-import { stopAccount } from './runtime/runtimeAnswer';
-import { tipHover, tipText } from './stopTipText';
+import { stopAccount } from './core/runtimeAnswer';
+import { tipHover, tipText } from './core/stopTipText';
 
 /**
  * The stop tip where a screen reader gets it: a screen reader never reads an editor decoration. A

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Stop } from '../../src/debug/debugStops';
 import { unquoteResult } from '../../src/debug/runtime/evaluateAtStop';
-import { stopAccount } from '../../src/debug/runtime/runtimeAnswer';
+import { stopAccount } from '../../src/debug/core/runtimeAnswer';
 import type { ProcMemoryApi } from '../../src/extension';
 import { DebugSessionsStarted, startDebuggee } from './debuggees';
 import type { AccountTermKey, RuntimeAccount, StopAccount } from '../../shared/runtimeAccount';

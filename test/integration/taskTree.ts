@@ -1,7 +1,7 @@
 // The task-tree program (test/programs/taskTree.c) for the task tests: compiled here, run as a
 // shell task, its processes known from what it writes down itself, its PSS sampled by the test.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -60,10 +60,24 @@ export async function runTreeTask(
     vscode.TaskScope.Workspace,
     label,
     'proc-memory-test',
-    new vscode.ShellExecution(`'${binary}' '${dir}' ${options.scaleMiB ?? 8} ${options.exitCode ?? 0}`),
+    new vscode.ShellExecution(`'${binary}' '${dir}' ${options.scaleMiB ?? 8} ${options.exitCode ?? 0} wait`),
   );
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Never };
   await vscode.tasks.executeTask(task);
+  // Child 0 lives 200 ms when nobody waits for it: too short for a sampler on a loaded machine to be
+  // sure to see it (a sampler cannot see what lives less than its interval; the README says so).
+  // It exits once the recording has it as a member, so the test checks what the walk keeps of it.
+  const child0 = () => [...programTree(dir)].find(([, role]) => role.startsWith('child-0'))?.[0];
+  await waitFor(
+    'the recording to see child 0',
+    () => {
+      const pid = child0();
+      const run = api.tasks.running.find((candidate) => candidate.label === label);
+      return pid !== undefined && run?.walk.members.some((member) => member.identity.pid === pid);
+    },
+    30000,
+  );
+  writeFileSync(path.join(dir, 'release-child-0'), '');
   const finished = await waitFor('the task run to be recorded', () => api.tasks.finished[before], 60000);
   return { finished, dir, measuredPeak: sampler.stop() };
 }

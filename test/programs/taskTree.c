@@ -1,11 +1,13 @@
 /*
  * A task's process tree with known memory at known times, for the task recording tests.
  *
- *   taskTree DIR [SCALE_MIB] [EXIT_CODE]
+ *   taskTree DIR [SCALE_MIB] [EXIT_CODE] [wait-for-release]
  *
  * Forks 8 children. Child i (1..7) allocates and touches (i + 1) * SCALE_MIB MiB at 300 + 100 i
- * ms. Child 0 allocates nothing: it forks a grandchild and exits at 200 ms, before the grandchild
- * (re-parented to init or a subreaper) allocates 5 * SCALE_MIB MiB at 400 ms. Each holds its
+ * ms. Child 0 allocates nothing: it forks a grandchild and exits at 200 ms or, when the test wants
+ * to be sure a sampler saw it, once DIR/release-child-0 exists (3 s at most). The grandchild waits
+ * until it is re-parented (to init or a subreaper), then allocates 5 * SCALE_MIB MiB, at 400 ms at
+ * the earliest. Each holds its
  * memory until 2 500 ms, and in any case until all 8 have theirs (DIR/allocated/PID) and 1 000 ms
  * more: on a loaded machine a process may allocate late, and the peak is still a moment with every
  * allocation held: (2 + ... + 8) + 5 = 40 SCALE_MIB MiB, plus the processes' small baselines.
@@ -65,9 +67,10 @@ static int count_allocated(void) {
   return count;
 }
 
-static void hold(long at_ms, long mib, const char *role) {
+static void hold(long at_ms, long mib, const char *role, pid_t orphaned_from) {
   note("pids", "");
   note("roles", role);
+  while (orphaned_from && getppid() == orphaned_from && elapsed_ms() < 6000) usleep(10000);
   long sum = 0;
   for (size_t offset = 0; offset < shared_bytes; offset += 4096) sum += shared[offset]; /* map it: into RES */
   if (sum < 0) _exit(3);
@@ -98,8 +101,9 @@ int main(int argc, char **argv) {
     pid_t child = fork();
     if (child == 0) {
       if (i == 0) {
+        pid_t child0 = getpid();
         if (fork() == 0) {
-          hold(400, 5 * scale, "grandchild");
+          hold(400, 5 * scale, "grandchild", child0);
           char path[4096];
           snprintf(path, sizeof path, "%s/done-grandchild", dir);
           close(open(path, O_WRONLY | O_CREAT, 0644));
@@ -108,11 +112,16 @@ int main(int argc, char **argv) {
         note("pids", "");
         note("roles", "child-0 (exits before its child)");
         sleep_until(200);
+        char release[4096];
+        snprintf(release, sizeof release, "%s/release-child-0", dir);
+        if (argc > 4) {
+          while (access(release, F_OK) != 0 && elapsed_ms() < 3000) usleep(10000);
+        }
         _exit(0);
       }
       char role[32];
       snprintf(role, sizeof role, "child-%d", i);
-      hold(300 + 100 * i, (i + 1) * scale, role);
+      hold(300 + 100 * i, (i + 1) * scale, role, 0);
       _exit(0);
     }
   }

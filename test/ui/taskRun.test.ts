@@ -23,7 +23,8 @@ for (const [theme, name] of [
       folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-task-ui-'));
       execFileSync('cc', ['-O2', '-o', path.join(folder, 'taskTree'), SOURCE]);
       mkdirSync(path.join(folder, '.vscode'));
-      // Each run gets fresh directories for the program's notes; the scale (MiB) comes from a file.
+      // Each run gets fresh directories for the program's notes; the scale (MiB) comes from a file;
+      // `wait` keeps child 0 alive 3 s (nothing releases it), so the sampler surely sees all 10.
       writeFileSync(
         path.join(folder, '.vscode', 'tasks.json'),
         JSON.stringify({
@@ -33,7 +34,7 @@ for (const [theme, name] of [
               label: 'build',
               type: 'shell',
               command:
-                'd=$(mktemp -d) && mkdir $d/pids $d/roles $d/allocated && ./taskTree $d $(cat scale) 0; rm -rf $d',
+                'd=$(mktemp -d) && mkdir $d/pids $d/roles $d/allocated && ./taskTree $d $(cat scale) 0 wait; rm -rf $d',
               problemMatcher: [],
               presentation: { reveal: 'never' },
             },

@@ -1,4 +1,4 @@
-// How each debugger's messages name the debugged process (src/debug/debuggeePid.ts). The
+// How each debugger's messages name the debugged process (src/debug/core/debuggeePid.ts). The
 // messages are the shapes real adapters send (the integration suite runs js-debug, debugpy and
 // lldb-vscode for real; CodeLLDB and the Java debugger are not installable here).
 import * as assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import {
   pidFromConfiguration,
   pidFromSessionName,
   remoteHost,
-} from '../../src/debug/debuggeePid';
+} from '../../src/debug/core/debuggeePid';
 
 describe('debuggee PID', () => {
   it('reads the DAP process event (debugpy, cppdbg, Delve, lldb-vscode)', () => {

@@ -11,7 +11,8 @@ import {
   parsePythonAccount,
 } from '../../src/debug/runtime/accountAnswers';
 import { accountMarkdown } from '../../src/debug/runtime/accountMarkdown';
-import { DapRequester, evaluateAtStop, unquoteResult } from '../../src/debug/runtime/evaluateAtStop';
+import type { DapRequester } from '../../src/debug/core/dapRequester';
+import { evaluateAtStop, unquoteResult } from '../../src/debug/runtime/evaluateAtStop';
 import { parsePythonHelperAnswer, pythonHelperExpression } from '../../src/debug/runtime/pythonHelper';
 import { memoryDocsMarkdown } from '../../shared/memoryDocs';
 import { ACCOUNT_DOCS } from '../../shared/runtimeAccountDocs';

@@ -2,7 +2,7 @@
 // tree (SIGSTOP, so both reads see the same pages). The test's readers import nothing from src/.
 import * as assert from 'assert';
 import { readdirSync, readFileSync } from 'fs';
-import { readStopMappings, readStopReading, StopReading } from '../../src/debug/stopReading';
+import { readStopMappings, readStopReading, StopReading } from '../../src/debug/core/stopReading';
 import { childProcesses } from '../../src/proc/processChildren';
 import { expectOk, killAllChildren, run, startNode, waitFor } from './helpers';
 

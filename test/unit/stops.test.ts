@@ -1,9 +1,9 @@
 // The pure parts of "memory at the stopped line": which frame VS Code reveals, the words of the tip,
 // what changed between two reads of smaps, and the debug view's stop intents.
 import * as assert from 'assert';
-import { DapFrame, framesOf, revealedFrame, sourceLabel } from '../../src/debug/revealedFrame';
-import { StopReading } from '../../src/debug/stopReading';
-import { EVALUATION_CAUTION, tipHover, tipText } from '../../src/debug/stopTipText';
+import { DapFrame, framesOf, revealedFrame, sourceLabel } from '../../src/debug/core/revealedFrame';
+import { StopReading } from '../../src/debug/core/stopReading';
+import { EVALUATION_CAUTION, tipHover, tipText } from '../../src/debug/core/stopTipText';
 import { formatInterval } from '../../shared/format';
 import { parseSmaps, MappingGroup } from '../../src/proc/smaps';
 import { diffMappings, MappingsAtStop } from '../../src/proc/smapsDiff';

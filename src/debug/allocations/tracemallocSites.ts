@@ -1,6 +1,6 @@
 import { MAX_SITE_FRAMES } from '../../../shared/allocationSites';
 import { callPythonHelper, HelperAnswer } from '../runtime/pythonHelper';
-import type { DapRequester } from '../runtime/evaluateAtStop';
+import type { DapRequester } from '../core/dapRequester';
 import { AllocationTrace, RawFrame } from './siteAttribution';
 import { EVALUATION_BOUND_MS, StopContext, Tracer, TracerReading } from './tracer';
 

@@ -1,5 +1,5 @@
-import type * as vscode from 'vscode';
 import type { AllocationTracer } from '../../../shared/allocationSites';
+import type { DapRequester } from '../core/dapRequester';
 import type { AllocationTrace } from './siteAttribution';
 
 /** Every call into the program is bounded by this; a longer one is reported, not waited for. */
@@ -17,7 +17,7 @@ export interface TracerReading {
 
 /** Where the program stopped, for tracers that evaluate in its frame. */
 export interface StopContext {
-  session: vscode.DebugSession;
+  session: DapRequester;
   threadId: number | undefined;
 }
 

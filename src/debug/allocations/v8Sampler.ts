@@ -1,5 +1,5 @@
-import type * as vscode from 'vscode';
 import type { AllocationSite } from '../../../shared/allocationSites';
+import type { DapRequester } from '../core/dapRequester';
 import { CdpConnection } from './cdpConnection';
 import { fileLabel, localPath } from './siteAttribution';
 import { EVALUATION_BOUND_MS, Tracer, TracerReading } from './tracer';
@@ -24,7 +24,7 @@ export class V8Sampler implements Tracer {
   /** V8 heap used after a garbage collection at the previous read. */
   private lastHeapUsed: number | undefined;
 
-  constructor(private readonly session: vscode.DebugSession) {}
+  constructor(private readonly session: DapRequester) {}
 
   async start(): Promise<void> {
     const cdp = await this.connect();

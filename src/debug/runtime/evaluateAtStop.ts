@@ -2,11 +2,7 @@
 // program about itself (the runtime's account of its memory, allocation sites). No `vscode`: the
 // session is anything that sends DAP requests, so unit tests can give it a real adapter or a
 // scripted one.
-
-/** What sends DAP requests: a `vscode.DebugSession` is one. */
-export interface DapRequester {
-  customRequest(command: string, args?: unknown): Thenable<unknown>;
-}
+import { DapRequester, threadForRequest } from '../core/dapRequester';
 
 /** What an evaluation gave: the result text, or a reason in words why there is none. */
 export type Evaluation = { ok: true; text: string } | { ok: false; reason: string; timedOut?: boolean };
@@ -69,7 +65,7 @@ export async function requestAtStop(
 
 /** The id of a thread's top frame (`stackTrace` levels 1); the first thread's when no thread is given. */
 export async function topFrameId(session: DapRequester, threadId: number | undefined): Promise<number | undefined> {
-  const thread = threadId ?? (await firstThreadId(session));
+  const thread = await threadForRequest(session, threadId);
   if (thread === undefined) {
     return undefined;
   }
@@ -77,12 +73,6 @@ export async function topFrameId(session: DapRequester, threadId: number | undef
     | { stackFrames?: { id?: unknown }[] }
     | undefined;
   const id = body?.stackFrames?.[0]?.id;
-  return typeof id === 'number' ? id : undefined;
-}
-
-async function firstThreadId(session: DapRequester): Promise<number | undefined> {
-  const body = (await session.customRequest('threads')) as { threads?: { id?: unknown }[] } | undefined;
-  const id = body?.threads?.[0]?.id;
   return typeof id === 'number' ? id : undefined;
 }
 

@@ -2,9 +2,10 @@
 // the expression declares itself (no libc debug symbols needed). mallinfo2() takes every arena's
 // lock, so it is not called while any thread is stopped inside the allocator, and lldb is told to
 // run only the stopped thread, for at most LLDB_TIMEOUT_US. No `vscode`.
-import { describeDapError, DapRequester, requestAtStop, topFrameId } from './evaluateAtStop';
+import type { DapRequester } from '../core/dapRequester';
+import { describeDapError, requestAtStop, topFrameId } from './evaluateAtStop';
 import { isMallocFrame, MALLINFO2_FIELDS, parseLldbMallinfo } from './accountAnswers';
-import type { RuntimeAnswer } from './runtimeAnswer';
+import type { RuntimeAnswer } from '../core/runtimeAnswer';
 
 /** How long lldb lets the call run before it interrupts it (µs): well within our own bound for the answer (EVALUATE_TIMEOUT_MS). */
 const LLDB_TIMEOUT_US = 1_500_000;

@@ -1,9 +1,9 @@
 // Python's account at a stop: the helper module's account() (allocated blocks, gc counts,
 // tracemalloc totals, glibc mallinfo2() through ctypes), through debugpy. No `vscode`.
-import { DapRequester } from './evaluateAtStop';
+import type { DapRequester } from '../core/dapRequester';
 import { parsePythonAccount } from './accountAnswers';
 import { callPythonHelper } from './pythonHelper';
-import type { RuntimeAnswer } from './runtimeAnswer';
+import type { RuntimeAnswer } from '../core/runtimeAnswer';
 
 export async function askPython(session: DapRequester, threadId: number | undefined): Promise<RuntimeAnswer> {
   const answer = await callPythonHelper(session, 'account', {}, { threadId });

@@ -3,7 +3,8 @@
 // its source changes), never in the user's locals or globals; the evaluated expression binds no
 // name in the frame (a lambda's argument is its own scope). No `vscode`.
 import { createHash } from 'node:crypto';
-import { DapRequester, evaluateAtStop, EvaluateOptions, unquoteResult } from './evaluateAtStop';
+import type { DapRequester } from '../core/dapRequester';
+import { evaluateAtStop, EvaluateOptions, unquoteResult } from './evaluateAtStop';
 import { PYTHON_HELPER_PARTS } from './pythonHelperSource';
 
 /** The module's name in `sys.modules`. */

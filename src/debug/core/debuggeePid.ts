@@ -1,6 +1,6 @@
 // How each debugger tells us its program's PID. Pure functions over Debug Adapter Protocol
 // messages and launch configurations: no `vscode`, unit-tested with real adapters' messages.
-import { parsePid } from '../../shared/pid';
+import { parsePid } from '../../../shared/pid';
 
 /** A PID and how we learned it, shown in the view so users can judge it. */
 export interface FoundPid {

@@ -1,8 +1,8 @@
 // What a stop's runtime answered, kept on the stop, and the account built from it with the stop's
 // own /proc figures. No `vscode`.
 import { buildAccount, CodeBytes, RuntimeFigures, StopAccount } from '../../../shared/runtimeAccount';
-import type { StopReading } from '../stopReading';
-import type { StopMappings } from '../stopReading';
+import type { StopReading } from './stopReading';
+import type { StopMappings } from './stopReading';
 
 /** The runtime's answer at a stop: asked, given, or why not. */
 export type RuntimeAnswer =

@@ -1,6 +1,6 @@
 // The words of the memory tip at the stopped line. No `vscode`: unit-tested as text.
-import { formatBytes, formatDelta, formatInterval } from '../../shared/format';
-import { escapeMarkdown } from '../core/textEscapes';
+import { formatBytes, formatDelta, formatInterval } from '../../../shared/format';
+import { escapeMarkdown } from '../../core/textEscapes';
 import { StopReading } from './stopReading';
 
 /** A stop as the tip describes it: its reading, and the previous stop of the same process if any. */

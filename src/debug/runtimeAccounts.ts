@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { readConfig } from '../../contributions';
-import { Disposable } from '../../dispose';
-import { DebugStops, Stop, StopEvent } from '../debugStops';
-import { askNative } from './nativeAccount';
-import { askNode } from './nodeAccount';
-import { askPython } from './pythonAccount';
-import type { RuntimeAnswer } from './runtimeAnswer';
+import { readConfig } from '../contributions';
+import { Disposable } from '../dispose';
+import { DebugStops, Stop, StopEvent } from './debugStops';
+import { askNative } from './runtime/nativeAccount';
+import { askNode } from './runtime/nodeAccount';
+import { askPython } from './runtime/pythonAccount';
+import type { RuntimeAnswer } from './core/runtimeAnswer';
 
 /** How long to wait for the stop's place (DebugStops asks the adapter itself after 1.5 s). */
 const PLACE_WAIT_MS = 2000;

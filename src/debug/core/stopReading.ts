@@ -1,11 +1,11 @@
 // What is read from /proc when a debugged program stops. No `vscode`: unit tests and the bench
 // call it on real processes.
-import { describeProcError, Outcome } from '../proc/outcome';
-import { ChildrenTotals, readChildrenTotals } from '../proc/childrenTotals';
-import { ProcessIdentity } from '../proc/processIdentity';
-import { sampleProcess } from '../proc/sampleProcess';
-import { GroupedSmaps, readSmapsGrouped } from '../proc/smaps';
-import { MappingsAtStop } from '../proc/smapsDiff';
+import { describeProcError, Outcome } from '../../proc/outcome';
+import { ChildrenTotals, readChildrenTotals } from '../../proc/childrenTotals';
+import { ProcessIdentity } from '../../proc/processIdentity';
+import { sampleProcess } from '../../proc/sampleProcess';
+import { GroupedSmaps, readSmapsGrouped } from '../../proc/smaps';
+import { MappingsAtStop } from '../../proc/smapsDiff';
 import { isDebuggerCommand } from './debuggeePid';
 
 /** The figures of one stop, in bytes; `undefined` where the kernel would not say. */

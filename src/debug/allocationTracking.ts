@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
-import { MAX_SITES, RUNTIME_GROWTH_LABEL, SessionAllocations, StopAllocations } from '../../../shared/allocationSites';
-import { Commands, readConfig, registerCommand } from '../../contributions';
-import { Disposable } from '../../dispose';
-import { escapeNotificationLinks } from '../../core/textEscapes';
-import { DebugStops, Stop, StopEvent } from '../debugStops';
-import { attributeSites } from './siteAttribution';
-import { CdpTimeout } from './cdpConnection';
-import { EVALUATION_BOUND_MS, StopContext, Tracer } from './tracer';
-import { TracemallocSites } from './tracemallocSites';
-import { V8Sampler } from './v8Sampler';
+import { MAX_SITES, RUNTIME_GROWTH_LABEL, SessionAllocations, StopAllocations } from '../../shared/allocationSites';
+import { Commands, readConfig, registerCommand } from '../contributions';
+import { Disposable } from '../dispose';
+import { escapeNotificationLinks } from '../core/textEscapes';
+import { DebugStops, Stop, StopEvent } from './debugStops';
+import { attributeSites } from './allocations/siteAttribution';
+import { CdpTimeout } from './allocations/cdpConnection';
+import { EVALUATION_BOUND_MS, StopContext, Tracer } from './allocations/tracer';
+import { TracemallocSites } from './allocations/tracemallocSites';
+import { V8Sampler } from './allocations/v8Sampler';
 
 /** What turning tracking on costs, in the words of the setting and the command's notification. */
 export const TRACKING_COST =
