@@ -26,6 +26,7 @@ import { StatusBar } from './statusBar';
 import { runTaskWithMemoryLimit } from './tasks/limitedTaskRun';
 import { TaskRecorder } from './tasks/taskRecorder';
 import { TerminalFollower } from './terminals/terminalFollower';
+import { ShellCommandLines } from './terminals/shellCommandLines';
 import { TaskRunStatus } from './tasks/taskRunStatus';
 import { TimelineMarkers } from './timelineMarkers';
 
@@ -80,7 +81,8 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const focus = store.add(new FocusTracker(context.workspaceState));
   const oomAlerts = new OomAlerts();
   const statusBar = store.add(new StatusBar(sampler, focus, oomAlerts));
-  const terminals = store.add(new TerminalFollower(focus));
+  const commandLines = store.add(new ShellCommandLines());
+  const terminals = store.add(new TerminalFollower(focus, commandLines));
   const markers = store.add(new TimelineMarkers());
   const panels = store.add(new InspectPanelRegistry(sampler, markers, context.extensionUri, oomAlerts));
 
@@ -125,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
       readSamplerSettings,
       (pid, startTicks) => panels.show({ pid, startTicks }),
       (sessionId) => void vscode.commands.executeCommand(Commands.PickDebuggee, sessionId),
+      commandLines,
     ),
   );
   return {

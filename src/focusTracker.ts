@@ -29,6 +29,9 @@ export class FocusTracker extends Disposable {
   private debuggee: { identity: ProcessIdentity; sessionName: string } | undefined;
   private terminal: { identity: ProcessIdentity; terminal: NonNullable<FocusTarget['terminal']> } | undefined;
   private last: FocusTarget | undefined;
+  /** The active terminal, when its shell cannot be read here: the status bar says so rather than nothing. */
+  private unreadable: { name: string; why: string } | undefined;
+  private lastUnreadableKey = '';
 
   constructor(private readonly state: vscode.Memento) {
     super();
@@ -99,6 +102,17 @@ export class FocusTracker extends Disposable {
     this.update();
   }
 
+  /** The active terminal whose shell cannot be read, when nothing else is in focus. */
+  get unreadableTerminal(): { name: string; why: string } | undefined {
+    return this.last ? undefined : this.unreadable;
+  }
+
+  /** Set by the terminal follower: the active terminal's shell cannot be read, and why (undefined: it can, or no terminal). */
+  setUnreadableTerminal(unreadable: { name: string; why: string } | undefined): void {
+    this.unreadable = unreadable;
+    this.update();
+  }
+
   private update(): void {
     const next: FocusTarget | undefined = this.debuggee
       ? { identity: this.debuggee.identity, reason: 'debug', sessionName: this.debuggee.sessionName }
@@ -117,8 +131,10 @@ export class FocusTracker extends Disposable {
         next.reason === this.last.reason &&
         next.sessionName === this.last.sessionName &&
         next.terminal?.name === this.last.terminal?.name);
-    if (!same) {
+    const unreadableKey = !next && this.unreadable ? `${this.unreadable.name}\u0000${this.unreadable.why}` : '';
+    if (!same || unreadableKey !== this.lastUnreadableKey) {
       this.last = next;
+      this.lastUnreadableKey = unreadableKey;
       this.changed.fire(next);
     }
   }

@@ -9,7 +9,7 @@ import { describeProcError } from './proc/outcome';
 import { ProcessSample } from './proc/sampleProcess';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { buildTooltip } from './statusBarTooltip';
-import { escapeIcons } from './core/textEscapes';
+import { escapeIcons, visibleText } from './core/textEscapes';
 
 /** How long "exited" stays on screen before the entry falls back. */
 export const EXIT_LINGER_MS = 5000;
@@ -87,6 +87,8 @@ export class StatusBar extends Disposable {
       this.subscription.value = this.sampler.subscribe(target.identity, { detail: true }, (event) =>
         this.onSample(target, event),
       );
+    } else if (this.focus.unreadableTerminal) {
+      this.showUnreadableTerminal(this.focus.unreadableTerminal);
     } else if (readConfig('statusBar.showWhenIdle')) {
       this.showIdle();
     } else {
@@ -162,6 +164,17 @@ export class StatusBar extends Disposable {
   private showLoading(target: FocusTarget): void {
     this.setText(`$(loading~spin) ${target.identity.pid}`);
     this.setTooltip('Reading /proc…');
+    this.show();
+  }
+
+  /** The active terminal's shell cannot be read here: say so and why, rather than show nothing or another process. */
+  private showUnreadableTerminal(terminal: { name: string; why: string }): void {
+    this.warning = undefined;
+    this.setText('$(terminal) $(circle-slash) not readable');
+    this.setTooltip(`Proc Memory cannot follow terminal "${visibleText(terminal.name)}": ${terminal.why}.`);
+    this.setBackground(undefined);
+    this.item.command = { command: Commands.WatchProcess, title: 'Watch Process' };
+    this.setAccessibilityLabel(`Process memory: the terminal's process cannot be read: ${terminal.why}`);
     this.show();
   }
 

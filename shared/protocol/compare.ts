@@ -4,6 +4,12 @@ import { isRecord } from './validate';
 /** Where two runs' clocks start: at their own start, or at each one's first debug stop. */
 export type Alignment = 'start' | 'first-stop';
 
+/**
+ * What two runs are compared by: RES of one process; for two task runs, PSS summed over each tree,
+ * so the pages its processes share count once (RES summed counts them in every process).
+ */
+export type ComparedFigure = 'RES' | 'PSS summed';
+
 /** One run in a comparison. Names: untrusted text. */
 export interface ComparedRun {
   fileName: string;
@@ -11,16 +17,20 @@ export interface ComparedRun {
   pid: number;
   startMs: number;
   durationMs: number;
+  /** The peak of the compared figure. */
   peakBytes: number;
-  /** Seconds from the run's aligned origin, and RES at each. */
+  /** The peak of RES (summed over the tree for a task run), shown beside a PSS comparison. */
+  peakResBytes: number;
+  /** Seconds from the run's aligned origin, and the compared figure at each. */
   timesS: number[];
-  res: number[];
+  values: number[];
 }
 
 /** Host -> comparison panel. */
 export type ToCompareView =
   | {
       type: 'compare';
+      figure: ComparedFigure;
       a: ComparedRun;
       b: ComparedRun;
       alignment: Alignment;

@@ -102,10 +102,36 @@ export type DebugSessionSample = Pick<
   point: { timeMs: number; resBytes: number } | undefined;
 };
 
+/** A terminal whose shell runs a command (not one waiting at its prompt): the command and its whole process tree. */
+export interface TerminalRow {
+  /** 1, 2, 3... as the terminal list orders them (the picker's "the command in terminal N"). */
+  index: number;
+  /** The terminal's name: untrusted text. */
+  terminal: string;
+  /** The foreground process group's leader (the terminal's tpgid): what the row inspects. */
+  pid: number;
+  startTicks: number;
+  /** Its name (comm): untrusted text. */
+  name: string;
+  /** The command line, untrusted text: as the shell reported it (shell integration), else the leader's argv from /proc. */
+  commandLine: string;
+  commandSource: 'shell' | 'proc';
+  /** The leader and every descendant, as one walk read them. */
+  processes: number;
+  resBytes: number;
+  pssBytes: number;
+  /** Members whose PSS could not be read: the PSS sum is then a lower bound. */
+  pssMissing: number;
+  /** The member holding most (PSS, or RES where PSS could not be read). */
+  largest: { pid: number; name: string; bytes: number; figure: 'PSS' | 'RES' } | undefined;
+}
+
 /** Host -> debug view. */
 export type ToDebugView =
   /** Every row in full: when the view is ready or shown again, and when sessions, stops or markers change. */
   | { type: 'state'; debugging: boolean; rows: DebugSessionRow[] }
+  /** The terminals that run a command: after each state, and each time they are read (every sample interval while the view is visible). */
+  | { type: 'terminals'; rows: TerminalRow[] }
   /**
    * A new sample of one process, for the rows of the sessions debugging it: the rest of each row
    * (its stops, what changed between them) only changes with a `state`.

@@ -18,3 +18,12 @@ export function escapeIcons(text: string): string {
 export function escapeNotificationLinks(text: string): string {
   return text.replace(/\]/g, ']\u200b');
 }
+
+/** Control characters (escape sequences) shown as `\xNN`: a command line is shown as text, never run by a terminal. */
+export function visibleText(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}

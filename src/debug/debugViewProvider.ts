@@ -15,6 +15,7 @@ import {
   FromDebugView,
   parseFromDebugView,
   SPARKLINE_POINTS,
+  TerminalRow,
   ToDebugView,
 } from '../../shared/protocol/debugView';
 import { Figure } from '../../shared/model';
@@ -25,6 +26,8 @@ import { DebuggedSession, DebugSessions } from './debugSessions';
 import { DebugStops } from './debugStops';
 import { TimelineMarkers } from '../timelineMarkers';
 import type { AllocationTracking } from './allocationTracking';
+import { ShellCommandLines } from '../terminals/shellCommandLines';
+import { TerminalRows } from '../terminals/terminalRows';
 
 interface Watched {
   subscription: vscode.Disposable;
@@ -35,7 +38,8 @@ interface Watched {
 
 /**
  * "Process Memory" in Run and Debug: one row per debug session with the live memory of its
- * process. Reads only while the view is visible; shows its last state at once when it comes back.
+ * process, and one per terminal that runs a command, with the command's process tree. Reads only
+ * while the view is visible; shows its last state at once when it comes back.
  * A sample sends only the figures of the rows it changes: the stops list and the comparison of two
  * stops (up to MAX_STOPS rows) are built and sent when the sessions, stops or markers change.
  */
@@ -53,6 +57,8 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   /** The sessions whose rows the view was last sent in full: a sample updates only those. */
   private sentSessions = new Set<string>();
   private readonly channel = this.register(new MutableDisposable<WebviewChannel<ToDebugView, FromDebugView>>());
+  /** The terminals that run a command: read while the view is visible. */
+  readonly terminals: TerminalRows;
 
   constructor(
     private readonly sessions: DebugSessions,
@@ -64,8 +70,10 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     private readonly settings: () => SamplerSettings,
     private readonly openPanel: (pid: number, startTicks: number) => void,
     private readonly pickFor: (sessionId: string) => void,
+    commandLines: ShellCommandLines,
   ) {
     super();
+    this.terminals = this.register(new TerminalRows(commandLines, (rows) => this.postTerminals(rows)));
     this.register(vscode.window.registerWebviewViewProvider(Views.DebugView, this));
     this.register(sessions.onDidChange(() => this.refresh()));
     this.register(stops.onDidChange(() => this.post()));
@@ -134,6 +142,11 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   /** Subscribes to what is visible, drops the rest, and posts the new state. */
   private refresh(): void {
     const visible = this.view?.visible === true;
+    if (visible) {
+      this.terminals.start();
+    } else {
+      this.terminals.stop();
+    }
     const wanted = new Map<string, DebuggedSession>();
     if (visible) {
       for (const entry of this.sessions.all) {
@@ -207,6 +220,13 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       const state = this.state;
       this.sentSessions = new Set(state.rows.map((row) => row.sessionId));
       this.channel.value.post(state);
+      this.channel.value.post({ type: 'terminals', rows: this.terminals.rows });
+    }
+  }
+
+  private postTerminals(rows: TerminalRow[]): void {
+    if (this.view?.visible && this.channel.value?.ready) {
+      this.channel.value.post({ type: 'terminals', rows });
     }
   }
 

@@ -1,7 +1,7 @@
 // Comparing two recordings: curves aligned in time, stops matched across the runs, and the
 // difference in words. No `vscode`: unit-tested on synthetic runs.
 import { formatBytes, formatDelta, formatInterval, formatRate } from '../../shared/format';
-import { Alignment } from '../../shared/protocol/compare';
+import { Alignment, ComparedFigure } from '../../shared/protocol/compare';
 import { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
 import { accountChange, accountChangeText, RuntimeAccount } from '../../shared/runtimeAccount';
@@ -90,9 +90,22 @@ export function matchStops(
   return pairs;
 }
 
-/** How a run's RES behaves: its peak, and whether it keeps growing at the end. */
+/** Two task runs compare by PSS summed over their trees; anything else by RES. */
+export function comparedFigure(a: Recording, b: Recording): ComparedFigure {
+  return a.task && b.task ? 'PSS summed' : 'RES';
+}
+
+/** A run's compared figure at each sample: a task run's PSS summed, else RES. */
+export function comparedValues(recording: Recording, figure: ComparedFigure): number[] {
+  return figure === 'PSS summed' && recording.task ? recording.task.pss : recording.samples.res;
+}
+
+/** How a run's compared figure behaves: its peak, and whether it keeps growing at the end. */
 export interface RunShape {
+  /** The peak of the compared figure. */
   peakBytes: number;
+  /** The peak of RES (of the tree summed, for a task run). */
+  resPeakBytes: number;
   /**
    * Growth at the end of the run, bytes per minute: the lowest RES of its last third against the
    * lowest of the third before, so a garbage collector's sawtooth (which returns to its base) is
@@ -106,15 +119,14 @@ export interface RunShape {
 /** Growth below this over the last third of a run is not growth (allocator noise, GC). */
 const FLAT_BYTES_PER_MINUTE = MiB;
 
-export function runShape(recording: Recording, origin: number): RunShape {
-  const { timeMs, res } = recording.samples;
-  let peak = 0;
-  for (const value of res) {
-    peak = Math.max(peak, value);
-  }
+export function runShape(recording: Recording, origin: number, figure: ComparedFigure = 'RES'): RunShape {
+  const timeMs = recording.samples.timeMs;
+  const res = comparedValues(recording, figure);
+  const peak = res.reduce((max, value) => Math.max(max, value), 0);
+  const resPeakBytes = recording.samples.res.reduce((max, value) => Math.max(max, value), 0);
   const third = Math.floor(res.length / 3);
   if (third < 1) {
-    return { peakBytes: peak, endSlopePerMinute: 0, levelsOffAtS: undefined };
+    return { peakBytes: peak, resPeakBytes, endSlopePerMinute: 0, levelsOffAtS: undefined };
   }
   const lowest = (from: number, to: number) =>
     res.slice(from, to).reduce((min, value) => Math.min(min, value), Infinity);
@@ -123,23 +135,34 @@ export function runShape(recording: Recording, origin: number): RunShape {
   const span = timeMs[res.length - 1] - timeMs[res.length - third - 1];
   const slope = span > 0 ? ((last - before) / span) * 60000 : 0;
   if (slope > FLAT_BYTES_PER_MINUTE) {
-    return { peakBytes: peak, endSlopePerMinute: slope, levelsOffAtS: undefined };
+    return { peakBytes: peak, resPeakBytes, endSlopePerMinute: slope, levelsOffAtS: undefined };
   }
   // Where it levelled off: the first sample from which RES stays within 1 % of the final trough.
   let settled = res.length - 1;
   while (settled > 0 && res[settled - 1] >= last * 0.99) {
     settled--;
   }
-  return { peakBytes: peak, endSlopePerMinute: slope, levelsOffAtS: Math.max(0, (timeMs[settled] - origin) / 1000) };
+  return {
+    peakBytes: peak,
+    resPeakBytes,
+    endSlopePerMinute: slope,
+    levelsOffAtS: Math.max(0, (timeMs[settled] - origin) / 1000),
+  };
 }
 
-/** The difference in one sentence, e.g. "Run B peaks 120.0 MiB lower (280.0 MiB) and levels off after 30 s; run A keeps growing at +12.0 MiB/min." */
-export function verdict(a: RunShape, b: RunShape): string {
+/**
+ * The difference in one sentence, e.g. "Run B peaks 120.0 MiB lower (280.0 MiB) and levels off
+ * after 30 s; run A keeps growing at +12.0 MiB/min." Task runs: by PSS summed, RES summed beside.
+ */
+export function verdict(a: RunShape, b: RunShape, figure: ComparedFigure = 'RES'): string {
   const diff = b.peakBytes - a.peakBytes;
+  const by = figure === 'RES' ? '' : ` in ${figure}`;
+  const resBeside =
+    figure === 'RES' ? '' : `; RES summed ${formatBytes(b.resPeakBytes)} against ${formatBytes(a.resPeakBytes)}`;
   const peak =
     Math.abs(diff) < Math.max(a.peakBytes, b.peakBytes) * 0.01
-      ? `Both runs peak at about ${formatBytes(Math.max(a.peakBytes, b.peakBytes))}`
-      : `Run B peaks ${formatBytes(Math.abs(diff))} ${diff < 0 ? 'lower' : 'higher'} than run A (${formatBytes(b.peakBytes)} against ${formatBytes(a.peakBytes)})`;
+      ? `Both runs peak at about ${formatBytes(Math.max(a.peakBytes, b.peakBytes))}${by}${resBeside ? ` (${resBeside.slice(2)})` : ''}`
+      : `Run B peaks ${formatBytes(Math.abs(diff))} ${diff < 0 ? 'lower' : 'higher'} than run A${by} (${formatBytes(b.peakBytes)} against ${formatBytes(a.peakBytes)}${resBeside})`;
   const growth = (name: string, shape: RunShape) =>
     shape.levelsOffAtS === undefined
       ? `run ${name} keeps growing at ${formatRate(shape.endSlopePerMinute)} at its end`

@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
 import { Alignment, FromCompareView, parseFromCompareView, ToCompareView } from '../../shared/protocol/compare';
-import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from './compareRuns';
+import {
+  alignmentOrigins,
+  comparedFigure,
+  comparedValues,
+  matchStops,
+  runShape,
+  stopChange,
+  verdict,
+  RunShape,
+} from './compareRuns';
 import { Recording, summarize } from './recordingFile';
 import { fileName, readRecordingFile } from './readRecording';
 import { WebviewChannel } from '../webviewChannel';
@@ -9,7 +18,7 @@ import { webviewHtml, webviewOptions } from '../webviewHtml';
 export const COMPARE_VIEW_TYPE = 'procMemory.compare';
 
 /**
- * A panel comparing two recordings: both RES curves over each other, aligned at their start or
+ * A panel comparing two recordings: both RES curves (PSS summed for two task runs) over each other, aligned at their start or
  * at their first stop, the stops of both side by side, and the difference in words.
  */
 export class RecordingComparison {
@@ -56,32 +65,35 @@ export class RecordingComparison {
     } else {
       const { a, b } = this.runs;
       const origins = alignmentOrigins(a.recording, b.recording, alignment);
-      const run = (side: { uri: vscode.Uri; recording: Recording }, origin: number) => {
-        const { timeMs, res } = side.recording.samples;
-        const { name, startMs, durationMs, peakResBytes } = summarize(side.recording);
+      const figure = comparedFigure(a.recording, b.recording);
+      const shapes = { a: runShape(a.recording, origins.a, figure), b: runShape(b.recording, origins.b, figure) };
+      const run = (side: { uri: vscode.Uri; recording: Recording }, origin: number, shape: RunShape) => {
+        const { name, startMs, durationMs } = summarize(side.recording);
         return {
           fileName: fileName(side.uri),
           name,
           pid: side.recording.process.pid,
           startMs,
           durationMs,
-          peakBytes: peakResBytes,
-          timesS: timeMs.map((time) => (time - origin) / 1000),
-          res,
+          peakBytes: shape.peakBytes,
+          peakResBytes: shape.resPeakBytes,
+          timesS: side.recording.samples.timeMs.map((time) => (time - origin) / 1000),
+          values: comparedValues(side.recording, figure),
         };
       };
       const hasStops = (recording: Recording) => recording.markers.some((marker) => marker.kind === 'stop');
       this.state = {
         type: 'compare',
-        a: run(a, origins.a),
-        b: run(b, origins.b),
+        figure,
+        a: run(a, origins.a, shapes.a),
+        b: run(b, origins.b, shapes.b),
         alignment: origins.alignment,
         canAlignAtStops: hasStops(a.recording) && hasStops(b.recording),
         stops: matchStops(a.recording.markers, b.recording.markers, origins.a, origins.b).map((pair) => ({
           ...pair,
           change: stopChange(pair),
         })),
-        verdict: verdict(runShape(a.recording, origins.a), runShape(b.recording, origins.b)),
+        verdict: verdict(shapes.a, shapes.b, figure),
       };
     }
     this.channel.post(this.state);

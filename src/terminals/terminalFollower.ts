@@ -1,34 +1,28 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../shared/format';
+import { visibleText } from '../core/textEscapes';
 import { readConfig } from '../contributions';
 import { Disposable } from '../dispose';
 import { FocusTracker } from '../focusTracker';
 import { EXIT_LINGER_MS } from '../statusBar';
-import { readCommandLine } from '../proc/commandLine';
 import { identityKey } from '../proc/processIdentity';
 import { ProcessTreeWalk } from '../proc/processTreeWalk';
 import { terminalForeground, TerminalForeground } from '../proc/terminalForeground';
+import { readCommandTree } from './commandTree';
+import { ShellCommandLines } from './shellCommandLines';
 
 /** Characters of the command line the hover shows. */
 const HOVER_COMMAND_CHARS = 200;
 /** Members the hover names. */
 const HOVER_MEMBERS = 3;
 
-/** Control characters (escape sequences) shown as `\xNN`: a command line is shown as text, never run by a terminal. */
-export function visibleText(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-}
-
 /**
  * Puts what the active terminal runs in focus for the status bar, after a debug session and a
  * watched process: the foreground process of the terminal's shell (its tpgid), or the shell while
  * it waits. Polls only while the status bar would show it: a terminal is active, nothing outranks
  * it, and the status bar is on. Each poll reads the shell's stat, and walks the command's tree for
- * the hover (its total and largest members).
+ * the hover (its total and largest members). A shell that cannot be read here is not silence: the
+ * status bar says why.
  */
 export class TerminalFollower extends Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -43,7 +37,10 @@ export class TerminalFollower extends Disposable {
   /** What the last poll found, for tests and the process picker. */
   state: (TerminalForeground & { terminal: string }) | undefined;
 
-  constructor(private readonly focus: FocusTracker) {
+  constructor(
+    private readonly focus: FocusTracker,
+    private readonly commandLines: ShellCommandLines,
+  ) {
     super();
     this.register(vscode.window.onDidChangeActiveTerminal(() => this.reschedule()));
     this.register(vscode.window.onDidCloseTerminal(() => this.reschedule()));
@@ -81,6 +78,7 @@ export class TerminalFollower extends Disposable {
       if (this.state) {
         this.state = undefined;
         this.focus.setTerminal(undefined);
+        this.focus.setUnreadableTerminal(undefined);
       }
       return;
     }
@@ -120,21 +118,26 @@ export class TerminalFollower extends Disposable {
     this.ticks++;
     const name = terminal.name;
     const foreground: TerminalForeground =
-      shellPid === undefined
-        ? { kind: 'unreadable', why: 'the terminal has no process here' }
+      shellPid === undefined || shellPid <= 0
+        ? {
+            kind: 'unreadable',
+            why: "VS Code gives no process for it (an extension's pseudoterminal, or a terminal whose shell runs elsewhere)",
+          }
         : terminalForeground(shellPid);
     this.state = { ...foreground, terminal: name };
     if (foreground.kind === 'unreadable') {
       this.walk = undefined;
-      // Not a wrong process: nothing, with the reason for tests and the picker.
+      // Not a wrong process, and not silence: the status bar says why.
       this.focus.setTerminal(undefined);
+      this.focus.setUnreadableTerminal({ name, why: foreground.why });
       return;
     }
+    this.focus.setUnreadableTerminal(undefined);
     if (foreground.kind === 'command') {
       if (!this.walk || identityKey(this.walk.root) !== identityKey(foreground.identity)) {
         this.walk = new ProcessTreeWalk(foreground.identity);
       }
-      this.summary = this.describeTree(this.walk, foreground.identity.pid);
+      this.summary = this.describeTree(this.walk, terminal, foreground.identity.pid);
     } else {
       this.walk = undefined;
       this.summary = 'The shell waits for a command.';
@@ -145,23 +148,19 @@ export class TerminalFollower extends Disposable {
     });
   }
 
-  private describeTree(walk: ProcessTreeWalk, pid: number): string {
-    const reading = walk.walk();
-    const command = readCommandLine(`/proc/${pid}`);
+  private describeTree(walk: ProcessTreeWalk, terminal: vscode.Terminal, pid: number): string {
+    const tree = readCommandTree(walk, HOVER_MEMBERS);
+    const command = this.commandLines.commandOf(terminal, pid);
     const shown =
-      command.length > HOVER_COMMAND_CHARS
-        ? `${command.slice(0, HOVER_COMMAND_CHARS)}… (${command.length} characters)`
-        : command;
-    const largest = [...reading.members]
-      .sort((a, b) => (b.pssBytes ?? b.resBytes) - (a.pssBytes ?? a.resBytes))
-      .slice(0, HOVER_MEMBERS)
-      .map(
-        (member) =>
-          `${visibleText(member.name)} (PID ${member.identity.pid}) ${formatBytes(member.pssBytes ?? member.resBytes)}`,
-      );
+      command.text.length > HOVER_COMMAND_CHARS
+        ? `${command.text.slice(0, HOVER_COMMAND_CHARS)}… (${command.text.length} characters)`
+        : command.text;
+    const largest = tree.largest.map(
+      (member) => `${visibleText(member.name)} (PID ${member.pid}) ${member.figure} ${formatBytes(member.bytes)}`,
+    );
     return [
-      `Command: ${visibleText(shown)}`,
-      `Its tree: ${reading.members.length} ${reading.members.length === 1 ? 'process' : 'processes'}, PSS ${formatBytes(reading.pssBytes)}, RES ${formatBytes(reading.resBytes)}${reading.pssMissing ? ` (PSS of ${reading.pssMissing} unreadable)` : ''}`,
+      `${command.source === 'shell' ? 'Command, as the shell reported it' : 'Command'}: ${visibleText(shown)}`,
+      `Its tree: ${tree.processes} ${tree.processes === 1 ? 'process' : 'processes'}, PSS ${formatBytes(tree.pssBytes)}, RES ${formatBytes(tree.resBytes)}${tree.pssMissing ? ` (PSS of ${tree.pssMissing} unreadable)` : ''}`,
       `Largest: ${largest.join(', ')}`,
     ].join('\n');
   }

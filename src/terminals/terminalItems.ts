@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { readCommandLine } from '../proc/commandLine';
 import { terminalForeground } from '../proc/terminalForeground';
 import { ProcessItem } from '../processPicker';
-import { escapeIcons } from '../core/textEscapes';
-import { visibleText } from './terminalFollower';
+import { escapeIcons, visibleText } from '../core/textEscapes';
 
 /**
  * "The command in terminal N" for each terminal that runs something: what the process picker lists
@@ -16,7 +15,7 @@ export async function terminalCommandItems(): Promise<ProcessItem[]> {
   const pids = await Promise.all(terminals.map((terminal) => terminal.processId));
   terminals.forEach((terminal, index) => {
     const shellPid = pids[index];
-    const foreground = shellPid === undefined ? undefined : terminalForeground(shellPid);
+    const foreground = shellPid === undefined || shellPid <= 0 ? undefined : terminalForeground(shellPid);
     if (foreground?.kind !== 'command') {
       return;
     }

@@ -1,6 +1,14 @@
 // Comparing two recordings, on synthetic runs whose answer is known.
 import * as assert from 'assert';
-import { alignmentOrigins, matchStops, runShape, stopChange, verdict } from '../../src/recordings/compareRuns';
+import {
+  alignmentOrigins,
+  comparedFigure,
+  comparedValues,
+  matchStops,
+  runShape,
+  stopChange,
+  verdict,
+} from '../../src/recordings/compareRuns';
 import { makeRecording, Recording } from '../../src/recordings/recordingFile';
 import { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
@@ -123,5 +131,52 @@ describe('comparing two recordings', () => {
       ],
     );
     assert.strictEqual(pairs[1].a?.atS, 2);
+  });
+});
+
+describe('comparing two task runs', () => {
+  /** A task run whose tree's RES and PSS sums are given per second, in MiB. */
+  function taskRun(res: number[], pss: number[]): Recording {
+    const recording = run(res.length - 1, (t) => res[t]);
+    const pssBytes = pss.map((value) => value * MiB);
+    const peak = Math.max(...pssBytes);
+    recording.task = {
+      label: 'build',
+      source: 'Workspace',
+      startMs: T0,
+      durationMs: (res.length - 1) * 1000,
+      sampleIntervalMs: 1000,
+      pss: pssBytes,
+      processes: pss.map(() => 9),
+      peak: { bytes: peak, source: 'sampled-pss', pssBytes: peak, atMs: T0, processes: 9 },
+      hwmSumBytes: 0,
+      members: [],
+      membersOmitted: 0,
+    };
+    return recording;
+  }
+
+  it('compares PSS summed, with RES summed beside: RES counts shared pages in every process', () => {
+    // B's tree holds more of its own (PSS up) but shares more (RES summed down): RES alone would say "lower".
+    const a = taskRun([400, 800, 1200, 1200], [100, 200, 300, 300]);
+    const b = taskRun([400, 700, 1000, 1000], [100, 250, 400, 400]);
+    const figure = comparedFigure(a, b);
+    assert.strictEqual(figure, 'PSS summed');
+    assert.deepStrictEqual(comparedValues(b, figure), b.task?.pss);
+    const shapeA = runShape(a, T0, figure);
+    const shapeB = runShape(b, T0, figure);
+    assert.deepStrictEqual([shapeA.peakBytes, shapeA.resPeakBytes], [300 * MiB, 1200 * MiB]);
+    assert.match(
+      verdict(shapeA, shapeB, figure),
+      /^Run B peaks 100\.0 MiB higher than run A in PSS summed \(400\.0 MiB against 300\.0 MiB; RES summed 1000\.0 MiB against 1\.17 GiB\);/,
+    );
+    // A task run against a debug session's recording: both by RES.
+    assert.strictEqual(
+      comparedFigure(
+        a,
+        run(3, () => 1),
+      ),
+      'RES',
+    );
   });
 });

@@ -1,5 +1,7 @@
 // The foreground of a terminal from its shell's tpgid, on a fake /proc.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { terminalForeground } from '../../src/proc/terminalForeground';
 import { FakeProc, fakeProcess } from './procTreeFixture';
 
@@ -41,5 +43,16 @@ describe('terminalForeground', () => {
     const gone = terminalForeground(4242, proc.root);
     assert.equal(gone.kind, 'unreadable');
     assert.match(gone.kind === 'unreadable' ? gone.why : '', /not in this machine's \/proc/);
+  });
+
+  it('says why when the shell is there but its stat cannot be read', () => {
+    // As root, no file mode refuses a read: a stat that cannot be read as a file stands in for one.
+    fs.mkdirSync(path.join(proc.root, '4343', 'stat'), { recursive: true });
+    const unreadable = terminalForeground(4343, proc.root);
+    assert.equal(unreadable.kind, 'unreadable');
+    assert.match(
+      unreadable.kind === 'unreadable' ? unreadable.why : '',
+      /^its shell \(PID 4343\) cannot be read: EISDIR/,
+    );
   });
 });

@@ -26,6 +26,20 @@ describe('comparison of two recordings', () => {
     itLeavesNoProblems(use);
   });
 
+  describe('two task runs', () => {
+    const use = usePage('compare', 'task-runs');
+    it('compared by PSS summed: curves and peaks, RES summed beside', async () => {
+      const tab = use.page.tab;
+      assert.equal(await text(tab, '[data-testid=compare-figure]'), 'PSS summed of both runs');
+      assert.equal(await tab.getAttribute('[data-testid=overlay-chart]', 'data-figure'), 'PSS summed');
+      assert.ok(
+        (await text(tab, '[data-testid=run-b]')).endsWith('peak PSS summed 400.0 MiB (RES summed 1.17 GiB)'),
+        await text(tab, '[data-testid=run-b]'),
+      );
+    });
+    itLeavesNoProblems(use);
+  });
+
   screenshotTests('compare', SHOTS);
   accessibilityTests('compare', SHOTS);
 });

@@ -1,6 +1,7 @@
 // The debug side view ("Process Memory" in Run and Debug) in Chromium under its real CSP, fed by
 // the fake host (webview/dev/fakeDebugView.ts): sessions nested, rows that ended or were
-// OOM-killed, the stops list, the comparison between two stops, hostile names.
+// OOM-killed, the stops list, the comparison between two stops, the terminals that run a command,
+// hostile names.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { DebugSessionSample } from '../../shared/protocol/debugView';
@@ -26,6 +27,7 @@ const SHOTS: Shot[] = [
   { name: 'debug-wide', scenario: 'sessions', themes: ['light'], width: 520, height: 1000 },
   { name: 'debug-narrow', scenario: 'sessions', themes: ['dark'], width: 210, height: 900 },
   { name: 'debug-stops', scenario: 'sessions', themes: ['dark', 'light'], width: 320, height: 1400 },
+  { name: 'debug-terminals', scenario: 'terminals', themes: ['dark', 'light'], width: 300, height: 560 },
 ];
 
 describe('debug view', () => {
@@ -248,6 +250,61 @@ describe('debug view', () => {
     it('not debugging: explanation', async () => {
       await hostPost(tab, { type: 'state', debugging: false, rows: [] });
       assert.match(await text(tab, '[data-testid=not-debugging]'), /^Start debugging/);
+    });
+    itLeavesNoProblems(use);
+  });
+
+  // A row per terminal that runs a command, text only.
+  describe('terminals', () => {
+    const use = usePage('debugView', 'terminals');
+    let tab: Page;
+    before(() => (tab = use.page.tab));
+    const terminalRow = (pid: number) => `[data-testid=terminal][data-pid="${pid}"]`;
+
+    it('a row per terminal running a command, with its tree and largest member', async () => {
+      const all = await text(tab, '[data-testid=terminals]');
+      assert.equal(await tab.locator('[data-testid=terminal]').count(), 2, all);
+      assert.equal(await text(tab, `${terminalRow(51200)} [data-testid=terminal-name]`), 'Terminal 1: bash');
+      assert.equal(
+        await text(tab, `${terminalRow(51200)} [data-testid=terminal-command]`),
+        'npm run dev -- --port 5173 | tee dev.log',
+      );
+      assert.equal(
+        await tab.getAttribute(`${terminalRow(51200)} [data-testid=terminal-command]`, 'data-source'),
+        'shell',
+      );
+      assert.equal(
+        await text(tab, `${terminalRow(51200)} [data-testid=terminal-tree]`),
+        '6 processes · RES 912.4 MiB · PSS 688.1 MiB',
+      );
+      assert.equal(
+        await text(tab, `${terminalRow(51200)} [data-testid=terminal-largest]`),
+        'Largest: node (PID 51233) PSS 402.7 MiB',
+      );
+    });
+    it('a hostile name and command line stay text', async () => {
+      const command = await text(tab, `${terminalRow(51300)} [data-testid=terminal-command]`);
+      assert.ok(command.startsWith('sh -c "<script>alert(document.cookie)</script>"'), command);
+      const name = await text(tab, `${terminalRow(51300)} [data-testid=terminal-name]`);
+      assert.ok(name.includes('<img src=x onerror=alert(1)> $(zap) **bold**'), name);
+      assert.equal(
+        await tab
+          .locator('[data-testid=terminals] img, [data-testid=terminals] script, [data-testid=terminals] svg')
+          .count(),
+        0,
+      );
+      const tree = await text(tab, `${terminalRow(51300)} [data-testid=terminal-tree]`);
+      assert.ok(tree.endsWith('(PSS of 1 unreadable)'), tree);
+    });
+    it('a row click posts inspect of the command', async () => {
+      await tab.click(`${terminalRow(51200)} [data-testid=terminal-tree]`);
+      assert.deepEqual(await lastPosted(tab), { type: 'inspect', pid: 51200, startTicks: 7712345 });
+    });
+    it('none running, no section', async () => {
+      await hostPost(tab, { type: 'terminals', rows: [] });
+      assert.equal(await tab.locator('[data-testid=terminal]').count(), 0);
+      assert.ok(!(await tab.isVisible('[data-testid=terminals]')));
+      assert.ok(await tab.isVisible('[data-testid=not-debugging]'));
     });
     itLeavesNoProblems(use);
   });

@@ -8,7 +8,7 @@ import { onThemeChange, themeColor, themeFont, withAlpha, isHighContrast } from 
 const BINARY_INCREMENTS = Array.from({ length: 51 }, (_, i) => 2 ** i);
 
 /**
- * RES of two runs over each other, on seconds from each run's origin (its start or its first
+ * RES (or PSS summed, for task runs) of two runs over each other, on seconds from each run's origin (its start or its first
  * stop). The legend shows both values at the cursor.
  *
  * DOM: div.chart[data-testid=overlay-chart][data-points-a][data-points-b] > .chart-legend + .chart-plot
@@ -19,6 +19,8 @@ export class OverlayChart {
   private readonly plot = h('div', { class: 'chart-plot', attrs: { role: 'img' } });
   private chart: uPlot | undefined;
   private data: uPlot.AlignedData = [[], [], []];
+  /** What the curves are: the legend says it. */
+  private figure = 'RES';
 
   constructor() {
     this.element = h('div', { class: 'chart', testid: 'overlay-chart' }, this.legend, this.plot);
@@ -30,19 +32,25 @@ export class OverlayChart {
     });
   }
 
-  set(a: { timesS: number[]; res: number[] }, b: { timesS: number[]; res: number[] }): void {
-    setSafeAttribute(this.element, 'data-points-a', a.res.length);
-    setSafeAttribute(this.element, 'data-points-b', b.res.length);
+  set(a: { timesS: number[]; values: number[] }, b: { timesS: number[]; values: number[] }, figure: string): void {
+    setSafeAttribute(this.element, 'data-points-a', a.values.length);
+    setSafeAttribute(this.element, 'data-points-b', b.values.length);
+    setSafeAttribute(this.element, 'data-figure', figure);
     // One x axis for both: uPlot's join puts each run's values at its own times, gaps elsewhere.
     this.data = uPlot.join([
-      [a.timesS, a.res],
-      [b.timesS, b.res],
+      [a.timesS, a.values],
+      [b.timesS, b.values],
     ]);
     setSafeAttribute(
       this.plot,
       'aria-label',
-      `RES of run A (peak ${formatBytes(Math.max(0, ...a.res))}) and run B (peak ${formatBytes(Math.max(0, ...b.res))}) over time`,
+      `${figure} of run A (peak ${formatBytes(Math.max(0, ...a.values))}) and run B (peak ${formatBytes(Math.max(0, ...b.values))}) over time`,
     );
+    if (figure !== this.figure) {
+      this.figure = figure;
+      this.chart?.destroy();
+      this.chart = undefined;
+    }
     if (this.chart) {
       this.chart.setData(this.data);
     } else {
@@ -99,8 +107,22 @@ export class OverlayChart {
             value: (_u, seconds) =>
               seconds === null ? '–' : `${seconds < 0 ? '-' : '+'}${formatInterval(Math.abs(seconds) * 1000)}`,
           },
-          { label: 'RES run A', stroke: colorA, width: 1.5, points: { show: false }, spanGaps: true, value: bytes },
-          { label: 'RES run B', stroke: colorB, width: 1.5, points: { show: false }, spanGaps: true, value: bytes },
+          {
+            label: `${this.figure} run A`,
+            stroke: colorA,
+            width: 1.5,
+            points: { show: false },
+            spanGaps: true,
+            value: bytes,
+          },
+          {
+            label: `${this.figure} run B`,
+            stroke: colorB,
+            width: 1.5,
+            points: { show: false },
+            spanGaps: true,
+            value: bytes,
+          },
         ],
       },
       this.data,

@@ -1,5 +1,5 @@
 import { formatBytes, formatInterval } from '../../shared/format';
-import type { ComparedRun, FromCompareView, ToCompareView } from '../../shared/protocol/compare';
+import type { ComparedFigure, ComparedRun, FromCompareView, ToCompareView } from '../../shared/protocol/compare';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
 import { formatClock } from '../time';
@@ -8,7 +8,8 @@ import { OverlayChart } from './overlayChart';
 type Compared = Extract<ToCompareView, { type: 'compare' }>;
 
 /**
- * Two recordings side by side: which runs, the verdict in words, both RES curves, and the stops of
+ * Two recordings side by side: which runs, the verdict in words, both curves (RES; PSS summed for
+ * two task runs), and the stops of
  * both matched by function and file. Names and labels come from the files: text nodes only.
  *
  * DOM: #app[data-state=compare|invalid] > .compare-runs > [data-testid=run-a|run-b]
@@ -26,6 +27,7 @@ export class CompareView {
     h('option', { attrs: { value: 'first-stop' } }, 'their first stop'),
   );
   private readonly chart = new OverlayChart();
+  private readonly chartTitle = h('h2', { testid: 'compare-figure' }, 'RES of both runs');
   private readonly stops = h('tbody');
   private readonly invalid = new Banner('error', 'compare-invalid');
   private readonly content: HTMLElement;
@@ -50,7 +52,7 @@ export class CompareView {
         h(
           'div',
           { class: 'section-head' },
-          h('h2', {}, 'RES of both runs'),
+          this.chartTitle,
           h('label', { class: 'compare-align' }, 'Aligned at ', this.alignment),
         ),
         this.chart.element,
@@ -79,17 +81,22 @@ export class CompareView {
     }
     this.invalid.hide();
     this.content.hidden = false;
-    this.describe(this.runA, 'A', message.a);
-    this.describe(this.runB, 'B', message.b);
+    this.describe(this.runA, 'A', message.a, message.figure);
+    this.describe(this.runB, 'B', message.b, message.figure);
+    setText(this.chartTitle, `${message.figure} of both runs`);
     setText(this.verdict, message.verdict);
     this.alignment.value = message.alignment;
     (this.alignment.querySelector('option[value="first-stop"]') as HTMLOptionElement).disabled =
       !message.canAlignAtStops;
-    this.chart.set(message.a, message.b);
+    this.chart.set(message.a, message.b, message.figure);
     this.stops.replaceChildren(...this.stopRows(message));
   }
 
-  private describe(element: HTMLElement, letter: string, run: ComparedRun): void {
+  private describe(element: HTMLElement, letter: string, run: ComparedRun, figure: ComparedFigure): void {
+    const peaks =
+      figure === 'RES'
+        ? `peak RES ${formatBytes(run.peakBytes)}`
+        : `peak ${figure} ${formatBytes(run.peakBytes)} (RES summed ${formatBytes(run.peakResBytes)})`;
     element.replaceChildren(
       h(
         'div',
@@ -100,7 +107,7 @@ export class CompareView {
       h(
         'div',
         { class: 'compare-run-facts' },
-        `${run.fileName} · ${formatClock(run.startMs)} · ${formatInterval(run.durationMs)} · peak RES ${formatBytes(run.peakBytes)}`,
+        `${run.fileName} · ${formatClock(run.startMs)} · ${formatInterval(run.durationMs)} · ${peaks}`,
       ),
     );
   }

@@ -1,17 +1,20 @@
 import type { DebugSessionRow, FromDebugView, ToDebugView } from '../../shared/protocol/debugView';
 import { h, setSafeAttribute } from '../dom';
 import { SessionRow } from './sessionRow';
+import { TerminalsList } from './terminalsList';
 
 /**
  * The Run and Debug sidebar view: one row per debug session, child sessions nested under their
- * parent. Rows are kept by session id and updated in place.
+ * parent, then the terminals that run a command. Rows are kept by session id and updated in place.
  *
- * #app[data-view=idle|sessions] > p.idle[data-testid=not-debugging], ul.sessions[data-testid=sessions]
+ * #app[data-view=idle|sessions] > p.idle[data-testid=not-debugging], ul.sessions[data-testid=sessions],
+ *                                 section.terminals[data-testid=terminals] (terminalsList.ts)
  */
 export class DebugView {
   private readonly idle: HTMLElement;
   private readonly list: HTMLUListElement;
   private readonly rows = new Map<string, SessionRow>();
+  private readonly terminals: TerminalsList;
 
   constructor(
     private readonly root: HTMLElement,
@@ -19,13 +22,18 @@ export class DebugView {
   ) {
     this.idle = h('p', { class: 'idle', testid: 'not-debugging' });
     this.list = h('ul', { class: 'sessions', testid: 'sessions', attrs: { 'aria-label': 'Debug sessions' } });
-    root.replaceChildren(this.idle, this.list);
+    this.terminals = new TerminalsList(post);
+    root.replaceChildren(this.idle, this.list, this.terminals.element);
     this.showIdle(
       'Start debugging to see the memory of your program here: RES, VIRT and SHR of the debugged process, how much it grew since the last stop, and its child processes.',
     );
   }
 
   handle(message: ToDebugView): void {
+    if (message.type === 'terminals') {
+      this.terminals.update(message.rows);
+      return;
+    }
     if (message.type === 'sample') {
       // Only rows the last state placed; a row it did not have comes with the next state.
       for (const sample of message.rows) {

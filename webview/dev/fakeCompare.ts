@@ -1,10 +1,13 @@
-// Dev harness only: what the host sends the comparison of two recordings (?scenario=compare).
+// Dev harness only: what the host sends the comparison of two recordings (?scenario=compare|task-runs).
 import type { HistorySeries } from '../../shared/model';
 import type { ToCompareView } from '../../shared/protocol/compare';
 import { MiB } from '../../shared/units';
 import { NOW, leakingHistory } from './fakeProcess';
 
-export function compareMessages(): ToCompareView[] {
+export function compareMessages(scenario: string): ToCompareView[] {
+  if (scenario === 'task-runs') {
+    return taskRunMessages();
+  }
   const before = leakingHistory(300, NOW);
   const after = { ...before, res: before.res.map((value, i) => Math.min(value, before.res[0] + i * 40 * 1024)) };
   const run = (name: string, series: HistorySeries) => ({
@@ -14,12 +17,14 @@ export function compareMessages(): ToCompareView[] {
     startMs: series.timesMs[0],
     durationMs: series.timesMs[series.timesMs.length - 1] - series.timesMs[0],
     peakBytes: Math.max(...series.res),
+    peakResBytes: Math.max(...series.res),
     timesS: series.timesMs.map((time) => (time - series.timesMs[0]) / 1000),
-    res: series.res,
+    values: series.res,
   });
   return [
     {
       type: 'compare',
+      figure: 'RES',
       a: run('before', before),
       b: run('after', after),
       alignment: 'first-stop',
@@ -46,6 +51,33 @@ export function compareMessages(): ToCompareView[] {
       ],
       verdict:
         'Run B peaks 120.0 MiB lower than run A (300.1 MiB against 420.1 MiB); run A keeps growing at +8.20 MiB/min at its end, run B levels off after 30 s.',
+    },
+  ];
+}
+
+/** Two runs of a task (`make`), compared by PSS summed over the task's processes, RES summed beside. */
+function taskRunMessages(): ToCompareView[] {
+  const run = (name: string, peak: number) => ({
+    fileName: `${name}.procmem.json`,
+    name: 'make',
+    pid: 4100,
+    startMs: NOW,
+    durationMs: 60_000,
+    peakBytes: peak,
+    peakResBytes: peak * 3,
+    timesS: [0, 1, 2],
+    values: [0, peak, peak / 2],
+  });
+  return [
+    {
+      type: 'compare',
+      figure: 'PSS summed',
+      a: run('build-a', 300 * MiB),
+      b: run('build-b', 400 * MiB),
+      alignment: 'start',
+      canAlignAtStops: false,
+      stops: [],
+      verdict: 'Run B peaks 100.0 MiB higher than run A in PSS summed',
     },
   ];
 }

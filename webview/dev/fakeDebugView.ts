@@ -1,7 +1,13 @@
-// Dev harness only: what the host sends the debug view (?scenario=sessions|idle|one).
-import type { DebugSessionRow, StopComparison, StopRow, ToDebugView } from '../../shared/protocol/debugView';
+// Dev harness only: what the host sends the debug view (?scenario=sessions|idle|one|terminals).
+import type {
+  DebugSessionRow,
+  StopComparison,
+  StopRow,
+  TerminalRow,
+  ToDebugView,
+} from '../../shared/protocol/debugView';
 import { MiB, GiB } from '../../shared/units';
-import { HOSTILE_NAME, NOW, leakingHistory, markersOver, snapshot } from './fakeProcess';
+import { HOSTILE_COMMAND, HOSTILE_NAME, NOW, leakingHistory, markersOver, snapshot } from './fakeProcess';
 
 const STOPS: StopRow[] = [
   {
@@ -86,6 +92,9 @@ const COMPARISON: StopComparison = {
 export function debugMessages(scenario: string): ToDebugView[] {
   if (scenario === 'idle') {
     return [{ type: 'state', debugging: false, rows: [] }];
+  }
+  if (scenario === 'terminals') {
+    return terminalMessages();
   }
   const spark = leakingHistory(3600, NOW).res.slice(-120);
   const row = (overrides: Partial<DebugSessionRow>): DebugSessionRow => ({
@@ -188,4 +197,42 @@ export function debugMessages(scenario: string): ToDebugView[] {
     }),
   ];
   return [{ type: 'state', debugging: true, rows: scenario === 'one' ? rows.slice(0, 1) : rows }];
+}
+
+/** Not debugging; two terminals run a command, one of them with a hostile name and command line. */
+function terminalMessages(): ToDebugView[] {
+  const terminals: TerminalRow[] = [
+    {
+      index: 1,
+      terminal: 'bash',
+      pid: 51200,
+      startTicks: 7712345,
+      name: 'npm run dev',
+      commandLine: 'npm run dev -- --port 5173 | tee dev.log',
+      commandSource: 'shell',
+      processes: 6,
+      resBytes: 912.4 * MiB,
+      pssBytes: 688.1 * MiB,
+      pssMissing: 0,
+      largest: { pid: 51233, name: 'node', bytes: 402.7 * MiB, figure: 'PSS' },
+    },
+    {
+      index: 3,
+      terminal: `${HOSTILE_NAME} $(zap) **bold**`,
+      pid: 51300,
+      startTicks: 7719999,
+      name: HOSTILE_NAME,
+      commandLine: `${HOSTILE_COMMAND} \\x1b[31m`,
+      commandSource: 'proc',
+      processes: 1,
+      resBytes: 12.5 * MiB,
+      pssBytes: 9.1 * MiB,
+      pssMissing: 1,
+      largest: { pid: 51300, name: HOSTILE_NAME, bytes: 12.5 * MiB, figure: 'RES' },
+    },
+  ];
+  return [
+    { type: 'state', debugging: false, rows: [] },
+    { type: 'terminals', rows: terminals },
+  ];
 }

@@ -29,9 +29,9 @@ const server = await startDevServer(repo);
 console.log('Serving the webviews with the fake host (Ctrl-C stops):');
 for (const [view, scenarios] of [
   ['inspect', 'live ended unavailable hostile many-mappings kernel-thread zombie waiting oom-killed'],
-  ['debugView', 'sessions idle one'],
+  ['debugView', 'sessions idle one terminals'],
   ['recording', 'recording invalid day'],
-  ['compare', 'compare'],
+  ['compare', 'compare task-runs'],
 ]) {
   console.log(`  ${server.url(view, scenarios.split(' ')[0])}   (scenarios: ${scenarios})`);
 }
