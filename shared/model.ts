@@ -184,12 +184,12 @@ export interface ProcessSnapshot {
 }
 
 /**
- * The snapshot of a `sample` message. `mappings` and `commandLine` are left out when they are the
- * same as in the previous message: they change on smaps reads (seconds to minutes apart) and never,
- * and they are most of a snapshot's bytes, which the host serialises for every panel on every tick.
+ * The snapshot of a `sample` message: only the fields that differ from the snapshot the page has
+ * (its `init`, then each sample merged in). Most are the same from one reading to the next (the
+ * mappings and the cgroup change on detail reads, the command line never), and the host serialises
+ * every byte for every panel on every tick. The first sample after an `init` without a snapshot is whole.
  */
-export type SampleSnapshot = Omit<ProcessSnapshot, 'mappings' | 'commandLine'> &
-  Partial<Pick<ProcessSnapshot, 'mappings' | 'commandLine'>>;
+export type SampleSnapshot = Partial<ProcessSnapshot>;
 
 /** History as parallel arrays, oldest first (compact to post, and what the chart library wants). */
 export interface HistorySeries {

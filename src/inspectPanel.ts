@@ -13,15 +13,9 @@ import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './core/processSnapshot';
+import { snapshotDelta } from './core/snapshotDelta';
 import { EndedInfo, FromInspectPanel, parseFromInspectPanel, ToInspectPanel } from '../shared/protocol/inspect';
-import {
-  HistorySeries,
-  LeakForecast,
-  MappingsFigure,
-  ProcessSnapshot,
-  SampleSnapshot,
-  TREND_WINDOW_MS,
-} from '../shared/model';
+import { HistorySeries, LeakForecast, ProcessSnapshot, TREND_WINDOW_MS } from '../shared/model';
 import { TimelineMarkers } from './timelineMarkers';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -38,10 +32,8 @@ export class InspectPanel extends Disposable {
   private ended: EndedInfo | undefined;
   private problem: string | undefined;
   private readonly channel: WebviewChannel<ToInspectPanel, FromInspectPanel>;
-  /** What the page has of the parts a sample leaves out when unchanged (see SampleSnapshot). */
-  private shown:
-    | { mappings: MappingsFigure | undefined; commandLine: string | undefined; forecast?: LeakForecast }
-    | undefined;
+  /** What the page has: a sample leaves out what is unchanged (see SampleSnapshot). */
+  private shown: { snapshot: ProcessSnapshot | undefined; forecast?: LeakForecast } | undefined;
   private forecast: LeakForecast | undefined;
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
@@ -170,6 +162,10 @@ export class InspectPanel extends Disposable {
     } else {
       this.unsubscribe();
     }
+    if (!this.panel.visible) {
+      // A hidden page is gone (no retainContextWhenHidden): the next one has nothing to merge into.
+      this.shown = undefined;
+    }
   }
 
   private subscribe(): void {
@@ -195,9 +191,13 @@ export class InspectPanel extends Disposable {
       this.forecast = forecastFor(event.history, event.outcome.value);
       if (this.channel.ready) {
         const forecast = this.forecast === this.shown?.forecast ? undefined : this.forecast;
+        // Only what the page does not have yet: every byte is serialised twice and compressed by the host.
+        const snapshot = this.snapshot as ProcessSnapshot;
+        const delta = snapshotDelta(snapshot, this.shown?.snapshot);
+        this.shown = { snapshot, forecast: this.forecast };
         this.post({
           type: 'sample',
-          snapshot: this.changes(this.snapshot as ProcessSnapshot),
+          snapshot: delta,
           timeMs: event.outcome.value.timeMs,
           trendPerMinute,
           ...(forecast && { forecast }),
@@ -219,11 +219,7 @@ export class InspectPanel extends Disposable {
 
   /** The page loaded (or was restored): the full state, and what it holds from now on. */
   private onReady(): void {
-    this.shown = {
-      mappings: this.snapshot?.mappings,
-      commandLine: this.snapshot?.commandLine,
-      forecast: this.forecast,
-    };
+    this.shown = { snapshot: this.snapshot, forecast: this.forecast };
     this.post(this.initMessage());
   }
 
@@ -244,20 +240,6 @@ export class InspectPanel extends Disposable {
     }
   }
 
-  /** The snapshot without the parts the page already has. */
-  private changes(snapshot: ProcessSnapshot): SampleSnapshot {
-    const { mappings, commandLine, ...rest } = snapshot;
-    const changes: SampleSnapshot = rest;
-    if (!this.shown || !sameMappings(mappings, this.shown.mappings)) {
-      changes.mappings = mappings;
-    }
-    if (!this.shown || commandLine !== this.shown.commandLine) {
-      changes.commandLine = commandLine;
-    }
-    this.shown = { mappings, commandLine, forecast: this.forecast };
-    return changes;
-  }
-
   private initMessage(): ToInspectPanel {
     return {
       type: 'init',
@@ -275,22 +257,6 @@ export class InspectPanel extends Disposable {
   private post(message: ToInspectPanel): void {
     this.channel.post(message);
   }
-}
-
-/** Same figure as far as the page can tell: the same read (rows are built once per read), pace and state. */
-function sameMappings(a: MappingsFigure, b: MappingsFigure | undefined): boolean {
-  if (!b) {
-    return false;
-  }
-  const samePace =
-    a.pace?.everyMs === b.pace?.everyMs &&
-    a.pace?.reading === b.pace?.reading &&
-    a.pace?.costMs === b.pace?.costMs &&
-    a.pace?.byCost === b.pace?.byCost;
-  if ('kinds' in a) {
-    return 'kinds' in b && a.kinds === b.kinds && a.top === b.top && a.readAtMs === b.readAtMs && samePace;
-  }
-  return 'unavailable' in b && a.unavailable === b.unavailable && samePace;
 }
 
 function toSeries(history: History | undefined): HistorySeries {

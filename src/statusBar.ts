@@ -14,10 +14,11 @@ import { escapeIcons, visibleText } from './core/textEscapes';
 /** How long "exited" stays on screen before the entry falls back. */
 export const EXIT_LINGER_MS = 5000;
 /**
- * While the entry's text stays the same, its tooltip is rebuilt at most this often. Nobody hovers
- * most ticks, and every item property set sends the whole entry (tooltip included) to the
- * workbench: so figures the text does not show (VIRT, SHR, swap, the cgroup, the last minute's
- * change) may be up to this old in the hover, while RES and the warning always match the text.
+ * While the entry's text stays the same, its tooltip is rebuilt at most this often, and set only
+ * when it reads differently. Nobody hovers most ticks, and every item property set sends the whole
+ * entry (tooltip included) to the workbench: so figures the text does not show (VIRT, SHR, swap, the
+ * cgroup, the last minute's change) may be up to this old in the hover, while RES and the warning
+ * always match the text.
  */
 export const TOOLTIP_REFRESH_MS = 5000;
 
@@ -122,7 +123,12 @@ export class StatusBar extends Disposable {
     const key = `${this.item.text}\u0000${this.warning}\u0000${target.reason}\u0000${target.sessionName}`;
     const now = Date.now();
     if (key !== this.tooltipKey || now - this.tooltipBuiltAtMs >= TOOLTIP_REFRESH_MS) {
-      this.item.tooltip = buildTooltip(target, sample, event.history, this.warning);
+      const tooltip = buildTooltip(target, sample, event.history, this.warning);
+      // Set, it goes to the workbench with the whole entry: not when it says what it said.
+      const shown = this.item.tooltip;
+      if (typeof shown === 'string' || shown?.value !== tooltip.value) {
+        this.item.tooltip = tooltip;
+      }
       this.tooltipKey = key;
       this.tooltipBuiltAtMs = now;
     }

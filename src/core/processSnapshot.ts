@@ -71,10 +71,7 @@ export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
     uss: rollupFigure((value) => value.uss),
     cgroup: cgroupFigure(sample),
     oomScore: oomScoreFigure(sample),
-    pressure: {
-      system: pressureFigure(sample, (pressure) => pressure.system),
-      group: pressureFigure(sample, (pressure) => pressure.group),
-    },
+    pressure: pressureFigures(sample),
     faults: faultsFigure(sample),
     mappings: mappingsFigure(sample, notKept),
   };
@@ -123,11 +120,25 @@ function mappingsFigure(sample: ProcessSample, notKept: string): MappingsFigure 
   };
 }
 
+// The cgroup and pressure are read every few seconds and carried over between reads (the same
+// objects): their figures are built once per read, not once per view and sample.
+const cgroupFigures = new WeakMap<object, CgroupFigure>();
+const pressureFigureCache = new WeakMap<object, ProcessSnapshot['pressure']>();
+
 function cgroupFigure(sample: ProcessSample): CgroupFigure {
   const cgroup = sample.cgroup;
   if (!cgroup) {
     return { unavailable: sample.memoryless ? 'no memory of its own' : 'not read yet' };
   }
+  let figure = cgroupFigures.get(cgroup);
+  if (!figure) {
+    figure = cgroupFigureOf(cgroup);
+    cgroupFigures.set(cgroup, figure);
+  }
+  return figure;
+}
+
+function cgroupFigureOf(cgroup: NonNullable<ProcessSample['cgroup']>): CgroupFigure {
   if (!cgroup.ok) {
     return { unavailable: describeProcError(cgroup.error) };
   }
@@ -204,6 +215,21 @@ function oomScoreFigure(sample: ProcessSample): ProcessSnapshot['oomScore'] {
   return score.ok
     ? { score: score.value.score, adj: score.value.adj }
     : { unavailable: describeProcError(score.error) };
+}
+
+function pressureFigures(sample: ProcessSample): ProcessSnapshot['pressure'] {
+  const pressure = sample.pressure;
+  let figures = pressure && pressureFigureCache.get(pressure);
+  if (!figures) {
+    figures = {
+      system: pressureFigure(sample, (reading) => reading.system),
+      group: pressureFigure(sample, (reading) => reading.group),
+    };
+    if (pressure) {
+      pressureFigureCache.set(pressure, figures);
+    }
+  }
+  return figures;
 }
 
 function pressureFigure(

@@ -8,7 +8,8 @@
  * During a window the bench itself sleeps on one timer: nothing of its own runs.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Session } from 'node:inspector';
 
 /** Clock ticks per second (utime and stime are counted in them). */
@@ -110,9 +111,14 @@ export async function takeProfile(intervalUs: number, during: () => Promise<unkn
 /**
  * Where the whole host's time goes over a window (not only inside our ticks): self time by function
  * and script, largest first. Profiling costs CPU itself, so it never runs in a measured window.
+ * With `saveAs`, the whole profile is also written there (`.cpuprofile`: Chrome's DevTools open it).
  */
-export async function profileWindow(windowMs: number, top = 25): Promise<string[]> {
+export async function profileWindow(windowMs: number, top = 25, saveAs?: string): Promise<string[]> {
   const profile = await takeProfile(200, () => new Promise((resolve) => setTimeout(resolve, windowMs)));
+  if (saveAs) {
+    mkdirSync(path.dirname(saveAs), { recursive: true });
+    writeFileSync(saveAs, JSON.stringify(profile));
+  }
   const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) {

@@ -33,8 +33,11 @@ const CASES = new Set(
 );
 /** The window over which the host's whole CPU is read for each case of the 'cpu' set. */
 const CPU_WINDOW_MS = Number(process.env.HOST_BENCH_WINDOW_S ?? 45) * 1000;
-/** `HOST_BENCH_CPU_ONLY='10 panels 250'` measures only the CPU cases whose "name interval" holds it. */
-const CPU_ONLY = process.env.HOST_BENCH_CPU_ONLY;
+/**
+ * `HOST_BENCH_CPU_ONLY='10 panels 250'` measures only the CPU cases whose "name interval" holds it;
+ * several, comma-separated: `'1 panel 1000,10 panels 1000'`.
+ */
+const CPU_ONLY = process.env.HOST_BENCH_CPU_ONLY?.split(',').map((part) => part.trim());
 /** Time for a case to settle (panels drawn, first detail reads done) before its window starts. */
 const CPU_SETTLE_MS = 8000;
 
@@ -374,7 +377,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     target: number | undefined,
     open: () => Promise<void>,
   ): Promise<void> => {
-    if (CPU_ONLY && !`${name} ${intervalMs}`.includes(CPU_ONLY)) {
+    if (CPU_ONLY && !CPU_ONLY.some((part) => `${name} ${intervalMs}`.includes(part))) {
       return;
     }
     await closeAll(extension);
@@ -387,7 +390,8 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     results.push(result);
     log(`cpu: ${formatCpuResult(result)} (idle ${idle.percent.toFixed(2)} %)`);
     if (process.env.HOST_BENCH_PROFILE === '1') {
-      (await profileWindow(CPU_WINDOW_MS)).forEach((line) => log(`  ${line}`));
+      const saveAs = path.join(REPO_ROOT, 'bench-results', `host-cpu ${name} ${intervalMs}.cpuprofile`);
+      (await profileWindow(CPU_WINDOW_MS, 25, saveAs)).forEach((line) => log(`  ${line}`));
     }
   };
   // The workbench has just started: let its start-up work end before the first idle window.

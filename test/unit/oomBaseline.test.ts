@@ -13,7 +13,7 @@ import { fail, ok, Outcome } from '../../src/proc/outcome';
 import { ProcessReader, SampleEvent, Sampler } from '../../src/proc/sampler';
 import { MiB } from '../../shared/units';
 
-import { A, FakeDetails } from './samplerFakes';
+import { A, B, FakeDetails } from './samplerFakes';
 
 describe('Sampler: OOM verdict at the end of a process', () => {
   /** One process in a v1 group whose oom_kill count the test sets; read by hand with tick(). */
@@ -117,6 +117,21 @@ describe('Sampler: OOM verdict at the end of a process', () => {
     sampler.tick();
     const cause = events.at(-1)?.exitCause;
     assert.equal(cause?.kind, 'unknown');
+    sampler.dispose();
+  });
+
+  it('reads the counters of a group once a tick for all its processes, still before each of them', () => {
+    const { state, sampler, events } = setup();
+    const other = sampler.subscribe(B, { detail: true }, () => undefined);
+    sampler.tick(); // both learn their group
+    state.reads.length = 0;
+    sampler.tick();
+    assert.deepStrictEqual(state.reads, ['counters', 'process', 'process'], 'one read of the shared group');
+    state.alive = false; // both end; the group's kill counter rose
+    state.oomKill = 1;
+    sampler.tick();
+    assert.equal(events.at(-1)?.exitCause?.kind, 'oom-kill', 'the end is still judged on counters read after it');
+    other.dispose();
     sampler.dispose();
   });
 });
