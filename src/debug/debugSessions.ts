@@ -9,6 +9,7 @@ import { systemInfo } from '../proc/systemInfo';
 import {
   FoundPid,
   isDebuggerCommand,
+  runsUnderDebugger,
   pidFromAdapterMessage,
   pidFromConfiguration,
   pidFromSessionName,
@@ -177,7 +178,9 @@ export class DebugSessions extends Disposable {
       if (entry.status !== 'waiting') {
         return;
       }
-      const candidate = this.newestNewDescendant(entry.startedAtMs);
+      // A process under a debugger first; any new process of VS Code's only at the last attempt,
+      // since VS Code starts others (git, rg) while the debugger is still launching the program.
+      const candidate = this.newestNewDescendant(entry.startedAtMs, attempt < TREE_SEARCH_ATTEMPTS);
       if (candidate) {
         this.found(
           entry,
@@ -195,7 +198,7 @@ export class DebugSessions extends Disposable {
     }, TREE_SEARCH_DELAY_MS);
   }
 
-  private newestNewDescendant(sinceMs: number): ProcessIdentity | undefined {
+  private newestNewDescendant(sinceMs: number, underDebuggerOnly: boolean): ProcessIdentity | undefined {
     const table = scanProcessTable();
     if (!table.ok) {
       return undefined;
@@ -206,6 +209,7 @@ export class DebugSessions extends Disposable {
       .filter((row) => startTimeMs(row.identity, bootTimeMs, clockTicks) >= sinceMs - 1000)
       .filter((row) => !row.kernelThread && row.state !== 'Z' && !taken.has(row.identity.pid))
       .filter((row) => !isDebuggerCommand(row.name, row.commandLine))
+      .filter((row) => !underDebuggerOnly || runsUnderDebugger(row, table.value))
       .sort((a, b) => b.identity.startTicks - a.identity.startTicks);
     return candidates[0]?.identity;
   }

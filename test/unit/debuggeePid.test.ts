@@ -8,7 +8,9 @@ import {
   pidFromConfiguration,
   pidFromSessionName,
   remoteHost,
+  runsUnderDebugger,
 } from '../../src/debug/core/debuggeePid';
+import type { ProcessRow } from '../../src/proc/processTable';
 
 describe('debuggee PID', () => {
   it('reads the DAP process event (debugpy, cppdbg, Delve, lldb-vscode)', () => {
@@ -85,5 +87,35 @@ describe('debuggee PID', () => {
     assert.ok(isDebuggerCommand('node', '/usr/bin/node /ext/ms-vscode.js-debug/src/watchdog.js'));
     assert.ok(!isDebuggerCommand('python3', '/usr/bin/python3 server.py'));
     assert.ok(!isDebuggerCommand('node', 'node grow.js'));
+  });
+
+  it('tells a program a debugger launched from one VS Code started beside it', () => {
+    const row = (pid: number, ppid: number, name: string, commandLine: string): ProcessRow => ({
+      identity: { pid, startTicks: pid },
+      ppid,
+      uid: 0,
+      name,
+      commandLine,
+      state: 'S',
+      kernelThread: false,
+      resBytes: 0,
+      virtBytes: 0,
+      shrBytes: 0,
+    });
+    const rows = [
+      row(100, 1, 'node', 'node extensionHost'),
+      row(200, 100, 'lldb-vscode-15', '/usr/bin/lldb-vscode-15'),
+      row(300, 200, 'lldb-server', 'lldb-server gdbserver'),
+      row(400, 300, 'quiet', '/tmp/quiet /tmp/quiet.pid'),
+      row(500, 100, 'git', 'git status'),
+      row(600, 500, 'git', 'git diff'),
+      // A loop in the table (a PID reused mid-scan) must not hang it.
+      row(700, 800, 'a', 'a'),
+      row(800, 700, 'b', 'b'),
+    ];
+    assert.ok(runsUnderDebugger(rows[3], rows));
+    assert.ok(!runsUnderDebugger(rows[4], rows));
+    assert.ok(!runsUnderDebugger(rows[5], rows));
+    assert.ok(!runsUnderDebugger(rows[6], rows));
   });
 });

@@ -1,6 +1,7 @@
 // How each debugger tells us its program's PID. Pure functions over Debug Adapter Protocol
 // messages and launch configurations: no `vscode`, unit-tested with real adapters' messages.
 import { parsePid } from '../../../shared/pid';
+import type { ProcessRow } from '../../proc/processTable';
 
 /** A PID and how we learned it, shown in the view so users can judge it. */
 export interface FoundPid {
@@ -92,4 +93,21 @@ export function isDebuggerCommand(name: string, commandLine: string): boolean {
       commandLine,
     )
   );
+}
+
+/**
+ * Whether `row` runs under a debug adapter (lldb-server, debugpy's launcher…): its parents up the
+ * table reach a debugger process. A program a debugger launched is; a `git` or `rg` that VS Code
+ * started beside it is not.
+ */
+export function runsUnderDebugger(row: ProcessRow, rows: readonly ProcessRow[]): boolean {
+  const byPid = new Map(rows.map((each) => [each.identity.pid, each]));
+  const seen = new Set<number>();
+  for (let parent = byPid.get(row.ppid); parent && !seen.has(parent.identity.pid); parent = byPid.get(parent.ppid)) {
+    seen.add(parent.identity.pid);
+    if (isDebuggerCommand(parent.name, parent.commandLine)) {
+      return true;
+    }
+  }
+  return false;
 }
