@@ -431,7 +431,7 @@ export class DebugStops extends Disposable {
       return;
     }
     try {
-      if (state.frames.frames.length === 0) {
+      if (state.frames.frames[0] === undefined) {
         const threadId = await threadForRequest(state.session, state.frames.threadId);
         if (threadId === undefined || state.current !== stop) {
           return;

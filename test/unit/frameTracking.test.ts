@@ -187,6 +187,17 @@ describe('frame tracking: the frame VS Code reveals, as the stack arrives', () =
     assert.equal(revealedOfSeen(seen, true)?.id, 3);
   });
 
+  it('without the top frame, nothing is placed: a frame further down is not the stopped line', () => {
+    const seen = answered(
+      noFrames(0),
+      { threadId: 0, startFrame: 1, levels: 19 },
+      { stackFrames: [nodeModule, userFrame, mainFrame], totalFrames: 4 },
+    );
+    assert.deepEqual(ids(seen), [undefined, 2, 3, 4]);
+    assert.equal(revealedOfSeen(seen, false), undefined);
+    assert.equal(revealedOfSeen(seen, true), undefined, 'even after the wait: the stop asks for the top itself');
+  });
+
   it("the program's own top frame settles it at once (debugpy)", () => {
     const seen = answered(
       noFrames(1),

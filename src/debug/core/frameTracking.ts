@@ -142,7 +142,11 @@ export function withResponse(seen: StopFrames, requestSeq: number, success: bool
  * after it can win), or no more frames are coming. With `force`, the best of the frames seen.
  */
 export function revealedOfSeen(seen: StopFrames, force: boolean): DapFrame | undefined {
-  const frames = seen.frames.filter((frame): frame is DapFrame => frame !== undefined);
+  // Only the frames from the top down without a gap: with the top frame unknown (its response was
+  // not taken), a frame further down would be taken for the stopped line (seen on CI: a js-debug
+  // stop placed at a line of Node's module loader).
+  const gap = seen.frames.findIndex((frame) => frame === undefined);
+  const frames = (gap < 0 ? seen.frames : seen.frames.slice(0, gap)) as DapFrame[];
   const chosen = revealedFrame(frames);
   const settled =
     chosen !== undefined &&
