@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import { MiB } from '../../shared/units';
+import { DebugSessionsStarted } from './debuggees';
 import { procMemoryApi, readPid, statmBytes, waitFor, writeGrowScript } from './helpers';
 
 /** Records `stopped` events per session, through the same public API the extension uses. */
@@ -27,17 +28,11 @@ class StopRecorder implements vscode.Disposable {
       },
     }),
   });
-  /** Sessions started and not yet terminated. */
-  readonly running = new Set<vscode.DebugSession>();
-  private readonly started = vscode.debug.onDidStartDebugSession((session) => this.running.add(session));
-  private readonly terminated = vscode.debug.onDidTerminateDebugSession((session) => this.running.delete(session));
   count(session: vscode.DebugSession): number {
     return this.stops.get(session.id)?.length ?? 0;
   }
   dispose(): void {
     this.registration.dispose();
-    this.started.dispose();
-    this.terminated.dispose();
   }
 }
 
@@ -58,17 +53,20 @@ describe('debug view with real debuggers', function () {
   let api: ProcMemoryApi;
   let dir: string;
   let recorder: StopRecorder;
+  let sessions: DebugSessionsStarted;
 
   before(async () => {
     api = await procMemoryApi();
     dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-debug-'));
     recorder = new StopRecorder();
+    sessions = new DebugSessionsStarted();
     // Show the view, as a user who opens Run and Debug would.
     await vscode.commands.executeCommand('procMemory.debugView.focus');
   });
 
   after(() => {
     recorder.dispose();
+    sessions.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -93,16 +91,7 @@ describe('debug view with real debuggers', function () {
     }
   });
 
-  afterEach(async () => {
-    for (const session of recorder.running) {
-      await vscode.debug.stopDebugging(session);
-    }
-    await waitFor(
-      `sessions to end (${[...recorder.running].map((session) => session.name).join(', ')})`,
-      () => recorder.running.size === 0,
-      20000,
-    );
-  });
+  afterEach(() => sessions.endAll());
 
   it('js-debug: finds the Node program, and shows the growth between two breakpoints', async () => {
     const program = writeGrowScript(dir);

@@ -18,7 +18,8 @@ export class DebugSessionsStarted implements vscode.Disposable {
     for (const session of this.running) {
       await vscode.debug.stopDebugging(session);
     }
-    await waitFor('sessions to end', () => this.running.size === 0, 20000);
+    const names = [...this.running].map((session) => session.name).join(', ');
+    await waitFor(`sessions to end (${names})`, () => this.running.size === 0, 20000);
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await closeAllEditors();
   }

@@ -11,7 +11,8 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../shared/format';
 import type { ProcMemoryApi } from '../../src/extension';
 import { skipBecause } from '../skip';
-import { closeAllEditors, makeMemoryCgroup, procMemoryApi, readPid, setSetting, statmBytes, waitFor } from './helpers';
+import { DebugSessionsStarted, startDebuggee } from './debuggees';
+import { makeMemoryCgroup, procMemoryApi, setSetting, statmBytes, waitFor } from './helpers';
 
 /** A Node process that grows by N MiB on the line `N` and gives everything back on `free`. */
 async function startBreather(): Promise<{
@@ -197,7 +198,7 @@ describe('memory alerts', function () {
 
   describe('pausing the debuggee', function () {
     let dir: string;
-    const running = new Set<vscode.DebugSession>();
+    let sessions: DebugSessionsStarted;
     const listeners: vscode.Disposable[] = [];
     /** What the adapters were asked to pause, and the first thread each `threads` response listed, by session. */
     const pauses: { sessionId: string; threadId: unknown }[] = [];
@@ -221,22 +222,16 @@ describe('memory alerts', function () {
           }),
         }),
       );
-      listeners.push(vscode.debug.onDidStartDebugSession((session) => running.add(session)));
-      listeners.push(vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)));
+      sessions = new DebugSessionsStarted();
     });
 
     after(() => {
       listeners.forEach((listener) => listener.dispose());
+      sessions.dispose();
       rmSync(dir, { recursive: true, force: true });
     });
 
-    afterEach(async () => {
-      for (const session of running) {
-        await vscode.debug.stopDebugging(session);
-      }
-      await waitFor('sessions to end', () => running.size === 0, 20000);
-      await closeAllEditors();
-    });
+    afterEach(() => sessions.endAll());
 
     // Without a stop before, the thread comes from a `threads` request; after one, from that stop.
     for (const stopFirst of [false, true]) {
@@ -258,46 +253,32 @@ describe('memory alerts', function () {
         );
         await setSetting('alerts.resAboveMiB', 160);
         await setSetting('alerts.pauseDebuggee', true);
-        assert.ok(
-          await vscode.debug.startDebugging(undefined, {
-            type: 'node',
-            request: 'launch',
-            name: 'leak',
-            program,
-            args: [pidFile],
-            console: 'internalConsole',
-          }),
+        const { pid, session } = await startDebuggee(
+          api,
+          { type: 'node', request: 'launch', name: 'leak', program, args: [pidFile], console: 'internalConsole' },
+          pidFile,
         );
-        const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+        const sessionId = session.id;
         let stoppedThread: number | undefined;
         if (stopFirst) {
-          const sessionOf = () => api.debugSessions.all.find((entry) => entry.identity?.pid === pid)?.session.id;
-          const first = await waitFor(
-            'the stop at debugger;',
-            () => {
-              const id = sessionOf();
-              return id ? api.debugStops.currentStop(id) : undefined;
-            },
-            60000,
-          );
+          const first = await waitFor('the stop at debugger;', () => api.debugStops.currentStop(sessionId), 60000);
           assert.ok(first.threadId !== undefined, 'the stop names its thread');
           stoppedThread = first.threadId;
           // Continue acts on the thread VS Code has in focus, which it sets after our tracker saw the
           // stop: on a loaded machine the command came first and did nothing.
           await waitFor(
             'VS Code to focus the stopped thread',
-            () => vscode.debug.activeStackItem?.session.id === sessionOf(),
+            () => vscode.debug.activeStackItem?.session.id === sessionId,
             30000,
           );
           await vscode.commands.executeCommand('workbench.action.debug.continue');
-          await waitFor('the program to run again', () => !api.debugStops.currentStop(sessionOf()!));
+          await waitFor('the program to run again', () => !api.debugStops.currentStop(sessionId));
         }
         const [message] = await waitFor('the alert', () => alertsOf(pid).length > 0 && alertsOf(pid), 60000);
         assert.match(
           message,
           /: RES [\d.]+ MiB is above 160 MiB \(procMemory\.alerts\.resAboveMiB\)\. The debug session "[^"]+" was paused: the program now stands within one sample \(250 ms\) of where the memory went \(procMemory\.alerts\.pauseDebuggee\)\.$/,
         );
-        const sessionId = api.debugSessions.all.find((entry) => entry.identity?.pid === pid)!.session.id;
         const stop = await waitFor('the stop', () => api.debugStops.currentStop(sessionId));
         assert.match(stop.reason, /pause/i);
         // One pause, ours, on the thread of the last stop, or else the first the adapter listed.

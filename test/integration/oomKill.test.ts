@@ -11,29 +11,26 @@ import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
 import { skipBecause } from '../skip';
-import {
-  Allocator,
-  closeAllEditors,
-  makeMemoryCgroup,
-  procMemoryApi,
-  readPid,
-  setSetting,
-  startAllocator,
-  waitFor,
-} from './helpers';
+import { DebugSessionsStarted, startDebuggee } from './debuggees';
+import { Allocator, makeMemoryCgroup, procMemoryApi, setSetting, startAllocator, waitFor } from './helpers';
 
 describe('OOM kills', function () {
   this.timeout(60000);
   let api: ProcMemoryApi;
   let allocator: Allocator | undefined;
   let cgroup: ReturnType<typeof makeMemoryCgroup>;
+  let sessions: DebugSessionsStarted;
 
   before(async () => {
     api = await procMemoryApi();
+    sessions = new DebugSessionsStarted();
   });
 
+  after(() => sessions.dispose());
+
   afterEach(async () => {
-    await closeAllEditors();
+    // Ends the debuggee first, or its group could not be removed below; closes every editor.
+    await sessions.endAll();
     api.focus.stopWatching();
     await allocator?.kill();
     allocator = undefined;
@@ -124,11 +121,6 @@ describe('OOM kills', function () {
     await setSetting('statusBar.enabled', false);
     await vscode.commands.executeCommand('procMemory.debugView.focus');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-oom-debug-'));
-    const running = new Set<vscode.DebugSession>();
-    const listeners = [
-      vscode.debug.onDidStartDebugSession((session) => running.add(session)),
-      vscode.debug.onDidTerminateDebugSession((session) => running.delete(session)),
-    ];
     try {
       const pidFile = path.join(dir, 'pid');
       const goFile = path.join(dir, 'go');
@@ -144,16 +136,11 @@ describe('OOM kills', function () {
           'setInterval(() => held.length, 1000);',
         ].join('\n'),
       );
-      const configuration = {
-        type: 'node',
-        request: 'launch',
-        name: 'hog',
-        program,
-        args: [pidFile, goFile],
-        console: 'internalConsole',
-      };
-      assert.ok(await vscode.debug.startDebugging(undefined, configuration));
-      const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 60000);
+      const { pid } = await startDebuggee(
+        api,
+        { type: 'node', request: 'launch', name: 'hog', program, args: [pidFile, goFile], console: 'internalConsole' },
+        pidFile,
+      );
       cgroup.add(pid);
       const rowOf = () => api.debugView.state?.rows.find((row) => row.snapshot?.pid === pid);
       // The view has read the group (and so its OOM counters) while the process lives.
@@ -179,7 +166,7 @@ describe('OOM kills', function () {
         /Last reading: RES [\d.]+ MiB, working set [\d.]+ (B|KiB|MiB) of the 96\.0 MiB limit/,
       );
       assert.equal(row!.status, 'ended');
-      await waitFor('the debug session to end', () => running.size === 0, 20000);
+      await waitFor('the debug session to end', () => sessions.running.size === 0, 20000);
       assert.ok(rowOf()?.oomKill?.includes(evidence), 'the verdict stays on the row after the session ended');
       // Hidden and shown again, the view reads nothing for the ended process: the row keeps its last
       // figures and the verdict (the row had lost its figures at the first refresh after the end).
@@ -189,10 +176,6 @@ describe('OOM kills', function () {
       await waitFor('the view shown', () => api.debugView.visible);
       assert.ok(rowOf()?.oomKill?.includes(evidence), 'the verdict and the figures stay on the row after a refresh');
     } finally {
-      for (const session of running) {
-        await vscode.debug.stopDebugging(session);
-      }
-      listeners.forEach((listener) => listener.dispose());
       rmSync(dir, { recursive: true, force: true });
       await setSetting('statusBar.enabled', undefined);
     }
