@@ -205,11 +205,12 @@ export class DebugSessions extends Disposable {
     }
     const { bootTimeMs, clockTicks } = systemInfo();
     const taken = new Set([...this.sessions.values()].map((entry) => entry.identity?.pid));
+    const byPid = new Map(table.value.map((row) => [row.identity.pid, row]));
     const candidates = descendants(table.value, process.pid)
       .filter((row) => startTimeMs(row.identity, bootTimeMs, clockTicks) >= sinceMs - 1000)
       .filter((row) => !row.kernelThread && row.state !== 'Z' && !taken.has(row.identity.pid))
       .filter((row) => !isDebuggerCommand(row.name, row.commandLine))
-      .filter((row) => !underDebuggerOnly || runsUnderDebugger(row, table.value))
+      .filter((row) => !underDebuggerOnly || runsUnderDebugger(row, byPid))
       .sort((a, b) => b.identity.startTicks - a.identity.startTicks);
     return candidates[0]?.identity;
   }

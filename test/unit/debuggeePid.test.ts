@@ -113,9 +113,10 @@ describe('debuggee PID', () => {
       row(700, 800, 'a', 'a'),
       row(800, 700, 'b', 'b'),
     ];
-    assert.ok(runsUnderDebugger(rows[3], rows));
-    assert.ok(!runsUnderDebugger(rows[4], rows));
-    assert.ok(!runsUnderDebugger(rows[5], rows));
-    assert.ok(!runsUnderDebugger(rows[6], rows));
+    const byPid = new Map(rows.map((each) => [each.identity.pid, each]));
+    assert.ok(runsUnderDebugger(rows[3], byPid));
+    assert.ok(!runsUnderDebugger(rows[4], byPid));
+    assert.ok(!runsUnderDebugger(rows[5], byPid));
+    assert.ok(!runsUnderDebugger(rows[6], byPid));
   });
 });

@@ -97,11 +97,10 @@ export function isDebuggerCommand(name: string, commandLine: string): boolean {
 
 /**
  * Whether `row` runs under a debug adapter (lldb-server, debugpy's launcher…): its parents up the
- * table reach a debugger process. A program a debugger launched is; a `git` or `rg` that VS Code
- * started beside it is not.
+ * table (`byPid`, built once by the caller for all its candidates) reach a debugger process. A
+ * program a debugger launched is; a `git` or `rg` that VS Code started beside it is not.
  */
-export function runsUnderDebugger(row: ProcessRow, rows: readonly ProcessRow[]): boolean {
-  const byPid = new Map(rows.map((each) => [each.identity.pid, each]));
+export function runsUnderDebugger(row: ProcessRow, byPid: ReadonlyMap<number, ProcessRow>): boolean {
   const seen = new Set<number>();
   for (let parent = byPid.get(row.ppid); parent && !seen.has(parent.identity.pid); parent = byPid.get(parent.ppid)) {
     seen.add(parent.identity.pid);
