@@ -198,6 +198,32 @@ describe('frame tracking: the frame VS Code reveals, as the stack arrives', () =
     assert.equal(revealedOfSeen(seen, true), undefined, 'even after the wait: the stop asks for the top itself');
   });
 
+  it('a malformed frame keeps its position: the frame below it is not taken for the stopped line', () => {
+    // The top frame of VS Code's levels-1 request is not frame-shaped (no line): it was dropped, the
+    // empty page ended the stack, and the rest of the stack then stood from position 1.
+    let seen = answered(
+      noFrames(0),
+      { threadId: 0, startFrame: 0, levels: 1 },
+      { stackFrames: [{ id: 1, name: 'broken' }] },
+    );
+    assert.equal(seen.complete, false, 'one entry came, as asked: more may follow');
+    seen = answered(
+      seen,
+      { threadId: 0, startFrame: 1, levels: 19 },
+      { stackFrames: [nodeModule, userFrame, mainFrame], totalFrames: 4 },
+    );
+    assert.deepEqual(ids(seen), [undefined, 2, 3, 4]);
+    assert.equal(revealedOfSeen(seen, true), undefined);
+    // In one response, the entries after a malformed one stay at their own positions.
+    const one = answered(
+      noFrames(0),
+      { threadId: 0, startFrame: 0, levels: 20 },
+      { stackFrames: [null, nodeModule, userFrame] },
+    );
+    assert.deepEqual(ids(one), [undefined, 2, 3]);
+    assert.equal(revealedOfSeen(one, true), undefined);
+  });
+
   it("the program's own top frame settles it at once (debugpy)", () => {
     const seen = answered(
       noFrames(1),
@@ -279,13 +305,13 @@ describe('frame tracking: the frame VS Code reveals, as the stack arrives', () =
     assert.deepEqual(ids(seen), [1]);
   });
 
-  it('keeps only frame-shaped entries, and finds the frame VS Code focused by its id', () => {
+  it('keeps frame-shaped entries at their positions, and finds the frame VS Code focused by its id', () => {
     const seen = answered(
       noFrames(1),
       { threadId: 1, startFrame: 0, levels: 20 },
       { stackFrames: [null, { id: 'x' }, userFrame, mainFrame] },
     );
-    assert.deepEqual(ids(seen), [3, 4]);
+    assert.deepEqual(ids(seen), [undefined, undefined, 3, 4]);
     assert.equal(seenFrame(seen, 4)?.name, 'main');
     assert.equal(seenFrame(seen, 99), undefined);
   });

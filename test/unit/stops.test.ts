@@ -29,7 +29,7 @@ describe('revealedFrame: the frame VS Code reveals after a stop', () => {
   it('a source the adapter serves (sourceReference, no path) counts', () => {
     assert.strictEqual(revealedFrame([frame(1), frame(2, { name: 'VM123', sourceReference: 5 })])?.id, 2);
   });
-  it('framesOf keeps only frame-shaped entries', () => {
+  it('framesOf keeps frame-shaped entries at their positions, the others as holes', () => {
     const body = {
       stackFrames: [
         { id: 1, name: 'a', line: 3 },
@@ -40,8 +40,8 @@ describe('revealedFrame: the frame VS Code reveals after a stop', () => {
       ],
     };
     assert.deepStrictEqual(
-      framesOf(body).map((f) => f.id),
-      [1, 3],
+      framesOf(body).map((f) => f?.id),
+      [1, undefined, undefined, undefined, 3],
     );
     assert.deepStrictEqual(framesOf(undefined), []);
     assert.deepStrictEqual(framesOf({ stackFrames: 'no' }), []);

@@ -30,22 +30,25 @@ export function revealedFrame(frames: readonly DapFrame[]): DapFrame | undefined
   );
 }
 
-/** Frames from a stackTrace response body, dropping anything that is not shaped like one. */
-export function framesOf(body: unknown): DapFrame[] {
+/**
+ * Frames from a stackTrace response body, each at its position: an entry that is not shaped like a
+ * frame is a hole, so that the frames after it are not taken for the frames above them.
+ */
+export function framesOf(body: unknown): (DapFrame | undefined)[] {
   const frames = (body as { stackFrames?: unknown } | undefined)?.stackFrames;
   if (!Array.isArray(frames)) {
     return [];
   }
-  return frames.filter((frame): frame is DapFrame => {
+  return frames.map((frame) => {
     const candidate = frame as Partial<DapFrame> | null;
-    return (
+    const shaped =
       typeof candidate === 'object' &&
       candidate !== null &&
       Number.isSafeInteger(candidate.id) &&
       typeof candidate.name === 'string' &&
       Number.isSafeInteger(candidate.line) &&
-      (candidate.source === undefined || (typeof candidate.source === 'object' && candidate.source !== null))
-    );
+      (candidate.source === undefined || (typeof candidate.source === 'object' && candidate.source !== null));
+    return shaped ? (candidate as DapFrame) : undefined;
   });
 }
 
