@@ -342,6 +342,39 @@ async function closeAll(extension: ProcMemoryApi): Promise<void> {
   await waitFor('nothing polled', () => !extension.sampler.isPolling, 20000);
 }
 
+/** An empty visible page, sent `{}` every `intervalMs` until disposed. */
+async function emptyPagePostedEvery(intervalMs: number): Promise<vscode.Disposable> {
+  const panel = vscode.window.createWebviewPanel('procMemoryBench.floor', 'floor', vscode.ViewColumn.Active, {
+    enableScripts: true,
+  });
+  panel.webview.html =
+    '<!DOCTYPE html><html><body><script>acquireVsCodeApi().postMessage("ready")</script>empty</body></html>';
+  await new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
+  const timer = setInterval(() => void panel.webview.postMessage({}), intervalMs);
+  return { dispose: () => (clearInterval(timer), panel.dispose()) };
+}
+
+/** Counts the messages (and their JSON bytes) posted to `webviews` until stop(). */
+function countPosts(webviews: vscode.Webview[]): { stop(): { count: number; bytes: number } } {
+  let count = 0;
+  let bytes = 0;
+  const originals = webviews.map((webview) => {
+    const original = webview.postMessage;
+    webview.postMessage = (message: unknown) => {
+      count++;
+      bytes += JSON.stringify(message).length;
+      return original.call(webview, message);
+    };
+    return () => (webview.postMessage = original);
+  });
+  return {
+    stop: () => {
+      originals.forEach((restore) => restore());
+      return { count, bytes };
+    },
+  };
+}
+
 /** Starts a js-debug session of `source`. */
 async function startNodeSession(dir: string, name: string, source: string): Promise<void> {
   const program = path.join(dir, `${name}.js`);
@@ -375,7 +408,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     intervalMs: number,
     visible: number,
     target: number | undefined,
-    open: () => Promise<void>,
+    open: () => Promise<void | vscode.Disposable>,
   ): Promise<void> => {
     if (CPU_ONLY && !CPU_ONLY.some((part) => `${name} ${intervalMs}`.includes(part))) {
       return;
@@ -383,12 +416,17 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     await closeAll(extension);
     await settled();
     const idle = await measureCpuWindow(CPU_WINDOW_MS);
-    await open();
+    const opened = await open();
     await settled();
+    const posts = countPosts(extension.panels.open.map((panel) => panel.panel.webview));
     const window = await measureCpuWindow(CPU_WINDOW_MS);
+    const posted = posts.stop();
     const result = cpuResult(name, intervalMs, visible, window, idle.percent, target);
     results.push(result);
-    log(`cpu: ${formatCpuResult(result)} (idle ${idle.percent.toFixed(2)} %)`);
+    log(
+      `cpu: ${formatCpuResult(result)} (idle ${idle.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each)`,
+    );
+    opened?.dispose();
     if (process.env.HOST_BENCH_PROFILE === '1') {
       const saveAs = path.join(REPO_ROOT, 'bench-results', `host-cpu ${name} ${intervalMs}.cpuprofile`);
       (await profileWindow(CPU_WINDOW_MS, 25, saveAs)).forEach((line) => log(`  ${line}`));
@@ -402,6 +440,14 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
   };
   for (const intervalMs of [1000, 250]) {
     await config.update('sampleIntervalMs', intervalMs, vscode.ConfigurationTarget.Global);
+    // The floor of one live view: an empty page sent an empty message each interval, from a timer.
+    await measureCase('floor: empty page, {} each interval', intervalMs, 1, undefined, () =>
+      emptyPagePostedEvery(intervalMs),
+    );
+    await measureCase('status bar alone', intervalMs, 1, undefined, async () => {
+      extension.focus.watch(identities[0]);
+      await waitFor('the status bar', () => extension.statusBar.state.text.includes('sleep'));
+    });
     for (const count of [1, 10, 50]) {
       const name = `status bar + ${count} panel${count > 1 ? 's' : ''}`;
       await measureCase(name, intervalMs, count + 1, targets[name]?.[intervalMs], async () => {
