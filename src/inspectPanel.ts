@@ -13,12 +13,18 @@ import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './core/processSnapshot';
-import { snapshotDelta } from './core/snapshotDelta';
+import { hasNews, snapshotDelta } from './core/snapshotDelta';
 import { EndedInfo, FromInspectPanel, parseFromInspectPanel, ToInspectPanel } from '../shared/protocol/inspect';
 import { HistorySeries, LeakForecast, ProcessSnapshot, TREND_WINDOW_MS } from '../shared/model';
 import { TimelineMarkers } from './timelineMarkers';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+
+/**
+ * The longest a visible panel goes without a message while its process's figures hold still: its
+ * "as of" time and chart move on at least this often.
+ */
+export const QUIET_MESSAGE_MS = 5000;
 
 /**
  * One live panel for one process. It reads through the sampler only while visible; history
@@ -32,8 +38,20 @@ export class InspectPanel extends Disposable {
   private ended: EndedInfo | undefined;
   private problem: string | undefined;
   private readonly channel: WebviewChannel<ToInspectPanel, FromInspectPanel>;
-  /** What the page has: a sample leaves out what is unchanged (see SampleSnapshot). */
-  private shown: { snapshot: ProcessSnapshot | undefined; forecast?: LeakForecast } | undefined;
+  /**
+   * What the page has: a sample leaves out what is unchanged (see SampleSnapshot). `postedAtMs` is
+   * the reading time of the last sample it got; `sameUntilMs` the last reading since that found
+   * nothing new, and so was not sent.
+   */
+  private shown:
+    | {
+        snapshot: ProcessSnapshot | undefined;
+        forecast?: LeakForecast;
+        trendPerMinute?: number;
+        postedAtMs?: number;
+        sameUntilMs?: number;
+      }
+    | undefined;
   private forecast: LeakForecast | undefined;
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
@@ -190,17 +208,32 @@ export class InspectPanel extends Disposable {
       const trendPerMinute = event.history.resTrendPerMinute(TREND_WINDOW_MS);
       this.forecast = forecastFor(event.history, event.outcome.value);
       if (this.channel.ready) {
+        const timeMs = event.outcome.value.timeMs;
         const forecast = this.forecast === this.shown?.forecast ? undefined : this.forecast;
         // Only what the page does not have yet: every byte is serialised twice and compressed by the host.
         const snapshot = this.snapshot as ProcessSnapshot;
         const delta = snapshotDelta(snapshot, this.shown?.snapshot);
-        this.shown = { snapshot, forecast: this.forecast };
+        // Each message costs the host a round trip to the workbench, however small (bench:host's
+        // floor): a reading with nothing new waits, up to QUIET_MESSAGE_MS since the last one.
+        const quiet =
+          this.shown?.postedAtMs !== undefined &&
+          timeMs - this.shown.postedAtMs < QUIET_MESSAGE_MS &&
+          !forecast &&
+          trendPerMinute === this.shown.trendPerMinute &&
+          !hasNews(delta, this.shown.snapshot);
+        if (quiet && this.shown) {
+          this.shown.sameUntilMs = timeMs;
+          return;
+        }
+        const sameUntilMs = this.shown?.sameUntilMs;
+        this.shown = { snapshot, forecast: this.forecast, trendPerMinute, postedAtMs: timeMs };
         this.post({
           type: 'sample',
           snapshot: delta,
-          timeMs: event.outcome.value.timeMs,
+          timeMs,
           trendPerMinute,
           ...(forecast && { forecast }),
+          ...(sameUntilMs !== undefined && { sameUntilMs }),
         });
       }
     } else if (event.ended) {

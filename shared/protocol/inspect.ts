@@ -26,6 +26,11 @@ export type ToInspectPanel =
       trendPerMinute: number | undefined;
       /** Left out while unchanged: it is refitted every few seconds, not every reading. */
       forecast?: LeakForecast;
+      /**
+       * Readings with nothing new are not sent (for a few seconds at most): the last of them, since
+       * the previous sample. Its figures were the previous sample's, up to then.
+       */
+      sameUntilMs?: number;
     }
   /** The process exited or its PID was reused: figures freeze, history stays. */
   | { type: 'ended'; ended: EndedInfo }

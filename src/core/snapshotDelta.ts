@@ -23,20 +23,67 @@ export function snapshotDelta(next: ProcessSnapshot, shown: ProcessSnapshot | un
   return delta as SampleSnapshot;
 }
 
+/**
+ * Whether a page that has `shown` learns anything from `delta` but that time passed: a new reading
+ * time, the same fault counts over a new window, the same mappings read again. Without news, a
+ * page need not hear of the reading (see InspectPanel: it is told at least every few seconds).
+ */
+export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefined): boolean {
+  if (!shown) {
+    return true;
+  }
+  return Object.keys(delta).some((key) => {
+    switch (key) {
+      case 'sampledAtMs':
+        return false;
+      case 'faults':
+        return !sameFaultCounts(delta.faults, shown.faults);
+      case 'mappings':
+        return !sameMappingRows(delta.mappings, shown.mappings);
+      default:
+        return true;
+    }
+  });
+}
+
+function sameFaultCounts(a: ProcessSnapshot['faults'] | undefined, b: ProcessSnapshot['faults']): boolean {
+  if (!a || 'unavailable' in a || 'unavailable' in b) {
+    return sameJson(a, b);
+  }
+  return (
+    a.minorPerSecond === b.minorPerSecond &&
+    a.majorPerSecond === b.majorPerSecond &&
+    a.minorTotal === b.minorTotal &&
+    a.majorTotal === b.majorTotal
+  );
+}
+
+/** The same rows and pace, whenever they were read. */
+function sameMappingRows(a: MappingsFigure | undefined, b: MappingsFigure): boolean {
+  if (!a || !('kinds' in a) || !('kinds' in b)) {
+    return sameJson(a, b);
+  }
+  return samePace(a, b) && sameJson(a.kinds, b.kinds) && sameJson(a.top, b.top);
+}
+
+function samePace(a: MappingsFigure, b: MappingsFigure): boolean {
+  return (
+    a.pace?.everyMs === b.pace?.everyMs &&
+    a.pace?.reading === b.pace?.reading &&
+    a.pace?.costMs === b.pace?.costMs &&
+    a.pace?.byCost === b.pace?.byCost
+  );
+}
+
 /** Same figure as far as the page can tell: the same read (rows are built once per read), pace and state. */
 function sameMappings(a: MappingsFigure, b: MappingsFigure | undefined): boolean {
   if (!b) {
     return false;
   }
-  const samePace =
-    a.pace?.everyMs === b.pace?.everyMs &&
-    a.pace?.reading === b.pace?.reading &&
-    a.pace?.costMs === b.pace?.costMs &&
-    a.pace?.byCost === b.pace?.byCost;
   if ('kinds' in a) {
-    return 'kinds' in b && a.kinds === b.kinds && a.top === b.top && a.readAtMs === b.readAtMs && samePace;
+    return 'kinds' in b && a.kinds === b.kinds && a.top === b.top && a.readAtMs === b.readAtMs && samePace(a, b);
   }
-  return 'unavailable' in b && a.unavailable === b.unavailable && samePace;
+  return 'unavailable' in b && a.unavailable === b.unavailable && samePace(a, b);
 }
 
 /**

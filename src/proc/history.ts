@@ -137,6 +137,9 @@ export class History {
     if (n < 2 || latestMs - firstMs < 5000) {
       return undefined;
     }
+    // Both axes from the first point: the sums stay small, so a flat RES gives exactly 0 (in bytes
+    // since the epoch, rounding left a slope of ±1e-8 B/min that changed at every reading).
+    const firstRes = this.res[(this.start + first) % size];
     let sumT = 0,
       sumR = 0,
       sumTT = 0,
@@ -144,7 +147,7 @@ export class History {
     for (let i = first; i < this.count; i++) {
       const index = (this.start + i) % size;
       const t = (this.times[index] - firstMs) / 60000;
-      const r = this.res[index];
+      const r = this.res[index] - firstRes;
       sumT += t;
       sumR += r;
       sumTT += t * t;

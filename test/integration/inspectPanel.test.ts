@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
-import { Allocator, closeAllEditors, procMemoryApi, startAllocator, statmBytes, waitFor } from './helpers';
+import { spawn } from 'node:child_process';
+import type { ToInspectPanel } from '../../shared/protocol/inspect';
+import { Allocator, closeAllEditors, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
 
 describe('inspect panel', function () {
   this.timeout(60000);
@@ -134,6 +136,55 @@ describe('inspect panel', function () {
     await disposed;
   });
 
+  it('tells the page of a reading when something changed, and at least every 5 s while nothing does', async () => {
+    // Each message costs the host a round trip to the workbench: an idle process's readings at
+    // 250 ms are held back (QUIET_MESSAGE_MS), a change goes at once with the time the quiet ended.
+    api.focus.stopWatching();
+    await setSetting('sampleIntervalMs', 250);
+    const sleeper = spawn('sleep', ['120'], { stdio: 'ignore' });
+    try {
+      const quiet = (await vscode.commands.executeCommand('procMemory.inspectProcess', sleeper.pid)) as InspectPanel;
+      const samples = recordSamples(quiet);
+      const history = () => api.sampler.history(quiet.identity)?.length ?? 0;
+      await waitFor('the first sample on the page', () => samples.length > 0, 20000);
+      const [readingsBefore, sentBefore] = [history(), samples.length];
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      const readings = history() - readingsBefore;
+      const sent = samples.slice(sentBefore);
+      assert.ok(readings >= 12, `the host still reads every 250 ms: ${readings} readings in 6 s`);
+      assert.ok(sent.length >= 1, 'told at least every 5 s');
+      assert.ok(
+        sent.length <= readings / 3,
+        `${sent.length} messages for ${readings} readings of a sleeping process: ${JSON.stringify(sent.map((sample) => [Object.keys(sample.snapshot), sample.trendPerMinute, sample.snapshot.faults]))}`,
+      );
+      const times = samples.map((sample) => sample.timeMs);
+      const gaps = times.slice(1).map((time, i) => time - times[i]);
+      assert.ok(Math.max(...gaps) <= 5000 + 1000, `gaps between messages ${gaps.join(', ')} ms`);
+      await closeAllEditors();
+
+      // A change is sent at the reading that sees it, with the last quiet reading before it.
+      const panel = (await vscode.commands.executeCommand('procMemory.inspectProcess', allocator.pid)) as InspectPanel;
+      const growing = recordSamples(panel);
+      await waitFor('the first sample on the page', () => growing.length > 0, 20000);
+      const start = growing.length;
+      await waitFor('a message after readings held back', () =>
+        growing.slice(start).some((sample) => sample.sameUntilMs !== undefined),
+      );
+      await allocator.grow(16);
+      const grown = statmBytes(allocator.pid).res;
+      const step = await waitFor('the sample with the new RES', () =>
+        growing.slice(start).find((sample) => (sample.snapshot.resBytes ?? 0) >= grown - 1024 * 1024),
+      );
+      assert.ok(
+        step.sameUntilMs === undefined || step.sameUntilMs < step.timeMs,
+        `the quiet readings end before the change: ${step.sameUntilMs} < ${step.timeMs}`,
+      );
+    } finally {
+      sleeper.kill('SIGKILL');
+      await setSetting('sampleIntervalMs', undefined);
+    }
+  });
+
   it('stops polling when the panel is hidden and resumes with its history when shown', async () => {
     const panel = (await vscode.commands.executeCommand('procMemory.inspectProcess', allocator.pid)) as InspectPanel;
     api.focus.stopWatching(); // the status bar would keep polling this process otherwise
@@ -145,3 +196,19 @@ describe('inspect panel', function () {
     await waitFor('history kept', () => (api.sampler.history(panel.identity)?.length ?? 0) >= 3, 10000);
   });
 });
+
+type SampleMessage = Extract<ToInspectPanel, { type: 'sample' }>;
+
+/** The sample messages the panel posts to its page from now on (its webview's postMessage, wrapped). */
+function recordSamples(panel: InspectPanel): SampleMessage[] {
+  const samples: SampleMessage[] = [];
+  const webview = panel.panel.webview;
+  const post = webview.postMessage.bind(webview);
+  webview.postMessage = (message: ToInspectPanel) => {
+    if (message.type === 'sample') {
+      samples.push(JSON.parse(JSON.stringify(message)) as SampleMessage);
+    }
+    return post(message);
+  };
+  return samples;
+}

@@ -90,6 +90,16 @@ describe('History', () => {
       assert.ok(Math.abs(trend - slope) < 1e-3, `trend ${trend}`);
     });
 
+    it('is exactly 0 for a flat RES at real clock times and sizes', () => {
+      // A page is sent the trend only when it changed: rounding noise would change it every reading.
+      const history = new History(2000);
+      const now = Date.now();
+      for (let i = 0; i < 1200; i++) {
+        history.push(point(now + i * 250 + (i % 3), 1_234_567_890));
+        assert.ok([0, undefined].includes(history.resTrendPerMinute(5 * 60000)), `reading ${i}`);
+      }
+    });
+
     it('is not swung by symmetric noise (least squares)', () => {
       const history = new History(200);
       const slope = -600000;

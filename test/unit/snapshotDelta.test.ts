@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/core/processSnapshot';
-import { sameJson, snapshotDelta } from '../../src/core/snapshotDelta';
+import { hasNews, sameJson, snapshotDelta } from '../../src/core/snapshotDelta';
 import type { ProcessSnapshot } from '../../shared/model';
 
 function liveSnapshot(): ProcessSnapshot {
@@ -44,6 +44,56 @@ describe('snapshotDelta', () => {
     const delta = snapshotDelta(next, first);
     assert.deepEqual(Object.keys(delta).sort(), ['pss', 'resBytes', 'sampledAtMs']);
     assert.deepEqual(snapshotDelta(next, undefined), next, 'whole for a page without a snapshot');
+  });
+
+  it('finds no news in a reading that only moved time on: its time, the fault window, the same mappings read again', () => {
+    const first = liveSnapshot();
+    assert.ok('kinds' in first.mappings, 'this process has mappings');
+    // Rates come from two readings (the sampler's): here, made up around the real totals.
+    const faults = { minorPerSecond: 0, majorPerSecond: 0, overMs: 1000, minorTotal: 1, majorTotal: 0 };
+    first.faults = faults;
+    const later: ProcessSnapshot = {
+      ...JSON.parse(JSON.stringify(first)),
+      sampledAtMs: first.sampledAtMs + 1000,
+      faults: { ...faults, overMs: faults.overMs + 3 },
+      mappings: { ...JSON.parse(JSON.stringify(first.mappings)), readAtMs: first.mappings.readAtMs + 5000 },
+    };
+    const quiet = snapshotDelta(later, first);
+    assert.deepEqual(Object.keys(quiet).sort(), ['faults', 'mappings', 'sampledAtMs'], 'all three differ');
+    assert.equal(hasNews(quiet, first), false);
+    assert.equal(hasNews(snapshotDelta(first, undefined), undefined), true, 'a page without a snapshot');
+    // Each figure the page shows is news when it moves.
+    const changed: [string, Partial<ProcessSnapshot>][] = [
+      ['RES', { resBytes: first.resBytes + 4096 }],
+      ['a fault rate', { faults: { ...faults, minorPerSecond: faults.minorPerSecond + 1 } }],
+      ['a fault total', { faults: { ...faults, majorTotal: faults.majorTotal + 1 } }],
+      ['faults unreadable', { faults: { unavailable: 'permission denied' } }],
+      [
+        'a kind of mapping',
+        {
+          mappings: {
+            ...first.mappings,
+            kinds: first.mappings.kinds.map((row, i) => (i === 0 ? { ...row, rssBytes: row.rssBytes + 4096 } : row)),
+          },
+        },
+      ],
+      [
+        'the mappings pace',
+        {
+          mappings: {
+            ...first.mappings,
+            pace: { everyMs: 60000, byCost: true, reading: false, costMs: 30, readAtMs: first.sampledAtMs },
+          },
+        },
+      ],
+      ['the mappings unreadable', { mappings: { unavailable: 'permission denied' } }],
+      ['the state', { state: first.state === 'S' ? 'R' : 'S' }],
+      ['the cgroup', { cgroup: { unavailable: 'gone' } }],
+    ];
+    for (const [what, change] of changed) {
+      const next = { ...later, ...change } as ProcessSnapshot;
+      assert.equal(hasNews(snapshotDelta(next, first), first), true, what);
+    }
   });
 
   it('compares JSON-like values as JSON would serialise them', () => {

@@ -187,6 +187,15 @@ describe('inspect panel', () => {
       await tab.click('[data-testid=pause]');
       assert.equal(await points(tab), 3603);
     });
+    it('a sample after readings the host held back draws the flat line up to the last of them first', async () => {
+      const now = Date.now();
+      const snapshot = await fakeSnapshot(tab, { resBytes: 500 * MiB }); // what the tests after it expect
+      await hostPost(tab, { type: 'sample', snapshot, timeMs: now, trendPerMinute: 0, sameUntilMs: now - 1000 });
+      assert.equal(await points(tab), 3605, 'the flat point, then the new one');
+      await hostPost(tab, { type: 'sample', snapshot, timeMs: now + 1000, trendPerMinute: 0, sameUntilMs: now + 1000 });
+      assert.equal(await points(tab), 3606, 'no flat point at or after the new reading');
+      assert.match(await text(tab, '[data-testid=reading-time]'), /^As of \d/);
+    });
     it('theme change re-reads chart colours', async () => {
       const before = await legendMarkerColour(tab, 1);
       await switchBodyTheme(tab, 'vscode-dark', 'vscode-light');

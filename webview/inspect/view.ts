@@ -68,7 +68,14 @@ export class InspectView {
   private readonly trend = new TrendIndicator();
   /** The leak forecast last sent: the headline's trend may only alarm where it finds growth too. */
   private forecast: LeakForecast | undefined;
-  private readonly readingTime = h('span', { class: 'reading-time', testid: 'reading-time' });
+  private readonly readingTime = h('span', {
+    class: 'reading-time',
+    testid: 'reading-time',
+    attrs: {
+      title:
+        'When the figures were read. The process is read every procMemory.sampleIntervalMs; while nothing changes, this panel hears of it every 5 seconds.',
+    },
+  });
   private readonly split = new ResSplitBar();
   private readonly mappings = new MappingsSection(() => this.post({ type: 'readMappings' }));
   private readonly outOfMemory = new OutOfMemorySection();
@@ -213,7 +220,7 @@ export class InspectView {
           this.forecast = message.forecast;
           this.outOfMemory.setForecast(message.forecast);
         }
-        this.sample(message.snapshot, message.timeMs, message.trendPerMinute);
+        this.sample(message.snapshot, message.timeMs, message.trendPerMinute, message.sameUntilMs);
         break;
       case 'ended':
         this.end(message.ended);
@@ -259,12 +266,18 @@ export class InspectView {
     }
   }
 
-  private sample(delta: SampleSnapshot, timeMs: number, trend: number | undefined): void {
+  private sample(delta: SampleSnapshot, timeMs: number, trend: number | undefined, sameUntilMs?: number): void {
     if (this.ended) {
       return; // Figures freeze at the exit; a late sample must not bring them back.
     }
+    const previous = this.snapshot;
+    if (previous && sameUntilMs !== undefined && sameUntilMs < timeMs) {
+      // Readings the host did not send found the previous figures: the line stays flat up to the
+      // last of them, and a change is drawn as the step it was, not a slope across the quiet time.
+      this.chart.append(sameUntilMs, previous.resBytes, previous.shrBytes);
+    }
     // The host leaves out what did not change since its previous message (the mappings, the command line).
-    const snapshot = { ...this.snapshot, ...delta } as ProcessSnapshot;
+    const snapshot = { ...previous, ...delta } as ProcessSnapshot;
     this.snapshot = snapshot;
     this.historyStartMs ??= timeMs;
     this.problemBanner.hide();
@@ -319,7 +332,7 @@ export class InspectView {
     this.renderFigures(snapshot);
     const historyMinutes = this.historyStartMs === undefined ? 0 : (snapshot.sampledAtMs - this.historyStartMs) / 60000;
     this.trend.update(trend, snapshot.resBytes, historyMinutes, this.forecast);
-    setText(this.readingTime, `Last reading ${formatClock(snapshot.sampledAtMs)}`);
+    setText(this.readingTime, `As of ${formatClock(snapshot.sampledAtMs)}`);
   }
 
   private renderFigures(snapshot: ProcessSnapshot): void {
