@@ -171,6 +171,7 @@ export function readCgroupMemory(
   pid: number,
   procRoot = '/proc',
   cgroupRoot = '/sys/fs/cgroup',
+  read: GroupReader = readGroup,
 ): Outcome<CgroupMemory | undefined> {
   const membership = readMembership(pid, procRoot);
   if (!membership.ok) {
@@ -178,14 +179,17 @@ export function readCgroupMemory(
   }
   const { text, v2Path } = membership.value;
   if (v2Path !== undefined) {
-    const v2 = readGroup(2, v2Path, cgroupRoot);
+    const v2 = read(2, v2Path, cgroupRoot);
     if (!v2.ok || v2.value) {
       return v2;
     }
   }
   const v1Path = parseCgroupV1MemoryPath(text);
-  return v1Path === undefined ? ok(undefined) : readGroup(1, v1Path, cgroupRoot);
+  return v1Path === undefined ? ok(undefined) : read(1, v1Path, cgroupRoot);
 }
+
+/** Reads the memory files of one group and the limits above it: readGroup, or a cache of it. */
+export type GroupReader = (version: 1 | 2, path: string, cgroupRoot: string) => Outcome<CgroupMemory | undefined>;
 
 /**
  * Reads a file of a group whose usage was readable: a missing file here is a kernel (or a
@@ -223,7 +227,7 @@ function workingSetOf(version: 1 | 2, usageBytes: number, stat: Outcome<Map<stri
   return ok(Math.max(0, usageBytes - inactive));
 }
 
-function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Outcome<CgroupMemory | undefined> {
+export function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Outcome<CgroupMemory | undefined> {
   const files = FILES[version];
   const dirOf = (dir: string) => cgroupDir(version, dir, cgroupRoot);
   const current = readUsage(version, dirOf(path), true);

@@ -1,13 +1,18 @@
 // The costly reads of a process (smaps_rollup, smaps, the cgroup and the cheap files read with
 // it), each timed so that its cost can set its pace: the Sampler's seam for tests.
-import { CgroupMemory, readCgroupMemory, readOomCounters } from './cgroup';
+import { CgroupMemory, readCgroupMemory, readGroup, readOomCounters } from './cgroup';
 import { OomCounterReader } from './oomKill';
 import { Outcome } from './outcome';
 import { readGroupPressure, readSystemPressure } from './pressure';
 import { OomScore, ProcessSample, readOomScore, readSmapsRollup, readSmapsRollupAsync } from './sampleProcess';
 import { MappingSummary } from './smaps';
+import { readProcText } from './procFile';
+import { SAME_TICK_MS, SharedReads } from './sharedReads';
 import { OffThreadSmaps, Timed } from './smapsOffThread';
 import { SmapsRollup } from './smapsRollup';
+
+/** How long a read of /proc/self/mountinfo serves: it only says where the v2 hierarchy is mounted. */
+const MOUNTINFO_MAX_AGE_MS = 30000;
 
 /** The costly reads, each timed so that its cost sets its pace; a seam like ProcessReader. */
 export interface DetailReaders {
@@ -29,6 +34,15 @@ export interface DetailReaders {
 /** The real readers: rollup in the thread pool or inline by its cost, smaps in a worker thread. */
 export function realDetailReaders(procRoot = '/proc'): DetailReaders {
   const smaps = new OffThreadSmaps();
+  // What processes share (their group's files, the system's pressure) is read once per tick.
+  // mountinfo only says where the v2 hierarchy is mounted: that changes about never.
+  const shared = new SharedReads();
+  const sharedText = (path: string) =>
+    shared.get(`text ${path}`, path.endsWith('/mountinfo') ? MOUNTINFO_MAX_AGE_MS : SAME_TICK_MS, () =>
+      readProcText(path),
+    );
+  const sharedGroup = (version: 1 | 2, path: string, cgroupRoot: string) =>
+    shared.get(`group ${version} ${cgroupRoot} ${path}`, SAME_TICK_MS, () => readGroup(version, path, cgroupRoot));
   const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
   return {
     rollupSync: (pid) => {
@@ -40,9 +54,12 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
       return timed(started, await readSmapsRollupAsync(pid, procRoot));
     },
     smaps: (pid) => smaps.read(pid, procRoot),
-    cgroup: (pid) => readCgroupMemory(pid, procRoot),
+    cgroup: (pid) => readCgroupMemory(pid, procRoot, undefined, sharedGroup),
     oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
-    pressure: (pid) => ({ system: readSystemPressure(procRoot), group: readGroupPressure(pid, procRoot) }),
+    pressure: (pid) => ({
+      system: shared.get('system pressure', SAME_TICK_MS, () => readSystemPressure(procRoot)),
+      group: readGroupPressure(pid, procRoot, sharedText),
+    }),
     oomCounters: readOomCounters,
     dispose: () => smaps.dispose(),
   };

@@ -64,15 +64,18 @@ function noPsi(error: ProcError, file: string): ProcError {
   return error;
 }
 
-function readPressureFile(file: string): Outcome<Pressure> {
-  const text = readProcText(file);
+function readPressureFile(file: string, read: (path: string) => Outcome<string> = readProcText): Outcome<Pressure> {
+  const text = read(file);
   return text.ok ? parsePressure(text.value) : fail(noPsi(text.error, file));
 }
 
 /** The system-wide memory pressure. */
-export function readSystemPressure(procRoot = '/proc'): Outcome<PressureReading> {
+export function readSystemPressure(
+  procRoot = '/proc',
+  read: (path: string) => Outcome<string> = readProcText,
+): Outcome<PressureReading> {
   const file = `${procRoot}/pressure/memory`;
-  const pressure = readPressureFile(file);
+  const pressure = readPressureFile(file, read);
   return pressure.ok ? ok({ file, pressure: pressure.value }) : pressure;
 }
 
@@ -100,7 +103,12 @@ export function parseCgroup2Mount(mountinfo: string): { mountPoint: string; root
  * The memory pressure of the process's group in the unified hierarchy (memory.pressure). On hybrid
  * hosts that is not the v1 group that holds the memory limit: the reading says which group it is.
  */
-export function readGroupPressure(pid: number, procRoot = '/proc'): Outcome<PressureReading> {
+export function readGroupPressure(
+  pid: number,
+  procRoot = '/proc',
+  /** Reads mountinfo and the group's pressure file: readProcText, or a cache of it. */
+  readShared: (path: string) => Outcome<string> = readProcText,
+): Outcome<PressureReading> {
   const membership = readMembership(pid, procRoot);
   if (!membership.ok) {
     return membership;
@@ -112,7 +120,7 @@ export function readGroupPressure(pid: number, procRoot = '/proc'): Outcome<Pres
       detail: 'the process is in no cgroup v2 group (no "0::" line in its cgroup file)',
     });
   }
-  const mountinfo = readProcText(`${procRoot}/self/mountinfo`);
+  const mountinfo = readShared(`${procRoot}/self/mountinfo`);
   if (!mountinfo.ok) {
     return mountinfo;
   }
@@ -133,6 +141,6 @@ export function readGroupPressure(pid: number, procRoot = '/proc'): Outcome<Pres
     });
   }
   const file = `${mount.mountPoint}${relative === '/' ? '' : relative}/memory.pressure`;
-  const pressure = readPressureFile(file);
+  const pressure = readPressureFile(file, readShared);
   return pressure.ok ? ok({ file, path, pressure: pressure.value }) : pressure;
 }

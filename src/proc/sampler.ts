@@ -325,7 +325,10 @@ export class Sampler {
       detail.cgroup = this.details.cgroup(identity.pid);
       detail.oomScore = this.details.oomScore(identity.pid);
       detail.pressure = this.details.pressure(identity.pid);
-      detail.cgroupNextAtMs = now + this.settings.detailIntervalMs;
+      // On the interval's grid, not from this read: every process is due in the same tick, which
+      // then reads their shared files (one cgroup, the system's pressure) once (SharedReads).
+      const every = this.settings.detailIntervalMs;
+      detail.cgroupNextAtMs = (Math.floor(now / every) + 1) * every;
     }
     const rollup = detail.rollup;
     if (!rollup.reading && now >= rollup.nextAtMs) {

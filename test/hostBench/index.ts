@@ -355,14 +355,19 @@ async function emptyPagePostedEvery(intervalMs: number): Promise<vscode.Disposab
 }
 
 /** Counts the messages (and their JSON bytes) posted to `webviews` until stop(). */
-function countPosts(webviews: vscode.Webview[]): { stop(): { count: number; bytes: number } } {
+function countPosts(webviews: vscode.Webview[]): { stop(): { count: number; bytes: number; keys: string } } {
   let count = 0;
   let bytes = 0;
+  // What the sample messages carried: how often each field of the snapshot was in one.
+  const keys = new Map<string, number>();
   const originals = webviews.map((webview) => {
     const original = webview.postMessage;
-    webview.postMessage = (message: unknown) => {
+    webview.postMessage = (message: { type?: string; snapshot?: object }) => {
       count++;
       bytes += JSON.stringify(message).length;
+      for (const key of Object.keys(message.snapshot ?? {})) {
+        keys.set(key, (keys.get(key) ?? 0) + 1);
+      }
       return original.call(webview, message);
     };
     return () => (webview.postMessage = original);
@@ -370,7 +375,8 @@ function countPosts(webviews: vscode.Webview[]): { stop(): { count: number; byte
   return {
     stop: () => {
       originals.forEach((restore) => restore());
-      return { count, bytes };
+      const carried = [...keys.entries()].sort((a, b) => b[1] - a[1]).map(([key, times]) => `${key} ${times}`);
+      return { count, bytes, keys: carried.join(', ') };
     },
   };
 }
@@ -424,7 +430,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     const result = cpuResult(name, intervalMs, visible, window, idle.percent, target);
     results.push(result);
     log(
-      `cpu: ${formatCpuResult(result)} (idle ${idle.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each)`,
+      `cpu: ${formatCpuResult(result)} (idle ${idle.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each${posted.keys ? `; fields sent: ${posted.keys}` : ''})`,
     );
     opened?.dispose();
     if (process.env.HOST_BENCH_PROFILE === '1') {

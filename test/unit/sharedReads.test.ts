@@ -1,0 +1,75 @@
+// What several watched processes read alike is read once a tick (src/proc/sharedReads.ts): their
+// cgroup's files and the system's pressure, through the real readers on this machine's /proc; and
+// the Sampler puts every process's cgroup read on one grid, so that they fall in the same tick.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { realDetailReaders } from '../../src/proc/detailReaders';
+import { SAME_TICK_MS, SharedReads } from '../../src/proc/sharedReads';
+import { A, B, fakeSamplerPerTest, FAKE_SETTINGS } from './samplerFakes';
+import { delay, waitFor } from './helpers';
+
+describe('SharedReads', () => {
+  it('answers from the last read while it is young enough, and reads again after', () => {
+    let now = 1000;
+    const shared = new SharedReads(() => now);
+    let reads = 0;
+    const read = () => ++reads;
+    assert.equal(shared.get('a', 100, read), 1);
+    now += 100;
+    assert.equal(shared.get('a', 100, read), 1, 'at its age limit');
+    assert.equal(shared.get('b', 100, read), 2, 'another key is another read');
+    now += 1;
+    assert.equal(shared.get('a', 100, read), 3, 'older than its limit');
+  });
+
+  it('gives two processes of one cgroup the same reading of its files in a tick, and a new one the next tick', async function () {
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const readers = realDetailReaders();
+      const mine = readers.cgroup(process.pid);
+      const theirs = readers.cgroup(other.pid as number);
+      if (!mine.ok || !mine.value) {
+        this.skip(); // no cgroup memory controller visible here
+      }
+      assert.ok(theirs.ok && theirs.value);
+      assert.equal(theirs.value.path, mine.value.path, 'the child is in its parent group');
+      assert.equal(theirs.value, mine.value, 'one reading of the group for both');
+      const pressure = [readers.pressure(process.pid), readers.pressure(other.pid as number)];
+      assert.equal(pressure[0].system, pressure[1].system, "one reading of the system's pressure");
+      await delay(SAME_TICK_MS + 20);
+      const later = readers.cgroup(process.pid);
+      assert.ok(later.ok && later.value);
+      assert.notEqual(later.value, mine.value, 'read again in the next tick');
+      readers.dispose();
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+});
+
+describe('Sampler: the cgroup reads of all processes on one grid', function () {
+  this.timeout(10000);
+  const t = fakeSamplerPerTest();
+
+  it('reads the cgroup of a process that came later in the same tick as the others, from its second read on', async () => {
+    t.sampler.subscribe(A, { detail: true }, () => undefined);
+    await delay(FAKE_SETTINGS.detailIntervalMs * 0.4);
+    t.sampler.subscribe(B, { detail: true }, () => undefined);
+    const cgroupReads = (pid: number) =>
+      t.details.reads.filter((read) => read.what === 'cgroup' && read.pid === pid).map((read) => read.timeMs);
+    await waitFor(() => cgroupReads(A.pid).length >= 4 && cgroupReads(B.pid).length >= 3, 'cgroup reads of both');
+    const [a, b] = [cgroupReads(A.pid), cgroupReads(B.pid)];
+    // After its first read (at once), each read is the first tick at or after a multiple of the interval.
+    for (const times of [a.slice(1), b.slice(1)]) {
+      for (const [i, time] of times.entries()) {
+        const slot = Math.floor(time / FAKE_SETTINGS.detailIntervalMs);
+        assert.ok(
+          i === 0 || slot > Math.floor(times[i - 1] / FAKE_SETTINGS.detailIntervalMs),
+          `one read a slot: ${times}`,
+        );
+      }
+    }
+    const shared = b.slice(1).filter((time) => a.includes(time));
+    assert.ok(shared.length >= 1, `B's later reads fall in A's ticks: A ${a}, B ${b}`);
+  });
+});
