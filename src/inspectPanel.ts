@@ -53,6 +53,8 @@ export class InspectPanel extends Disposable {
       }
     | undefined;
   private forecast: LeakForecast | undefined;
+  /** Until then every reading is sent, quiet or not (Read now). */
+  private eagerUntilMs = 0;
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
 
@@ -217,6 +219,7 @@ export class InspectPanel extends Disposable {
         // floor): a reading with nothing new waits, up to QUIET_MESSAGE_MS since the last one.
         const quiet =
           this.shown?.postedAtMs !== undefined &&
+          Date.now() >= this.eagerUntilMs &&
           timeMs - this.shown.postedAtMs < QUIET_MESSAGE_MS &&
           !forecast &&
           trendPerMinute === this.shown.trendPerMinute &&
@@ -268,6 +271,8 @@ export class InspectPanel extends Disposable {
         }
         break;
       case 'readMappings':
+        // The user waits for this read: its "reading now…" and its rows go at once, not with the next quiet message.
+        this.eagerUntilMs = Date.now() + QUIET_MESSAGE_MS;
         this.sampler.readMappingsNow(this.identity);
         break;
     }

@@ -58,12 +58,17 @@ function sameFaultCounts(a: ProcessSnapshot['faults'] | undefined, b: ProcessSna
   );
 }
 
-/** The same rows and pace, whenever they were read. */
+/**
+ * The same rows and pace, whenever they were read, and whether or not a read is under way: most
+ * reads take a few ms, and "reading now…" shown for them would only flicker. A long one shows with
+ * the next message.
+ */
 function sameMappingRows(a: MappingsFigure | undefined, b: MappingsFigure): boolean {
   if (!a || !('kinds' in a) || !('kinds' in b)) {
     return sameJson(a, b);
   }
-  return samePace(a, b) && sameJson(a.kinds, b.kinds) && sameJson(a.top, b.top);
+  const samePaceButReading = sameJson({ ...a.pace, reading: undefined }, { ...b.pace, reading: undefined });
+  return samePaceButReading && sameJson(a.kinds, b.kinds) && sameJson(a.top, b.top);
 }
 
 function samePace(a: MappingsFigure, b: MappingsFigure): boolean {

@@ -8,7 +8,7 @@
  * During a window the bench itself sleeps on one timer: nothing of its own runs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Session } from 'node:inspector';
 
@@ -23,21 +23,51 @@ export function processCpuMs(statPath = '/proc/self/stat'): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
-/** One window: the share of one core the host used, in percent. */
+/** One window: the share of one core the host used, in percent, and by which of its threads. */
 export interface CpuWindow {
   cpuMs: number;
   wallMs: number;
   percent: number;
+  /** CPU ms by thread name (comm), largest first: the main thread is the process's own name. */
+  byThread: [string, number][];
+}
+
+/** CPU ms of each thread of this process, by thread id, with its name. */
+function threadCpuMs(): Map<string, { name: string; ms: number }> {
+  const threads = new Map<string, { name: string; ms: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      threads.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return threads;
 }
 
 /** Sleeps `windowMs` on a single timer and returns the host's CPU over it. */
 export async function measureCpuWindow(windowMs: number): Promise<CpuWindow> {
+  const threadsBefore = threadCpuMs();
   const cpuBefore = processCpuMs();
   const wallBefore = performance.now();
   await new Promise((resolve) => setTimeout(resolve, windowMs));
   const cpuMs = processCpuMs() - cpuBefore;
   const wallMs = performance.now() - wallBefore;
-  return { cpuMs, wallMs, percent: (cpuMs / wallMs) * 100 };
+  const byName = new Map<string, number>();
+  for (const [tid, after] of threadCpuMs()) {
+    const used = after.ms - (threadsBefore.get(tid)?.ms ?? 0);
+    byName.set(after.name, (byName.get(after.name) ?? 0) + used);
+  }
+  const byThread = [...byName.entries()].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
+  return { cpuMs, wallMs, percent: (cpuMs / wallMs) * 100, byThread };
+}
+
+/** "node 310 ms, libuv-worker 40 ms": where a window's CPU went, by thread. */
+export function formatThreads(window: CpuWindow): string {
+  return window.byThread.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ');
 }
 
 /** A case's cost over idle, with its target (percent of a core), for the table. */

@@ -20,7 +20,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { ProcessIdentity } from '../../src/proc/processIdentity';
-import { cpuResult, CpuResult, formatCpuResult, measureCpuWindow, profileWindow, takeProfile } from './hostCpu';
+import {
+  cpuResult,
+  CpuResult,
+  formatCpuResult,
+  formatThreads,
+  measureCpuWindow,
+  profileWindow,
+  takeProfile,
+} from './hostCpu';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const TICKS = 80;
@@ -429,6 +437,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     const posted = posts.stop();
     const result = cpuResult(name, intervalMs, visible, window, idle.percent, target);
     results.push(result);
+    log(`  by thread: idle ${formatThreads(idle)}; the case ${formatThreads(window)}`);
     log(
       `cpu: ${formatCpuResult(result)} (idle ${idle.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each${posted.keys ? `; fields sent: ${posted.keys}` : ''})`,
     );
@@ -497,7 +506,7 @@ export async function run(): Promise<void> {
     // The same workbench without Proc Memory: code-server's own share of the idle host.
     await delay(CPU_SETTLE_MS);
     const window = await measureCpuWindow(CPU_WINDOW_MS);
-    log(`cpu: idle without the extension ${window.percent.toFixed(2)} % of a core`);
+    log(`cpu: idle without the extension ${window.percent.toFixed(2)} % of a core (${formatThreads(window)})`);
     if (process.env.HOST_BENCH_PROFILE === '1') {
       (await profileWindow(CPU_WINDOW_MS)).forEach((line) => log(`  ${line}`));
     }

@@ -160,6 +160,26 @@ describe('inspect panel', function () {
       const times = samples.map((sample) => sample.timeMs);
       const gaps = times.slice(1).map((time, i) => time - times[i]);
       assert.ok(Math.max(...gaps) <= 5000 + 1000, `gaps between messages ${gaps.join(', ')} ms`);
+
+      // Read now: the user waits for it, so its rows go at once, even the same rows as before.
+      const mappingsReadAt = () =>
+        samples
+          .map((sample) => sample.snapshot.mappings)
+          .filter((figure) => figure && 'readAtMs' in figure)
+          .at(-1);
+      const shownRead = mappingsReadAt();
+      const asked = Date.now();
+      await (quiet as unknown as { channel: { receive(raw: unknown): Promise<void> } }).channel.receive({
+        type: 'readMappings',
+      });
+      const fresh = await waitFor('the rows of the read asked for', () => {
+        const figure = mappingsReadAt();
+        return figure && figure !== shownRead && 'readAtMs' in figure && figure.readAtMs >= asked - 5
+          ? figure
+          : undefined;
+      });
+      assert.ok(Date.now() - asked < 2000, `sent ${Date.now() - asked} ms after the ask`);
+      assert.ok('kinds' in fresh);
       await closeAllEditors();
 
       // A change is sent at the reading that sees it, with the last quiet reading before it.

@@ -46,7 +46,7 @@ describe('snapshotDelta', () => {
     assert.deepEqual(snapshotDelta(next, undefined), next, 'whole for a page without a snapshot');
   });
 
-  it('finds no news in a reading that only moved time on: its time, the fault window, the same mappings read again', () => {
+  it('finds no news in a reading that only moved time on: its time, the fault window, the same mappings read (or being read) again', () => {
     const first = liveSnapshot();
     assert.ok('kinds' in first.mappings, 'this process has mappings');
     // Rates come from two readings (the sampler's): here, made up around the real totals.
@@ -56,7 +56,11 @@ describe('snapshotDelta', () => {
       ...JSON.parse(JSON.stringify(first)),
       sampledAtMs: first.sampledAtMs + 1000,
       faults: { ...faults, overMs: faults.overMs + 3 },
-      mappings: { ...JSON.parse(JSON.stringify(first.mappings)), readAtMs: first.mappings.readAtMs + 5000 },
+      mappings: {
+        ...JSON.parse(JSON.stringify(first.mappings)),
+        readAtMs: first.mappings.readAtMs + 5000,
+        pace: { ...first.mappings.pace, reading: !first.mappings.pace?.reading },
+      },
     };
     const quiet = snapshotDelta(later, first);
     assert.deepEqual(Object.keys(quiet).sort(), ['faults', 'mappings', 'sampledAtMs'], 'all three differ');
