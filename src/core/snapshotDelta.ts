@@ -1,4 +1,5 @@
 import type { MappingsFigure, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
+import type { ReadPace } from '../../shared/readPace';
 
 /**
  * The fields of `next` that differ from `shown`, the snapshot the page has: what a `sample` message
@@ -67,8 +68,15 @@ function sameMappingRows(a: MappingsFigure | undefined, b: MappingsFigure): bool
   if (!a || !('kinds' in a) || !('kinds' in b)) {
     return sameJson(a, b);
   }
-  const samePaceButReading = sameJson({ ...a.pace, reading: undefined }, { ...b.pace, reading: undefined });
-  return samePaceButReading && sameJson(a.kinds, b.kinds) && sameJson(a.top, b.top);
+  return sameShownPace(a.pace, b.pace) && sameJson(a.kinds, b.kinds) && sameJson(a.top, b.top);
+}
+
+/** The pace as the page words it: how often, and why (with the cost, when the cost sets it). */
+function sameShownPace(a: ReadPace | undefined, b: ReadPace | undefined): boolean {
+  if (!a || !b) {
+    return a === b;
+  }
+  return a.everyMs === b.everyMs && a.byCost === b.byCost && (!a.byCost || a.costMs === b.costMs);
 }
 
 function samePace(a: MappingsFigure, b: MappingsFigure): boolean {

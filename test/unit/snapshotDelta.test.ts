@@ -52,6 +52,7 @@ describe('snapshotDelta', () => {
     // Rates come from two readings (the sampler's): here, made up around the real totals.
     const faults = { minorPerSecond: 0, majorPerSecond: 0, overMs: 1000, minorTotal: 1, majorTotal: 0 };
     first.faults = faults;
+    first.mappings.pace = { everyMs: 5000, byCost: false, reading: false, costMs: 1.2, readAtMs: first.sampledAtMs };
     const later: ProcessSnapshot = {
       ...JSON.parse(JSON.stringify(first)),
       sampledAtMs: first.sampledAtMs + 1000,
@@ -59,7 +60,8 @@ describe('snapshotDelta', () => {
       mappings: {
         ...JSON.parse(JSON.stringify(first.mappings)),
         readAtMs: first.mappings.readAtMs + 5000,
-        pace: { ...first.mappings.pace, reading: !first.mappings.pace?.reading },
+        // A new read of the same rows: its time, its cost (the setting sets the pace), the state of the read.
+        pace: { everyMs: 5000, byCost: false, reading: true, costMs: 1.7, readAtMs: first.sampledAtMs + 5000 },
       },
     };
     const quiet = snapshotDelta(later, first);
