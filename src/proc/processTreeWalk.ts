@@ -170,6 +170,8 @@ export class ProcessTreeWalk {
         this.known.set(key, member);
       }
       member.lastSeenMs = timeMs;
+      // The name it has now: a child seen between its fork and its exec had its parent's.
+      member.name = entry.name;
       member.hwmBytes = Math.max(member.hwmBytes, memory.hwmBytes);
       member.maxPssBytes = Math.max(member.maxPssBytes, memory.pssBytes ?? 0);
       members.push({ identity: entry.identity, ppid: entry.ppid, name: entry.name, ...memory });

@@ -37,6 +37,15 @@ describe('ProcessTreeWalk', () => {
     assert.ok(reading.rootAlive);
   });
 
+  it('names a member by the program it became: a child first seen between its fork and its exec', () => {
+    proc.add(fakeProcess(101, 100, { name: 'sh' })); // forked by the shell, not yet exec'd
+    const walk = walkOf();
+    walk.walk();
+    proc.update(101, { name: 'taskTree' });
+    walk.walk();
+    assert.equal(walk.members.find((member) => member.identity.pid === 101)?.name, 'taskTree');
+  });
+
   it('keeps a grandchild whose parent exited: re-parented to init, named as such; the parent is an exited member with its VmHWM', () => {
     proc.add(fakeProcess(101, 100, { hwmKiB: 9000 }));
     proc.add(fakeProcess(103, 101, { resKiB: 4000, pssKiB: 3500 }));
