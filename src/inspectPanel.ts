@@ -14,17 +14,12 @@ import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './core/processSnapshot';
 import { hasNews, snapshotDelta } from './core/snapshotDelta';
+import { QuietReadings } from './core/quietReadings';
 import { EndedInfo, FromInspectPanel, parseFromInspectPanel, ToInspectPanel } from '../shared/protocol/inspect';
 import { HistorySeries, LeakForecast, ProcessSnapshot, TREND_WINDOW_MS } from '../shared/model';
 import { TimelineMarkers } from './timelineMarkers';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
-
-/**
- * The longest a visible panel goes without a message while its process's figures hold still: its
- * "as of" time and chart move on at least this often.
- */
-export const QUIET_MESSAGE_MS = 5000;
 
 /**
  * One live panel for one process. It reads through the sampler only while visible; history
@@ -38,23 +33,13 @@ export class InspectPanel extends Disposable {
   private ended: EndedInfo | undefined;
   private problem: string | undefined;
   private readonly channel: WebviewChannel<ToInspectPanel, FromInspectPanel>;
-  /**
-   * What the page has: a sample leaves out what is unchanged (see SampleSnapshot). `postedAtMs` is
-   * the reading time of the last sample it got; `sameUntilMs` the last reading since that found
-   * nothing new, and so was not sent.
-   */
+  /** What the page has: a sample leaves out what is unchanged (see SampleSnapshot). */
   private shown:
-    | {
-        snapshot: ProcessSnapshot | undefined;
-        forecast?: LeakForecast;
-        trendPerMinute?: number;
-        postedAtMs?: number;
-        sameUntilMs?: number;
-      }
+    | { snapshot: ProcessSnapshot | undefined; forecast?: LeakForecast; trendPerMinute?: number }
     | undefined;
+  /** Which readings the page hears of: those with news, and one at least every QUIET_MESSAGE_MS. */
+  private readonly quiet = new QuietReadings();
   private forecast: LeakForecast | undefined;
-  /** Until then every reading is sent, quiet or not (Read now). */
-  private eagerUntilMs = 0;
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
 
@@ -206,6 +191,8 @@ export class InspectPanel extends Disposable {
       this.snapshot = toSnapshot(event.lastSample);
     }
     if (event.outcome.ok) {
+      // The page shows the problem until it hears of a good reading: that reading is news.
+      const problemShown = this.problem !== undefined;
       this.problem = undefined;
       const trendPerMinute = event.history.resTrendPerMinute(TREND_WINDOW_MS);
       this.forecast = forecastFor(event.history, event.outcome.value);
@@ -215,28 +202,23 @@ export class InspectPanel extends Disposable {
         // Only what the page does not have yet: every byte is serialised twice and compressed by the host.
         const snapshot = this.snapshot as ProcessSnapshot;
         const delta = snapshotDelta(snapshot, this.shown?.snapshot);
-        // Each message costs the host a round trip to the workbench, however small (bench:host's
-        // floor): a reading with nothing new waits, up to QUIET_MESSAGE_MS since the last one.
-        const quiet =
-          this.shown?.postedAtMs !== undefined &&
-          Date.now() >= this.eagerUntilMs &&
-          timeMs - this.shown.postedAtMs < QUIET_MESSAGE_MS &&
-          !forecast &&
-          trendPerMinute === this.shown.trendPerMinute &&
-          !hasNews(delta, this.shown.snapshot);
-        if (quiet && this.shown) {
-          this.shown.sameUntilMs = timeMs;
+        const news =
+          problemShown ||
+          forecast !== undefined ||
+          trendPerMinute !== this.shown?.trendPerMinute ||
+          hasNews(delta, this.shown?.snapshot);
+        const taken = this.quiet.take(timeMs, news);
+        if (!taken.send) {
           return;
         }
-        const sameUntilMs = this.shown?.sameUntilMs;
-        this.shown = { snapshot, forecast: this.forecast, trendPerMinute, postedAtMs: timeMs };
+        this.shown = { snapshot, forecast: this.forecast, trendPerMinute };
         this.post({
           type: 'sample',
           snapshot: delta,
           timeMs,
           trendPerMinute,
           ...(forecast && { forecast }),
-          ...(sameUntilMs !== undefined && { sameUntilMs }),
+          ...(taken.heldUntilMs !== undefined && { sameUntilMs: taken.heldUntilMs }),
         });
       }
     } else if (event.ended) {
@@ -256,6 +238,7 @@ export class InspectPanel extends Disposable {
   /** The page loaded (or was restored): the full state, and what it holds from now on. */
   private onReady(): void {
     this.shown = { snapshot: this.snapshot, forecast: this.forecast };
+    this.quiet.restart();
     this.post(this.initMessage());
   }
 
@@ -272,7 +255,7 @@ export class InspectPanel extends Disposable {
         break;
       case 'readMappings':
         // The user waits for this read: its "reading now…" and its rows go at once, not with the next quiet message.
-        this.eagerUntilMs = Date.now() + QUIET_MESSAGE_MS;
+        this.quiet.sendEverything();
         this.sampler.readMappingsNow(this.identity);
         break;
     }

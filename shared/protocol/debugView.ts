@@ -98,8 +98,12 @@ export type DebugSessionSample = Pick<
   DebugSessionRow,
   'sessionId' | 'status' | 'message' | 'snapshot' | 'sinceLastStop' | 'children' | 'oomKill'
 > & {
-  /** The newest point of the history: the view appends it to the sparkline, which keeps its last SPARKLINE_POINTS. */
-  point: { timeMs: number; resBytes: number } | undefined;
+  /**
+   * The points of the history since the last sample sent, oldest first: the view appends them to the
+   * sparkline, which keeps its last SPARKLINE_POINTS. More than one when readings with nothing new
+   * were held back (the host sends one at least every few seconds while nothing changes).
+   */
+  points: { timeMs: number; resBytes: number }[];
 };
 
 /** A terminal whose shell runs a command (not one waiting at its prompt): the command and its whole process tree. */

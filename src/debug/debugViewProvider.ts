@@ -8,6 +8,7 @@ import { oomKillEvidence } from '../oomAlerts';
 import { identityKey } from '../proc/processIdentity';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
 import { statusFigure } from '../core/processSnapshot';
+import { QuietReadings } from '../core/quietReadings';
 import {
   DebugSessionRow,
   DebugSessionSample,
@@ -34,6 +35,12 @@ interface Watched {
   event?: SampleEvent;
   children?: DebugSessionRow['children'];
   childrenReadAtMs: number;
+  /** Which of its readings the view hears of: those that change its rows, and one every few seconds. */
+  quiet: QuietReadings;
+  /** The live part of its rows as the view last got them, but the reading time (JSON). */
+  shownLive?: string;
+  /** The time of the newest point of its history that the view has. */
+  shownPointMs: number;
 }
 
 /**
@@ -171,7 +178,12 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     }
     for (const [key, entry] of wanted) {
       if (!this.watched.has(key) && entry.identity) {
-        const watched: Watched = { subscription: { dispose() {} }, childrenReadAtMs: -Infinity };
+        const watched: Watched = {
+          subscription: { dispose() {} },
+          childrenReadAtMs: -Infinity,
+          quiet: new QuietReadings(),
+          shownPointMs: -Infinity,
+        };
         this.watched.set(key, watched);
         // Detail brings the cgroup, whose OOM counters judge how the process ends.
         const options = { detail: true, history: this.histories.get(key) };
@@ -219,6 +231,11 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     if (this.view?.visible && this.channel.value?.ready) {
       const state = this.state;
       this.sentSessions = new Set(state.rows.map((row) => row.sessionId));
+      for (const watched of this.watched.values()) {
+        // The rows carry the last SPARKLINE_POINTS of each history; the next sample goes in full.
+        watched.shownPointMs = watched.event?.history.latest()?.timeMs ?? -Infinity;
+        watched.shownLive = undefined;
+      }
       this.channel.value.post(state);
       this.channel.value.post({ type: 'terminals', rows: this.terminals.rows });
     }
@@ -230,12 +247,18 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     }
   }
 
-  /** A new sample of the process `key`: the live part of the rows of the sessions debugging it. */
+  /**
+   * A new sample of the process `key`: the live part of the rows of the sessions debugging it, and
+   * the points of its history the view does not have. A reading that changes none of those rows
+   * waits (QuietReadings): a stopped program's figures hold still for as long as it stays stopped.
+   */
   private postSample(key: string): void {
-    if (!this.view?.visible || !this.channel.value?.ready) {
+    const watched = this.watched.get(key);
+    const event = watched?.event;
+    if (!watched || !event || !this.view?.visible || !this.channel.value?.ready) {
       return;
     }
-    const samples: DebugSessionSample[] = [];
+    const live: Omit<DebugSessionSample, 'points'>[] = [];
     for (const entry of this.sessions.all) {
       if (!entry.identity || identityKey(entry.identity) !== key) {
         continue;
@@ -245,11 +268,25 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
         this.post();
         return;
       }
-      samples.push(this.toSample(entry));
+      live.push(this.liveOf(entry));
     }
-    if (samples.length > 0) {
-      this.channel.value.post({ type: 'sample', rows: samples });
+    if (live.length === 0) {
+      return;
     }
+    const shownLive = JSON.stringify(live, (name, value: unknown) => (name === 'sampledAtMs' ? undefined : value));
+    const taken = watched.quiet.take(
+      event.lastSample?.timeMs ?? Date.now(),
+      event.ended || shownLive !== watched.shownLive,
+    );
+    if (!taken.send) {
+      return;
+    }
+    const points = (event.history.last(SPARKLINE_POINTS) ?? [])
+      .filter((point) => point.timeMs > watched.shownPointMs)
+      .map(({ timeMs, resBytes }) => ({ timeMs, resBytes }));
+    watched.shownLive = shownLive;
+    watched.shownPointMs = points.at(-1)?.timeMs ?? watched.shownPointMs;
+    this.channel.value.post({ type: 'sample', rows: live.map((row) => ({ ...row, points })) });
   }
 
   private toRow(entry: DebuggedSession): DebugSessionRow {
@@ -269,16 +306,8 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     };
   }
 
-  private toSample(entry: DebuggedSession): DebugSessionSample {
-    const latest = entry.identity ? this.watched.get(identityKey(entry.identity))?.event?.history.latest() : undefined;
-    return {
-      ...this.liveOf(entry),
-      point: latest ? { timeMs: latest.timeMs, resBytes: latest.resBytes } : undefined,
-    };
-  }
-
   /** What a row shows that changes with every sample, but the sparkline. */
-  private liveOf(entry: DebuggedSession): Omit<DebugSessionSample, 'point'> {
+  private liveOf(entry: DebuggedSession): Omit<DebugSessionSample, 'points'> {
     const key = entry.identity && identityKey(entry.identity);
     const watched = key ? this.watched.get(key) : undefined;
     const last = key ? this.lastSeen.get(key) : undefined;

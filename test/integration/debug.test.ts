@@ -11,7 +11,8 @@ import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import { MiB } from '../../shared/units';
 import { DebugSessionsStarted } from './debuggees';
-import { procMemoryApi, readPid, statmBytes, waitFor, writeGrowScript } from './helpers';
+import { procMemoryApi, readPid, setSetting, statmBytes, waitFor, writeGrowScript } from './helpers';
+import type { ToDebugView } from '../../shared/protocol/debugView';
 
 /** Records `stopped` events per session, through the same public API the extension uses. */
 class StopRecorder implements vscode.Disposable {
@@ -128,6 +129,63 @@ describe('debug view with real debuggers', function () {
       `grew ${row.sinceLastStop} bytes between the breakpoints`,
     );
     assert.equal(row.status, 'found');
+  });
+
+  it('js-debug: a stopped program is sent a reading when its row changes, and at least every 5 s; each point once', async () => {
+    // Each message costs the host a round trip to the workbench: the readings of a program that
+    // holds still at a breakpoint are held back (QUIET_MESSAGE_MS); the points come with the next message.
+    await setSetting('sampleIntervalMs', 250);
+    try {
+      const program = writeGrowScript(dir);
+      const pidFile = path.join(dir, 'grow.pid');
+      assert.ok(
+        await vscode.debug.startDebugging(undefined, {
+          type: 'node',
+          request: 'launch',
+          name: 'held',
+          program,
+          args: [pidFile],
+          console: 'internalConsole',
+        }),
+      );
+      const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 30000);
+      const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
+      await waitFor('the first stop', () => recorder.count(entry.session) >= 1, 30000);
+      const messages = recordDebugViewMessages(api);
+      const samples = () => messages.filter((message) => message.type === 'sample');
+      const history = () => api.sampler.history(entry.identity!)?.points() ?? [];
+      await waitFor('a sample', () => samples().length > 0, 10000);
+      const readingsBefore = history().length;
+      const sentBefore = samples().length;
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      const readings = history().length - readingsBefore;
+      const sent = samples().slice(sentBefore);
+      assert.ok(readings >= 12, `the host still reads every 250 ms: ${readings} readings in 6 s`);
+      assert.ok(sent.length >= 1, 'told at least every 5 s');
+      assert.ok(
+        sent.length <= readings / 3,
+        `${sent.length} messages for ${readings} readings of a stopped program: ${JSON.stringify(sent.map((sample) => sample.rows[0].snapshot?.resBytes))}`,
+      );
+      // Every reading reaches the sparkline once, in order: in a sample's points, or in a full
+      // state's sparkline where one came (a stop's details landing).
+      const pointTimes = samples().flatMap((sample) => sample.rows[0].points.map((point) => point.timeMs));
+      assert.ok(
+        pointTimes.every((time, i) => i === 0 || time > pointTimes[i - 1]),
+        `no point twice: ${pointTimes.join(', ')}`,
+      );
+      const shown = new Set([
+        ...pointTimes,
+        ...messages.flatMap((message) =>
+          message.type === 'state' ? message.rows.flatMap((row) => row.sparklineTimesMs) : [],
+        ),
+      ]);
+      const missing = history()
+        .filter((point) => point.timeMs >= pointTimes[0] && point.timeMs <= pointTimes.at(-1)!)
+        .filter((point) => !shown.has(point.timeMs));
+      assert.deepEqual(missing, [], 'readings the sparkline never got');
+    } finally {
+      await setSetting('sampleIntervalMs', undefined);
+    }
   });
 
   it('js-debug: shows both processes of a program that forks a child', async () => {
@@ -307,3 +365,15 @@ describe('debug view with real debuggers', function () {
     assert.match(entry.message, /process tree/);
   });
 });
+
+/** The messages the debug view posts to its page from now on (its webview's postMessage, wrapped). */
+function recordDebugViewMessages(api: ProcMemoryApi): ToDebugView[] {
+  const messages: ToDebugView[] = [];
+  const webview = (api.debugView as unknown as { view: vscode.WebviewView }).view.webview;
+  const post = webview.postMessage.bind(webview);
+  webview.postMessage = (message: ToDebugView) => {
+    messages.push(JSON.parse(JSON.stringify(message)) as ToDebugView);
+    return post(message);
+  };
+  return messages;
+}

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
+import type { SampleEvent } from '../../src/proc/sampler';
 import { spawn } from 'node:child_process';
 import type { ToInspectPanel } from '../../shared/protocol/inspect';
 import { Allocator, closeAllEditors, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
@@ -160,6 +161,24 @@ describe('inspect panel', function () {
       const times = samples.map((sample) => sample.timeMs);
       const gaps = times.slice(1).map((time, i) => time - times[i]);
       assert.ok(Math.max(...gaps) <= 5000 + 1000, `gaps between messages ${gaps.join(', ')} ms`);
+
+      // A reading that failed while the process lives shows a problem on the page; the next good
+      // reading takes it away at once, not with the next quiet message. Injected: nothing real
+      // makes a live process's stat fail on demand (a test has every permission here).
+      // Right after a message, so that the next quiet one is 5 s away.
+      const quietSent = samples.length;
+      await waitFor('a message', () => samples.length > quietSent, 10000);
+      const sentBeforeProblem = samples.length;
+      const problemAt = Date.now();
+      (quiet as unknown as { onSample(event: SampleEvent): void }).onSample({
+        identity: quiet.identity,
+        outcome: { ok: false, error: { kind: 'io-error', detail: 'EIO reading status (injected by the test)' } },
+        lastSample: undefined,
+        history: api.sampler.history(quiet.identity)!,
+        ended: false,
+      });
+      await waitFor('the next good reading on the page', () => samples.length > sentBeforeProblem, 5000);
+      assert.ok(Date.now() - problemAt < 1500, `the problem shown for ${Date.now() - problemAt} ms after it passed`);
 
       // Read now: the user waits for it, so its rows go at once, even the same rows as before.
       const mappingsReadAt = () =>

@@ -150,12 +150,12 @@ describe('debug view', () => {
       const pointsBefore = await sparkPoints();
       const at = Date.now() + 60_000;
       const live = {
-        status: 'found',
+        status: 'found' as const,
         message: 'PID from the debug adapter (process event)',
         sinceLastStop: -3 * MiB,
         children: undefined,
-        point: { timeMs: at, resBytes: 512 * MiB },
-      } as const;
+        points: [{ timeMs: at, resBytes: 512 * MiB }],
+      };
       const rows: DebugSessionSample[] = [
         {
           ...live,
@@ -237,11 +237,42 @@ describe('debug view', () => {
         snapshot: await fakeSnapshot(tab),
         sinceLastStop: undefined,
         children: undefined,
-        point: { timeMs: Date.now(), resBytes: MiB },
+        points: [{ timeMs: Date.now(), resBytes: MiB }],
       };
       await hostPost(tab, { type: 'sample', rows: [sample] });
       await hostPost(tab, { type: 'sample', rows: [sample] });
       assert.equal(await tab.getAttribute('[data-session-id=big] [data-testid=sparkline]', 'data-points'), '1');
+    });
+    // The host holds back readings that change nothing (a stopped program): the next sample brings
+    // every point since, so the sparkline keeps one point per reading and a change shows as a step.
+    it('sample: the points of readings held back, each once, in order', async () => {
+      const at = Date.now() + 10_000;
+      const points = [MiB, MiB, MiB, 3 * MiB].map((resBytes, i) => ({ timeMs: at + i * 1000, resBytes }));
+      const sample: DebugSessionSample = {
+        sessionId: 'big',
+        status: 'found',
+        message: '',
+        snapshot: await fakeSnapshot(tab, { resBytes: 3 * MiB }),
+        sinceLastStop: undefined,
+        children: undefined,
+        points,
+      };
+      await hostPost(tab, { type: 'sample', rows: [sample] });
+      // The same points again, with one more: only the new one is added.
+      await hostPost(tab, {
+        type: 'sample',
+        rows: [{ ...sample, points: [...points.slice(2), { timeMs: at + 4000, resBytes: 3 * MiB }] }],
+      });
+      const sparkline = '[data-session-id=big] [data-testid=sparkline]';
+      assert.equal(await tab.getAttribute(sparkline, 'data-points'), '6');
+      const line = (await tab.getAttribute(`${sparkline} .sparkline-line`, 'points')) ?? '';
+      const ys = line.split(' ').map((pair) => Number(pair.split(',')[1]));
+      // 1 MiB four times (the first from the test before), then 3 MiB twice: flat, one step up, flat.
+      assert.deepEqual(
+        ys.map((y) => (y === ys[0] ? 'low' : y === ys[5] ? 'high' : String(y))),
+        ['low', 'low', 'low', 'low', 'high', 'high'],
+        line,
+      );
     });
     it('Read now posts readMappings', async () => {
       await tab.click('[data-testid=read-mappings]');

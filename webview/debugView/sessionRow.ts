@@ -131,15 +131,16 @@ export class SessionRow {
     this.update(row);
   }
 
-  /** A new sample: the figures change and the sparkline moves on; the stops and the comparison stay as the last state sent them. */
+  /** A new sample: the figures change and the sparkline moves on by its new points; the stops and the comparison stay as the last state sent them. */
   updateSample(sample: DebugSessionSample): void {
-    const { point, ...live } = sample;
-    let { sparkline, sparklineTimesMs } = this.row;
-    // A sample without a new reading (the process ended, or detail arrived between ticks) repeats the last point.
-    if (point && point.timeMs > (sparklineTimesMs.at(-1) ?? -Infinity)) {
-      sparkline = [...sparkline, point.resBytes].slice(-SPARKLINE_POINTS);
-      sparklineTimesMs = [...sparklineTimesMs, point.timeMs].slice(-SPARKLINE_POINTS);
-    }
+    const { points, ...live } = sample;
+    // A point the row already has (the same reading sent again, e.g. detail arriving between ticks) is not added twice.
+    const newest = this.row.sparklineTimesMs.at(-1) ?? -Infinity;
+    const fresh = points.filter((point) => point.timeMs > newest);
+    const sparkline = [...this.row.sparkline, ...fresh.map((point) => point.resBytes)].slice(-SPARKLINE_POINTS);
+    const sparklineTimesMs = [...this.row.sparklineTimesMs, ...fresh.map((point) => point.timeMs)].slice(
+      -SPARKLINE_POINTS,
+    );
     this.update({ ...this.row, ...live, sparkline, sparklineTimesMs });
   }
 
