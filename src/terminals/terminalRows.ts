@@ -12,7 +12,8 @@ import { ShellCommandLines } from './shellCommandLines';
 /**
  * The debug view's rows of terminals that run a command: every terminal's shell is read once per
  * sample interval (its stat: is a foreground job there?), and the tree of each command walked. Reads
- * only between start() and stop(): the view starts it while it is visible. Terminals whose shell
+ * only between start() and stop(): the view starts it while it is visible, and hears of the rows
+ * when they change. Terminals whose shell
  * waits at its prompt, or cannot be read here, have no row. Control characters of names and command
  * lines are sent as `\xNN`, so the view shows an escape sequence as text.
  */
@@ -109,9 +110,13 @@ export class TerminalRows extends Disposable {
         });
       });
       this.walks = walks;
+      // Each message costs the host a round trip to the workbench: the view hears of a change only.
+      const changed = JSON.stringify(rows) !== JSON.stringify(this.rows);
       this.rows = rows;
       this.reads++;
-      this.onRows(rows);
+      if (changed) {
+        this.onRows(rows);
+      }
     } finally {
       this.reading = false;
     }
