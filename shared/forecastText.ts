@@ -29,7 +29,10 @@ export function describeForecast(forecast: LeakForecast): ForecastText {
       basis: `It needs ${formatInterval(FORECAST_MIN_SPAN_MS)} of readings after the first ${formatInterval(FORECAST_WARM_UP_MS)} of the process, which are left out as warm-up.`,
     };
   }
-  const span = formatInterval(Math.round(forecast.spanMs / 1000) * 1000);
+  // Whole minutes past the first: the span grows with every reading, and its seconds tell nothing.
+  const span = formatInterval(
+    forecast.spanMs < 60000 ? Math.round(forecast.spanMs / 1000) * 1000 : Math.floor(forecast.spanMs / 60000) * 60000,
+  );
   const over = `over the last ${span}`;
   const fit = `Line fitted to the lowest reading of each twelfth of the last ${span}: ${formatRate(forecast.bytesPerMinute)}, R² ${forecast.r2.toFixed(2)}.`;
   switch (forecast.verdict) {

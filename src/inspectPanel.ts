@@ -13,7 +13,8 @@ import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './core/processSnapshot';
-import { hasNews, snapshotDelta } from './core/snapshotDelta';
+import { forecastNews, hasNews, snapshotDelta } from './core/snapshotDelta';
+import { trendText } from '../shared/trendJudgement';
 import { QuietReadings } from './core/quietReadings';
 import { EndedInfo, FromInspectPanel, parseFromInspectPanel, ToInspectPanel } from '../shared/protocol/inspect';
 import { HistorySeries, LeakForecast, ProcessSnapshot, TREND_WINDOW_MS } from '../shared/model';
@@ -35,7 +36,12 @@ export class InspectPanel extends Disposable {
   private readonly channel: WebviewChannel<ToInspectPanel, FromInspectPanel>;
   /** What the page has: a sample leaves out what is unchanged (see SampleSnapshot). */
   private shown:
-    | { snapshot: ProcessSnapshot | undefined; forecast?: LeakForecast; trendPerMinute?: number }
+    | {
+        snapshot: ProcessSnapshot | undefined;
+        forecast?: LeakForecast;
+        /** The trend line as the page words it (trendText): a slope that moved by less than it shows is no news. */
+        trendWords?: string;
+      }
     | undefined;
   /** Which readings the page hears of: those with news, and one at least every QUIET_MESSAGE_MS. */
   private readonly quiet = new QuietReadings();
@@ -202,16 +208,19 @@ export class InspectPanel extends Disposable {
         // Only what the page does not have yet: every byte is serialised twice and compressed by the host.
         const snapshot = this.snapshot as ProcessSnapshot;
         const delta = snapshotDelta(snapshot, this.shown?.snapshot);
+        // The page's own reckoning of how much history the slope rests on: from its first point.
+        const historyMinutes = (timeMs - (event.history.length > 0 ? event.history.at(0).timeMs : timeMs)) / 60000;
+        const trendWords = JSON.stringify(trendText(trendPerMinute, snapshot.resBytes, historyMinutes, this.forecast));
         const news =
           problemShown ||
-          forecast !== undefined ||
-          trendPerMinute !== this.shown?.trendPerMinute ||
+          forecastNews(this.forecast, this.shown?.forecast) ||
+          trendWords !== this.shown?.trendWords ||
           hasNews(delta, this.shown?.snapshot);
         const taken = this.quiet.take(timeMs, news);
         if (!taken.send) {
           return;
         }
-        this.shown = { snapshot, forecast: this.forecast, trendPerMinute };
+        this.shown = { snapshot, forecast: this.forecast, trendWords };
         this.post({
           type: 'sample',
           snapshot: delta,

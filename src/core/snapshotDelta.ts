@@ -1,4 +1,5 @@
-import type { MappingsFigure, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
+import { describeForecast } from '../../shared/forecastText';
+import type { LeakForecast, MappingsFigure, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
 import type { ReadPace } from '../../shared/readPace';
 
 /**
@@ -45,6 +46,20 @@ export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefine
         return true;
     }
   });
+}
+
+/**
+ * Whether a page that shows `shown` would say anything new with `next`: its verdict or its words.
+ * Each refit (every 5 s) is a new object, but a steady process's forecast says the same thing.
+ */
+export function forecastNews(next: LeakForecast | undefined, shown: LeakForecast | undefined): boolean {
+  if (next === shown) {
+    return false;
+  }
+  if (!next || !shown) {
+    return true;
+  }
+  return next.verdict !== shown.verdict || !sameJson(describeForecast(next), describeForecast(shown));
 }
 
 function sameFaultCounts(a: ProcessSnapshot['faults'] | undefined, b: ProcessSnapshot['faults']): boolean {

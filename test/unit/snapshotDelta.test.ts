@@ -3,8 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/core/processSnapshot';
-import { hasNews, sameJson, snapshotDelta } from '../../src/core/snapshotDelta';
-import type { ProcessSnapshot } from '../../shared/model';
+import { forecastNews, hasNews, sameJson, snapshotDelta } from '../../src/core/snapshotDelta';
+import type { LeakForecast, ProcessSnapshot } from '../../shared/model';
+import { describeForecast } from '../../shared/forecastText';
 
 function liveSnapshot(): ProcessSnapshot {
   const sample = sampleProcess(process.pid, { detail: true, mappings: true });
@@ -100,6 +101,31 @@ describe('snapshotDelta', () => {
       const next = { ...later, ...change } as ProcessSnapshot;
       assert.equal(hasNews(snapshotDelta(next, first), first), true, what);
     }
+  });
+
+  it('finds news in a forecast refit only where the page would word it differently', () => {
+    const steady = (spanMs: number, r2 = 0): LeakForecast => ({
+      verdict: 'steady',
+      reason: 'flat',
+      spanMs,
+      bytesPerMinute: 0,
+      r2,
+    });
+    const shown = steady(4 * 60000 + 5000);
+    assert.equal(forecastNews(shown, shown), false, 'the same refit');
+    // A refit 5 s later: the span is still "4 min".
+    assert.equal(forecastNews(steady(4 * 60000 + 10000), shown), false, 'the span within the same minute');
+    assert.equal(describeForecast(shown).verdict, 'No leak: RES has stayed level over the last 4 min.');
+    assert.equal(forecastNews(steady(5 * 60000), shown), true, 'the next minute');
+    assert.equal(forecastNews(steady(4 * 60000 + 10000, 0.5), shown), true, 'another R²');
+    assert.equal(forecastNews({ verdict: 'collecting', needMs: 30000 }, shown), true, 'another verdict');
+    assert.equal(forecastNews(undefined, shown), true);
+    assert.equal(forecastNews(shown, undefined), true);
+    // The countdown while collecting is news every 5 s it moves.
+    assert.equal(
+      forecastNews({ verdict: 'collecting', needMs: 30000 }, { verdict: 'collecting', needMs: 35000 }),
+      true,
+    );
   });
 
   it('compares JSON-like values as JSON would serialise them', () => {
