@@ -18,6 +18,18 @@ export function readProcText(path: string, maxBytes = Infinity): Outcome<string>
     return fail(errnoToProcError(error, path));
   }
   try {
+    return readOpenProcText(fd, path, maxBytes);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Reads a /proc file that is already open, from its start (pread at offset 0: the kernel writes
+ * the file anew, so an fd kept open gives a fresh reading each time). `path` names it in errors.
+ */
+export function readOpenProcText(fd: number, path: string, maxBytes = Infinity): Outcome<string> {
+  try {
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
@@ -25,7 +37,7 @@ export function readProcText(path: string, maxBytes = Infinity): Outcome<string>
         buffer.copy(bigger, 0, 0, length);
         buffer = bigger;
       }
-      const read = fs.readSync(fd, buffer, length, Math.min(buffer.length, maxBytes) - length, null);
+      const read = fs.readSync(fd, buffer, length, Math.min(buffer.length, maxBytes) - length, length);
       if (read === 0) {
         break;
       }
@@ -37,8 +49,6 @@ export function readProcText(path: string, maxBytes = Infinity): Outcome<string>
     return ok(buffer.toString('utf8', 0, length));
   } catch (error) {
     return fail(errnoToProcError(error, path));
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

@@ -4,6 +4,7 @@ import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';
 import { PressureReading, readGroupPressure, readSystemPressure } from './pressure';
 import { errnoToProcError, readProcText } from './procFile';
+import { ProcessFiles } from './processFiles';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
 import { SmapsRollup, parseSmapsRollup } from './smapsRollup';
@@ -72,13 +73,19 @@ export interface SampleOptions {
   expected?: ProcessIdentity;
   procRoot?: string;
   cgroupRoot?: string;
+  /** The process's files kept open by a caller that reads it again and again (the Sampler). */
+  files?: ProcessFiles;
 }
 
 /** Reads stat, statm and status of one process (and smaps_rollup and its cgroup with detail). */
 export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome<ProcessSample> {
   const procRoot = options.procRoot ?? '/proc';
   const dir = `${procRoot}/${pid}`;
-  const statText = readProcText(`${dir}/stat`);
+  const read = (name: string) => {
+    const path = `${dir}/${name}`;
+    return options.files ? options.files.read(path) : readProcText(path);
+  };
+  const statText = read('stat');
   if (!statText.ok) {
     return noProcfs(statText.error, procRoot);
   }
@@ -93,7 +100,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
       detail: `PID ${pid} started at tick ${identity.startTicks}, not ${options.expected.startTicks}`,
     });
   }
-  const statmText = readProcText(`${dir}/statm`);
+  const statmText = read('statm');
   if (!statmText.ok) {
     return statmText;
   }
@@ -101,7 +108,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   if (!statm.ok) {
     return statm;
   }
-  const statusText = readProcText(`${dir}/status`);
+  const statusText = read('status');
   if (!statusText.ok) {
     return statusText;
   }

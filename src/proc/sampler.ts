@@ -16,6 +16,7 @@ import { DetailReaders, realDetailReaders } from './detailReaders';
 import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, OomCounterReader, readOomBaseline } from './oomKill';
 import { ok, Outcome } from './outcome';
 import { identityKey, ProcessIdentity } from './processIdentity';
+import { ProcessFiles } from './processFiles';
 import { ProcessSample, sampleProcess, SampleOptions } from './sampleProcess';
 import { Timed } from './smapsOffThread';
 import { BoundedMap } from '../../shared/boundedMap';
@@ -89,6 +90,8 @@ interface Target {
   lastEvent?: SampleEvent;
   /** OOM counters of its group, read just before the last reading that found it alive. */
   oomBaseline?: OomBaseline;
+  /** Its stat, statm and status, kept open while it is watched and runs. */
+  files: ProcessFiles;
 }
 
 /**
@@ -158,7 +161,7 @@ export class Sampler {
       const history = options.history?.capacity === this.capacity() ? options.history : new History(this.capacity());
       const detail = this.recent.get(key) ?? newDetail();
       this.recent.delete(key);
-      target = { identity, history, subscriptions: new Set(), detail, ended: false };
+      target = { identity, history, subscriptions: new Set(), detail, ended: false, files: new ProcessFiles() };
       this.targets.set(key, target);
     }
     const subscription: Subscription = {
@@ -179,6 +182,7 @@ export class Sampler {
         const current = this.targets.get(key);
         if (current?.subscriptions.delete(subscription) && current.subscriptions.size === 0) {
           this.targets.delete(key);
+          current.files.close();
           this.remember(key, current.detail);
         }
         this.reschedule();
@@ -220,6 +224,9 @@ export class Sampler {
   }
 
   dispose(): void {
+    for (const target of this.targets.values()) {
+      target.files.close();
+    }
     this.targets.clear();
     this.recent.clear();
     this.observers.clear();
@@ -258,7 +265,7 @@ export class Sampler {
     const cgroup = target.detail.cgroup;
     const group = wantsDetail && cgroup?.ok ? cgroup.value : undefined;
     const oomBefore = group ? readOomBaseline(group.version, group.path, oomCounters) : undefined;
-    let outcome = this.read(target.identity.pid, { expected: target.identity });
+    let outcome = this.read(target.identity.pid, { expected: target.identity, files: target.files });
     if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
       // It exited and waits for its parent to reap it: that is the end, and the figures a view
       // freezes on are the last real ones, not the zombie's zeros.
@@ -293,6 +300,9 @@ export class Sampler {
       }
     } else if (outcome.error.kind === 'gone' || outcome.error.kind === 'pid-reused') {
       target.ended = true;
+    }
+    if (target.ended) {
+      target.files.close();
     }
     this.emit(target, outcome);
   }
