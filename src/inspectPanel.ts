@@ -39,7 +39,7 @@ export class InspectPanel extends Disposable {
     | {
         snapshot: ProcessSnapshot | undefined;
         forecast?: LeakForecast;
-        /** The trend line as the page words it (trendText): a slope that moved by less than it shows is no news. */
+        /** The trend's level and rate as the page words them (trendText): a slope that moved by less than it shows is no news. */
         trendWords?: string;
       }
     | undefined;
@@ -208,9 +208,11 @@ export class InspectPanel extends Disposable {
         // Only what the page does not have yet: every byte is serialised twice and compressed by the host.
         const snapshot = this.snapshot as ProcessSnapshot;
         const delta = snapshotDelta(snapshot, this.shown?.snapshot);
-        // The page's own reckoning of how much history the slope rests on: from its first point.
-        const historyMinutes = (timeMs - (event.history.length > 0 ? event.history.at(0).timeMs : timeMs)) / 60000;
-        const trendWords = JSON.stringify(trendText(trendPerMinute, snapshot.resBytes, historyMinutes, this.forecast));
+        // The trend as the page words its level and rate. How long a window it rests on is left
+        // out: in a young panel it grows every second ("over the last 12 s"), and that is no news.
+        const trendWords = JSON.stringify(
+          trendText(trendPerMinute, snapshot.resBytes, TREND_WINDOW_MS / 60000, this.forecast),
+        );
         const news =
           problemShown ||
           forecastNews(this.forecast, this.shown?.forecast) ||
