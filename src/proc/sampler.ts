@@ -13,7 +13,7 @@ import {
   withDetail,
 } from './costlyReads';
 import { DetailReaders, realDetailReaders } from './detailReaders';
-import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, OomCounterReader, readOomBaseline } from './oomKill';
+import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, readOomBaseline } from './oomKill';
 import { ok, Outcome } from './outcome';
 import { identityKey, ProcessIdentity } from './processIdentity';
 import { ProcessSample, sampleProcess, SampleOptions } from './sampleProcess';
@@ -230,34 +230,23 @@ export class Sampler {
   /** Reads every watched process now. Public for tests; the timer calls it. */
   tick(): void {
     const now = this.now();
-    // Processes of one cgroup (ten panels of one project) share its OOM counters: read once a tick.
-    // Read before any of them, they are still read before each, which is all a baseline needs.
-    const counters = new Map<string, ReturnType<OomCounterReader>>();
-    const oomCounters: OomCounterReader = (version, path) => {
-      const key = `${version}:${path}`;
-      let read = counters.get(key);
-      if (!read) {
-        read = this.details.oomCounters(version, path);
-        counters.set(key, read);
-      }
-      return read;
-    };
     for (const target of [...this.targets.values()]) {
       if (!target.ended) {
-        this.sampleTarget(target, now, oomCounters);
+        this.sampleTarget(target, now);
       }
     }
   }
 
-  private sampleTarget(target: Target, now: number, oomCounters: OomCounterReader): void {
+  private sampleTarget(target: Target, now: number): void {
     const subscriptions = [...target.subscriptions];
     const wantsMappings = subscriptions.some((subscription) => subscription.mappings);
     const wantsDetail = wantsMappings || subscriptions.some((subscription) => subscription.detail);
     // The OOM counters are read BEFORE the process: if it is then still there, no kill it suffered
-    // can be in them, so a later rise is news. Two small files, for detail subscribers only.
+    // can be in them, so a later rise is news. Two small files, for detail subscribers only; read
+    // once a tick for all processes of a group, before the first of them and so before each.
     const cgroup = target.detail.cgroup;
     const group = wantsDetail && cgroup?.ok ? cgroup.value : undefined;
-    const oomBefore = group ? readOomBaseline(group.version, group.path, oomCounters) : undefined;
+    const oomBefore = group ? readOomBaseline(group.version, group.path, this.details.oomCounters) : undefined;
     let outcome = this.read(target.identity.pid, { expected: target.identity });
     if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
       // It exited and waits for its parent to reap it: that is the end, and the figures a view
@@ -300,7 +289,9 @@ export class Sampler {
   private emit(target: Target, outcome: Outcome<ProcessSample>): void {
     const cgroup = target.lastSample?.cgroup;
     const exitCause =
-      target.ended && cgroup?.ok && cgroup.value ? judgeExit(target.oomBaseline, this.details.oomCounters) : undefined;
+      target.ended && cgroup?.ok && cgroup.value
+        ? judgeExit(target.oomBaseline, this.details.oomCountersNow)
+        : undefined;
     const event: SampleEvent = {
       identity: target.identity,
       outcome,

@@ -18,10 +18,11 @@ import { A, B, FakeDetails } from './samplerFakes';
 describe('Sampler: OOM verdict at the end of a process', () => {
   /** One process in a v1 group whose oom_kill count the test sets; read by hand with tick(). */
   function setup() {
-    const state = { alive: true, oomKill: 0, reads: [] as string[] };
+    const state = { alive: true, oomKill: 0, reads: [] as string[], whileReading: () => {} };
     const counters = (): OomCounters => ({ version: 1, path: '/g', oomKillLocal: state.oomKill, failcnt: 0 });
     const reader: ProcessReader = (pid, options) => {
       state.reads.push('process');
+      state.whileReading();
       if (!state.alive) {
         return fail({ kind: 'gone', detail: `/proc/${pid}` });
       }
@@ -55,7 +56,9 @@ describe('Sampler: OOM verdict at the end of a process', () => {
       state.reads.push('counters');
       return ok(counters());
     };
-    const details = new FakeDetails();
+    // The Sampler's clock: a second a tick, which the fake readers also keep their tick's reads by.
+    const time = { now: 1_000_000 };
+    const details = new FakeDetails(() => time.now);
     details.cgroupOf = () =>
       ok({
         version: 1,
@@ -67,8 +70,11 @@ describe('Sampler: OOM verdict at the end of a process', () => {
         tightest: undefined,
         oom: ok(counters()),
       });
-    details.oomCounters = readOom;
-    const sampler = new Sampler({ intervalMs: 60000, detailIntervalMs: 0, historyMinutes: 1 }, reader, details);
+    details.countersOf = readOom;
+    const sampler = new Sampler({ intervalMs: 60000, detailIntervalMs: 0, historyMinutes: 1 }, reader, details, () => {
+      time.now += 1000;
+      return time.now;
+    });
     const events: SampleEvent[] = [];
     const detail = sampler.subscribe(A, { detail: true }, (event) => events.push(event));
     return { state, sampler, events, detail };
@@ -105,6 +111,24 @@ describe('Sampler: OOM verdict at the end of a process', () => {
       before: 0,
       after: 1,
     });
+    sampler.dispose();
+  });
+
+  it("judges the end on counters read after the process was found gone, not on the tick's read before it", () => {
+    const { state, sampler, events } = setup();
+    sampler.tick();
+    state.whileReading = () => {
+      state.alive = false; // killed between the baseline's read and its own in this tick
+      state.oomKill = 1;
+    };
+    state.reads.length = 0;
+    sampler.tick();
+    assert.deepStrictEqual(
+      state.reads,
+      ['counters', 'process', 'counters'],
+      'the baseline, the reading, the judgement',
+    );
+    assert.equal(events.at(-1)?.exitCause?.kind, 'oom-kill', JSON.stringify(events.at(-1)?.exitCause));
     sampler.dispose();
   });
 
