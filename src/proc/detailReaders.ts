@@ -40,12 +40,10 @@ export interface DetailReaders {
 export function realDetailReaders(procRoot = '/proc'): DetailReaders {
   const smaps = new OffThreadSmaps();
   // What processes share (their group's files and OOM counters, the system's pressure) is read once per tick.
-  // mountinfo only says where the v2 hierarchy is mounted: that changes about never.
   const shared = new SharedReads();
-  const sharedText = (path: string) =>
-    shared.get(`text ${path}`, path.endsWith('/mountinfo') ? MOUNTINFO_MAX_AGE_MS : SAME_TICK_MS, () =>
-      readProcText(path),
-    );
+  const sharedText = (maxAgeMs: number) => (path: string) =>
+    shared.get(`text ${path}`, maxAgeMs, () => readProcText(path));
+  const groupPressureReaders = { mountinfo: sharedText(MOUNTINFO_MAX_AGE_MS), pressure: sharedText(SAME_TICK_MS) };
   const sharedGroup = (version: 1 | 2, path: string, cgroupRoot: string) =>
     shared.get(`group ${version} ${cgroupRoot} ${path}`, SAME_TICK_MS, () => readGroup(version, path, cgroupRoot));
   const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
@@ -63,7 +61,7 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
     oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
     pressure: (pid) => ({
       system: shared.get('system pressure', SAME_TICK_MS, () => readSystemPressure(procRoot)),
-      group: readGroupPressure(pid, procRoot, sharedText),
+      group: readGroupPressure(pid, procRoot, groupPressureReaders),
     }),
     oomCounters: (version, path) =>
       shared.get(`oom ${version} ${path}`, SAME_TICK_MS, () => readOomCounters(version, path)),
