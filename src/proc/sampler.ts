@@ -13,7 +13,8 @@ import {
   withDetail,
 } from './costlyReads';
 import { DetailReaders, realDetailReaders } from './detailReaders';
-import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, readOomBaseline } from './oomKill';
+import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, oomKillNear, readOomBaseline } from './oomKill';
+import { CgroupMemory } from './cgroup';
 import { ok, Outcome } from './outcome';
 import { identityKey, ProcessIdentity } from './processIdentity';
 import { ProcessSample, sampleProcess, SampleOptions } from './sampleProcess';
@@ -87,7 +88,7 @@ interface Target {
   detail: Detail;
   ended: boolean;
   lastEvent?: SampleEvent;
-  /** OOM counters of its group, read just before the last reading that found it alive. */
+  /** OOM counters of its group, read before or with a reading that found it alive (see baselineAfterReading). */
   oomBaseline?: OomBaseline;
 }
 
@@ -241,12 +242,15 @@ export class Sampler {
     const subscriptions = [...target.subscriptions];
     const wantsMappings = subscriptions.some((subscription) => subscription.mappings);
     const wantsDetail = wantsMappings || subscriptions.some((subscription) => subscription.detail);
-    // The OOM counters are read BEFORE the process: if it is then still there, no kill it suffered
-    // can be in them, so a later rise is news. Two small files, for detail subscribers only; read
-    // once a tick for all processes of a group, before the first of them and so before each.
+    // Where a kill is near, the OOM counters are read BEFORE the process: if it is then still
+    // there, no kill it suffered can be in them, so a later rise is news. Read once a tick for all
+    // processes of a group, before the first of them and so before each. Elsewhere the counters the
+    // cgroup read brings (every detail interval) serve, without reads of their own: up to a detail
+    // interval old, they may also count another process's kill since (the verdict says so).
     const cgroup = target.detail.cgroup;
     const group = wantsDetail && cgroup?.ok ? cgroup.value : undefined;
-    const oomBefore = group ? readOomBaseline(group.version, group.path, this.details.oomCounters) : undefined;
+    const oomBefore =
+      group && oomKillNear(group) ? readOomBaseline(group.version, group.path, this.details.oomCounters) : undefined;
     let outcome = this.read(target.identity.pid, { expected: target.identity });
     if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
       // It exited and waits for its parent to reap it: that is the end, and the figures a view
@@ -254,9 +258,8 @@ export class Sampler {
       outcome = { ok: false, error: { kind: 'gone', detail: 'exited (a zombie until its parent reaps it)' } };
     }
     if (outcome.ok) {
-      if (wantsDetail && !outcome.value.memoryless) {
-        this.readDetail(target, now, wantsMappings);
-      }
+      const groupRead =
+        wantsDetail && !outcome.value.memoryless ? this.readDetail(target, now, wantsMappings) : undefined;
       withDetail(outcome.value, target.detail);
       const previous = target.lastSample;
       if (previous && !outcome.value.memoryless && outcome.value.timeMs > previous.timeMs) {
@@ -267,12 +270,10 @@ export class Sampler {
           overMs: outcome.value.timeMs - previous.timeMs,
         };
       }
-      const counters = target.detail.cgroup?.ok ? target.detail.cgroup.value?.oom : undefined;
       target.oomBaseline = baselineAfterReading(target.oomBaseline, {
-        before: oomBefore,
-        groupKnown: group !== undefined,
         wantsDetail,
-        firstCounters: counters,
+        before: oomBefore,
+        withReading: groupRead?.ok ? groupRead.value?.oom : undefined,
         read: this.details.oomCounters,
       });
       target.lastSample = outcome.value;
@@ -309,11 +310,19 @@ export class Sampler {
     }
   }
 
-  /** The costly reads that are due: cgroup at the setting's pace, rollup and smaps at their cost's. */
-  private readDetail(target: Target, now: number, wantsMappings: boolean): void {
+  /**
+   * The costly reads that are due: cgroup at the setting's pace, rollup and smaps at their cost's.
+   * Returns the cgroup reading when one was due.
+   */
+  private readDetail(
+    target: Target,
+    now: number,
+    wantsMappings: boolean,
+  ): Outcome<CgroupMemory | undefined> | undefined {
     const { detail, identity } = target;
+    let groupRead: Outcome<CgroupMemory | undefined> | undefined;
     if (now >= detail.cgroupNextAtMs) {
-      detail.cgroup = this.details.cgroup(identity.pid);
+      groupRead = detail.cgroup = this.details.cgroup(identity.pid);
       detail.oomScore = this.details.oomScore(identity.pid);
       detail.pressure = this.details.pressure(identity.pid);
       // On the interval's grid, not from this read: every process is due in the same tick, which
@@ -338,6 +347,7 @@ export class Sampler {
     if (wantsMappings && !detail.smaps.reading && now >= detail.smaps.nextAtMs) {
       this.readSmaps(target, now);
     }
+    return groupRead;
   }
 
   private readSmaps(target: Target, now: number): void {
