@@ -246,11 +246,15 @@ export class Sampler {
     // there, no kill it suffered can be in them, so a later rise is news. Read once a tick for all
     // processes of a group, before the first of them and so before each. Elsewhere the counters the
     // cgroup read brings (every detail interval) serve, without reads of their own: up to a detail
-    // interval old, they may also count another process's kill since (the verdict says so).
+    // interval old, they may also count another process's kill since (the verdict says so). A
+    // process without one reads them too where they can be read: a view shown again keeps the
+    // group of the process, not its baseline.
     const cgroup = target.detail.cgroup;
     const group = wantsDetail && cgroup?.ok ? cgroup.value : undefined;
     const oomBefore =
-      group && oomKillNear(group) ? readOomBaseline(group.version, group.path, this.details.oomCounters) : undefined;
+      group && (oomKillNear(group) || (!target.oomBaseline && group.oom.ok))
+        ? readOomBaseline(group.version, group.path, this.details.oomCounters)
+        : undefined;
     let outcome = this.read(target.identity.pid, { expected: target.identity });
     if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
       // It exited and waits for its parent to reap it: that is the end, and the figures a view

@@ -11,6 +11,7 @@ import { fail, ok } from '../../src/proc/outcome';
 import { ProcessReader, SampleEvent, Sampler } from '../../src/proc/sampler';
 import { MiB } from '../../shared/units';
 
+import { delay } from './helpers';
 import { A, B, FakeDetails } from './samplerFakes';
 
 const LIMIT = 64 * MiB;
@@ -226,6 +227,19 @@ describe('Sampler: OOM verdict at the end of a process', () => {
     assert.deepStrictEqual(untilCgroup.slice(-3), ['process', 'cgroup', 'counters /g'], `${untilCgroup}`);
     assert.equal(untilCgroup.filter((read) => read === 'counters /g').length, 1, 'far until then');
     assert.deepStrictEqual(ticks(2), ['counters /g', 'process', 'counters /g', 'process']);
+  });
+
+  it('far from its limit: a view shown again reads the counters before its first reading, as it has no baseline yet', async () => {
+    const { state, sampler, events, ticks, detail } = setup({ workingSet: FAR });
+    sampler.tick();
+    await delay(0); // its first rollup lands: the process's costly reads are remembered
+    detail.dispose();
+    sampler.subscribe(A, { detail: true }, (event) => events.push(event));
+    assert.deepStrictEqual(ticks(2), ['counters /g', 'process', 'process'], 'then at the detail pace');
+    state.gone.add(A.pid);
+    state.oomKill = 1;
+    sampler.tick();
+    assert.deepStrictEqual(events.at(-1)?.exitCause, killed(0, 1));
   });
 
   for (const workingSet of [FAR, NEAR]) {
