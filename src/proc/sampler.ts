@@ -242,13 +242,12 @@ export class Sampler {
     const subscriptions = [...target.subscriptions];
     const wantsMappings = subscriptions.some((subscription) => subscription.mappings);
     const wantsDetail = wantsMappings || subscriptions.some((subscription) => subscription.detail);
-    // Where a kill is near, the OOM counters are read BEFORE the process: if it is then still
-    // there, no kill it suffered can be in them, so a later rise is news. Read once a tick for all
-    // processes of a group, before the first of them and so before each. Elsewhere the counters the
-    // cgroup read brings (every detail interval) serve, without reads of their own: up to a detail
-    // interval old, they may also count another process's kill since (the verdict says so). A
-    // process without one reads them too where they can be read: a view shown again keeps the
-    // group of the process, not its baseline.
+    // The OOM counters its end is judged against (oomKill.ts). Where a kill is near, or there is
+    // no baseline yet (a view shown again), they are read BEFORE the process: if it is then still
+    // there, no kill it suffered can be in them, so a later rise is news (once a tick for all
+    // processes of a group, before the first and so before each). Elsewhere those the cgroup read
+    // brings serve: up to a detail interval old, they may count another process's kill (the
+    // verdict says so).
     const cgroup = target.detail.cgroup;
     const group = wantsDetail && cgroup?.ok ? cgroup.value : undefined;
     const oomBefore =
