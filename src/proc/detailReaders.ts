@@ -26,21 +26,24 @@ export interface DetailReaders {
   /** oom_score and oom_score_adj, and memory pressure of the system and the process's group: cheap files, read with the cgroup. */
   oomScore(pid: number): Outcome<OomScore>;
   pressure(pid: number): NonNullable<ProcessSample['pressure']>;
-  /** The OOM counters of a group, read before each reading of the process (see oomKill.ts). */
+  /** The OOM counters of a group for a baseline (see oomKill.ts): read once a tick for all its processes. */
   oomCounters: OomCounterReader;
+  /**
+   * The OOM counters of a group read now, never from the tick's reads: an end is judged on
+   * counters read after the process was found gone, and the tick's may have been read before.
+   */
+  oomCountersNow: OomCounterReader;
   dispose(): void;
 }
 
 /** The real readers: rollup in the thread pool or inline by its cost, smaps in a worker thread. */
 export function realDetailReaders(procRoot = '/proc'): DetailReaders {
   const smaps = new OffThreadSmaps();
-  // What processes share (their group's files, the system's pressure) is read once per tick.
-  // mountinfo only says where the v2 hierarchy is mounted: that changes about never.
+  // What processes share (their group's files and OOM counters, the system's pressure) is read once per tick.
   const shared = new SharedReads();
-  const sharedText = (path: string) =>
-    shared.get(`text ${path}`, path.endsWith('/mountinfo') ? MOUNTINFO_MAX_AGE_MS : SAME_TICK_MS, () =>
-      readProcText(path),
-    );
+  const sharedText = (maxAgeMs: number) => (path: string) =>
+    shared.get(`text ${path}`, maxAgeMs, () => readProcText(path));
+  const groupPressureReaders = { mountinfo: sharedText(MOUNTINFO_MAX_AGE_MS), pressure: sharedText(SAME_TICK_MS) };
   const sharedGroup = (version: 1 | 2, path: string, cgroupRoot: string) =>
     shared.get(`group ${version} ${cgroupRoot} ${path}`, SAME_TICK_MS, () => readGroup(version, path, cgroupRoot));
   const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
@@ -58,9 +61,11 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
     oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
     pressure: (pid) => ({
       system: shared.get('system pressure', SAME_TICK_MS, () => readSystemPressure(procRoot)),
-      group: readGroupPressure(pid, procRoot, sharedText),
+      group: readGroupPressure(pid, procRoot, groupPressureReaders),
     }),
-    oomCounters: readOomCounters,
+    oomCounters: (version, path) =>
+      shared.get(`oom ${version} ${path}`, SAME_TICK_MS, () => readOomCounters(version, path)),
+    oomCountersNow: (version, path) => readOomCounters(version, path),
     dispose: () => smaps.dispose(),
   };
 }

@@ -1,4 +1,4 @@
-import { OomCounters, readOomCounters } from './cgroup';
+import { CgroupMemory, OomCounters, readOomCounters } from './cgroup';
 import { Outcome } from './outcome';
 
 /** Reads the OOM counters of a group; a seam so tests can drive fixtures. */
@@ -104,30 +104,52 @@ export function describeOomKill(cause: Extract<ExitCause, { kind: 'oom-kill' }>)
 }
 
 /**
- * The baseline after a reading that found the process alive. `before`: the counters read just
- * before that reading, where its group was known (undefined when unreadable). Before the group is
- * known, the counters that came with its first reading serve (read right after the process was
- * seen). Without detail subscribers there is none: no claim at the end, rather than one resting on
- * an old reading (another process's kill since then).
+ * From this share of a limit on, a kill may come before the next cgroup read, so the baseline is
+ * read before every reading. Below it the group's working set must grow by a fifth of its limit
+ * within one detail interval to be killed; and the status bar warns at 90 % by default, so a group
+ * it warns about is read every tick already.
+ */
+export const OOM_NEAR_SHARE_PERCENT = 80;
+
+/**
+ * Whether the OOM killer may be near for a group: the working set of some level with a limit is
+ * at OOM_NEAR_SHARE_PERCENT of it or more, or cannot be measured. Judged on the group alone: the
+ * sampler reads nothing that says the machine is short of memory (MemAvailable is the forecast's).
+ */
+export function oomKillNear(group: CgroupMemory): boolean {
+  return group.levels.some(
+    (level) => !level.workingSet.ok || level.workingSet.value * 100 >= level.limitBytes * OOM_NEAR_SHARE_PERCENT,
+  );
+}
+
+/**
+ * The baseline after a reading that found the process alive, read before that reading or with it
+ * (right after, in the same tick), never later: `before`, read just before it where a kill is
+ * near; else the counters its group's read brought with it (at the detail pace, and at the first
+ * reading); else the previous one, read with an earlier reading that found it alive. Without
+ * detail subscribers there is none: no claim at the end, rather than one resting on an old reading
+ * (another process's kill since then).
  */
 export function baselineAfterReading(
   previous: OomBaseline | undefined,
   reading: {
-    before: OomBaseline | undefined;
-    groupKnown: boolean;
     wantsDetail: boolean;
-    firstCounters: Outcome<OomCounters> | undefined;
+    before: OomBaseline | undefined;
+    withReading: Outcome<OomCounters> | undefined;
     read: OomCounterReader;
   },
 ): OomBaseline | undefined {
-  const { before, groupKnown, wantsDetail, firstCounters, read } = reading;
-  if (groupKnown || !wantsDetail) {
+  const { wantsDetail, before, withReading, read } = reading;
+  if (!wantsDetail) {
+    return undefined;
+  }
+  if (before) {
     return before;
   }
-  if (!previous && firstCounters?.ok) {
-    const first = firstCounters.value;
-    return readOomBaseline(first.version, first.path, (version, path) =>
-      path === first.path ? { ok: true, value: first } : read(version, path),
+  if (withReading?.ok) {
+    const group = withReading.value;
+    return readOomBaseline(group.version, group.path, (version, path) =>
+      path === group.path ? { ok: true, value: group } : read(version, path),
     );
   }
   return previous;

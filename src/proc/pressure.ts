@@ -100,14 +100,24 @@ export function parseCgroup2Mount(mountinfo: string): { mountPoint: string; root
 }
 
 /**
+ * How readGroupPressure reads its files: readProcText, or a cache of it whose age each caller
+ * chooses (mountinfo changes about never, a pressure file all the time).
+ */
+export interface GroupPressureReaders {
+  /** /proc/self/mountinfo: where the v2 hierarchy is mounted. */
+  mountinfo: (path: string) => Outcome<string>;
+  /** The group's memory.pressure. */
+  pressure: (path: string) => Outcome<string>;
+}
+
+/**
  * The memory pressure of the process's group in the unified hierarchy (memory.pressure). On hybrid
  * hosts that is not the v1 group that holds the memory limit: the reading says which group it is.
  */
 export function readGroupPressure(
   pid: number,
   procRoot = '/proc',
-  /** Reads mountinfo and the group's pressure file: readProcText, or a cache of it. */
-  readShared: (path: string) => Outcome<string> = readProcText,
+  read: GroupPressureReaders = { mountinfo: readProcText, pressure: readProcText },
 ): Outcome<PressureReading> {
   const membership = readMembership(pid, procRoot);
   if (!membership.ok) {
@@ -120,7 +130,7 @@ export function readGroupPressure(
       detail: 'the process is in no cgroup v2 group (no "0::" line in its cgroup file)',
     });
   }
-  const mountinfo = readShared(`${procRoot}/self/mountinfo`);
+  const mountinfo = read.mountinfo(`${procRoot}/self/mountinfo`);
   if (!mountinfo.ok) {
     return mountinfo;
   }
@@ -141,6 +151,6 @@ export function readGroupPressure(
     });
   }
   const file = `${mount.mountPoint}${relative === '/' ? '' : relative}/memory.pressure`;
-  const pressure = readPressureFile(file, readShared);
+  const pressure = readPressureFile(file, read.pressure);
   return pressure.ok ? ok({ file, path, pressure: pressure.value }) : pressure;
 }

@@ -13,7 +13,8 @@ import {
   withDetail,
 } from './costlyReads';
 import { DetailReaders, realDetailReaders } from './detailReaders';
-import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, OomCounterReader, readOomBaseline } from './oomKill';
+import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, oomKillNear, readOomBaseline } from './oomKill';
+import { CgroupMemory } from './cgroup';
 import { ok, Outcome } from './outcome';
 import { identityKey, ProcessIdentity } from './processIdentity';
 import { ProcessFiles } from './processFiles';
@@ -88,7 +89,7 @@ interface Target {
   detail: Detail;
   ended: boolean;
   lastEvent?: SampleEvent;
-  /** OOM counters of its group, read just before the last reading that found it alive. */
+  /** OOM counters of its group, read before or with a reading that found it alive (see baselineAfterReading). */
   oomBaseline?: OomBaseline;
   /** Its stat, statm and status, kept open while it is watched and runs. */
   files: ProcessFiles;
@@ -237,34 +238,29 @@ export class Sampler {
   /** Reads every watched process now. Public for tests; the timer calls it. */
   tick(): void {
     const now = this.now();
-    // Processes of one cgroup (ten panels of one project) share its OOM counters: read once a tick.
-    // Read before any of them, they are still read before each, which is all a baseline needs.
-    const counters = new Map<string, ReturnType<OomCounterReader>>();
-    const oomCounters: OomCounterReader = (version, path) => {
-      const key = `${version}:${path}`;
-      let read = counters.get(key);
-      if (!read) {
-        read = this.details.oomCounters(version, path);
-        counters.set(key, read);
-      }
-      return read;
-    };
     for (const target of [...this.targets.values()]) {
       if (!target.ended) {
-        this.sampleTarget(target, now, oomCounters);
+        this.sampleTarget(target, now);
       }
     }
   }
 
-  private sampleTarget(target: Target, now: number, oomCounters: OomCounterReader): void {
+  private sampleTarget(target: Target, now: number): void {
     const subscriptions = [...target.subscriptions];
     const wantsMappings = subscriptions.some((subscription) => subscription.mappings);
     const wantsDetail = wantsMappings || subscriptions.some((subscription) => subscription.detail);
-    // The OOM counters are read BEFORE the process: if it is then still there, no kill it suffered
-    // can be in them, so a later rise is news. Two small files, for detail subscribers only.
+    // The OOM counters its end is judged against (oomKill.ts). Where a kill is near, or there is
+    // no baseline yet (a view shown again), they are read BEFORE the process: if it is then still
+    // there, no kill it suffered can be in them, so a later rise is news (once a tick for all
+    // processes of a group, before the first and so before each). Elsewhere those the cgroup read
+    // brings serve: up to a detail interval old, they may count another process's kill (the
+    // verdict says so).
     const cgroup = target.detail.cgroup;
     const group = wantsDetail && cgroup?.ok ? cgroup.value : undefined;
-    const oomBefore = group ? readOomBaseline(group.version, group.path, oomCounters) : undefined;
+    const oomBefore =
+      group && (oomKillNear(group) || (!target.oomBaseline && group.oom.ok))
+        ? readOomBaseline(group.version, group.path, this.details.oomCounters)
+        : undefined;
     let outcome = this.read(target.identity.pid, { expected: target.identity, files: target.files });
     if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
       // It exited and waits for its parent to reap it: that is the end, and the figures a view
@@ -272,9 +268,8 @@ export class Sampler {
       outcome = { ok: false, error: { kind: 'gone', detail: 'exited (a zombie until its parent reaps it)' } };
     }
     if (outcome.ok) {
-      if (wantsDetail && !outcome.value.memoryless) {
-        this.readDetail(target, now, wantsMappings);
-      }
+      const groupRead =
+        wantsDetail && !outcome.value.memoryless ? this.readDetail(target, now, wantsMappings) : undefined;
       withDetail(outcome.value, target.detail);
       const previous = target.lastSample;
       if (previous && !outcome.value.memoryless && outcome.value.timeMs > previous.timeMs) {
@@ -285,12 +280,10 @@ export class Sampler {
           overMs: outcome.value.timeMs - previous.timeMs,
         };
       }
-      const counters = target.detail.cgroup?.ok ? target.detail.cgroup.value?.oom : undefined;
       target.oomBaseline = baselineAfterReading(target.oomBaseline, {
-        before: oomBefore,
-        groupKnown: group !== undefined,
         wantsDetail,
-        firstCounters: counters,
+        before: oomBefore,
+        withReading: groupRead?.ok ? groupRead.value?.oom : undefined,
         read: this.details.oomCounters,
       });
       target.lastSample = outcome.value;
@@ -310,7 +303,9 @@ export class Sampler {
   private emit(target: Target, outcome: Outcome<ProcessSample>): void {
     const cgroup = target.lastSample?.cgroup;
     const exitCause =
-      target.ended && cgroup?.ok && cgroup.value ? judgeExit(target.oomBaseline, this.details.oomCounters) : undefined;
+      target.ended && cgroup?.ok && cgroup.value
+        ? judgeExit(target.oomBaseline, this.details.oomCountersNow)
+        : undefined;
     const event: SampleEvent = {
       identity: target.identity,
       outcome,
@@ -328,11 +323,19 @@ export class Sampler {
     }
   }
 
-  /** The costly reads that are due: cgroup at the setting's pace, rollup and smaps at their cost's. */
-  private readDetail(target: Target, now: number, wantsMappings: boolean): void {
+  /**
+   * The costly reads that are due: cgroup at the setting's pace, rollup and smaps at their cost's.
+   * Returns the cgroup reading when one was due.
+   */
+  private readDetail(
+    target: Target,
+    now: number,
+    wantsMappings: boolean,
+  ): Outcome<CgroupMemory | undefined> | undefined {
     const { detail, identity } = target;
+    let groupRead: Outcome<CgroupMemory | undefined> | undefined;
     if (now >= detail.cgroupNextAtMs) {
-      detail.cgroup = this.details.cgroup(identity.pid);
+      groupRead = detail.cgroup = this.details.cgroup(identity.pid);
       detail.oomScore = this.details.oomScore(identity.pid);
       detail.pressure = this.details.pressure(identity.pid);
       // On the interval's grid, not from this read: every process is due in the same tick, which
@@ -357,6 +360,7 @@ export class Sampler {
     if (wantsMappings && !detail.smaps.reading && now >= detail.smaps.nextAtMs) {
       this.readSmaps(target, now);
     }
+    return groupRead;
   }
 
   private readSmaps(target: Target, now: number): void {

@@ -153,8 +153,8 @@ describe('OOM kills', function () {
         30000,
       );
       assert.equal(rowOf()?.oomKill, undefined, 'no verdict while it lives');
-      // The counters the end is compared with are read before each reading: one more reading after
-      // the one that found the new group, so that they are the new group's.
+      // The counters the end is compared with are the new group's from the reading that found it
+      // on, or, had the group it left been near a limit (read before each reading), from the next.
       const seenAtMs = rowOf()!.snapshot!.sampledAtMs;
       await waitFor('a further reading', () => rowOf()!.snapshot!.sampledAtMs > seenAtMs);
       writeFileSync(goFile, '');

@@ -6,9 +6,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OomCounters, readOomCounters } from '../../src/proc/cgroup';
-import { describeOomKill, judgeExit, OomCounterReader, readOomBaseline } from '../../src/proc/oomKill';
-import { fail, ok } from '../../src/proc/outcome';
+import { CgroupLimitLevel, CgroupMemory, OomCounters, readOomCounters, tightestLevel } from '../../src/proc/cgroup';
+import {
+  describeOomKill,
+  judgeExit,
+  OOM_NEAR_SHARE_PERCENT,
+  OomCounterReader,
+  oomKillNear,
+  readOomBaseline,
+} from '../../src/proc/oomKill';
+import { fail, ok, Outcome } from '../../src/proc/outcome';
+import { GiB, MiB } from '../../shared/units';
 import { expectError, expectOk, FIXTURE_CGROUP } from './helpers';
 
 /** A cgroup tree in memory whose counters the test changes between readings. */
@@ -121,5 +129,31 @@ describe('OOM kill verdicts', () => {
     });
     assert.equal(judgeExit(undefined, fakeTree(tree)).kind, 'unknown');
     assert.equal(readOomBaseline(1, '/missing', fakeTree(tree)), undefined);
+  });
+
+  it('calls a kill near from 80 % of a limit on any level, or where a working set cannot be measured', () => {
+    const level = (workingSet: Outcome<number>, limitBytes = 100 * MiB) => ({
+      path: '/g',
+      limitBytes,
+      limitFile: 'memory.max',
+      usageBytes: 100 * MiB,
+      workingSet,
+    });
+    const group = (levels: CgroupLimitLevel[]): CgroupMemory => ({
+      version: 2,
+      path: '/g',
+      limitBytes: 100 * MiB,
+      currentBytes: MiB,
+      workingSet: ok(MiB),
+      levels,
+      tightest: tightestLevel(levels),
+      oom: fail({ kind: 'unsupported', detail: 'not read here' }),
+    });
+    assert.equal(OOM_NEAR_SHARE_PERCENT, 80);
+    assert.equal(oomKillNear(group([])), false, 'no limit on the way up');
+    assert.equal(oomKillNear(group([level(ok(79.9 * MiB))])), false);
+    assert.equal(oomKillNear(group([level(ok(80 * MiB))])), true);
+    assert.equal(oomKillNear(group([level(ok(10 * MiB)), level(ok(900 * MiB), GiB)])), true, 'a parent near its own');
+    assert.equal(oomKillNear(group([level(fail({ kind: 'permission-denied', detail: 'memory.stat' }))])), true);
   });
 });

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCgroup2Mount, parsePressure, readGroupPressure, readSystemPressure } from '../../src/proc/pressure';
+import { readProcText } from '../../src/proc/procFile';
 import { expectError, expectOk } from './helpers';
 
 const PSI = 'some avg10=1.25 avg60=0.50 avg300=0.10 total=123456\nfull avg10=0.00 avg60=0.01 avg300=0.00 total=789\n';
@@ -63,6 +64,22 @@ describe('memory pressure (PSI)', () => {
     assert.equal(reading.path, '/user.slice/app.service');
     assert.equal(reading.file, path.join(mountPoint, 'user.slice', 'app.service', 'memory.pressure'));
     assert.equal(reading.pressure.some.avg10, 1.25);
+  });
+
+  it('reads mountinfo and the pressure file each through the reader its caller gave for it', () => {
+    const mountPoint = path.join(root, 'sys', 'fs', 'cgroup');
+    const procRoot = layout('0::/app\n', mountLine('/', mountPoint));
+    group(path.join(mountPoint, 'app'));
+    const reads: string[] = [];
+    const reader = (kind: string) => (file: string) => {
+      reads.push(`${kind} ${path.relative(root, file)}`);
+      return readProcText(file);
+    };
+    expectOk(readGroupPressure(42, procRoot, { mountinfo: reader('mountinfo'), pressure: reader('pressure') }));
+    assert.deepEqual(reads, [
+      `mountinfo ${path.join('proc', 'self', 'mountinfo')}`,
+      `pressure ${path.join('sys', 'fs', 'cgroup', 'app', 'memory.pressure')}`,
+    ]);
   });
 
   it('finds it on a hybrid host (at /sys/fs/cgroup/unified), with the v1 lines ignored', () => {

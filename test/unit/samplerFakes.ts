@@ -11,6 +11,7 @@ import { MappingSummary } from '../../src/proc/smaps';
 import { Timed } from '../../src/proc/smapsOffThread';
 import { SmapsRollup } from '../../src/proc/smapsRollup';
 import { DetailReaders } from '../../src/proc/detailReaders';
+import { SAME_TICK_MS, SharedReads } from '../../src/proc/sharedReads';
 import { ProcessReader, Sampler, SamplerSettings } from '../../src/proc/sampler';
 import { delay } from './helpers';
 import { MiB } from '../../shared/units';
@@ -112,7 +113,20 @@ export class FakeDetails implements DetailReaders {
 
   /** What cgroup() answers; the OOM tests give the process a group. */
   cgroupOf: () => Outcome<CgroupMemory | undefined> = () => ok(undefined);
-  oomCounters: OomCounterReader = () => fail({ kind: 'unsupported', detail: 'no group in this test' });
+  /** The OOM counters as the kernel has them now; the OOM tests count these reads. */
+  countersOf: OomCounterReader = () => fail({ kind: 'unsupported', detail: 'no group in this test' });
+  /** Kept for a tick by the clock of the tick that read them, as the real readers keep theirs. */
+  private readonly tickReads: SharedReads;
+
+  /** `tickNow`: the clock the Sampler is given, for the reads kept a tick. */
+  constructor(tickNow: () => number = () => clock.last) {
+    this.tickReads = new SharedReads(tickNow);
+  }
+
+  readonly oomCounters: OomCounterReader = (version, path) =>
+    this.tickReads.get(`${version} ${path}`, SAME_TICK_MS, () => this.countersOf(version, path));
+
+  readonly oomCountersNow: OomCounterReader = (version, path) => this.countersOf(version, path);
 
   cgroup(pid: number): Outcome<CgroupMemory | undefined> {
     this.reads.push({ pid, what: 'cgroup', timeMs: clock.last });

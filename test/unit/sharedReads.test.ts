@@ -1,6 +1,7 @@
 // What several watched processes read alike is read once a tick (src/proc/sharedReads.ts): their
-// cgroup's files and the system's pressure, through the real readers on this machine's /proc; and
-// the Sampler puts every process's cgroup read on one grid, so that they fall in the same tick.
+// cgroup's files and OOM counters and the system's pressure, through the real readers on this
+// machine's /proc; and the Sampler puts every process's cgroup read on one grid, so that they fall
+// in the same tick.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { realDetailReaders } from '../../src/proc/detailReaders';
@@ -44,6 +45,24 @@ describe('SharedReads', () => {
     } finally {
       other.kill('SIGKILL');
     }
+  });
+
+  it("reads a group's OOM counters once a tick for baselines, and afresh on every call for an exit's judgement", function () {
+    const readers = realDetailReaders();
+    const group = readers.cgroup(process.pid);
+    if (!group.ok || !group.value || !group.value.oom.ok) {
+      this.skip(); // no cgroup memory controller with OOM counters visible here
+    }
+    const { version, path } = group.value;
+    const baseline = readers.oomCounters(version, path);
+    assert.ok(baseline.ok);
+    assert.equal(readers.oomCounters(version, path), baseline, 'one reading for every process of the group');
+    const now = readers.oomCountersNow(version, path);
+    assert.ok(now.ok);
+    assert.notEqual(now, baseline, "the judgement's read is not the tick's");
+    assert.notEqual(readers.oomCountersNow(version, path), now, 'nor the previous judgement');
+    assert.equal(now.value.path, path);
+    readers.dispose();
   });
 });
 
