@@ -83,7 +83,24 @@ function sameMappingRows(a: MappingsFigure | undefined, b: MappingsFigure): bool
   if (!a || !('kinds' in a) || !('kinds' in b)) {
     return sameJson(a, b);
   }
-  return sameShownPace(a.pace, b.pace) && sameJson(a.kinds, b.kinds) && sameJson(a.top, b.top);
+  return sameShownPace(a.pace, b.pace) && sameRows(a.kinds, b.kinds) && sameRows(a.top, b.top);
+}
+
+/**
+ * Rows of two reads found alike, by the newer's array: a held-back panel compares the same two
+ * reads at every reading until its next message. Rows are never changed once built.
+ */
+const alikeRows = new WeakMap<readonly object[], readonly object[]>();
+
+function sameRows(a: readonly object[], b: readonly object[]): boolean {
+  if (a === b || alikeRows.get(a) === b) {
+    return true;
+  }
+  const same = sameJson(a, b);
+  if (same) {
+    alikeRows.set(a, b);
+  }
+  return same;
 }
 
 /** The pace as the page words it: how often, and why (with the cost, when the cost sets it). */

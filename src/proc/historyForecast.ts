@@ -25,7 +25,10 @@ export function forecastFor(
 ): LeakForecast {
   const latestMs = history.latest()?.timeMs ?? 0;
   const cached = cache.get(history);
-  if (cached && latestMs >= cached.latestMs && latestMs < cached.latestMs + REFRESH_MS) {
+  // Refit on a grid of the wall clock, as the detail reads are (Sampler): the refits of every
+  // process, and the news they bring a view, fall in the same tick as the cgroup reads.
+  const slot = (timeMs: number) => Math.floor(timeMs / REFRESH_MS);
+  if (cached && latestMs >= cached.latestMs && slot(latestMs) === slot(cached.latestMs)) {
     return cached.forecast;
   }
   const { bootTimeMs, clockTicks } = systemInfo();

@@ -9,8 +9,11 @@ import { ok } from '../../src/proc/outcome';
 import { ProcessSample } from '../../src/proc/sampleProcess';
 import { MiB } from '../../shared/units';
 
-/** Now, so a process started at boot (startTicks 0) is long past its warm-up. */
-const BASE = Date.now() - 400_000;
+/**
+ * Now, so a process started at boot (startTicks 0) is long past its warm-up; on the 5 s grid of
+ * the wall clock that refits fall on.
+ */
+const BASE = Math.floor((Date.now() - 400_000) / 5000) * 5000;
 
 /** A process started at boot (no warm-up left) leaking 12 MiB/min for 5 min, one reading a second. */
 function leakingHistory(): History {
@@ -64,7 +67,7 @@ describe('forecastFor (a history and the limit it grows towards)', () => {
     assert.ok(nothing.verdict === 'growing' && nothing.limit === undefined, 'no limit known: no time to it');
   });
 
-  it('is refitted once per 5 s of readings, the same object in between', () => {
+  it('is refitted once per 5 s of the wall clock, the same object in between', () => {
     const history = leakingHistory();
     const first = forecastFor(history, sampleIn(undefined), () => ok(600 * MiB));
     history.push({ timeMs: BASE + 301_000, resBytes: 161 * MiB, shrBytes: 0, virtBytes: 0 });
@@ -75,10 +78,13 @@ describe('forecastFor (a history and the limit it grows towards)', () => {
     for (let s = 302; s <= 306; s++) {
       history.push({ timeMs: BASE + s * 1000, resBytes: 100 * MiB + s * 0.2 * MiB, shrBytes: 0, virtBytes: 0 });
     }
-    assert.notStrictEqual(
-      forecastFor(history, sampleIn(undefined), () => ok(600 * MiB)),
-      first,
-    );
+    const refit = forecastFor(history, sampleIn(undefined), () => ok(600 * MiB));
+    assert.notStrictEqual(refit, first);
+    // On the grid, not 5 s after the last refit: the next comes at BASE + 310 s, 4 s later.
+    history.push({ timeMs: BASE + 309_900, resBytes: 162 * MiB, shrBytes: 0, virtBytes: 0 });
+    assert.strictEqual(forecastFor(history, sampleIn(undefined), () => ok(600 * MiB)), refit);
+    history.push({ timeMs: BASE + 310_000, resBytes: 162 * MiB, shrBytes: 0, virtBytes: 0 });
+    assert.notStrictEqual(forecastFor(history, sampleIn(undefined), () => ok(600 * MiB)), refit);
   });
 });
 
