@@ -82,9 +82,15 @@ describe('forecastFor (a history and the limit it grows towards)', () => {
     assert.notStrictEqual(refit, first);
     // On the grid, not 5 s after the last refit: the next comes at BASE + 310 s, 4 s later.
     history.push({ timeMs: BASE + 309_900, resBytes: 162 * MiB, shrBytes: 0, virtBytes: 0 });
-    assert.strictEqual(forecastFor(history, sampleIn(undefined), () => ok(600 * MiB)), refit);
+    assert.strictEqual(
+      forecastFor(history, sampleIn(undefined), () => ok(600 * MiB)),
+      refit,
+    );
     history.push({ timeMs: BASE + 310_000, resBytes: 162 * MiB, shrBytes: 0, virtBytes: 0 });
-    assert.notStrictEqual(forecastFor(history, sampleIn(undefined), () => ok(600 * MiB)), refit);
+    assert.notStrictEqual(
+      forecastFor(history, sampleIn(undefined), () => ok(600 * MiB)),
+      refit,
+    );
   });
 });
 
