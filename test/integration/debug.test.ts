@@ -137,7 +137,7 @@ describe('debug view with real debuggers', function () {
     await setSetting('sampleIntervalMs', 250);
     try {
       const program = writeGrowScript(dir);
-      const pidFile = path.join(dir, 'grow.pid');
+      const pidFile = path.join(dir, 'held.pid'); // not grow.pid: the test before left its PID there
       assert.ok(
         await vscode.debug.startDebugging(undefined, {
           type: 'node',

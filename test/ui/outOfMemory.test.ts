@@ -72,7 +72,7 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
 
   it('shows the usage and working set of the group, equal to its files, and the limit with its headroom', async () => {
     await workbench.runCommand('Memory: Inspect Process');
-    await workbench.pickQuickInput(String(allocator.pid), /pm-oom-test/);
+    await workbench.pickProcess(allocator.pid);
     frame = await workbench.findWebviewFrame(hasSelector('[data-testid=out-of-memory][data-cgroup=value]'));
     const section = frame.locator('[data-testid=out-of-memory]');
     assert.equal(await section.locator('[data-testid=cgroup-path]').innerText(), `cgroup ${groupPath} (v1)`);

@@ -28,7 +28,7 @@ describe('status bar readout', function () {
 
   it('shows the RES of a watched process, equal to /proc, with a tooltip that explains RES, VIRT and SHR', async () => {
     await workbench.runCommand('Memory: Watch Process in Status Bar');
-    await workbench.pickQuickInput(String(allocator.pid), /pm-statusbar-test|node/);
+    await workbench.pickProcess(allocator.pid);
     const item = workbench.statusBarItem(STATUS_ITEM);
     await item.filter({ hasText: 'MiB' }).waitFor({ state: 'visible', timeout: 15_000 });
     // The process idles, so a reading soon equals what /proc says now.

@@ -283,6 +283,23 @@ export class Workbench {
    * picks the first row whose label matches `label` (default: the first row).
    */
   async pickQuickInput(text: string, label?: string | RegExp, timeoutMs = 15_000): Promise<void> {
+    await this.pickRow(text, label === undefined ? undefined : { label }, timeoutMs);
+  }
+
+  /**
+   * Picks the process `pid` in the process picker (Memory: Inspect Process, Watch Process): the
+   * row whose description starts with that PID. Typing the PID also matches other rows that
+   * hold its digits (PID 741 is in 7417, and in command lines), and the picker sorts by memory.
+   */
+  async pickProcess(pid: number, timeoutMs = 15_000): Promise<void> {
+    await this.pickRow(String(pid), { description: new RegExp(`^${pid} ·`) }, timeoutMs);
+  }
+
+  private async pickRow(
+    text: string,
+    filter: { label?: string | RegExp; description?: RegExp } | undefined,
+    timeoutMs: number,
+  ): Promise<void> {
     const widget = this.page.locator('.quick-input-widget');
     await widget.waitFor({ state: 'visible', timeout: timeoutMs });
     await widget.locator('.quick-input-box input').fill(text);
@@ -294,8 +311,11 @@ export class Workbench {
       .waitFor({ state: 'hidden', timeout: timeoutMs * 2 })
       .catch(() => undefined);
     let rows = widget.locator('.quick-input-list .monaco-list-row');
-    if (label !== undefined) {
-      rows = rows.filter({ has: this.page.locator('.label-name', { hasText: label }) });
+    if (filter?.label !== undefined) {
+      rows = rows.filter({ has: this.page.locator('.label-name', { hasText: filter.label }) });
+    }
+    if (filter?.description !== undefined) {
+      rows = rows.filter({ has: this.page.locator('.label-description', { hasText: filter.description }) });
     }
     const row = rows.filter({ visible: true }).first();
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
