@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import { MiB } from '../../shared/units';
-import { DebugSessionsStarted } from './debuggees';
+import { DebugSessionsStarted, startDebuggee } from './debuggees';
 import { procMemoryApi, readPid, setSetting, statmBytes, waitFor, writeGrowScript } from './helpers';
 import type { ToDebugView } from '../../shared/protocol/debugView';
 
@@ -94,21 +94,23 @@ describe('debug view with real debuggers', function () {
 
   afterEach(() => sessions.endAll());
 
+  /** Starts grow.js under js-debug (it stops at its first `debugger`), its PID in NAME.pid: each test its own file. */
+  const launchGrow = (name: string) => {
+    const pidFile = path.join(dir, `${name}.pid`);
+    const configuration = {
+      type: 'node',
+      request: 'launch',
+      name,
+      program: writeGrowScript(dir),
+      args: [pidFile],
+      console: 'internalConsole',
+    };
+    return startDebuggee(api, configuration, pidFile);
+  };
+
   it('js-debug: finds the Node program, and shows the growth between two breakpoints', async () => {
-    const program = writeGrowScript(dir);
-    const pidFile = path.join(dir, 'grow.pid');
-    assert.ok(
-      await vscode.debug.startDebugging(undefined, {
-        type: 'node',
-        request: 'launch',
-        name: 'grow',
-        program,
-        args: [pidFile],
-        console: 'internalConsole',
-      }),
-    );
-    const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 30000);
-    const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
+    const { pid } = await launchGrow('grow');
+    const entry = sessionFor(pid)!;
     assert.match(entry.message, /session name|process event/);
     const session = entry.session;
     await waitFor('the first stop', () => recorder.count(session) >= 1, 30000);
@@ -136,20 +138,8 @@ describe('debug view with real debuggers', function () {
     // holds still at a breakpoint are held back (QUIET_MESSAGE_MS); the points come with the next message.
     await setSetting('sampleIntervalMs', 250);
     try {
-      const program = writeGrowScript(dir);
-      const pidFile = path.join(dir, 'held.pid'); // not grow.pid: the test before left its PID there
-      assert.ok(
-        await vscode.debug.startDebugging(undefined, {
-          type: 'node',
-          request: 'launch',
-          name: 'held',
-          program,
-          args: [pidFile],
-          console: 'internalConsole',
-        }),
-      );
-      const pid = await waitFor('the program to write its PID', () => readPid(pidFile), 30000);
-      const entry = await waitFor('the view to find the PID', () => sessionFor(pid), 30000);
+      const { pid } = await launchGrow('held');
+      const entry = sessionFor(pid)!;
       await waitFor('the first stop', () => recorder.count(entry.session) >= 1, 30000);
       const messages = recordDebugViewMessages(api);
       const samples = () => messages.filter((message) => message.type === 'sample');
