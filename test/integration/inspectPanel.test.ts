@@ -144,6 +144,9 @@ describe('inspect panel', function () {
     await setSetting('sampleIntervalMs', 250);
     const sleeper = spawn('sleep', ['120'], { stdio: 'ignore' });
     try {
+      // Asleep, past its exec: a first reading taken mid-exec makes a slope that changes the
+      // trend's words at every reading for a while (news, rightly), and the count below fails.
+      await waitFor('sleep asleep', () => /\(sleep\) S /.test(readFileSync(`/proc/${sleeper.pid}/stat`, 'utf8')));
       const quiet = (await vscode.commands.executeCommand('procMemory.inspectProcess', sleeper.pid)) as InspectPanel;
       const samples = recordSamples(quiet);
       const history = () => api.sampler.history(quiet.identity)?.length ?? 0;
