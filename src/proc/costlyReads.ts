@@ -11,6 +11,13 @@ import { paceMs, ReadPace } from '../../shared/readPace';
 /** Below this cost a rollup is read in the tick itself: an async read costs more than that (~0.3 ms). */
 export const SYNC_ROLLUP_MAX_MS = 1;
 
+/**
+ * An async read's measured cost is its whole round trip through the thread pool: 0.7 to 1 ms or
+ * more on a busy machine, however cheap the kernel's part. Below this round trip one read is tried
+ * in the tick, the only place where that part can be measured alone.
+ */
+export const ROLLUP_TRY_IN_TICK_MAX_MS = 5;
+
 /** One costly read of one process: its last value, what it cost, and when it may run again. */
 export interface CostlyRead<T> {
   value?: T;
@@ -33,6 +40,21 @@ export interface Detail {
   oomScore?: Outcome<OomScore>;
   pressure?: ProcessSample['pressure'];
   cgroupNextAtMs: number;
+  /** What the last rollup read in the tick cost (undefined: none yet). */
+  rollupInTickMs?: number;
+}
+
+/**
+ * Whether the next rollup is read in the tick: once one read there cost under SYNC_ROLLUP_MAX_MS,
+ * for as long as they do. A first read, of unknown cost, goes to the thread pool; one in the tick
+ * that cost more sends every later read there for good (one slow read blocks the tick once).
+ */
+export function rollupInTick(detail: Detail): boolean {
+  if (detail.rollupInTickMs !== undefined) {
+    return detail.rollupInTickMs < SYNC_ROLLUP_MAX_MS;
+  }
+  const roundTripMs = detail.rollup.costMs;
+  return roundTripMs !== undefined && roundTripMs < ROLLUP_TRY_IN_TICK_MAX_MS;
 }
 
 /** Keeps what a read returned and when it started, and paces the next one by its cost. */

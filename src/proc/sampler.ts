@@ -2,16 +2,7 @@
 // each reading. The costly reads' pacing is in costlyReads.ts, the readers in detailReaders.ts,
 // the OOM baseline in oomKill.ts.
 import { History } from './history';
-import {
-  CostlyRead,
-  Detail,
-  failedRead,
-  landed,
-  newDetail,
-  repace,
-  SYNC_ROLLUP_MAX_MS,
-  withDetail,
-} from './costlyReads';
+import { CostlyRead, Detail, failedRead, landed, newDetail, repace, rollupInTick, withDetail } from './costlyReads';
 import { DetailReaders, realDetailReaders } from './detailReaders';
 import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, oomKillNear, readOomBaseline } from './oomKill';
 import { CgroupMemory } from './cgroup';
@@ -345,8 +336,9 @@ export class Sampler {
     }
     const rollup = detail.rollup;
     if (!rollup.reading && now >= rollup.nextAtMs) {
-      if (rollup.costMs !== undefined && rollup.costMs < SYNC_ROLLUP_MAX_MS) {
+      if (rollupInTick(detail)) {
         const read = this.details.rollupSync(identity.pid);
+        detail.rollupInTickMs = read.costMs;
         landed(rollup, now, read, this.settings.detailIntervalMs);
       } else {
         // Unknown or costly: the kernel's walk in the thread pool; the figures follow in their own event.

@@ -82,6 +82,8 @@ export class FakeProc {
 export class FakeDetails implements DetailReaders {
   readonly reads: DetailRead[] = [];
   rollupCostMs = 0.2;
+  /** What an async rollup measures: the thread pool's round trip (above SYNC_ROLLUP_MAX_MS on a busy machine). */
+  rollupRoundTripMs = 0.2;
   /** Cheap enough for the tests' 100 ms setting (0.5 ms / 0.5 % = 100 ms). */
   smapsCostMs = 0.3;
   /** While set, smaps reads wait for release(). */
@@ -97,7 +99,7 @@ export class FakeDetails implements DetailReaders {
   async rollupAsync(pid: number): Promise<Timed<Outcome<SmapsRollup>>> {
     this.reads.push({ pid, what: 'rollup-async', timeMs: clock.last });
     await delay(0);
-    return { value: ok(this.rollup()), costMs: this.rollupCostMs };
+    return { value: ok(this.rollup()), costMs: this.rollupRoundTripMs };
   }
 
   async smaps(pid: number): Promise<Timed<Outcome<MappingSummary>>> {
