@@ -11,9 +11,10 @@ import { History } from './proc/history';
 import { forecastFor } from './proc/historyForecast';
 import { describeProcError } from './proc/outcome';
 import { identityKey, ProcessIdentity } from './proc/processIdentity';
+import { ProcessSample } from './proc/sampleProcess';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { toSnapshot } from './core/processSnapshot';
-import { forecastNews, hasNews, snapshotDelta } from './core/snapshotDelta';
+import { forecastNews, hasNews, sameFigures, snapshotDelta } from './core/snapshotDelta';
 import { trendText } from '../shared/trendJudgement';
 import { QuietReadings } from './core/quietReadings';
 import { EndedInfo, FromInspectPanel, parseFromInspectPanel, ToInspectPanel } from '../shared/protocol/inspect';
@@ -30,7 +31,9 @@ export class InspectPanel extends Disposable {
   /** The sampler's readings, only while the panel is visible and the process runs. */
   private readonly subscription = this.register(new MutableDisposable());
   private history: History | undefined;
-  private snapshot: ProcessSnapshot | undefined;
+  private lastSample: ProcessSample | undefined;
+  /** The snapshot of `lastSample`, made when first needed: most readings are judged without one. */
+  private built: { sample: ProcessSample; snapshot: ProcessSnapshot } | undefined;
   private ended: EndedInfo | undefined;
   private problem: string | undefined;
   private readonly channel: WebviewChannel<ToInspectPanel, FromInspectPanel>;
@@ -40,7 +43,12 @@ export class InspectPanel extends Disposable {
         snapshot: ProcessSnapshot | undefined;
         forecast?: LeakForecast;
         /** The trend's level and rate as the page words them (trendText): a slope that moved by less than it shows is no news. */
-        trendWords?: string;
+        trend?: { level: string; text: string };
+        /**
+         * A reading whose figures the page has but for their time: the last one sent, or one
+         * since found to bring none. A reading alike it (sameFigures) brings no news either.
+         */
+        quietSample: ProcessSample | undefined;
       }
     | undefined;
   /** Which readings the page hears of: those with news, and one at least every QUIET_MESSAGE_MS. */
@@ -95,6 +103,13 @@ export class InspectPanel extends Disposable {
   /** For tests: the last figures this panel received. */
   get lastSnapshot(): ProcessSnapshot | undefined {
     return this.snapshot;
+  }
+
+  private get snapshot(): ProcessSnapshot | undefined {
+    if (this.lastSample && this.built?.sample !== this.lastSample) {
+      this.built = { sample: this.lastSample, snapshot: toSnapshot(this.lastSample) };
+    }
+    return this.built?.snapshot;
   }
 
   /** For tests: the leak forecast this panel shows. */
@@ -193,36 +208,35 @@ export class InspectPanel extends Disposable {
 
   private onSample(event: SampleEvent): void {
     this.history = event.history;
-    if (event.lastSample) {
-      this.snapshot = toSnapshot(event.lastSample);
-    }
+    this.lastSample = event.lastSample ?? this.lastSample;
     if (event.outcome.ok) {
       // The page shows the problem until it hears of a good reading: that reading is news.
       const problemShown = this.problem !== undefined;
       this.problem = undefined;
+      const sample = event.outcome.value;
       const trendPerMinute = event.history.resTrendPerMinute(TREND_WINDOW_MS);
-      this.forecast = forecastFor(event.history, event.outcome.value);
+      this.forecast = forecastFor(event.history, sample);
       if (this.channel.ready) {
-        const timeMs = event.outcome.value.timeMs;
-        const forecast = this.forecast === this.shown?.forecast ? undefined : this.forecast;
-        // Only what the page does not have yet: every byte is serialised twice and compressed by the host.
-        const snapshot = this.snapshot as ProcessSnapshot;
-        const delta = snapshotDelta(snapshot, this.shown?.snapshot);
+        const timeMs = sample.timeMs;
+        const shown = this.shown;
         // The trend as the page words its level and rate. How long a window it rests on is left
         // out: in a young panel it grows every second ("over the last 12 s"), and that is no news.
-        const trendWords = JSON.stringify(
-          trendText(trendPerMinute, snapshot.resBytes, TREND_WINDOW_MS / 60000, this.forecast),
-        );
+        const trend = trendText(trendPerMinute, sample.resBytes, TREND_WINDOW_MS / 60000, this.forecast);
         const news =
           problemShown ||
-          forecastNews(this.forecast, this.shown?.forecast) ||
-          trendWords !== this.shown?.trendWords ||
-          hasNews(delta, this.shown?.snapshot);
+          forecastNews(this.forecast, shown?.forecast) ||
+          trend.level !== shown?.trend?.level ||
+          trend.text !== shown.trend.text ||
+          this.figuresNews(sample);
         const taken = this.quiet.take(timeMs, news);
         if (!taken.send) {
           return;
         }
-        this.shown = { snapshot, forecast: this.forecast, trendWords };
+        // Only what the page does not have yet: every byte is serialised twice and compressed by the host.
+        const snapshot = this.snapshot as ProcessSnapshot;
+        const delta = snapshotDelta(snapshot, shown?.snapshot);
+        const forecast = this.forecast === shown?.forecast ? undefined : this.forecast;
+        this.shown = { snapshot, forecast: this.forecast, trend, quietSample: sample };
         this.post({
           type: 'sample',
           snapshot: delta,
@@ -246,9 +260,22 @@ export class InspectPanel extends Disposable {
     }
   }
 
+  /** Whether the page would show any figure of `sample` differently, but for its time. */
+  private figuresNews(sample: ProcessSample): boolean {
+    const shown = this.shown;
+    if (shown?.quietSample && sameFigures(sample, shown.quietSample)) {
+      return false;
+    }
+    const news = hasNews(snapshotDelta(this.snapshot as ProcessSnapshot, shown?.snapshot), shown?.snapshot);
+    if (!news && shown) {
+      shown.quietSample = sample;
+    }
+    return news;
+  }
+
   /** The page loaded (or was restored): the full state, and what it holds from now on. */
   private onReady(): void {
-    this.shown = { snapshot: this.snapshot, forecast: this.forecast };
+    this.shown = { snapshot: this.snapshot, forecast: this.forecast, quietSample: this.lastSample };
     this.quiet.restart();
     this.post(this.initMessage());
   }

@@ -1,6 +1,7 @@
 import { describeForecast } from '../../shared/forecastText';
 import type { LeakForecast, MappingsFigure, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
 import type { ReadPace } from '../../shared/readPace';
+import type { ProcessSample } from '../proc/sampleProcess';
 
 /**
  * The fields of `next` that differ from `shown`, the snapshot the page has: what a `sample` message
@@ -46,6 +47,25 @@ export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefine
         return true;
     }
   });
+}
+
+/**
+ * Whether toSnapshot makes the same figures of two readings but for their time: every field alike
+ * but the reading time and the fault rates' window. Cheap where nothing moved: the costly reads
+ * carried over between reads are the same objects. A reading alike one that brought a page no news
+ * brings none either, and need not be made a snapshot to tell.
+ */
+export function sameFigures(a: ProcessSample, b: ProcessSample): boolean {
+  return a === b || sameJson(withoutTime(a), withoutTime(b));
+}
+
+function withoutTime(sample: ProcessSample): object {
+  const rates = sample.faultRates;
+  return {
+    ...sample,
+    timeMs: undefined,
+    faultRates: rates && { minorPerSecond: rates.minorPerSecond, majorPerSecond: rates.majorPerSecond },
+  };
 }
 
 /**

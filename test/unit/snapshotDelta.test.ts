@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { toSnapshot } from '../../src/core/processSnapshot';
-import { forecastNews, hasNews, sameJson, snapshotDelta } from '../../src/core/snapshotDelta';
+import { forecastNews, hasNews, sameFigures, sameJson, snapshotDelta } from '../../src/core/snapshotDelta';
+import type { ProcessSample } from '../../src/proc/sampleProcess';
 import type { LeakForecast, ProcessSnapshot } from '../../shared/model';
 import { describeForecast } from '../../shared/forecastText';
 
@@ -100,6 +101,43 @@ describe('snapshotDelta', () => {
     for (const [what, change] of changed) {
       const next = { ...later, ...change } as ProcessSnapshot;
       assert.equal(hasNews(snapshotDelta(next, first), first), true, what);
+    }
+  });
+
+  it('tells readings alike but for their time without a snapshot, and only those that bring no news', () => {
+    const read = sampleProcess(process.pid, { detail: true, mappings: true });
+    assert.ok(read.ok);
+    const first: ProcessSample = {
+      ...read.value,
+      faultRates: { minorPerSecond: 0, majorPerSecond: 0, overMs: 1000 },
+    };
+    // The next reading: new objects for what is read again each time, the same carried-over costly reads.
+    const later: ProcessSample = {
+      ...JSON.parse(JSON.stringify(first)),
+      identity: first.identity,
+      timeMs: first.timeMs + 1000,
+      faultRates: { minorPerSecond: 0, majorPerSecond: 0, overMs: 1003 },
+    };
+    const newsOf = (next: ProcessSample) => {
+      const shown = toSnapshot(first);
+      return hasNews(snapshotDelta(toSnapshot(next), shown), shown);
+    };
+    assert.equal(sameFigures(later, first), true);
+    assert.equal(newsOf(later), false, 'and a page learns nothing from it');
+    assert.ok(first.status.rssAnon !== undefined && first.rollup?.ok);
+    const changed: [string, Partial<ProcessSample>][] = [
+      ['RES', { resBytes: first.resBytes + 4096 }],
+      ['a fault total', { faults: { ...first.faults, minor: first.faults.minor + 1 } }],
+      ['a fault rate', { faultRates: { minorPerSecond: 1, majorPerSecond: 0, overMs: 1000 } }],
+      ['RssAnon', { status: { ...first.status, rssAnon: first.status.rssAnon + 4096 } }],
+      ['PSS', { rollup: { ok: true, value: { ...first.rollup.value, pss: first.rollup.value.pss + 4096 } } }],
+      ['the cgroup', { cgroup: { ok: false, error: { kind: 'gone', detail: 'moved' } } }],
+      ['the threads', { threads: first.threads + 1 }],
+    ];
+    for (const [what, change] of changed) {
+      const next = { ...later, ...change } as ProcessSample;
+      assert.equal(sameFigures(next, first), false, what);
+      assert.equal(newsOf(next), true, `${what} is news`);
     }
   });
 
