@@ -8,8 +8,12 @@ import { Timed } from './smapsOffThread';
 import { SmapsRollup } from './smapsRollup';
 import { paceMs, ReadPace } from '../../shared/readPace';
 
-/** Below this cost a rollup is read in the tick itself: an async read costs more than that (~0.3 ms). */
-export const SYNC_ROLLUP_MAX_MS = 1;
+/**
+ * Below this cost a costly read is done in the tick itself: a read off it costs the host more than
+ * that (a thread-pool round trip, ~0.3 ms of CPU; a worker's message both ways, ~2 ms), and its
+ * figures come in an event of their own, which every view of the process handles again.
+ */
+export const IN_TICK_MAX_MS = 1;
 
 /**
  * An async read's measured cost is its whole round trip through the thread pool: 0.7 to 1 ms or
@@ -45,16 +49,25 @@ export interface Detail {
 }
 
 /**
- * Whether the next rollup is read in the tick: once one read there cost under SYNC_ROLLUP_MAX_MS,
+ * Whether the next rollup is read in the tick: once one read there cost under IN_TICK_MAX_MS,
  * for as long as they do. A first read, of unknown cost, goes to the thread pool; one in the tick
  * that cost more sends every later read there for good (one slow read blocks the tick once).
  */
 export function rollupInTick(detail: Detail): boolean {
   if (detail.rollupInTickMs !== undefined) {
-    return detail.rollupInTickMs < SYNC_ROLLUP_MAX_MS;
+    return detail.rollupInTickMs < IN_TICK_MAX_MS;
   }
   const roundTripMs = detail.rollup.costMs;
   return roundTripMs !== undefined && roundTripMs < ROLLUP_TRY_IN_TICK_MAX_MS;
+}
+
+/**
+ * Whether the next smaps read is done in the tick: where the last read succeeded and each of the
+ * last three cost under IN_TICK_MAX_MS. The worker measures its read and parse alone, so its cost
+ * tells what one in the tick would cost; a read that failed says nothing of that.
+ */
+export function smapsInTick(smaps: CostlyRead<Outcome<unknown>>): boolean {
+  return smaps.value?.ok === true && smaps.costs.length > 0 && Math.max(...smaps.costs) < IN_TICK_MAX_MS;
 }
 
 /** Keeps what a read returned and when it started, and paces the next one by its cost. */
@@ -72,11 +85,16 @@ export function repace<T>(read: CostlyRead<T>, settingMs: number): void {
   if (read.costMs === undefined || read.readAtMs === undefined) {
     return;
   }
-  const sorted = [...read.costs].sort((a, b) => a - b);
-  const pace = paceMs(sorted[(sorted.length - 1) >> 1], settingMs);
+  const pace = paceMs(medianCost(read) as number, settingMs);
   read.everyMs = pace.everyMs;
   read.byCost = pace.byCost;
   read.nextAtMs = read.readAtMs + pace.everyMs;
+}
+
+/** The median of the last costs (the lower of the middle two), undefined before any read. */
+function medianCost<T>(read: CostlyRead<T>): number | undefined {
+  const sorted = [...read.costs].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1];
 }
 
 /** A reader that threw (it should not): an error to show, and the read is retried at the setting's pace. */

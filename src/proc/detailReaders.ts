@@ -5,7 +5,7 @@ import { OomCounterReader } from './oomKill';
 import { Outcome } from './outcome';
 import { readGroupPressure, readSystemPressure } from './pressure';
 import { OomScore, ProcessSample, readOomScore, readSmapsRollup, readSmapsRollupAsync } from './sampleProcess';
-import { MappingSummary } from './smaps';
+import { MappingSummary, readSmaps } from './smaps';
 import { readProcText } from './procFile';
 import { SAME_TICK_MS, SharedReads } from './sharedReads';
 import { OffThreadSmaps, Timed } from './smapsOffThread';
@@ -22,6 +22,8 @@ export interface DetailReaders {
   rollupAsync(pid: number): Promise<Timed<Outcome<SmapsRollup>>>;
   /** /proc/PID/smaps summed by kind of mapping, read and parsed off this thread. */
   smaps(pid: number): Promise<Timed<Outcome<MappingSummary>>>;
+  /** The same in this thread: only for a process whose smaps proved cheap. */
+  smapsSync(pid: number): Timed<Outcome<MappingSummary>>;
   cgroup(pid: number): Outcome<CgroupMemory | undefined>;
   /** oom_score and oom_score_adj, and memory pressure of the system and the process's group: cheap files, read with the cgroup. */
   oomScore(pid: number): Outcome<OomScore>;
@@ -57,6 +59,10 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
       return timed(started, await readSmapsRollupAsync(pid, procRoot));
     },
     smaps: (pid) => smaps.read(pid, procRoot),
+    smapsSync: (pid) => {
+      const started = performance.now();
+      return timed(started, readSmaps(pid, procRoot));
+    },
     cgroup: (pid) => readCgroupMemory(pid, procRoot, undefined, sharedGroup),
     oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
     pressure: (pid) => ({

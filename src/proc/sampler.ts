@@ -2,7 +2,17 @@
 // each reading. The costly reads' pacing is in costlyReads.ts, the readers in detailReaders.ts,
 // the OOM baseline in oomKill.ts.
 import { History } from './history';
-import { CostlyRead, Detail, failedRead, landed, newDetail, repace, rollupInTick, withDetail } from './costlyReads';
+import {
+  CostlyRead,
+  Detail,
+  failedRead,
+  landed,
+  newDetail,
+  repace,
+  rollupInTick,
+  smapsInTick,
+  withDetail,
+} from './costlyReads';
 import { DetailReaders, realDetailReaders } from './detailReaders';
 import { baselineAfterReading, ExitCause, judgeExit, OomBaseline, oomKillNear, readOomBaseline } from './oomKill';
 import { CgroupMemory } from './cgroup';
@@ -350,7 +360,11 @@ export class Sampler {
       }
     }
     if (wantsMappings && !detail.smaps.reading && now >= detail.smaps.nextAtMs) {
-      this.readSmaps(target, now);
+      if (smapsInTick(detail.smaps)) {
+        landed(detail.smaps, now, this.details.smapsSync(identity.pid), this.settings.detailIntervalMs);
+      } else {
+        this.readSmaps(target, now);
+      }
     }
     return groupRead;
   }

@@ -23,7 +23,7 @@ export interface Read {
 }
 
 export interface DetailRead extends Read {
-  what: 'rollup-sync' | 'rollup-async' | 'smaps' | 'cgroup';
+  what: 'rollup-sync' | 'rollup-async' | 'smaps' | 'smaps-sync' | 'cgroup';
 }
 
 /**
@@ -82,7 +82,7 @@ export class FakeProc {
 export class FakeDetails implements DetailReaders {
   readonly reads: DetailRead[] = [];
   rollupCostMs = 0.2;
-  /** What an async rollup measures: the thread pool's round trip (above SYNC_ROLLUP_MAX_MS on a busy machine). */
+  /** What an async rollup measures: the thread pool's round trip (above IN_TICK_MAX_MS on a busy machine). */
   rollupRoundTripMs = 0.2;
   /** Cheap enough for the tests' 100 ms setting (0.5 ms / 0.5 % = 100 ms). */
   smapsCostMs = 0.3;
@@ -111,6 +111,11 @@ export class FakeDetails implements DetailReaders {
       await delay(0);
     }
     return { value: ok(fakeMappings(++this.counter)), costMs };
+  }
+
+  smapsSync(pid: number): Timed<Outcome<MappingSummary>> {
+    this.reads.push({ pid, what: 'smaps-sync', timeMs: clock.last });
+    return { value: ok(fakeMappings(++this.counter)), costMs: this.smapsCostMs };
   }
 
   /** What cgroup() answers; the OOM tests give the process a group. */
@@ -155,10 +160,9 @@ export class FakeDetails implements DetailReaders {
     this.release();
   }
 
+  /** The reads of one kind; 'rollup' and 'smaps': in the tick or off it. */
   of(what: DetailRead['what'] | 'rollup', after = 0): DetailRead[] {
-    return this.reads
-      .slice(after)
-      .filter((read) => read.what === what || (what === 'rollup' && read.what.startsWith('rollup')));
+    return this.reads.slice(after).filter((read) => read.what === what || read.what.startsWith(`${what}-`));
   }
 
   private rollup(): SmapsRollup {
