@@ -45,6 +45,12 @@ export class QuietReadings {
     this.eagerUntilMs = this.now() + QUIET_MESSAGE_MS;
   }
 
+  /** The view got everything up to the reading at `timeMs` another way (all its rows at once): quiet from there. */
+  told(timeMs: number): void {
+    this.sentAtMs = timeMs;
+    this.heldUntilMs = undefined;
+  }
+
   /** The page starts over (loaded, or shown again): it hears the next reading at once. */
   restart(): void {
     this.sentAtMs = undefined;

@@ -231,10 +231,14 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     if (this.view?.visible && this.channel.value?.ready) {
       const state = this.state;
       this.sentSessions = new Set(state.rows.map((row) => row.sessionId));
-      for (const watched of this.watched.values()) {
-        // The rows carry the last SPARKLINE_POINTS of each history; the next sample goes in full.
+      for (const [key, watched] of this.watched) {
+        // The rows carry the last SPARKLINE_POINTS of each history, and the live part of each row.
         watched.shownPointMs = watched.event?.history.latest()?.timeMs ?? -Infinity;
-        watched.shownLive = undefined;
+        watched.shownLive = liveWords(this.liveRowsOf(key));
+        const sampledAtMs = watched.event?.lastSample?.timeMs;
+        if (sampledAtMs !== undefined) {
+          watched.quiet.told(sampledAtMs);
+        }
       }
       this.channel.value.post(state);
       this.channel.value.post({ type: 'terminals', rows: this.terminals.rows });
@@ -258,22 +262,18 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     if (!watched || !event || !this.view?.visible || !this.channel.value?.ready) {
       return;
     }
-    const live: Omit<DebugSessionSample, 'points'>[] = [];
-    for (const entry of this.sessions.all) {
-      if (!entry.identity || identityKey(entry.identity) !== key) {
-        continue;
-      }
-      if (!this.sentSessions.has(entry.session.id)) {
-        // A session the view has no row for yet: send every row.
-        this.post();
-        return;
-      }
-      live.push(this.liveOf(entry));
+    if (this.sessions.all.some((entry) => isOf(entry, key) && !this.sentSessions.has(entry.session.id))) {
+      // A session the view has no row for yet: send every row.
+      this.post();
+      return;
     }
+    const live = this.liveRowsOf(key);
     if (live.length === 0) {
       return;
     }
-    const shownLive = JSON.stringify(live, (name, value: unknown) => (name === 'sampledAtMs' ? undefined : value));
+    // News is any change to these rows as sent. They are few, small and flat, so their JSON tells;
+    // the inspect panel's snapshot is large and some of its changes are no news (snapshotDelta.ts).
+    const shownLive = liveWords(live);
     const taken = watched.quiet.take(
       event.lastSample?.timeMs ?? Date.now(),
       event.ended || shownLive !== watched.shownLive,
@@ -287,6 +287,11 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     watched.shownLive = shownLive;
     watched.shownPointMs = points.at(-1)?.timeMs ?? watched.shownPointMs;
     this.channel.value.post({ type: 'sample', rows: live.map((row) => ({ ...row, points })) });
+  }
+
+  /** The live part of the rows of the sessions that debug the process `key`. */
+  private liveRowsOf(key: string): Omit<DebugSessionSample, 'points'>[] {
+    return this.sessions.all.filter((entry) => isOf(entry, key)).map((entry) => this.liveOf(entry));
   }
 
   private toRow(entry: DebuggedSession): DebugSessionRow {
@@ -346,4 +351,13 @@ function toDebugSnapshot(sample: ProcessSample): DebugSessionSnapshot {
     shrBytes: sample.shrBytes,
     peakRes: statusFigure(sample, sample.status.vmHWM),
   };
+}
+
+function isOf(entry: DebuggedSession, key: string): boolean {
+  return entry.identity !== undefined && identityKey(entry.identity) === key;
+}
+
+/** Live rows as the view words them: all but the reading time. */
+function liveWords(live: Omit<DebugSessionSample, 'points'>[]): string {
+  return JSON.stringify(live, (name, value: unknown) => (name === 'sampledAtMs' ? undefined : value));
 }

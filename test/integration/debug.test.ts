@@ -173,6 +173,27 @@ describe('debug view with real debuggers', function () {
         .filter((point) => point.timeMs >= pointTimes[0] && point.timeMs <= pointTimes.at(-1)!)
         .filter((point) => !shown.has(point.timeMs));
       assert.deepEqual(missing, [], 'readings the sparkline never got');
+
+      // All its rows at once (a marker added does that) tell the view everything: the stopped
+      // program's next readings wait as after a sample.
+      const afterState = messages.length;
+      api.markers.add(entry.identity!, { timeMs: Date.now(), kind: 'user', label: 'held', detail: 'a test marker' });
+      await waitFor('all the rows', () => messages.slice(afterState).some((message) => message.type === 'state'));
+      const state = messages.slice(afterState).find((message) => message.type === 'state')!;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const sinceState = messages.slice(messages.indexOf(state) + 1).filter((message) => message.type === 'sample');
+      const stateRow =
+        state.type === 'state' ? state.rows.find((row) => row.sessionId === entry.session.id) : undefined;
+      const words = (row: object | undefined) =>
+        JSON.stringify(row, (name, value: unknown) => (name === 'sampledAtMs' ? undefined : value));
+      const unchanged = sinceState.filter((message) => {
+        const { points, ...live } = message.rows[0];
+        const shown = Object.fromEntries(
+          Object.keys(live).map((name) => [name, stateRow?.[name as keyof typeof stateRow]]),
+        );
+        return points && words(live) === words(shown);
+      });
+      assert.deepEqual(unchanged, [], 'readings sent within 3 s of all the rows, though nothing changed');
     } finally {
       await setSetting('sampleIntervalMs', undefined);
     }

@@ -45,4 +45,13 @@ describe('QuietReadings', () => {
     readings.restart();
     assert.deepEqual(readings.take(500, false), { send: true });
   });
+
+  it('a view told everything another way is quiet from that reading on', () => {
+    const readings = quiet();
+    readings.take(0, false);
+    readings.take(250, false);
+    readings.told(6000);
+    assert.deepEqual(readings.take(6250, false), { send: false }, 'timed from what it was told, not the last sample');
+    assert.deepEqual(readings.take(6000 + QUIET_MESSAGE_MS, false), { send: true, heldUntilMs: 6250 });
+  });
 });
