@@ -10,6 +10,7 @@ import { DebugSessions } from './debugSessions';
 import { threadForRequest } from './core/dapRequester';
 import {
   adapterMeaning,
+  continuedEndsStop,
   noFrames,
   requestMeaning,
   revealedOfSeen,
@@ -275,7 +276,9 @@ export class DebugStops extends Disposable {
       return;
     }
     if (meaning.kind === 'continued') {
-      this.resumed(state);
+      if (continuedEndsStop(meaning, state.frames.threadId)) {
+        this.resumed(state);
+      }
       return;
     }
     const stop = state.current;

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { DapRequester, threadForRequest } from '../../src/debug/core/dapRequester';
 import {
   adapterMeaning,
+  continuedEndsStop,
   noFrames,
   requestMeaning,
   revealedOfSeen,
@@ -125,9 +126,33 @@ describe('frame tracking: which messages start and end a stop', () => {
     });
   });
 
+  it('ends a stop on a continued event of the stopped thread or of all threads, not of another thread', () => {
+    const continued = (body: object) => {
+      const meaning = adapterMeaning({ type: 'event', event: 'continued', body });
+      assert.ok(meaning?.kind === 'continued');
+      return meaning;
+    };
+    assert.equal(continuedEndsStop(continued({ threadId: 1 }), 1), true, 'the stopped thread');
+    assert.equal(continuedEndsStop(continued({ threadId: 2 }), 1), false, 'another thread runs on');
+    assert.equal(continuedEndsStop(continued({ threadId: 2, allThreadsContinued: true }), 1), true, 'all threads');
+    assert.equal(continuedEndsStop(continued({ threadId: 2 }), undefined), true, 'a stop of no known thread');
+    assert.equal(continuedEndsStop(continued({}), 1), true, 'an event that names no thread');
+  });
+
   it('reads continued events and stackTrace responses, failed ones too', () => {
     assert.deepEqual(adapterMeaning({ type: 'event', event: 'continued', body: { threadId: 1 } }), {
       kind: 'continued',
+      threadId: 1,
+      allThreadsContinued: false,
+    });
+    assert.deepEqual(
+      adapterMeaning({ type: 'event', event: 'continued', body: { threadId: 2, allThreadsContinued: true } }),
+      { kind: 'continued', threadId: 2, allThreadsContinued: true },
+    );
+    assert.deepEqual(adapterMeaning({ type: 'event', event: 'continued', body: 'x' }), {
+      kind: 'continued',
+      threadId: undefined,
+      allThreadsContinued: false,
     });
     assert.deepEqual(
       adapterMeaning({

@@ -33,7 +33,7 @@ export type RequestMeaning = { kind: 'run' } | { kind: 'stackTrace'; seq: number
 /** What a message from the adapter means for the stops. */
 export type AdapterMeaning =
   | { kind: 'stopped'; threadId: number | undefined; reason: string }
-  | { kind: 'continued' }
+  | { kind: 'continued'; threadId: number | undefined; allThreadsContinued: boolean }
   | { kind: 'stackTrace'; requestSeq: number; success: boolean; body: unknown };
 
 /** The frames seen of the stopped thread, from the `stopped` event until the program runs again. */
@@ -92,12 +92,34 @@ export function adapterMeaning(message: unknown): AdapterMeaning | undefined {
     };
   }
   if (m?.type === 'event' && m.event === 'continued') {
-    return { kind: 'continued' };
+    const body = typeof m.body === 'object' && m.body !== null ? (m.body as Record<string, unknown>) : {};
+    return {
+      kind: 'continued',
+      threadId: typeof body.threadId === 'number' ? body.threadId : undefined,
+      allThreadsContinued: body.allThreadsContinued === true,
+    };
   }
   if (m?.type === 'response' && m.command === 'stackTrace' && typeof m.request_seq === 'number') {
     return { kind: 'stackTrace', requestSeq: m.request_seq, success: m.success === true, body: m.body };
   }
   return undefined;
+}
+
+/**
+ * Whether a `continued` event ends the stop of `stoppedThreadId`: all threads run again, or the
+ * stopped one does (the DAP: without allThreadsContinued, only the thread it names has continued).
+ * Where either thread is unknown, the program is taken to run again.
+ */
+export function continuedEndsStop(
+  continued: Extract<AdapterMeaning, { kind: 'continued' }>,
+  stoppedThreadId: number | undefined,
+): boolean {
+  return (
+    continued.allThreadsContinued ||
+    continued.threadId === undefined ||
+    stoppedThreadId === undefined ||
+    continued.threadId === stoppedThreadId
+  );
 }
 
 /** Nothing seen yet of a stop's frames; the thread, if the `stopped` event named one. */
