@@ -236,7 +236,7 @@ export class TaskRecorder extends Disposable {
       return;
     }
     this.log.info(
-      `Task "${label}": ended with exit code ${exitCode ?? 'unknown'}; ${run.recording.points.length} samples, peak ${formatBytes(finished.peak.bytes)}.`,
+      `Task "${label}": ended with exit code ${exitCode ?? 'unknown'}; ${run.recording.points.length} samples, peak ${formatBytes(finished.peak.bytes)} (${finished.peak.processes} processes) at +${finished.peak.atMs - finished.startMs} ms.`,
     );
     const last = await this.lastRunOf(label);
     const file = await this.save(run, finished);

@@ -97,7 +97,11 @@ for (const [theme, name] of [
 
     it('ends with the peak in the status bar, and the change since the last run', async () => {
       const first = await runBuild(workbench);
-      assert.match(first, /build peaked at 1[6-9]\d\.\d MiB \(PSS, 10 processes\)/);
+      assert.match(
+        first,
+        /build peaked at 1[6-9]\d\.\d MiB \(PSS, 10 processes\)/,
+        `${first}\n${workbench.extensionLogs()}`,
+      );
       await workbench.page
         .locator('.statusbar-item', { hasText: 'build peaked at' })
         .first()
