@@ -67,6 +67,8 @@ export interface ProcMemoryApi {
 export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
   const store = new DisposableStore();
   context.subscriptions.push(store);
+  // What could not be done, and why (a task run not recorded), for the Output view.
+  const log = store.add(vscode.window.createOutputChannel('Proc Memory', { log: true }));
   // First, so its listener runs before every other configuration listener (see cacheConfig).
   store.add(cacheConfig());
   const sampler = new Sampler(readSamplerSettings());
@@ -104,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): ProcMemoryApi {
     ),
   );
   const taskRunStatus = store.add(new TaskRunStatus());
-  const tasks = store.add(new TaskRecorder(recorder, taskRunStatus, oomAlerts));
+  const tasks = store.add(new TaskRecorder(recorder, taskRunStatus, oomAlerts, log));
   store.add(
     registerCommand(Commands.RunTaskWithMemoryLimit, (task, limitMiB) =>
       runTaskWithMemoryLimit(

@@ -10,6 +10,7 @@ import { oomKillEvidence, OomAlerts } from '../oomAlerts';
 import { isOwnGroup, memoryGroupOf, MemoryGroup, readCgroupPeak } from '../proc/cgroupPeak';
 import { readCommandLine } from '../proc/commandLine';
 import { judgeExit, OomBaseline, readOomBaseline } from '../proc/oomKill';
+import { describeProcError } from '../proc/outcome';
 import { ProcessIdentity, readIdentity } from '../proc/processIdentity';
 import { ProcessTreeWalk } from '../proc/processTreeWalk';
 import { readRecordingFile } from '../recordings/readRecording';
@@ -43,6 +44,14 @@ interface ActiveRun {
   commandLine: string;
 }
 
+/** A run that could not be recorded, and why: said in the status bar and the log. */
+export interface UnrecordedTaskRun {
+  label: string;
+  /** What VS Code gave as the task's process (the shell of a shell task). */
+  processId: number | undefined;
+  why: string;
+}
+
 /** A run recorded and saved: for the status bar, the tests, and other extensions. */
 export interface FinishedTaskRun {
   run: TaskRun;
@@ -58,6 +67,10 @@ export interface FinishedTaskRun {
  */
 export class TaskRecorder extends Disposable {
   private readonly active = new Map<vscode.TaskExecution, ActiveRun>();
+  /** Runs whose process start was seen (recorded or not). */
+  private readonly started = new WeakSet<vscode.TaskExecution>();
+  /** Runs already going when the recorder began: their start could not be seen. */
+  private readonly startedBefore = new WeakSet<vscode.TaskExecution>();
   private readonly expected = new Map<string, ExpectedGroup>();
   private readonly finishedEmitter = this.register(new vscode.EventEmitter<FinishedTaskRun>());
   /** Fires when a run has been saved (or could not be: `file` undefined). */
@@ -68,12 +81,15 @@ export class TaskRecorder extends Disposable {
   readonly warnings: string[] = [];
   /** Labels of tasks that ran without a process (CustomExecution); for tests. */
   readonly withoutProcess: string[] = [];
+  /** Runs that could not be recorded, newest last; for tests. */
+  readonly notRecorded: UnrecordedTaskRun[] = [];
   private readonly hostGroup = memoryGroupOf(process.pid);
 
   constructor(
     private readonly recordings: SessionRecorder,
     private readonly status: TaskRunStatus,
     private readonly oomAlerts: OomAlerts,
+    private readonly log: vscode.LogOutputChannel,
   ) {
     super();
     this.register(
@@ -81,11 +97,19 @@ export class TaskRecorder extends Disposable {
         const task = event.execution.task;
         if (task.execution instanceof vscode.CustomExecution && readConfig('tasks.record')) {
           this.withoutProcess.push(task.name);
+          this.log.info(`Task "${task.name}": a CustomExecution, with no process to record.`);
           this.status.showNoProcess(task.name);
         }
       }),
     );
     this.register(vscode.tasks.onDidStartTaskProcess((event) => this.start(event.execution, event.processId)));
+    // VS Code waits for us before it lists tasks to run (activation event onCommand:
+    // workbench.action.tasks.runTask), but a task run on folder open, or by another extension, can
+    // start before we are active: its end says so.
+    for (const execution of vscode.tasks.taskExecutions) {
+      this.startedBefore.add(execution);
+      this.log.info(`Task "${execution.task.name}": already running when Proc Memory started, so not recorded.`);
+    }
     this.register(vscode.tasks.onDidEndTaskProcess((event) => void this.end(event.execution, event.exitCode)));
     this.register({ dispose: () => this.active.forEach((run) => clearInterval(run.timer)) });
   }
@@ -107,14 +131,28 @@ export class TaskRecorder extends Disposable {
   }
 
   private start(execution: vscode.TaskExecution, processId: number): void {
+    this.started.add(execution);
     const task = execution.task;
+    if (task.execution instanceof vscode.CustomExecution) {
+      return; // no process of its own: onDidStartTask said so
+    }
     const limit = this.expected.get(task.name);
     this.expected.delete(task.name);
-    const root = readIdentity(processId);
-    if (!readConfig('tasks.record') || !root.ok) {
+    if (!readConfig('tasks.record')) {
       limit?.release();
       return;
     }
+    const root = readIdentity(processId);
+    if (!root.ok) {
+      limit?.release();
+      this.cannotRecord(
+        task.name,
+        processId,
+        `its process (PID ${String(processId)}) cannot be read: ${describeProcError(root.error).replace(/\.$/, '')}`,
+      );
+      return;
+    }
+    this.log.info(`Task "${task.name}": recording the tree of PID ${processId}.`);
     const walk = new ProcessTreeWalk(root.value);
     const group = limit?.group ?? memoryGroupOf(processId);
     const run: ActiveRun = {
@@ -155,6 +193,16 @@ export class TaskRecorder extends Disposable {
   private async end(execution: vscode.TaskExecution, exitCode: number | undefined): Promise<void> {
     const run = this.active.get(execution);
     if (!run) {
+      const custom = execution.task.execution instanceof vscode.CustomExecution;
+      if (!this.started.has(execution) && !custom && readConfig('tasks.record')) {
+        this.cannotRecord(
+          execution.task.name,
+          undefined,
+          this.startedBefore.has(execution)
+            ? 'it started before Proc Memory was active'
+            : 'VS Code reported its end, but never the start of its process',
+        );
+      }
       return;
     }
     this.active.delete(execution);
@@ -180,8 +228,16 @@ export class TaskRecorder extends Disposable {
       oomKill,
     });
     if (!finished) {
+      this.cannotRecord(
+        label,
+        run.root.pid,
+        `no walk of its tree found a process (it ended within ${readConfig('tasks.sampleIntervalMs')} ms, the sample interval)`,
+      );
       return;
     }
+    this.log.info(
+      `Task "${label}": ended with exit code ${exitCode ?? 'unknown'}; ${run.recording.points.length} samples, peak ${formatBytes(finished.peak.bytes)} (${finished.peak.processes} processes) at +${finished.peak.atMs - finished.startMs} ms.`,
+    );
     const last = await this.lastRunOf(label);
     const file = await this.save(run, finished);
     const result = { run: finished, last, file };
@@ -200,6 +256,13 @@ export class TaskRecorder extends Disposable {
         : vscode.window.showWarningMessage(message));
     }
     this.finishedEmitter.fire(result);
+  }
+
+  /** Not silence: the status bar and the log say which run was not recorded, and why. */
+  private cannotRecord(label: string, processId: number | undefined, why: string): void {
+    this.notRecorded.push({ label, processId, why });
+    this.log.warn(`Task "${label}": not recorded: ${why}.`);
+    this.status.showNotRecorded(label, why);
   }
 
   /** The newest saved run of the same task, if any. */

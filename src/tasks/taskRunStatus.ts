@@ -61,6 +61,15 @@ export class TaskRunStatus extends Disposable {
     );
   }
 
+  /** A run that could not be recorded: say so and why, rather than show nothing. */
+  showNotRecorded(label: string, why: string): void {
+    this.show(
+      `$(circle-slash) ${escapeIcons(label)}: not recorded`,
+      `The run of task "${label}" was not recorded: ${why}.`,
+      undefined,
+    );
+  }
+
   private show(text: string, tooltip: string, file: vscode.Uri | undefined): void {
     this.item.text = text;
     this.item.tooltip = tooltip;

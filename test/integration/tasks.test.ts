@@ -14,6 +14,18 @@ import { MiB } from '../../shared/units';
 import { procMemoryApi, setSetting, waitFor } from './helpers';
 import { compileTaskTree, programTree, runTreeTask } from './taskTree';
 
+/** Resolves when the task labelled `label` ends. */
+function endOf(label: string): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = vscode.tasks.onDidEndTask((event) => {
+      if (event.execution.task.name === label) {
+        listener.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
 describe('task runs', function () {
   this.timeout(180000);
   let api: ProcMemoryApi;
@@ -165,9 +177,52 @@ describe('task runs', function () {
         };
       }),
     );
+    const notRecorded = api.tasks.notRecorded.length;
+    const ended = endOf(task.name);
     await vscode.tasks.executeTask(task);
     await waitFor('the task without a process', () => api.tasks.withoutProcess.length > before);
     assert.match(api.taskRunStatus.state.text, /no process to measure$/);
     assert.match(api.taskRunStatus.state.tooltip, /CustomExecution/);
+    // Its end (with the process events VS Code may send for its pseudoterminal) is no failed recording.
+    await ended;
+    assert.equal(api.tasks.notRecorded.length, notRecorded);
+    assert.match(api.taskRunStatus.state.text, /no process to measure$/);
+  });
+
+  it('says when a run cannot be recorded, and why, rather than nothing', async () => {
+    // A shell that exits at once: gone before VS Code tells us its PID, or before a walk sees it.
+    const label = 'quick $(zap) [x](command:evil)';
+    const finished = api.tasks.finished.length;
+    const notRecorded = api.tasks.notRecorded.length;
+    const task = new vscode.Task(
+      { type: 'shell', id: 'quick' },
+      vscode.TaskScope.Workspace,
+      label,
+      'proc-memory-test',
+      new vscode.ShellExecution('exit 0'),
+    );
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Never };
+    const ended = endOf(label);
+    await vscode.tasks.executeTask(task);
+    await ended;
+    await waitFor(
+      'an answer: the run recorded, or why not',
+      () => api.tasks.finished.length > finished || api.tasks.notRecorded.length > notRecorded,
+    );
+    if (api.tasks.finished.length > finished) {
+      console.log('      (a walk saw the shell alive: recorded; the other tests check recorded runs)');
+      return;
+    }
+    console.log(`      not recorded: ${api.tasks.notRecorded.at(-1)?.why}`);
+    const why = api.tasks.notRecorded.at(-1);
+    assert.ok(why);
+    assert.equal(why.label, label);
+    assert.match(
+      why.why,
+      /^its process \(PID \d+\) cannot be read: The process has exited$|^no walk of its tree found a process/,
+    );
+    // Said in the status bar, its label shown as text (no icon, no link).
+    assert.equal(api.taskRunStatus.state.text, '$(circle-slash) quick \\$(zap) [x](command:evil): not recorded');
+    assert.equal(api.taskRunStatus.state.tooltip, `The run of task "${label}" was not recorded: ${why.why}.`);
   });
 });

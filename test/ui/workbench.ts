@@ -13,7 +13,7 @@
  * (`#active-frame`, URL .../pre/fake.html). Playwright lists every one in `page.frames()`;
  * findWebviewFrame() looks only at those inner documents.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConsoleMessage, Frame, Locator, Page } from 'playwright-core';
@@ -336,6 +336,33 @@ export class Workbench {
     if (test?.state === 'failed') {
       await this.screenshot(`FAILED-${test.fullTitle()}`).catch(() => undefined);
     }
+  }
+
+  /**
+   * What the extension host logged so far, for a failing test to tell what happened: our own log
+   * (the "Proc Memory" output channel) and the host's lines about us (when we were activated).
+   */
+  extensionLogs(): string {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          walk(full);
+        } else if (entry.name === 'Proc Memory.log' || entry.name === 'remoteexthost.log') {
+          files.push(full);
+        }
+      }
+    };
+    walk(path.join(this.server.userDataDir, 'logs'));
+    const sections = files.map((file) => {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const ours = file.endsWith('remoteexthost.log')
+        ? lines.filter((line) => /proc-memory|Eager extensions|Extension host with pid/.test(line))
+        : lines;
+      return `--- ${path.basename(file)}\n${ours.join('\n').trim() || '(nothing)'}`;
+    });
+    return sections.join('\n') || `(no extension host logs under ${this.server.userDataDir}/logs)`;
   }
 
   /** The inner documents of all webviews now on the page (panels and views). */
