@@ -44,6 +44,15 @@ export class SessionRecorder extends Disposable {
   ) {
     super();
     this.register(sessions.onDidChange(() => this.follow()));
+    // Turned off, the recordings of running sessions end and are saved (their process is no longer
+    // read for them); turned on, running sessions are recorded from then on.
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('procMemory.recordDebugSessions')) {
+          this.follow();
+        }
+      }),
+    );
     this.register({ dispose: () => this.recorders.forEach((recorder) => recorder.subscription.dispose()) });
   }
 

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import { MiB } from '../../shared/units';
 import { DebugSessionsStarted, startDebuggee } from './debuggees';
+import { RECORDING_SUFFIX } from '../../src/recordings/recordingFile';
 import { procMemoryApi, readPid, setSetting, statmBytes, waitFor, writeGrowScript } from './helpers';
 import type { ToDebugView } from '../../shared/protocol/debugView';
 
@@ -196,6 +197,24 @@ describe('debug view with real debuggers', function () {
       assert.deepEqual(unchanged, [], 'readings sent within 3 s of all the rows, though nothing changed');
     } finally {
       await setSetting('sampleIntervalMs', undefined);
+    }
+  });
+
+  it('recordDebugSessions turned off mid-session ends and saves the recording at once', async () => {
+    const { pid } = await launchGrow('recorded');
+    const entry = sessionFor(pid)!;
+    await waitFor('the first stop', () => recorder.count(entry.session) >= 1, 30000);
+    const saved = async () =>
+      (await api.recorder.list()).some((uri) => uri.path.endsWith(`-${pid}${RECORDING_SUFFIX}`));
+    assert.equal(await saved(), false, 'recorded while the session runs, saved when it ends');
+    await setSetting('recordDebugSessions', false);
+    try {
+      for (const started = Date.now(); !(await saved()); ) {
+        assert.ok(Date.now() - started < 15000, 'no recording saved 15 s after recording was turned off');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await setSetting('recordDebugSessions', undefined);
     }
   });
 

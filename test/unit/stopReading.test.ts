@@ -99,8 +99,9 @@ describe('the reading at a stop, against /proc and ps', function () {
         assert.strictEqual(child.ppid, psParents.get(child.identity.pid));
       }
     } finally {
+      // The whole tree: killing the parent (after) would leave its children running, re-parented to init.
       for (const pid of tree) {
-        process.kill(pid, 'SIGCONT');
+        process.kill(pid, 'SIGKILL');
       }
     }
   });
