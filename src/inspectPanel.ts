@@ -100,6 +100,11 @@ export class InspectPanel extends Disposable {
     this.followVisibility();
   }
 
+  /** For tests and the bench: the page has loaded and said it is ready (it is sent nothing before). */
+  get pageReady(): boolean {
+    return this.channel.ready;
+  }
+
   /** For tests: the last figures this panel received. */
   get lastSnapshot(): ProcessSnapshot | undefined {
     return this.snapshot;

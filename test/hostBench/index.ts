@@ -327,16 +327,18 @@ async function openPanels(extension: ProcMemoryApi, identities: ProcessIdentity[
   }
   try {
     await waitFor(
-      'every panel visible with figures',
+      'every panel visible, its page loaded, with figures',
       () =>
         extension.panels.open.length === identities.length &&
-        extension.panels.open.every((panel) => panel.panel.visible && panel.lastSnapshot !== undefined),
+        extension.panels.open.every(
+          (panel) => panel.panel.visible && panel.pageReady && panel.lastSnapshot !== undefined,
+        ),
       120000,
     );
   } catch (error) {
     const open = extension.panels.open;
     log(
-      `${open.length} panels open, ${open.filter((panel) => panel.panel.visible).length} visible, ${open.filter((panel) => panel.lastSnapshot).length} with figures`,
+      `${open.length} panels open, ${open.filter((panel) => panel.panel.visible).length} visible, ${open.filter((panel) => panel.pageReady).length} pages loaded, ${open.filter((panel) => panel.lastSnapshot).length} with figures`,
     );
     throw error;
   }
@@ -363,8 +365,12 @@ async function emptyPagePostedEvery(intervalMs: number): Promise<vscode.Disposab
 }
 
 /** Counts the messages (and their JSON bytes) posted to `webviews` until stop(). */
-function countPosts(webviews: vscode.Webview[]): { stop(): { count: number; bytes: number; keys: string } } {
+function countPosts(webviews: vscode.Webview[]): {
+  stop(): { count: number; bytes: number; keys: string; views: number };
+} {
   let count = 0;
+  // Which views were sent anything: a view that never is shows nothing live (a page not loaded).
+  const posted = new Set<vscode.Webview>();
   let bytes = 0;
   // What the sample messages carried: how often each field of the snapshot was in one.
   const keys = new Map<string, number>();
@@ -372,6 +378,7 @@ function countPosts(webviews: vscode.Webview[]): { stop(): { count: number; byte
     const original = webview.postMessage;
     webview.postMessage = (message: { type?: string; snapshot?: object }) => {
       count++;
+      posted.add(webview);
       bytes += JSON.stringify(message).length;
       for (const key of Object.keys(message.snapshot ?? {})) {
         keys.set(key, (keys.get(key) ?? 0) + 1);
@@ -384,7 +391,7 @@ function countPosts(webviews: vscode.Webview[]): { stop(): { count: number; byte
     stop: () => {
       originals.forEach((restore) => restore());
       const carried = [...keys.entries()].sort((a, b) => b[1] - a[1]).map(([key, times]) => `${key} ${times}`);
-      return { count, bytes, keys: carried.join(', ') };
+      return { count, bytes, keys: carried.join(', '), views: posted.size };
     },
   };
 }
@@ -461,7 +468,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     results.push(result);
     log(`  by thread: idle ${formatThreads(baseline)}; the case ${formatThreads(window)}`);
     log(
-      `cpu: ${formatCpuResult(result)} (idle ${baseline.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each${posted.keys ? `; fields sent: ${posted.keys}` : ''})`,
+      `cpu: ${formatCpuResult(result)} (idle ${baseline.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, to ${posted.views} views, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each${posted.keys ? `; fields sent: ${posted.keys}` : ''})`,
     );
     opened?.dispose();
     if (process.env.HOST_BENCH_PROFILE === '1') {
