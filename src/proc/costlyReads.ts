@@ -85,16 +85,11 @@ export function repace<T>(read: CostlyRead<T>, settingMs: number): void {
   if (read.costMs === undefined || read.readAtMs === undefined) {
     return;
   }
-  const pace = paceMs(medianCost(read) as number, settingMs);
+  const sorted = [...read.costs].sort((a, b) => a - b);
+  const pace = paceMs(sorted[(sorted.length - 1) >> 1], settingMs);
   read.everyMs = pace.everyMs;
   read.byCost = pace.byCost;
   read.nextAtMs = read.readAtMs + pace.everyMs;
-}
-
-/** The median of the last costs (the lower of the middle two), undefined before any read. */
-function medianCost<T>(read: CostlyRead<T>): number | undefined {
-  const sorted = [...read.costs].sort((a, b) => a - b);
-  return sorted[(sorted.length - 1) >> 1];
 }
 
 /** A reader that threw (it should not): an error to show, and the read is retried at the setting's pace. */

@@ -49,20 +49,15 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
   const sharedGroup = (version: 1 | 2, path: string, cgroupRoot: string) =>
     shared.get(`group ${version} ${cgroupRoot} ${path}`, SAME_TICK_MS, () => readGroup(version, path, cgroupRoot));
   const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
+  const timedInThread = <T>(read: () => T): Timed<T> => timed(performance.now(), read());
   return {
-    rollupSync: (pid) => {
-      const started = performance.now();
-      return timed(started, readSmapsRollup(pid, procRoot));
-    },
+    rollupSync: (pid) => timedInThread(() => readSmapsRollup(pid, procRoot)),
     rollupAsync: async (pid) => {
       const started = performance.now();
       return timed(started, await readSmapsRollupAsync(pid, procRoot));
     },
     smaps: (pid) => smaps.read(pid, procRoot),
-    smapsSync: (pid) => {
-      const started = performance.now();
-      return timed(started, readSmaps(pid, procRoot));
-    },
+    smapsSync: (pid) => timedInThread(() => readSmaps(pid, procRoot)),
     cgroup: (pid) => readCgroupMemory(pid, procRoot, undefined, sharedGroup),
     oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
     pressure: (pid) => ({
