@@ -98,6 +98,10 @@ describe('Sampler: costly reads', function () {
       ['smaps', 'smaps-sync', 'smaps-sync'],
       'the first in the worker (its cost unknown), then in the tick: it cost the worker under 1 ms',
     );
+    assert.ok(
+      smaps.every((read) => read.pid === A.pid),
+      `every read of A's own smaps: ${smaps.map((read) => read.pid).join(', ')}`,
+    );
     for (let i = 1; i < smaps.length; i++) {
       assert.ok(
         smaps[i].timeMs - smaps[i - 1].timeMs >= FAKE_SETTINGS.detailIntervalMs,
