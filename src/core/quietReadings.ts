@@ -1,8 +1,9 @@
-/**
- * The longest a visible view goes without a message while its process's figures hold still: its
- * "as of" time and its line move on at least this often.
- */
-export const QUIET_MESSAGE_MS = 5000;
+import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
+
+export { QUIET_MESSAGE_MS };
+
+/** After the user asked for something (Read now), every reading goes for this long. */
+export const EAGER_MS = 5000;
 
 /**
  * Which readings a visible view is sent. Each message costs the host a round trip to the workbench
@@ -40,9 +41,9 @@ export class QuietReadings {
     return heldUntilMs === undefined ? { send: true } : { send: true, heldUntilMs };
   }
 
-  /** Sends every reading for QUIET_MESSAGE_MS from now (Read now: its rows must come at once). */
+  /** Sends every reading for EAGER_MS from now (Read now: its rows must come at once). */
   sendEverything(): void {
-    this.eagerUntilMs = this.now() + QUIET_MESSAGE_MS;
+    this.eagerUntilMs = this.now() + EAGER_MS;
   }
 
   /** The view got everything up to the reading at `timeMs` another way (all its rows at once): quiet from there. */

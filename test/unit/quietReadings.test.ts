@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { QUIET_MESSAGE_MS, QuietReadings } from '../../src/core/quietReadings';
+import { EAGER_MS, QUIET_MESSAGE_MS, QuietReadings } from '../../src/core/quietReadings';
 
 describe('QuietReadings', () => {
   let wallMs = 0;
@@ -28,13 +28,15 @@ describe('QuietReadings', () => {
     assert.deepEqual(readings.take(1000, true), { send: true });
   });
 
-  it('sends everything for QUIET_MESSAGE_MS after the user asked for something', () => {
+  it('sends everything for EAGER_MS after the user asked for something', () => {
     wallMs = 50_000;
     const readings = quiet();
     readings.take(0, false);
     readings.sendEverything();
     assert.deepEqual(readings.take(250, false), { send: true });
-    wallMs += QUIET_MESSAGE_MS;
+    wallMs += EAGER_MS - 1;
+    assert.deepEqual(readings.take(400, false), { send: true });
+    wallMs += 1;
     assert.deepEqual(readings.take(500, false), { send: false });
   });
 
@@ -50,8 +52,9 @@ describe('QuietReadings', () => {
     const readings = quiet();
     readings.take(0, false);
     readings.take(250, false);
-    readings.told(6000);
-    assert.deepEqual(readings.take(6250, false), { send: false }, 'timed from what it was told, not the last sample');
-    assert.deepEqual(readings.take(6000 + QUIET_MESSAGE_MS, false), { send: true, heldUntilMs: 6250 });
+    const toldAt = QUIET_MESSAGE_MS + 1000; // later than the quiet time after the last message
+    readings.told(toldAt);
+    assert.deepEqual(readings.take(toldAt + 250, false), { send: false }, 'timed from what it was told, not the last sample');
+    assert.deepEqual(readings.take(toldAt + QUIET_MESSAGE_MS, false), { send: true, heldUntilMs: toldAt + 250 });
   });
 });

@@ -52,6 +52,8 @@ export interface OpenOptions {
   height?: number;
   /** What the page's getState() returns, as after a restart. */
   state?: unknown;
+  /** Playwright's fake clock, installed before the page loads: tests move the page's time on. */
+  clock?: boolean;
 }
 
 /** One page of a view, and what went wrong in it. */
@@ -102,6 +104,9 @@ export async function openView(view: ViewName, scenario: string, options: OpenOp
     return problems;
   };
   try {
+    if (options.clock) {
+      await tab.clock.install();
+    }
     await tab.goto(server.url(view, scenario, theme, options.state));
     await waitForDevReady(tab);
   } catch (error) {

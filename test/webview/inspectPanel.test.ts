@@ -4,6 +4,7 @@
 // is covered by the integration and UI suites.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { QUIET_MESSAGE_MS, SILENT_AFTER_MS } from '../../shared/protocol/quietMessages';
 import { MiB } from '../../shared/units';
 import { accessibilityTests, screenshotTests, Shot } from './everyPage';
 import { assertNoProblems, itLeavesNoProblems, openView, usePage } from './harness';
@@ -255,6 +256,26 @@ describe('inspect panel', () => {
       await until(async () => (await chartCanvasWidth(tab)) < before);
       const after = await chartCanvasWidth(tab);
       assert.ok(after < before && after > 500, `${before} -> ${after}`);
+    });
+    itLeavesNoProblems(use);
+  });
+
+  describe('a host gone silent', () => {
+    const use = usePage('inspect', 'live', { clock: true });
+    it('the reading time says so once the promised reading is well overdue, and the next reading clears it', async () => {
+      const tab = use.page.tab;
+      const snapshot = await fakeSnapshot(tab, { resBytes: 500 * MiB });
+      const now = await tab.evaluate(() => Date.now());
+      await hostPost(tab, { type: 'sample', snapshot, timeMs: now, trendPerMinute: 0 });
+      const readingTime = '[data-testid=reading-time]';
+      await tab.clock.fastForward(QUIET_MESSAGE_MS);
+      assert.equal(await tab.getAttribute(readingTime, 'data-silent'), null, 'a quiet stretch is not silence');
+      await tab.clock.fastForward(SILENT_AFTER_MS - QUIET_MESSAGE_MS);
+      assert.match(await text(tab, readingTime), /^As of .+ · no reading since/);
+      assert.equal(await tab.getAttribute(readingTime, 'data-silent'), 'true');
+      await hostPost(tab, { type: 'sample', snapshot, timeMs: now + SILENT_AFTER_MS, trendPerMinute: 0 });
+      assert.match(await text(tab, readingTime), /^As of [^·]+$/);
+      assert.equal(await tab.getAttribute(readingTime, 'data-silent'), null);
     });
     itLeavesNoProblems(use);
   });

@@ -1,6 +1,7 @@
 import { formatBytes } from '../../shared/format';
 import type { MemoryFigure } from '../../shared/memoryDocs';
 import type { EndedInfo, FromInspectPanel, ToInspectPanel } from '../../shared/protocol/inspect';
+import { QUIET_MESSAGE_MS, SILENT_AFTER_MS } from '../../shared/protocol/quietMessages';
 import type { HistorySeries, LeakForecast, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
 import { Banner } from '../banner';
 import { h, setSafeAttribute, setText } from '../dom';
@@ -73,9 +74,10 @@ export class InspectView {
     testid: 'reading-time',
     attrs: {
       title:
-        'When the figures were read. The process is read every procMemory.sampleIntervalMs; while nothing changes, this panel hears of it every 5 seconds.',
+        `When the figures were read. The process is read every procMemory.sampleIntervalMs; a change reaches this panel at once, and while nothing changes it hears of a reading every ${QUIET_MESSAGE_MS / 1000} seconds.`,
     },
   });
+  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly split = new ResSplitBar();
   private readonly mappings = new MappingsSection(() => this.post({ type: 'readMappings' }));
   private readonly outOfMemory = new OutOfMemorySection();
@@ -287,6 +289,11 @@ export class InspectView {
 
   private end(ended: EndedInfo): void {
     this.ended = ended;
+    clearTimeout(this.silenceTimer); // nothing more is promised
+    if (this.readingTime.hasAttribute('data-silent') && this.snapshot) {
+      setText(this.readingTime, `As of ${formatClock(this.snapshot.sampledAtMs)}`);
+      this.readingTime.removeAttribute('data-silent');
+    }
     const frozen =
       this.snapshot && !this.snapshot.memoryless
         ? ' The figures below are its last reading; the history can still be exported.'
@@ -333,6 +340,22 @@ export class InspectView {
     const historyMinutes = this.historyStartMs === undefined ? 0 : (snapshot.sampledAtMs - this.historyStartMs) / 60000;
     this.trend.update(trend, snapshot.resBytes, historyMinutes, this.forecast);
     setText(this.readingTime, `As of ${formatClock(snapshot.sampledAtMs)}`);
+    this.readingTime.removeAttribute('data-silent');
+    this.watchForSilence(snapshot.sampledAtMs);
+  }
+
+  /**
+   * The host sends a reading at least every QUIET_MESSAGE_MS: past that, with room to spare, the
+   * figures on screen may be old, and the reading time says so instead of looking live.
+   */
+  private watchForSilence(sampledAtMs: number): void {
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => {
+      if (!this.ended) {
+        setText(this.readingTime, `As of ${formatClock(sampledAtMs)} · no reading since: VS Code may be busy`);
+        setSafeAttribute(this.readingTime, 'data-silent', 'true');
+      }
+    }, SILENT_AFTER_MS);
   }
 
   private renderFigures(snapshot: ProcessSnapshot): void {
