@@ -157,7 +157,10 @@ describe('inspect panel', function () {
       await new Promise((resolve) => setTimeout(resolve, windowMs));
       const readings = history() - readingsBefore;
       const sent = samples.slice(sentBefore);
-      assert.ok(readings >= (windowMs / 250) * 0.5, `the host still reads every 250 ms: ${readings} readings in ${windowMs} ms`);
+      assert.ok(
+        readings >= (windowMs / 250) * 0.5,
+        `the host still reads every 250 ms: ${readings} readings in ${windowMs} ms`,
+      );
       assert.ok(sent.length >= 1, `told at least every ${QUIET_MESSAGE_MS} ms`);
       assert.ok(
         sent.length <= readings / 3,

@@ -54,7 +54,11 @@ describe('QuietReadings', () => {
     readings.take(250, false);
     const toldAt = QUIET_MESSAGE_MS + 1000; // later than the quiet time after the last message
     readings.told(toldAt);
-    assert.deepEqual(readings.take(toldAt + 250, false), { send: false }, 'timed from what it was told, not the last sample');
+    assert.deepEqual(
+      readings.take(toldAt + 250, false),
+      { send: false },
+      'timed from what it was told, not the last sample',
+    );
     assert.deepEqual(readings.take(toldAt + QUIET_MESSAGE_MS, false), { send: true, heldUntilMs: toldAt + 250 });
   });
 });

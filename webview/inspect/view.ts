@@ -73,8 +73,7 @@ export class InspectView {
     class: 'reading-time',
     testid: 'reading-time',
     attrs: {
-      title:
-        `When the figures were read. The process is read every procMemory.sampleIntervalMs; a change reaches this panel at once, and while nothing changes it hears of a reading every ${QUIET_MESSAGE_MS / 1000} seconds.`,
+      title: `When the figures were read. The process is read every procMemory.sampleIntervalMs; a change reaches this panel at once, and while nothing changes it hears of a reading every ${QUIET_MESSAGE_MS / 1000} seconds.`,
     },
   });
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
