@@ -1,7 +1,5 @@
 import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
 
-export { QUIET_MESSAGE_MS };
-
 /** After the user asked for something (Read now), every reading goes for this long. */
 export const EAGER_MS = 5000;
 

@@ -1,5 +1,6 @@
+import { formatBytes } from '../../shared/format';
 import { describeForecast } from '../../shared/forecastText';
-import type { LeakForecast, MappingsFigure, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
+import type { CgroupFigure, LeakForecast, MappingsFigure, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
 import type { ReadPace } from '../../shared/readPace';
 import type { ProcessSample } from '../proc/sampleProcess';
 
@@ -28,7 +29,8 @@ export function snapshotDelta(next: ProcessSnapshot, shown: ProcessSnapshot | un
 
 /**
  * Whether a page that has `shown` learns anything from `delta` but that time passed: a new reading
- * time, the same fault counts over a new window, the same mappings read again. Without news, a
+ * time, the same fault counts over a new window, the same mappings read again, a cgroup usage that
+ * prints alike. Without news, a
  * page need not hear of the reading (see InspectPanel: it is told at least every few seconds).
  */
 export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefined): boolean {
@@ -43,10 +45,42 @@ export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefine
         return !sameFaultCounts(delta.faults, shown.faults);
       case 'mappings':
         return !sameMappingRows(delta.mappings, shown.mappings);
+      case 'cgroup':
+        return !sameJson(cgroupAsShown(delta.cgroup), cgroupAsShown(shown.cgroup));
       default:
         return true;
     }
   });
+}
+
+/**
+ * The cgroup as its section words it: sizes as formatBytes prints them, counters and paths as they
+ * are. A busy group's usage moves by a few pages at every read, which the page would not show.
+ */
+function cgroupAsShown(cgroup: CgroupFigure | undefined): unknown {
+  if (!cgroup || 'unavailable' in cgroup) {
+    return cgroup;
+  }
+  const workingSet = 'bytes' in cgroup.workingSet ? cgroup.workingSet.bytes : undefined;
+  return {
+    ...(sizesAsShown(cgroup) as object),
+    // The working set's note: how much less than usage it is.
+    inactive: workingSet === undefined ? undefined : formatBytes(cgroup.usageBytes - workingSet),
+  };
+}
+
+/** `value` with every size in it (a `bytes` or `…Bytes` number) as formatBytes prints it. */
+function sizesAsShown(value: unknown, key = ''): unknown {
+  if (typeof value === 'number') {
+    return key === 'bytes' || key.endsWith('Bytes') ? formatBytes(value) : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => sizesAsShown(item));
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, sizesAsShown(item, name)]));
+  }
+  return value;
 }
 
 /**

@@ -328,24 +328,35 @@ async function openPanels(extension: ProcMemoryApi, identities: ProcessIdentity[
   // Some pages may never load here: code-server serves every webview from one origin and so one
   // service worker scope, and a page that finds another page's worker in control waits for a
   // controllerchange that may never come (its console: "Found unexpected service worker
-  // controller"). Opening them one at a time, or opening another page later, did not help.
-
-  try {
-    await waitFor(
-      'every panel visible, its page loaded, with figures',
-      () =>
-        extension.panels.open.length === identities.length &&
-        extension.panels.open.every(
-          (panel) => panel.panel.visible && panel.pageReady && panel.lastSnapshot !== undefined,
-        ),
-      120000,
-    );
-  } catch (error) {
-    const open = extension.panels.open;
-    log(
-      `${open.length} panels open, ${open.filter((panel) => panel.panel.visible).length} visible, ${open.filter((panel) => panel.pageReady).length} pages loaded, ${open.filter((panel) => panel.lastSnapshot).length} with figures`,
-    );
-    throw error;
+  // controller"). Opening them one at a time, or opening another page later, did not help: such a
+  // panel is closed and opened again instead.
+  const loaded = (panel: (typeof extension.panels.open)[number]) =>
+    panel.panel.visible && panel.pageReady && panel.lastSnapshot !== undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await waitFor(
+        'every panel visible, its page loaded, with figures',
+        () => extension.panels.open.length === identities.length && extension.panels.open.every(loaded),
+        attempt < 4 ? 30000 : 60000,
+      );
+      break;
+    } catch (error) {
+      const open = extension.panels.open;
+      const stuck = open.filter((panel) => !panel.pageReady);
+      log(
+        `${open.length} panels open, ${open.filter((panel) => panel.panel.visible).length} visible, ${open.filter((panel) => panel.pageReady).length} pages loaded, ${open.filter((panel) => panel.lastSnapshot).length} with figures (attempt ${attempt})`,
+      );
+      if (attempt >= 4 || stuck.length === 0) {
+        throw error;
+      }
+      for (const panel of stuck) {
+        const column = panel.panel.viewColumn ?? vscode.ViewColumn.Active;
+        panel.panel.dispose();
+        await waitFor('the stuck panel gone', () => !extension.panels.open.includes(panel), 10000);
+        extension.panels.show(panel.identity)?.panel.reveal(column, true);
+        await delay(100);
+      }
+    }
   }
   await delay(500);
 }

@@ -12,7 +12,7 @@ import type { ProcMemoryApi } from '../../src/extension';
 import { MiB } from '../../shared/units';
 import { DebugSessionsStarted, startDebuggee } from './debuggees';
 import { RECORDING_SUFFIX } from '../../src/recordings/recordingFile';
-import { QUIET_MESSAGE_MS } from '../../src/core/quietReadings';
+import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
 import { procMemoryApi, readPid, setSetting, statmBytes, waitFor, writeGrowScript } from './helpers';
 import type { ToDebugView } from '../../shared/protocol/debugView';
 

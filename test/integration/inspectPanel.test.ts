@@ -10,7 +10,7 @@ import type { InspectPanel } from '../../src/inspectPanel';
 import type { SampleEvent } from '../../src/proc/sampler';
 import { spawn } from 'node:child_process';
 import type { ToInspectPanel } from '../../shared/protocol/inspect';
-import { QUIET_MESSAGE_MS } from '../../src/core/quietReadings';
+import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
 import { Allocator, closeAllEditors, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
 
 describe('inspect panel', function () {

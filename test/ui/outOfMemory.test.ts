@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
 import { MiB } from '../../shared/units';
+import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
 import { startAllocator, TestProcess, until } from './processes';
 import { hasSelector, openWorkbench, waitForAttribute, Workbench } from './workbench';
 
@@ -81,11 +82,12 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
       const inactive = Number(/^total_inactive_file (\d+)$/m.exec(readFileSync(`${dir}/memory.stat`, 'utf8'))?.[1]);
       return { usage, workingSet: Math.max(0, usage - inactive) };
     };
-    // The group idles, so its files stop moving and the panel's next detail reading equals them.
+    // The group idles, so its files stop moving and the panel's next detail reading equals them. A
+    // move of a few pages prints alike, so the page may hear of it only with the next quiet message.
     let shown = { usage: -1, workingSet: -1 };
     let expected = kernel();
     for (
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 15_000 + QUIET_MESSAGE_MS;
       (shown.usage !== expected.usage || shown.workingSet !== expected.workingSet) && Date.now() < deadline;
 
     ) {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { EAGER_MS, QUIET_MESSAGE_MS, QuietReadings } from '../../src/core/quietReadings';
+import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
+import { EAGER_MS, QuietReadings } from '../../src/core/quietReadings';
 
 describe('QuietReadings', () => {
   let wallMs = 0;

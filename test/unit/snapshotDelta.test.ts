@@ -7,6 +7,7 @@ import { forecastNews, hasNews, sameFigures, sameJson, snapshotDelta } from '../
 import type { ProcessSample } from '../../src/proc/sampleProcess';
 import type { LeakForecast, ProcessSnapshot } from '../../shared/model';
 import { describeForecast } from '../../shared/forecastText';
+import { formatBytes } from '../../shared/format';
 
 function liveSnapshot(): ProcessSnapshot {
   const sample = sampleProcess(process.pid, { detail: true, mappings: true });
@@ -17,6 +18,37 @@ function liveSnapshot(): ProcessSnapshot {
 /** What the page holds after a message: its snapshot with the delta merged in, through JSON as posted. */
 function merged(page: ProcessSnapshot | undefined, delta: object): ProcessSnapshot {
   return { ...page, ...JSON.parse(JSON.stringify(delta)) } as ProcessSnapshot;
+}
+
+const MIB = 1024 * 1024;
+
+/** A cgroup v2 group with a 1 GiB limit, `usage` charged (a tenth of it inactive page cache) and `oomKills`. */
+function groupFigure(usage: number, oomKills: number): ProcessSnapshot['cgroup'] {
+  const workingSet = usage - usage / 10;
+  return {
+    version: 2,
+    path: '/app.slice',
+    usageBytes: usage,
+    workingSet: { bytes: workingSet },
+    levels: [
+      {
+        path: '/app.slice',
+        limitBytes: 1024 * MIB,
+        limitFile: 'memory.max',
+        usage: { bytes: usage },
+        workingSet: { bytes: workingSet },
+        headroom: { bytes: 1024 * MIB - workingSet },
+      },
+    ],
+    tightest: {
+      path: '/app.slice',
+      limitBytes: 1024 * MIB,
+      limitFile: 'memory.max',
+      workingSetBytes: workingSet,
+      headroomBytes: 1024 * MIB - workingSet,
+    },
+    oom: { path: '/app.slice', counters: [{ key: 'oomKill', value: oomKills, file: 'memory.events' }] },
+  };
 }
 
 describe('snapshotDelta', () => {
@@ -101,6 +133,22 @@ describe('snapshotDelta', () => {
     for (const [what, change] of changed) {
       const next = { ...later, ...change } as ProcessSnapshot;
       assert.equal(hasNews(snapshotDelta(next, first), first), true, what);
+    }
+  });
+
+  it('finds news in a cgroup read only where its section would show it: a size as printed, a counter, a path', () => {
+    const first: ProcessSnapshot = { ...liveSnapshot(), cgroup: groupFigure(300 * MIB, 0) };
+    const unseen = { ...first, cgroup: groupFigure(300 * MIB + 8192, 0) };
+    assert.equal(formatBytes(300 * MIB), formatBytes(300 * MIB + 8192), 'two pages more print alike');
+    assert.equal(hasNews(snapshotDelta(unseen, first), first), false, 'usage two pages up');
+    const seen: [string, ProcessSnapshot['cgroup']][] = [
+      ['usage as printed', groupFigure(301 * MIB, 0)],
+      ['an OOM counter', groupFigure(300 * MIB, 1)],
+      ['its path', { ...groupFigure(300 * MIB, 0), path: '/other.slice' }],
+      ['unreadable', { unavailable: 'gone' }],
+    ];
+    for (const [what, cgroup] of seen) {
+      assert.equal(hasNews(snapshotDelta({ ...first, cgroup }, first), first), true, what);
     }
   });
 

@@ -289,9 +289,8 @@ export class InspectView {
   private end(ended: EndedInfo): void {
     this.ended = ended;
     clearTimeout(this.silenceTimer); // nothing more is promised
-    if (this.readingTime.hasAttribute('data-silent') && this.snapshot) {
-      setText(this.readingTime, `As of ${formatClock(this.snapshot.sampledAtMs)}`);
-      this.readingTime.removeAttribute('data-silent');
+    if (this.snapshot) {
+      this.showReadingTime(this.snapshot.sampledAtMs, false);
     }
     const frozen =
       this.snapshot && !this.snapshot.memoryless
@@ -338,9 +337,19 @@ export class InspectView {
     this.renderFigures(snapshot);
     const historyMinutes = this.historyStartMs === undefined ? 0 : (snapshot.sampledAtMs - this.historyStartMs) / 60000;
     this.trend.update(trend, snapshot.resBytes, historyMinutes, this.forecast);
-    setText(this.readingTime, `As of ${formatClock(snapshot.sampledAtMs)}`);
-    this.readingTime.removeAttribute('data-silent');
+    this.showReadingTime(snapshot.sampledAtMs, false);
     this.watchForSilence(snapshot.sampledAtMs);
+  }
+
+  /** When the figures on screen were read, and whether no reading came well past the host's promise. */
+  private showReadingTime(sampledAtMs: number, silent: boolean): void {
+    const since = silent ? ' · no reading since: VS Code may be busy' : '';
+    setText(this.readingTime, `As of ${formatClock(sampledAtMs)}${since}`);
+    if (silent) {
+      setSafeAttribute(this.readingTime, 'data-silent', 'true');
+    } else {
+      this.readingTime.removeAttribute('data-silent');
+    }
   }
 
   /**
@@ -349,12 +358,9 @@ export class InspectView {
    */
   private watchForSilence(sampledAtMs: number): void {
     clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => {
-      if (!this.ended) {
-        setText(this.readingTime, `As of ${formatClock(sampledAtMs)} · no reading since: VS Code may be busy`);
-        setSafeAttribute(this.readingTime, 'data-silent', 'true');
-      }
-    }, SILENT_AFTER_MS);
+    if (!this.ended) {
+      this.silenceTimer = setTimeout(() => this.showReadingTime(sampledAtMs, true), SILENT_AFTER_MS);
+    }
   }
 
   private renderFigures(snapshot: ProcessSnapshot): void {
