@@ -1,4 +1,3 @@
-import { formatBytes } from '../../shared/format';
 import { describeForecast } from '../../shared/forecastText';
 import type { CgroupFigure, LeakForecast, MappingsFigure, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
 import type { ReadPace } from '../../shared/readPace';
@@ -29,8 +28,8 @@ export function snapshotDelta(next: ProcessSnapshot, shown: ProcessSnapshot | un
 
 /**
  * Whether a page that has `shown` learns anything from `delta` but that time passed: a new reading
- * time, the same fault counts over a new window, the same mappings read again, a cgroup usage that
- * prints alike. Without news, a
+ * time, the same fault counts over a new window, the same mappings read again, the cgroup's sizes
+ * (moved by every process in the group: they go with the next message). Without news, a
  * page need not hear of the reading (see InspectPanel: it is told at least every few seconds).
  */
 export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefined): boolean {
@@ -46,7 +45,7 @@ export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefine
       case 'mappings':
         return !sameMappingRows(delta.mappings, shown.mappings);
       case 'cgroup':
-        return !sameJson(cgroupAsShown(delta.cgroup), cgroupAsShown(shown.cgroup));
+        return !sameJson(cgroupWithoutSizes(delta.cgroup), cgroupWithoutSizes(shown.cgroup));
       default:
         return true;
     }
@@ -54,31 +53,24 @@ export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefine
 }
 
 /**
- * The cgroup as its section words it: sizes as formatBytes prints them, counters and paths as they
- * are. A busy group's usage moves by a few pages at every read, which the page would not show.
+ * The cgroup without the sizes that every process in the group moves: its usage, working sets and
+ * headrooms. Those of a busy group change at every read, and wait for the page's next message
+ * (QUIET_MESSAGE_MS at most). Its path, limits and OOM counters stay: a change there is news.
  */
-function cgroupAsShown(cgroup: CgroupFigure | undefined): unknown {
-  if (!cgroup || 'unavailable' in cgroup) {
-    return cgroup;
-  }
-  const workingSet = 'bytes' in cgroup.workingSet ? cgroup.workingSet.bytes : undefined;
-  return {
-    ...(sizesAsShown(cgroup) as object),
-    // The working set's note: how much less than usage it is.
-    inactive: workingSet === undefined ? undefined : formatBytes(cgroup.usageBytes - workingSet),
-  };
+function cgroupWithoutSizes(cgroup: CgroupFigure | undefined): unknown {
+  return cgroup && withoutSizes(cgroup);
 }
 
-/** `value` with every size in it (a `bytes` or `…Bytes` number) as formatBytes prints it. */
-function sizesAsShown(value: unknown, key = ''): unknown {
+/** `value` without its sizes (`bytes` and `…Bytes` numbers), limits kept. */
+function withoutSizes(value: unknown, key = ''): unknown {
   if (typeof value === 'number') {
-    return key === 'bytes' || key.endsWith('Bytes') ? formatBytes(value) : value;
+    return (key === 'bytes' || key.endsWith('Bytes')) && key !== 'limitBytes' ? undefined : value;
   }
   if (Array.isArray(value)) {
-    return value.map((item) => sizesAsShown(item));
+    return value.map((item) => withoutSizes(item));
   }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, sizesAsShown(item, name)]));
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, withoutSizes(item, name)]));
   }
   return value;
 }

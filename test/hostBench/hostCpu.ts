@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Session } from 'node:inspector';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 
 /** Clock ticks per second (utime and stime are counted in them). */
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -30,7 +31,16 @@ export interface CpuWindow {
   percent: number;
   /** CPU ms by thread name (comm), largest first: the main thread is the process's own name. */
   byThread: [string, number][];
+  /** The garbage collections in the window, by kind (minor, major, incremental, weakcb): how many, and their pauses. */
+  gc: Map<string, { count: number; ms: number }>;
 }
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
 
 /** CPU ms of each thread of this process, by thread id, with its name. */
 function threadCpuMs(): Map<string, { name: string; ms: number }> {
@@ -53,7 +63,17 @@ export async function measureCpuWindow(windowMs: number): Promise<CpuWindow> {
   const threadsBefore = threadCpuMs();
   const cpuBefore = processCpuMs();
   const wallBefore = performance.now();
+  const gc = new Map<string, { count: number; ms: number }>();
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = GC_KINDS[(entry.detail as { kind: number }).kind] ?? 'other';
+      const sum = gc.get(kind) ?? { count: 0, ms: 0 };
+      gc.set(kind, { count: sum.count + 1, ms: sum.ms + entry.duration });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
   await new Promise((resolve) => setTimeout(resolve, windowMs));
+  observer.disconnect();
   const cpuMs = processCpuMs() - cpuBefore;
   const wallMs = performance.now() - wallBefore;
   const byName = new Map<string, number>();
@@ -62,12 +82,13 @@ export async function measureCpuWindow(windowMs: number): Promise<CpuWindow> {
     byName.set(after.name, (byName.get(after.name) ?? 0) + used);
   }
   const byThread = [...byName.entries()].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
-  return { cpuMs, wallMs, percent: (cpuMs / wallMs) * 100, byThread };
+  return { cpuMs, wallMs, percent: (cpuMs / wallMs) * 100, byThread, gc };
 }
 
 /** "node 310 ms, libuv-worker 40 ms": where a window's CPU went, by thread. */
 export function formatThreads(window: CpuWindow): string {
-  return window.byThread.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ');
+  const gc = [...window.gc.entries()].map(([kind, sum]) => `${sum.count} ${kind} ${sum.ms.toFixed(0)} ms`);
+  return `${window.byThread.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')} (gc: ${gc.join(', ') || 'none'})`;
 }
 
 /** A case's cost over idle, with its target (percent of a core), for the table. */
@@ -192,5 +213,55 @@ export async function profileWindow(windowMs: number, top = 25, saveAs?: string)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 12)
       .map(([key, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`),
+  ];
+}
+
+interface AllocationNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+/**
+ * What the whole host allocates over a window, by the function that allocated, largest first:
+ * what its garbage collector then pays for. Objects already collected count too (V8's sampling heap
+ * profiler, one sample per 16 KiB on average).
+ */
+export async function allocationWindow(windowMs: number, top = 20): Promise<string[]> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
+    );
+  let head: AllocationNode;
+  try {
+    await post('HeapProfiler.enable');
+    await post('HeapProfiler.startSampling', {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    head = (await post<{ profile: { head: AllocationNode } }>('HeapProfiler.stopSampling')).profile.head;
+  } finally {
+    session.disconnect();
+  }
+  const self = new Map<string, number>();
+  let total = 0;
+  const visit = (node: AllocationNode) => {
+    const frame = node.callFrame;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    node.children.forEach(visit);
+  };
+  visit(head);
+  return [
+    `${(total / 1024 / 1024).toFixed(1)} MiB allocated in ${windowMs / 1000} s; by the function that allocated:`,
+    ...[...self.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([key, bytes]) => `${(bytes / 1024).toFixed(0).padStart(8)} KiB  ${key}`),
   ];
 }

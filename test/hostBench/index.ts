@@ -26,6 +26,7 @@ import {
   formatCpuResult,
   formatThreads,
   measureCpuWindow,
+  allocationWindow,
   profileWindow,
   takeProfile,
 } from './hostCpu';
@@ -490,6 +491,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     if (process.env.HOST_BENCH_PROFILE === '1') {
       const saveAs = path.join(REPO_ROOT, 'bench-results', `host-cpu ${name} ${intervalMs}.cpuprofile`);
       (await profileWindow(CPU_WINDOW_MS, 25, saveAs)).forEach((line) => log(`  ${line}`));
+      (await allocationWindow(CPU_WINDOW_MS)).forEach((line) => log(`  ${line}`));
     }
   };
   // The workbench has just started: let its start-up work end before the first idle window.

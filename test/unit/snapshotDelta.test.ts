@@ -7,7 +7,6 @@ import { forecastNews, hasNews, sameFigures, sameJson, snapshotDelta } from '../
 import type { ProcessSample } from '../../src/proc/sampleProcess';
 import type { LeakForecast, ProcessSnapshot } from '../../shared/model';
 import { describeForecast } from '../../shared/forecastText';
-import { formatBytes } from '../../shared/format';
 
 function liveSnapshot(): ProcessSnapshot {
   const sample = sampleProcess(process.pid, { detail: true, mappings: true });
@@ -136,15 +135,16 @@ describe('snapshotDelta', () => {
     }
   });
 
-  it('finds news in a cgroup read only where its section would show it: a size as printed, a counter, a path', () => {
+  it('finds news in a cgroup read in its path, limits and counters, not in the sizes every process in it moves', () => {
     const first: ProcessSnapshot = { ...liveSnapshot(), cgroup: groupFigure(300 * MIB, 0) };
-    const unseen = { ...first, cgroup: groupFigure(300 * MIB + 8192, 0) };
-    assert.equal(formatBytes(300 * MIB), formatBytes(300 * MIB + 8192), 'two pages more print alike');
-    assert.equal(hasNews(snapshotDelta(unseen, first), first), false, 'usage two pages up');
+    const grown = { ...first, cgroup: groupFigure(420 * MIB, 0) };
+    assert.equal(hasNews(snapshotDelta(grown, first), first), false, 'usage, working set and headroom moved');
+    const group = groupFigure(300 * MIB, 0) as Exclude<ProcessSnapshot['cgroup'], { unavailable: string }>;
     const seen: [string, ProcessSnapshot['cgroup']][] = [
-      ['usage as printed', groupFigure(301 * MIB, 0)],
       ['an OOM counter', groupFigure(300 * MIB, 1)],
-      ['its path', { ...groupFigure(300 * MIB, 0), path: '/other.slice' }],
+      ['its path', { ...group, path: '/other.slice' }],
+      ['a limit', { ...group, levels: [{ ...group.levels[0], limitBytes: 2048 * MIB }] }],
+      ['the working set unreadable', { ...group, workingSet: { unavailable: 'no memory.stat' } }],
       ['unreadable', { unavailable: 'gone' }],
     ];
     for (const [what, cgroup] of seen) {
