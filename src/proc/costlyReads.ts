@@ -62,12 +62,19 @@ export function rollupInTick(detail: Detail): boolean {
 }
 
 /**
- * Whether the next smaps read is done in the tick: where the last read succeeded and each of the
- * last three cost under IN_TICK_MAX_MS. The worker measures its read and parse alone, so its cost
- * tells what one in the tick would cost; a read that failed says nothing of that.
+ * Whether the next smaps read is done in the tick: where the last read succeeded and the median of
+ * the last three cost under IN_TICK_MAX_MS (one slow read on a busy machine does not send it to the
+ * worker and back). The worker measures its read and parse alone, so its cost tells what one in
+ * the tick would cost; a read that failed says nothing of that.
  */
 export function smapsInTick(smaps: CostlyRead<Outcome<unknown>>): boolean {
-  return smaps.value?.ok === true && smaps.costs.length > 0 && Math.max(...smaps.costs) < IN_TICK_MAX_MS;
+  return smaps.value?.ok === true && smaps.costs.length > 0 && medianCost(smaps) < IN_TICK_MAX_MS;
+}
+
+/** The median of a read's last costs (of the last three: the middle one). */
+function medianCost<T>(read: CostlyRead<T>): number {
+  const sorted = [...read.costs].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1];
 }
 
 /** Keeps what a read returned and when it started, and paces the next one by its cost. */
@@ -85,8 +92,7 @@ export function repace<T>(read: CostlyRead<T>, settingMs: number): void {
   if (read.costMs === undefined || read.readAtMs === undefined) {
     return;
   }
-  const sorted = [...read.costs].sort((a, b) => a - b);
-  const pace = paceMs(sorted[(sorted.length - 1) >> 1], settingMs);
+  const pace = paceMs(medianCost(read), settingMs);
   read.everyMs = pace.everyMs;
   read.byCost = pace.byCost;
   read.nextAtMs = read.readAtMs + pace.everyMs;

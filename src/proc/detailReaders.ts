@@ -50,11 +50,18 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
     shared.get(`group ${version} ${cgroupRoot} ${path}`, SAME_TICK_MS, () => readGroup(version, path, cgroupRoot));
   const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
   const timedInThread = <T>(read: () => T): Timed<T> => timed(performance.now(), read());
+  let rollupsInPool: Promise<unknown> = Promise.resolve();
   return {
     rollupSync: (pid) => timedInThread(() => readSmapsRollup(pid, procRoot)),
-    rollupAsync: async (pid) => {
-      const started = performance.now();
-      return timed(started, await readSmapsRollupAsync(pid, procRoot));
+    rollupAsync: (pid) => {
+      // One at a time: each read's round trip is then its own, not its wait behind the reads of
+      // every process due in the same tick, which kept cheap rollups off the tick for good.
+      const read = rollupsInPool.then(async () => {
+        const started = performance.now();
+        return timed(started, await readSmapsRollupAsync(pid, procRoot));
+      });
+      rollupsInPool = read.catch(() => undefined);
+      return read;
     },
     smaps: (pid) => smaps.read(pid, procRoot),
     smapsSync: (pid) => timedInThread(() => readSmaps(pid, procRoot)),

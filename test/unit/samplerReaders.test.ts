@@ -14,6 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { readIdentity } from '../../src/proc/processIdentity';
 import { paceMs, READ_SHARE } from '../../shared/readPace';
+import { realDetailReaders } from '../../src/proc/detailReaders';
 import { SampleEvent, Sampler } from '../../src/proc/sampler';
 import { expectOk, killAllChildren, startChild, startNode, waitFor } from './helpers';
 import { MiB } from '../../shared/units';
@@ -79,6 +80,27 @@ describe('Sampler: real readers', function () {
         real.dispose();
       }
     } finally {
+      await killAllChildren();
+    }
+  });
+
+  it('measures each rollup in the thread pool alone, not its wait behind those asked in the same tick', async () => {
+    // The Sampler tries a rollup in the tick only after a round trip under 5 ms: ten sleeps due in
+    // the same tick each measured their wait behind the others (6 to 9 ms here) and stayed off it.
+    const readers = realDetailReaders();
+    try {
+      const pids = Array.from({ length: 10 }, () => startChild('sleep', ['600']).pid);
+      const started = performance.now();
+      const reads = await Promise.all(pids.map((pid) => readers.rollupAsync(pid)));
+      const wallMs = performance.now() - started;
+      reads.forEach((read) => assert.ok(read.value.ok, JSON.stringify(read.value)));
+      const costMs = reads.reduce((sum, read) => sum + read.costMs, 0);
+      assert.ok(
+        costMs <= wallMs,
+        `the ten round trips (${costMs.toFixed(1)} ms) overlap: ${wallMs.toFixed(1)} ms in all`,
+      );
+    } finally {
+      readers.dispose();
       await killAllChildren();
     }
   });
