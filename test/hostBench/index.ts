@@ -381,6 +381,45 @@ async function emptyPagePostedEvery(intervalMs: number): Promise<vscode.Disposab
   return { dispose: () => (clearInterval(timer), panel.dispose()) };
 }
 
+/**
+ * `count` empty pages, each in its own editor group as openPanels lays out the panels, each sent
+ * `{}` every `intervalMs`: what code-server's host spends on that many visible webviews and their
+ * messages, whoever owns them. A page that does not load in 30 s (see openPanels) is left, and said.
+ */
+async function emptyPagesInGroups(count: number, intervalMs: number): Promise<vscode.Disposable> {
+  await vscode.commands.executeCommand('vscode.setEditorLayout', {
+    orientation: 1,
+    groups: [{ groups: Array.from({ length: count }, () => ({})) }],
+  });
+  const panels = Array.from({ length: count }, (_, i) => {
+    const panel = vscode.window.createWebviewPanel('procMemoryBench.floor', `floor ${i + 1}`, i + 1, {
+      enableScripts: true,
+    });
+    const loaded = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
+    panel.webview.html =
+      '<!DOCTYPE html><html><body><script>acquireVsCodeApi().postMessage("ready")</script>empty</body></html>';
+    return { panel, loaded };
+  });
+  let ready = 0;
+  await Promise.all(panels.map(({ loaded }) => Promise.race([loaded.then(() => ready++), delay(30000)])));
+  if (ready < count) {
+    log(`${ready} of ${count} empty pages loaded`);
+  }
+  const timers = panels.map(({ panel }, i) =>
+    // Spread over the interval, as the panels' quiet messages are.
+    setTimeout(
+      () => timers.push(setInterval(() => void panel.webview.postMessage({}), intervalMs)),
+      (i * intervalMs) / count,
+    ),
+  );
+  return {
+    dispose: () => {
+      timers.forEach((timer) => clearTimeout(timer));
+      panels.forEach(({ panel }) => panel.dispose());
+    },
+  };
+}
+
 /** Counts the messages (and their JSON bytes) posted to `webviews` until stop(). */
 function countPosts(webviews: vscode.Webview[]): {
   stop(): { count: number; bytes: number; keys: string; views: number };
@@ -506,6 +545,12 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     await measureCase('floor: empty page, {} each interval', intervalMs, 1, undefined, () =>
       emptyPagePostedEvery(intervalMs),
     );
+    if (intervalMs === 1000) {
+      // About what 10 quiet panels are sent: their share of the bill that is code-server's.
+      await measureCase('floor: 10 empty pages, {} every 10 s', intervalMs, 10, undefined, () =>
+        emptyPagesInGroups(10, 10000),
+      );
+    }
     await measureCase('status bar alone', intervalMs, 1, undefined, async () => {
       extension.focus.watch(identities[0]);
       await waitFor('the status bar', () => extension.statusBar.state.text.includes('sleep'));
