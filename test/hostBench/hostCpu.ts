@@ -142,18 +142,27 @@ export interface CpuProfile {
 
 /** Profiles this host, sampling every `intervalUs`, while `during` runs. */
 export async function takeProfile(intervalUs: number, during: () => Promise<unknown>): Promise<CpuProfile> {
-  const session = new Session();
-  session.connect();
-  const post = <T>(method: string, params?: object) =>
-    new Promise<T>((resolve, reject) =>
-      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
-    );
-  try {
+  return withInspector(async (post) => {
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: intervalUs });
     await post('Profiler.start');
     await during();
     return (await post<{ profile: CpuProfile }>('Profiler.stop')).profile;
+  });
+}
+
+type InspectorPost = <T>(method: string, params?: object) => Promise<T>;
+
+/** Runs `use` with an inspector session on this host, disconnected after. */
+async function withInspector<T>(use: (post: InspectorPost) => Promise<T>): Promise<T> {
+  const session = new Session();
+  session.connect();
+  const post: InspectorPost = <R>(method: string, params?: object) =>
+    new Promise<R>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as R))),
+    );
+  try {
+    return await use(post);
   } finally {
     session.disconnect();
   }
@@ -228,14 +237,7 @@ interface AllocationNode {
  * profiler, one sample per 16 KiB on average).
  */
 export async function allocationWindow(windowMs: number, top = 20): Promise<string[]> {
-  const session = new Session();
-  session.connect();
-  const post = <T>(method: string, params?: object) =>
-    new Promise<T>((resolve, reject) =>
-      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
-    );
-  let head: AllocationNode;
-  try {
+  const head = await withInspector(async (post) => {
     await post('HeapProfiler.enable');
     await post('HeapProfiler.startSampling', {
       samplingInterval: 16384,
@@ -243,10 +245,8 @@ export async function allocationWindow(windowMs: number, top = 20): Promise<stri
       includeObjectsCollectedByMinorGC: true,
     });
     await new Promise((resolve) => setTimeout(resolve, windowMs));
-    head = (await post<{ profile: { head: AllocationNode } }>('HeapProfiler.stopSampling')).profile.head;
-  } finally {
-    session.disconnect();
-  }
+    return (await post<{ profile: { head: AllocationNode } }>('HeapProfiler.stopSampling')).profile.head;
+  });
   const self = new Map<string, number>();
   let total = 0;
   const visit = (node: AllocationNode) => {

@@ -315,12 +315,7 @@ async function measure(
  * VS Code's smallest editor size).
  */
 async function openPanels(extension: ProcMemoryApi, identities: ProcessIdentity[]): Promise<void> {
-  const perRow = Math.min(10, identities.length);
-  const rows = Math.ceil(identities.length / perRow);
-  const groups = Array.from({ length: rows }, (_, row) => ({
-    groups: Array.from({ length: Math.min(perRow, identities.length - row * perRow) }, () => ({})),
-  }));
-  await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 1, groups });
+  await layOutGroups(identities.length);
   for (const [i, identity] of identities.entries()) {
     // Opened in the active group, then moved to its own: column N is the N-th group of the grid.
     extension.panels.show(identity)?.panel.reveal((i + 1) as vscode.ViewColumn, true);
@@ -369,14 +364,32 @@ async function closeAll(extension: ProcMemoryApi): Promise<void> {
   await waitFor('nothing polled', () => !extension.sampler.isPolling, 20000);
 }
 
-/** An empty visible page, sent `{}` every `intervalMs` until disposed. */
-async function emptyPagePostedEvery(intervalMs: number): Promise<vscode.Disposable> {
-  const panel = vscode.window.createWebviewPanel('procMemoryBench.floor', 'floor', vscode.ViewColumn.Active, {
-    enableScripts: true,
-  });
+/** One editor group per view, ten to a row: column N is the N-th group of the grid. */
+async function layOutGroups(count: number): Promise<void> {
+  const perRow = Math.min(10, count);
+  const rows = Math.ceil(count / perRow);
+  const groups = Array.from({ length: rows }, (_, row) => ({
+    groups: Array.from({ length: Math.min(perRow, count - row * perRow) }, () => ({})),
+  }));
+  await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 1, groups });
+}
+
+/** An empty page in `column`, and when it has loaded (it says so). */
+function openEmptyPage(
+  column: vscode.ViewColumn,
+  title: string,
+): { panel: vscode.WebviewPanel; loaded: Promise<void> } {
+  const panel = vscode.window.createWebviewPanel('procMemoryBench.floor', title, column, { enableScripts: true });
+  const loaded = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
   panel.webview.html =
     '<!DOCTYPE html><html><body><script>acquireVsCodeApi().postMessage("ready")</script>empty</body></html>';
-  await new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
+  return { panel, loaded };
+}
+
+/** An empty visible page, sent `{}` every `intervalMs` until disposed. */
+async function emptyPagePostedEvery(intervalMs: number): Promise<vscode.Disposable> {
+  const { panel, loaded } = openEmptyPage(vscode.ViewColumn.Active, 'floor');
+  await loaded;
   const timer = setInterval(() => void panel.webview.postMessage({}), intervalMs);
   return { dispose: () => (clearInterval(timer), panel.dispose()) };
 }
@@ -387,19 +400,8 @@ async function emptyPagePostedEvery(intervalMs: number): Promise<vscode.Disposab
  * messages, whoever owns them. A page that does not load in 30 s (see openPanels) is left, and said.
  */
 async function emptyPagesInGroups(count: number, intervalMs: number): Promise<vscode.Disposable> {
-  await vscode.commands.executeCommand('vscode.setEditorLayout', {
-    orientation: 1,
-    groups: [{ groups: Array.from({ length: count }, () => ({})) }],
-  });
-  const panels = Array.from({ length: count }, (_, i) => {
-    const panel = vscode.window.createWebviewPanel('procMemoryBench.floor', `floor ${i + 1}`, i + 1, {
-      enableScripts: true,
-    });
-    const loaded = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
-    panel.webview.html =
-      '<!DOCTYPE html><html><body><script>acquireVsCodeApi().postMessage("ready")</script>empty</body></html>';
-    return { panel, loaded };
-  });
+  await layOutGroups(count);
+  const panels = Array.from({ length: count }, (_, i) => openEmptyPage(i + 1, `floor ${i + 1}`));
   let ready = 0;
   await Promise.all(panels.map(({ loaded }) => Promise.race([loaded.then(() => ready++), delay(30000)])));
   if (ready < count) {
