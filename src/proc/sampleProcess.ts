@@ -11,7 +11,7 @@ import { SmapsRollup, parseSmapsRollup } from './smapsRollup';
 import { isExiting, isKernelThread, parseStat } from './stat';
 import { parseStatm } from './statm';
 import { ReadPace } from '../../shared/readPace';
-import { parseStatus, StatusMemory } from './status';
+import { parseStatus, Status, StatusMemory, statusMemory } from './status';
 import { systemInfo } from './systemInfo';
 
 export type { MemorylessReason };
@@ -75,7 +75,23 @@ export interface SampleOptions {
   cgroupRoot?: string;
   /** The process's files kept open by a caller that reads it again and again (the Sampler). */
   files?: ProcessFiles;
+  /**
+   * The caller's last reading of this process: its status serves again, unread, where stat and
+   * statm read exactly as they did with it, for up to STATUS_MAX_AGE_MS (see reusableStatus).
+   */
+  previous?: ProcessSample;
 }
+
+/**
+ * How long the status of a process whose stat and statm have not changed by a byte serves unread.
+ * Every figure it gives but the uid moves stat or statm when it moves (see reusableStatus); the
+ * age bounds how long a rarer change (a setuid, an mprotect that flips only execute, a khugepaged
+ * collapse that frees a page table) can go unseen.
+ */
+export const STATUS_MAX_AGE_MS = 5000;
+
+/** A reading's status, by its memory lines: with the stat and statm texts it was read with, and when. */
+const statusSources = new WeakMap<StatusMemory, { status: Status; statAndStatm: string; readAtMs: number }>();
 
 /** Reads stat, statm and status of one process (and smaps_rollup and its cgroup with detail). */
 export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome<ProcessSample> {
@@ -108,18 +124,26 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   if (!statm.ok) {
     return statm;
   }
-  const statusText = read('status');
-  if (!statusText.ok) {
-    return statusText;
+  const timeMs = Date.now();
+  const statAndStatm = statText.value + statmText.value;
+  let reused = reusableStatus(options.previous, statAndStatm, timeMs);
+  if (!reused) {
+    const statusText = read('status');
+    if (!statusText.ok) {
+      return statusText;
+    }
+    const status = parseStatus(statusText.value);
+    if (!status.ok) {
+      return status;
+    }
+    const memory = statusMemory(status.value);
+    reused = { status: status.value, memory };
+    statusSources.set(memory, { status: status.value, statAndStatm, readAtMs: timeMs });
   }
-  const status = parseStatus(statusText.value);
-  if (!status.ok) {
-    return status;
-  }
-  const { name, state, ppid, uid, threads, ...memory } = status.value;
+  const { name, state, ppid, uid, threads } = reused.status;
   const sample: ProcessSample = {
     identity,
-    timeMs: Date.now(),
+    timeMs,
     name,
     state,
     ppid,
@@ -129,7 +153,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     resBytes: statm.value.resBytes,
     virtBytes: statm.value.virtBytes,
     shrBytes: statm.value.shrBytes,
-    status: memory,
+    status: reused.memory,
     faults: { minor: stat.value.minorFaults, major: stat.value.majorFaults },
   };
   if (options.detail && !sample.memoryless) {
@@ -143,6 +167,25 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     sample.mappingsTimeMs = sample.timeMs;
   }
   return ok(sample);
+}
+
+/**
+ * The status of `previous`, where it may serve for a reading whose stat and statm are
+ * `statAndStatm`: they read exactly as they did when it was read, under STATUS_MAX_AGE_MS ago.
+ * Its memory lines cannot have moved then: RSS (and so RssAnon, RssFile, RssShmem, which only
+ * trade places through a fault) and VIRT are in both, the peaks follow them, swapping moves RSS,
+ * mmap and mprotect of writable memory move VIRT or statm's data; name, state, parent and threads
+ * are in stat. A process that did anything else but sleep moves its CPU times or fault counts.
+ */
+function reusableStatus(
+  previous: ProcessSample | undefined,
+  statAndStatm: string,
+  timeMs: number,
+): { status: Status; memory: StatusMemory } | undefined {
+  const source = previous && statusSources.get(previous.status);
+  return source && source.statAndStatm === statAndStatm && timeMs - source.readAtMs < STATUS_MAX_AGE_MS
+    ? { status: source.status, memory: previous.status }
+    : undefined;
 }
 
 /** Reads oom_score and oom_score_adj (both readable by anyone). */

@@ -262,7 +262,11 @@ export class Sampler {
       group && (oomKillNear(group) || (!target.oomBaseline && group.oom.ok))
         ? readOomBaseline(group.version, group.path, this.details.oomCounters)
         : undefined;
-    let outcome = this.read(target.identity.pid, { expected: target.identity, files: target.files });
+    let outcome = this.read(target.identity.pid, {
+      expected: target.identity,
+      files: target.files,
+      previous: target.lastSample,
+    });
     if (outcome.ok && outcome.value.memoryless === 'zombie' && target.lastSample && !target.lastSample.memoryless) {
       // It exited and waits for its parent to reap it: that is the end, and the figures a view
       // freezes on are the last real ones, not the zombie's zeros.

@@ -84,6 +84,17 @@ export function parseStatus(text: string): Outcome<Status> {
   return ok(status);
 }
 
+/** The memory lines of a parsed status, without its name, state, parent, uid and threads. */
+export function statusMemory(status: Status): StatusMemory {
+  const memory: StatusMemory = {};
+  for (const [, property] of MEMORY_ENTRIES) {
+    if (status[property] !== undefined) {
+      memory[property] = status[property];
+    }
+  }
+  return memory;
+}
+
 function parseCount(value: string | undefined): number | undefined {
   return value !== undefined && /^\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
 }

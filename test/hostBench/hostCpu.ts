@@ -29,7 +29,7 @@ export interface CpuWindow {
   cpuMs: number;
   wallMs: number;
   percent: number;
-  /** CPU ms by thread name (comm), largest first: the main thread is the process's own name. */
+  /** CPU ms by thread, largest first: "main" (the event loop), the rest summed by name (comm). */
   byThread: [string, number][];
   /** The garbage collections in the window, by kind (minor, major, incremental, weakcb): how many, and their pauses. */
   gc: Map<string, { count: number; ms: number }>;
@@ -42,15 +42,18 @@ const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };
 
-/** CPU ms of each thread of this process, by thread id, with its name. */
+/**
+ * CPU ms of each thread of this process, by thread id, with its name: the main thread (the
+ * event loop) as "main", since V8's helpers, libuv's pool and worker threads are all called
+ * "node" too. From schedstat (ns), not stat: a helper's few ms would round to 10 ms ticks.
+ */
 function threadCpuMs(): Map<string, { name: string; ms: number }> {
   const threads = new Map<string, { name: string; ms: number }>();
   for (const tid of readdirSync('/proc/self/task')) {
     try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      threads.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS });
+      const onCpuNs = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      const name = tid === String(process.pid) ? 'main' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      threads.set(tid, { name, ms: onCpuNs / 1e6 });
     } catch {
       // the thread ended meanwhile
     }
@@ -79,9 +82,10 @@ export async function measureCpuWindow(windowMs: number): Promise<CpuWindow> {
   const byName = new Map<string, number>();
   for (const [tid, after] of threadCpuMs()) {
     const used = after.ms - (threadsBefore.get(tid)?.ms ?? 0);
-    byName.set(after.name, (byName.get(after.name) ?? 0) + used);
+    const name = after.name === 'main' ? 'main' : `${after.name} (others)`;
+    byName.set(name, (byName.get(name) ?? 0) + used);
   }
-  const byThread = [...byName.entries()].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
+  const byThread = [...byName.entries()].filter(([, ms]) => ms >= 1).sort((a, b) => b[1] - a[1]);
   return { cpuMs, wallMs, percent: (cpuMs / wallMs) * 100, byThread, gc };
 }
 

@@ -47,8 +47,12 @@ const CPU_WINDOW_MS = Number(process.env.HOST_BENCH_WINDOW_S ?? 45) * 1000;
  * several, comma-separated: `'1 panel 1000,10 panels 1000'`.
  */
 const CPU_ONLY = process.env.HOST_BENCH_CPU_ONLY?.split(',').map((part) => part.trim());
-/** Time for a case to settle (panels drawn, first detail reads done) before its window starts. */
-const CPU_SETTLE_MS = 8000;
+/**
+ * Time for a case to settle before its window starts: panels drawn, and the costly reads past
+ * their start (the first three smaps reads of a process, whose cost is still unknown, go to the
+ * worker; at the default 5 s detail interval the third is 10 s in). The window is the steady cost.
+ */
+const CPU_SETTLE_MS = 20000;
 
 interface Result {
   name: string;

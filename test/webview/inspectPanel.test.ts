@@ -280,6 +280,15 @@ describe('inspect panel', () => {
     itLeavesNoProblems(use);
   });
 
+  describe('a reloaded page hears a sample before its init', () => {
+    const use = usePage('inspect', 'reloaded');
+    it('it ignores the sample and shows the init', async () => {
+      assert.match(await text(use.page.tab, RES_VALUE), /MiB$/);
+      assert.equal(await points(use.page.tab), 3600);
+    });
+    itLeavesNoProblems(use);
+  });
+
   describe('waiting for the first reading', () => {
     const use = usePage('inspect', 'waiting');
     it('no figures yet', async () => {

@@ -259,6 +259,13 @@ export function inspectMessages(scenario: string): ToInspectPanel[] {
       ];
     case 'waiting':
       return [init({ snapshot: undefined, history: { timesMs: [], res: [], shr: [] }, trendPerMinute: undefined })];
+    case 'reloaded':
+      // A page the webview reloaded (code-server does, when its service worker races): the host,
+      // not told yet, sends it what the old page lacked (a delta) before its init answers the new ready.
+      return [
+        { type: 'sample', snapshot: { resBytes: 1, sampledAtMs: NOW }, timeMs: NOW, trendPerMinute: undefined },
+        init({}),
+      ];
     default:
       return [init({})];
   }

@@ -83,6 +83,8 @@ export class InspectView {
   private readonly chart = new MemoryChart();
   private readonly pauseButton: HTMLElement;
   private snapshot: ProcessSnapshot | undefined;
+  /** The host's init has come: samples before it are deltas for a page that was (see sample). */
+  private initialised = false;
   private ended: EndedInfo | undefined;
   private historyStartMs: number | undefined;
 
@@ -250,6 +252,7 @@ export class InspectView {
     problem: string | undefined,
   ): void {
     this.snapshot = snapshot;
+    this.initialised = true;
     this.ended = undefined;
     this.exitBanner.hide();
     this.oomBanner.hide();
@@ -268,8 +271,10 @@ export class InspectView {
   }
 
   private sample(delta: SampleSnapshot, timeMs: number, trend: number | undefined, sameUntilMs?: number): void {
-    if (this.ended) {
-      return; // Figures freeze at the exit; a late sample must not bring them back.
+    if (this.ended || !this.initialised) {
+      // Figures freeze at the exit; a late sample must not bring them back. Before its init, a
+      // reloaded page has nothing to merge a delta into: its init follows with everything.
+      return;
     }
     const previous = this.snapshot;
     if (previous && sameUntilMs !== undefined && sameUntilMs < timeMs) {

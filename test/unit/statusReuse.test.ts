@@ -1,0 +1,106 @@
+// A process whose stat and statm read exactly as at the last reading keeps that reading's status,
+// unread, for up to STATUS_MAX_AGE_MS (src/proc/sampleProcess.ts): most watched processes sleep,
+// and status is the costliest of the three files to read and parse. Anything that moves a status
+// figure moves stat or statm too, so the reuse must never show a figure the kernel no longer has.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ProcessFiles } from '../../src/proc/processFiles';
+import { sampleProcess, STATUS_MAX_AGE_MS } from '../../src/proc/sampleProcess';
+import { MiB } from '../../shared/units';
+import { expectOk, FIXTURE_PROC, killAllChildren, startNode } from './helpers';
+
+/** A copy of the fixture process 1234 whose files the test rewrites between readings. */
+function copiedProcess(): { procRoot: string; dir: string } {
+  const procRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'status-reuse-'));
+  const dir = path.join(procRoot, '1234');
+  fs.cpSync(path.join(FIXTURE_PROC, '1234'), dir, { recursive: true });
+  return { procRoot, dir };
+}
+
+/** `file` of `dir` with `from` replaced by `to` (which must be there). */
+function rewrite(dir: string, file: string, from: string | RegExp, to: string): void {
+  const text = fs.readFileSync(path.join(dir, file), 'utf8');
+  const changed = text.replace(from, to);
+  assert.notEqual(changed, text, `${file} holds ${String(from)}`);
+  fs.writeFileSync(path.join(dir, file), changed);
+}
+
+describe('status reused while stat and statm stand still', function () {
+  this.timeout(10000);
+  afterEach(() => killAllChildren());
+
+  it('serves the last status where stat and statm read alike, and reads it again where either moved', () => {
+    const { procRoot, dir } = copiedProcess();
+    try {
+      const first = expectOk(sampleProcess(1234, { procRoot }));
+      // status alone moves: nothing real does that but a uid change; it waits for the next read.
+      rewrite(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    9999 kB');
+      const still = expectOk(sampleProcess(1234, { procRoot, previous: first }));
+      assert.equal(still.status, first.status, 'the same status, unread');
+      assert.equal(still.status.vmSwap, 12 * 1024);
+      assert.equal(
+        expectOk(sampleProcess(1234, { procRoot })).status.vmSwap,
+        9999 * 1024,
+        'read without a previous reading',
+      );
+
+      // statm's shared pages move (a page of a file mapping copied on write by a debugger): read again.
+      rewrite(dir, 'statm', /^(\d+ \d+ )(\d+)/, '$1421');
+      const afterStatm = expectOk(sampleProcess(1234, { procRoot, previous: still }));
+      assert.notEqual(afterStatm.status, first.status);
+      assert.equal(afterStatm.status.vmSwap, 9999 * 1024, 'statm moved: status read again');
+
+      // stat moves (the CPU times of a process that ran): read again.
+      rewrite(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    7777 kB');
+      assert.equal(expectOk(sampleProcess(1234, { procRoot, previous: afterStatm })).status.vmSwap, 9999 * 1024);
+      rewrite(dir, 'stat', / S 1 /, ' R 1 ');
+      const afterStat = expectOk(sampleProcess(1234, { procRoot, previous: afterStatm }));
+      assert.equal(afterStat.status.vmSwap, 7777 * 1024, 'stat moved: status read again');
+    } finally {
+      fs.rmSync(procRoot, { recursive: true, force: true });
+    }
+  });
+
+  it(`serves it for ${STATUS_MAX_AGE_MS / 1000} s at most`, () => {
+    const { procRoot, dir } = copiedProcess();
+    const realNow = Date.now;
+    let now = realNow();
+    Date.now = () => now;
+    try {
+      const first = expectOk(sampleProcess(1234, { procRoot }));
+      rewrite(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    9999 kB');
+      now += STATUS_MAX_AGE_MS - 1;
+      const young = expectOk(sampleProcess(1234, { procRoot, previous: first }));
+      assert.equal(young.status.vmSwap, 12 * 1024, 'younger than the age: served');
+      now += 1;
+      const old = expectOk(sampleProcess(1234, { procRoot, previous: young }));
+      assert.equal(old.status.vmSwap, 9999 * 1024, 'as old as the age, counted from its read: read again');
+    } finally {
+      Date.now = realNow;
+      fs.rmSync(procRoot, { recursive: true, force: true });
+    }
+  });
+
+  it('a live process that allocates 64 MiB between two readings shows it in RssAnon at once', async () => {
+    const child = startNode(
+      "console.log('ready'); process.stdin.once('data', () => { globalThis.held = Buffer.alloc(64 * 1048576, 1); console.log('grown'); }); setInterval(() => {}, 1 << 30);",
+    );
+    await child.waitForLine('ready');
+    const files = new ProcessFiles();
+    try {
+      const before = expectOk(sampleProcess(child.pid, { files }));
+      const idle = expectOk(sampleProcess(child.pid, { files, previous: before }));
+      child.send('');
+      await child.waitForLine('grown');
+      const after = expectOk(sampleProcess(child.pid, { files, previous: idle }));
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const rssAnon = Number(/^RssAnon:\s+(\d+) kB$/m.exec(status)?.[1]) * 1024;
+      assert.ok((after.status.rssAnon ?? 0) - (before.status.rssAnon ?? 0) >= 60 * MiB, 'the allocation is there');
+      assert.ok(Math.abs((after.status.rssAnon ?? 0) - rssAnon) < MiB, `${after.status.rssAnon} vs status ${rssAnon}`);
+    } finally {
+      files.close();
+    }
+  });
+});
