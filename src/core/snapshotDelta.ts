@@ -1,5 +1,5 @@
 import { describeForecast } from '../../shared/forecastText';
-import type { CgroupFigure, LeakForecast, MappingsFigure, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
+import type { LeakForecast, MappingsFigure, ProcessSnapshot, SampleSnapshot } from '../../shared/model';
 import type { ReadPace } from '../../shared/readPace';
 import type { ProcessSample } from '../proc/sampleProcess';
 
@@ -13,7 +13,8 @@ export function snapshotDelta(next: ProcessSnapshot, shown: ProcessSnapshot | un
     return next;
   }
   const delta: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(next)) {
+  for (const key in next) {
+    const value = next[key as keyof ProcessSnapshot];
     const previous = shown[key as keyof ProcessSnapshot];
     const same =
       key === 'mappings'
@@ -45,7 +46,7 @@ export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefine
       case 'mappings':
         return !sameMappingRows(delta.mappings, shown.mappings);
       case 'cgroup':
-        return !sameJson(cgroupWithoutSizes(delta.cgroup), cgroupWithoutSizes(shown.cgroup));
+        return !sameJson(delta.cgroup, shown.cgroup, isGroupSize);
       default:
         return true;
     }
@@ -53,26 +54,12 @@ export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefine
 }
 
 /**
- * The cgroup without the sizes that every process in the group moves: its usage, working sets and
- * headrooms. Those of a busy group change at every read, and wait for the page's next message
- * (QUIET_MESSAGE_MS at most). Its path, limits and OOM counters stay: a change there is news.
+ * The sizes of a cgroup that every process in the group moves: its usage, working sets and
+ * headrooms (`bytes` and `…Bytes`). Those of a busy group change at every read, and wait for the
+ * page's next message (QUIET_MESSAGE_MS at most). Its path, limits and OOM counters are news.
  */
-function cgroupWithoutSizes(cgroup: CgroupFigure | undefined): unknown {
-  return cgroup && withoutSizes(cgroup);
-}
-
-/** `value` without its sizes (`bytes` and `…Bytes` numbers), limits kept. */
-function withoutSizes(value: unknown, key = ''): unknown {
-  if (typeof value === 'number') {
-    return (key === 'bytes' || key.endsWith('Bytes')) && key !== 'limitBytes' ? undefined : value;
-  }
-  if (Array.isArray(value)) {
-    return value.map((item) => withoutSizes(item));
-  }
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, withoutSizes(item, name)]));
-  }
-  return value;
+function isGroupSize(key: string): boolean {
+  return (key === 'bytes' || key.endsWith('Bytes')) && key !== 'limitBytes';
 }
 
 /**
@@ -186,9 +173,10 @@ function sameMappings(a: MappingsFigure, b: MappingsFigure | undefined): boolean
 
 /**
  * Whether two JSON-like values (plain objects, arrays, primitives) serialise alike. Key order does
- * not matter; `undefined` members count as absent, as in JSON.
+ * not matter; `undefined` members count as absent, as in JSON. Numbers under a key that `ignored`
+ * names count as absent too. It allocates nothing: it runs for every view at every reading.
  */
-export function sameJson(a: unknown, b: unknown): boolean {
+export function sameJson(a: unknown, b: unknown, ignored?: (key: string) => boolean): boolean {
   if (a === b) {
     return true;
   }
@@ -196,11 +184,33 @@ export function sameJson(a: unknown, b: unknown): boolean {
     return false;
   }
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) {
+      return false;
+    }
+    for (let i = 0; i < a.length; i++) {
+      if (!sameJson(a[i], b[i], ignored)) {
+        return false;
+      }
+    }
+    return true;
   }
   const left = a as Record<string, unknown>;
   const right = b as Record<string, unknown>;
-  const keys = (record: Record<string, unknown>) => Object.keys(record).filter((key) => record[key] !== undefined);
-  const leftKeys = keys(left);
-  return leftKeys.length === keys(right).length && leftKeys.every((key) => sameJson(left[key], right[key]));
+  const counted = (key: string, value: unknown) =>
+    value !== undefined && !(ignored && typeof value === 'number' && ignored(key));
+  let members = 0;
+  for (const key in left) {
+    if (counted(key, left[key])) {
+      members++;
+      if (!sameJson(left[key], right[key], ignored)) {
+        return false;
+      }
+    }
+  }
+  for (const key in right) {
+    if (counted(key, right[key])) {
+      members--;
+    }
+  }
+  return members === 0;
 }

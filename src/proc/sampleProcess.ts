@@ -11,7 +11,7 @@ import { SmapsRollup, parseSmapsRollup } from './smapsRollup';
 import { isExiting, isKernelThread, parseStat } from './stat';
 import { parseStatm } from './statm';
 import { ReadPace } from '../../shared/readPace';
-import { parseStatus, Status, StatusMemory, statusMemory } from './status';
+import { parseStatus, StatusMemory, statusMemory } from './status';
 import { systemInfo } from './systemInfo';
 
 export type { MemorylessReason };
@@ -76,22 +76,23 @@ export interface SampleOptions {
   /** The process's files kept open by a caller that reads it again and again (the Sampler). */
   files?: ProcessFiles;
   /**
-   * The caller's last reading of this process: its status serves again, unread, where stat and
-   * statm read exactly as they did with it, for up to STATUS_MAX_AGE_MS (see reusableStatus).
+   * The caller's last reading of this process: its figures serve again, status unread and nothing
+   * parsed, where stat and statm read exactly as they did with it, for up to STATUS_MAX_AGE_MS
+   * (see unchangedSince).
    */
   previous?: ProcessSample;
 }
 
 /**
  * How long the status of a process whose stat and statm have not changed by a byte serves unread.
- * Every figure it gives but the uid moves stat or statm when it moves (see reusableStatus); the
+ * Every figure it gives but the uid moves stat or statm when it moves (see unchangedSince); the
  * age bounds how long a rarer change (a setuid, an mprotect that flips only execute, a khugepaged
  * collapse that frees a page table) can go unseen.
  */
 export const STATUS_MAX_AGE_MS = 5000;
 
-/** A reading's status, by its memory lines: with the stat and statm texts it was read with, and when. */
-const statusSources = new WeakMap<StatusMemory, { status: Status; statAndStatm: string; readAtMs: number }>();
+/** By a reading's status lines: the stat and statm texts read with them, and when (see unchangedSince). */
+const readWith = new WeakMap<StatusMemory, { statAndStatm: string; readAtMs: number }>();
 
 /** Reads stat, statm and status of one process (and smaps_rollup and its cgroup with detail). */
 export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome<ProcessSample> {
@@ -105,6 +106,16 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   if (!statText.ok) {
     return noProcfs(statText.error, procRoot);
   }
+  const statmText = read('statm');
+  if (!statmText.ok) {
+    return statmText;
+  }
+  const timeMs = Date.now();
+  const statAndStatm = statText.value + statmText.value;
+  const unchanged = unchangedSince(options.previous, statAndStatm, timeMs);
+  if (unchanged) {
+    return ok(unchanged);
+  }
   const stat = parseStat(statText.value);
   if (!stat.ok) {
     return stat;
@@ -116,31 +127,19 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
       detail: `PID ${pid} started at tick ${identity.startTicks}, not ${options.expected.startTicks}`,
     });
   }
-  const statmText = read('statm');
-  if (!statmText.ok) {
-    return statmText;
-  }
   const statm = parseStatm(statmText.value, systemInfo().pageSize);
   if (!statm.ok) {
     return statm;
   }
-  const timeMs = Date.now();
-  const statAndStatm = statText.value + statmText.value;
-  let reused = reusableStatus(options.previous, statAndStatm, timeMs);
-  if (!reused) {
-    const statusText = read('status');
-    if (!statusText.ok) {
-      return statusText;
-    }
-    const status = parseStatus(statusText.value);
-    if (!status.ok) {
-      return status;
-    }
-    const memory = statusMemory(status.value);
-    reused = { status: status.value, memory };
-    statusSources.set(memory, { status: status.value, statAndStatm, readAtMs: timeMs });
+  const statusText = read('status');
+  if (!statusText.ok) {
+    return statusText;
   }
-  const { name, state, ppid, uid, threads } = reused.status;
+  const status = parseStatus(statusText.value);
+  if (!status.ok) {
+    return status;
+  }
+  const { name, state, ppid, uid, threads } = status.value;
   const sample: ProcessSample = {
     identity,
     timeMs,
@@ -153,9 +152,10 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     resBytes: statm.value.resBytes,
     virtBytes: statm.value.virtBytes,
     shrBytes: statm.value.shrBytes,
-    status: reused.memory,
+    status: statusMemory(status.value),
     faults: { minor: stat.value.minorFaults, major: stat.value.majorFaults },
   };
+  readWith.set(sample.status, { statAndStatm, readAtMs: timeMs });
   if (options.detail && !sample.memoryless) {
     sample.rollup = readSmapsRollup(pid, procRoot);
     sample.cgroup = readCgroupMemory(pid, procRoot, options.cgroupRoot);
@@ -170,22 +170,39 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
 }
 
 /**
- * The status of `previous`, where it may serve for a reading whose stat and statm are
- * `statAndStatm`: they read exactly as they did when it was read, under STATUS_MAX_AGE_MS ago.
- * Its memory lines cannot have moved then: RSS (and so RssAnon, RssFile, RssShmem, which only
- * trade places through a fault) and VIRT are in both, the peaks follow them, swapping moves RSS,
- * mmap and mprotect of writable memory move VIRT or statm's data; name, state, parent and threads
- * are in stat. A process that did anything else but sleep moves its CPU times or fault counts.
+ * The figures of `previous` at `timeMs`, where they still hold: this reading's stat and statm
+ * (`statAndStatm`) read exactly as those its status was read with, under STATUS_MAX_AGE_MS ago.
+ * Nothing it shows can have moved then: RSS (and so RssAnon, RssFile, RssShmem, which only trade
+ * places through a fault) and VIRT are in both, the peaks follow them, swapping moves RSS, mmap
+ * and mprotect of writable memory move VIRT or statm's data; name, state, parent, threads and
+ * fault counts are in stat. A process that did anything but sleep moves its CPU times or faults.
  */
-function reusableStatus(
+function unchangedSince(
   previous: ProcessSample | undefined,
   statAndStatm: string,
   timeMs: number,
-): { status: Status; memory: StatusMemory } | undefined {
-  const source = previous && statusSources.get(previous.status);
-  return source && source.statAndStatm === statAndStatm && timeMs - source.readAtMs < STATUS_MAX_AGE_MS
-    ? { status: source.status, memory: previous.status }
-    : undefined;
+): ProcessSample | undefined {
+  const source = previous && readWith.get(previous.status);
+  if (!previous || !source || source.statAndStatm !== statAndStatm || timeMs - source.readAtMs >= STATUS_MAX_AGE_MS) {
+    return undefined;
+  }
+  const { identity, name, state, ppid, uid, threads, memoryless, resBytes, virtBytes, shrBytes, status, faults } =
+    previous;
+  return {
+    identity,
+    timeMs,
+    name,
+    state,
+    ppid,
+    uid,
+    threads,
+    memoryless,
+    resBytes,
+    virtBytes,
+    shrBytes,
+    status,
+    faults,
+  };
 }
 
 /** Reads oom_score and oom_score_adj (both readable by anyone). */

@@ -82,7 +82,9 @@ export async function measureCpuWindow(windowMs: number): Promise<CpuWindow> {
   const byName = new Map<string, number>();
   for (const [tid, after] of threadCpuMs()) {
     const used = after.ms - (threadsBefore.get(tid)?.ms ?? 0);
-    const name = after.name === 'main' ? 'main' : `${after.name} (others)`;
+    // A helper that took 5 ms or more by its thread id (created in this order: V8's at start-up,
+    // libuv's pool and worker threads later); the rest together.
+    const name = after.name === 'main' ? 'main' : used >= 5 ? `${after.name}/${tid}` : `${after.name} (rest)`;
     byName.set(name, (byName.get(name) ?? 0) + used);
   }
   const byThread = [...byName.entries()].filter(([, ms]) => ms >= 1).sort((a, b) => b[1] - a[1]);

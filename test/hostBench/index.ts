@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { ProcessIdentity } from '../../src/proc/processIdentity';
+import { type Detail, rollupInTick, smapsInTick } from '../../src/proc/costlyReads';
 import {
   cpuResult,
   CpuResult,
@@ -105,6 +106,20 @@ function median(values: number[]): number {
 function p90(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)];
+}
+
+/**
+ * Where the costly reads of the watched processes run now: in the tick, or off it (the thread
+ * pool, the smaps worker), which costs the host's other threads and an event of its own.
+ */
+function whereCostlyReadsRun(extension: ProcMemoryApi): string {
+  const targets = [...(extension.sampler as unknown as { targets: Map<string, { detail: Detail }> }).targets.values()];
+  const costs = (read: Detail['smaps'] | Detail['rollup']) => read.costs.map((ms) => ms.toFixed(2)).join('/');
+  const inTick = (which: 'rollup' | 'smaps') =>
+    targets.filter(({ detail }) => (which === 'rollup' ? rollupInTick(detail) : smapsInTick(detail.smaps))).length;
+  return `costly reads in the tick: rollup ${inTick('rollup')}, smaps ${inTick('smaps')} of ${targets.length} (ms: ${targets
+    .map(({ detail }) => `${costs(detail.rollup)} ${costs(detail.smaps)}`)
+    .join(', ')})`;
 }
 
 /** Processes to watch: `sleep`, each its own (one panel per process). */
@@ -528,6 +543,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     }
     const result = cpuResult(name, intervalMs, visible, window, baseline.percent, target);
     results.push(result);
+    log(`  ${whereCostlyReadsRun(extension)}`);
     log(`  by thread: idle ${formatThreads(baseline)}; the case ${formatThreads(window)}`);
     log(
       `cpu: ${formatCpuResult(result)} (idle ${baseline.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, to ${posted.views} views, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each${posted.keys ? `; fields sent: ${posted.keys}` : ''})`,
