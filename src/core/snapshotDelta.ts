@@ -196,11 +196,9 @@ export function sameJson(a: unknown, b: unknown, ignored?: (key: string) => bool
   }
   const left = a as Record<string, unknown>;
   const right = b as Record<string, unknown>;
-  const counted = (key: string, value: unknown) =>
-    value !== undefined && !(ignored && typeof value === 'number' && ignored(key));
   let members = 0;
   for (const key in left) {
-    if (counted(key, left[key])) {
+    if (counted(key, left[key], ignored)) {
       members++;
       if (!sameJson(left[key], right[key], ignored)) {
         return false;
@@ -208,9 +206,14 @@ export function sameJson(a: unknown, b: unknown, ignored?: (key: string) => bool
     }
   }
   for (const key in right) {
-    if (counted(key, right[key])) {
+    if (counted(key, right[key], ignored)) {
       members--;
     }
   }
   return members === 0;
+}
+
+/** Whether a member counts in sameJson: present, and not a number under an ignored key. */
+function counted(key: string, value: unknown, ignored: ((key: string) => boolean) | undefined): boolean {
+  return value !== undefined && !(ignored && typeof value === 'number' && ignored(key));
 }
