@@ -99,7 +99,19 @@ export function forecastNews(next: LeakForecast | undefined, shown: LeakForecast
   if (!next || !shown) {
     return true;
   }
-  return next.verdict !== shown.verdict || !sameJson(describeForecast(next), describeForecast(shown));
+  return next.verdict !== shown.verdict || !sameJson(wordsOf(next), wordsOf(shown));
+}
+
+/** describeForecast of each refit, worded once: every panel of the process asks, at each reading. */
+const forecastWords = new WeakMap<LeakForecast, ReturnType<typeof describeForecast>>();
+
+function wordsOf(forecast: LeakForecast): ReturnType<typeof describeForecast> {
+  let words = forecastWords.get(forecast);
+  if (!words) {
+    words = describeForecast(forecast);
+    forecastWords.set(forecast, words);
+  }
+  return words;
 }
 
 function sameFaultCounts(a: ProcessSnapshot['faults'] | undefined, b: ProcessSnapshot['faults']): boolean {

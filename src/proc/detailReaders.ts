@@ -16,14 +16,14 @@ const MOUNTINFO_MAX_AGE_MS = 30000;
 
 /** The costly reads, each timed so that its cost sets its pace; a seam like ProcessReader. */
 export interface DetailReaders {
-  /** smaps_rollup in this thread: only for a process whose rollup proved cheap. */
-  rollupSync(pid: number): Timed<Outcome<SmapsRollup>>;
+  /** smaps_rollup in this thread: only for a process whose rollup proved cheap; `previous` again where it reads alike. */
+  rollupSync(pid: number, previous?: Outcome<SmapsRollup>): Timed<Outcome<SmapsRollup>>;
   /** smaps_rollup with the kernel's part in the thread pool. */
   rollupAsync(pid: number): Promise<Timed<Outcome<SmapsRollup>>>;
   /** /proc/PID/smaps summed by kind of mapping, read and parsed off this thread. */
   smaps(pid: number): Promise<Timed<Outcome<MappingSummary>>>;
-  /** The same in this thread: only for a process whose smaps proved cheap. */
-  smapsSync(pid: number): Timed<Outcome<MappingSummary>>;
+  /** The same in this thread: only for a process whose smaps proved cheap; `previous` again where it reads alike. */
+  smapsSync(pid: number, previous?: Outcome<MappingSummary>): Timed<Outcome<MappingSummary>>;
   cgroup(pid: number): Outcome<CgroupMemory | undefined>;
   /** oom_score and oom_score_adj, and memory pressure of the system and the process's group: cheap files, read with the cgroup. */
   oomScore(pid: number): Outcome<OomScore>;
@@ -52,7 +52,7 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
   const timedInThread = <T>(read: () => T): Timed<T> => timed(performance.now(), read());
   let rollupsInPool: Promise<unknown> = Promise.resolve();
   return {
-    rollupSync: (pid) => timedInThread(() => readSmapsRollup(pid, procRoot)),
+    rollupSync: (pid, previous) => timedInThread(() => readSmapsRollup(pid, procRoot, previous)),
     rollupAsync: (pid) => {
       // One at a time: each read's round trip is then its own, not its wait behind the reads of
       // every process due in the same tick, which kept cheap rollups off the tick for good.
@@ -64,7 +64,7 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
       return read;
     },
     smaps: (pid) => smaps.read(pid, procRoot),
-    smapsSync: (pid) => timedInThread(() => readSmaps(pid, procRoot)),
+    smapsSync: (pid, previous) => timedInThread(() => readSmaps(pid, procRoot, previous)),
     cgroup: (pid) => readCgroupMemory(pid, procRoot, undefined, sharedGroup),
     oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
     pressure: (pid) => ({

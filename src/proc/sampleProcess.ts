@@ -12,6 +12,7 @@ import { isExiting, isKernelThread, parseStat } from './stat';
 import { parseStatm } from './statm';
 import { ReadPace } from '../../shared/readPace';
 import { parseStatus, StatusMemory, statusMemory } from './status';
+import { parseUnlessSame } from './parseUnlessSame';
 import { systemInfo } from './systemInfo';
 
 export type { MemorylessReason };
@@ -240,11 +241,18 @@ function memorylessReason(
   return undefined;
 }
 
-/** /proc/PID/smaps_rollup, parsed (PSS, USS, swap): the kernel walks every mapping to print it. */
-export function readSmapsRollup(pid: number, procRoot = '/proc'): Outcome<SmapsRollup> {
+/**
+ * /proc/PID/smaps_rollup, parsed (PSS, USS, swap): the kernel walks every mapping to print it.
+ * Where it reads as it did for `previous`, it is `previous` again (parseUnlessSame).
+ */
+export function readSmapsRollup(
+  pid: number,
+  procRoot = '/proc',
+  previous?: Outcome<SmapsRollup>,
+): Outcome<SmapsRollup> {
   const dir = `${procRoot}/${pid}`;
   const text = readProcText(`${dir}/smaps_rollup`);
-  return text.ok ? parseSmapsRollup(text.value) : rollupError(text.error, dir);
+  return text.ok ? parseUnlessSame(text.value, previous, parseSmapsRollup) : rollupError(text.error, dir);
 }
 
 /** readSmapsRollup with the read in the thread pool: for a process whose rollup proved costly. */

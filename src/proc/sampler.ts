@@ -351,7 +351,7 @@ export class Sampler {
     const rollup = detail.rollup;
     if (!rollup.reading && now >= rollup.nextAtMs) {
       if (rollupInTick(detail)) {
-        const read = this.details.rollupSync(identity.pid);
+        const read = this.details.rollupSync(identity.pid, rollup.value);
         detail.rollupInTickMs = read.costMs;
         landed(rollup, now, read, this.settings.detailIntervalMs);
       } else {
@@ -365,7 +365,8 @@ export class Sampler {
     }
     if (wantsMappings && !detail.smaps.reading && now >= detail.smaps.nextAtMs) {
       if (smapsInTick(detail.smaps)) {
-        landed(detail.smaps, now, this.details.smapsSync(identity.pid), this.settings.detailIntervalMs);
+        const read = this.details.smapsSync(identity.pid, detail.smaps.value);
+        landed(detail.smaps, now, read, this.settings.detailIntervalMs);
       } else {
         this.readSmaps(target, now);
       }

@@ -1,3 +1,4 @@
+import { parseUnlessSame } from './parseUnlessSame';
 import * as fs from 'fs';
 import { MAPPING_KINDS, MappingKind } from '../../shared/model';
 import { fail, malformed, ok, Outcome } from './outcome';
@@ -360,15 +361,21 @@ function excerpt(text: string, from: number, end: number): string {
 
 /**
  * Reads /proc/PID/smaps and the executable's path, and sums RES by kind of mapping. Another user's
- * process answers permission-denied (smaps needs ptrace-read access, like smaps_rollup).
+ * process answers permission-denied (smaps needs ptrace-read access, like smaps_rollup). Where both
+ * read as they did for `previous`, it is `previous` again (parseUnlessSame).
  */
-export function readSmaps(pid: number, procRoot = '/proc'): Outcome<MappingSummary> {
+export function readSmaps(
+  pid: number,
+  procRoot = '/proc',
+  previous?: Outcome<MappingSummary>,
+): Outcome<MappingSummary> {
   const dir = `${procRoot}/${pid}`;
   const text = readProcText(`${dir}/smaps`);
   if (!text.ok) {
     return text;
   }
-  return parseSmaps(text.value, readExe(dir));
+  const exe = readExe(dir);
+  return parseUnlessSame(text.value, previous, (smaps) => parseSmaps(smaps, exe), exe);
 }
 
 /** readSmaps with the mappings also summed by group, for comparing two reads. */
