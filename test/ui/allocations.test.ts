@@ -86,10 +86,6 @@ for (const theme of [
           'workbench.colorTheme': theme.id,
           'procMemory.sampleIntervalMs': 500,
           'procMemory.allocations.enabled': true,
-          // F5 asks every task provider; TypeScript's timed out on the busy test machine and logged a
-          // console error of the workbench's own. This workspace has no tasks.
-          'typescript.tsc.autoDetect': 'off',
-          'task.autoDetect': 'off',
         },
       });
     });
