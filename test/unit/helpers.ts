@@ -1,5 +1,7 @@
 // Shared by the unit tests: fixture paths, real child processes, procps runners, a seeded PRNG.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { CgroupMemory, tightestLevel } from '../../src/proc/cgroup';
@@ -142,6 +144,34 @@ export function startChild(command: string, args: string[]): Child {
 /** A Node child that runs `script` (which should print "ready" and then idle). */
 export function startNode(script: string): Child {
   return startChild(process.execPath, ['-e', script]);
+}
+
+/**
+ * A Node child that prints "ready", then at a line on its stdin writes 64 MiB of its own (RssAnon)
+ * and prints "grown".
+ */
+export async function startGrowingNode(): Promise<Child> {
+  const child = startNode(
+    "console.log('ready'); process.stdin.once('data', () => { globalThis.held = Buffer.alloc(64 * 1048576, 1); console.log('grown'); }); setInterval(() => {}, 1 << 30);",
+  );
+  await child.waitForLine('ready');
+  return child;
+}
+
+/** A copy of the fixture process 1234 in a /proc of its own, whose files a test may rewrite. */
+export function copiedFixtureProcess(): { procRoot: string; dir: string } {
+  const procRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'fixture-process-'));
+  const dir = path.join(procRoot, '1234');
+  fs.cpSync(path.join(FIXTURE_PROC, '1234'), dir, { recursive: true, verbatimSymlinks: true });
+  return { procRoot, dir };
+}
+
+/** Replaces `from` (which must be there) with `to` in `file` of `dir`. */
+export function rewriteFile(dir: string, file: string, from: RegExp, to: string): void {
+  const text = fs.readFileSync(path.join(dir, file), 'utf8');
+  const changed = text.replace(from, to);
+  assert.notEqual(changed, text, `${file} holds ${String(from)}`);
+  fs.writeFileSync(path.join(dir, file), changed);
 }
 
 /** A child that sleeps: the cheapest real process. */

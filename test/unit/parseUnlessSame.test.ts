@@ -3,38 +3,22 @@
 // byte that moved, or another executable, is a new parse with the new figures.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readSmapsRollup } from '../../src/proc/sampleProcess';
 import { readSmaps } from '../../src/proc/smaps';
-import { expectOk, FIXTURE_PROC, killAllChildren, startNode } from './helpers';
-
-/** A copy of the fixture process 1234 whose files the test rewrites between reads. */
-function copiedProcess(): { procRoot: string; dir: string } {
-  const procRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'parse-unless-same-'));
-  const dir = path.join(procRoot, '1234');
-  fs.cpSync(path.join(FIXTURE_PROC, '1234'), dir, { recursive: true, verbatimSymlinks: true });
-  return { procRoot, dir };
-}
-
-function rewrite(dir: string, file: string, from: RegExp, to: string): void {
-  const text = fs.readFileSync(path.join(dir, file), 'utf8');
-  const changed = text.replace(from, to);
-  assert.notEqual(changed, text, `${file} holds ${String(from)}`);
-  fs.writeFileSync(path.join(dir, file), changed);
-}
+import { copiedFixtureProcess, expectOk, killAllChildren, rewriteFile, startGrowingNode } from './helpers';
 
 describe('smaps and smaps_rollup parsed again only when they read differently', function () {
   this.timeout(10000);
   afterEach(() => killAllChildren());
 
   it('smaps: the same text and executable give the last summary; a moved Rss or another executable a new one', () => {
-    const { procRoot, dir } = copiedProcess();
+    const { procRoot, dir } = copiedFixtureProcess();
     try {
       const first = readSmaps(1234, procRoot);
       const rss = expectOk(first).categories.program.rssBytes;
       assert.equal(readSmaps(1234, procRoot, first), first, 'read alike: the same object');
-      rewrite(dir, 'smaps', /^Rss:\s+8 kB$/m, 'Rss:                  12 kB');
+      rewriteFile(dir, 'smaps', /^Rss:\s+8 kB$/m, 'Rss:                  12 kB');
       const grown = readSmaps(1234, procRoot, first);
       assert.notEqual(grown, first);
       assert.equal(expectOk(grown).categories.program.rssBytes, rss + 4096, 'the new Rss');
@@ -49,11 +33,11 @@ describe('smaps and smaps_rollup parsed again only when they read differently', 
   });
 
   it('smaps_rollup: the same text gives the last figures; a moved Pss new ones', () => {
-    const { procRoot, dir } = copiedProcess();
+    const { procRoot, dir } = copiedFixtureProcess();
     try {
       const first = readSmapsRollup(1234, procRoot);
       assert.equal(readSmapsRollup(1234, procRoot, first), first);
-      rewrite(dir, 'smaps_rollup', /^Pss:\s+181 kB$/m, 'Pss:                 185 kB');
+      rewriteFile(dir, 'smaps_rollup', /^Pss:\s+181 kB$/m, 'Pss:                 185 kB');
       const moved = readSmapsRollup(1234, procRoot, first);
       assert.notEqual(moved, first);
       assert.equal(expectOk(moved).pss, 185 * 1024);
@@ -63,10 +47,7 @@ describe('smaps and smaps_rollup parsed again only when they read differently', 
   });
 
   it('a live process that allocates 64 MiB between two reads has it in both', async () => {
-    const child = startNode(
-      "console.log('ready'); process.stdin.once('data', () => { globalThis.held = Buffer.alloc(64 * 1048576, 1); console.log('grown'); }); setInterval(() => {}, 1 << 30);",
-    );
-    await child.waitForLine('ready');
+    const child = await startGrowingNode();
     const smaps = readSmaps(child.pid);
     const rollup = readSmapsRollup(child.pid);
     child.send('');

@@ -8,7 +8,7 @@ import { readIdentity } from '../../src/proc/processIdentity';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { Sampler } from '../../src/proc/sampler';
 import { MiB } from '../../shared/units';
-import { expectOk, killAllChildren, startNode, startSleep, waitFor } from './helpers';
+import { expectOk, killAllChildren, startGrowingNode, startSleep, waitFor } from './helpers';
 
 /** The files this process has open under /proc/PID (what ProcessFiles holds). */
 function openUnder(pid: number): number {
@@ -26,10 +26,7 @@ describe('ProcessFiles', function () {
   afterEach(() => killAllChildren());
 
   it('reads a file kept open afresh each time: RES after a 64 MiB allocation, as statm says', async () => {
-    const child = startNode(
-      "console.log('ready'); process.stdin.once('data', () => { globalThis.held = Buffer.alloc(64 * 1048576, 1); console.log('grown'); }); setInterval(() => {}, 1 << 30);",
-    );
-    await child.waitForLine('ready');
+    const child = await startGrowingNode();
     const files = new ProcessFiles();
     try {
       const before = expectOk(sampleProcess(child.pid, { files }));

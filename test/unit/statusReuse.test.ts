@@ -4,39 +4,21 @@
 // figure moves stat or statm too, so the reuse must never show a figure the kernel no longer has.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { ProcessFiles } from '../../src/proc/processFiles';
 import { sampleProcess, STATUS_MAX_AGE_MS } from '../../src/proc/sampleProcess';
 import { MiB } from '../../shared/units';
-import { expectOk, FIXTURE_PROC, killAllChildren, startNode } from './helpers';
-
-/** A copy of the fixture process 1234 whose files the test rewrites between readings. */
-function copiedProcess(): { procRoot: string; dir: string } {
-  const procRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'status-reuse-'));
-  const dir = path.join(procRoot, '1234');
-  fs.cpSync(path.join(FIXTURE_PROC, '1234'), dir, { recursive: true });
-  return { procRoot, dir };
-}
-
-/** `file` of `dir` with `from` replaced by `to` (which must be there). */
-function rewrite(dir: string, file: string, from: string | RegExp, to: string): void {
-  const text = fs.readFileSync(path.join(dir, file), 'utf8');
-  const changed = text.replace(from, to);
-  assert.notEqual(changed, text, `${file} holds ${String(from)}`);
-  fs.writeFileSync(path.join(dir, file), changed);
-}
+import { copiedFixtureProcess, expectOk, killAllChildren, rewriteFile, startGrowingNode } from './helpers';
 
 describe('status reused while stat and statm stand still', function () {
   this.timeout(10000);
   afterEach(() => killAllChildren());
 
   it('serves the last status where stat and statm read alike, and reads it again where either moved', () => {
-    const { procRoot, dir } = copiedProcess();
+    const { procRoot, dir } = copiedFixtureProcess();
     try {
       const first = expectOk(sampleProcess(1234, { procRoot }));
       // status alone moves: nothing real does that but a uid change; it waits for the next read.
-      rewrite(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    9999 kB');
+      rewriteFile(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    9999 kB');
       const still = expectOk(sampleProcess(1234, { procRoot, previous: first }));
       assert.equal(still.status, first.status, 'the same status, unread');
       assert.equal(still.status.vmSwap, 12 * 1024);
@@ -47,15 +29,15 @@ describe('status reused while stat and statm stand still', function () {
       );
 
       // statm's shared pages move (a page of a file mapping copied on write by a debugger): read again.
-      rewrite(dir, 'statm', /^(\d+ \d+ )(\d+)/, '$1421');
+      rewriteFile(dir, 'statm', /^(\d+ \d+ )(\d+)/, '$1421');
       const afterStatm = expectOk(sampleProcess(1234, { procRoot, previous: still }));
       assert.notEqual(afterStatm.status, first.status);
       assert.equal(afterStatm.status.vmSwap, 9999 * 1024, 'statm moved: status read again');
 
       // stat moves (the CPU times of a process that ran): read again.
-      rewrite(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    7777 kB');
+      rewriteFile(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    7777 kB');
       assert.equal(expectOk(sampleProcess(1234, { procRoot, previous: afterStatm })).status.vmSwap, 9999 * 1024);
-      rewrite(dir, 'stat', / S 1 /, ' R 1 ');
+      rewriteFile(dir, 'stat', / S 1 /, ' R 1 ');
       const afterStat = expectOk(sampleProcess(1234, { procRoot, previous: afterStatm }));
       assert.equal(afterStat.status.vmSwap, 7777 * 1024, 'stat moved: status read again');
     } finally {
@@ -64,13 +46,13 @@ describe('status reused while stat and statm stand still', function () {
   });
 
   it(`serves it for ${STATUS_MAX_AGE_MS / 1000} s at most`, () => {
-    const { procRoot, dir } = copiedProcess();
+    const { procRoot, dir } = copiedFixtureProcess();
     const realNow = Date.now;
     let now = realNow();
     Date.now = () => now;
     try {
       const first = expectOk(sampleProcess(1234, { procRoot }));
-      rewrite(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    9999 kB');
+      rewriteFile(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    9999 kB');
       now += STATUS_MAX_AGE_MS - 1;
       const young = expectOk(sampleProcess(1234, { procRoot, previous: first }));
       assert.equal(young.status.vmSwap, 12 * 1024, 'younger than the age: served');
@@ -84,10 +66,7 @@ describe('status reused while stat and statm stand still', function () {
   });
 
   it('a live process that allocates 64 MiB between two readings shows it in RssAnon at once', async () => {
-    const child = startNode(
-      "console.log('ready'); process.stdin.once('data', () => { globalThis.held = Buffer.alloc(64 * 1048576, 1); console.log('grown'); }); setInterval(() => {}, 1 << 30);",
-    );
-    await child.waitForLine('ready');
+    const child = await startGrowingNode();
     const files = new ProcessFiles();
     try {
       const before = expectOk(sampleProcess(child.pid, { files }));
