@@ -72,15 +72,28 @@ export function sameFigures(a: ProcessSample, b: ProcessSample): boolean {
   if (a === b) {
     return true;
   }
-  const left = a as unknown as Record<string, unknown>;
-  const right = b as unknown as Record<string, unknown>;
-  const alike = (key: string) =>
-    key === 'timeMs' ||
-    left[key] === right[key] ||
-    (key === 'faultRates' ? sameRates(a.faultRates, b.faultRates) : sameJson(left[key], right[key]));
   // Field by field, so that the objects a reading shares with the last (its status, its costly
-  // figures) are found alike at once.
-  return Object.keys(left).every(alike) && Object.keys(right).every(alike);
+  // figures) are found alike at once; like sameJson, without allocating.
+  for (const key in a) {
+    if (!sameField(a, b, key as keyof ProcessSample)) {
+      return false;
+    }
+  }
+  for (const key in b) {
+    if (!(key in a) && !sameField(a, b, key as keyof ProcessSample)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** One field of two readings alike, but for their time and the fault rates' window. */
+function sameField(a: ProcessSample, b: ProcessSample, key: keyof ProcessSample): boolean {
+  return (
+    key === 'timeMs' ||
+    a[key] === b[key] ||
+    (key === 'faultRates' ? sameRates(a.faultRates, b.faultRates) : sameJson(a[key], b[key]))
+  );
 }
 
 /** The same rates, whatever window they were measured over. */

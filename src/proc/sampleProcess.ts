@@ -92,8 +92,11 @@ export interface SampleOptions {
  */
 export const STATUS_MAX_AGE_MS = 5000;
 
-/** By a reading's status lines: the stat and statm texts read with them, and when (see unchangedSince). */
-const readWith = new WeakMap<StatusMemory, { statAndStatm: string; readAtMs: number }>();
+/**
+ * By a reading's status lines: the figures read with them (never changed after: each reading is a
+ * copy), the stat and statm texts they were read from, and when (see unchangedSince).
+ */
+const readWith = new WeakMap<StatusMemory, { figures: ProcessSample; statAndStatm: string; readAtMs: number }>();
 
 /** Reads stat, statm and status of one process (and smaps_rollup and its cgroup with detail). */
 export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome<ProcessSample> {
@@ -113,50 +116,17 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   }
   const timeMs = Date.now();
   const statAndStatm = statText.value + statmText.value;
-  const unchanged = unchangedSince(options.previous, statAndStatm, timeMs);
-  if (unchanged) {
-    return ok(unchanged);
+  let figures = unchangedSince(options.previous, statAndStatm, timeMs);
+  if (!figures) {
+    figures = parseFigures(pid, statText.value, statmText.value, () => read('status'), options.expected, timeMs);
+    if (figures.ok) {
+      readWith.set(figures.value.status, { figures: figures.value, statAndStatm, readAtMs: timeMs });
+    }
   }
-  const stat = parseStat(statText.value);
-  if (!stat.ok) {
-    return stat;
+  if (!figures.ok) {
+    return figures;
   }
-  const identity = { pid, startTicks: stat.value.startTicks };
-  if (options.expected && options.expected.startTicks !== identity.startTicks) {
-    return fail({
-      kind: 'pid-reused',
-      detail: `PID ${pid} started at tick ${identity.startTicks}, not ${options.expected.startTicks}`,
-    });
-  }
-  const statm = parseStatm(statmText.value, systemInfo().pageSize);
-  if (!statm.ok) {
-    return statm;
-  }
-  const statusText = read('status');
-  if (!statusText.ok) {
-    return statusText;
-  }
-  const status = parseStatus(statusText.value);
-  if (!status.ok) {
-    return status;
-  }
-  const { name, state, ppid, uid, threads } = status.value;
-  const sample: ProcessSample = {
-    identity,
-    timeMs,
-    name,
-    state,
-    ppid,
-    uid,
-    threads,
-    memoryless: memorylessReason(isKernelThread(stat.value), isExiting(stat.value), state, statm.value.virtBytes),
-    resBytes: statm.value.resBytes,
-    virtBytes: statm.value.virtBytes,
-    shrBytes: statm.value.shrBytes,
-    status: statusMemory(status.value),
-    faults: { minor: stat.value.minorFaults, major: stat.value.majorFaults },
-  };
-  readWith.set(sample.status, { statAndStatm, readAtMs: timeMs });
+  const sample: ProcessSample = { ...figures.value, timeMs };
   if (options.detail && !sample.memoryless) {
     sample.rollup = readSmapsRollup(pid, procRoot);
     sample.cgroup = readCgroupMemory(pid, procRoot, options.cgroupRoot);
@@ -170,8 +140,58 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   return ok(sample);
 }
 
+/** A reading's figures from its stat and statm texts and its status, parsed. */
+function parseFigures(
+  pid: number,
+  statText: string,
+  statmText: string,
+  readStatus: () => Outcome<string>,
+  expected: ProcessIdentity | undefined,
+  timeMs: number,
+): Outcome<ProcessSample> {
+  const stat = parseStat(statText);
+  if (!stat.ok) {
+    return stat;
+  }
+  const identity = { pid, startTicks: stat.value.startTicks };
+  if (expected && expected.startTicks !== identity.startTicks) {
+    return fail({
+      kind: 'pid-reused',
+      detail: `PID ${pid} started at tick ${identity.startTicks}, not ${expected.startTicks}`,
+    });
+  }
+  const statm = parseStatm(statmText, systemInfo().pageSize);
+  if (!statm.ok) {
+    return statm;
+  }
+  const statusText = readStatus();
+  if (!statusText.ok) {
+    return statusText;
+  }
+  const status = parseStatus(statusText.value);
+  if (!status.ok) {
+    return status;
+  }
+  const { name, state, ppid, uid, threads } = status.value;
+  return ok({
+    identity,
+    timeMs,
+    name,
+    state,
+    ppid,
+    uid,
+    threads,
+    memoryless: memorylessReason(isKernelThread(stat.value), isExiting(stat.value), state, statm.value.virtBytes),
+    resBytes: statm.value.resBytes,
+    virtBytes: statm.value.virtBytes,
+    shrBytes: statm.value.shrBytes,
+    status: statusMemory(status.value),
+    faults: { minor: stat.value.minorFaults, major: stat.value.majorFaults },
+  });
+}
+
 /**
- * The figures of `previous` at `timeMs`, where they still hold: this reading's stat and statm
+ * The figures `previous` was read with, where they still hold: this reading's stat and statm
  * (`statAndStatm`) read exactly as those its status was read with, under STATUS_MAX_AGE_MS ago.
  * Nothing it shows can have moved then: RSS (and so RssAnon, RssFile, RssShmem, which only trade
  * places through a fault) and VIRT are in both, the peaks follow them, swapping moves RSS, mmap
@@ -182,28 +202,11 @@ function unchangedSince(
   previous: ProcessSample | undefined,
   statAndStatm: string,
   timeMs: number,
-): ProcessSample | undefined {
+): Outcome<ProcessSample> | undefined {
   const source = previous && readWith.get(previous.status);
-  if (!previous || !source || source.statAndStatm !== statAndStatm || timeMs - source.readAtMs >= STATUS_MAX_AGE_MS) {
-    return undefined;
-  }
-  const { identity, name, state, ppid, uid, threads, memoryless, resBytes, virtBytes, shrBytes, status, faults } =
-    previous;
-  return {
-    identity,
-    timeMs,
-    name,
-    state,
-    ppid,
-    uid,
-    threads,
-    memoryless,
-    resBytes,
-    virtBytes,
-    shrBytes,
-    status,
-    faults,
-  };
+  return source && source.statAndStatm === statAndStatm && timeMs - source.readAtMs < STATUS_MAX_AGE_MS
+    ? ok(source.figures)
+    : undefined;
 }
 
 /** Reads oom_score and oom_score_adj (both readable by anyone). */

@@ -1,7 +1,7 @@
-import { parseUnlessSame } from './parseUnlessSame';
 import * as fs from 'fs';
 import { MAPPING_KINDS, MappingKind } from '../../shared/model';
 import { fail, malformed, ok, Outcome } from './outcome';
+import { parseUnlessSame } from './parseUnlessSame';
 import { classifyMapping } from './mappingKind';
 import { errnoToProcError, readProcText } from './procFile';
 

@@ -22,6 +22,9 @@ describe('status reused while stat and statm stand still', function () {
       const still = expectOk(sampleProcess(1234, { procRoot, previous: first }));
       assert.equal(still.status, first.status, 'the same status, unread');
       assert.equal(still.status.vmSwap, 12 * 1024);
+      const detailed = expectOk(sampleProcess(1234, { procRoot, previous: still, detail: true }));
+      assert.equal(detailed.status, first.status, 'served with detail asked for too');
+      assert.ok(detailed.rollup?.ok, 'and the detail is read all the same');
       assert.equal(
         expectOk(sampleProcess(1234, { procRoot })).status.vmSwap,
         9999 * 1024,
