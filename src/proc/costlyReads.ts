@@ -71,10 +71,16 @@ export function smapsInTick(smaps: CostlyRead<Outcome<unknown>>): boolean {
   return smaps.value?.ok === true && smaps.costs.length > 0 && medianCost(smaps) < IN_TICK_MAX_MS;
 }
 
-/** The median of a read's last costs (of the last three: the middle one). */
+/** The median of a read's last costs (of the last three: the middle one; of two: the lower). */
 function medianCost<T>(read: CostlyRead<T>): number {
-  const sorted = [...read.costs].sort((a, b) => a - b);
-  return sorted[(sorted.length - 1) >> 1];
+  const costs = read.costs;
+  const a = costs[0],
+    b = costs[1],
+    c = costs[2];
+  if (c === undefined) {
+    return b === undefined ? a : Math.min(a, b);
+  }
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 }
 
 /** Keeps what a read returned and when it started, and paces the next one by its cost. */
@@ -82,7 +88,10 @@ export function landed<T>(read: CostlyRead<T>, startedMs: number, result: Timed<
   read.value = result.value;
   read.readAtMs = startedMs;
   read.costMs = result.costMs;
-  read.costs = [...read.costs.slice(-2), result.costMs];
+  if (read.costs.length === 3) {
+    read.costs.shift();
+  }
+  read.costs.push(result.costMs);
   read.reading = false;
   repace(read, settingMs);
 }

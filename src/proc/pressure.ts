@@ -84,7 +84,22 @@ export function readSystemPressure(
  * on hybrid ones. Found through mountinfo (`... - cgroup2 ...`), with the root of the mount, which a
  * container's cgroup namespace or a bind mount can make other than "/".
  */
-export function parseCgroup2Mount(mountinfo: string): { mountPoint: string; root: string } | undefined {
+export function parseCgroup2Mount(mountinfo: string): Cgroup2Mount | undefined {
+  // The same text serves every watched process for up to 30 s (detailReaders.ts): parsed once.
+  if (lastMount?.mountinfo !== mountinfo) {
+    lastMount = { mountinfo, mount: findCgroup2Mount(mountinfo) };
+  }
+  return lastMount.mount;
+}
+
+interface Cgroup2Mount {
+  mountPoint: string;
+  root: string;
+}
+
+let lastMount: { mountinfo: string; mount: Cgroup2Mount | undefined } | undefined;
+
+function findCgroup2Mount(mountinfo: string): Cgroup2Mount | undefined {
   for (const line of mountinfo.split('\n')) {
     const [before, after] = line.split(' - ');
     if (after?.split(' ')[0] === 'cgroup2') {

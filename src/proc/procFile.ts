@@ -11,6 +11,15 @@ let buffer = Buffer.allocUnsafe(64 * 1024);
  * outcomes.
  */
 export function readProcText(path: string, maxBytes = Infinity): Outcome<string> {
+  return asText(readProcBytes(path, maxBytes));
+}
+
+/**
+ * Reads a whole /proc file (or its first `maxBytes`) as bytes: a view of the one shared buffer,
+ * good until the next read. For a caller that compares them with the last read's before it
+ * decodes anything (parseUnlessSame).
+ */
+export function readProcBytes(path: string, maxBytes = Infinity): Outcome<Buffer> {
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
@@ -18,7 +27,7 @@ export function readProcText(path: string, maxBytes = Infinity): Outcome<string>
     return fail(errnoToProcError(error, path));
   }
   try {
-    return readOpenProcText(fd, path, maxBytes);
+    return readOpenProcBytes(fd, path, maxBytes);
   } finally {
     fs.closeSync(fd);
   }
@@ -29,6 +38,11 @@ export function readProcText(path: string, maxBytes = Infinity): Outcome<string>
  * the file anew, so an fd kept open gives a fresh reading each time). `path` names it in errors.
  */
 export function readOpenProcText(fd: number, path: string, maxBytes = Infinity): Outcome<string> {
+  return asText(readOpenProcBytes(fd, path, maxBytes));
+}
+
+/** readOpenProcText as bytes: a view of the shared buffer, good until the next read. */
+export function readOpenProcBytes(fd: number, path: string, maxBytes = Infinity): Outcome<Buffer> {
   try {
     let length = 0;
     for (;;) {
@@ -46,10 +60,14 @@ export function readOpenProcText(fd: number, path: string, maxBytes = Infinity):
         break;
       }
     }
-    return ok(buffer.toString('utf8', 0, length));
+    return ok(buffer.subarray(0, length));
   } catch (error) {
     return fail(errnoToProcError(error, path));
   }
+}
+
+function asText(bytes: Outcome<Buffer>): Outcome<string> {
+  return bytes.ok ? ok(bytes.value.toString('utf8')) : bytes;
 }
 
 /** Maps a Node fs error to what it means for a process. */

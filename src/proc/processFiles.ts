@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { errnoToProcError, readOpenProcText } from './procFile';
+import { errnoToProcError, readOpenProcBytes } from './procFile';
 import { fail, Outcome } from './outcome';
 
 /**
@@ -11,8 +11,8 @@ import { fail, Outcome } from './outcome';
 export class ProcessFiles {
   private readonly open = new Map<string, number>();
 
-  /** The file at `path` (one of the process's), read whole. */
-  read(path: string): Outcome<string> {
+  /** The file at `path` (one of the process's), read whole: a view of the shared read buffer (procFile.ts). */
+  read(path: string): Outcome<Buffer> {
     let fd = this.open.get(path);
     if (fd === undefined) {
       try {
@@ -22,7 +22,7 @@ export class ProcessFiles {
       }
       this.open.set(path, fd);
     }
-    return readOpenProcText(fd, path);
+    return readOpenProcBytes(fd, path);
   }
 
   close(): void {

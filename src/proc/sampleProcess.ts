@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';
 import { PressureReading, readGroupPressure, readSystemPressure } from './pressure';
-import { errnoToProcError, readProcText } from './procFile';
+import { errnoToProcError, readProcBytes, readProcText } from './procFile';
 import { ProcessFiles } from './processFiles';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
@@ -94,39 +94,53 @@ export const STATUS_MAX_AGE_MS = 5000;
 
 /**
  * By a reading's status lines: the figures read with them (never changed after: each reading is a
- * copy), the stat and statm texts they were read from, and when (see unchangedSince).
+ * copy), copies of the stat and statm bytes they were read from, and when (see unchangedSince).
  */
-const readWith = new WeakMap<StatusMemory, { figures: ProcessSample; statAndStatm: string; readAtMs: number }>();
+const readWith = new WeakMap<StatusMemory, ReadWith>();
+
+interface ReadWith {
+  figures: ProcessSample;
+  stat: Buffer;
+  statm: Buffer;
+  readAtMs: number;
+}
 
 /** Reads stat, statm and status of one process (and smaps_rollup and its cgroup with detail). */
 export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome<ProcessSample> {
   const procRoot = options.procRoot ?? '/proc';
   const dir = `${procRoot}/${pid}`;
+  // Bytes, a view of the shared read buffer: each is compared or copied before the next read.
   const read = (name: string) => {
     const path = `${dir}/${name}`;
-    return options.files ? options.files.read(path) : readProcText(path);
+    return options.files ? options.files.read(path) : readProcBytes(path);
   };
-  const statText = read('stat');
-  if (!statText.ok) {
-    return noProcfs(statText.error, procRoot);
+  const source = options.previous && readWith.get(options.previous.status);
+  const statBytes = read('stat');
+  if (!statBytes.ok) {
+    return noProcfs(statBytes.error, procRoot);
   }
-  const statmText = read('statm');
-  if (!statmText.ok) {
-    return statmText;
+  const stat = source?.stat.equals(statBytes.value) ? source.stat : Buffer.from(statBytes.value);
+  const statmBytes = read('statm');
+  if (!statmBytes.ok) {
+    return statmBytes;
   }
+  const statm = source?.statm.equals(statmBytes.value) ? source.statm : Buffer.from(statmBytes.value);
   const timeMs = Date.now();
-  const statAndStatm = statText.value + statmText.value;
-  let figures = unchangedSince(options.previous, statAndStatm, timeMs);
+  let figures = unchangedSince(source, stat, statm, timeMs);
   if (!figures) {
-    figures = parseFigures(pid, statText.value, statmText.value, () => read('status'), options.expected, timeMs);
+    const readStatus = () => {
+      const bytes = read('status');
+      return bytes.ok ? ok(bytes.value.toString('utf8')) : bytes;
+    };
+    figures = parseFigures(pid, stat.toString('utf8'), statm.toString('utf8'), readStatus, options.expected, timeMs);
     if (figures.ok) {
-      readWith.set(figures.value.status, { figures: figures.value, statAndStatm, readAtMs: timeMs });
+      readWith.set(figures.value.status, { figures: figures.value, stat, statm, readAtMs: timeMs });
     }
   }
   if (!figures.ok) {
     return figures;
   }
-  const sample: ProcessSample = { ...figures.value, timeMs };
+  const sample = sampleCopy(figures.value, timeMs);
   if (options.detail && !sample.memoryless) {
     sample.rollup = readSmapsRollup(pid, procRoot);
     sample.cgroup = readCgroupMemory(pid, procRoot, options.cgroupRoot);
@@ -138,6 +152,38 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
     sample.mappingsTimeMs = sample.timeMs;
   }
   return ok(sample);
+}
+
+/**
+ * A reading at `timeMs`: its figures and fault rates, with room for the detail the Sampler puts on
+ * it. Built as a literal with every field, so every reading has the one shape: a spread copy gets
+ * a map of its own in V8, and each property then added to it (the detail, the fault rates) builds
+ * a new map: ~15 us and ~4.6 KB of garbage per reading against 0.2 us (Node 20, measured).
+ */
+export function sampleCopy(sample: ProcessSample, timeMs: number): ProcessSample {
+  return {
+    identity: sample.identity,
+    timeMs,
+    name: sample.name,
+    state: sample.state,
+    ppid: sample.ppid,
+    uid: sample.uid,
+    threads: sample.threads,
+    memoryless: sample.memoryless,
+    resBytes: sample.resBytes,
+    virtBytes: sample.virtBytes,
+    shrBytes: sample.shrBytes,
+    status: sample.status,
+    rollup: sample.rollup,
+    cgroup: sample.cgroup,
+    mappings: sample.mappings,
+    mappingsTimeMs: sample.mappingsTimeMs,
+    mappingsPace: sample.mappingsPace,
+    faults: sample.faults,
+    faultRates: sample.faultRates,
+    oomScore: sample.oomScore,
+    pressure: sample.pressure,
+  };
 }
 
 /** A reading's figures from its stat and statm texts and its status, parsed. */
@@ -191,20 +237,20 @@ function parseFigures(
 }
 
 /**
- * The figures `previous` was read with, where they still hold: this reading's stat and statm
- * (`statAndStatm`) read exactly as those its status was read with, under STATUS_MAX_AGE_MS ago.
+ * The figures of the reading `source` describes, where they still hold: this reading's `stat` and
+ * `statm` are the very copies kept with them (their bytes read alike), under STATUS_MAX_AGE_MS ago.
  * Nothing it shows can have moved then: RSS (and so RssAnon, RssFile, RssShmem, which only trade
  * places through a fault) and VIRT are in both, the peaks follow them, swapping moves RSS, mmap
  * and mprotect of writable memory move VIRT or statm's data; name, state, parent, threads and
  * fault counts are in stat. A process that did anything but sleep moves its CPU times or faults.
  */
 function unchangedSince(
-  previous: ProcessSample | undefined,
-  statAndStatm: string,
+  source: ReadWith | undefined,
+  stat: Buffer,
+  statm: Buffer,
   timeMs: number,
 ): Outcome<ProcessSample> | undefined {
-  const source = previous && readWith.get(previous.status);
-  return source && source.statAndStatm === statAndStatm && timeMs - source.readAtMs < STATUS_MAX_AGE_MS
+  return source && source.stat === stat && source.statm === statm && timeMs - source.readAtMs < STATUS_MAX_AGE_MS
     ? ok(source.figures)
     : undefined;
 }
@@ -254,8 +300,8 @@ export function readSmapsRollup(
   previous?: Outcome<SmapsRollup>,
 ): Outcome<SmapsRollup> {
   const dir = `${procRoot}/${pid}`;
-  const text = readProcText(`${dir}/smaps_rollup`);
-  return text.ok ? parseUnlessSame(text.value, previous, parseSmapsRollup) : rollupError(text.error, dir);
+  const bytes = readProcBytes(`${dir}/smaps_rollup`);
+  return bytes.ok ? parseUnlessSame(bytes.value, previous, parseSmapsRollup) : rollupError(bytes.error, dir);
 }
 
 /** readSmapsRollup with the read in the thread pool: for a process whose rollup proved costly. */

@@ -19,7 +19,7 @@ import { CgroupMemory } from './cgroup';
 import { ok, Outcome } from './outcome';
 import { identityKey, ProcessIdentity } from './processIdentity';
 import { ProcessFiles } from './processFiles';
-import { ProcessSample, sampleProcess, SampleOptions } from './sampleProcess';
+import { ProcessSample, sampleCopy, sampleProcess, SampleOptions } from './sampleProcess';
 import { Timed } from './smapsOffThread';
 import { BoundedMap } from '../../shared/boundedMap';
 
@@ -400,7 +400,7 @@ export class Sampler {
     ) {
       return;
     }
-    const sample = withDetail({ ...last }, target.detail);
+    const sample = withDetail(sampleCopy(last, last.timeMs), target.detail);
     target.lastSample = sample;
     this.emit(target, ok(sample));
   }

@@ -3,7 +3,7 @@ import { MAPPING_KINDS, MappingKind } from '../../shared/model';
 import { fail, malformed, ok, Outcome } from './outcome';
 import { parseUnlessSame } from './parseUnlessSame';
 import { classifyMapping } from './mappingKind';
-import { errnoToProcError, readProcText } from './procFile';
+import { errnoToProcError, readProcBytes } from './procFile';
 
 /** Sums over the mappings of one category, in bytes. */
 export interface MappingTotals {
@@ -370,12 +370,12 @@ export function readSmaps(
   previous?: Outcome<MappingSummary>,
 ): Outcome<MappingSummary> {
   const dir = `${procRoot}/${pid}`;
-  const text = readProcText(`${dir}/smaps`);
-  if (!text.ok) {
-    return text;
+  const bytes = readProcBytes(`${dir}/smaps`);
+  if (!bytes.ok) {
+    return bytes;
   }
   const exe = readExe(dir);
-  return parseUnlessSame(text.value, previous, (smaps) => parseSmaps(smaps, exe), exe);
+  return parseUnlessSame(bytes.value, previous, (smaps) => parseSmaps(smaps, exe), exe);
 }
 
 /** readSmaps with the mappings also summed by group, for comparing two reads. */

@@ -222,6 +222,23 @@ describe('parsers', () => {
         'malformed',
       );
     });
+
+    it('reads a memory line only as "N kB": digits, blanks, then kB', () => {
+      const withRss = (value: string) => parseStatus(fixture('1/status').replace(/^VmRSS:.*$/m, `VmRSS:\t${value}`));
+      assert.strictEqual(expectOk(withRss('  12 kB')).vmRSS, 12 * 1024);
+      assert.strictEqual(expectOk(withRss('0 \t kB')).vmRSS, 0);
+      for (const bad of ['12kB', ' kB', '12 MB', '12 kBx', '1x2 kB', '-12 kB', '12', '12 kb']) {
+        expectError(withRss(bad), 'malformed');
+      }
+    });
+
+    it('finds each line by its whole name, wherever it is', () => {
+      const lines = fixture('1/status').split('\n');
+      const text = [...lines.slice(1).reverse(), lines[0]].join('\n');
+      assert.deepStrictEqual(expectOk(parseStatus(text)), expectOk(parseStatus(fixture('1/status'))));
+      const tracer = fixture('1/status').replace(/^PPid:.*$/m, 'TracerPid:\t77');
+      expectError(parseStatus(tracer), 'malformed');
+    });
   });
 
   describe('stat', () => {
