@@ -52,11 +52,14 @@ export function trendText(
       : `over the last ${Math.round(minutes)} min`;
   // Before the forecast has its warm-up and minimum span, a rise is a start, not yet a trend.
   const early = level === 'growing' && (!forecast || forecast.verdict === 'collecting') ? ': too early to judge' : '';
-  const texts: Record<Exclude<TrendLevel, 'unknown'>, string> = {
-    steady: `RES steady (${rate}) ${window}`,
-    growing: `RES ${rate} ${window}${early}`,
-    fast: `RES growing fast: ${rate} ${window}`,
-    shrinking: `RES ${rate} ${window}`,
-  };
-  return { level, text: texts[level] };
+  switch (level) {
+    case 'steady':
+      return { level, text: `RES steady (${rate}) ${window}` };
+    case 'growing':
+      return { level, text: `RES ${rate} ${window}${early}` };
+    case 'fast':
+      return { level, text: `RES growing fast: ${rate} ${window}` };
+    case 'shrinking':
+      return { level, text: `RES ${rate} ${window}` };
+  }
 }

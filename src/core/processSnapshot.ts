@@ -259,7 +259,13 @@ function faultsFigure(sample: ProcessSample): ProcessSnapshot['faults'] {
   if (!rates) {
     return { unavailable: 'needs two readings' };
   }
-  return { ...rates, minorTotal: sample.faults.minor, majorTotal: sample.faults.major };
+  return {
+    minorPerSecond: rates.minorPerSecond,
+    majorPerSecond: rates.majorPerSecond,
+    overMs: rates.overMs,
+    minorTotal: sample.faults.minor,
+    majorTotal: sample.faults.major,
+  };
 }
 
 function commandLine(identity: ProcessIdentity): string {

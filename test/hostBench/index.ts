@@ -14,7 +14,7 @@
  * Not a test: it always "passes"; read its table. Ends with the INTEGRATION-RESULT line the runner expects.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -573,6 +573,20 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
         emptyPagesInGroups(10, 10000),
       );
     }
+    // The floor of any polling at all: the host woken each interval to do nothing, and to read
+    // one process's stat and statm as the cheapest reading does.
+    await measureCase('floor: a timer each interval', intervalMs, 1, undefined, async () => {
+      const timer = setInterval(() => undefined, intervalMs);
+      return { dispose: () => clearInterval(timer) };
+    });
+    await measureCase('floor: a timer reading stat and statm each interval', intervalMs, 1, undefined, async () => {
+      const dir = `/proc/${identities[0].pid}`;
+      const timer = setInterval(() => {
+        readFileSync(`${dir}/stat`);
+        readFileSync(`${dir}/statm`);
+      }, intervalMs);
+      return { dispose: () => clearInterval(timer) };
+    });
     await measureCase('status bar alone', intervalMs, 1, undefined, async () => {
       extension.focus.watch(identities[0]);
       await waitFor('the status bar', () => extension.statusBar.state.text.includes('sleep'));
