@@ -2,6 +2,7 @@
 // Shared by the extension host and the webviews: no `vscode`, no DOM.
 import { formatBytes, formatInterval, formatRate } from './format';
 import { FORECAST_MIN_R2, FORECAST_MIN_SPAN_MS, FORECAST_WARM_UP_MS, type LeakForecast } from './model';
+import { QUIET_MESSAGE_MS } from './protocol/quietMessages';
 
 export interface ForecastText {
   /** One sentence: the verdict, e.g. "At +12.0 MiB/min this reaches the cgroup limit in about 43 min." */
@@ -23,7 +24,10 @@ export function formatTimeToLimit(ms: number): string {
 
 export function describeForecast(forecast: LeakForecast): ForecastText {
   if (forecast.verdict === 'collecting') {
-    const wait = forecast.needMs > 0 ? ` (about ${formatInterval(Math.ceil(forecast.needMs / 5000) * 5000)} more)` : '';
+    // In steps of the quiet message's wait: each step is news to every panel of the process, and
+    // a finer countdown cost a message per panel every 5 s in the first minute and a half.
+    const step = Math.ceil(forecast.needMs / QUIET_MESSAGE_MS) * QUIET_MESSAGE_MS;
+    const wait = forecast.needMs > 0 ? ` (about ${formatInterval(step)} more)` : '';
     return {
       verdict: `Leak forecast: collecting readings${wait}.`,
       basis: `It needs ${formatInterval(FORECAST_MIN_SPAN_MS)} of readings after the first ${formatInterval(FORECAST_WARM_UP_MS)} of the process, which are left out as warm-up.`,

@@ -460,6 +460,10 @@ function countPosts(webviews: vscode.Webview[]): {
       for (const key of Object.keys(message.snapshot ?? {})) {
         keys.set(key, (keys.get(key) ?? 0) + 1);
       }
+      // And beside the snapshot: a quiet message says until when nothing changed (sameUntilMs).
+      for (const key of Object.keys(message).filter((key) => key !== 'snapshot' && key !== 'type')) {
+        keys.set(`(${key})`, (keys.get(`(${key})`) ?? 0) + 1);
+      }
       return original.call(webview, message);
     };
     return () => (webview.postMessage = original);

@@ -207,11 +207,11 @@ describe('snapshotDelta', () => {
     assert.equal(forecastNews({ verdict: 'collecting', needMs: 30000 }, shown), true, 'another verdict');
     assert.equal(forecastNews(undefined, shown), true);
     assert.equal(forecastNews(shown, undefined), true);
-    // The countdown while collecting is news every 5 s it moves.
-    assert.equal(
-      forecastNews({ verdict: 'collecting', needMs: 30000 }, { verdict: 'collecting', needMs: 35000 }),
-      true,
-    );
+    // The countdown while collecting moves in steps of the quiet wait (15 s): news at each step only.
+    const collecting = (needMs: number) => ({ verdict: 'collecting' as const, needMs });
+    assert.equal(forecastNews(collecting(30000), collecting(35000)), true, 'another 15 s step');
+    assert.equal(forecastNews(collecting(35000), collecting(40000)), false, 'the same 15 s step');
+    assert.equal(describeForecast(collecting(35000)).verdict, 'Leak forecast: collecting readings (about 45 s more).');
   });
 
   it('compares JSON-like values as JSON would serialise them', () => {

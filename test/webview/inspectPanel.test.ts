@@ -344,7 +344,7 @@ describe('inspect panel', () => {
       assert.equal(await tab.getAttribute('[data-testid=forecast]', 'data-verdict'), 'collecting');
       assert.equal(
         await text(tab, '[data-testid=forecast-verdict]'),
-        'Leak forecast: collecting readings (about 20 s more).',
+        'Leak forecast: collecting readings (about 30 s more).',
       );
     });
     it('pressure unavailable: dashes and the reason, never 0', async () => {
