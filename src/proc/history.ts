@@ -17,6 +17,8 @@ export class History {
   private readonly virt: Float64Array;
   private start = 0;
   private count = 0;
+  /** How many of the newest points have the same RES: a window within them has a trend of exactly 0. */
+  private flat = 0;
   /** The last trend computed, until the next push: every view of a process asks for the same one. */
   private trend: { windowMs: number; value: number | undefined } | undefined;
 
@@ -35,6 +37,8 @@ export class History {
   push(point: HistoryPoint): void {
     const size = this.times.length;
     const index = (this.start + this.count) % size;
+    const newest = (this.start + this.count - 1 + size) % size;
+    this.flat = this.count > 0 && this.res[newest] === point.resBytes ? this.flat + 1 : 1;
     this.times[index] = point.timeMs;
     this.res[index] = point.resBytes;
     this.shr[index] = point.shrBytes;
@@ -136,6 +140,9 @@ export class History {
     const firstMs = this.times[(this.start + first) % size];
     if (n < 2 || latestMs - firstMs < 5000) {
       return undefined;
+    }
+    if (this.flat >= n) {
+      return 0; // what the fit below gives for a level RES, without the loop (a sleeping process's every reading)
     }
     // Both axes from the first point: the sums stay small, so a flat RES gives exactly 0 (in bytes
     // since the epoch, rounding left a slope of ±1e-8 B/min that changed at every reading).

@@ -126,6 +126,28 @@ describe('History', () => {
       assert.ok((history.resTrendPerMinute(1e9) ?? 0) > 0);
     });
 
+    it('sees a step as soon as it is in the window, and a flat run after it as 0 once the step left', () => {
+      // A level RES takes a shortcut (no fit): a step at the newest point or in the window is fitted.
+      const history = new History(400);
+      for (let s = 0; s <= 120; s++) {
+        history.push(point(s * 1000, 80e6));
+      }
+      assert.strictEqual(history.resTrendPerMinute(60000), 0);
+      history.push(point(121000, 90e6));
+      assert.ok((history.resTrendPerMinute(60000) ?? 0) > 0, 'the step just read');
+      for (let s = 122; s <= 180; s++) {
+        history.push(point(s * 1000, 90e6));
+      }
+      assert.ok((history.resTrendPerMinute(60000) ?? 0) > 0, 'the reading before the step still at its edge');
+      history.push(point(181000, 90e6));
+      assert.strictEqual(history.resTrendPerMinute(60000), 0, 'the step left the window');
+      const wrapped = new History(10);
+      for (let s = 0; s < 25; s++) {
+        wrapped.push(point(s * 1000, s === 20 ? 1e6 : 2e6));
+      }
+      assert.ok((wrapped.resTrendPerMinute(60000) ?? 0) !== 0, 'a dip among the last points of a full ring');
+    });
+
     it('is undefined until the window spans 5 s', () => {
       const history = new History(10);
       history.push(point(0, 1));
