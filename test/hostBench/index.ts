@@ -526,7 +526,13 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     await closeAll(extension);
     await unwatched?.();
     await settled();
-    const idle = await measureCpuWindow(CPU_WINDOW_MS);
+    let idle = await measureCpuWindow(CPU_WINDOW_MS);
+    // A full collection of the host's own garbage (its start-up's, in the first case) costs more
+    // than most cases: an idle window with one is no baseline. Measured again, up to twice.
+    for (let again = 0; again < 2 && idle.gc.has('major'); again++) {
+      log(`  the idle window had a major GC (${formatThreads(idle)}): measured again`);
+      idle = await measureCpuWindow(CPU_WINDOW_MS);
+    }
     const opened = await open();
     await settled();
     const debugView = (extension.debugView as unknown as { view?: vscode.WebviewView }).view;
