@@ -66,7 +66,8 @@ export function readOpenProcBytes(fd: number, path: string, maxBytes = Infinity)
   }
 }
 
-function asText(bytes: Outcome<Buffer>): Outcome<string> {
+/** A read's bytes decoded as text (UTF-8), or its error. */
+export function asText(bytes: Outcome<Buffer>): Outcome<string> {
   return bytes.ok ? ok(bytes.value.toString('utf8')) : bytes;
 }
 

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';
 import { PressureReading, readGroupPressure, readSystemPressure } from './pressure';
-import { errnoToProcError, readProcBytes, readProcText } from './procFile';
+import { asText, errnoToProcError, readProcBytes, readProcText } from './procFile';
 import { ProcessFiles } from './processFiles';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
@@ -128,10 +128,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   const timeMs = Date.now();
   let figures = unchangedSince(source, stat, statm, timeMs);
   if (!figures) {
-    const readStatus = () => {
-      const bytes = read('status');
-      return bytes.ok ? ok(bytes.value.toString('utf8')) : bytes;
-    };
+    const readStatus = () => asText(read('status'));
     figures = parseFigures(pid, stat.toString('utf8'), statm.toString('utf8'), readStatus, options.expected, timeMs);
     if (figures.ok) {
       readWith.set(figures.value.status, { figures: figures.value, stat, statm, readAtMs: timeMs });
