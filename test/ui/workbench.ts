@@ -292,7 +292,12 @@ export class Workbench {
    * hold its digits (PID 741 is in 7417, and in command lines), and the picker sorts by memory.
    */
   async pickProcess(pid: number, timeoutMs = 15_000): Promise<void> {
-    await this.pickRow(String(pid), { description: new RegExp(`^${pid} ·`) }, timeoutMs);
+    await (await this.processRow(pid, timeoutMs)).click();
+  }
+
+  /** The process picker's row for `pid` (see pickProcess), visible and not yet clicked. */
+  async processRow(pid: number, timeoutMs = 15_000): Promise<Locator> {
+    return this.findRow(String(pid), { description: new RegExp(`^${pid} ·`) }, timeoutMs);
   }
 
   private async pickRow(
@@ -300,6 +305,14 @@ export class Workbench {
     filter: { label?: string | RegExp; description?: RegExp } | undefined,
     timeoutMs: number,
   ): Promise<void> {
+    await (await this.findRow(text, filter, timeoutMs)).click();
+  }
+
+  private async findRow(
+    text: string,
+    filter: { label?: string | RegExp; description?: RegExp } | undefined,
+    timeoutMs: number,
+  ): Promise<Locator> {
     const widget = this.page.locator('.quick-input-widget');
     await widget.waitFor({ state: 'visible', timeout: timeoutMs });
     await widget.locator('.quick-input-box input').fill(text);
@@ -319,7 +332,7 @@ export class Workbench {
     }
     const row = rows.filter({ visible: true }).first();
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
-    await row.click();
+    return row;
   }
 
   /** Saves a full-page PNG as test-results/screenshots/NAME.png and returns its path. */
