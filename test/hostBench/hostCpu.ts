@@ -7,9 +7,11 @@
  *
  * During a window the bench itself sleeps on one timer: nothing of its own runs.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Session } from 'node:inspector';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 
@@ -270,4 +272,44 @@ export async function allocationWindow(windowMs: number, top = 20): Promise<stri
       .slice(0, top)
       .map(([key, bytes]) => `${(bytes / 1024).toFixed(0).padStart(8)} KiB  ${key}`),
   ];
+}
+
+/**
+ * The host's system calls over a window, counted by strace (`HOST_BENCH_STRACE=1`): what it does
+ * beyond JavaScript (reads, writes, wakes of its event loop). Only after the CPU window, since
+ * tracing slows every call. Returns the busiest calls, or why there are none.
+ */
+export async function syscallWindow(windowMs: number, top = 14): Promise<string[]> {
+  const output = path.join(os.tmpdir(), `proc-memory-strace-${process.pid}-${Date.now()}.txt`);
+  const strace = spawn('strace', ['-f', '-c', '-qq', '-o', output, '-p', String(process.pid)], { stdio: 'ignore' });
+  const failed = new Promise<string>((resolve) => strace.once('error', (error) => resolve(String(error))));
+  const waited = await Promise.race([delay(windowMs).then(() => undefined), failed]);
+  if (waited) {
+    return [`no syscall count: ${waited}`];
+  }
+  const ended = new Promise((resolve) => strace.once('exit', resolve));
+  strace.kill('SIGINT');
+  await ended;
+  try {
+    // "% time  seconds  usecs/call  calls  errors syscall": the calls column, busiest first.
+    const rows = readFileSync(output, 'utf8')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter(
+        (cells) => cells.length >= 5 && /^\d/.test(cells[0]) && /^\d+$/.test(cells[3]) && cells.at(-1) !== 'total',
+      )
+      .map((cells) => ({ name: cells[cells.length - 1], calls: Number(cells[3]) }))
+      .sort((a, b) => b.calls - a.calls);
+    const total = rows.reduce((sum, row) => sum + row.calls, 0);
+    const perSecond = (calls: number) => ((calls * 1000) / windowMs).toFixed(1);
+    return [
+      `${perSecond(total)} system calls/s in ${windowMs / 1000} s (all threads, strace -c):`,
+      rows
+        .slice(0, top)
+        .map((row) => `${row.name} ${perSecond(row.calls)}`)
+        .join(', '),
+    ];
+  } finally {
+    rmSync(output, { force: true });
+  }
 }
