@@ -550,6 +550,8 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
         ...extension.panels.open.map((panel) => panel.panel.webview),
         ...(extension.debugView.visible && debugView ? [debugView.webview] : []),
       ]);
+      // For a tool attached from outside (strace, perf): the window starts now, in this process.
+      log(`  window: ${name} ${intervalMs} ms, run ${run} of ${REPEATS}, host pid ${process.pid}`);
       const window = await measureCpuWindow(CPU_WINDOW_MS);
       const posted = posts.stop();
       let baseline = idle;
