@@ -55,7 +55,15 @@ describe('recordings', function () {
     folder = mkdtempSync(path.join(os.tmpdir(), 'proc-memory-recordings-ui-'));
     writeRun(path.join(folder, 'before.procmem.json'), (t) => 120 + t * 0.5, [41, 57]); // leaks 30 MiB/min
     writeRun(path.join(folder, 'after.procmem.json'), (t) => 120 + Math.min(t, 90) * 0.5, [44, 60]); // levels off
-    workbench = await openWorkbench({ folder, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+    // The idle status bar entry shows once Proc Memory is active, so its custom editor is known:
+    // a double click before that (CI, 2 busy cores) opened the file as plain text.
+    workbench = await openWorkbench({
+      folder,
+      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'procMemory.statusBar.showWhenIdle': true },
+    });
+    await workbench.page
+      .locator('[id="proc-memory.proc-memory.procMemory.status"]')
+      .waitFor({ state: 'visible', timeout: 60_000 });
   });
 
   afterEach(async function () {
