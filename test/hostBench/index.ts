@@ -585,11 +585,11 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       }
     }
     // The median run by its figure over idle: one run cannot tell 0.2 % from the noise.
-    const sorted = [...runs].sort((a, b) => a.overIdle - b.overIdle);
-    results.push(sorted[Math.floor((sorted.length - 1) / 2)]);
+    const medianRun = [...runs].sort((a, b) => a.overIdle - b.overIdle)[Math.floor((runs.length - 1) / 2)];
+    results.push(medianRun);
     if (runs.length > 1) {
       log(
-        `  ${name} ${intervalMs} ms over idle in ${runs.length} runs: ${runs.map((r) => r.overIdle.toFixed(2)).join(', ')} % (median ${sorted[Math.floor((sorted.length - 1) / 2)].overIdle.toFixed(2)} %)`,
+        `  ${name} ${intervalMs} ms over idle in ${runs.length} runs: ${runs.map((r) => r.overIdle.toFixed(2)).join(', ')} % (median ${medianRun.overIdle.toFixed(2)} %)`,
       );
     }
   };

@@ -9,10 +9,9 @@ import type { Frame } from 'playwright-core';
 import { MiB } from '../../shared/units';
 import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
 import { startAllocator, TestProcess, until } from './processes';
-import { hasSelector, openWorkbench, waitForAttribute, Workbench } from './workbench';
+import { hasSelector, openWorkbench, PROC_MEMORY_STATUS_ITEM, waitForAttribute, Workbench } from './workbench';
 
 const V1_MEMORY = '/sys/fs/cgroup/memory';
-const STATUS_ITEM = 'proc-memory.proc-memory.procMemory.status';
 
 describe('will it run out of memory (real cgroup, real OOM kill)', function () {
   this.timeout(240_000);
@@ -168,7 +167,7 @@ describe('will it run out of memory (real cgroup, real OOM kill)', function () {
     assert.equal(await frame.locator('#exit-banner').isVisible(), false);
     await frame.locator('#app').evaluate((app) => app.scrollIntoView());
     await workbench
-      .statusBarItem(STATUS_ITEM)
+      .statusBarItem(PROC_MEMORY_STATUS_ITEM)
       .filter({ hasText: 'OOM-killed?' })
       .waitFor({ state: 'visible', timeout: 10_000 });
     const toast = workbench.page.locator('.notifications-toasts .notification-toast', {

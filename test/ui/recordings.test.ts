@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { makeRecording, recordingToJson } from '../../src/recordings/recordingFile';
 import type { TimelineMarker } from '../../shared/model';
 import { MiB } from '../../shared/units';
-import { hasSelector, itLoggedNoProblems, openWorkbench, Workbench } from './workbench';
+import { hasSelector, itLoggedNoProblems, openWorkbench, PROC_MEMORY_STATUS_ITEM, Workbench } from './workbench';
 
 const START = Date.UTC(2026, 10, 26, 9, 0, 0);
 
@@ -61,9 +61,7 @@ describe('recordings', function () {
       folder,
       settings: { 'workbench.colorTheme': 'Default Dark Modern', 'procMemory.statusBar.showWhenIdle': true },
     });
-    await workbench.page
-      .locator('[id="proc-memory.proc-memory.procMemory.status"]')
-      .waitFor({ state: 'visible', timeout: 60_000 });
+    await workbench.statusBarItem(PROC_MEMORY_STATUS_ITEM).waitFor({ state: 'visible', timeout: 60_000 });
   });
 
   afterEach(async function () {

@@ -3,9 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { formatBytes } from '../../shared/format';
 import { startAllocator, statmBytes, TestProcess } from './processes';
-import { openWorkbench, Workbench, itLoggedNoProblems } from './workbench';
-
-const STATUS_ITEM = 'proc-memory.proc-memory.procMemory.status';
+import { openWorkbench, PROC_MEMORY_STATUS_ITEM, Workbench, itLoggedNoProblems } from './workbench';
 
 describe('status bar readout', function () {
   this.timeout(180_000);
@@ -29,7 +27,7 @@ describe('status bar readout', function () {
   it('shows the RES of a watched process, equal to /proc, with a tooltip that explains RES, VIRT and SHR', async () => {
     await workbench.runCommand('Memory: Watch Process in Status Bar');
     await workbench.pickProcess(allocator.pid);
-    const item = workbench.statusBarItem(STATUS_ITEM);
+    const item = workbench.statusBarItem(PROC_MEMORY_STATUS_ITEM);
     await item.filter({ hasText: 'MiB' }).waitFor({ state: 'visible', timeout: 15_000 });
     // The process idles, so a reading soon equals what /proc says now.
     let text = '';
@@ -55,7 +53,7 @@ describe('status bar readout', function () {
 
   it('opens the inspect panel when clicked', async () => {
     await workbench.page.mouse.move(0, 0);
-    await workbench.statusBarItem(STATUS_ITEM).click();
+    await workbench.statusBarItem(PROC_MEMORY_STATUS_ITEM).click();
     await workbench.page
       .locator('.tab', { hasText: `(${allocator.pid})` })
       .waitFor({ state: 'visible', timeout: 15_000 });

@@ -88,6 +88,9 @@ export const VSCODE_OWN_MESSAGES: readonly { pattern: RegExp; url?: RegExp; reas
   },
 ];
 
+/** The DOM id of Proc Memory's status bar entry (publisher.name.id). */
+export const PROC_MEMORY_STATUS_ITEM = 'proc-memory.proc-memory.procMemory.status';
+
 /** A console error, page error or CSP violation, with where it came from. */
 export interface PageProblem {
   kind: 'console-error' | 'page-error' | 'csp';
