@@ -5,8 +5,10 @@ import { FocusTarget, FocusTracker } from './focusTracker';
 import { formatBytes } from '../shared/format';
 import { memoryWarning } from './core/memoryWarning';
 import { oomKillEvidence, OomAlerts } from './oomAlerts';
-import { describeProcError } from './proc/outcome';
-import { ProcessSample } from './proc/sampleProcess';
+import { CgroupMemory } from './proc/cgroup';
+import { describeProcError, ok } from './proc/outcome';
+import { ProcessSample, sampleCopy } from './proc/sampleProcess';
+import { QUIET_MESSAGE_MS } from '../shared/protocol/quietMessages';
 import { SampleEvent, Sampler } from './proc/sampler';
 import { buildTooltip } from './statusBarTooltip';
 import { escapeIcons, visibleText } from './core/textEscapes';
@@ -17,10 +19,21 @@ export const EXIT_LINGER_MS = 5000;
  * While the entry's text stays the same, its tooltip is rebuilt at most this often, and set only
  * when it reads differently. Nobody hovers most ticks, and every item property set sends the whole
  * entry (tooltip included) to the workbench: so figures the text does not show (VIRT, SHR, swap, the
- * cgroup, the last minute's change) may be up to this old in the hover, while RES and the warning
- * always match the text.
+ * last minute's change) may be up to this old in the hover, the group's sizes up to QUIET_MESSAGE_MS
+ * (withShownGroup), while RES and the warning always match the text.
  */
 export const TOOLTIP_REFRESH_MS = 5000;
+
+/** The same group with the same limits and the same tightest level: only its sizes may differ. */
+function sameLimits(a: CgroupMemory, b: CgroupMemory): boolean {
+  return (
+    a.path === b.path &&
+    a.limitBytes === b.limitBytes &&
+    a.workingSet.ok === b.workingSet.ok &&
+    a.tightest?.level.path === b.tightest?.level.path &&
+    a.tightest?.level.limitBytes === b.tightest?.level.limitBytes
+  );
+}
 
 /** The status bar entry: RES of the process in focus, with a tooltip that explains it. */
 export class StatusBar extends Disposable {
@@ -35,6 +48,8 @@ export class StatusBar extends Disposable {
   /** What the last tooltip built from a sample showed in the text, and when it was built. */
   private tooltipKey: string | undefined;
   private tooltipBuiltAtMs = 0;
+  /** The group whose figures the tooltip shows, and since when (withShownGroup). */
+  private shownGroup: { group: CgroupMemory; atMs: number } | undefined;
   private background: 'warning' | 'error' | undefined;
   /** The label without the stop, and what the stop tip says while the process shown is stopped. */
   private baseLabel = '';
@@ -122,8 +137,10 @@ export class StatusBar extends Disposable {
     );
     const key = `${this.item.text}\u0000${this.warning}\u0000${target.reason}\u0000${target.sessionName}`;
     const now = Date.now();
-    if (key !== this.tooltipKey || now - this.tooltipBuiltAtMs >= TOOLTIP_REFRESH_MS) {
-      const tooltip = buildTooltip(target, sample, event.history, this.warning);
+    const keyChanged = key !== this.tooltipKey;
+    if (keyChanged || now - this.tooltipBuiltAtMs >= TOOLTIP_REFRESH_MS) {
+      const reading = keyChanged ? this.showGroup(sample, now) : this.withShownGroup(sample, now);
+      const tooltip = buildTooltip(target, reading, event.history, this.warning);
       // Set, it goes to the workbench with the whole entry: not when it says what it said.
       const shown = this.item.tooltip;
       if (typeof shown === 'string' || shown?.value !== tooltip.value) {
@@ -192,6 +209,30 @@ export class StatusBar extends Disposable {
     this.item.command = { command: Commands.WatchProcess, title: 'Watch Process' };
     this.setAccessibilityLabel('Process memory: choose a process to watch');
     this.show();
+  }
+
+  /**
+   * The reading with its group's sizes as the tooltip last showed them, up to QUIET_MESSAGE_MS old,
+   * where nothing else of the group it shows moved. Every process in a busy group moves its working
+   * set at every read, and each tooltip set sends the whole entry to the workbench, whose extension
+   * host parses the markdown again (~70 KB of garbage each). A quiet inspect panel waits as long.
+   */
+  private withShownGroup(sample: ProcessSample, now: number): ProcessSample {
+    const group = sample.cgroup?.ok ? sample.cgroup.value : undefined;
+    const shown = this.shownGroup;
+    if (!group || !shown || now - shown.atMs >= QUIET_MESSAGE_MS || !sameLimits(group, shown.group)) {
+      return this.showGroup(sample, now);
+    }
+    const reading = sampleCopy(sample, sample.timeMs);
+    reading.cgroup = ok(shown.group);
+    return reading;
+  }
+
+  /** The reading as it is: its group's figures are the ones shown from now on. */
+  private showGroup(sample: ProcessSample, now: number): ProcessSample {
+    const group = sample.cgroup?.ok ? sample.cgroup.value : undefined;
+    this.shownGroup = group && { group, atMs: now };
+    return sample;
   }
 
   private setText(text: string): void {

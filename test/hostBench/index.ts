@@ -554,6 +554,18 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       log(`  window: ${name} ${intervalMs} ms, run ${run} of ${REPEATS}, host pid ${process.pid}`);
       const window = await measureCpuWindow(CPU_WINDOW_MS);
       const posted = posts.stop();
+      // Where the time goes, in the last run, while the case still runs (before idleAgain undoes it).
+      const lastRun = run === REPEATS;
+      const caseDetail: string[] = [];
+      if (lastRun && process.env.HOST_BENCH_PROFILE === '1') {
+        const saveAs = path.join(REPO_ROOT, 'bench-results', `host-cpu ${name} ${intervalMs}.cpuprofile`);
+        caseDetail.push(...(await profileWindow(CPU_WINDOW_MS, 25, saveAs)));
+        caseDetail.push(...(await allocationWindow(CPU_WINDOW_MS)));
+      }
+      if (lastRun && idleSyscalls.length) {
+        caseDetail.push(...idleSyscalls.map((line) => `idle: ${line}`));
+        caseDetail.push(...(await syscallWindow(CPU_WINDOW_MS)).map((line) => `the case: ${line}`));
+      }
       let baseline = idle;
       if (idleAgain) {
         await idleAgain();
@@ -570,19 +582,8 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       log(
         `cpu: ${formatCpuResult(result)} (idle ${baseline.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, to ${posted.views} views, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each${posted.keys ? `; fields sent: ${posted.keys}` : ''})`,
       );
+      caseDetail.forEach((line) => log(`  ${line}`));
       opened?.dispose();
-      if (run < REPEATS) {
-        continue;
-      }
-      if (process.env.HOST_BENCH_PROFILE === '1') {
-        const saveAs = path.join(REPO_ROOT, 'bench-results', `host-cpu ${name} ${intervalMs}.cpuprofile`);
-        (await profileWindow(CPU_WINDOW_MS, 25, saveAs)).forEach((line) => log(`  ${line}`));
-        (await allocationWindow(CPU_WINDOW_MS)).forEach((line) => log(`  ${line}`));
-      }
-      if (idleSyscalls.length) {
-        idleSyscalls.forEach((line) => log(`  idle: ${line}`));
-        (await syscallWindow(CPU_WINDOW_MS)).forEach((line) => log(`  the case: ${line}`));
-      }
     }
     // The median run by its figure over idle: one run cannot tell 0.2 % from the noise.
     const medianRun = [...runs].sort((a, b) => a.overIdle - b.overIdle)[Math.floor((runs.length - 1) / 2)];

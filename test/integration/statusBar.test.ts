@@ -7,8 +7,24 @@ import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import type { ProcMemoryApi } from '../../src/extension';
 import { TOOLTIP_REFRESH_MS } from '../../src/statusBar';
 import { formatBytes } from '../../shared/format';
+import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
 import { Allocator, makeMemoryCgroup, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
 import { skipBecause } from '../skip';
+
+/**
+ * Just after exec, sleep is still mapping its libraries and its RES moves: waits until it sleeps
+ * and its RES stays put over a few readings, and gives the RES it settled on.
+ */
+async function untilSteady(pid: number): Promise<number> {
+  let settledRes = -1;
+  for (let steady = 0; steady < 3; ) {
+    const res = statmBytes(pid).res;
+    steady = res === settledRes ? steady + 1 : 0;
+    settledRes = res;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return settledRes;
+}
 
 describe('status bar', function () {
   this.timeout(60000);
@@ -67,15 +83,7 @@ describe('status bar', function () {
         const read = api.sampleProcess(sleeper.pid as number);
         return read.ok && read.value.name === 'sleep' ? read.value : undefined;
       });
-      // Just after exec, sleep is still mapping its libraries and its RES moves: wait until it
-      // sleeps and its RES stays put over a few readings, then take the text it settles on.
-      let settledRes = -1;
-      for (let steady = 0; steady < 3; ) {
-        const res = statmBytes(sleeper.pid as number).res;
-        steady = res === settledRes ? steady + 1 : 0;
-        settledRes = res;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+      const settledRes = await untilSteady(sleeper.pid as number);
       api.focus.watch(sample.identity);
       // Text and build time from one reading of the state.
       const { text, tooltipBuiltAtMs: builtAt } = await waitFor('the settled sleep text', () => {
@@ -233,6 +241,66 @@ describe('status bar', function () {
         }
       });
       await parent.remove();
+    }
+  });
+
+  it("shows its group's sizes up to QUIET_MESSAGE_MS old while nothing else in the tooltip moved", async function () {
+    this.timeout(90_000);
+    const cgroup = makeMemoryCgroup(512 * MiB);
+    if (!cgroup) {
+      skipBecause(
+        this,
+        process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
+        'making a test cgroup needs root and a cgroup v1 memory hierarchy',
+      );
+    }
+    let sibling: Allocator | undefined;
+    // sleep's RES holds still, so the text stays; another process in its group then grows.
+    const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
+    try {
+      cgroup.add(sleeper.pid as number);
+      sibling = await startAllocator(1);
+      cgroup.add(sibling.pid);
+      const sample = await waitFor('sleep', () => {
+        const read = api.sampleProcess(sleeper.pid as number);
+        return read.ok && read.value.name === 'sleep' ? read.value : undefined;
+      });
+      await untilSteady(sleeper.pid as number);
+      api.focus.watch(sample.identity);
+      const workingSet = () =>
+        /\| \*\*Working.set\*\* \| ([\d.]+ (?:[KMG]i)?B) of 512\.0 MiB/.exec(
+          api.statusBar.state.tooltip.replace(/\\(.)/g, '$1').replace(/\u00a0/g, ' '),
+        )?.[1];
+      const before = await waitFor('the working set in the tooltip', workingSet).catch((error: Error) => {
+        throw new Error(`${error.message}: ${api.statusBar.state.tooltip}`);
+      });
+      const { tooltipBuiltAtMs: builtAt, text } = api.statusBar.state;
+      const grownAtMs = Date.now();
+      await sibling.grow(64);
+      // Rebuilt at the refresh, the tooltip still shows the sizes it showed: they alone moved.
+      await waitFor('a refresh', () => api.statusBar.state.tooltipBuiltAtMs > grownAtMs, TOOLTIP_REFRESH_MS + 5000);
+      assert.equal(api.statusBar.state.text, text, 'the text held still');
+      assert.equal(workingSet(), before, 'the sizes wait for QUIET_MESSAGE_MS');
+      // Then they come, QUIET_MESSAGE_MS after they were first shown at most (and a refresh).
+      const after = await waitFor(
+        'the grown working set',
+        () => {
+          const shown = workingSet();
+          return shown !== before ? shown : undefined;
+        },
+        QUIET_MESSAGE_MS + TOOLTIP_REFRESH_MS + 5000,
+      );
+      const shownAfterMs = Date.now() - builtAt;
+      assert.ok(shownAfterMs >= QUIET_MESSAGE_MS - 1000, `the sizes came ${shownAfterMs} ms after the first`);
+      const bytes = (text: string) => parseFloat(text) * 1024 ** ['B', 'KiB', 'MiB', 'GiB'].indexOf(text.split(' ')[1]);
+      assert.ok(
+        bytes(after) - bytes(before) > 60 * MiB,
+        `the group's working set grew by the sibling's 64 MiB: ${before} then ${after}`,
+      );
+    } finally {
+      sleeper.kill('SIGKILL');
+      await sibling?.kill();
+      await cgroup.remove();
     }
   });
 

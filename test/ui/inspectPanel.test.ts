@@ -42,6 +42,12 @@ for (const theme of (process.env.UI_THEMES ?? 'Default Dark Modern,Default Light
       });
     });
 
+    // The tests after the first read the panel it opens: without it, one clear failure, not a TypeError each.
+    beforeEach(function () {
+      const opensThePanel = this.currentTest === this.currentTest?.parent?.tests[0];
+      assert.ok(opensThePanel || frame, 'no panel to read: the first test, which opens it, failed');
+    });
+
     afterEach(async function () {
       await workbench?.screenshotIfFailed(this);
     });
