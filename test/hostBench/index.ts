@@ -674,15 +674,18 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
         }
       },
       async () => {
-        await startNodeSession(dir, 'running', 'setInterval(() => {}, 1 << 30);\n');
-        await startNodeSession(dir, 'stopped', 'setInterval(() => {}, 1 << 30);\ndebugger;\n');
+        // Once: each run of the case (HOST_BENCH_REPEAT) keeps the same two sessions.
+        if (!vscode.debug.activeDebugSession) {
+          await startNodeSession(dir, 'running', 'setInterval(() => {}, 1 << 30);\n');
+          await startNodeSession(dir, 'stopped', 'setInterval(() => {}, 1 << 30);\ndebugger;\n');
+        }
         await waitFor('the stopped session', () => extension.debugStops.currentStops.length > 0, 60000);
         await unwatch();
       },
       unwatch,
     );
     await vscode.debug.stopDebugging();
-    await waitFor('no debug session', () => vscode.debug.activeDebugSession === undefined, 30000);
+    await waitFor('no debug session', () => vscode.debug.activeDebugSession === undefined, 60000);
   } finally {
     await reading(true);
     rmSync(dir, { recursive: true, force: true });
