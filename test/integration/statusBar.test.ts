@@ -26,6 +26,19 @@ async function untilSteady(pid: number): Promise<number> {
   return settledRes;
 }
 
+/** A v1 memory cgroup with that limit, or the test skipped with the reason. */
+function memoryCgroupOrSkip(test: Mocha.Context, limitBytes: number): NonNullable<ReturnType<typeof makeMemoryCgroup>> {
+  const cgroup = makeMemoryCgroup(limitBytes);
+  if (!cgroup) {
+    skipBecause(
+      test,
+      process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
+      'making a test cgroup needs root and a cgroup v1 memory hierarchy',
+    );
+  }
+  return cgroup;
+}
+
 describe('status bar', function () {
   this.timeout(60000);
   let api: ProcMemoryApi;
@@ -137,15 +150,8 @@ describe('status bar', function () {
   });
 
   it("warns when the process's cgroup nears its memory limit", async function () {
-    const cgroup = makeMemoryCgroup(128 * MiB);
-    if (!cgroup) {
-      // the rule itself is unit-tested
-      skipBecause(
-        this,
-        process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
-        'making a test cgroup needs root and a cgroup v1 memory hierarchy',
-      );
-    }
+    // the rule itself is unit-tested
+    const cgroup = memoryCgroupOrSkip(this, 128 * MiB);
     try {
       allocator = await startAllocator(1);
       cgroup.add(allocator.pid);
@@ -169,14 +175,7 @@ describe('status bar', function () {
   });
 
   it("pairs the tightest level's own working set with its limit when that level is a parent", async function () {
-    const parent = makeMemoryCgroup(256 * MiB);
-    if (!parent) {
-      skipBecause(
-        this,
-        process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
-        'making a test cgroup needs root and a cgroup v1 memory hierarchy',
-      );
-    }
+    const parent = memoryCgroupOrSkip(this, 256 * MiB);
     // The watched process in a group of its own without a limit, below a parent limited to 256 MiB
     // that also holds a 48 MiB process: the parent's working set is far from the child group's.
     const parentDir = `/sys/fs/cgroup/memory${parent.path}`;
@@ -246,14 +245,7 @@ describe('status bar', function () {
 
   it("shows its group's sizes up to QUIET_MESSAGE_MS old while nothing else in the tooltip moved", async function () {
     this.timeout(90_000);
-    const cgroup = makeMemoryCgroup(512 * MiB);
-    if (!cgroup) {
-      skipBecause(
-        this,
-        process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
-        'making a test cgroup needs root and a cgroup v1 memory hierarchy',
-      );
-    }
+    const cgroup = memoryCgroupOrSkip(this, 512 * MiB);
     let sibling: Allocator | undefined;
     // sleep's RES holds still, so the text stays; another process in its group then grows.
     const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
