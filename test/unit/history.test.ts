@@ -168,6 +168,25 @@ describe('History', () => {
     });
   });
 
+  it('resSince(since) gives the times and RES of points(since), wherever the window lies in the ring', () => {
+    // Capacity 5, pushed 0..11 times: the window starts before, at and after the ring's seam.
+    for (let pushed = 0; pushed <= 11; pushed++) {
+      const history = new History(5);
+      for (let i = 1; i <= pushed; i++) {
+        history.push(point(i * 1000, i * 10));
+      }
+      for (let since = 0; since <= (pushed + 1) * 1000; since += 500) {
+        const expected = history.points(since);
+        const { timesMs, res } = history.resSince(since);
+        assert.deepStrictEqual(
+          { timesMs: Array.from(timesMs), res: Array.from(res) },
+          { timesMs: expected.map((p) => p.timeMs), res: expected.map((p) => p.resBytes) },
+          `${pushed} pushed, since ${since}`,
+        );
+      }
+    }
+  });
+
   describe('windows of a full ring (an hour at 250 ms)', () => {
     const full = () => {
       const history = new History(14401);
