@@ -3,6 +3,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
+import { skipBecause } from '../skip';
 
 export async function procMemoryApi(): Promise<ProcMemoryApi> {
   const extension = vscode.extensions.getExtension<ProcMemoryApi>('proc-memory.proc-memory');
@@ -108,13 +109,17 @@ export async function closeAllEditors(): Promise<void> {
 
 const V1_MEMORY = '/sys/fs/cgroup/memory';
 
+export interface MemoryCgroup {
+  path: string;
+  add(pid: number): void;
+  remove(): Promise<void>;
+}
+
 /**
  * A real cgroup v1 memory group with a limit, below this process's own (root only, on hosts with a
  * v1 memory hierarchy; undefined elsewhere). `add` moves a process in; `remove` deletes the group.
  */
-export function makeMemoryCgroup(
-  limitBytes: number,
-): { path: string; add(pid: number): void; remove(): Promise<void> } | undefined {
+export function makeMemoryCgroup(limitBytes: number): MemoryCgroup | undefined {
   const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
   if (
     process.getuid?.() !== 0 ||
@@ -142,6 +147,19 @@ export function makeMemoryCgroup(
       });
     },
   };
+}
+
+/** makeMemoryCgroup, or the test skipped with its reason named where no such group can be made. */
+export function memoryCgroupOrSkip(test: Mocha.Context, limitBytes: number): MemoryCgroup {
+  const cgroup = makeMemoryCgroup(limitBytes);
+  if (!cgroup) {
+    skipBecause(
+      test,
+      process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
+      'making a test cgroup needs root and a cgroup v1 memory hierarchy',
+    );
+  }
+  return cgroup;
 }
 
 /**

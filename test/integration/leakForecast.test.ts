@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
-import { skipBecause } from '../skip';
 import { TOOLTIP_REFRESH_MS } from '../../src/statusBar';
 import {
   Allocator,
   closeAllEditors,
-  makeMemoryCgroup,
+  MemoryCgroup,
+  memoryCgroupOrSkip,
   procMemoryApi,
   setSetting,
   startAllocator,
@@ -32,7 +32,7 @@ describe('Leak forecast', function () {
   this.timeout(240_000);
   let api: ProcMemoryApi;
   const allocators: Allocator[] = [];
-  let cgroup: ReturnType<typeof makeMemoryCgroup>;
+  let cgroup: MemoryCgroup | undefined;
   let leakTimer: NodeJS.Timeout | undefined;
 
   before(async () => {
@@ -50,14 +50,7 @@ describe('Leak forecast', function () {
   });
 
   it('forecasts when a leak reaches the cgroup limit, within 20 %, and calls a level process no leak', async function () {
-    cgroup = makeMemoryCgroup(256 * MiB);
-    if (!cgroup) {
-      skipBecause(
-        this,
-        process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
-        'making a test cgroup needs root and a cgroup v1 memory hierarchy (the verdicts are unit-tested)',
-      );
-    }
+    cgroup = memoryCgroupOrSkip(this, 256 * MiB); // (the verdicts are unit-tested)
     await setSetting('detailIntervalMs', 1000);
     await setSetting('alerts.sustainedGrowth', true);
     const leaking = await startAllocator(1);

@@ -10,9 +10,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../shared/format';
 import type { ProcMemoryApi } from '../../src/extension';
-import { skipBecause } from '../skip';
 import { DebugSessionsStarted, startDebuggee } from './debuggees';
-import { makeMemoryCgroup, procMemoryApi, setSetting, statmBytes, waitFor } from './helpers';
+import { MemoryCgroup, memoryCgroupOrSkip, procMemoryApi, setSetting, statmBytes, waitFor } from './helpers';
 
 /** A Node process that grows by N MiB on the line `N` and gives everything back on `free`. */
 async function startBreather(): Promise<{
@@ -64,7 +63,7 @@ describe('memory alerts', function () {
   this.timeout(120000);
   let api: ProcMemoryApi;
   let breather: Awaited<ReturnType<typeof startBreather>> | undefined;
-  let cgroup: ReturnType<typeof makeMemoryCgroup>;
+  let cgroup: MemoryCgroup | undefined;
 
   before(async () => {
     api = await procMemoryApi();
@@ -146,10 +145,7 @@ describe('memory alerts', function () {
   });
 
   it("working set above a share of a real cgroup's limit, against the group's own files", async function () {
-    cgroup = makeMemoryCgroup(200 * MiB);
-    if (!cgroup) {
-      skipBecause(this, process.getuid?.() === 0 ? 'no-cgroup-v1-memory' : 'no-root', 'a real v1 memory cgroup');
-    }
+    cgroup = memoryCgroupOrSkip(this, 200 * MiB);
     await setSetting('detailIntervalMs', 1000);
     await setSetting('alerts.workingSetAbovePercent', 50);
     breather = await startBreather();

@@ -10,15 +10,22 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { InspectPanel } from '../../src/inspectPanel';
-import { skipBecause } from '../skip';
 import { DebugSessionsStarted, startDebuggee } from './debuggees';
-import { Allocator, makeMemoryCgroup, procMemoryApi, setSetting, startAllocator, waitFor } from './helpers';
+import {
+  Allocator,
+  MemoryCgroup,
+  memoryCgroupOrSkip,
+  procMemoryApi,
+  setSetting,
+  startAllocator,
+  waitFor,
+} from './helpers';
 
 describe('OOM kills', function () {
   this.timeout(60000);
   let api: ProcMemoryApi;
   let allocator: Allocator | undefined;
-  let cgroup: ReturnType<typeof makeMemoryCgroup>;
+  let cgroup: MemoryCgroup | undefined;
   let sessions: DebugSessionsStarted;
 
   before(async () => {
@@ -41,10 +48,7 @@ describe('OOM kills', function () {
 
   /** An allocator in a fresh group limited to 96 MiB, watched in the status bar and inspected. */
   async function watchedInGroup(context: Mocha.Context): Promise<{ panel: InspectPanel; oomKills: () => number }> {
-    cgroup = makeMemoryCgroup(96 * MiB);
-    if (!cgroup) {
-      context.skip(); // needs root and a cgroup v1 memory hierarchy
-    }
+    cgroup = memoryCgroupOrSkip(context, 96 * MiB);
     await setSetting('detailIntervalMs', 1000);
     allocator = await startAllocator(1);
     cgroup.add(allocator.pid);
@@ -112,10 +116,7 @@ describe('OOM kills', function () {
   });
 
   it('the Process Memory view shows the verdict on the row of a debuggee the OOM killer killed (js-debug)', async function () {
-    cgroup = makeMemoryCgroup(96 * MiB);
-    if (!cgroup) {
-      skipBecause(this, process.getuid?.() === 0 ? 'no-cgroup-v1-memory' : 'no-root', 'a real v1 memory cgroup');
-    }
+    cgroup = memoryCgroupOrSkip(this, 96 * MiB);
     await setSetting('detailIntervalMs', 1000);
     // The status bar would read the group too: off, the view has to read it for itself.
     await setSetting('statusBar.enabled', false);

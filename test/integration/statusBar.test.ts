@@ -8,7 +8,15 @@ import type { ProcMemoryApi } from '../../src/extension';
 import { TOOLTIP_REFRESH_MS } from '../../src/statusBar';
 import { formatBytes } from '../../shared/format';
 import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
-import { Allocator, makeMemoryCgroup, procMemoryApi, setSetting, startAllocator, statmBytes, waitFor } from './helpers';
+import {
+  Allocator,
+  memoryCgroupOrSkip,
+  procMemoryApi,
+  setSetting,
+  startAllocator,
+  statmBytes,
+  waitFor,
+} from './helpers';
 import { skipBecause } from '../skip';
 
 /**
@@ -27,18 +35,6 @@ async function untilSteady(pid: number): Promise<number> {
 }
 
 /** A v1 memory cgroup with that limit, or the test skipped with the reason. */
-function memoryCgroupOrSkip(test: Mocha.Context, limitBytes: number): NonNullable<ReturnType<typeof makeMemoryCgroup>> {
-  const cgroup = makeMemoryCgroup(limitBytes);
-  if (!cgroup) {
-    skipBecause(
-      test,
-      process.getuid?.() !== 0 ? 'no-root' : 'no-cgroup-v1-memory',
-      'making a test cgroup needs root and a cgroup v1 memory hierarchy',
-    );
-  }
-  return cgroup;
-}
-
 describe('status bar', function () {
   this.timeout(60000);
   let api: ProcMemoryApi;
