@@ -101,8 +101,7 @@ function lastMinuteChange(history: History): { delta: number; perMinute: number 
   if (!latest) {
     return undefined;
   }
-  const points = history.points(latest.timeMs - 60000);
-  const first = points[0];
+  const first = history.oldestSince(latest.timeMs - 60000);
   if (!first || latest.timeMs - first.timeMs < 2000) {
     return undefined;
   }

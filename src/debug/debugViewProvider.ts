@@ -281,8 +281,8 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     if (!taken.send) {
       return;
     }
-    const points = (event.history.last(SPARKLINE_POINTS) ?? [])
-      .filter((point) => point.timeMs > watched.shownPointMs)
+    const points = event.history
+      .last(SPARKLINE_POINTS, watched.shownPointMs)
       .map(({ timeMs, resBytes }) => ({ timeMs, resBytes }));
     watched.shownLive = shownLive;
     watched.shownPointMs = points.at(-1)?.timeMs ?? watched.shownPointMs;

@@ -44,21 +44,45 @@ export interface Detail {
   oomScore?: Outcome<OomScore>;
   pressure?: ProcessSample['pressure'];
   cgroupNextAtMs: number;
-  /** What the last rollup read in the tick cost (undefined: none yet). */
-  rollupInTickMs?: number;
+  /** What the last (up to three) rollup reads in the tick cost, and how many reads went off it since. */
+  rollupInTick: { costs: number[]; offTickSince: number };
 }
 
 /**
- * Whether the next rollup is read in the tick: once one read there cost under IN_TICK_MAX_MS,
- * for as long as they do. A first read, of unknown cost, goes to the thread pool; one in the tick
- * that cost more sends every later read there for good (one slow read blocks the tick once).
+ * A rollup off the tick for its cost in it is tried there again after this many reads: on a busy
+ * machine one slow read (a preemption) would otherwise send a cheap process's rollup to the thread
+ * pool for good, each read then costing a round trip and an event of its own.
+ */
+export const ROLLUP_RETRY_IN_TICK_AFTER = 6;
+
+/**
+ * Whether the next rollup is read in the tick: while the median of the last three reads there cost
+ * under IN_TICK_MAX_MS. A first read, of unknown cost, goes to the thread pool; its round trip
+ * decides whether one is tried in the tick, and so does every ROLLUP_RETRY_IN_TICK_AFTER-th read
+ * of one the tick found costly (a truly costly one then blocks a tick that often, no more).
  */
 export function rollupInTick(detail: Detail): boolean {
-  if (detail.rollupInTickMs !== undefined) {
-    return detail.rollupInTickMs < IN_TICK_MAX_MS;
+  const { costs, offTickSince } = detail.rollupInTick;
+  if (costs.length > 0 && medianOf(costs) < IN_TICK_MAX_MS) {
+    return true;
   }
   const roundTripMs = detail.rollup.costMs;
-  return roundTripMs !== undefined && roundTripMs < ROLLUP_TRY_IN_TICK_MAX_MS;
+  const tryNow = costs.length === 0 || offTickSince >= ROLLUP_RETRY_IN_TICK_AFTER;
+  return tryNow && roundTripMs !== undefined && roundTripMs < ROLLUP_TRY_IN_TICK_MAX_MS;
+}
+
+/** Keeps what a rollup read in the tick cost (its last three), or counts one read off it. */
+export function rolledUp(detail: Detail, inTickMs: number | undefined): void {
+  const state = detail.rollupInTick;
+  if (inTickMs === undefined) {
+    state.offTickSince++;
+    return;
+  }
+  if (state.costs.length === 3) {
+    state.costs.shift();
+  }
+  state.costs.push(inTickMs);
+  state.offTickSince = 0;
 }
 
 /**
@@ -71,9 +95,13 @@ export function smapsInTick(smaps: CostlyRead<Outcome<unknown>>): boolean {
   return smaps.value?.ok === true && smaps.costs.length > 0 && medianCost(smaps) < IN_TICK_MAX_MS;
 }
 
-/** The median of a read's last costs (of the last three: the middle one; of two: the lower). */
+/** The median of a read's last costs. */
 function medianCost<T>(read: CostlyRead<T>): number {
-  const costs = read.costs;
+  return medianOf(read.costs);
+}
+
+/** The median of up to three costs: of three, the middle one; of two, the lower. */
+function medianOf(costs: number[]): number {
   const a = costs[0],
     b = costs[1],
     c = costs[2];
@@ -117,7 +145,7 @@ export function failedRead<T>(error: unknown): Timed<Outcome<T>> {
 
 export function newDetail(): Detail {
   const read = () => ({ costs: [], everyMs: 0, byCost: false, nextAtMs: 0, reading: false });
-  return { rollup: read(), smaps: read(), cgroupNextAtMs: 0 };
+  return { rollup: read(), smaps: read(), cgroupNextAtMs: 0, rollupInTick: { costs: [], offTickSince: 0 } };
 }
 
 /** Puts the last costly figures on a sample: between reads they are carried over, not "unknown". */

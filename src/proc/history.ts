@@ -82,13 +82,27 @@ export class History {
     return result;
   }
 
-  /** The last `n` points (fewer while the history is shorter), oldest first: a sparkline's worth without the hour. */
-  last(n: number): HistoryPoint[] {
+  /**
+   * The last `n` points (fewer while the history is shorter), oldest first: a sparkline's worth
+   * without the hour. With `afterMs`, only those of them newer than it: what a view has not been sent.
+   */
+  last(n: number, afterMs = -Infinity): HistoryPoint[] {
+    const size = this.times.length;
+    let first = this.count;
+    while (first > Math.max(0, this.count - n) && this.times[(this.start + first - 1) % size] > afterMs) {
+      first--;
+    }
     const result: HistoryPoint[] = [];
-    for (let i = Math.max(0, this.count - n); i < this.count; i++) {
+    for (let i = first; i < this.count; i++) {
       result.push(this.at(i));
     }
     return result;
+  }
+
+  /** The oldest point at or after `sinceMs` (of the run that ends at the newest), without the others. */
+  oldestSince(sinceMs: number): HistoryPoint | undefined {
+    const first = this.firstSince(sinceMs);
+    return first < this.count ? this.at(first) : undefined;
   }
 
   /**

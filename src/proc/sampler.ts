@@ -10,6 +10,7 @@ import {
   newDetail,
   repace,
   rollupInTick,
+  rolledUp,
   smapsInTick,
   withDetail,
 } from './costlyReads';
@@ -352,10 +353,11 @@ export class Sampler {
     if (!rollup.reading && now >= rollup.nextAtMs) {
       if (rollupInTick(detail)) {
         const read = this.details.rollupSync(identity.pid, rollup.value);
-        detail.rollupInTickMs = read.costMs;
+        rolledUp(detail, read.costMs);
         landed(rollup, now, read, this.settings.detailIntervalMs);
       } else {
         // Unknown or costly: the kernel's walk in the thread pool; the figures follow in their own event.
+        rolledUp(detail, undefined);
         rollup.reading = true;
         void this.details.rollupAsync(identity.pid).then(
           (read) => this.landedLater(target, rollup, now, read),

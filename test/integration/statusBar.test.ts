@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import type { ProcMemoryApi } from '../../src/extension';
 import { TOOLTIP_REFRESH_MS } from '../../src/statusBar';
-import { formatBytes } from '../../shared/format';
+import { formatBytes, formatDelta } from '../../shared/format';
 import { QUIET_MESSAGE_MS } from '../../shared/protocol/quietMessages';
 import {
   Allocator,
@@ -34,7 +34,6 @@ async function untilSteady(pid: number): Promise<number> {
   return settledRes;
 }
 
-/** A v1 memory cgroup with that limit, or the test skipped with the reason. */
 describe('status bar', function () {
   this.timeout(60000);
   let api: ProcMemoryApi;
@@ -128,6 +127,32 @@ describe('status bar', function () {
       const res = grown.split(' ').slice(-2).join('\u00a0');
       assert.ok(tooltip.includes(`| **RES** | ${res} |`), `tooltip RES ${res}: ${tooltip.slice(0, 300)}`);
     }
+  });
+
+  it('says how much RES changed over the last minute: the growth /proc saw, at its rate', async () => {
+    allocator = await startAllocator(16);
+    const before = await untilSteady(allocator.pid);
+    const identity = api.sampleProcess(allocator.pid);
+    assert.ok(identity.ok);
+    const watchedAtMs = Date.now();
+    api.focus.watch(identity.value.identity);
+    await waitFor('a reading', () => api.statusBar.state.text.endsWith(formatBytes(before)));
+    await allocator.grow(24);
+    const after = await untilSteady(allocator.pid);
+    // The history's first point (at the watch) held `before`; its newest holds `after`.
+    const line = `RES over the last minute: ${formatDelta(after - before)} (`;
+    const tooltip = await waitFor(
+      `the tooltip to say ${line}`,
+      () => api.statusBar.state.tooltip.includes(line) && api.statusBar.state.tooltip,
+      TOOLTIP_REFRESH_MS + 5000,
+    );
+    const elapsedMs = Date.now() - watchedAtMs;
+    assert.ok(after - before > 23 * MiB, `grown by ${after - before} B`);
+    // Its rate: the change over the time between the two points, at most as long as the test took.
+    const rate = /RES over the last minute: [^(]+\(\+([\d.]+) (MiB|GiB)\/min\)/.exec(tooltip);
+    assert.ok(rate, tooltip);
+    const perMinute = Number(rate[1]) * (rate[2] === 'GiB' ? 1024 * MiB : MiB);
+    assert.ok(perMinute >= (((after - before) * 60000) / elapsedMs) * 0.99, `${rate[0]} in ${elapsedMs} ms`);
   });
 
   it('takes the warning state above procMemory.statusBar.warnAboveMiB and says why', async () => {

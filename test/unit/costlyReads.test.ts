@@ -9,6 +9,7 @@
 // (waitFor) instead of sleeping a fixed time and counting, and only bound counts from above.
 import * as assert from 'assert';
 import { paceMs, READ_SHARE } from '../../shared/readPace';
+import { ROLLUP_RETRY_IN_TICK_AFTER } from '../../src/proc/costlyReads';
 import { SampleEvent } from '../../src/proc/sampler';
 import { expectOk, waitFor } from './helpers';
 
@@ -66,17 +67,66 @@ describe('Sampler: costly reads', function () {
     plain.dispose();
   });
 
-  it('reads a rollup that proves costly in the tick off the thread from then on', async () => {
-    // Costly in the tick, not so costly that it slows the pace (1.5 ms / 0.5 % = 300 ms).
-    t.details.rollupRoundTripMs = 1.5;
-    t.details.rollupCostMs = 1.5;
-    t.sampler.updateSettings({ ...FAKE_SETTINGS, detailIntervalMs: 400 });
+  it('reads a rollup that proves costly in the tick off the thread, trying the tick again every ROLLUP_RETRY_IN_TICK_AFTER reads', async function () {
+    // Costly in the tick, not so costly that it slows the pace (1.2 ms / 0.5 % = 240 ms).
+    this.timeout(20000);
+    t.details.rollupRoundTripMs = 1.2;
+    t.details.rollupCostMs = 1.2;
+    t.sampler.updateSettings({ ...FAKE_SETTINGS, detailIntervalMs: 250 });
     const subscription = t.sampler.subscribe(A, { detail: true }, () => undefined);
-    await waitFor(() => t.details.of('rollup').length >= 4, 'four rollup reads');
+    const reads = 2 * ROLLUP_RETRY_IN_TICK_AFTER + 4;
+    await waitFor(() => t.details.of('rollup').length >= reads, `${reads} rollup reads`, 15000);
+    const offTick = Array<string>(ROLLUP_RETRY_IN_TICK_AFTER).fill('rollup-async');
     assert.deepStrictEqual(
-      t.details.of('rollup').map((read) => read.what),
-      ['rollup-async', 'rollup-sync', 'rollup-async', 'rollup-async'],
-      'one try in the tick, then off it for good',
+      t.details
+        .of('rollup')
+        .slice(0, reads)
+        .map((read) => read.what),
+      ['rollup-async', 'rollup-sync', ...offTick, 'rollup-sync', ...offTick, 'rollup-sync'],
+      'a try in the tick, then off it, tried again after every ROLLUP_RETRY_IN_TICK_AFTER reads',
+    );
+    subscription.dispose();
+  });
+
+  it('brings a rollup back into the tick when one slow read there was the exception', async function () {
+    // One read in the tick caught on a busy machine (1.2 ms), the ones after it as cheap as before.
+    this.timeout(20000);
+    t.details.rollupRoundTripMs = 1.2;
+    t.details.rollupCostMs = 1.2;
+    t.sampler.updateSettings({ ...FAKE_SETTINGS, detailIntervalMs: 250 });
+    const subscription = t.sampler.subscribe(A, { detail: true }, () => undefined);
+    await waitFor(() => t.details.of('rollup-sync').length >= 1, 'the slow read in the tick');
+    t.details.rollupCostMs = 0.2;
+    const reads = ROLLUP_RETRY_IN_TICK_AFTER + 5;
+    await waitFor(() => t.details.of('rollup').length >= reads, `${reads} rollup reads`, 15000);
+    assert.deepStrictEqual(
+      t.details
+        .of('rollup')
+        .slice(0, reads)
+        .map((read) => read.what),
+      [
+        'rollup-async',
+        'rollup-sync',
+        ...Array<string>(ROLLUP_RETRY_IN_TICK_AFTER).fill('rollup-async'),
+        // The median of 1.2 and 0.2 (of two, the lower) is cheap: in the tick from then on.
+        'rollup-sync',
+        'rollup-sync',
+        'rollup-sync',
+      ],
+    );
+    // And one slow read among cheap ones keeps it there: the median of the last three decides.
+    const syncs = t.details.of('rollup-sync').length;
+    t.details.rollupCostMs = 1.2;
+    await waitFor(() => t.details.of('rollup-sync').length > syncs, 'one more read in the tick');
+    t.details.rollupCostMs = 0.2;
+    const after = t.details.of('rollup').length;
+    await waitFor(() => t.details.of('rollup').length >= after + 2, 'two reads after the slow one');
+    assert.deepStrictEqual(
+      t.details
+        .of('rollup')
+        .slice(after, after + 2)
+        .map((read) => read.what),
+      ['rollup-sync', 'rollup-sync'],
     );
     subscription.dispose();
   });

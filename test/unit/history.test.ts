@@ -208,6 +208,16 @@ describe('History', () => {
       assert.strictEqual(history.points(latest - 60000).length, 241);
       assert.deepStrictEqual(history.last(60), all.slice(-60));
       assert.deepStrictEqual(new History(5).last(3), []);
+      for (const afterMs of [-Infinity, latest - 20000, latest - 250, latest]) {
+        assert.deepStrictEqual(
+          history.last(60, afterMs),
+          all.slice(-60).filter((p) => p.timeMs > afterMs),
+          `last(60, ${afterMs})`,
+        );
+      }
+      assert.deepStrictEqual(history.oldestSince(latest - 60000), history.points(latest - 60000)[0]);
+      assert.deepStrictEqual(history.oldestSince(latest - 60001), history.points(latest - 60001)[0]);
+      assert.strictEqual(history.oldestSince(latest + 1), undefined);
     });
 
     it('the trend over a window equals the fit of its points, and follows each push', () => {
