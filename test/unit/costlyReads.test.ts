@@ -67,13 +67,17 @@ describe('Sampler: costly reads', function () {
     plain.dispose();
   });
 
-  it('reads a rollup that proves costly in the tick off the thread, trying the tick again every ROLLUP_RETRY_IN_TICK_AFTER reads', async function () {
-    // Costly in the tick, not so costly that it slows the pace (1.2 ms / 0.5 % = 240 ms).
-    this.timeout(20000);
+  /** A rollup costly in the tick, not so costly that it slows the pace (1.2 ms / 0.5 % = 240 ms), watched. */
+  function watchCostlyRollup(): { dispose(): void } {
     t.details.rollupRoundTripMs = 1.2;
     t.details.rollupCostMs = 1.2;
     t.sampler.updateSettings({ ...FAKE_SETTINGS, detailIntervalMs: 250 });
-    const subscription = t.sampler.subscribe(A, { detail: true }, () => undefined);
+    return t.sampler.subscribe(A, { detail: true }, () => undefined);
+  }
+
+  it('reads a rollup that proves costly in the tick off the thread, trying the tick again every ROLLUP_RETRY_IN_TICK_AFTER reads', async function () {
+    this.timeout(20000);
+    const subscription = watchCostlyRollup();
     const reads = 2 * ROLLUP_RETRY_IN_TICK_AFTER + 4;
     await waitFor(() => t.details.of('rollup').length >= reads, `${reads} rollup reads`, 15000);
     const offTick = Array<string>(ROLLUP_RETRY_IN_TICK_AFTER).fill('rollup-async');
@@ -89,12 +93,9 @@ describe('Sampler: costly reads', function () {
   });
 
   it('brings a rollup back into the tick when one slow read there was the exception', async function () {
-    // One read in the tick caught on a busy machine (1.2 ms), the ones after it as cheap as before.
+    // One read in the tick caught on a busy machine, the ones after it as cheap as before.
     this.timeout(20000);
-    t.details.rollupRoundTripMs = 1.2;
-    t.details.rollupCostMs = 1.2;
-    t.sampler.updateSettings({ ...FAKE_SETTINGS, detailIntervalMs: 250 });
-    const subscription = t.sampler.subscribe(A, { detail: true }, () => undefined);
+    const subscription = watchCostlyRollup();
     await waitFor(() => t.details.of('rollup-sync').length >= 1, 'the slow read in the tick');
     t.details.rollupCostMs = 0.2;
     const reads = ROLLUP_RETRY_IN_TICK_AFTER + 5;
