@@ -78,10 +78,7 @@ export function rolledUp(detail: Detail, inTickMs: number | undefined): void {
     state.offTickSince++;
     return;
   }
-  if (state.costs.length === 3) {
-    state.costs.shift();
-  }
-  state.costs.push(inTickMs);
+  keepCost(state.costs, inTickMs);
   state.offTickSince = 0;
 }
 
@@ -93,6 +90,14 @@ export function rolledUp(detail: Detail, inTickMs: number | undefined): void {
  */
 export function smapsInTick(smaps: CostlyRead<Outcome<unknown>>): boolean {
   return smaps.value?.ok === true && smaps.costs.length > 0 && medianCost(smaps) < IN_TICK_MAX_MS;
+}
+
+/** Adds a cost to the last three kept (medianOf reads them). */
+function keepCost(costs: number[], costMs: number): void {
+  if (costs.length === 3) {
+    costs.shift();
+  }
+  costs.push(costMs);
 }
 
 /** The median of a read's last costs. */
@@ -116,10 +121,7 @@ export function landed<T>(read: CostlyRead<T>, startedMs: number, result: Timed<
   read.value = result.value;
   read.readAtMs = startedMs;
   read.costMs = result.costMs;
-  if (read.costs.length === 3) {
-    read.costs.shift();
-  }
-  read.costs.push(result.costMs);
+  keepCost(read.costs, result.costMs);
   read.reading = false;
   repace(read, settingMs);
 }
