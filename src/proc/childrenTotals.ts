@@ -1,6 +1,6 @@
 import { readCommandLine } from './commandLine';
 import { childProcesses } from './processChildren';
-import { sampleProcess } from './sampleProcess';
+import { readSmapsRollup, sampleProcess } from './sampleProcess';
 
 /** A program's child processes, summed; PSS so that pages they share count once. */
 export interface ChildrenTotals {
@@ -28,14 +28,16 @@ export function readChildrenTotals(
     if (leaveOut(child.name, readCommandLine(`${procRoot}/${child.identity.pid}`))) {
       continue;
     }
-    const sample = sampleProcess(child.identity.pid, { expected: child.identity, detail: true, procRoot });
+    // Its RES and its PSS, nothing more: a full detail reading would read its cgroup, OOM score
+    // and pressure files too, for every child, every detail interval, to throw them away.
+    const sample = sampleProcess(child.identity.pid, { expected: child.identity, procRoot });
     if (!sample.ok || sample.value.memoryless) {
       continue;
     }
     totals.count++;
     totals.resBytes += sample.value.resBytes;
-    const rollup = sample.value.rollup;
-    totals.pssBytes = totals.pssBytes !== undefined && rollup?.ok ? totals.pssBytes + rollup.value.pss : undefined;
+    const rollup = readSmapsRollup(child.identity.pid, procRoot);
+    totals.pssBytes = totals.pssBytes !== undefined && rollup.ok ? totals.pssBytes + rollup.value.pss : undefined;
   }
   return totals;
 }

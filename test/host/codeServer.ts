@@ -368,6 +368,8 @@ export interface WorkbenchUrlOptions {
   extensionTestsPath?: string;
   /** Skip the welcome page; default true. */
   skipWelcome?: boolean;
+  /** VS Code's logExtensionHostCommunication: the workbench logs each RPC message to its console. */
+  logExtensionHostCommunication?: boolean;
 }
 
 /** The remote URI the browser workbench uses for a path on the code-server machine. */
@@ -397,6 +399,9 @@ export function workbenchUrl(
   }
   if (options.skipWelcome ?? true) {
     payload.push(['skipWelcome', 'true']);
+  }
+  if (options.logExtensionHostCommunication) {
+    payload.push(['logExtensionHostCommunication', 'true']);
   }
 
   const query: string[] = [];

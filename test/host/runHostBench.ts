@@ -19,9 +19,9 @@ function timeoutMs(cases: string | undefined): number {
   }
   const windowMs = Number(process.env.HOST_BENCH_WINDOW_S ?? 45) * 1000;
   const repeats = Math.max(1, Number(process.env.HOST_BENCH_REPEAT ?? 1));
-  // The profile and the allocations, the system calls idle and in the case: a window each.
+  // The profiles idle and in the case, the allocations, the system calls idle and in the case: a window each.
   const extraWindows =
-    (process.env.HOST_BENCH_PROFILE === '1' ? 2 : 0) + (process.env.HOST_BENCH_STRACE === '1' ? 2 : 0);
+    (process.env.HOST_BENCH_PROFILE === '1' ? 3 : 0) + (process.env.HOST_BENCH_STRACE === '1' ? 2 : 0);
   const cpuCases = 16;
   return others + cpuCases * (repeats * (3 * windowMs + 2 * 20_000) + extraWindows * windowMs);
 }

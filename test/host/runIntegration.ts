@@ -7,12 +7,14 @@
  *
  * Environment: INTEGRATION_TIMEOUT_MS (default 600000), INTEGRATION_VERBOSE=1 (every workbench log
  * line and browser console message), MOCHA_GREP (passed on to the extension host, where
- * test/integration/index.ts reads it).
+ * test/integration/index.ts reads it), INTEGRATION_RPC_LOG=FILE (every RPC message between the
+ * workbench and the extension host, a line each: its time, direction, length and method, with the
+ * suite's own output lines among them as landmarks).
  * The logs of the last run (workbench, and under server/ code-server's and the remote extension
  * host's) are kept in test-results/integration-logs/.
  * Prints the suite's output, then `integration: passed=N failed=M exit=X`; exits with X.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -115,8 +117,12 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
     // The workbench's log service (and, while extension tests run, the extension host's console,
     // mocha's reporter included) arrives here with console.log-style arguments. The same lines
     // also reach the page console with a `%c INFO` prefix: those duplicates are skipped below.
+    const rpcLog = process.env.INTEGRATION_RPC_LOG;
     await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => {
       const text = Array.isArray(args) ? format(...(args as unknown[])) : String(args);
+      if (rpcLog) {
+        appendFileSync(rpcLog, `${Date.now()} suite: ${text}\n`);
+      }
       const match = RESULT_LINE.exec(text);
       if (match) {
         result.passed = Number(match[1]);
@@ -132,6 +138,17 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
       }
     });
     page.on('console', (message) => {
+      // "%c[Remote][Ext → Win]%c[total]%c[len:  123]%c   45 - receiveRequest MainThread...(": the
+      // workbench's RPC logger; its arguments (colours, then the message's) are left out.
+      const rpc =
+        rpcLog &&
+        /\]\[((?:Ext|Win) → (?:Ext|Win))\]%c\[\s*\d+\]%c\[len:\s*(\d+)\]%c\s*\d+ - (.*?)(?:\(| color:|$)/.exec(
+          message.text(),
+        );
+      if (rpc) {
+        appendFileSync(rpcLog, `${Date.now()} ${rpc[1]} ${rpc[2]} B ${rpc[3]}\n`);
+        return;
+      }
       // Lines from the log service are forwarded by codeAutomationLog already.
       if (!verbose || message.text().startsWith('%c')) {
         return;
@@ -147,6 +164,7 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
         path.join(repoRoot, 'test', 'debugAdapters'),
       ],
       extensionTestsPath: options.extensionTestsPath ?? path.join(repoRoot, 'out', 'test', 'integration'),
+      logExtensionHostCommunication: rpcLog !== undefined,
     });
     await page.goto(url);
     stopWatching = options.onWorkbench?.(page);

@@ -448,6 +448,30 @@ async function emptyPagesInGroups(count: number, intervalMs: number): Promise<vs
 }
 
 /** Counts the messages (and their JSON bytes) posted to `webviews` until stop(). */
+/**
+ * Times every tick of the Sampler (each reading, and each view's and observer's handling of it)
+ * until stopped, without a profiler's overhead: the share of a case's CPU that is our tick, the
+ * rest being the host's work around it (the wake, the garbage collector, the RPC).
+ */
+function timeTicksUntilStopped(extension: ProcMemoryApi): { stop(): { ticks: number; ms: number } } {
+  const sampler = extension.sampler;
+  const original = sampler.tick;
+  let ticks = 0;
+  let ms = 0;
+  sampler.tick = function windowTimedTick(this: typeof sampler) {
+    const started = performance.now();
+    original.call(this);
+    ms += performance.now() - started;
+    ticks++;
+  };
+  return {
+    stop: () => {
+      sampler.tick = original;
+      return { ticks, ms };
+    },
+  };
+}
+
 function countPosts(webviews: vscode.Webview[]): {
   stop(): { count: number; bytes: number; keys: string; views: number };
 } {
@@ -543,6 +567,15 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       }
       const idleSyscalls =
         process.env.HOST_BENCH_STRACE === '1' && run === REPEATS ? await syscallWindow(CPU_WINDOW_MS) : [];
+      // The same workbench idle, profiled: what the case's profile has beyond it is the case's.
+      const idleProfile =
+        process.env.HOST_BENCH_PROFILE === '1' && run === REPEATS
+          ? await profileWindow(
+              CPU_WINDOW_MS,
+              25,
+              path.join(REPO_ROOT, 'bench-results', `host-cpu idle before ${name} ${intervalMs}.cpuprofile`),
+            )
+          : [];
       const opened = await open();
       await settled();
       const debugView = (extension.debugView as unknown as { view?: vscode.WebviewView }).view;
@@ -552,13 +585,16 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       ]);
       // For a tool attached from outside (strace, perf): the window starts now, in this process.
       log(`  window: ${name} ${intervalMs} ms, run ${run} of ${REPEATS}, host pid ${process.pid}`);
+      const ticking = timeTicksUntilStopped(extension);
       const window = await measureCpuWindow(CPU_WINDOW_MS);
+      const ticked = ticking.stop();
       const posted = posts.stop();
       // Where the time goes, in the last run, while the case still runs (before idleAgain undoes it).
       const lastRun = run === REPEATS;
       const caseDetail: string[] = [];
       if (lastRun && process.env.HOST_BENCH_PROFILE === '1') {
         const saveAs = path.join(REPO_ROOT, 'bench-results', `host-cpu ${name} ${intervalMs}.cpuprofile`);
+        caseDetail.push(...idleProfile.slice(0, 1).map((line) => `idle: ${line}`));
         caseDetail.push(...(await profileWindow(CPU_WINDOW_MS, 25, saveAs)));
         caseDetail.push(...(await allocationWindow(CPU_WINDOW_MS)));
       }
@@ -579,6 +615,9 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       runs.push(result);
       log(`  ${whereCostlyReadsRun(extension)}`);
       log(`  by thread: idle ${formatThreads(baseline)}; the case ${formatThreads(window)}`);
+      log(
+        `  the Sampler's ticks: ${ticked.ticks} in ${ticked.ms.toFixed(1)} ms (${((ticked.ms / window.wallMs) * 100).toFixed(3)} % of a core, ${(ticked.ms / Math.max(1, ticked.ticks)).toFixed(3)} ms each)`,
+      );
       log(
         `cpu: ${formatCpuResult(result)} (idle ${baseline.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, to ${posted.views} views, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each${posted.keys ? `; fields sent: ${posted.keys}` : ''})`,
       );

@@ -107,7 +107,8 @@ export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-const V1_MEMORY = '/sys/fs/cgroup/memory';
+/** Where the cgroup v1 memory hierarchy is mounted. */
+export const V1_MEMORY = '/sys/fs/cgroup/memory';
 
 export interface MemoryCgroup {
   path: string;
@@ -120,15 +121,11 @@ export interface MemoryCgroup {
  * v1 memory hierarchy; undefined elsewhere). `add` moves a process in; `remove` deletes the group.
  */
 export function makeMemoryCgroup(limitBytes: number): MemoryCgroup | undefined {
-  const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
-  if (
-    process.getuid?.() !== 0 ||
-    own === undefined ||
-    !existsSync(`${V1_MEMORY}${own === '/' ? '' : own}/memory.usage_in_bytes`)
-  ) {
+  const own = ownV1MemoryGroup();
+  if (process.getuid?.() !== 0 || own === undefined) {
     return undefined;
   }
-  const path = `${own === '/' ? '' : own}/proc-memory-test-${process.pid}-${Date.now()}`;
+  const path = `${own}/proc-memory-test-${process.pid}-${Date.now()}`;
   const dir = `${V1_MEMORY}${path}`;
   mkdirSync(dir);
   writeFileSync(`${dir}/memory.limit_in_bytes`, String(limitBytes));
@@ -147,6 +144,16 @@ export function makeMemoryCgroup(limitBytes: number): MemoryCgroup | undefined {
       });
     },
   };
+}
+
+/**
+ * This process's group in the cgroup v1 memory hierarchy, '' for its root, as the path below
+ * V1_MEMORY; undefined where there is no such hierarchy (cgroup v2 only, or no memory controller).
+ */
+export function ownV1MemoryGroup(): string | undefined {
+  const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
+  const path = own === '/' ? '' : own;
+  return path !== undefined && existsSync(`${V1_MEMORY}${path}/memory.usage_in_bytes`) ? path : undefined;
 }
 
 /** makeMemoryCgroup, or the test skipped with its reason named where no such group can be made. */

@@ -2,7 +2,7 @@
 // under a limit below its peak is OOM-killed and says so with the counter; above its peak it
 // passes, with the group's exact peak as the test reads it from the group's own file.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -12,9 +12,7 @@ import { formatBytes } from '../../shared/format';
 import { skipBecause } from '../skip';
 import { compileTaskTree } from './taskTree';
 import { MiB } from '../../shared/units';
-import { procMemoryApi, setSetting, waitFor } from './helpers';
-
-const V1_MEMORY = '/sys/fs/cgroup/memory';
+import { ownV1MemoryGroup, procMemoryApi, setSetting, V1_MEMORY, waitFor } from './helpers';
 
 function treeTask(binary: string, dir: string, label: string): vscode.Task {
   const task = new vscode.Task(
@@ -36,10 +34,9 @@ describe('task runs with a memory limit', function () {
 
   before(async function () {
     api = await procMemoryApi();
-    const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
     if (process.getuid?.() !== 0) {
       skipBecause(this, 'no-root', 'a child memory cgroup');
-    } else if (own === undefined || !existsSync(`${V1_MEMORY}${own === '/' ? '' : own}/memory.usage_in_bytes`)) {
+    } else if (ownV1MemoryGroup() === undefined) {
       skipBecause(this, 'no-cgroup-v1-memory', 'a child memory cgroup');
     }
     binary = compileTaskTree();
