@@ -188,6 +188,9 @@ export function readCgroupMemory(
   return v1Path === undefined ? ok(undefined) : read(1, v1Path, cgroupRoot);
 }
 
+/** Reads a file as text, or says why it cannot: readProcText, or a reader that keeps files open. */
+export type TextReader = (path: string) => Outcome<string>;
+
 /** Reads the memory files of one group and the limits above it: readGroup, or a cache of it. */
 export type GroupReader = (version: 1 | 2, path: string, cgroupRoot: string) => Outcome<CgroupMemory | undefined>;
 
@@ -195,14 +198,14 @@ export type GroupReader = (version: 1 | 2, path: string, cgroupRoot: string) => 
  * Reads a file of a group whose usage was readable: a missing file here is a kernel (or a
  * container) without it, not a process that exited, so it says which file is missing.
  */
-function readGroupFile(path: string): Outcome<string> {
-  const text = readProcText(path);
+function readGroupFile(path: string, readText: TextReader): Outcome<string> {
+  const text = readText(path);
   return !text.ok && text.error.kind === 'gone' ? fail({ kind: 'unsupported', detail: `no ${path}` }) : text;
 }
 
-function readUsage(version: 1 | 2, dir: string, own = false): Outcome<number> {
+function readUsage(version: 1 | 2, dir: string, readText: TextReader, own = false): Outcome<number> {
   const file = FILES[version].usage;
-  const text = own ? readProcText(`${dir}/${file}`) : readGroupFile(`${dir}/${file}`);
+  const text = own ? readText(`${dir}/${file}`) : readGroupFile(`${dir}/${file}`, readText);
   if (!text.ok) {
     return text;
   }
@@ -211,8 +214,8 @@ function readUsage(version: 1 | 2, dir: string, own = false): Outcome<number> {
 }
 
 /** memory.stat of a group, for its inactive file pages and (v1) its hierarchical limit. */
-function readStat(dir: string): Outcome<Map<string, number>> {
-  const text = readGroupFile(`${dir}/memory.stat`);
+function readStat(dir: string, readText: TextReader): Outcome<Map<string, number>> {
+  const text = readGroupFile(`${dir}/memory.stat`, readText);
   return text.ok ? parseFlatKeyed(text.value, 'memory.stat') : text;
 }
 
@@ -227,16 +230,25 @@ function workingSetOf(version: 1 | 2, usageBytes: number, stat: Outcome<Map<stri
   return ok(Math.max(0, usageBytes - inactive));
 }
 
-export function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Outcome<CgroupMemory | undefined> {
+/**
+ * Reads a group's memory files and the limits above it; `readText` reads each file (the Sampler's
+ * keeps them open, see keptFiles.ts).
+ */
+export function readGroup(
+  version: 1 | 2,
+  path: string,
+  cgroupRoot: string,
+  readText: TextReader = readProcText,
+): Outcome<CgroupMemory | undefined> {
   const files = FILES[version];
   const dirOf = (dir: string) => cgroupDir(version, dir, cgroupRoot);
-  const current = readUsage(version, dirOf(path), true);
+  const current = readUsage(version, dirOf(path), readText, true);
   if (!current.ok) {
     // No such file: this hierarchy has no memory controller here, or (in a container) the host's
     // path is not visible. Nothing to show rather than an error.
     return current.error.kind === 'gone' ? ok(undefined) : fail(current.error);
   }
-  const ownStat = readStat(dirOf(path));
+  const ownStat = readStat(dirOf(path), readText);
   // Walk up to the root: every ancestor's limit applies, and each level's headroom is its limit
   // minus its own working set (an ancestor also holds its other children). Levels without a limit
   // file are skipped, not the end of the walk. "/" counts too: inside a container with its own
@@ -246,7 +258,7 @@ export function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Out
   for (let dir = path; ; dir = dir.slice(0, dir.lastIndexOf('/')) || '/') {
     let levelLimit: { bytes: number; file: string } | undefined;
     for (const file of files.limits) {
-      const limit = readProcText(`${dirOf(dir)}/${file}`);
+      const limit = readText(`${dirOf(dir)}/${file}`);
       if (limit.ok) {
         const parsed = parseMemoryMax(limit.value);
         if (!parsed.ok) {
@@ -264,10 +276,10 @@ export function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Out
       }
     }
     if (levelLimit) {
-      const usage = dir === path ? current : readUsage(version, dirOf(dir));
+      const usage = dir === path ? current : readUsage(version, dirOf(dir), readText);
       // A limit whose level cannot be measured still binds: keep it, with the reason.
       const workingSet = usage.ok
-        ? workingSetOf(version, usage.value, dir === path ? ownStat : readStat(dirOf(dir)))
+        ? workingSetOf(version, usage.value, dir === path ? ownStat : readStat(dirOf(dir), readText))
         : usage;
       levels.push({
         path: dir,
@@ -305,15 +317,20 @@ export function readGroup(version: 1 | 2, path: string, cgroupRoot: string): Out
     workingSet: workingSetOf(version, current.value, ownStat),
     levels,
     tightest: tightestLevel(levels),
-    oom: readOomCounters(version, path, cgroupRoot),
+    oom: readOomCounters(version, path, cgroupRoot, readText),
   });
 }
 
 /** The OOM counters of a group: v2 memory.events and memory.events.local, v1 memory.oom_control and memory.failcnt. */
-export function readOomCounters(version: 1 | 2, path: string, cgroupRoot = '/sys/fs/cgroup'): Outcome<OomCounters> {
+export function readOomCounters(
+  version: 1 | 2,
+  path: string,
+  cgroupRoot = '/sys/fs/cgroup',
+  readText: TextReader = readProcText,
+): Outcome<OomCounters> {
   const dir = cgroupDir(version, path, cgroupRoot);
   if (version === 2) {
-    const events = readGroupFile(`${dir}/memory.events`);
+    const events = readGroupFile(`${dir}/memory.events`, readText);
     if (!events.ok) {
       return events;
     }
@@ -329,7 +346,7 @@ export function readOomCounters(version: 1 | 2, path: string, cgroupRoot = '/sys
       oom: parsed.value.get('oom'),
       oomKill: parsed.value.get('oom_kill'),
     };
-    const local = readProcText(`${dir}/memory.events.local`); // Linux 5.2+
+    const local = readText(`${dir}/memory.events.local`); // Linux 5.2+
     if (local.ok) {
       const parsedLocal = parseFlatKeyed(local.value, 'memory.events.local');
       if (!parsedLocal.ok) {
@@ -339,7 +356,7 @@ export function readOomCounters(version: 1 | 2, path: string, cgroupRoot = '/sys
     }
     return ok(counters);
   }
-  const control = readGroupFile(`${dir}/memory.oom_control`);
+  const control = readGroupFile(`${dir}/memory.oom_control`, readText);
   if (!control.ok) {
     return control;
   }
@@ -348,7 +365,7 @@ export function readOomCounters(version: 1 | 2, path: string, cgroupRoot = '/sys
     return parsed;
   }
   const counters: OomCounters = { version, path, oomKillLocal: parsed.value.get('oom_kill') };
-  const failcnt = readProcText(`${dir}/memory.failcnt`);
+  const failcnt = readText(`${dir}/memory.failcnt`);
   if (failcnt.ok && /^\d{1,20}$/.test(failcnt.value.trim())) {
     counters.failcnt = Number(failcnt.value.trim());
   }

@@ -1,6 +1,7 @@
 // The costly reads of a process (smaps_rollup, smaps, the cgroup and the cheap files read with
 // it), each timed so that its cost can set its pace: the Sampler's seam for tests.
-import { CgroupMemory, readCgroupMemory, readGroup, readOomCounters } from './cgroup';
+import { CgroupMemory, readCgroupMemory, readGroup, readOomCounters, TextReader } from './cgroup';
+import { KeptFiles } from './keptFiles';
 import { OomCounterReader } from './oomKill';
 import { Outcome } from './outcome';
 import { readGroupPressure, readSystemPressure } from './pressure';
@@ -43,11 +44,18 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
   const smaps = new OffThreadSmaps();
   // What processes share (their group's files and OOM counters, the system's pressure) is read once per tick.
   const shared = new SharedReads();
-  const sharedText = (maxAgeMs: number) => (path: string) =>
-    shared.get(`text ${path}`, maxAgeMs, () => readProcText(path));
-  const groupPressureReaders = { mountinfo: sharedText(MOUNTINFO_MAX_AGE_MS), pressure: sharedText(SAME_TICK_MS) };
+  // The files of groups and pressure, read by path every detail interval: kept open.
+  const kept = new KeptFiles();
+  const sharedText = (maxAgeMs: number, read: TextReader) => (path: string) =>
+    shared.get(`text ${path}`, maxAgeMs, () => read(path));
+  const groupPressureReaders = {
+    mountinfo: sharedText(MOUNTINFO_MAX_AGE_MS, readProcText),
+    pressure: sharedText(SAME_TICK_MS, kept.readText),
+  };
   const sharedGroup = (version: 1 | 2, path: string, cgroupRoot: string) =>
-    shared.get(`group ${version} ${cgroupRoot} ${path}`, SAME_TICK_MS, () => readGroup(version, path, cgroupRoot));
+    shared.get(`group ${version} ${cgroupRoot} ${path}`, SAME_TICK_MS, () =>
+      readGroup(version, path, cgroupRoot, kept.readText),
+    );
   const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
   const timedInThread = <T>(read: () => T): Timed<T> => timed(performance.now(), read());
   let rollupsInPool: Promise<unknown> = Promise.resolve();
@@ -68,12 +76,17 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
     cgroup: (pid) => readCgroupMemory(pid, procRoot, undefined, sharedGroup),
     oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
     pressure: (pid) => ({
-      system: shared.get('system pressure', SAME_TICK_MS, () => readSystemPressure(procRoot)),
+      system: shared.get('system pressure', SAME_TICK_MS, () => readSystemPressure(procRoot, kept.readText)),
       group: readGroupPressure(pid, procRoot, groupPressureReaders),
     }),
     oomCounters: (version, path) =>
-      shared.get(`oom ${version} ${path}`, SAME_TICK_MS, () => readOomCounters(version, path)),
-    oomCountersNow: (version, path) => readOomCounters(version, path),
-    dispose: () => smaps.dispose(),
+      shared.get(`oom ${version} ${path}`, SAME_TICK_MS, () =>
+        readOomCounters(version, path, undefined, kept.readText),
+      ),
+    oomCountersNow: (version, path) => readOomCounters(version, path, undefined, kept.readText),
+    dispose: () => {
+      smaps.dispose();
+      kept.dispose();
+    },
   };
 }
