@@ -281,3 +281,14 @@ export class Prng {
 export function cgroupOf(group: Omit<CgroupMemory, 'tightest'>): CgroupMemory {
   return { ...group, tightest: tightestLevel(group.levels) };
 }
+
+/** How many fds this process has open whose target (readlink of /proc/self/fd/N) passes `test`. */
+export function openFdsWhere(test: (target: string) => boolean): number {
+  return fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return test(fs.readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      return false; // the fd of readdir itself, closed meanwhile
+    }
+  }).length;
+}

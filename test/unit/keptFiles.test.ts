@@ -7,18 +7,10 @@ import { KEPT_IDLE_MS, KeptFiles } from '../../src/proc/keptFiles';
 import { readGroup } from '../../src/proc/cgroup';
 import { readProcText } from '../../src/proc/procFile';
 import { MiB } from '../../shared/units';
-import { expectOk, killAllChildren, startGrowingNode, startSleep } from './helpers';
+import { expectOk, killAllChildren, openFdsWhere, startGrowingNode, startSleep } from './helpers';
 
 /** The fds this process has open on `path`. */
-function openOn(path: string): number {
-  return fs.readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return fs.readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false; // the fd of readdir itself, closed meanwhile
-    }
-  }).length;
-}
+const openOn = (path: string) => openFdsWhere((target) => target === path);
 
 describe('KeptFiles', function () {
   this.timeout(10000);

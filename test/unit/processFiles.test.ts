@@ -8,18 +8,10 @@ import { readIdentity } from '../../src/proc/processIdentity';
 import { sampleProcess } from '../../src/proc/sampleProcess';
 import { Sampler } from '../../src/proc/sampler';
 import { MiB } from '../../shared/units';
-import { expectOk, killAllChildren, startGrowingNode, startSleep, waitFor } from './helpers';
+import { expectOk, killAllChildren, openFdsWhere, startGrowingNode, startSleep, waitFor } from './helpers';
 
 /** The files this process has open under /proc/PID (what ProcessFiles holds). */
-function openUnder(pid: number): number {
-  return fs.readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(`/proc/${pid}/`);
-    } catch {
-      return false; // the fd of readdir itself, closed meanwhile
-    }
-  }).length;
-}
+const openUnder = (pid: number) => openFdsWhere((target) => target.startsWith(`/proc/${pid}/`));
 
 describe('ProcessFiles', function () {
   this.timeout(10000);
