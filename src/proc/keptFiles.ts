@@ -14,7 +14,9 @@ const KEPT_MAX = 64;
  * file walks its path: at one reading a second, open and close were most of what reading a group
  * cost (5 memory files: 0.35 ms opened each time, 0.07 ms kept, Node 20). A kept fd that fails (its
  * group removed: ENODEV; its process gone: ESRCH) is closed and the file opened once anew, so the
- * answer is the path's as it is now.
+ * answer is the path's as it is now. So it is for files that a path names (a group's, the
+ * system's), not a process's own: those stay with the process they were opened for (ProcessFiles),
+ * where a reopened /proc/PID/ path could name another process that took the PID.
  */
 export class KeptFiles {
   private readonly open = new Map<string, { fd: number; usedAtMs: number }>();

@@ -199,24 +199,35 @@ async function floor(
   return { sampleMs, postMs: median(posts), pacedMs: median(paced) };
 }
 
-/** Times the next `count` ticks of the Sampler's own timer (its tick() is wrapped, then restored). */
-async function timeTicks(extension: ProcMemoryApi, count = TICKS): Promise<number[]> {
+/**
+ * Calls `record` with the time of every tick of the Sampler (each reading, and each view's and
+ * observer's handling of it) until the returned function restores the tick.
+ */
+function onEachTick(extension: ProcMemoryApi, record: (ms: number) => void): () => void {
   const sampler = extension.sampler;
-  const times: number[] = [];
-  let seen = 0;
   const original = sampler.tick;
   // Named so the CPU profile can keep only what runs inside a tick (see profileTicks).
   sampler.tick = function benchTimedTick(this: typeof sampler) {
     const started = performance.now();
     original.call(this);
-    if (seen++ >= WARMUP_TICKS) {
-      times.push(performance.now() - started);
-    }
+    record(performance.now() - started);
   };
+  return () => (sampler.tick = original);
+}
+
+/** Times the next `count` ticks of the Sampler's own timer, after WARMUP_TICKS. */
+async function timeTicks(extension: ProcMemoryApi, count = TICKS): Promise<number[]> {
+  const times: number[] = [];
+  let seen = 0;
+  const restore = onEachTick(extension, (ms) => {
+    if (seen++ >= WARMUP_TICKS) {
+      times.push(ms);
+    }
+  });
   try {
     await waitFor(`${count} ticks`, () => times.length >= count, 10 * count * INTERVAL_MS);
   } finally {
-    sampler.tick = original;
+    restore();
   }
   return times;
 }
@@ -447,31 +458,27 @@ async function emptyPagesInGroups(count: number, intervalMs: number): Promise<vs
   };
 }
 
-/** Counts the messages (and their JSON bytes) posted to `webviews` until stop(). */
 /**
- * Times every tick of the Sampler (each reading, and each view's and observer's handling of it)
- * until stopped, without a profiler's overhead: the share of a case's CPU that is our tick, the
- * rest being the host's work around it (the wake, the garbage collector, the RPC).
+ * Times every tick of the Sampler until stopped, without a profiler's overhead: the share of a
+ * case's CPU that is our tick, the rest being the host's work around it (the wake, the garbage
+ * collector, the RPC).
  */
 function timeTicksUntilStopped(extension: ProcMemoryApi): { stop(): { ticks: number; ms: number } } {
-  const sampler = extension.sampler;
-  const original = sampler.tick;
   let ticks = 0;
   let ms = 0;
-  sampler.tick = function windowTimedTick(this: typeof sampler) {
-    const started = performance.now();
-    original.call(this);
-    ms += performance.now() - started;
+  const restore = onEachTick(extension, (tickMs) => {
+    ms += tickMs;
     ticks++;
-  };
+  });
   return {
     stop: () => {
-      sampler.tick = original;
+      restore();
       return { ticks, ms };
     },
   };
 }
 
+/** Counts the messages (and their JSON bytes) posted to `webviews` until stop(). */
 function countPosts(webviews: vscode.Webview[]): {
   stop(): { count: number; bytes: number; keys: string; views: number };
 } {
