@@ -3,12 +3,12 @@ import * as fs from 'fs';
 import { CgroupMemory, readCgroupMemory } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';
 import { PressureReading, readGroupPressure, readSystemPressure } from './pressure';
-import { asText, errnoToProcError, readProcBytes, readProcText } from './procFile';
+import { asText, errnoToProcError, readOpenProcText, readProcBytes, readProcText } from './procFile';
 import { ProcessFiles } from './processFiles';
 import { ProcessIdentity } from './processIdentity';
 import { MappingSummary, readSmaps } from './smaps';
 import { SmapsRollup, parseSmapsRollup } from './smapsRollup';
-import { isExiting, isKernelThread, parseStat } from './stat';
+import { isExiting, isKernelThread, parseStat, sameBesideTime } from './stat';
 import { parseStatm } from './statm';
 import { ReadPace } from '../../shared/readPace';
 import { parseStatus, StatusMemory, statusMemory } from './status';
@@ -78,17 +78,17 @@ export interface SampleOptions {
   files?: ProcessFiles;
   /**
    * The caller's last reading of this process: its figures serve again, status unread and nothing
-   * parsed, where stat and statm read exactly as they did with it, for up to STATUS_MAX_AGE_MS
-   * (see unchangedSince).
+   * parsed, where statm reads exactly as it did with it and stat too but for its time counters, for
+   * up to STATUS_MAX_AGE_MS (see unchangedSince).
    */
   previous?: ProcessSample;
 }
 
 /**
- * How long the status of a process whose stat and statm have not changed by a byte serves unread.
- * Every figure it gives but the uid moves stat or statm when it moves (see unchangedSince); the
- * age bounds how long a rarer change (a setuid, an mprotect that flips only execute, a khugepaged
- * collapse that frees a page table) can go unseen.
+ * How long the status of a process whose statm and stat (but for its time counters) have not
+ * changed by a byte serves unread. Every figure it gives but the uid moves stat or statm when it
+ * moves (see unchangedSince); the age bounds how long a rarer change (a setuid, an mprotect that
+ * flips only execute, a khugepaged collapse that frees a page table) can go unseen.
  */
 export const STATUS_MAX_AGE_MS = 5000;
 
@@ -234,12 +234,13 @@ function parseFigures(
 }
 
 /**
- * The figures of the reading `source` describes, where they still hold: this reading's `stat` and
- * `statm` are the very copies kept with them (their bytes read alike), under STATUS_MAX_AGE_MS ago.
- * Nothing it shows can have moved then: RSS (and so RssAnon, RssFile, RssShmem, which only trade
- * places through a fault) and VIRT are in both, the peaks follow them, swapping moves RSS, mmap
- * and mprotect of writable memory move VIRT or statm's data; name, state, parent, threads and
- * fault counts are in stat. A process that did anything but sleep moves its CPU times or faults.
+ * The figures of the reading `source` describes, where they still hold: this reading's `statm` is
+ * the very copy kept with them (its bytes read alike), its `stat` too or one that differs only in
+ * time counters (sameBesideTime), under STATUS_MAX_AGE_MS ago. Nothing it shows can have moved
+ * then: RSS (and so RssAnon, RssFile, RssShmem, which only trade places through a fault) and VIRT
+ * are in both, the peaks follow them and the faults, swapping moves RSS, mmap and mprotect of
+ * writable memory move VIRT or statm's data; name, state, parent, threads and fault counts are in
+ * stat. A process that only computes (a debuggee that runs) moves nothing but its CPU times.
  */
 function unchangedSince(
   source: ReadWith | undefined,
@@ -247,7 +248,10 @@ function unchangedSince(
   statm: Buffer,
   timeMs: number,
 ): Outcome<ProcessSample> | undefined {
-  return source && source.stat === stat && source.statm === statm && timeMs - source.readAtMs < STATUS_MAX_AGE_MS
+  return source &&
+    source.statm === statm &&
+    (source.stat === stat || sameBesideTime(source.stat, stat)) &&
+    timeMs - source.readAtMs < STATUS_MAX_AGE_MS
     ? ok(source.figures)
     : undefined;
 }
@@ -301,16 +305,36 @@ export function readSmapsRollup(
   return bytes.ok ? parseUnlessSame(bytes.value, previous, parseSmapsRollup) : rollupError(bytes.error, dir);
 }
 
-/** readSmapsRollup with the read in the thread pool: for a process whose rollup proved costly. */
+/** Room for a rollup's text in one read (Linux 6.x prints about 700 bytes). */
+const ROLLUP_READ_BYTES = 8192;
+
+/**
+ * readSmapsRollup with the kernel's walk in the thread pool: for a process whose rollup proved
+ * costly, or whose cost is not known yet. One round trip (the read at offset 0); the open and the
+ * close are cheap and done here: fs.promises.readFile would make four trips, each waking the host.
+ */
 export async function readSmapsRollupAsync(pid: number, procRoot = '/proc'): Promise<Outcome<SmapsRollup>> {
   const dir = `${procRoot}/${pid}`;
-  let text: string;
+  const path = `${dir}/smaps_rollup`;
+  let fd: number;
   try {
-    text = await fs.promises.readFile(`${dir}/smaps_rollup`, 'utf8');
+    fd = fs.openSync(path, 'r');
   } catch (error) {
-    return rollupError(errnoToProcError(error, `${dir}/smaps_rollup`), dir);
+    return rollupError(errnoToProcError(error, path), dir);
   }
-  return parseSmapsRollup(text);
+  try {
+    const buffer = Buffer.allocUnsafe(ROLLUP_READ_BYTES);
+    const length = await new Promise<number>((resolve, reject) =>
+      fs.read(fd, buffer, 0, buffer.length, 0, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+    );
+    // Fuller than any kernel prints it: read whole again, here.
+    const text = length < buffer.length ? ok(buffer.toString('utf8', 0, length)) : readOpenProcText(fd, path);
+    return text.ok ? parseSmapsRollup(text.value) : rollupError(text.error, dir);
+  } catch (error) {
+    return rollupError(errnoToProcError(error, path), dir);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** smaps_rollup came with Linux 4.14: ENOENT while the process is still there means an older kernel. */

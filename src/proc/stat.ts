@@ -70,3 +70,52 @@ export function parseStat(text: string): Outcome<Stat> {
     majorFaults: Number(rest[9]),
   });
 }
+
+/**
+ * The stat fields that count time and say nothing of memory: utime, stime, cutime, cstime (14–17),
+ * the CPU it last ran on (39), block I/O delay and guest time (42–44). A process that runs moves
+ * them at every reading.
+ */
+const TIME_FIELDS = new Set([14, 15, 16, 17, 39, 42, 43, 44]);
+const SPACE = 0x20;
+const CLOSE_PAREN = 0x29;
+
+/**
+ * Whether two readings of one process's stat differ at most in TIME_FIELDS: its state, parent,
+ * flags, threads, fault counts, VIRT and RSS then stand as they did. Compared as bytes, with
+ * nothing decoded: a tick asks it of every process that ran.
+ */
+export function sameBesideTime(a: Buffer, b: Buffer): boolean {
+  const endA = a.lastIndexOf(CLOSE_PAREN);
+  const endB = b.lastIndexOf(CLOSE_PAREN);
+  if (endA < 0 || endA !== endB || a.compare(b, 0, endB, 0, endA) !== 0) {
+    return false;
+  }
+  // Field 3 starts after ") "; each field is compared up to its space unless it counts time.
+  let field = 2;
+  let i = endA + 1;
+  let j = endB + 1;
+  while (i < a.length && j < b.length) {
+    if (a[i] === SPACE && b[j] === SPACE) {
+      field++;
+      i++;
+      j++;
+      continue;
+    }
+    if (TIME_FIELDS.has(field)) {
+      while (i < a.length && a[i] !== SPACE) {
+        i++;
+      }
+      while (j < b.length && b[j] !== SPACE) {
+        j++;
+      }
+      continue;
+    }
+    if (a[i] !== b[j]) {
+      return false;
+    }
+    i++;
+    j++;
+  }
+  return i === a.length && j === b.length;
+}

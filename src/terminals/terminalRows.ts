@@ -19,6 +19,8 @@ import { ShellCommandLines } from './shellCommandLines';
  */
 export class TerminalRows extends Disposable {
   private timer: NodeJS.Timeout | undefined;
+  /** Between start() and stop(): the view is visible. */
+  private active = false;
   /** One walk per command, kept across reads so members whose parent exited stay in the tree. */
   private walks = new Map<string, ProcessTreeWalk>();
   private reading = false;
@@ -41,28 +43,44 @@ export class TerminalRows extends Disposable {
 
   /** Whether terminals are read now (the view is visible). */
   get isReading(): boolean {
+    return this.active;
+  }
+
+  /** Whether the interval runs: while the view is visible and a terminal is open. */
+  get isPolling(): boolean {
     return this.timer !== undefined;
   }
 
   start(): void {
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.read(), readConfig('sampleIntervalMs'));
+    if (!this.active) {
+      this.active = true;
+      this.pace();
       void this.read();
     }
   }
 
   stop(): void {
-    if (this.timer) {
-      clearInterval(this.timer);
-    }
-    this.timer = undefined;
+    this.active = false;
+    this.pace();
     this.walks.clear();
     // Shown again, the view reads anew rather than show commands that may have ended meanwhile.
     this.rows = [];
   }
 
+  /** The interval runs only while there is a terminal to read: without one, nothing wakes the host. */
+  private pace(): void {
+    const wanted = this.active && vscode.window.terminals.length > 0;
+    if (wanted && !this.timer) {
+      this.timer = setInterval(() => void this.read(), readConfig('sampleIntervalMs'));
+    } else if (!wanted && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
   private readSoon(): void {
-    if (this.timer) {
+    this.pace();
+    if (this.active) {
       void this.read();
     }
   }
@@ -73,9 +91,10 @@ export class TerminalRows extends Disposable {
     }
     this.reading = true;
     try {
+      this.pace(); // a terminal's close event may come while it is still listed
       const terminals = vscode.window.terminals;
       const pids = await Promise.all(terminals.map((terminal) => terminal.processId));
-      if (!this.timer) {
+      if (!this.active) {
         return;
       }
       const rows: TerminalRow[] = [];

@@ -7,6 +7,7 @@
  * PROC_MEMORY_TEST_PARENT_PID in the environment turns it on.
  */
 import { spawn } from 'node:child_process';
+import { isMainThread } from 'node:worker_threads';
 
 const testPid = Number(process.env.PROC_MEMORY_TEST_PARENT_PID);
 const tempRoot = process.env.PROC_MEMORY_TEST_TEMP_ROOT;
@@ -21,7 +22,10 @@ function removeTempRoot(): void {
   }
 }
 
-if (testPid > 1) {
+// Not in worker threads, which load the preload too: their process's main thread watches already,
+// and a timer in a worker (the extension's smaps reader) would wake it each second, which users'
+// hosts do not and the CPU bench would count as ours.
+if (testPid > 1 && isMainThread) {
   // Every process of the group watches its own parent (code-server's forked server and extension
   // hosts inherit the preload): the first one orphaned ends them all.
   const timer = setInterval(() => {

@@ -596,6 +596,8 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       const window = await measureCpuWindow(CPU_WINDOW_MS);
       const ticked = ticking.stop();
       const posted = posts.stop();
+      // Read now: idleAgain (below) ends the case's subscriptions.
+      const costlyReads = whereCostlyReadsRun(extension);
       // Where the time goes, in the last run, while the case still runs (before idleAgain undoes it).
       const lastRun = run === REPEATS;
       const caseDetail: string[] = [];
@@ -620,7 +622,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       }
       const result = cpuResult(name, intervalMs, visible, window, baseline.percent, target);
       runs.push(result);
-      log(`  ${whereCostlyReadsRun(extension)}`);
+      log(`  ${costlyReads}`);
       log(`  by thread: idle ${formatThreads(baseline)}; the case ${formatThreads(window)}`);
       log(
         `  the Sampler's ticks: ${ticked.ticks} in ${ticked.ms.toFixed(1)} ms (${((ticked.ms / window.wallMs) * 100).toFixed(3)} % of a core, ${(ticked.ms / Math.max(1, ticked.ticks)).toFixed(3)} ms each)`,
@@ -696,7 +698,12 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
   };
   const unwatch = async () => {
     await reading(false);
-    await vscode.commands.executeCommand('workbench.view.explorer');
+    if (process.env.HOST_BENCH_DEBUG_IDLE === 'viewlet') {
+      await vscode.commands.executeCommand('workbench.view.debug');
+      await vscode.commands.executeCommand('procMemory.debugView.removeView');
+    } else {
+      await vscode.commands.executeCommand('workbench.view.explorer');
+    }
     await waitFor('nothing polled while the view is hidden', () => !extension.sampler.isPolling, 20000);
   };
   try {

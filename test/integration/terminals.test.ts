@@ -220,6 +220,12 @@ describe('terminals', function () {
       const readsAfter = view.reads;
       await waitFor('a read after the exit', () => view.reads > readsAfter + 1);
       assert.equal(rowOf(own), undefined, JSON.stringify(view.rows));
+
+      // The view still visible, its last terminal closed: no interval wakes the host for nothing.
+      assert.ok(view.isPolling);
+      own.dispose();
+      await waitFor('no terminal, no interval', () => vscode.window.terminals.length === 0 && !view.isPolling);
+      assert.ok(view.isReading);
     } finally {
       own.dispose();
     }

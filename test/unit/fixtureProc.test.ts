@@ -8,9 +8,17 @@ import { readCgroupMemory } from '../../src/proc/cgroup';
 import { ok } from '../../src/proc/outcome';
 import { readIdentity } from '../../src/proc/processIdentity';
 import { scanProcessTable } from '../../src/proc/processTable';
-import { sampleProcess } from '../../src/proc/sampleProcess';
+import { readSmapsRollup, readSmapsRollupAsync, sampleProcess } from '../../src/proc/sampleProcess';
 import { systemInfo } from '../../src/proc/systemInfo';
-import { cgroupOf, expectError, expectOk, FIXTURE_CGROUP, FIXTURE_PROC, FIXTURES } from './helpers';
+import {
+  cgroupOf,
+  copiedFixtureProcess,
+  expectError,
+  expectOk,
+  FIXTURE_CGROUP,
+  FIXTURE_PROC,
+  FIXTURES,
+} from './helpers';
 
 const procRoot = FIXTURE_PROC;
 const EVIL_V2_EVENTS = { high: 3, max: 17, oom: 5, oomKill: 4 };
@@ -107,6 +115,25 @@ describe('engine on the fixture /proc', () => {
       assert.strictEqual(sample.resBytes, 448 * page);
       expectError(sample.rollup!, 'unsupported', 'rollup');
       assert.strictEqual(expectOk(sample.cgroup!, 'cgroup'), undefined, 'cgroup v1 only: nothing to show');
+    });
+
+    it('reads the rollup in the thread pool as in the tick, and one beyond its one read whole', async () => {
+      const { procRoot: root, dir } = copiedFixtureProcess();
+      try {
+        assert.deepStrictEqual(await readSmapsRollupAsync(1234, root), readSmapsRollup(1234, root));
+        // A future kernel's longer rollup: lines this reader does not know, past the 8 KiB of one read.
+        const rollup = path.join(dir, 'smaps_rollup');
+        const extra = Array.from({ length: 400 }, (_, i) => `Future_${i}:            0 kB`).join('\n');
+        fs.writeFileSync(rollup, fs.readFileSync(rollup, 'utf8').replace('Swap:', `${extra}\nSwap:`));
+        assert.ok(fs.statSync(rollup).size > 8192);
+        const late = expectOk(await readSmapsRollupAsync(1234, root));
+        assert.deepStrictEqual(late, expectOk(readSmapsRollup(1234, root)));
+        assert.strictEqual(late.swap, 12 * 1024, 'the lines past the first read are there');
+        expectError(await readSmapsRollupAsync(4100, procRoot), 'unsupported', 'rollup');
+        expectError(await readSmapsRollupAsync(999999, root), 'gone', 'no such process');
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
     });
 
     it('returns malformed for a truncated statm, an HTML status and a truncated stat', () => {

@@ -7,7 +7,7 @@ import { readProcText } from '../../src/proc/procFile';
 import { MAPPING_KINDS } from '../../shared/model';
 import { MappingSummary, parseSmaps } from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
-import { isKernelThread, parseStat } from '../../src/proc/stat';
+import { isKernelThread, parseStat, sameBesideTime } from '../../src/proc/stat';
 import { parseStatm } from '../../src/proc/statm';
 import { parseStatus, Status } from '../../src/proc/status';
 import { ERROR_KINDS, expectError, expectOk, FIXTURES, FIXTURE_PROC, Prng } from './helpers';
@@ -257,6 +257,38 @@ describe('parsers', () => {
         majorFaults: 0, // field 12
       });
       assert.strictEqual(isKernelThread(stat), false);
+    });
+
+    it('tells two readings that differ only in time counters (sameBesideTime)', () => {
+      const line = fixture('1234/stat');
+      const close = line.lastIndexOf(')');
+      const fields = line
+        .slice(close + 2)
+        .trimEnd()
+        .split(' ');
+      // Field N of stat(5), counted from 1, with `value` in its place.
+      const withFields = (changes: Record<number, string>) =>
+        `${line.slice(0, close + 2)}${fields.map((value, index) => changes[index + 3] ?? value).join(' ')}\n`;
+      const same = (a: string, b: string) => sameBesideTime(Buffer.from(a), Buffer.from(b));
+      assert.equal(fields.length + 2, 52);
+      assert.ok(same(line, withFields({})));
+      const timeFields = [14, 15, 16, 17, 39, 42, 43, 44];
+      for (const field of timeFields) {
+        assert.ok(same(line, withFields({ [field]: '123456789' })), `field ${field} counts time`);
+      }
+      assert.ok(same(withFields({ 14: '7', 15: '88', 39: '1' }), withFields({ 14: '70000', 15: '8', 39: '0' })));
+      for (let field = 3; field <= 52; field++) {
+        if (!timeFields.includes(field)) {
+          assert.equal(same(line, withFields({ [field]: `${fields[field - 3]}1` })), false, `field ${field}`);
+          assert.equal(same(line, withFields({ [field]: '' })), false, `field ${field} emptied`);
+        }
+      }
+      // Another command name, one that imitates fields, one field more or less: not the same.
+      assert.equal(same(line, line.replace('(evil) name) (x)', '(evil) name) (y)')), false);
+      assert.equal(same(line, line.replace('(evil) name) (x)', '(evil) name) (x) S')), false);
+      assert.equal(same(line, `${line.trimEnd()} 0\n`), false);
+      assert.equal(same(line, line.replace(/ 0\n$/, '\n')), false);
+      assert.equal(same(line, ''), false);
     });
 
     it('is not fooled by a comm that imitates the fields', () => {

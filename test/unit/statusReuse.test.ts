@@ -1,5 +1,5 @@
-// A process whose stat and statm read exactly as at the last reading keeps that reading's status,
-// unread, for up to STATUS_MAX_AGE_MS (src/proc/sampleProcess.ts): most watched processes sleep,
+// A process whose statm reads exactly as at the last reading, and its stat too but for its time
+// counters, keeps that reading's status, unread, for up to STATUS_MAX_AGE_MS (src/proc/sampleProcess.ts): most watched processes sleep,
 // and status is the costliest of the three files to read and parse. Anything that moves a status
 // figure moves stat or statm too, so the reuse must never show a figure the kernel no longer has.
 import * as assert from 'node:assert/strict';
@@ -37,12 +37,24 @@ describe('status reused while stat and statm stand still', function () {
       assert.notEqual(afterStatm.status, first.status);
       assert.equal(afterStatm.status.vmSwap, 9999 * 1024, 'statm moved: status read again');
 
-      // stat moves (the CPU times of a process that ran): read again.
+      // stat moves in its CPU times alone (a process that computes and touches no new page): served.
       rewriteFile(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    7777 kB');
       assert.equal(expectOk(sampleProcess(1234, { procRoot, previous: afterStatm })).status.vmSwap, 9999 * 1024);
+      rewriteFile(dir, 'stat', / 126 0 0 0 0 0 0 0 /, ' 126 0 0 0 512 64 3 1 ');
+      const computed = expectOk(sampleProcess(1234, { procRoot, previous: afterStatm }));
+      assert.equal(computed.status, afterStatm.status, 'CPU times moved: the same status');
+
+      // Its minor fault count moves (it touched a page, and RSS or the peak may have moved between
+      // the readings): read again.
+      rewriteFile(dir, 'stat', / 126 0 0 0 512 /, ' 127 0 0 0 512 ');
+      const faulted = expectOk(sampleProcess(1234, { procRoot, previous: computed }));
+      assert.equal(faulted.status.vmSwap, 7777 * 1024, 'faults moved: status read again');
+
+      // Its state moves: read again.
+      rewriteFile(dir, 'status', /^VmSwap:\s+\d+ kB$/m, 'VmSwap:\t    5555 kB');
       rewriteFile(dir, 'stat', / S 1 /, ' R 1 ');
-      const afterStat = expectOk(sampleProcess(1234, { procRoot, previous: afterStatm }));
-      assert.equal(afterStat.status.vmSwap, 7777 * 1024, 'stat moved: status read again');
+      const afterStat = expectOk(sampleProcess(1234, { procRoot, previous: faulted }));
+      assert.equal(afterStat.status.vmSwap, 5555 * 1024, 'stat moved: status read again');
     } finally {
       fs.rmSync(procRoot, { recursive: true, force: true });
     }
