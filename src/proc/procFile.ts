@@ -66,6 +66,25 @@ export function readOpenProcBytes(fd: number, path: string, maxBytes = Infinity)
   }
 }
 
+/**
+ * readOpenProcBytes for a file the kernel prints as one record (single_open: a process's stat,
+ * statm, status): it prints the whole file into a buffer of its own, then copies as much as asked,
+ * so a read that returns less than the buffer holds returned all of it. One system call where
+ * readOpenProcBytes makes two (the second to see the end); a read that fills the buffer goes on as
+ * there.
+ */
+export function readOpenRecordBytes(fd: number, path: string): Outcome<Buffer> {
+  try {
+    const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
+    if (read < buffer.length) {
+      return ok(buffer.subarray(0, read));
+    }
+  } catch (error) {
+    return fail(errnoToProcError(error, path));
+  }
+  return readOpenProcBytes(fd, path);
+}
+
 /** A read's bytes decoded as text (UTF-8), or its error. */
 export function asText(bytes: Outcome<Buffer>): Outcome<string> {
   return bytes.ok ? ok(bytes.value.toString('utf8')) : bytes;

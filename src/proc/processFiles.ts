@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { errnoToProcError, readOpenProcBytes } from './procFile';
+import { errnoToProcError, readOpenRecordBytes } from './procFile';
 import { fail, Outcome } from './outcome';
 
 /**
@@ -11,7 +11,10 @@ import { fail, Outcome } from './outcome';
 export class ProcessFiles {
   private readonly open = new Map<string, number>();
 
-  /** The file at `path` (one of the process's), read whole: a view of the shared read buffer (procFile.ts). */
+  /**
+   * The file at `path` (one of the process's, printed as one record: stat, statm, status), read
+   * whole: a view of the shared read buffer (procFile.ts).
+   */
   read(path: string): Outcome<Buffer> {
     let fd = this.open.get(path);
     if (fd === undefined) {
@@ -22,7 +25,7 @@ export class ProcessFiles {
       }
       this.open.set(path, fd);
     }
-    return readOpenProcBytes(fd, path);
+    return readOpenRecordBytes(fd, path);
   }
 
   close(): void {

@@ -478,6 +478,66 @@ function timeTicksUntilStopped(extension: ProcMemoryApi): { stop(): { ticks: num
   };
 }
 
+/**
+ * Times the parts of the Sampler's ticks until stop(): its reads of each process, the detail
+ * readers, and each subscriber and observer by the first words of its source. Wrapped in place
+ * (the fields are private), restored by stop(); subscribers that come meanwhile are not timed.
+ */
+function timeTickParts(extension: ProcMemoryApi): { stop(): string } {
+  type Listener = (event: unknown) => void;
+  const sampler = extension.sampler as unknown as {
+    read: (...args: unknown[]) => unknown;
+    details: Record<string, unknown>;
+    targets: Map<string, { subscriptions: Set<{ listener: Listener }> }>;
+    observers: Set<Listener>;
+  };
+  const spent = new Map<string, number>();
+  const timed = <F extends (...args: never[]) => unknown>(label: string, original: F): F =>
+    function (this: unknown, ...args: Parameters<F>) {
+      const started = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        spent.set(label, (spent.get(label) ?? 0) + performance.now() - started);
+      }
+    } as F;
+  const restores: (() => void)[] = [];
+  const read = sampler.read;
+  sampler.read = timed('read', read);
+  restores.push(() => (sampler.read = read));
+  for (const name of ['cgroup', 'oomScore', 'pressure', 'rollupSync', 'smapsSync']) {
+    const original = sampler.details[name] as (...args: never[]) => unknown;
+    sampler.details[name] = timed(`detail ${name}`, original);
+    restores.push(() => (sampler.details[name] = original));
+  }
+  const labelOf = (listener: Listener) => listener.toString().replace(/\s+/g, ' ').slice(0, 48);
+  for (const target of sampler.targets.values()) {
+    for (const subscription of target.subscriptions) {
+      const original = subscription.listener;
+      subscription.listener = timed(`subscriber ${labelOf(original)}`, original);
+      restores.push(() => (subscription.listener = original));
+    }
+  }
+  for (const observer of [...sampler.observers]) {
+    const wrapped = timed(`observer ${labelOf(observer)}`, observer);
+    sampler.observers.delete(observer);
+    sampler.observers.add(wrapped);
+    restores.push(() => {
+      sampler.observers.delete(wrapped);
+      sampler.observers.add(observer);
+    });
+  }
+  return {
+    stop: () => {
+      restores.forEach((restore) => restore());
+      return [...spent]
+        .sort((a, b) => b[1] - a[1])
+        .map(([label, ms]) => `${ms.toFixed(1)} ms ${label}`)
+        .join('; ');
+    },
+  };
+}
+
 /** Counts the messages (and their JSON bytes) posted to `webviews` until stop(). */
 function countPosts(webviews: vscode.Webview[]): {
   stop(): { count: number; bytes: number; keys: string; views: number };
@@ -593,7 +653,9 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       // For a tool attached from outside (strace, perf): the window starts now, in this process.
       log(`  window: ${name} ${intervalMs} ms, run ${run} of ${REPEATS}, host pid ${process.pid}`);
       const ticking = timeTicksUntilStopped(extension);
+      const parts = timeTickParts(extension);
       const window = await measureCpuWindow(CPU_WINDOW_MS);
+      const partsSpent = parts.stop();
       const ticked = ticking.stop();
       const posted = posts.stop();
       // Read now: idleAgain (below) ends the case's subscriptions.
@@ -627,6 +689,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       log(
         `  the Sampler's ticks: ${ticked.ticks} in ${ticked.ms.toFixed(1)} ms (${((ticked.ms / window.wallMs) * 100).toFixed(3)} % of a core, ${(ticked.ms / Math.max(1, ticked.ticks)).toFixed(3)} ms each)`,
       );
+      log(`  in them: ${partsSpent}`);
       log(
         `cpu: ${formatCpuResult(result)} (idle ${baseline.percent.toFixed(2)} %; to the panels ${((posted.count * 1000) / window.wallMs).toFixed(2)} messages/s, to ${posted.views} views, ${(posted.bytes / Math.max(1, posted.count)).toFixed(0)} B of JSON each${posted.keys ? `; fields sent: ${posted.keys}` : ''})`,
       );

@@ -3,6 +3,8 @@
 // as gone, and no fd may outlive its watch.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ProcessFiles } from '../../src/proc/processFiles';
 import { readIdentity } from '../../src/proc/processIdentity';
 import { sampleProcess } from '../../src/proc/sampleProcess';
@@ -33,6 +35,30 @@ describe('ProcessFiles', function () {
       files.close();
     }
     assert.equal(openUnder(child.pid), 0);
+  });
+
+  it('reads each file whole in one read where it fits, and one bigger than the buffer whole too', () => {
+    const child = startSleep();
+    const files = new ProcessFiles();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'process-files-'));
+    try {
+      // A sleeping process's files stand still: byte for byte what a plain read of them says.
+      for (const name of ['stat', 'statm', 'status']) {
+        const file = `/proc/${child.pid}/${name}`;
+        for (let i = 0; i < 2; i++) {
+          assert.equal(expectOk(files.read(file)).toString(), fs.readFileSync(file, 'utf8'), `${name} read ${i + 1}`);
+        }
+      }
+      // Past the 64 KiB read buffer (no process file is that long, but the read must not stop there).
+      const big = path.join(dir, 'big');
+      const text = Array.from({ length: 9000 }, (_, i) => `line ${i}`).join('\n');
+      fs.writeFileSync(big, text);
+      assert.ok(text.length > 64 * 1024);
+      assert.equal(expectOk(files.read(big)).toString(), text);
+    } finally {
+      files.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a process reaped since its files were opened reads as gone', async () => {
