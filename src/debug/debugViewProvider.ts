@@ -41,6 +41,8 @@ interface Watched {
   shownLive?: string;
   /** The time of the newest point of its history that the view has. */
   shownPointMs: number;
+  /** The reading whose figures the view's rows show, and the children they show with it. */
+  shownFigures?: { sample: ProcessSample; children: Watched['children'] };
 }
 
 /**
@@ -235,6 +237,8 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
         // The rows carry the last SPARKLINE_POINTS of each history, and the live part of each row.
         watched.shownPointMs = watched.event?.history.latest()?.timeMs ?? -Infinity;
         watched.shownLive = liveWords(this.liveRowsOf(key));
+        const shownSample = watched.event?.lastSample;
+        watched.shownFigures = shownSample && { sample: shownSample, children: watched.children };
         const sampledAtMs = watched.event?.lastSample?.timeMs;
         if (sampledAtMs !== undefined) {
           watched.quiet.told(sampledAtMs);
@@ -267,24 +271,40 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
       this.post();
       return;
     }
-    const live = this.liveRowsOf(key);
-    if (live.length === 0) {
+    // Where the figures the rows show stand as the view has them, so does the rest of its rows: a
+    // change of the sessions, stops or markers sends every row (post). Nothing to word then, at
+    // each reading of a stopped program or an idle one.
+    const sample = event.lastSample;
+    const shown = watched.shownFigures;
+    const alike =
+      !event.ended &&
+      sample !== undefined &&
+      shown !== undefined &&
+      watched.children === shown.children &&
+      sameRowFigures(sample, shown.sample);
+    // Else news is any change to these rows as sent. They are few, small and flat, so their JSON
+    // tells; the inspect panel's snapshot is large and some of its changes are no news (snapshotDelta.ts).
+    let live = alike ? undefined : this.liveRowsOf(key);
+    if (live?.length === 0) {
       return;
     }
-    // News is any change to these rows as sent. They are few, small and flat, so their JSON tells;
-    // the inspect panel's snapshot is large and some of its changes are no news (snapshotDelta.ts).
-    const shownLive = liveWords(live);
+    const shownLive = live && liveWords(live);
     const taken = watched.quiet.take(
-      event.lastSample?.timeMs ?? Date.now(),
-      event.ended || shownLive !== watched.shownLive,
+      sample?.timeMs ?? Date.now(),
+      event.ended || (shownLive !== undefined && shownLive !== watched.shownLive),
     );
     if (!taken.send) {
+      return;
+    }
+    live ??= this.liveRowsOf(key);
+    if (live.length === 0) {
       return;
     }
     const points = event.history
       .last(SPARKLINE_POINTS, watched.shownPointMs)
       .map(({ timeMs, resBytes }) => ({ timeMs, resBytes }));
-    watched.shownLive = shownLive;
+    watched.shownLive = shownLive ?? liveWords(live);
+    watched.shownFigures = sample && { sample, children: watched.children };
     watched.shownPointMs = points.at(-1)?.timeMs ?? watched.shownPointMs;
     this.channel.value.post({ type: 'sample', rows: live.map((row) => ({ ...row, points })) });
   }
@@ -351,6 +371,19 @@ function toDebugSnapshot(sample: ProcessSample): DebugSessionSnapshot {
     shrBytes: sample.shrBytes,
     peakRes: statusFigure(sample, sample.status.vmHWM),
   };
+}
+
+/** Whether two readings give a row the same figures (toDebugSnapshot's, and since the last stop's RES). */
+function sameRowFigures(a: ProcessSample, b: ProcessSample): boolean {
+  return (
+    a.identity.pid === b.identity.pid &&
+    a.identity.startTicks === b.identity.startTicks &&
+    a.memoryless === b.memoryless &&
+    a.resBytes === b.resBytes &&
+    a.virtBytes === b.virtBytes &&
+    a.shrBytes === b.shrBytes &&
+    a.status.vmHWM === b.status.vmHWM
+  );
 }
 
 function isOf(entry: DebuggedSession, key: string): boolean {
