@@ -761,12 +761,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
   };
   const unwatch = async () => {
     await reading(false);
-    if (process.env.HOST_BENCH_DEBUG_IDLE === 'viewlet') {
-      await vscode.commands.executeCommand('workbench.view.debug');
-      await vscode.commands.executeCommand('procMemory.debugView.removeView');
-    } else {
-      await vscode.commands.executeCommand('workbench.view.explorer');
-    }
+    await vscode.commands.executeCommand('workbench.view.explorer');
     await waitFor('nothing polled while the view is hidden', () => !extension.sampler.isPolling, 20000);
   };
   try {
