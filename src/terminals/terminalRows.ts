@@ -54,7 +54,6 @@ export class TerminalRows extends Disposable {
   start(): void {
     if (!this.active) {
       this.active = true;
-      this.pace();
       void this.read();
     }
   }
@@ -79,19 +78,20 @@ export class TerminalRows extends Disposable {
   }
 
   private readSoon(): void {
-    this.pace();
     if (this.active) {
       void this.read();
     }
   }
 
   private async read(): Promise<void> {
+    // Every read (the interval's, a terminal event's, the view shown) looks at the terminals again,
+    // one in flight or not: a terminal's close event may come while it is still listed.
+    this.pace();
     if (this.reading) {
       return;
     }
     this.reading = true;
     try {
-      this.pace(); // a terminal's close event may come while it is still listed
       const terminals = vscode.window.terminals;
       const pids = await Promise.all(terminals.map((terminal) => terminal.processId));
       if (!this.active) {

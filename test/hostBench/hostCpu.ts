@@ -1,9 +1,10 @@
 /**
  * The cost as the user pays it: the extension host's whole CPU time (the time on a CPU of every
  * thread, /proc/self/task/TID/schedstat, read from inside the host) over a window, with the views
- * of a case visible, against the same workbench idle in the same run. Unlike the tick timing in index.ts it includes
- * everything the host does for us outside our own code: serialising each postMessage over the RPC
- * channel, webview round trips, timers and promise callbacks after the tick.
+ * of a case visible, against the same workbench idle in the same run. Unlike the tick timing in
+ * index.ts it includes everything the host does for us outside our own code: serialising each
+ * postMessage over the RPC channel, webview round trips, timers and promise callbacks after the
+ * tick.
  *
  * During a window the bench itself sleeps on one timer: nothing of its own runs.
  */
