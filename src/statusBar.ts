@@ -48,6 +48,8 @@ export class StatusBar extends Disposable {
   /** What the last tooltip built from a sample showed in the text, and when it was built. */
   private tooltipKey: string | undefined;
   private tooltipBuiltAtMs = 0;
+  /** The reading the entry was last built from, for the process it follows (sameAsShown). */
+  private shownFrom: { target: FocusTarget; sample: ProcessSample } | undefined;
   /** The group whose figures the tooltip shows, and since when (withShownGroup). */
   private shownGroup: { group: CgroupMemory; atMs: number } | undefined;
   private background: 'warning' | 'error' | undefined;
@@ -127,6 +129,10 @@ export class StatusBar extends Disposable {
 
   private showSample(target: FocusTarget, event: SampleEvent): void {
     const sample = event.lastSample as ProcessSample;
+    const now = Date.now();
+    if (this.sameAsShown(target, sample, now)) {
+      return; // most ticks of a quiet process: nothing the entry shows moved, its tooltip is not due
+    }
     this.warning = memoryWarning(sample, {
       aboveMiB: readConfig('statusBar.warnAboveMiB'),
       aboveCgroupPercent: readConfig('statusBar.warnAboveCgroupPercent'),
@@ -136,7 +142,6 @@ export class StatusBar extends Disposable {
       `${this.warning ? '$(warning)' : '$(pulse)'} ${escapeIcons(sample.name)} ${sample.memoryless ? '–' : formatBytes(sample.resBytes)}`,
     );
     const key = `${this.item.text}\u0000${this.warning}\u0000${target.reason}\u0000${target.sessionName}`;
-    const now = Date.now();
     const keyChanged = key !== this.tooltipKey;
     if (keyChanged || now - this.tooltipBuiltAtMs >= TOOLTIP_REFRESH_MS) {
       const reading = keyChanged ? this.showGroup(sample, now) : this.withShownGroup(sample, now);
@@ -157,6 +162,25 @@ export class StatusBar extends Disposable {
       `${sample.name}, process ${sample.identity.pid}, resident memory ${formatBytes(sample.resBytes)}${this.warning ? `, warning: ${this.warning}` : ''}`,
     );
     this.show();
+    this.shownFrom = { target, sample };
+  }
+
+  /**
+   * Whether `sample` would build the entry as it stands: the text, warning and label come from its
+   * name, RES and cgroup (the same object until the next detail read), and its tooltip is not due.
+   */
+  private sameAsShown(target: FocusTarget, sample: ProcessSample, now: number): boolean {
+    const shown = this.shownFrom;
+    return (
+      shown !== undefined &&
+      shown.target === target &&
+      this.tooltipKey !== undefined &&
+      now - this.tooltipBuiltAtMs < TOOLTIP_REFRESH_MS &&
+      shown.sample.name === sample.name &&
+      shown.sample.memoryless === sample.memoryless &&
+      shown.sample.resBytes === sample.resBytes &&
+      shown.sample.cgroup === sample.cgroup
+    );
   }
 
   private showEnded(target: FocusTarget, event: SampleEvent, reason: string): void {
@@ -244,6 +268,7 @@ export class StatusBar extends Disposable {
   /** A plain tooltip; the next sample builds its own again. */
   private setTooltip(text: string): void {
     this.tooltipKey = undefined;
+    this.shownFrom = undefined;
     if (this.item.tooltip !== text) {
       this.item.tooltip = text;
     }
@@ -286,6 +311,7 @@ export class StatusBar extends Disposable {
 
   private hide(): void {
     this.visible = false;
+    this.shownFrom = undefined;
     this.warning = undefined;
     this.item.hide();
   }

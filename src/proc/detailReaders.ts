@@ -52,9 +52,14 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
     mountinfo: sharedText(MOUNTINFO_MAX_AGE_MS, readProcText),
     pressure: sharedText(SAME_TICK_MS, kept.readText),
   };
+  // A group read each tick; where the hierarchy has no memory controller (v2 on a hybrid host,
+  // whose v1 hierarchy has it), that answer serves like mountinfo: it changes with the host's setup.
   const sharedGroup = (version: 1 | 2, path: string, cgroupRoot: string) =>
-    shared.get(`group ${version} ${cgroupRoot} ${path}`, SAME_TICK_MS, () =>
-      readGroup(version, path, cgroupRoot, kept.readText),
+    shared.get(
+      `group ${version} ${cgroupRoot} ${path}`,
+      (group: Outcome<CgroupMemory | undefined>) =>
+        group.ok && group.value === undefined ? MOUNTINFO_MAX_AGE_MS : SAME_TICK_MS,
+      () => readGroup(version, path, cgroupRoot, kept.readText),
     );
   const timed = <T>(started: number, value: T): Timed<T> => ({ value, costMs: performance.now() - started });
   const timedInThread = <T>(read: () => T): Timed<T> => timed(performance.now(), read());

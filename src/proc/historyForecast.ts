@@ -35,7 +35,7 @@ export function forecastFor(
   const forecast = forecastLeak(
     history.resSince(latestMs - FORECAST_WINDOW_MS),
     startTimeMs(sample.identity, bootTimeMs, clockTicks),
-    limitOf(sample, memAvailable),
+    () => limitOf(sample, memAvailable),
   );
   cache.set(history, { latestMs, forecast });
   return forecast;

@@ -30,7 +30,8 @@ export interface ResSeries {
 export function forecastLeak(
   series: ResSeries,
   processStartMs: number,
-  limit: ForecastLimit | undefined,
+  /** Or how to find it: only a growing RES needs a limit, and finding it reads /proc/meminfo. */
+  limit: ForecastLimit | undefined | (() => ForecastLimit | undefined),
 ): LeakForecast {
   const { timesMs, res } = series;
   const n = timesMs.length;
@@ -62,10 +63,11 @@ export function forecastLeak(
     if (r2 < FORECAST_MIN_R2 || slopePerMs <= 0) {
       return { verdict: 'uncertain', reason: 'poor-fit', ...fit };
     }
+    const found = typeof limit === 'function' ? limit() : limit;
     return {
       verdict: 'growing',
       ...fit,
-      limit: limit && { ...limit, timeToLimitMs: Math.max(0, limit.headroomBytes) / slopePerMs },
+      limit: found && { ...found, timeToLimitMs: Math.max(0, found.headroomBytes) / slopePerMs },
     };
   }
   if (rose(m2, m1) && rose(m3, m2)) {

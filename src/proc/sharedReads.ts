@@ -14,12 +14,12 @@ export class SharedReads {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** `read()`, or its result for `key` if that is at most `maxAgeMs` old. */
-  get<T>(key: string, maxAgeMs: number, read: () => T): T {
+  /** `read()`, or its result for `key` if that is at most `maxAgeMs` old (which may depend on the result). */
+  get<T>(key: string, maxAgeMs: number | ((value: T) => number), read: () => T): T {
     const now = this.now();
-    const kept = this.kept.get(key);
-    if (kept && now - kept.atMs <= maxAgeMs) {
-      return kept.value as T;
+    const kept = this.kept.get(key) as { atMs: number; value: T } | undefined;
+    if (kept && now - kept.atMs <= (typeof maxAgeMs === 'number' ? maxAgeMs : maxAgeMs(kept.value))) {
+      return kept.value;
     }
     const value = read();
     this.kept.set(key, { atMs: now, value });

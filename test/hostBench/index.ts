@@ -600,6 +600,16 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
   const config = vscode.workspace.getConfiguration('procMemory');
   const results: CpuResult[] = [];
   const settled = () => delay(CPU_SETTLE_MS);
+  // A full collection of the host's own garbage (its start-up's, in the first case) costs more
+  // than most cases: an idle window with one is no baseline. Measured again, up to twice.
+  const idleWindow = async () => {
+    let idle = await measureCpuWindow(CPU_WINDOW_MS);
+    for (let again = 0; again < 2 && idle.gc.has('major'); again++) {
+      log(`  the idle window had a major GC (${formatThreads(idle)}): measured again`);
+      idle = await measureCpuWindow(CPU_WINDOW_MS);
+    }
+    return idle;
+  };
   // Each case is measured right after the same workbench idle, so a drift of the host's own
   // background work (code-server's built-in extensions) falls on both windows alike.
   const measureCase = async (
@@ -625,13 +635,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       await closeAll(extension);
       await unwatched?.();
       await settled();
-      let idle = await measureCpuWindow(CPU_WINDOW_MS);
-      // A full collection of the host's own garbage (its start-up's, in the first case) costs more
-      // than most cases: an idle window with one is no baseline. Measured again, up to twice.
-      for (let again = 0; again < 2 && idle.gc.has('major'); again++) {
-        log(`  the idle window had a major GC (${formatThreads(idle)}): measured again`);
-        idle = await measureCpuWindow(CPU_WINDOW_MS);
-      }
+      const idle = await idleWindow();
       const idleSyscalls =
         process.env.HOST_BENCH_STRACE === '1' && run === REPEATS ? await syscallWindow(CPU_WINDOW_MS) : [];
       // The same workbench idle, profiled: what the case's profile has beyond it is the case's.
@@ -677,7 +681,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       if (idleAgain) {
         await idleAgain();
         await settled();
-        baseline = await measureCpuWindow(CPU_WINDOW_MS);
+        baseline = await idleWindow();
         log(
           `  idle before the case ${idle.percent.toFixed(2)} %, after it ${baseline.percent.toFixed(2)} % (the baseline)`,
         );

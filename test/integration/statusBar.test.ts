@@ -116,6 +116,15 @@ describe('status bar', function () {
     assert.ok(identity.ok);
     api.focus.watch(identity.value.identity);
     await waitFor('the allocator text', () => api.statusBar.state.text.includes('MiB'));
+    // At every reading the text shows that reading's RES, not one of a reading before it (the
+    // status bar heard each reading first: it subscribed first).
+    const stale: string[] = [];
+    const everyReading = api.sampler.subscribe(identity.value.identity, {}, (event) => {
+      const res = event.outcome.ok ? formatBytes(event.outcome.value.resBytes) : undefined;
+      if (res !== undefined && !api.statusBar.state.text.endsWith(res)) {
+        stale.push(`"${api.statusBar.state.text}" at a reading of ${res}`);
+      }
+    });
     for (let i = 0; i < 3; i++) {
       const before = api.statusBar.state.text;
       await allocator.grow(8);
@@ -127,6 +136,8 @@ describe('status bar', function () {
       const res = grown.split(' ').slice(-2).join('\u00a0');
       assert.ok(tooltip.includes(`| **RES** | ${res} |`), `tooltip RES ${res}: ${tooltip.slice(0, 300)}`);
     }
+    everyReading.dispose();
+    assert.deepEqual(stale, []);
   });
 
   it('says how much RES changed over the last minute: the growth /proc saw, at its rate', async () => {

@@ -67,6 +67,24 @@ describe('forecastFor (a history and the limit it grows towards)', () => {
     assert.ok(nothing.verdict === 'growing' && nothing.limit === undefined, 'no limit known: no time to it');
   });
 
+  it('reads MemAvailable only for a RES that grows (no limit matters to any other verdict)', () => {
+    let reads = 0;
+    const memAvailable = () => {
+      reads++;
+      return ok(600 * MiB);
+    };
+    const level = new History(1000);
+    for (let s = 0; s <= 300; s++) {
+      level.push({ timeMs: BASE + s * 1000, resBytes: 100 * MiB, shrBytes: 0, virtBytes: 0 });
+    }
+    const steady = forecastFor(level, sampleIn(undefined), memAvailable);
+    assert.ok(steady.verdict === 'steady', JSON.stringify(steady));
+    assert.strictEqual(reads, 0, 'a level RES read /proc/meminfo');
+    const growing = forecastFor(leakingHistory(), sampleIn(undefined), memAvailable);
+    assert.ok(growing.verdict === 'growing' && growing.limit?.headroomBytes === 600 * MiB, JSON.stringify(growing));
+    assert.strictEqual(reads, 1);
+  });
+
   it('is refitted once per 5 s of the wall clock, the same object in between', () => {
     const history = leakingHistory();
     const first = forecastFor(history, sampleIn(undefined), () => ok(600 * MiB));

@@ -4,6 +4,9 @@
 // in the same tick.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+// The module itself (default import), not a namespace copy of it: the test counts what the readers open.
+import fs from 'node:fs';
 import { realDetailReaders } from '../../src/proc/detailReaders';
 import { SAME_TICK_MS, SharedReads } from '../../src/proc/sharedReads';
 import { A, B, fakeSamplerPerTest, FAKE_SETTINGS } from './samplerFakes';
@@ -21,6 +24,54 @@ describe('SharedReads', () => {
     assert.equal(shared.get('b', 100, read), 2, 'another key is another read');
     now += 1;
     assert.equal(shared.get('a', 100, read), 3, 'older than its limit');
+  });
+
+  it('keeps a reading for as long as its value allows', () => {
+    let now = 1000;
+    const shared = new SharedReads(() => now);
+    let reads = 0;
+    const read = () => ++reads;
+    const maxAge = (value: number) => (value === 1 ? 30_000 : 100);
+    assert.equal(shared.get('a', maxAge, read), 1);
+    now += 20_000;
+    assert.equal(shared.get('a', maxAge, read), 1, 'the first reading serves 30 s');
+    now += 10_001;
+    assert.equal(shared.get('a', maxAge, read), 2);
+    now += 101;
+    assert.equal(shared.get('a', maxAge, read), 3, 'the second only 100 ms');
+  });
+
+  it('asks a hierarchy without the memory controller (v2 on a hybrid host) once in 30 s, not every tick', async function () {
+    const readers = realDetailReaders();
+    const group = readers.cgroup(process.pid);
+    const membership = readFileSync('/proc/self/cgroup', 'utf8');
+    if (!group.ok || group.value?.version !== 1 || !/^0::\//m.test(membership)) {
+      this.skip(); // not a hybrid host: no v2 path to ask in vain
+    }
+    const opened: string[] = [];
+    const openSync = fs.openSync;
+    fs.openSync = ((...args: Parameters<typeof fs.openSync>) => {
+      opened.push(String(args[0]));
+      return openSync(...args);
+    }) as typeof fs.openSync;
+    try {
+      await delay(SAME_TICK_MS + 20);
+      const again = readers.cgroup(process.pid);
+      assert.ok(again.ok && again.value?.version === 1);
+      assert.notEqual(again.value, group.value, 'the v1 group is read again in the next tick');
+      assert.deepEqual(
+        opened.filter((path) => path.startsWith('/sys/fs/cgroup/memory.')),
+        [],
+        'the v2 root was asked again',
+      );
+      assert.ok(
+        opened.some((path) => path.endsWith(`/${process.pid}/cgroup`)),
+        `the spy sees what is opened: ${opened}`,
+      );
+    } finally {
+      fs.openSync = openSync;
+      readers.dispose();
+    }
   });
 
   it('gives two processes of one cgroup the same reading of its files in a tick, and a new one the next tick', async function () {
