@@ -4,6 +4,7 @@ import { Disposable, MutableDisposable } from '../dispose';
 import { WebviewChannel } from '../webviewChannel';
 import { History } from '../proc/history';
 import { readChildrenTotals } from '../proc/childrenTotals';
+import { ThreadChildrenFiles } from '../proc/threadChildrenFiles';
 import { oomKillEvidence } from '../oomAlerts';
 import { identityKey } from '../proc/processIdentity';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
@@ -35,6 +36,8 @@ interface Watched {
   event?: SampleEvent;
   children?: DebugSessionRow['children'];
   childrenReadAtMs: number;
+  /** The children files of its threads, kept open while it is watched (read every detail interval). */
+  childrenFiles?: ThreadChildrenFiles;
   /** Which of its readings the view hears of: those that change its rows, and one every few seconds. */
   quiet: QuietReadings;
   /** The live part of its rows as the view last got them, but the reading time (JSON). */
@@ -172,6 +175,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     for (const [key, watched] of this.watched) {
       if (!wanted.has(key)) {
         watched.subscription.dispose();
+        watched.childrenFiles?.close();
         this.watched.delete(key);
         if (watched.event) {
           this.lastSeen.set(key, { event: watched.event, children: watched.children });
@@ -215,14 +219,19 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
 
   /** The debuggee's own children (worker processes), summed; PSS so shared pages count once. */
   private readChildren(watched: Watched, event: SampleEvent): void {
+    if (event.ended) {
+      watched.childrenFiles?.close();
+    }
     const now = Date.now();
     if (!event.outcome.ok || now - watched.childrenReadAtMs < this.settings().detailIntervalMs) {
       return;
     }
     watched.childrenReadAtMs = now;
+    const { pid } = event.identity;
+    watched.childrenFiles ??= new ThreadChildrenFiles(pid);
     // From the debuggee's own subtree (the cost grows with its children, not with every process),
     // by the stops' rule, so the row and the stops list agree; the debugger's helpers left out.
-    const { count, resBytes, pssBytes } = readChildrenTotals(event.identity.pid, isDebuggerCommand);
+    const { count, resBytes, pssBytes } = readChildrenTotals(pid, isDebuggerCommand, undefined, watched.childrenFiles);
     const pss: Figure =
       pssBytes === undefined ? { unavailable: 'PSS of a child process could not be read' } : { bytes: pssBytes };
     watched.children = count > 0 ? { count, resBytes, pss } : undefined;
@@ -354,6 +363,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
   private unwatchAll(): void {
     for (const watched of this.watched.values()) {
       watched.subscription.dispose();
+      watched.childrenFiles?.close();
     }
     this.watched.clear();
   }

@@ -1,5 +1,6 @@
 import { readCommandLine } from './commandLine';
 import { childProcesses } from './processChildren';
+import { ThreadChildrenFiles } from './threadChildrenFiles';
 import { readSmapsRollup, sampleProcess } from './sampleProcess';
 
 /** A program's child processes, summed; PSS so that pages they share count once. */
@@ -21,9 +22,11 @@ export function readChildrenTotals(
   pid: number,
   leaveOut: (name: string, commandLine: string) => boolean,
   procRoot = '/proc',
+  /** Where `pid` is watched: its threads' children files, kept open. */
+  kept?: ThreadChildrenFiles,
 ): ChildrenTotals {
   const totals: ChildrenTotals = { count: 0, resBytes: 0, pssBytes: 0 };
-  const below = childProcesses(pid, procRoot);
+  const below = childProcesses(pid, procRoot, kept);
   for (const child of below.ok ? below.value : []) {
     if (leaveOut(child.name, readCommandLine(`${procRoot}/${child.identity.pid}`))) {
       continue;

@@ -1,11 +1,10 @@
-import { parsePid } from '../../shared/pid';
-import * as fs from 'fs';
 import { ok, Outcome } from './outcome';
 import { readProcText } from './procFile';
 import { ProcessIdentity } from './processIdentity';
 import { descendants } from './processTree';
 import { scanProcessTable } from './processTable';
 import { parseStat } from './stat';
+import { ThreadChildrenFiles } from './threadChildrenFiles';
 
 /** A process below another one, with its parent and command name. */
 export interface ChildProcess {
@@ -21,13 +20,21 @@ export interface ChildProcess {
  * file is exact for stopped tasks, so each child's own stat must name its parent; a kernel built
  * without CONFIG_PROC_CHILDREN has no such file, and then the whole table is scanned.
  */
-export function childProcesses(pid: number, procRoot = '/proc'): Outcome<ChildProcess[]> {
+export function childProcesses(
+  pid: number,
+  procRoot = '/proc',
+  /** The children files of `pid`'s threads, kept open by its watcher. */
+  kept?: ThreadChildrenFiles,
+): Outcome<ChildProcess[]> {
   const result: ChildProcess[] = [];
   const seen = new Set<number>([pid]);
   const queue = [pid];
   while (queue.length > 0) {
     const parent = queue.pop() as number;
-    const listed = listedChildren(parent, procRoot);
+    const listed =
+      kept && parent === pid && kept.pid === pid
+        ? kept.list()
+        : new ThreadChildrenFiles(parent, false, procRoot).list();
     if (listed === 'no-children-file') {
       return scanFallback(pid, procRoot);
     }
@@ -47,33 +54,6 @@ export function childProcesses(pid: number, procRoot = '/proc'): Outcome<ChildPr
     }
   }
   return ok(result);
-}
-
-/** The children named by every thread of `pid`; [] when it exited meanwhile. */
-function listedChildren(pid: number, procRoot: string): number[] | 'no-children-file' {
-  let tasks: string[];
-  try {
-    tasks = fs.readdirSync(`${procRoot}/${pid}/task`);
-  } catch {
-    return [];
-  }
-  const children: number[] = [];
-  for (const task of tasks) {
-    const text = readProcText(`${procRoot}/${pid}/task/${task}/children`);
-    if (!text.ok) {
-      if (text.error.kind === 'gone' && readProcText(`${procRoot}/${pid}/task/${task}/stat`).ok) {
-        return 'no-children-file';
-      }
-      continue;
-    }
-    for (const field of text.value.split(' ')) {
-      const child = parsePid(field);
-      if (child !== undefined) {
-        children.push(child);
-      }
-    }
-  }
-  return children;
 }
 
 function scanFallback(pid: number, procRoot: string): Outcome<ChildProcess[]> {
