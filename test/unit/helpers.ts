@@ -1,6 +1,8 @@
 // Shared by the unit tests: fixture paths, real child processes, procps runners, a seeded PRNG.
 import * as assert from 'assert';
 import * as fs from 'fs';
+// The module itself (a default import), not a namespace copy of it: opensOf replaces its openSync.
+import fsModule from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
@@ -291,4 +293,20 @@ export function openFdsWhere(test: (target: string) => boolean): number {
       return false; // the fd of readdir itself, closed meanwhile
     }
   }).length;
+}
+
+/** The paths `run` opens through fs.openSync (the readers' one way to open a file), in order. */
+export function opensOf(run: () => void): string[] {
+  const opened: string[] = [];
+  const openSync = fsModule.openSync;
+  fsModule.openSync = ((...args: Parameters<typeof fs.openSync>) => {
+    opened.push(String(args[0]));
+    return openSync(...args);
+  }) as typeof fs.openSync;
+  try {
+    run();
+  } finally {
+    fsModule.openSync = openSync;
+  }
+  return opened;
 }

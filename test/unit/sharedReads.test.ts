@@ -5,12 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-// The module itself (default import), not a namespace copy of it: the test counts what the readers open.
-import fs from 'node:fs';
 import { realDetailReaders } from '../../src/proc/detailReaders';
 import { SAME_TICK_MS, SharedReads } from '../../src/proc/sharedReads';
 import { A, B, fakeSamplerPerTest, FAKE_SETTINGS } from './samplerFakes';
-import { delay, waitFor } from './helpers';
+import { delay, opensOf, waitFor } from './helpers';
 
 describe('SharedReads', () => {
   it('answers from the last read while it is young enough, and reads again after', () => {
@@ -48,16 +46,11 @@ describe('SharedReads', () => {
     if (!group.ok || group.value?.version !== 1 || !/^0::\//m.test(membership)) {
       this.skip(); // not a hybrid host: no v2 path to ask in vain
     }
-    const opened: string[] = [];
-    const openSync = fs.openSync;
-    fs.openSync = ((...args: Parameters<typeof fs.openSync>) => {
-      opened.push(String(args[0]));
-      return openSync(...args);
-    }) as typeof fs.openSync;
     try {
       await delay(SAME_TICK_MS + 20);
-      const again = readers.cgroup(process.pid);
-      assert.ok(again.ok && again.value?.version === 1);
+      let again: ReturnType<typeof readers.cgroup> | undefined;
+      const opened = opensOf(() => (again = readers.cgroup(process.pid)));
+      assert.ok(again?.ok && again.value?.version === 1);
       assert.notEqual(again.value, group.value, 'the v1 group is read again in the next tick');
       assert.deepEqual(
         opened.filter((path) => path.startsWith('/sys/fs/cgroup/memory.')),
@@ -69,7 +62,6 @@ describe('SharedReads', () => {
         `the spy sees what is opened: ${opened}`,
       );
     } finally {
-      fs.openSync = openSync;
       readers.dispose();
     }
   });

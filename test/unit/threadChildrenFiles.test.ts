@@ -4,11 +4,10 @@
 // opened anew after KEPT_MAX_AGE_MS, the end.
 import * as assert from 'node:assert/strict';
 import { ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-// The module itself (default import), not a namespace copy of it: the test counts what is opened.
-import fs from 'node:fs';
+import * as fs from 'node:fs';
 import { childProcesses } from '../../src/proc/processChildren';
 import { KEPT_MAX_AGE_MS, ThreadChildrenFiles } from '../../src/proc/threadChildrenFiles';
-import { openFdsWhere, waitFor } from './helpers';
+import { openFdsWhere, opensOf, waitFor } from './helpers';
 
 /** A child from its main thread and one from each of two threads; "end" ends the second thread, "more" starts a third. */
 const PROGRAM = `
@@ -51,22 +50,6 @@ function threadsOf(pid: number): number {
 function sorted(listed: number[] | 'no-children-file'): number[] {
   assert.ok(listed !== 'no-children-file', 'this kernel has children files');
   return [...listed].sort((a, b) => a - b);
-}
-
-/** The files `run` opens (fs.openSync), by path. */
-function opensOf(run: () => void): string[] {
-  const opened: string[] = [];
-  const openSync = fs.openSync;
-  fs.openSync = ((...args: Parameters<typeof fs.openSync>) => {
-    opened.push(String(args[0]));
-    return openSync(...args);
-  }) as typeof fs.openSync;
-  try {
-    run();
-  } finally {
-    fs.openSync = openSync;
-  }
-  return opened;
 }
 
 describe('ThreadChildrenFiles (the children of a watched process, its threads files kept open)', function () {
