@@ -101,8 +101,8 @@ export class StatusBar extends Disposable {
       this.hide();
     } else if (target) {
       this.showLoading(target);
-      // Detail (every detailIntervalMs) brings the cgroup limit the warning compares against.
-      this.subscription.value = this.sampler.subscribe(target.identity, { detail: true }, (event) =>
+      // The cgroup (every detailIntervalMs) brings the limit the warning compares against.
+      this.subscription.value = this.sampler.subscribe(target.identity, { cgroup: true }, (event) =>
         this.onSample(target, event),
       );
     } else if (this.focus.unreadableTerminal) {

@@ -191,8 +191,8 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
           shownPointMs: -Infinity,
         };
         this.watched.set(key, watched);
-        // Detail brings the cgroup, whose OOM counters judge how the process ends.
-        const options = { detail: true, history: this.histories.get(key) };
+        // The cgroup's OOM counters judge how the process ends.
+        const options = { cgroup: true, history: this.histories.get(key) };
         watched.subscription = this.sampler.subscribe(entry.identity, options, (event) => {
           watched.event = event;
           this.lastSeen.delete(key);

@@ -133,14 +133,14 @@ export function oomKillNear(group: CgroupMemory): boolean {
 export function baselineAfterReading(
   previous: OomBaseline | undefined,
   reading: {
-    wantsDetail: boolean;
+    readsGroup: boolean;
     before: OomBaseline | undefined;
     withReading: Outcome<OomCounters> | undefined;
     read: OomCounterReader;
   },
 ): OomBaseline | undefined {
-  const { wantsDetail, before, withReading, read } = reading;
-  if (!wantsDetail) {
+  const { readsGroup, before, withReading, read } = reading;
+  if (!readsGroup) {
     return undefined;
   }
   if (before) {

@@ -51,7 +51,15 @@ export interface SamplerSettings {
 }
 
 export interface SubscribeOptions {
-  /** Also read smaps_rollup and the cgroup, every `detailIntervalMs` (or as their cost allows). */
+  /**
+   * Also read the cgroup (its limits, usage and OOM counters) every `detailIntervalMs`: all that
+   * the status bar's warning, the alerts and the OOM verdict of an end need.
+   */
+  cgroup?: boolean;
+  /**
+   * Also read smaps_rollup, oom_score and memory pressure with the cgroup, every `detailIntervalMs`
+   * (or as their cost allows): what the inspect panel shows.
+   */
   detail?: boolean;
   /**
    * Also sum /proc/PID/smaps by kind of mapping, every `detailIntervalMs` or as its cost allows.
@@ -79,6 +87,7 @@ const RECENT_DETAILS = 16;
 
 interface Subscription {
   listener: SampleListener;
+  cgroup: boolean;
   detail: boolean;
   mappings: boolean;
 }
@@ -169,6 +178,7 @@ export class Sampler {
     }
     const subscription: Subscription = {
       listener,
+      cgroup: options.cgroup ?? false,
       detail: options.detail ?? false,
       mappings: options.mappings ?? false,
     };
@@ -251,6 +261,7 @@ export class Sampler {
     const subscriptions = [...target.subscriptions];
     const wantsMappings = subscriptions.some((subscription) => subscription.mappings);
     const wantsDetail = wantsMappings || subscriptions.some((subscription) => subscription.detail);
+    const wantsGroup = wantsDetail || subscriptions.some((subscription) => subscription.cgroup);
     // The OOM counters its end is judged against (oomKill.ts). Where a kill is near, or there is
     // no baseline yet (a view shown again), they are read BEFORE the process: if it is then still
     // there, no kill it suffered can be in them, so a later rise is news (once a tick for all
@@ -258,7 +269,7 @@ export class Sampler {
     // brings serve: up to a detail interval old, they may count another process's kill (the
     // verdict says so).
     const cgroup = target.detail.cgroup;
-    const group = wantsDetail && cgroup?.ok ? cgroup.value : undefined;
+    const group = wantsGroup && cgroup?.ok ? cgroup.value : undefined;
     const oomBefore =
       group && (oomKillNear(group) || (!target.oomBaseline && group.oom.ok))
         ? readOomBaseline(group.version, group.path, this.details.oomCounters)
@@ -275,7 +286,7 @@ export class Sampler {
     }
     if (outcome.ok) {
       const groupRead =
-        wantsDetail && !outcome.value.memoryless ? this.readDetail(target, now, wantsMappings) : undefined;
+        wantsGroup && !outcome.value.memoryless ? this.readDetail(target, now, wantsDetail, wantsMappings) : undefined;
       withDetail(outcome.value, target.detail);
       const previous = target.lastSample;
       if (previous && !outcome.value.memoryless && outcome.value.timeMs > previous.timeMs) {
@@ -287,7 +298,7 @@ export class Sampler {
         };
       }
       target.oomBaseline = baselineAfterReading(target.oomBaseline, {
-        wantsDetail,
+        readsGroup: wantsGroup,
         before: oomBefore,
         withReading: groupRead?.ok ? groupRead.value?.oom : undefined,
         read: this.details.oomCounters,
@@ -330,24 +341,30 @@ export class Sampler {
   }
 
   /**
-   * The costly reads that are due: cgroup at the setting's pace, rollup and smaps at their cost's.
-   * Returns the cgroup reading when one was due.
+   * The costly reads that are due: cgroup at the setting's pace (with oom_score and pressure where
+   * `wantsDetail`), rollup and smaps at their cost's. Returns the cgroup reading when one was due.
    */
   private readDetail(
     target: Target,
     now: number,
+    wantsDetail: boolean,
     wantsMappings: boolean,
   ): Outcome<CgroupMemory | undefined> | undefined {
     const { detail, identity } = target;
     let groupRead: Outcome<CgroupMemory | undefined> | undefined;
-    if (now >= detail.cgroupNextAtMs) {
+    // A view that shows them, come to a process whose cgroup alone was read: all of it now.
+    if (now >= detail.cgroupNextAtMs || (wantsDetail && !detail.oomScore)) {
       groupRead = detail.cgroup = this.details.cgroup(identity.pid);
-      detail.oomScore = this.details.oomScore(identity.pid);
-      detail.pressure = this.details.pressure(identity.pid);
+      // Read for no view, they would only age: a view that comes reads them afresh (above).
+      detail.oomScore = wantsDetail ? this.details.oomScore(identity.pid) : undefined;
+      detail.pressure = wantsDetail ? this.details.pressure(identity.pid) : undefined;
       // On the interval's grid, not from this read: every process is due in the same tick, which
       // then reads their shared files (one cgroup, the system's pressure) once (SharedReads).
       const every = this.settings.detailIntervalMs;
       detail.cgroupNextAtMs = (Math.floor(now / every) + 1) * every;
+    }
+    if (!wantsDetail) {
+      return groupRead;
     }
     const rollup = detail.rollup;
     if (!rollup.reading && now >= rollup.nextAtMs) {

@@ -67,6 +67,33 @@ describe('Sampler: costly reads', function () {
     plain.dispose();
   });
 
+  it('reads only the cgroup for a subscriber that wants no more (the status bar, the debug view), and all of it at once when a panel comes', async () => {
+    // A long interval: after the first cgroup read, the next is a minute away.
+    t.sampler.updateSettings({ ...FAKE_SETTINGS, detailIntervalMs: 60000 });
+    const events: SampleEvent[] = [];
+    const groupOnly = t.sampler.subscribe(A, { cgroup: true }, (event) => events.push(event));
+    await waitFor(() => t.details.of('cgroup').length >= 1 && events.length >= 4, 'a cgroup read and four readings');
+    for (const what of ['rollup', 'oomScore', 'pressure'] as const) {
+      assert.deepStrictEqual(t.details.of(what), [], `no ${what} read for the cgroup alone`);
+    }
+    const last = expectOk(events[events.length - 1].outcome);
+    assert.ok(last.cgroup?.ok, 'the cgroup is on the readings');
+    assert.strictEqual(last.oomScore, undefined);
+
+    // The panel does not wait for the next cgroup read to show the rest.
+    const panelEvents: SampleEvent[] = [];
+    const panel = t.sampler.subscribe(A, { detail: true }, (event) => panelEvents.push(event));
+    await waitFor(() => panelEvents.length >= 2, 'a reading for the panel');
+    const full = expectOk(panelEvents[1].outcome);
+    assert.ok(full.oomScore?.ok, 'its first reading has the oom_score');
+    assert.ok(full.pressure, 'and the pressure');
+    assert.strictEqual(t.details.of('cgroup').length, 2, 'the cgroup read again with them');
+    assert.strictEqual(t.details.of('oomScore').length, 1);
+    await waitFor(() => t.details.of('rollup').length >= 1, 'a rollup read');
+    panel.dispose();
+    groupOnly.dispose();
+  });
+
   /** A rollup costly in the tick, not so costly that it slows the pace (1.2 ms / 0.5 % = 240 ms), watched. */
   function watchCostlyRollup(): { dispose(): void } {
     t.details.rollupRoundTripMs = 1.2;

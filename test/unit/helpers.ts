@@ -310,3 +310,19 @@ export function opensOf(run: () => void): string[] {
   }
   return opened;
 }
+
+/** How many reads `run` makes through fs.readSync (the readers' one way to read a file). */
+export function readsOf(run: () => void): number {
+  let reads = 0;
+  const readSync = fsModule.readSync;
+  fsModule.readSync = ((...args: Parameters<typeof fs.readSync>) => {
+    reads++;
+    return readSync(...args);
+  }) as typeof fs.readSync;
+  try {
+    run();
+  } finally {
+    fsModule.readSync = readSync;
+  }
+  return reads;
+}

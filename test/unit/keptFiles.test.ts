@@ -4,10 +4,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { KEPT_IDLE_MS, KeptFiles } from '../../src/proc/keptFiles';
-import { readGroup } from '../../src/proc/cgroup';
+import { CgroupMemory, readGroup } from '../../src/proc/cgroup';
 import { readProcText } from '../../src/proc/procFile';
 import { MiB } from '../../shared/units';
-import { expectOk, killAllChildren, openFdsWhere, startGrowingNode, startSleep } from './helpers';
+import { expectOk, killAllChildren, openFdsWhere, opensOf, readsOf, startGrowingNode, startSleep } from './helpers';
 
 /** The fds this process has open on `path`. */
 const openOn = (path: string) => openFdsWhere((target) => target === path);
@@ -84,7 +84,15 @@ describe('KeptFiles', function () {
         this.skip(); // no memory controller this process can see
       }
       // Twice through the kept files: the second read is of fds kept open by the first.
-      const again = expectOk(readGroup(group.version, group.path, '/sys/fs/cgroup', kept.readText));
+      let again: CgroupMemory | undefined;
+      const opens = opensOf(() => {
+        const reads = readsOf(() => {
+          again = expectOk(readGroup(group.version, group.path, '/sys/fs/cgroup', kept.readText));
+        });
+        // One system call a file: each prints as one record, read whole into the 64 KiB buffer.
+        assert.equal(reads, kept.keptCount, `${reads} reads of ${kept.keptCount} kept files`);
+      });
+      assert.deepEqual(opens, [], 'every file kept open');
       const fresh = expectOk(readGroup(group.version, group.path, '/sys/fs/cgroup', readProcText));
       assert.ok(kept.keptCount >= 3, `${kept.keptCount} files kept`);
       for (const read of [again, fresh]) {

@@ -23,7 +23,7 @@ export interface Read {
 }
 
 export interface DetailRead extends Read {
-  what: 'rollup-sync' | 'rollup-async' | 'smaps' | 'smaps-sync' | 'cgroup';
+  what: 'rollup-sync' | 'rollup-async' | 'smaps' | 'smaps-sync' | 'cgroup' | 'oomScore' | 'pressure';
 }
 
 /**
@@ -140,11 +140,13 @@ export class FakeDetails implements DetailReaders {
     return this.cgroupOf();
   }
 
-  oomScore(): Outcome<OomScore> {
+  oomScore(pid: number): Outcome<OomScore> {
+    this.reads.push({ pid, what: 'oomScore', timeMs: clock.last });
     return ok({ score: 667, adj: 0 });
   }
 
-  pressure(): NonNullable<ProcessSample['pressure']> {
+  pressure(pid: number): NonNullable<ProcessSample['pressure']> {
+    this.reads.push({ pid, what: 'pressure', timeMs: clock.last });
     return {
       system: fail({ kind: 'unsupported', detail: 'not in this test' }),
       group: fail({ kind: 'unsupported', detail: 'not in this test' }),
