@@ -99,6 +99,15 @@ export class History {
     return result;
   }
 
+  /**
+   * Whether the history reaches back before `sinceMs` and every point from then on has the newest
+   * RES: a window of it that starts there is full and level.
+   */
+  levelSince(sinceMs: number): boolean {
+    const first = this.firstSince(sinceMs);
+    return first > 0 && this.flat >= this.count - first;
+  }
+
   /** The oldest point at or after `sinceMs` (of the run that ends at the newest), without the others. */
   oldestSince(sinceMs: number): HistoryPoint | undefined {
     const first = this.firstSince(sinceMs);

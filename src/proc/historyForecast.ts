@@ -1,4 +1,4 @@
-import { FORECAST_WINDOW_MS, type ForecastLimit, type LeakForecast } from '../../shared/model';
+import { FORECAST_WARM_UP_MS, FORECAST_WINDOW_MS, type ForecastLimit, type LeakForecast } from '../../shared/model';
 import { History } from './history';
 import { forecastLeak } from './leakForecast';
 import { readMemAvailable } from './meminfo';
@@ -10,7 +10,7 @@ import { systemInfo } from './systemInfo';
 /** A forecast changes slowly: refitting it once per 5 s of readings is plenty, whoever asks. */
 const REFRESH_MS = 5000;
 
-const cache = new WeakMap<History, { latestMs: number; forecast: LeakForecast }>();
+const cache = new WeakMap<History, { latestMs: number; forecast: LeakForecast; level?: number }>();
 
 /**
  * The leak forecast of a process from its history, with the limit it would run into: the
@@ -32,12 +32,24 @@ export function forecastFor(
     return cached.forecast;
   }
   const { bootTimeMs, clockTicks } = systemInfo();
+  const windowStartMs = latestMs - FORECAST_WINDOW_MS;
+  // Full and level, past the warm-up: a refit of it finds it level again, as the last one did if
+  // its window was level at the same RES (a watched idle process, a stopped debuggee).
+  const level =
+    startTimeMs(sample.identity, bootTimeMs, clockTicks) + FORECAST_WARM_UP_MS <= windowStartMs &&
+    history.levelSince(windowStartMs)
+      ? history.latest()?.resBytes
+      : undefined;
+  if (cached && level !== undefined && cached.level === level && latestMs >= cached.latestMs) {
+    cached.latestMs = latestMs;
+    return cached.forecast;
+  }
   const forecast = forecastLeak(
-    history.resSince(latestMs - FORECAST_WINDOW_MS),
+    history.resSince(windowStartMs),
     startTimeMs(sample.identity, bootTimeMs, clockTicks),
     () => limitOf(sample, memAvailable),
   );
-  cache.set(history, { latestMs, forecast });
+  cache.set(history, { latestMs, forecast, level });
   return forecast;
 }
 

@@ -110,7 +110,58 @@ describe('forecastFor (a history and the limit it grows towards)', () => {
       refit,
     );
   });
+
+  it('keeps the forecast of a full, level window while RES stays at that level, and refits once it moves', () => {
+    const history = new History(2000);
+    const push = (s: number, resBytes: number) =>
+      history.push({ timeMs: BASE + s * 1000, resBytes, shrBytes: 0, virtBytes: 0 });
+    for (let s = 0; s <= 700; s++) {
+      push(s, 100 * MiB);
+    }
+    const level = forecastFor(history, sampleIn(undefined));
+    assert.ok(level.verdict === 'steady' && level.reason === 'flat', JSON.stringify(level));
+    for (let s = 701; s <= 760; s++) {
+      push(s, 100 * MiB);
+    }
+    // Twelve refit slots later: the same object, as a refit would find the same (but for its span, by a reading at most).
+    assert.strictEqual(forecastFor(history, sampleIn(undefined)), level);
+    const refit = forecastFor(leveledCopy(history), sampleIn(undefined));
+    assert.ok(refit.verdict === 'steady', JSON.stringify(refit));
+    assert.deepStrictEqual({ ...level, spanMs: 0 }, { ...refit, spanMs: 0 });
+    assert.ok(Math.abs(level.spanMs - refit.spanMs) <= 1000, `${level.spanMs} vs ${refit.spanMs}`);
+
+    // One reading 4 KiB higher: the window is no longer level, and it is refitted.
+    push(761, 100 * MiB + 4096);
+    for (let s = 762; s <= 770; s++) {
+      push(s, 100 * MiB);
+    }
+    const moved = forecastFor(history, sampleIn(undefined));
+    assert.notStrictEqual(moved, level);
+  });
+
+  it('refits a level window that is not full yet (its span grows) or still in the warm-up', () => {
+    const history = new History(2000);
+    for (let s = 0; s <= 300; s++) {
+      history.push({ timeMs: BASE + s * 1000, resBytes: 100 * MiB, shrBytes: 0, virtBytes: 0 });
+    }
+    const young = forecastFor(history, sampleIn(undefined));
+    for (let s = 301; s <= 310; s++) {
+      history.push({ timeMs: BASE + s * 1000, resBytes: 100 * MiB, shrBytes: 0, virtBytes: 0 });
+    }
+    const older = forecastFor(history, sampleIn(undefined));
+    assert.notStrictEqual(older, young);
+    assert.ok(older.verdict === 'steady' && young.verdict === 'steady' && older.spanMs > young.spanMs);
+  });
 });
+
+/** The same points in a history of their own: forecastFor's cache does not know it. */
+function leveledCopy(history: History): History {
+  const copy = new History(history.capacity);
+  for (const point of history.points()) {
+    copy.push(point);
+  }
+  return copy;
+}
 
 describe('MemAvailable (/proc/meminfo)', () => {
   it('equals the "available" column of free(1), read around it', () => {
