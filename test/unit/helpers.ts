@@ -295,34 +295,28 @@ export function openFdsWhere(test: (target: string) => boolean): number {
   }).length;
 }
 
-/** The paths `run` opens through fs.openSync (the readers' one way to open a file), in order. */
-export function opensOf(run: () => void): string[] {
-  const opened: string[] = [];
-  const openSync = fsModule.openSync;
-  fsModule.openSync = ((...args: Parameters<typeof fs.openSync>) => {
-    opened.push(String(args[0]));
-    return openSync(...args);
-  }) as typeof fs.openSync;
+/** The arguments of each call `run` makes to fs.openSync or fs.readSync (the readers' one way to open or read a file). */
+function fsCallsOf<K extends 'openSync' | 'readSync'>(name: K, run: () => void): Parameters<(typeof fs)[K]>[] {
+  const calls: Parameters<(typeof fs)[K]>[] = [];
+  const original = fsModule[name];
+  fsModule[name] = ((...args: Parameters<(typeof fs)[K]>) => {
+    calls.push(args);
+    return (original as (...args: Parameters<(typeof fs)[K]>) => unknown)(...args);
+  }) as (typeof fs)[K];
   try {
     run();
   } finally {
-    fsModule.openSync = openSync;
+    fsModule[name] = original;
   }
-  return opened;
+  return calls;
 }
 
-/** How many reads `run` makes through fs.readSync (the readers' one way to read a file). */
+/** The paths `run` opens through fs.openSync, in order. */
+export function opensOf(run: () => void): string[] {
+  return fsCallsOf('openSync', run).map((args) => String(args[0]));
+}
+
+/** How many reads `run` makes through fs.readSync. */
 export function readsOf(run: () => void): number {
-  let reads = 0;
-  const readSync = fsModule.readSync;
-  fsModule.readSync = ((...args: Parameters<typeof fs.readSync>) => {
-    reads++;
-    return readSync(...args);
-  }) as typeof fs.readSync;
-  try {
-    run();
-  } finally {
-    fsModule.readSync = readSync;
-  }
-  return reads;
+  return fsCallsOf('readSync', run).length;
 }
