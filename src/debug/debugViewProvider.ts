@@ -4,7 +4,7 @@ import { Disposable, MutableDisposable } from '../dispose';
 import { WebviewChannel } from '../webviewChannel';
 import { History } from '../proc/history';
 import { readChildrenTotals } from '../proc/childrenTotals';
-import { ThreadChildrenFiles } from '../proc/threadChildrenFiles';
+import { SubtreeChildrenFiles } from '../proc/subtreeChildrenFiles';
 import { oomKillEvidence } from '../oomAlerts';
 import { identityKey } from '../proc/processIdentity';
 import { SampleEvent, Sampler, SamplerSettings } from '../proc/sampler';
@@ -36,8 +36,8 @@ interface Watched {
   event?: SampleEvent;
   children?: DebugSessionRow['children'];
   childrenReadAtMs: number;
-  /** The children files of its threads, kept open while it is watched (read every detail interval). */
-  childrenFiles?: ThreadChildrenFiles;
+  /** The children files of its subtree's threads, kept open while it is watched (read every detail interval). */
+  childrenFiles?: SubtreeChildrenFiles;
   /** Which of its readings the view hears of: those that change its rows, and one every few seconds. */
   quiet: QuietReadings;
   /** The live part of its rows as the view last got them, but the reading time (JSON). */
@@ -228,7 +228,7 @@ export class DebugViewProvider extends Disposable implements vscode.WebviewViewP
     }
     watched.childrenReadAtMs = now;
     const { pid } = event.identity;
-    watched.childrenFiles ??= new ThreadChildrenFiles(pid);
+    watched.childrenFiles ??= new SubtreeChildrenFiles();
     // From the debuggee's own subtree (the cost grows with its children, not with every process),
     // by the stops' rule, so the row and the stops list agree; the debugger's helpers left out.
     const { count, resBytes, pssBytes } = readChildrenTotals(pid, isDebuggerCommand, undefined, watched.childrenFiles);

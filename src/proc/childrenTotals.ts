@@ -1,6 +1,6 @@
 import { readCommandLine } from './commandLine';
 import { childProcesses } from './processChildren';
-import { ThreadChildrenFiles } from './threadChildrenFiles';
+import { SubtreeChildrenFiles } from './subtreeChildrenFiles';
 import { readSmapsRollup, sampleProcess } from './sampleProcess';
 
 /** A program's child processes, summed; PSS so that pages they share count once. */
@@ -22,8 +22,8 @@ export function readChildrenTotals(
   pid: number,
   leaveOut: (name: string, commandLine: string) => boolean,
   procRoot = '/proc',
-  /** Where `pid` is watched: its threads' children files, kept open. */
-  kept?: ThreadChildrenFiles,
+  /** Where `pid` is watched: the children files of its subtree's threads, kept open. */
+  kept?: SubtreeChildrenFiles,
 ): ChildrenTotals {
   const totals: ChildrenTotals = { count: 0, resBytes: 0, pssBytes: 0 };
   const below = childProcesses(pid, procRoot, kept);

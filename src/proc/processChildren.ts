@@ -4,6 +4,7 @@ import { ProcessIdentity } from './processIdentity';
 import { descendants } from './processTree';
 import { scanProcessTable } from './processTable';
 import { parseStat } from './stat';
+import { SubtreeChildrenFiles } from './subtreeChildrenFiles';
 import { ThreadChildrenFiles } from './threadChildrenFiles';
 
 /** A process below another one, with its parent and command name. */
@@ -23,19 +24,18 @@ export interface ChildProcess {
 export function childProcesses(
   pid: number,
   procRoot = '/proc',
-  /** The children files of `pid`'s threads, kept open by its watcher. */
-  kept?: ThreadChildrenFiles,
+  /** The children files of the subtree's threads, kept open by the watcher of `pid`. */
+  kept?: SubtreeChildrenFiles,
 ): Outcome<ChildProcess[]> {
   const result: ChildProcess[] = [];
   const seen = new Set<number>([pid]);
-  const queue = [pid];
+  // Each parent to list, with its start time (the watched process's own is its watcher's to know).
+  const queue: [number, number | undefined][] = [[pid, undefined]];
   while (queue.length > 0) {
-    const parent = queue.pop() as number;
-    const listed =
-      kept && parent === pid && kept.pid === pid
-        ? kept.list()
-        : new ThreadChildrenFiles(parent, false, procRoot).list();
+    const [parent, startTicks] = queue.pop() as [number, number | undefined];
+    const listed = (kept ? kept.of(parent, startTicks) : new ThreadChildrenFiles(parent, false, procRoot)).list();
     if (listed === 'no-children-file') {
+      kept?.close();
       return scanFallback(pid, procRoot);
     }
     for (const child of listed) {
@@ -50,9 +50,10 @@ export function childProcesses(
       }
       seen.add(child);
       result.push({ identity: { pid: child, startTicks: stat.value.startTicks }, ppid: parent, name: stat.value.comm });
-      queue.push(child);
+      queue.push([child, stat.value.startTicks]);
     }
   }
+  kept?.keepOnly(seen);
   return ok(result);
 }
 

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { childProcesses } from '../../src/proc/processChildren';
+import { SubtreeChildrenFiles } from '../../src/proc/subtreeChildrenFiles';
 import { KEPT_MAX_AGE_MS, ThreadChildrenFiles } from '../../src/proc/threadChildrenFiles';
 import { openFdsWhere, opensOf, waitFor } from './helpers';
 
@@ -141,5 +142,64 @@ describe('ThreadChildrenFiles (the children of a watched process, its threads fi
     files.close();
     assert.equal(files.keptCount, 0);
     assert.equal(keptFds(), 0);
+  });
+
+  it('keeps the files of a whole subtree open, and closes those of a process that left it', async () => {
+    // A child program whose main thread and one other thread each start a sleep; "end" kills it.
+    const middle = `
+import subprocess, threading, time
+subprocess.Popen(['sleep', '64'])
+threading.Thread(target=lambda: (subprocess.Popen(['sleep', '65']), time.sleep(60)), daemon=True).start()
+time.sleep(60)
+`;
+    const root = `
+import subprocess, sys
+child = subprocess.Popen(['python3', '-c', ${JSON.stringify(middle)}])
+for line in sys.stdin:
+    child.kill()
+    child.wait()
+`;
+    program = spawn('python3', ['-c', root]);
+    const pid = program.pid as number;
+    const tree = (): number[] =>
+      childrenOf(pid)
+        .flatMap((child) => [child, ...childrenOf(child)])
+        .sort((a, b) => a - b);
+    await waitFor(() => tree().length === 3, 'a child with two children');
+    const [mid] = childrenOf(pid);
+    const kept = new SubtreeChildrenFiles();
+    const listed = () => {
+      const below = childProcesses(pid, '/proc', kept);
+      assert.ok(below.ok);
+      return below.value.map((child) => child.identity.pid).sort((a, b) => a - b);
+    };
+    assert.deepEqual(listed(), tree());
+    // One file a thread: the root's, the child's two and each sleep's.
+    assert.equal(kept.keptCount, 5);
+    let again: number[] = [];
+    assert.deepEqual(
+      opensOf(() => (again = listed())).filter((path) => path.endsWith('/children')),
+      [],
+      'listed again: every children file read, none opened',
+    );
+    assert.deepEqual(again, tree());
+    const sleeps = childrenOf(mid);
+    program.stdin.write('end\n');
+    await waitFor(() => childrenOf(pid).length === 0, 'the child killed and reaped');
+    assert.deepEqual(listed(), []);
+    assert.equal(kept.keptCount, 1, 'the files of the processes that left the subtree are closed');
+    for (const gone of [mid, ...sleeps]) {
+      assert.equal(
+        openFdsWhere((target) => target.startsWith(`/proc/${gone}/`)),
+        0,
+        `no fd left on /proc/${gone}`,
+      );
+    }
+    kept.close();
+    assert.equal(kept.keptCount, 0);
+    assert.equal(
+      openFdsWhere((target) => target.startsWith(`/proc/${pid}/`)),
+      0,
+    );
   });
 });
