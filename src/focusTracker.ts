@@ -14,6 +14,14 @@ export interface FocusTarget {
   terminal?: { name: string; describe(): string };
 }
 
+/** The active terminal with no process to show: its shell cannot be read here, or (`ended`) its process exited. */
+export interface UnreadableTerminal {
+  name: string;
+  why: string;
+  /** Its shell was read here before, and has exited since (a finished task's terminal, kept for reuse). */
+  ended?: boolean;
+}
+
 const WATCHED_KEY = 'procMemory.watched';
 
 /**
@@ -30,7 +38,7 @@ export class FocusTracker extends Disposable {
   private terminal: { identity: ProcessIdentity; terminal: NonNullable<FocusTarget['terminal']> } | undefined;
   private last: FocusTarget | undefined;
   /** The active terminal, when its shell cannot be read here: the status bar says so rather than nothing. */
-  private unreadable: { name: string; why: string } | undefined;
+  private unreadable: UnreadableTerminal | undefined;
   private lastUnreadableKey = '';
 
   constructor(private readonly state: vscode.Memento) {
@@ -103,12 +111,12 @@ export class FocusTracker extends Disposable {
   }
 
   /** The active terminal whose shell cannot be read, when nothing else is in focus. */
-  get unreadableTerminal(): { name: string; why: string } | undefined {
+  get unreadableTerminal(): UnreadableTerminal | undefined {
     return this.last ? undefined : this.unreadable;
   }
 
   /** Set by the terminal follower: the active terminal's shell cannot be read, and why (undefined: it can, or no terminal). */
-  setUnreadableTerminal(unreadable: { name: string; why: string } | undefined): void {
+  setUnreadableTerminal(unreadable: UnreadableTerminal | undefined): void {
     this.unreadable = unreadable;
     this.update();
   }
@@ -131,7 +139,10 @@ export class FocusTracker extends Disposable {
         next.reason === this.last.reason &&
         next.sessionName === this.last.sessionName &&
         next.terminal?.name === this.last.terminal?.name);
-    const unreadableKey = !next && this.unreadable ? `${this.unreadable.name}\u0000${this.unreadable.why}` : '';
+    const unreadableKey =
+      !next && this.unreadable
+        ? `${this.unreadable.name}\u0000${this.unreadable.why}\u0000${this.unreadable.ended ?? false}`
+        : '';
     if (!same || unreadableKey !== this.lastUnreadableKey) {
       this.last = next;
       this.lastUnreadableKey = unreadableKey;

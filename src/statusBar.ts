@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands, readConfig } from './contributions';
 import { Disposable, MutableDisposable } from './dispose';
-import { FocusTarget, FocusTracker } from './focusTracker';
+import { FocusTarget, FocusTracker, UnreadableTerminal } from './focusTracker';
 import { formatBytes } from '../shared/format';
 import { memoryWarning } from './core/memoryWarning';
 import { oomKillEvidence, OomAlerts } from './oomAlerts';
@@ -214,14 +214,23 @@ export class StatusBar extends Disposable {
     this.show();
   }
 
-  /** The active terminal's shell cannot be read here: say so and why, rather than show nothing or another process. */
-  private showUnreadableTerminal(terminal: { name: string; why: string }): void {
+  /**
+   * The active terminal has no process to show: its shell cannot be read here, or it has exited.
+   * Say so and why, rather than show nothing or another process.
+   */
+  private showUnreadableTerminal(terminal: UnreadableTerminal): void {
     this.warning = undefined;
-    this.setText('$(terminal) $(circle-slash) not readable');
-    this.setTooltip(`Proc Memory cannot follow terminal "${visibleText(terminal.name)}": ${terminal.why}.`);
+    if (terminal.ended) {
+      this.setText('$(terminal) $(circle-slash) exited');
+      this.setTooltip(`Terminal "${visibleText(terminal.name)}": ${terminal.why}.`);
+      this.setAccessibilityLabel(`Process memory: the terminal's process has exited`);
+    } else {
+      this.setText('$(terminal) $(circle-slash) not readable');
+      this.setTooltip(`Proc Memory cannot follow terminal "${visibleText(terminal.name)}": ${terminal.why}.`);
+      this.setAccessibilityLabel(`Process memory: the terminal's process cannot be read: ${terminal.why}`);
+    }
     this.setBackground(undefined);
     this.item.command = { command: Commands.WatchProcess, title: 'Watch Process' };
-    this.setAccessibilityLabel(`Process memory: the terminal's process cannot be read: ${terminal.why}`);
     this.show();
   }
 

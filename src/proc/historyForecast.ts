@@ -33,22 +33,18 @@ export function forecastFor(
   }
   const { bootTimeMs, clockTicks } = systemInfo();
   const windowStartMs = latestMs - FORECAST_WINDOW_MS;
+  const startedMs = startTimeMs(sample.identity, bootTimeMs, clockTicks);
   // Full and level, past the warm-up: a refit of it finds it level again, as the last one did if
   // its window was level at the same RES (a watched idle process, a stopped debuggee).
   const level =
-    startTimeMs(sample.identity, bootTimeMs, clockTicks) + FORECAST_WARM_UP_MS <= windowStartMs &&
-    history.levelSince(windowStartMs)
+    startedMs + FORECAST_WARM_UP_MS <= windowStartMs && history.levelSince(windowStartMs)
       ? history.latest()?.resBytes
       : undefined;
   if (cached && level !== undefined && cached.level === level && latestMs >= cached.latestMs) {
     cached.latestMs = latestMs;
     return cached.forecast;
   }
-  const forecast = forecastLeak(
-    history.resSince(windowStartMs),
-    startTimeMs(sample.identity, bootTimeMs, clockTicks),
-    () => limitOf(sample, memAvailable),
-  );
+  const forecast = forecastLeak(history.resSince(windowStartMs), startedMs, () => limitOf(sample, memAvailable));
   cache.set(history, { latestMs, forecast, level });
   return forecast;
 }

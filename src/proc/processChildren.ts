@@ -33,7 +33,9 @@ export function childProcesses(
   const queue: [number, number | undefined][] = [[pid, undefined]];
   while (queue.length > 0) {
     const [parent, startTicks] = queue.pop() as [number, number | undefined];
-    const listed = (kept ? kept.of(parent, startTicks) : new ThreadChildrenFiles(parent, false, procRoot)).list();
+    const listed = (
+      kept ? kept.of(parent, startTicks, procRoot) : new ThreadChildrenFiles(parent, false, procRoot)
+    ).list();
     if (listed === 'no-children-file') {
       kept?.close();
       return scanFallback(pid, procRoot);

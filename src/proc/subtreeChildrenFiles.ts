@@ -9,8 +9,6 @@ import { ThreadChildrenFiles } from './threadChildrenFiles';
 export class SubtreeChildrenFiles {
   private readonly byPid = new Map<number, { startTicks: number | undefined; files: ThreadChildrenFiles }>();
 
-  constructor(private readonly procRoot = '/proc') {}
-
   /** How many files are kept open: for tests. */
   get keptCount(): number {
     return [...this.byPid.values()].reduce((sum, entry) => sum + entry.files.keptCount, 0);
@@ -18,16 +16,17 @@ export class SubtreeChildrenFiles {
 
   /**
    * The kept files of one process of the subtree; `startTicks` (undefined for the watched process
-   * itself, whose watcher closes them when it ends) tells a process that took a freed PID.
+   * itself, whose watcher closes them when it ends) tells a process that took a freed PID;
+   * `procRoot` is the listing's.
    */
-  of(pid: number, startTicks: number | undefined): ThreadChildrenFiles {
+  of(pid: number, startTicks: number | undefined, procRoot: string): ThreadChildrenFiles {
     let entry = this.byPid.get(pid);
     if (entry && entry.startTicks !== startTicks) {
       entry.files.close();
       entry = undefined;
     }
     if (!entry) {
-      entry = { startTicks, files: new ThreadChildrenFiles(pid, true, this.procRoot) };
+      entry = { startTicks, files: new ThreadChildrenFiles(pid, true, procRoot) };
       this.byPid.set(pid, entry);
     }
     return entry.files;

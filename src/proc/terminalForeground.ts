@@ -9,8 +9,11 @@ export type TerminalForeground =
   | { kind: 'shell'; identity: ProcessIdentity; name: string }
   /** A foreground job holds it: its process group's leader. */
   | { kind: 'command'; identity: ProcessIdentity; name: string; shell: ProcessIdentity }
-  /** The shell cannot be read here: gone, another user's (hidepid), or not on this machine. */
-  | { kind: 'unreadable'; why: string };
+  /**
+   * The shell cannot be read here: gone (`gone`: no such PID in this /proc), another user's
+   * (hidepid), or not on this machine.
+   */
+  | { kind: 'unreadable'; why: string; gone?: true };
 
 /**
  * The foreground of a terminal whose shell is `shellPid`: field 8 of the shell's stat (tpgid) is
@@ -21,13 +24,13 @@ export type TerminalForeground =
 export function terminalForeground(shellPid: number, procRoot = '/proc'): TerminalForeground {
   const text = readProcText(`${procRoot}/${shellPid}/stat`);
   if (!text.ok) {
-    return {
-      kind: 'unreadable',
-      why:
-        text.error.kind === 'gone'
-          ? `its shell (PID ${shellPid}) is not in this machine's /proc: it ended, or runs elsewhere (a remote terminal), or /proc hides other users' processes`
-          : `its shell (PID ${shellPid}) cannot be read: ${text.error.detail}`,
-    };
+    return text.error.kind === 'gone'
+      ? {
+          kind: 'unreadable',
+          why: `its shell (PID ${shellPid}) is not in this machine's /proc: it ended, or runs elsewhere (a remote terminal), or /proc hides other users' processes`,
+          gone: true,
+        }
+      : { kind: 'unreadable', why: `its shell (PID ${shellPid}) cannot be read: ${text.error.detail}` };
   }
   const stat = parseStat(text.value);
   const job = parseStatJob(text.value);

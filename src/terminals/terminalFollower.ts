@@ -34,6 +34,8 @@ export class TerminalFollower extends Disposable {
   private lastReason: string | undefined;
   /** Polls made (for tests: "within two samples"). */
   ticks = 0;
+  /** The shell PID each terminal had when a poll last read it: gone since, that terminal's process ended. */
+  private readonly shellsRead = new WeakMap<vscode.Terminal, number>();
   /** What the last poll found, for tests and the process picker. */
   state: (TerminalForeground & { terminal: string }) | undefined;
 
@@ -127,11 +129,22 @@ export class TerminalFollower extends Disposable {
     this.state = { ...foreground, terminal: name };
     if (foreground.kind === 'unreadable') {
       this.walk = undefined;
-      // Not a wrong process, and not silence: the status bar says why.
+      // Not a wrong process, and not silence: the status bar says why. A shell read here before
+      // and gone now has exited, while its terminal stays (a finished task's, kept for reuse).
+      const ended = foreground.gone && this.shellsRead.get(terminal) === shellPid;
       this.focus.setTerminal(undefined);
-      this.focus.setUnreadableTerminal({ name, why: foreground.why });
+      this.focus.setUnreadableTerminal(
+        ended
+          ? {
+              name,
+              why: `its process (PID ${shellPid}) has exited; the terminal stays open until it is closed (a finished task's terminal waits to be reused)`,
+              ended: true,
+            }
+          : { name, why: foreground.why },
+      );
       return;
     }
+    this.shellsRead.set(terminal, shellPid as number);
     this.focus.setUnreadableTerminal(undefined);
     if (foreground.kind === 'command') {
       if (!this.walk || identityKey(this.walk.root) !== identityKey(foreground.identity)) {

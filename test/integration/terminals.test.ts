@@ -302,6 +302,52 @@ describe('terminals', function () {
     );
   });
 
+  it("says a finished task's terminal has exited, rather than that it cannot be read", async () => {
+    api.focus.stopWatching();
+    const label = 'finishes [x](command:y)';
+    const task = new vscode.Task(
+      { type: 'shell', id: 'finishes' },
+      vscode.TaskScope.Workspace,
+      label,
+      'proc-memory-test',
+      new vscode.ShellExecution('sleep 2'),
+    );
+    // Shown and kept open when it ends ("Terminal will be reused by tasks"), as tasks run by default.
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always };
+    const ended = new Promise<void>((resolve) => {
+      const listener = vscode.tasks.onDidEndTaskProcess((event) => {
+        if (event.execution.task.name === label) {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    await vscode.tasks.executeTask(task);
+    const shellPid = await waitFor('the status bar on the task', () => {
+      const pid = api.focus.current?.reason === 'terminal' && api.focus.current.identity.pid;
+      return pid && existsSync(`/proc/${pid}`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sleep') && pid;
+    });
+    await ended;
+    const taskTerminal = vscode.window.activeTerminal;
+    try {
+      assert.ok(taskTerminal && taskTerminal.exitStatus === undefined, 'the terminal stays open');
+      await waitFor(
+        `the status bar to say it exited (${api.statusBar.state.text})`,
+        () => api.statusBar.state.text.endsWith('exited') && api.statusBar.state.text.startsWith('$(terminal)'),
+        20000,
+      );
+      assert.equal(api.statusBar.state.text, '$(terminal) $(circle-slash) exited');
+      assert.equal(api.focus.current, undefined);
+      assert.match(
+        api.statusBar.state.tooltip,
+        new RegExp(`^Terminal ".*": its process \\(PID \\d+\\) has exited; the terminal stays open until it is closed`),
+      );
+      console.log(`      the task's shell was PID ${shellPid}; the entry: ${api.statusBar.state.tooltip}`);
+    } finally {
+      taskTerminal?.dispose();
+    }
+  });
+
   it('shows control characters of a command line as text', () => {
     assert.equal(visibleText('a\u001b[31mb\u0007'), 'a\\x1b[31mb\\x07');
   });

@@ -43,6 +43,8 @@ describe('terminalForeground', () => {
     const gone = terminalForeground(4242, proc.root);
     assert.equal(gone.kind, 'unreadable');
     assert.match(gone.kind === 'unreadable' ? gone.why : '', /not in this machine's \/proc/);
+    // Gone from /proc: the follower tells a shell it read before (it exited) from one never seen.
+    assert.equal(gone.kind === 'unreadable' && gone.gone, true);
   });
 
   it('says why when the shell is there but its stat cannot be read', () => {
@@ -54,5 +56,6 @@ describe('terminalForeground', () => {
       unreadable.kind === 'unreadable' ? unreadable.why : '',
       /^its shell \(PID 4343\) cannot be read: EISDIR/,
     );
+    assert.equal(unreadable.kind === 'unreadable' && unreadable.gone, undefined, 'there, so not gone');
   });
 });
