@@ -756,6 +756,17 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       }, intervalMs);
       return { dispose: () => clearInterval(timer) };
     });
+    // What the Sampler adds to that floor before any view does anything with its readings.
+    await measureCase(
+      'floor: the Sampler reading one process for a listener that does nothing',
+      intervalMs,
+      1,
+      undefined,
+      async () => extension.sampler.subscribe(identities[0], {}, () => undefined),
+    );
+    await measureCase('floor: the same with its cgroup', intervalMs, 1, undefined, async () =>
+      extension.sampler.subscribe(identities[0], { cgroup: true }, () => undefined),
+    );
     await measureCase('status bar alone', intervalMs, 1, undefined, async () => {
       extension.focus.watch(identities[0]);
       await waitFor('the status bar', () => extension.statusBar.state.text.includes('sleep'));
