@@ -99,6 +99,17 @@ function pageSizeOnce(): number {
   return cachedPageSize;
 }
 
+/** A shell task of the test workspace: `commandLine` run by VS Code's task shell, named `label`. */
+export function shellTask(label: string, commandLine: string, id = label): vscode.Task {
+  return new vscode.Task(
+    { type: 'shell', id },
+    vscode.TaskScope.Workspace,
+    label,
+    'proc-memory-test',
+    new vscode.ShellExecution(commandLine),
+  );
+}
+
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('procMemory').update(key, value, vscode.ConfigurationTarget.Global);
 }

@@ -12,16 +12,10 @@ import { formatBytes } from '../../shared/format';
 import { skipBecause } from '../skip';
 import { compileTaskTree } from './taskTree';
 import { MiB } from '../../shared/units';
-import { ownV1MemoryGroup, procMemoryApi, setSetting, V1_MEMORY, waitFor } from './helpers';
+import { ownV1MemoryGroup, procMemoryApi, setSetting, shellTask, V1_MEMORY, waitFor } from './helpers';
 
 function treeTask(binary: string, dir: string, label: string): vscode.Task {
-  const task = new vscode.Task(
-    { type: 'shell', id: label },
-    vscode.TaskScope.Workspace,
-    label,
-    'proc-memory-test',
-    new vscode.ShellExecution(`'${binary}' '${dir}' 8 0`),
-  );
+  const task = shellTask(label, `'${binary}' '${dir}' 8 0`);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Never };
   return task;
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { FinishedTaskRun } from '../../src/tasks/taskRecorder';
-import { waitFor } from './helpers';
+import { shellTask, waitFor } from './helpers';
 
 const SOURCE = path.resolve(__dirname, '..', '..', '..', 'test', 'programs', 'taskTree.c');
 
@@ -55,13 +55,7 @@ export async function runTreeTask(
   mkdirSync(path.join(dir, 'allocated'));
   const before = api.tasks.finished.length;
   const sampler = samplePssPeak(dir);
-  const task = new vscode.Task(
-    { type: 'shell', id: label },
-    vscode.TaskScope.Workspace,
-    label,
-    'proc-memory-test',
-    new vscode.ShellExecution(`'${binary}' '${dir}' ${options.scaleMiB ?? 8} ${options.exitCode ?? 0} wait`),
-  );
+  const task = shellTask(label, `'${binary}' '${dir}' ${options.scaleMiB ?? 8} ${options.exitCode ?? 0} wait`);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Never };
   await vscode.tasks.executeTask(task);
   // Child 0 lives 200 ms when nobody waits for it: too short for a sampler on a loaded machine to be

@@ -11,7 +11,7 @@ import type { ProcMemoryApi } from '../../src/extension';
 import { formatBytes, formatDelta } from '../../shared/format';
 import { readRecordingFile } from '../../src/recordings/readRecording';
 import { MiB } from '../../shared/units';
-import { procMemoryApi, setSetting, waitFor } from './helpers';
+import { procMemoryApi, setSetting, shellTask, waitFor } from './helpers';
 import { compileTaskTree, programTree, runTreeTask } from './taskTree';
 
 /** Resolves when the task labelled `label` ends. */
@@ -194,13 +194,7 @@ describe('task runs', function () {
     const label = 'quick $(zap) [x](command:evil)';
     const finished = api.tasks.finished.length;
     const notRecorded = api.tasks.notRecorded.length;
-    const task = new vscode.Task(
-      { type: 'shell', id: 'quick' },
-      vscode.TaskScope.Workspace,
-      label,
-      'proc-memory-test',
-      new vscode.ShellExecution('exit 0'),
-    );
+    const task = shellTask(label, 'exit 0', 'quick');
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Never };
     const ended = endOf(label);
     await vscode.tasks.executeTask(task);

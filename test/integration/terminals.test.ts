@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import { visibleText } from '../../src/core/textEscapes';
 import { terminalCommandItems } from '../../src/terminals/terminalItems';
-import { procMemoryApi, readPid, setSetting, statmBytes, waitFor } from './helpers';
+import { procMemoryApi, readPid, setSetting, shellTask, statmBytes, waitFor } from './helpers';
 import { formatBytes } from '../../shared/format';
 import { terminalForeground } from '../../src/proc/terminalForeground';
 import type { TerminalRow } from '../../shared/protocol/debugView';
@@ -305,13 +305,7 @@ describe('terminals', function () {
   it("says a finished task's terminal has exited, rather than that it cannot be read", async () => {
     api.focus.stopWatching();
     const label = 'finishes [x](command:y)';
-    const task = new vscode.Task(
-      { type: 'shell', id: 'finishes' },
-      vscode.TaskScope.Workspace,
-      label,
-      'proc-memory-test',
-      new vscode.ShellExecution('sleep 2'),
-    );
+    const task = shellTask(label, 'sleep 2', 'finishes');
     // Shown and kept open when it ends ("Terminal will be reused by tasks"), as tasks run by default.
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always };
     const ended = new Promise<void>((resolve) => {
