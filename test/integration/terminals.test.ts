@@ -305,7 +305,9 @@ describe('terminals', function () {
   it("says a finished task's terminal has exited, rather than that it cannot be read", async () => {
     api.focus.stopWatching();
     const label = 'finishes [x](command:y)';
-    const task = shellTask(label, 'sleep 2', 'finishes');
+    // It runs until the test has seen the status bar on it: a fixed sleep could end first on a busy machine.
+    const stopFile = path.join(dir, 'stop-task');
+    const task = shellTask(label, `while [ ! -e '${stopFile}' ]; do sleep 0.1; done`, 'finishes');
     // Shown and kept open when it ends ("Terminal will be reused by tasks"), as tasks run by default.
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always };
     const ended = new Promise<void>((resolve) => {
@@ -319,8 +321,13 @@ describe('terminals', function () {
     await vscode.tasks.executeTask(task);
     const shellPid = await waitFor('the status bar on the task', () => {
       const pid = api.focus.current?.reason === 'terminal' && api.focus.current.identity.pid;
-      return pid && existsSync(`/proc/${pid}`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sleep') && pid;
+      try {
+        return pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(stopFile) && pid;
+      } catch {
+        return undefined; // another terminal's process that ended meanwhile
+      }
     });
+    writeFileSync(stopFile, '');
     await ended;
     const taskTerminal = vscode.window.activeTerminal;
     try {
