@@ -333,10 +333,12 @@ describe('terminals', function () {
     try {
       assert.ok(taskTerminal && taskTerminal.exitStatus === undefined, 'the terminal stays open');
       await waitFor(
-        `the status bar to say it exited (${api.statusBar.state.text})`,
+        'the status bar to say it exited',
         () => api.statusBar.state.text.endsWith('exited') && api.statusBar.state.text.startsWith('$(terminal)'),
         20000,
-      );
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}: it says "${api.statusBar.state.text}"`);
+      });
       assert.equal(api.statusBar.state.text, '$(terminal) $(circle-slash) exited');
       assert.equal(api.focus.current, undefined);
       assert.match(
