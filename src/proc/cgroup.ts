@@ -153,6 +153,9 @@ export function parseFlatKeyed(text: string, file: string): Outcome<Map<string, 
   return values.size > 0 ? ok(values) : malformed(`${file} has no "key number" line`);
 }
 
+/** Which groups a process is in: readMembership, or the reading of it made in the same tick. */
+export type MembershipReader = typeof readMembership;
+
 /** /proc/PID/cgroup, and the process's group in the unified (v2) hierarchy when it has one. */
 export function readMembership(pid: number, procRoot = '/proc'): Outcome<{ text: string; v2Path: string | undefined }> {
   const membership = readProcText(`${procRoot}/${pid}/cgroup`);
@@ -172,8 +175,9 @@ export function readCgroupMemory(
   procRoot = '/proc',
   cgroupRoot = '/sys/fs/cgroup',
   read: GroupReader = readGroup,
+  readMembershipOf: MembershipReader = readMembership,
 ): Outcome<CgroupMemory | undefined> {
-  const membership = readMembership(pid, procRoot);
+  const membership = readMembershipOf(pid, procRoot);
   if (!membership.ok) {
     return membership;
   }

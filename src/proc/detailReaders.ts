@@ -1,6 +1,14 @@
 // The costly reads of a process (smaps_rollup, smaps, the cgroup and the cheap files read with
 // it), each timed so that its cost can set its pace: the Sampler's seam for tests.
-import { CgroupMemory, readCgroupMemory, readGroup, readOomCounters, TextReader } from './cgroup';
+import {
+  CgroupMemory,
+  MembershipReader,
+  readCgroupMemory,
+  readGroup,
+  readMembership,
+  readOomCounters,
+  TextReader,
+} from './cgroup';
 import { KeptFiles } from './keptFiles';
 import { OomCounterReader } from './oomKill';
 import { Outcome } from './outcome';
@@ -48,9 +56,15 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
   const kept = new KeptFiles();
   const sharedText = (maxAgeMs: number, read: TextReader) => (path: string) =>
     shared.get(`text ${path}`, maxAgeMs, () => read(path));
+  // The cgroup's figures and its pressure both start from /proc/PID/cgroup, in the same tick. Kept
+  // apart from the shared reads: one entry per process must not push a group's out of them.
+  const memberships = new SharedReads();
+  const membership: MembershipReader = (pid, root) =>
+    memberships.get(`${root} ${pid}`, SAME_TICK_MS, () => readMembership(pid, root));
   const groupPressureReaders = {
     mountinfo: sharedText(MOUNTINFO_MAX_AGE_MS, readProcText),
     pressure: sharedText(SAME_TICK_MS, kept.readText),
+    membership,
   };
   // A group read each tick; where the hierarchy has no memory controller (v2 on a hybrid host,
   // whose v1 hierarchy has it), that answer serves like mountinfo: it changes with the host's setup.
@@ -78,7 +92,7 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
     },
     smaps: (pid) => smaps.read(pid, procRoot),
     smapsSync: (pid, previous) => timedInThread(() => readSmaps(pid, procRoot, previous)),
-    cgroup: (pid) => readCgroupMemory(pid, procRoot, undefined, sharedGroup),
+    cgroup: (pid) => readCgroupMemory(pid, procRoot, undefined, sharedGroup, membership),
     oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
     pressure: (pid) => ({
       system: shared.get('system pressure', SAME_TICK_MS, () => readSystemPressure(procRoot, kept.readText)),

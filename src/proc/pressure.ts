@@ -1,4 +1,4 @@
-import { readMembership } from './cgroup';
+import { MembershipReader, readMembership } from './cgroup';
 import { fail, malformed, ok, Outcome, ProcError } from './outcome';
 import { readProcText } from './procFile';
 
@@ -123,6 +123,8 @@ export interface GroupPressureReaders {
   mountinfo: (path: string) => Outcome<string>;
   /** The group's memory.pressure. */
   pressure: (path: string) => Outcome<string>;
+  /** /proc/PID/cgroup: read with the cgroup's figures in the same tick, so read once for both. */
+  membership?: MembershipReader;
 }
 
 /**
@@ -134,7 +136,7 @@ export function readGroupPressure(
   procRoot = '/proc',
   read: GroupPressureReaders = { mountinfo: readProcText, pressure: readProcText },
 ): Outcome<PressureReading> {
-  const membership = readMembership(pid, procRoot);
+  const membership = (read.membership ?? readMembership)(pid, procRoot);
   if (!membership.ok) {
     return membership;
   }

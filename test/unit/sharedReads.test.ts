@@ -90,6 +90,31 @@ describe('SharedReads', () => {
     }
   });
 
+  it("reads a process's /proc/PID/cgroup once for its cgroup's figures and its pressure in a tick", async function () {
+    const readers = realDetailReaders();
+    try {
+      const membershipOpens = (run: () => void) =>
+        opensOf(run).filter((path) => path === `/proc/${process.pid}/cgroup`).length;
+      let group: ReturnType<typeof readers.cgroup> | undefined;
+      let pressure: ReturnType<typeof readers.pressure> | undefined;
+      const opened = membershipOpens(() => {
+        group = readers.cgroup(process.pid);
+        pressure = readers.pressure(process.pid);
+      });
+      assert.ok(group?.ok, 'the cgroup was read');
+      assert.ok(pressure, 'the pressure was read');
+      assert.equal(opened, 1, 'the cgroup file was opened for each reader');
+      await delay(SAME_TICK_MS + 20);
+      assert.equal(
+        membershipOpens(() => readers.cgroup(process.pid)),
+        1,
+        'the next tick reads it again: a process moved to another group is seen',
+      );
+    } finally {
+      readers.dispose();
+    }
+  });
+
   it("reads a group's OOM counters once a tick for baselines, and afresh on every call for an exit's judgement", function () {
     const readers = realDetailReaders();
     const group = readers.cgroup(process.pid);
