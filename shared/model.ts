@@ -169,6 +169,11 @@ export interface ProcessSnapshot {
   peakRes: Figure;
   pss: Figure;
   uss: Figure;
+  /**
+   * When PSS and USS were read (smaps_rollup, every few seconds or as its cost allows): older than
+   * `sampledAtMs` between those reads. Absent until the first read.
+   */
+  rollupReadAtMs?: number;
   /** The process's cgroup: usage and working set, the limits on the way up, and its OOM counters. */
   cgroup: CgroupFigure;
   /** How the OOM killer ranks it (/proc/PID/oom_score, oom_score_adj). */

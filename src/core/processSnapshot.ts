@@ -69,6 +69,7 @@ export function toSnapshot(sample: ProcessSample): ProcessSnapshot {
     peakRes: fromStatus(status.vmHWM),
     pss: rollupFigure((value) => value.pss),
     uss: rollupFigure((value) => value.uss),
+    rollupReadAtMs: rollup ? sample.rollupTimeMs : undefined,
     cgroup: cgroupFigure(sample),
     oomScore: oomScoreFigure(sample),
     pressure: pressureFigures(sample),

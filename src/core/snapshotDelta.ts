@@ -40,6 +40,7 @@ export function hasNews(delta: SampleSnapshot, shown: ProcessSnapshot | undefine
   return Object.keys(delta).some((key) => {
     switch (key) {
       case 'sampledAtMs':
+      case 'rollupReadAtMs': // read again, alike: the figures say nothing new (a change of them is news)
         return false;
       case 'faults':
         return !sameFaultCounts(delta.faults, shown.faults);

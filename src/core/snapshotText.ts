@@ -1,6 +1,7 @@
 // Copy snapshot: the inspect panel's figures as plain text for the clipboard.
 import { describeForecast } from '../../shared/forecastText';
 import { CgroupFigure, LeakForecast, PressureFigure, ProcessSnapshot } from '../../shared/model';
+import { rollupAgeText } from '../../shared/rollupAge';
 
 /** The current figures as plain text, in the order and names top uses. */
 export function snapshotToText(
@@ -10,13 +11,16 @@ export function snapshotToText(
 ): string {
   const figure = (value: { bytes: number } | { unavailable: string }) =>
     'bytes' in value ? format(value.bytes) : `unavailable (${value.unavailable})`;
+  const rollupAge = rollupAgeText(snapshot);
+  const fromRollup = (value: { bytes: number } | { unavailable: string }) =>
+    'bytes' in value && rollupAge ? `${figure(value)} (${rollupAge})` : figure(value);
   return [
     `${snapshot.name} (PID ${snapshot.pid}), ${new Date(snapshot.sampledAtMs).toISOString()}`,
     `VIRT ${format(snapshot.virtBytes)}`,
     `RES  ${format(snapshot.resBytes)} (anon ${figure(snapshot.anon)}, file ${figure(snapshot.file)}, shmem ${figure(snapshot.shmem)})`,
     `SHR  ${format(snapshot.shrBytes)}`,
-    `PSS  ${figure(snapshot.pss)}`,
-    `USS  ${figure(snapshot.uss)}`,
+    `PSS  ${fromRollup(snapshot.pss)}`,
+    `USS  ${fromRollup(snapshot.uss)}`,
     `Swap ${figure(snapshot.swap)}`,
     `Peak RES ${figure(snapshot.peakRes)}`,
     ...cgroupLines(snapshot.cgroup, format),

@@ -156,6 +156,7 @@ export function withDetail(sample: ProcessSample, detail: Detail): ProcessSample
     return sample;
   }
   sample.rollup = detail.rollup.value;
+  sample.rollupTimeMs = detail.rollup.readAtMs;
   sample.cgroup = detail.cgroup;
   sample.oomScore = detail.oomScore;
   sample.pressure = detail.pressure;

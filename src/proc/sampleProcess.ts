@@ -36,6 +36,8 @@ export interface ProcessSample {
   status: StatusMemory;
   /** smaps_rollup (PSS, USS, swap), when asked for: it costs a walk of every mapping. */
   rollup?: Outcome<SmapsRollup>;
+  /** When `rollup` was read (ms since the epoch): between detail reads it is older than the rest. */
+  rollupTimeMs?: number;
   /** cgroup v2 memory limit and usage, when asked for; undefined value when there is none. */
   cgroup?: Outcome<CgroupMemory | undefined>;
   /** RES by kind of mapping from /proc/PID/smaps, when asked for: the costliest read of all. */
@@ -140,6 +142,7 @@ export function sampleProcess(pid: number, options: SampleOptions = {}): Outcome
   const sample = sampleCopy(figures.value, timeMs);
   if (options.detail && !sample.memoryless) {
     sample.rollup = readSmapsRollup(pid, procRoot);
+    sample.rollupTimeMs = sample.timeMs;
     sample.cgroup = readCgroupMemory(pid, procRoot, options.cgroupRoot);
     sample.oomScore = readOomScore(dir);
     sample.pressure = { system: readSystemPressure(procRoot), group: readGroupPressure(pid, procRoot) };
@@ -172,6 +175,7 @@ export function sampleCopy(sample: ProcessSample, timeMs: number): ProcessSample
     shrBytes: sample.shrBytes,
     status: sample.status,
     rollup: sample.rollup,
+    rollupTimeMs: sample.rollupTimeMs,
     cgroup: sample.cgroup,
     mappings: sample.mappings,
     mappingsTimeMs: sample.mappingsTimeMs,

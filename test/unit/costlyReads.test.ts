@@ -199,6 +199,12 @@ describe('Sampler: costly reads', function () {
         JSON.stringify(sample.mappingsPace),
       );
       assert.ok(sample.mappingsTimeMs !== undefined && sample.mappingsTimeMs <= sample.timeMs);
+      // And the rollup with when it was read: the panel says how much older than RES it is.
+      const rollupReads = t.details.of('rollup').map((read) => read.timeMs);
+      assert.ok(
+        sample.rollup?.ok && rollupReads.includes(sample.rollupTimeMs as number),
+        `the rollup of ${sample.rollupTimeMs}, reads at ${rollupReads.join(', ')}`,
+      );
     }
 
     panel.dispose();

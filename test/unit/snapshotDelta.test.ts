@@ -79,8 +79,9 @@ describe('snapshotDelta', () => {
     assert.deepEqual(snapshotDelta(next, undefined), next, 'whole for a page without a snapshot');
   });
 
-  it('finds no news in a reading that only moved time on: its time, the fault window, the same mappings read (or being read) again', () => {
+  it('finds no news in a reading that only moved time on: its time, the fault window, the same mappings and rollup read (or being read) again', () => {
     const first = liveSnapshot();
+    assert.equal(first.rollupReadAtMs, first.sampledAtMs, 'smaps_rollup read with this reading');
     assert.ok('kinds' in first.mappings, 'this process has mappings');
     // Rates come from two readings (the sampler's): here, made up around the real totals.
     const faults = { minorPerSecond: 0, majorPerSecond: 0, overMs: 1000, minorTotal: 1, majorTotal: 0 };
@@ -89,6 +90,7 @@ describe('snapshotDelta', () => {
     const later: ProcessSnapshot = {
       ...JSON.parse(JSON.stringify(first)),
       sampledAtMs: first.sampledAtMs + 1000,
+      rollupReadAtMs: first.sampledAtMs + 1000, // read again, alike
       faults: { ...faults, overMs: faults.overMs + 3 },
       mappings: {
         ...JSON.parse(JSON.stringify(first.mappings)),
@@ -98,7 +100,11 @@ describe('snapshotDelta', () => {
       },
     };
     const quiet = snapshotDelta(later, first);
-    assert.deepEqual(Object.keys(quiet).sort(), ['faults', 'mappings', 'sampledAtMs'], 'all three differ');
+    assert.deepEqual(
+      Object.keys(quiet).sort(),
+      ['faults', 'mappings', 'rollupReadAtMs', 'sampledAtMs'],
+      'all four differ',
+    );
     assert.equal(hasNews(quiet, first), false);
     assert.equal(hasNews(snapshotDelta(first, undefined), undefined), true, 'a page without a snapshot');
     // Each figure the page shows is news when it moves.
@@ -126,6 +132,7 @@ describe('snapshotDelta', () => {
         },
       ],
       ['the mappings unreadable', { mappings: { unavailable: 'permission denied' } }],
+      ['PSS', { pss: { bytes: 4096 + ('bytes' in first.pss ? first.pss.bytes : 0) } }],
       ['the state', { state: first.state === 'S' ? 'R' : 'S' }],
       ['the cgroup', { cgroup: { unavailable: 'gone' } }],
     ];

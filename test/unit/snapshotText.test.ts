@@ -103,6 +103,13 @@ describe('snapshotToText', () => {
     assert.equal(lines.at(-2), 'Leak forecast: No leak: RES has stayed level over the last 10 min.');
   });
 
+  it('says how much earlier than RES PSS and USS were read, when they were', () => {
+    const read = sample();
+    const lines = snapshotToText(toSnapshot({ ...read, rollupTimeMs: read.timeMs - 7300 }), formatBytes).split('\n');
+    assert.match(lines[4], /^PSS {2}\S+ \S+ \(read 7\.3 s before RES\)$/);
+    assert.match(lines[5], /^USS {2}\S+ \S+ \(read 7\.3 s before RES\)$/);
+  });
+
   it('says why a figure is missing instead of leaving it out', () => {
     const text = snapshotToText(
       toSnapshot({ ...sample(), cgroup: ok(undefined), oomScore: undefined, faultRates: undefined }),

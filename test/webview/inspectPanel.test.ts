@@ -280,6 +280,36 @@ describe('inspect panel', () => {
     itLeavesNoProblems(use);
   });
 
+  describe('PSS and USS read before RES', () => {
+    const use = usePage('inspect', 'live');
+    it('say how much earlier, older with each reading until read again, and nothing once read with RES', async () => {
+      const tab = use.page.tab;
+      const note = (figure: string) => `[data-figure=${figure}] [data-testid=figure-note]`;
+      const now = Date.now();
+      const snapshot = await fakeSnapshot(tab, { resBytes: 233 * MiB, sampledAtMs: now, rollupReadAtMs: now - 7300 });
+      await hostPost(tab, { type: 'sample', snapshot, timeMs: now, trendPerMinute: 0 });
+      assert.equal(await text(tab, note('pss')), 'read 7.3 s before RES');
+      assert.equal(await text(tab, note('uss')), 'read 7.3 s before RES');
+      // The host leaves out what did not change: the same rollup, a newer RES.
+      await hostPost(tab, {
+        type: 'sample',
+        snapshot: { sampledAtMs: now + 1000 },
+        timeMs: now + 1000,
+        trendPerMinute: 0,
+      });
+      assert.equal(await text(tab, note('pss')), 'read 8.3 s before RES');
+      await hostPost(tab, {
+        type: 'sample',
+        snapshot: { sampledAtMs: now + 2000, rollupReadAtMs: now + 2000 },
+        timeMs: now + 2000,
+        trendPerMinute: 0,
+      });
+      assert.equal(await tab.isVisible(note('pss')), false, 'read with RES: no note');
+      assert.equal(await tab.isVisible(note('uss')), false);
+    });
+    itLeavesNoProblems(use);
+  });
+
   describe('a reloaded page hears a sample before its init', () => {
     const use = usePage('inspect', 'reloaded');
     it('it ignores the sample and shows the init', async () => {

@@ -1,4 +1,5 @@
 import { formatBytes } from '../../shared/format';
+import { rollupAgeText } from '../../shared/rollupAge';
 import type { MemoryFigure } from '../../shared/memoryDocs';
 import type { EndedInfo, FromInspectPanel, ToInspectPanel } from '../../shared/protocol/inspect';
 import { QUIET_MESSAGE_MS, SILENT_AFTER_MS } from '../../shared/protocol/quietMessages';
@@ -388,6 +389,9 @@ export class InspectView {
     this.split.update(snapshot);
     tile('pss').setFigure(snapshot.pss);
     tile('uss').setFigure(snapshot.uss);
+    const rollupNote = rollupAgeText(snapshot);
+    tile('pss').setNote(rollupNote);
+    tile('uss').setNote(rollupNote);
     tile('swap').setFigure(snapshot.swap);
     tile('peakRes').setFigure(snapshot.peakRes);
     tile('threads').setText(String(snapshot.threads));
