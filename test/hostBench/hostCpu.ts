@@ -127,6 +127,8 @@ export interface CpuResult {
   /** ms of host CPU per visible sample, over idle. */
   perSampleMs: number;
   target?: number;
+  /** A program's own CPU (the machine's floor), not the host's. */
+  own?: boolean;
 }
 
 export function cpuResult(
@@ -155,7 +157,7 @@ export function formatCpuResult(result: CpuResult): string {
     result.target === undefined
       ? ''
       : `  target <= ${result.target} % ${result.overIdle <= result.target ? 'PASS' : 'FAIL'}`;
-  return `${result.name.padEnd(34)} ${String(result.intervalMs).padStart(5)} ms  host ${result.window.percent.toFixed(2).padStart(6)} %  over idle ${result.overIdle >= 0 ? '+' : ''}${result.overIdle.toFixed(2)} %  ${result.perSampleMs.toFixed(3)} ms per visible sample${verdict}`;
+  return `${result.name.padEnd(34)} ${String(result.intervalMs).padStart(5)} ms  ${result.own ? 'own ' : 'host'} ${result.window.percent.toFixed(2).padStart(6)} %  over idle ${result.overIdle >= 0 ? '+' : ''}${result.overIdle.toFixed(2)} %  ${result.perSampleMs.toFixed(3)} ms per visible sample${verdict}`;
 }
 
 /** A V8 CPU profile (node:inspector) of this host: nodes with their callers' links, samples and their times. */

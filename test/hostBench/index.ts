@@ -21,6 +21,7 @@ import * as vscode from 'vscode';
 import type { ProcMemoryApi } from '../../src/extension';
 import type { ProcessIdentity } from '../../src/proc/processIdentity';
 import { type Detail, rollupInTick, smapsInTick } from '../../src/proc/costlyReads';
+import { MachineFloor, machineFloors } from './machineFloor';
 import {
   cpuResult,
   CpuResult,
@@ -724,6 +725,34 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       );
     }
   };
+  // Outside the workbench, the machine's own floor of a reading each interval (machineFloor.ts):
+  // what any poller pays here, before the editor adds its share.
+  const measureMachineFloors = async (intervalMs: number): Promise<void> => {
+    const wanted = (name: string) => !CPU_ONLY || CPU_ONLY.some((part) => `${name} ${intervalMs}`.includes(part));
+    if (!wanted('machine: C reading stat and statm each interval') && !wanted('machine: Node alone doing the same')) {
+      return;
+    }
+    const runs = new Map<string, MachineFloor[]>();
+    for (let run = 1; run <= REPEATS; run++) {
+      const { floors, note } = await machineFloors(REPO_ROOT, identities[0].pid, intervalMs, CPU_WINDOW_MS);
+      if (note && run === 1) {
+        log(`  ${note}`);
+      }
+      for (const floor of floors) {
+        runs.set(floor.name, [...(runs.get(floor.name) ?? []), floor]);
+        log(
+          `  ${floor.name} ${intervalMs} ms, run ${run} of ${REPEATS}: ${floor.window.percent.toFixed(3)} % of a core, ${(floor.window.cpuMs / Math.max(1, floor.wakes)).toFixed(3)} ms of CPU per wake (${floor.wakes} wakes)`,
+        );
+      }
+    }
+    for (const [name, floors] of runs) {
+      const median = [...floors].sort((a, b) => a.window.percent - b.window.percent)[
+        Math.floor((floors.length - 1) / 2)
+      ];
+      // Its own CPU, all of it: a process that sleeps between wakes has no idle share to take off.
+      results.push({ ...cpuResult(name, intervalMs, 1, median.window, 0), own: true });
+    }
+  };
   // The workbench has just started: let its start-up work end before the first idle window.
   await delay(30000);
   const targets: Record<string, Record<number, number>> = {
@@ -732,6 +761,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
   };
   for (const intervalMs of [1000, 250]) {
     await config.update('sampleIntervalMs', intervalMs, vscode.ConfigurationTarget.Global);
+    await measureMachineFloors(intervalMs);
     // The floor of one live view: an empty page sent an empty message each interval, from a timer.
     await measureCase('floor: empty page, {} each interval', intervalMs, 1, undefined, () =>
       emptyPagePostedEvery(intervalMs),
