@@ -592,6 +592,11 @@ async function startNodeSession(dir: string, name: string, source: string): Prom
   }
 }
 
+/** The middle run by `figure` (the lower of the two middle ones for an even count). */
+function medianBy<T>(runs: T[], figure: (run: T) => number): T {
+  return [...runs].sort((a, b) => figure(a) - figure(b))[Math.floor((runs.length - 1) / 2)];
+}
+
 /**
  * The host's whole CPU per case, over idle (issue 19): the status bar with 1, 10 and 50 visible
  * panels at 1000 and 250 ms, the debug view with a stopped and a running session, each against the
@@ -717,7 +722,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       }
     }
     // The median run by its figure over idle: one run cannot tell 0.2 % from the noise.
-    const medianRun = [...runs].sort((a, b) => a.overIdle - b.overIdle)[Math.floor((runs.length - 1) / 2)];
+    const medianRun = medianBy(runs, (run) => run.overIdle);
     results.push(medianRun);
     if (runs.length > 1) {
       log(
@@ -746,9 +751,7 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
       }
     }
     for (const [name, floors] of runs) {
-      const median = [...floors].sort((a, b) => a.window.percent - b.window.percent)[
-        Math.floor((floors.length - 1) / 2)
-      ];
+      const median = medianBy(floors, (floor) => floor.window.percent);
       // Its own CPU, all of it: a process that sleeps between wakes has no idle share to take off.
       results.push({ ...cpuResult(name, intervalMs, 1, median.window, 0), own: true });
     }

@@ -2,8 +2,9 @@
  * What a once-per-interval reading costs on this machine outside any editor, in the same run as the
  * host's cases: a C program (bench/wakeFloor.c) and a bare Node process, each waking every interval
  * to read one process's stat and statm through descriptors kept open, measured by their own CPU
- * (schedstat, ns) over a window. On a virtual machine the wake alone costs a large part of the
- * host's 0.1 % target; these rows say how much, so that the host's figures can be read against it.
+ * (schedstat, ns) over a window: what this machine charges for a cold wake and read. The
+ * extension host is woken many times a second by the workbench anyway, so it pays less for the
+ * wake and more for the work done in it; these rows put its figures beside the machine's.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
