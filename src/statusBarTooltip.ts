@@ -9,6 +9,17 @@ import { forecastFor } from './proc/historyForecast';
 import { ProcessSample } from './proc/sampleProcess';
 import { escapeMarkdown } from './core/textEscapes';
 
+/** No-break spaces keep "137.6 MiB" and "Peak RES" on one line in the narrow hover. */
+const keep = (text: string) => text.replace(/ /g, '\u00a0');
+
+/** Each figure's label and summary as the hover's table cells: escaped once, not at each rebuild. */
+const CELLS = Object.fromEntries(
+  Object.entries(MEMORY_DOCS).map(([figure, doc]) => [
+    figure,
+    { label: `**${keep(doc.label)}**`, summary: escapeMarkdown(doc.summary) },
+  ]),
+) as Record<MemoryFigure, { label: string; summary: string }>;
+
 /** Commands the tooltip links to; the only ones its MarkdownString may run. */
 const LINKED_COMMANDS = [Commands.InspectFocused, Commands.WatchProcess, Commands.StopWatching];
 
@@ -41,12 +52,8 @@ export function buildTooltip(
     );
   } else {
     md.appendMarkdown('| | | |\n|:--|--:|:--|\n');
-    // No-break spaces keep "137.6 MiB" and "Peak RES" on one line in the narrow hover.
-    const keep = (text: string) => text.replace(/ /g, '\u00a0');
     const row = (figure: MemoryFigure, bytes: number) =>
-      md.appendMarkdown(
-        `| **${keep(MEMORY_DOCS[figure].label)}** | ${keep(formatBytes(bytes))} | ${escapeMarkdown(MEMORY_DOCS[figure].summary)} |\n`,
-      );
+      md.appendMarkdown(`| ${CELLS[figure].label} | ${keep(formatBytes(bytes))} | ${CELLS[figure].summary} |\n`);
     row('res', sample.resBytes);
     row('virt', sample.virtBytes);
     row('shr', sample.shrBytes);
@@ -69,7 +76,7 @@ export function buildTooltip(
           ]
         : [group.workingSet.ok ? formatBytes(group.workingSet.value) : 'unavailable', ', no limit'];
       md.appendMarkdown(
-        `| **${keep(MEMORY_DOCS.workingSet.label)}** | ${keep(workingSet)}${escapeMarkdown(limit)} | ${escapeMarkdown(MEMORY_DOCS.workingSet.summary)} |\n`,
+        `| ${CELLS.workingSet.label} | ${keep(workingSet)}${escapeMarkdown(limit)} | ${CELLS.workingSet.summary} |\n`,
       );
     }
     md.appendMarkdown('\n');

@@ -7,6 +7,7 @@ import { MappingSummary } from './smaps';
 import { Timed } from './smapsOffThread';
 import { SmapsRollup } from './smapsRollup';
 import { paceMs, ReadPace } from '../../shared/readPace';
+import { KiB, MiB } from '../../shared/units';
 
 /**
  * Below this cost a costly read is done in the tick itself: a read off it costs the host more than
@@ -90,6 +91,25 @@ export function rolledUp(detail: Detail, inTickMs: number | undefined): void {
  */
 export function smapsInTick(smaps: CostlyRead<Outcome<unknown>>): boolean {
   return smaps.value?.ok === true && smaps.costs.length > 0 && medianCost(smaps) < IN_TICK_MAX_MS;
+}
+
+/**
+ * A first smaps read, of unknown cost, is tried in the tick for a process with at most this much
+ * RES (the kernel's walk of its page tables is then short) ...
+ */
+export const FIRST_SMAPS_IN_TICK_MAX_RES = 64 * MiB;
+
+/**
+ * ... and kept there while its text is at most this long: about 50 mappings, which the kernel
+ * prints and we parse in under IN_TICK_MAX_MS. A longer one is left unparsed and read by the
+ * worker, as every read of a process too costly for the tick is; a small process then never
+ * starts the worker (about 100 ms of CPU and 15 MiB of RSS, for a read of 0.3 ms).
+ */
+export const FIRST_SMAPS_IN_TICK_MAX_BYTES = 64 * KiB;
+
+/** Whether a process's first smaps read is tried in the tick (see FIRST_SMAPS_IN_TICK_MAX_RES). */
+export function firstSmapsInTick(smaps: CostlyRead<unknown>, resBytes: number): boolean {
+  return smaps.costs.length === 0 && resBytes <= FIRST_SMAPS_IN_TICK_MAX_RES;
 }
 
 /** Adds a cost to the last three kept (medianOf reads them). */

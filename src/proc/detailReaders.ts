@@ -14,7 +14,7 @@ import { OomCounterReader } from './oomKill';
 import { Outcome } from './outcome';
 import { readGroupPressure, readSystemPressure } from './pressure';
 import { OomScore, ProcessSample, readOomScore, readSmapsRollup, readSmapsRollupAsync } from './sampleProcess';
-import { MappingSummary, readSmaps } from './smaps';
+import { MappingSummary, readShortSmaps, readSmaps } from './smaps';
 import { readProcText } from './procFile';
 import { SAME_TICK_MS, SharedReads } from './sharedReads';
 import { OffThreadSmaps, Timed } from './smapsOffThread';
@@ -33,6 +33,11 @@ export interface DetailReaders {
   smaps(pid: number): Promise<Timed<Outcome<MappingSummary>>>;
   /** The same in this thread: only for a process whose smaps proved cheap; `previous` again where it reads alike. */
   smapsSync(pid: number, previous?: Outcome<MappingSummary>): Timed<Outcome<MappingSummary>>;
+  /**
+   * The same in this thread where the text is at most `maxBytes`: a small process's first read.
+   * Undefined where it is longer (and then the kernel printed `maxBytes` of it, no more).
+   */
+  shortSmapsSync(pid: number, maxBytes: number): Timed<Outcome<MappingSummary>> | undefined;
   cgroup(pid: number): Outcome<CgroupMemory | undefined>;
   /** oom_score and oom_score_adj, and memory pressure of the system and the process's group: cheap files, read with the cgroup. */
   oomScore(pid: number): Outcome<OomScore>;
@@ -92,6 +97,10 @@ export function realDetailReaders(procRoot = '/proc'): DetailReaders {
     },
     smaps: (pid) => smaps.read(pid, procRoot),
     smapsSync: (pid, previous) => timedInThread(() => readSmaps(pid, procRoot, previous)),
+    shortSmapsSync: (pid, maxBytes) => {
+      const read = timedInThread(() => readShortSmaps(pid, procRoot, maxBytes));
+      return read.value && { value: read.value, costMs: read.costMs };
+    },
     cgroup: (pid) => readCgroupMemory(pid, procRoot, undefined, sharedGroup, membership),
     oomScore: (pid) => readOomScore(`${procRoot}/${pid}`),
     pressure: (pid) => ({

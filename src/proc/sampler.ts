@@ -6,6 +6,8 @@ import {
   CostlyRead,
   Detail,
   failedRead,
+  FIRST_SMAPS_IN_TICK_MAX_BYTES,
+  firstSmapsInTick,
   landed,
   newDetail,
   repace,
@@ -226,8 +228,8 @@ export class Sampler {
     ) {
       return false;
     }
-    this.readSmaps(target, this.now());
-    this.emitDetail(target); // says "reading" at once
+    this.readMappings(target, this.now(), target.lastSample?.resBytes ?? Infinity);
+    this.emitDetail(target); // the rows, or "reading" at once
     return true;
   }
 
@@ -286,7 +288,9 @@ export class Sampler {
     }
     if (outcome.ok) {
       const groupRead =
-        wantsGroup && !outcome.value.memoryless ? this.readDetail(target, now, wantsDetail, wantsMappings) : undefined;
+        wantsGroup && !outcome.value.memoryless
+          ? this.readDetail(target, now, outcome.value.resBytes, wantsDetail, wantsMappings)
+          : undefined;
       withDetail(outcome.value, target.detail);
       const previous = target.lastSample;
       if (previous && !outcome.value.memoryless && outcome.value.timeMs > previous.timeMs) {
@@ -342,11 +346,13 @@ export class Sampler {
 
   /**
    * The costly reads that are due: cgroup at the setting's pace (with oom_score and pressure where
-   * `wantsDetail`), rollup and smaps at their cost's. Returns the cgroup reading when one was due.
+   * `wantsDetail`), rollup and smaps at their cost's (a small process's first smaps in the tick, by
+   * its RES). Returns the cgroup reading when one was due.
    */
   private readDetail(
     target: Target,
     now: number,
+    resBytes: number,
     wantsDetail: boolean,
     wantsMappings: boolean,
   ): Outcome<CgroupMemory | undefined> | undefined {
@@ -383,22 +389,27 @@ export class Sampler {
       }
     }
     if (wantsMappings && !detail.smaps.reading && now >= detail.smaps.nextAtMs) {
-      if (smapsInTick(detail.smaps)) {
-        const read = this.details.smapsSync(identity.pid, detail.smaps.value);
-        landed(detail.smaps, now, read, this.settings.detailIntervalMs);
-      } else {
-        this.readSmaps(target, now);
-      }
+      this.readMappings(target, now, resBytes);
     }
     return groupRead;
   }
 
-  private readSmaps(target: Target, now: number): void {
-    const smaps = target.detail.smaps;
-    smaps.reading = true;
-    void this.details.smaps(target.identity.pid).then(
-      (read) => this.landedLater(target, smaps, now, read),
-      (error: unknown) => this.landedLater(target, smaps, now, failedRead(error)),
+  /** smaps in the tick where it proved cheap or may be (a small process's first read), else in the worker. */
+  private readMappings(target: Target, now: number, resBytes: number): void {
+    const { detail, identity } = target;
+    const read = smapsInTick(detail.smaps)
+      ? this.details.smapsSync(identity.pid, detail.smaps.value)
+      : firstSmapsInTick(detail.smaps, resBytes)
+        ? this.details.shortSmapsSync(identity.pid, FIRST_SMAPS_IN_TICK_MAX_BYTES)
+        : undefined;
+    if (read) {
+      landed(detail.smaps, now, read, this.settings.detailIntervalMs);
+      return;
+    }
+    detail.smaps.reading = true;
+    void this.details.smaps(identity.pid).then(
+      (read) => this.landedLater(target, detail.smaps, now, read),
+      (error: unknown) => this.landedLater(target, detail.smaps, now, failedRead(error)),
     );
   }
 

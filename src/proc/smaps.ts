@@ -370,7 +370,20 @@ export function readSmaps(
   previous?: Outcome<MappingSummary>,
 ): Outcome<MappingSummary> {
   const dir = `${procRoot}/${pid}`;
-  const bytes = readProcBytes(`${dir}/smaps`);
+  return summed(dir, readProcBytes(`${dir}/smaps`), previous);
+}
+
+/**
+ * readSmaps of a process whose smaps is at most `maxBytes` long; undefined, left unparsed, where it
+ * is longer (the kernel then printed `maxBytes` of it, no more).
+ */
+export function readShortSmaps(pid: number, procRoot: string, maxBytes: number): Outcome<MappingSummary> | undefined {
+  const dir = `${procRoot}/${pid}`;
+  const bytes = readProcBytes(`${dir}/smaps`, maxBytes + 1);
+  return bytes.ok && bytes.value.length > maxBytes ? undefined : summed(dir, bytes);
+}
+
+function summed(dir: string, bytes: Outcome<Buffer>, previous?: Outcome<MappingSummary>): Outcome<MappingSummary> {
   if (!bytes.ok) {
     return bytes;
   }

@@ -22,8 +22,9 @@ function timeoutMs(cases: string | undefined): number {
   // The profiles idle and in the case, the allocations, the system calls idle and in the case: a window each.
   const extraWindows =
     (process.env.HOST_BENCH_PROFILE === '1' ? 3 : 0) + (process.env.HOST_BENCH_STRACE === '1' ? 2 : 0);
-  // 16 host cases, and the machine's floors (two windows at each interval) as two more.
-  const cpuCases = 18;
+  // 11 host cases at 1000 ms, 10 at 250 ms, the debug view, and the machine's floors (two windows at
+  // each interval) as two more.
+  const cpuCases = 24;
   return others + cpuCases * (repeats * (3 * windowMs + 2 * 20_000) + extraWindows * windowMs);
 }
 

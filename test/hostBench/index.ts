@@ -506,7 +506,7 @@ function timeTickParts(extension: ProcMemoryApi): { stop(): string } {
   const read = sampler.read;
   sampler.read = timed('read', read);
   restores.push(() => (sampler.read = read));
-  for (const name of ['cgroup', 'oomScore', 'pressure', 'rollupSync', 'smapsSync']) {
+  for (const name of ['cgroup', 'oomScore', 'pressure', 'rollupSync', 'smapsSync', 'shortSmapsSync']) {
     const original = sampler.details[name] as (...args: never[]) => unknown;
     sampler.details[name] = timed(`detail ${name}`, original);
     restores.push(() => (sampler.details[name] = original));
@@ -799,6 +799,11 @@ async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[])
     );
     await measureCase('floor: the same with its cgroup', intervalMs, 1, undefined, async () =>
       extension.sampler.subscribe(identities[0], { cgroup: true }, () => undefined),
+    );
+    // Every read one panel causes (the cgroup, smaps_rollup, smaps, oom_score, pressure at their
+    // pace), for a listener that does nothing: what no view of the same figures can cost less than.
+    await measureCase("floor: the same with a panel's reads", intervalMs, 1, undefined, async () =>
+      extension.sampler.subscribe(identities[0], { detail: true, mappings: true }, () => undefined),
     );
     await measureCase('status bar alone', intervalMs, 1, undefined, async () => {
       extension.focus.watch(identities[0]);

@@ -9,7 +9,8 @@
 // (waitFor) instead of sleeping a fixed time and counting, and only bound counts from above.
 import * as assert from 'assert';
 import { paceMs, READ_SHARE } from '../../shared/readPace';
-import { ROLLUP_RETRY_IN_TICK_AFTER } from '../../src/proc/costlyReads';
+import { FIRST_SMAPS_IN_TICK_MAX_BYTES, ROLLUP_RETRY_IN_TICK_AFTER } from '../../src/proc/costlyReads';
+import { MiB } from '../../shared/units';
 import { SampleEvent } from '../../src/proc/sampler';
 import { expectOk, waitFor } from './helpers';
 
@@ -174,7 +175,7 @@ describe('Sampler: costly reads', function () {
     assert.deepStrictEqual(
       smaps.slice(0, 3).map((read) => read.what),
       ['smaps', 'smaps-sync', 'smaps-sync'],
-      'the first in the worker (its cost unknown), then in the tick: it cost the worker under 1 ms',
+      'the first in the worker (its cost unknown, its RES above FIRST_SMAPS_IN_TICK_MAX_RES), then in the tick: it cost the worker under 1 ms',
     );
     assert.ok(
       smaps.every((read) => read.pid === A.pid),
@@ -213,6 +214,39 @@ describe('Sampler: costly reads', function () {
     assert.deepStrictEqual(t.details.of('smaps', afterDispose), [], 'no smaps once the panel left');
     plain.dispose();
     detailOnly.dispose();
+  });
+
+  it("reads a small process's first smaps in the tick, and a longer one's in the worker", async () => {
+    // A sleeping process: RES of a few MiB, an smaps of 30 KiB. No worker for it, ever.
+    t.fake.resOf.set(A.pid, 4 * MiB);
+    const events: SampleEvent[] = [];
+    const panel = t.sampler.subscribe(A, { detail: true, mappings: true }, (event) => events.push(event));
+    await waitFor(() => t.details.of('smaps').length >= 2, 'two mapping reads');
+    const [first, second] = t.details.of('smaps');
+    assert.deepStrictEqual([first.what, second.what], ['smaps-short', 'smaps-sync']);
+    const withFirst = events.find((event) => event.outcome.ok && event.outcome.value.timeMs === first.timeMs);
+    assert.ok(withFirst && expectOk(withFirst.outcome).mappings?.ok, 'the reading of that tick has the mappings');
+    // Read now, of a process whose smaps proved cheap: in this thread too, its rows at once.
+    const before = events.length;
+    assert.strictEqual(t.sampler.readMappingsNow(A), true);
+    assert.strictEqual(t.details.of('smaps').at(-1)?.what, 'smaps-sync');
+    assert.strictEqual(events.length, before + 1, 'the panel hears at once');
+    assert.strictEqual(expectOk(events[before].outcome).mappingsPace?.reading, false, 'with the rows, not "reading"');
+    panel.dispose();
+
+    // As small, but with an smaps too long for the tick: read in the worker at once, then as its cost says.
+    t.fake.resOf.set(B.pid, 4 * MiB);
+    t.details.smapsBytes = FIRST_SMAPS_IN_TICK_MAX_BYTES + 1;
+    const readsBefore = t.details.reads.length;
+    t.sampler.subscribe(B, { detail: true, mappings: true }, () => undefined);
+    await waitFor(() => t.details.of('smaps', readsBefore).length >= 3, 'three mapping reads of B');
+    const reads = t.details.of('smaps', readsBefore);
+    assert.deepStrictEqual(
+      reads.slice(0, 3).map((read) => read.what),
+      ['smaps-short', 'smaps', 'smaps-sync'],
+      'the worker read in the same tick; then in the tick, as it cost the worker under 1 ms',
+    );
+    assert.strictEqual(reads[1].timeMs, reads[0].timeMs, 'in the same tick');
   });
 
   it('reads a costly smaps no more often than its cost allows (0.5 % of wall time), or now on demand', async () => {

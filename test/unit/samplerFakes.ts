@@ -23,7 +23,7 @@ export interface Read {
 }
 
 export interface DetailRead extends Read {
-  what: 'rollup-sync' | 'rollup-async' | 'smaps' | 'smaps-sync' | 'cgroup' | 'oomScore' | 'pressure';
+  what: 'rollup-sync' | 'rollup-async' | 'smaps' | 'smaps-sync' | 'smaps-short' | 'cgroup' | 'oomScore' | 'pressure';
 }
 
 /**
@@ -42,6 +42,8 @@ export class FakeProc {
   /** pid -> the error to return from now on. */
   readonly errors = new Map<number, ProcError>();
   readonly memoryless = new Set<number>();
+  /** pid -> its RES; others have 100 MiB and more (above FIRST_SMAPS_IN_TICK_MAX_RES). */
+  readonly resOf = new Map<number, number>();
   private counter = 0;
 
   readonly reader: ProcessReader = (pid: number, options: SampleOptions): Outcome<ProcessSample> => {
@@ -62,7 +64,7 @@ export class FakeProc {
       uid: 0,
       threads: 1,
       memoryless: this.memoryless.has(pid) ? 'zombie' : undefined,
-      resBytes: this.memoryless.has(pid) ? 0 : 100 * MiB + this.counter,
+      resBytes: this.memoryless.has(pid) ? 0 : (this.resOf.get(pid) ?? 100 * MiB + this.counter),
       virtBytes: 1000 * MiB,
       shrBytes: 10 * MiB,
       status: {},
@@ -116,6 +118,16 @@ export class FakeDetails implements DetailReaders {
   smapsSync(pid: number): Timed<Outcome<MappingSummary>> {
     this.reads.push({ pid, what: 'smaps-sync', timeMs: clock.last });
     return { value: ok(fakeMappings(++this.counter)), costMs: this.smapsCostMs };
+  }
+
+  /** How long the fake smaps is, for shortSmapsSync. */
+  smapsBytes = 30 * 1024;
+
+  shortSmapsSync(pid: number, maxBytes: number): Timed<Outcome<MappingSummary>> | undefined {
+    this.reads.push({ pid, what: 'smaps-short', timeMs: clock.last });
+    return this.smapsBytes > maxBytes
+      ? undefined
+      : { value: ok(fakeMappings(++this.counter)), costMs: this.smapsCostMs };
   }
 
   /** What cgroup() answers; the OOM tests give the process a group. */

@@ -4,9 +4,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readProcText } from '../../src/proc/procFile';
-import { MappingSummary, parseSmaps, readSmaps, TOP_MAPPINGS } from '../../src/proc/smaps';
+import { MappingSummary, parseSmaps, readShortSmaps, readSmaps, TOP_MAPPINGS } from '../../src/proc/smaps';
 import { parseSmapsRollup } from '../../src/proc/smapsRollup';
-import { expectError, expectOk, FIXTURE_PROC, killAllChildren, run, startNode } from './helpers';
+import { expectError, expectOk, FIXTURE_PROC, killAllChildren, run, startNode, startSleep, waitFor } from './helpers';
 import { MAPPING_KINDS } from '../../shared/model';
 import { KiB, MiB } from '../../shared/units';
 
@@ -33,6 +33,21 @@ function pmapRss(pid: number): number {
 describe('smaps: RES by kind of mapping', function () {
   this.timeout(20000);
   after(killAllChildren);
+
+  it("reads a sleeping process's whole smaps within 64 KiB (as readSmaps does), not a Node process's", async () => {
+    const sleeper = startSleep();
+    const node = startNode("console.log('ready'); setInterval(() => undefined, 1 << 30);");
+    await node.waitForLine('ready');
+    // Asleep: its loader has mapped all it maps.
+    await waitFor(() => / S /.test(fs.readFileSync(`/proc/${sleeper.pid}/stat`, 'utf8')), 'sleep asleep');
+    const short = readShortSmaps(sleeper.pid, '/proc', 64 * KiB);
+    assert.ok(short, `sleep's smaps is ${fs.readFileSync(`/proc/${sleeper.pid}/smaps`).length} bytes`);
+    // RES and the mappings by kind, as a whole read has them (PSS may move with other processes).
+    const byKind = (summary: MappingSummary) =>
+      MAPPING_KINDS.map((kind) => [kind, summary.categories[kind].count, summary.categories[kind].rssBytes]);
+    assert.deepStrictEqual(byKind(expectOk(short)), byKind(expectOk(readSmaps(sleeper.pid))));
+    assert.strictEqual(readShortSmaps(node.pid, '/proc', 64 * KiB), undefined, "Node's smaps is longer");
+  });
 
   describe('a real Node process holding 64 MiB', () => {
     it('sums to what smaps_rollup and pmap -X say, and anonymous + heap hold the 64 MiB', async () => {
@@ -181,6 +196,16 @@ describe('smaps: RES by kind of mapping', function () {
       for (let i = 1; i < top.length; i++) {
         assert.ok(top[i - 1].rssBytes >= top[i].rssBytes, 'largest first');
       }
+    });
+
+    it('read up to a length: the same summary where the whole file fits, nothing where it is longer', () => {
+      const file = path.join(FIXTURE_PROC, '1234', 'smaps');
+      const length = fs.statSync(file).size;
+      assert.deepStrictEqual(readShortSmaps(1234, FIXTURE_PROC, length), readSmaps(1234, FIXTURE_PROC));
+      assert.strictEqual(readShortSmaps(1234, FIXTURE_PROC, length - 1), undefined, 'one byte longer');
+      const gone = readShortSmaps(999999, FIXTURE_PROC, length);
+      assert.ok(gone, 'a process not there is an error, not a longer file');
+      expectError(gone, 'gone');
     });
 
     it('without the executable path (EACCES on /proc/PID/exe) counts the program as a file', () => {
