@@ -156,7 +156,7 @@ export function formatCpuResult(result: CpuResult): string {
   const verdict =
     result.target === undefined
       ? ''
-      : `  target <= ${result.target} % ${result.overIdle <= result.target ? 'PASS' : 'FAIL'}`;
+      : `  target <= ${Number(result.target.toFixed(2))} % ${result.overIdle <= result.target ? 'PASS' : 'FAIL'}`;
   return `${result.name.padEnd(34)} ${String(result.intervalMs).padStart(5)} ms  ${result.own ? 'own ' : 'host'} ${result.window.percent.toFixed(2).padStart(6)} %  over idle ${result.overIdle >= 0 ? '+' : ''}${result.overIdle.toFixed(2)} %  ${result.perSampleMs.toFixed(3)} ms per visible sample${verdict}`;
 }
 
