@@ -597,14 +597,14 @@ function medianBy<T>(runs: T[], figure: (run: T) => number): T {
   return [...runs].sort((a, b) => figure(a) - figure(b))[Math.floor((runs.length - 1) / 2)];
 }
 
+/** Every read one inspect panel causes, for a listener that does nothing: the floor of one panel. */
+const PANEL_READS_FLOOR = "floor: the same with a panel's reads";
+
 /**
  * The host's whole CPU per case, over idle (issue 19): the status bar with 1, 10 and 50 visible
  * panels at 1000 and 250 ms, the debug view with a stopped and a running session, each against the
  * same workbench idle just before and just after it (the debug view's: just after it, see idleAgain).
  */
-/** Every read one inspect panel causes, for a listener that does nothing: the floor of one panel. */
-const PANEL_READS_FLOOR = "floor: the same with a panel's reads";
-
 async function cpuCases(extension: ProcMemoryApi, identities: ProcessIdentity[]): Promise<CpuResult[]> {
   const config = vscode.workspace.getConfiguration('procMemory');
   const results: CpuResult[] = [];
